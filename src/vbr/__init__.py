@@ -1,0 +1,43 @@
+"""vbr: geospatial prioritisation for the Dutch voluntary buyout scheme for livestock farm
+locations (Vbr).
+
+The core is a pipeline of pure stages: :func:`load_farms` -> :func:`distance_to_overloaded` ->
+:func:`rank_farms` -> :func:`allocate_budget` -> writers; :func:`run` does the whole job.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("vbr")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0"
+
+from vbr.budget import allocate_budget
+from vbr.config import Config, RunOptions, load_config
+from vbr.distance import distance_to_overloaded
+from vbr.errors import ConfigError, InputError, OutputError
+from vbr.io.farms import load_farms
+from vbr.io.natura import load_natura
+from vbr.io.regions import load_regions
+from vbr.pipeline import Result, compute, run, write_result
+from vbr.ranking import rank_farms
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "InputError",
+    "OutputError",
+    "Result",
+    "RunOptions",
+    "__version__",
+    "allocate_budget",
+    "compute",
+    "distance_to_overloaded",
+    "load_config",
+    "load_farms",
+    "load_natura",
+    "load_regions",
+    "rank_farms",
+    "run",
+    "write_result",
+]

@@ -1,0 +1,260 @@
+"""The command line: parses options, calls the pipeline, prints. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from vbr import __version__
+from vbr.config import BUDGET_POLICIES, RunOptions, default_data_dir, load_config
+from vbr.errors import InputError
+
+__all__ = ["cli", "entry", "main"]
+
+
+def _progress_printer(enabled: bool):
+    if not enabled:
+        return None
+    start = time.perf_counter()
+
+    def show(message: str) -> None:
+        click.echo(f"[{time.perf_counter() - start:6.1f} s] {message} ...", err=True)
+
+    return show
+
+
+def _eur(amount: float) -> str:
+    return f"EUR {amount / 1e6:,.1f} M"
+
+
+def _summary(result, out: Path) -> str:
+    counts = result.counts()
+    cfg = result.options.config
+    lines = [
+        f"vbr {__version__}: {counts['read']:,} rows read, {counts['ranked']:,} ranked, "
+        f"{counts['rejected']:,} rejected" + (" (see rejected.csv)" if counts["rejected"] else ""),
+        f"priority (within {cfg.threshold_m:,.0f} m of an overloaded Natura 2000 area): "
+        f"{counts['priority']:,} farms, ordered by "
+        + (
+            "submitted_at (first come, first served)"
+            if result.first_come_first_served
+            else "eur_per_kg"
+        ),
+    ]
+    for b in result.budgets:
+        label = "national budget" if b.name == "national" else f"budget {b.name}"
+        lines.append(
+            f"{label} {_eur(b.budget_eur)} ({cfg.budget_policy}): {b.selected:,} of "
+            f"{b.farms:,} farms selected, {_eur(b.used_eur)} used, {_eur(b.left_eur)} left, "
+            f"{b.selected_nh3_kg / 1000:,.1f} t NH3/yr"
+        )
+    if not result.with_budget:
+        lines.append("no national budget: ranked without selecting (give --budget EUR)")
+    if counts["repaired"]:
+        lines.append(f"repaired geometries: {counts['repaired']}")
+    lines += [f"note: {n}" for n in result.notes]
+    lines.append(f"outputs in {out}/")
+    return "\n".join(lines)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="vbr")
+def cli() -> None:
+    """vbr: rank livestock farm locations for the Dutch voluntary buyout scheme (Vbr).
+
+    Farms within --threshold-m (1,000 m) of an overloaded Natura 2000 area get priority; the
+    others are ranked by euro subsidy per kg NH3 a year; a budget is spent down that ranking.
+    """
+
+
+@cli.command("run")
+@click.option(
+    "--farms",
+    type=click.Path(path_type=Path),
+    help="Farm locations: CSV (, or ;), XLSX, GeoPackage or GeoJSON. "
+    "Default: the embedded synthetic farms in data/.",
+)
+@click.option(
+    "--natura",
+    type=click.Path(path_type=Path),
+    help="Natura 2000 polygons in any declared CRS (e.g. PDOK GeoPackage). "
+    "Default: the embedded indicative outlines in data/.",
+)
+@click.option(
+    "--regions",
+    type=click.Path(path_type=Path),
+    help="Region polygons with a `name` column. Default: the five area processes "
+    "(Veluwe, Peel, Rotterdam, Eindhoven, Groene Hart).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("maps"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--overloaded",
+    type=click.Path(path_type=Path),
+    help="CSV or XLSX with a column `nr`: the overloaded Natura 2000 areas "
+    "(for areas whose `overloaded` column is empty or absent).",
+)
+@click.option(
+    "--all-overloaded",
+    is_flag=True,
+    help="Count every area without other information as overloaded.",
+)
+@click.option(
+    "--budget",
+    type=float,
+    metavar="EUR",
+    help="National budget in euro (default from the config: EUR 1,125 M).",
+)
+@click.option(
+    "--budget-policy",
+    type=click.Choice(BUDGET_POLICIES),
+    help="An offer that does not fit: skip it and go on (default), or stop the walk.",
+)
+@click.option(
+    "--threshold-m",
+    type=float,
+    metavar="M",
+    help="Priority strip around overloaded areas, metres (default 1000).",
+)
+@click.option(
+    "--farms-crs",
+    default="EPSG:28992",
+    show_default=True,
+    metavar="EPSG",
+    help="CRS of x/y columns in --farms (lon/lat columns are always EPSG:4326).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    metavar="TOML",
+    help="Rules and budgets (see src/vbr/default_config.toml).",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def run_command(
+    farms,
+    natura,
+    regions,
+    out,
+    overloaded,
+    all_overloaded,
+    budget,
+    budget_policy,
+    threshold_m,
+    farms_crs,
+    config_path,
+    quiet,
+) -> None:
+    """Rank farms and write ranking.csv, rejected.csv, ranking.xlsx, ranking.gpkg, one folder
+    per region and manifest.json to --out.
+
+    With no options it runs on the embedded synthetic default data and writes to maps/.
+    """
+    from vbr.pipeline import run
+
+    if overloaded is not None and all_overloaded:
+        raise click.UsageError("give --overloaded or --all-overloaded, not both")
+    data = default_data_dir()
+    notes = []
+    if farms is None:
+        farms = data / "farms.csv"
+    if natura is None:
+        natura = data / "natura2000.geojson"
+        if farms != data / "farms.csv":
+            notes.append(
+                "Natura 2000: the embedded INDICATIVE outlines are used; give --natura "
+                "with official PDOK data for real decisions"
+            )
+    if regions is None:
+        regions = data / "regions.geojson"
+    config = load_config(config_path)
+    options = RunOptions(
+        farms=farms,
+        natura=natura,
+        regions=regions,
+        out=out,
+        overloaded=overloaded,
+        all_overloaded=all_overloaded,
+        farms_crs=farms_crs,
+        config=config,
+    ).with_overrides(threshold_m=threshold_m, budget_eur=budget, budget_policy=budget_policy)
+    writers = _map_writers()
+    progress = _progress_printer(not quiet and sys.stderr.isatty())
+    result = run(options, progress=progress, writers=writers, command=["vbr", *sys.argv[1:]])
+    result.notes[:0] = notes
+    if not quiet:
+        click.echo(_summary(result, out))
+
+
+def _map_writers() -> list:
+    """The map writers, when the maps layer is installed (it arrives with the maps issue)."""
+    try:
+        from vbr.maps import write_maps
+    except ImportError:
+        return []
+    return [write_maps]
+
+
+@cli.command("generate-default-data")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder to write natura2000.geojson, regions.geojson and farms.csv to.",
+)
+@click.option("--seed", type=int, default=None, help="Random seed (default: the fixed seed).")
+def generate_default_data_command(out: Path, seed: int | None) -> None:
+    """Regenerate the embedded synthetic default data (byte for byte with the same seed)."""
+    from vbr.demo import DEFAULT_SEED, generate_default_data
+
+    paths = generate_default_data(out, seed=DEFAULT_SEED if seed is None else seed)
+    for p in paths:
+        click.echo(f"wrote {p}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
+    try:
+        cli.main(args=argv, prog_name="vbr", standalone_mode=False)
+    except InputError as exc:
+        click.echo(f"vbr: error: {exc}", err=True)
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        click.echo("vbr: aborted", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("vbr: interrupted; no output was written", err=True)
+        return 1
+    except Exception:
+        traceback.print_exc()
+        click.echo(
+            "vbr: internal error (a bug in vbr, not in your input); please report it with "
+            "the traceback above",
+            err=True,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""Run options and the TOML configuration file (rules and budgets, with their sources)."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from vbr.errors import ConfigError
+
+__all__ = [
+    "BUDGET_POLICIES",
+    "Config",
+    "RegionalBudget",
+    "RunOptions",
+    "default_data_dir",
+    "load_config",
+]
+
+BUDGET_POLICIES = ("skip", "stop")
+
+
+@dataclass(frozen=True)
+class RegionalBudget:
+    """A budget that walks the farms of one or more regions."""
+
+    name: str
+    regions: tuple[str, ...]
+    eur: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Rules and budgets; the defaults come from ``default_config.toml``."""
+
+    threshold_m: float = 1000.0
+    budget_policy: str = "skip"
+    budget_eur: float | None = None
+    budget_source: str = ""
+    regional_budgets: tuple[RegionalBudget, ...] = ()
+    source: str = "built-in"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything one ``vbr run`` needs; paths are resolved by the command line."""
+
+    farms: Path
+    natura: Path
+    regions: Path | None
+    out: Path
+    overloaded: Path | None = None
+    all_overloaded: bool = False
+    farms_crs: str = "EPSG:28992"
+    config: Config = field(default_factory=Config)
+
+    def with_overrides(
+        self,
+        *,
+        threshold_m: float | None = None,
+        budget_eur: float | None = None,
+        budget_policy: str | None = None,
+    ) -> RunOptions:
+        """Return a copy whose config takes the command-line values that were given."""
+        cfg = self.config
+        if threshold_m is not None:
+            cfg = replace(cfg, threshold_m=_check_threshold(threshold_m, "--threshold-m"))
+        if budget_eur is not None:
+            cfg = replace(
+                cfg, budget_eur=_check_budget(budget_eur, "--budget"), budget_source="--budget"
+            )
+        if budget_policy is not None:
+            cfg = replace(cfg, budget_policy=_check_policy(budget_policy, "--budget-policy"))
+        return replace(self, config=cfg)
+
+
+def default_data_dir() -> Path:
+    """Folder of the embedded default data.
+
+    The repository's ``data/`` for a checkout or an editable install, else the copy inside the
+    installed package.
+    """
+    repo = Path(__file__).resolve().parents[2] / "data"
+    if (repo / "farms.csv").exists():
+        return repo
+    return Path(str(resources.files("vbr") / "_default_data"))
+
+
+def _check_threshold(value: object, where: str) -> float:
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"threshold must be a number of metres, got {value!r}", source=where
+        ) from None
+    if not math.isfinite(v) or v < 0:
+        raise ConfigError(
+            f"threshold must be a finite number >= 0 metres, got {value!r}", source=where
+        )
+    return v
+
+
+def _check_budget(value: object, where: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"budget must be an amount in euro, got {value!r}", source=where
+        ) from None
+    if not math.isfinite(v) or v < 0:
+        raise ConfigError(f"budget must be a finite amount >= 0 euro, got {value!r}", source=where)
+    return v
+
+
+def _check_policy(value: object, where: str) -> str:
+    if value not in BUDGET_POLICIES:
+        raise ConfigError(
+            f"budget policy must be one of {', '.join(BUDGET_POLICIES)}, got {value!r}",
+            source=where,
+        )
+    return str(value)
+
+
+def _read_toml(path: Path | None) -> dict:
+    try:
+        if path is None:
+            text = (resources.files("vbr") / "default_config.toml").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        return tomllib.loads(text)
+    except FileNotFoundError:
+        raise ConfigError("file not found", source=str(path)) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"not a valid UTF-8 TOML file: {exc}", source=str(path)) from None
+
+
+_KNOWN = {
+    "rules": {"threshold_m", "budget_policy"},
+    "budget": {"national_eur", "national_source", "regional"},
+}
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the configuration.
+
+    Parameters
+    ----------
+    path
+        A TOML file; ``None`` gives the built-in defaults. A user file replaces the tables it has
+        (``[rules]`` keys one by one, ``[budget]`` as a whole) and keeps the defaults for the rest.
+
+    Raises
+    ------
+    ConfigError
+        On unknown keys or unusable values, naming the file and the key.
+    """
+    base = _read_toml(None)
+    where = "built-in config" if path is None else str(path)
+    if path is not None:
+        user = _read_toml(path)
+        problems = []
+        for table, values in user.items():
+            if table not in _KNOWN or not isinstance(values, dict):
+                problems.append(f"unknown table [{table}] (known: {', '.join(_KNOWN)})")
+                continue
+            problems += [f"unknown key {table}.{k}" for k in values if k not in _KNOWN[table]]
+        if problems:
+            raise ConfigError(
+                "the configuration has unknown entries", source=where, problems=problems
+            )
+        base["rules"] = {**base.get("rules", {}), **user.get("rules", {})}
+        if "budget" in user:
+            base["budget"] = user["budget"]
+    rules = base.get("rules", {})
+    budget = base.get("budget", {})
+    national = _check_budget(budget.get("national_eur"), f"{where}: budget.national_eur")
+    regional = []
+    for i, group in enumerate(budget.get("regional", []), start=1):
+        key = f"{where}: budget.regional[{i}]"
+        if not isinstance(group, dict) or "regions" not in group or "eur" not in group:
+            raise ConfigError("needs `regions` (a list of region names) and `eur`", source=key)
+        regions = group["regions"]
+        if isinstance(regions, str):
+            regions = [regions]
+        if not regions or not all(isinstance(r, str) for r in regions):
+            raise ConfigError("`regions` must be a list of region names", source=key)
+        eur = _check_budget(group["eur"], key)
+        regional.append(
+            RegionalBudget(
+                name=str(group.get("name", " en ".join(regions))),
+                regions=tuple(regions),
+                eur=float(eur or 0.0),
+                source=str(group.get("source", "")),
+            )
+        )
+    return Config(
+        threshold_m=_check_threshold(rules.get("threshold_m", 1000), f"{where}: rules.threshold_m"),
+        budget_policy=_check_policy(
+            rules.get("budget_policy", "skip"), f"{where}: rules.budget_policy"
+        ),
+        budget_eur=national,
+        budget_source=str(budget.get("national_source", "")),
+        regional_budgets=tuple(regional),
+        source=where,
+    )

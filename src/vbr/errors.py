@@ -1,0 +1,50 @@
+"""Exception types of vbr.
+
+Every problem a user can fix is an :class:`InputError` (exit status 2 on the command line); anything
+else that escapes is a bug (exit status 1).
+"""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "InputError", "OutputError"]
+
+
+class InputError(Exception):
+    """An input file or option cannot be used.
+
+    Parameters
+    ----------
+    message
+        What is wrong and what to do about it.
+    source
+        The file or option concerned (shown first in the message).
+    problems
+        Further lines, e.g. every row or column that has the same kind of problem.
+    """
+
+    def __init__(
+        self, message: str, *, source: str | None = None, problems: list[str] | None = None
+    ):
+        self.message = message
+        self.source = source
+        self.problems = list(problems or [])
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = f"{self.source}: {self.message}" if self.source else self.message
+        if not self.problems:
+            return head
+        shown = self.problems[:20]
+        more = len(self.problems) - len(shown)
+        lines = [head, *(f"  - {p}" for p in shown)]
+        if more > 0:
+            lines.append(f"  ... and {more} more")
+        return "\n".join(lines)
+
+
+class ConfigError(InputError):
+    """The configuration file or a command-line option has an unusable value."""
+
+
+class OutputError(InputError):
+    """The output folder cannot be written."""

@@ -1,0 +1,271 @@
+"""Load Natura 2000 areas, repair their geometry and decide which are overloaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from vbr.errors import InputError
+from vbr.io.crs import NL_EXTENT, RD_NEW
+from vbr.io.tables import find_column, parse_numbers, read_table
+
+__all__ = ["NaturaAreas", "load_natura", "load_overloaded_list", "polygons_in_rd"]
+
+NR_NAMES = ("nr", "nummer", "gebiedsnummer", "n2000_nr", "n2k_nr", "natura2000_nr")
+NAME_NAMES = ("naamN2K", "naam_n2k", "naamn2k", "naam", "name", "gebiedsnaam", "naam_n2000")
+OVERLOADED_NAMES = ("overloaded", "overbelast", "overbelasting", "is_overloaded")
+
+_TRUE = {"true", "1", "yes", "y", "ja", "j", "waar", "t", "x"}
+_FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
+
+
+@dataclass
+class NaturaAreas:
+    """Natura 2000 areas in EPSG:28992.
+
+    Attributes
+    ----------
+    areas
+        One row per input feature: ``nr`` (int), ``name``, ``overloaded`` (bool),
+        ``overloaded_by`` (what decided it: ``column``, ``list``, ``all``), polygonal geometry.
+    repaired
+        Number of input geometries that were invalid and repaired.
+    dropped
+        Input features left out because they hold no area (empty or zero-area geometry).
+    notes
+        Things the user should know (printed in the summary, written to the manifest).
+    """
+
+    areas: gpd.GeoDataFrame
+    repaired: int = 0
+    dropped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def overloaded(self) -> gpd.GeoDataFrame:
+        """Only the overloaded areas."""
+        return self.areas[self.areas["overloaded"].to_numpy(dtype=bool)]
+
+
+def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int]:
+    """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
+
+    Returns
+    -------
+    frame, repaired, dropped
+        Rows holding area (geometry polygonal), the number of repaired geometries and the
+        number of rows dropped for holding no area.
+
+    Raises
+    ------
+    InputError
+        No CRS, not polygons, or nothing inside the Netherlands.
+    """
+    table = read_table(path)
+    if table.geometry is None:
+        raise InputError(
+            f"{what} must be a spatial file (GeoPackage, GeoJSON, Shapefile) with polygons",
+            source=str(path),
+        )
+    if table.crs is None:
+        raise InputError(
+            "the file declares no coordinate reference system; save it with its "
+            "CRS (e.g. EPSG:28992)",
+            source=str(path),
+        )
+    frame = gpd.GeoDataFrame(table.frame, geometry=table.geometry.values, crs=table.crs)
+    if len(frame) == 0:
+        raise InputError(f"holds no {what}", source=str(path))
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    kinds = shapely.get_type_id(geoms)
+    nonpoly = [i for i, k in enumerate(kinds) if k not in (-1, 3, 6, 7)]
+    if nonpoly:
+        raise InputError(
+            f"{what} must be polygons; these rows are not",
+            source=str(path),
+            problems=[f"row {i + 1}: {geoms[i].geom_type}" for i in nonpoly],
+        )
+    if not frame.crs.equals(RD_NEW):
+        frame = frame.to_crs(RD_NEW)
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    invalid = present & ~shapely.is_valid(geoms)
+    repaired = int(invalid.sum())
+    if repaired:
+        fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        geoms[invalid] = [_polygonal(g) for g in fixed]
+    area = np.where(present, shapely.area(geoms), 0.0)
+    has_area = present & (area > 0)
+    frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=RD_NEW)).loc[has_area]
+    frame.index = np.flatnonzero(has_area)
+    dropped = int((~has_area).sum())
+    if len(frame) == 0:
+        raise InputError(f"holds no {what} with an area", source=str(path))
+    xmin, ymin, xmax, ymax = frame.total_bounds
+    nx0, ny0, nx1, ny1 = NL_EXTENT
+    if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
+        raise InputError(
+            f"the {what} lie outside the Netherlands after conversion to EPSG:28992 "
+            f"(bounds {xmin:.0f}, {ymin:.0f}, {xmax:.0f}, {ymax:.0f}); is the declared CRS "
+            f"({table.crs.to_string()}) right?",
+            source=str(path),
+        )
+    return frame, repaired, dropped
+
+
+def _polygonal(geom: object) -> object:
+    """Keep only the polygonal part of a repaired geometry."""
+    if geom is None or geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    if not parts:
+        return shapely.Polygon()
+    return shapely.union_all(parts)
+
+
+def _parse_flags(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
+    """Parse a yes/no column to an object array of True/False/None."""
+    text = values.astype(str).str.strip().str.lower()
+    out = np.full(len(text), None, dtype=object)
+    out[text.isin(_TRUE).to_numpy()] = True
+    out[text.isin(_FALSE).to_numpy()] = False
+    bad = ~(text.isin(_TRUE) | text.isin(_FALSE) | (text == "") | (text == "none")).to_numpy()
+    if bad.any():
+        raw = values.tolist()
+        raise InputError(
+            f"column {column!r} must hold true/false (or ja/nee, 1/0); these rows do not",
+            source=str(path),
+            problems=[f"row {i + 1}: {raw[i]!r}" for i in np.flatnonzero(bad)],
+        )
+    return out
+
+
+def _parse_nrs(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
+    numbers, unparsed = parse_numbers(values, decimal=".")
+    with np.errstate(invalid="ignore"):
+        bad = unparsed | np.isnan(numbers) | (numbers != np.round(numbers))
+    if bad.any():
+        raw = values.tolist()
+        raise InputError(
+            f"column {column!r} must hold whole area numbers; these rows do not",
+            source=str(path),
+            problems=[f"row {i + 1}: {raw[i]!r}" for i in np.flatnonzero(bad)],
+        )
+    return numbers.astype("int64")
+
+
+def load_overloaded_list(path: Path) -> set[int]:
+    """Read the area numbers listed in an ``--overloaded`` file (column ``nr``)."""
+    path = Path(path)
+    table = read_table(path)
+    column = find_column(list(table.frame.columns), NR_NAMES, path=path)
+    if column is None:
+        raise InputError(
+            "needs a column `nr` with the numbers of the overloaded Natura 2000 areas; the file "
+            f"has: {', '.join(table.frame.columns)}",
+            source=str(path),
+        )
+    values = table.frame[column]
+    values = values[values.astype(str).str.strip() != ""]
+    return set(_parse_nrs(values.reset_index(drop=True), path=path, column=column).tolist())
+
+
+def load_natura(
+    path: Path,
+    *,
+    overloaded_list: set[int] | None = None,
+    overloaded_list_name: str = "--overloaded",
+    all_overloaded: bool = False,
+) -> NaturaAreas:
+    """Read Natura 2000 areas and decide per area whether it is overloaded.
+
+    The ``overloaded`` column decides where it has a value; else the ``--overloaded`` list (area
+    listed or not); else ``--all-overloaded``. When nothing decides for an area the run stops.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be used, or when no source says which areas are overloaded.
+    """
+    path = Path(path)
+    frame, repaired, dropped = polygons_in_rd(path, what="Natura 2000 areas")
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    nr_col = find_column(columns, NR_NAMES, path=path)
+    name_col = find_column(columns, NAME_NAMES, path=path)
+    flag_col = find_column(columns, OVERLOADED_NAMES, path=path)
+    notes: list[str] = []
+    if nr_col:
+        nrs = _parse_nrs(frame[nr_col].reset_index(drop=True), path=path, column=nr_col)
+    else:
+        nrs = frame.index.to_numpy(dtype="int64") + 1
+        notes.append(f"{path.name} has no `nr` column: areas are numbered by their row (1, 2, ...)")
+    names = (
+        frame[name_col].astype(str).to_numpy(dtype=object)
+        if name_col
+        else np.array([f"area {n}" for n in nrs], dtype=object)
+    )
+    flags = (
+        _parse_flags(frame[flag_col].reset_index(drop=True), path=path, column=flag_col)
+        if flag_col
+        else np.full(len(frame), None, dtype=object)
+    )
+    decided = np.array([f is not None for f in flags], dtype=bool)
+    overloaded = np.array([bool(f) for f in flags], dtype=bool)
+    by = np.where(decided, "column", "").astype(object)
+    rest = ~decided
+    if rest.any() and overloaded_list is not None:
+        overloaded[rest] = np.isin(nrs[rest], list(overloaded_list))
+        by[rest] = "list"
+        unknown = sorted(set(overloaded_list) - set(nrs.tolist()))
+        if unknown:
+            notes.append(
+                f"{overloaded_list_name} lists area numbers that {path.name} does not "
+                f"hold: {', '.join(map(str, unknown[:20]))}"
+            )
+        rest[:] = False
+    elif rest.any() and all_overloaded:
+        overloaded[rest] = True
+        by[rest] = "all"
+        rest[:] = False
+    if rest.any():
+        missing = sorted(set(nrs[rest].tolist()))
+        raise InputError(
+            "nothing says which Natura 2000 areas are overloaded"
+            + (
+                f" (column {flag_col!r} is empty for areas {', '.join(map(str, missing[:10]))})"
+                if flag_col
+                else ""
+            )
+            + "; give --overloaded FILE (a CSV with column nr) or --all-overloaded",
+            source=str(path),
+        )
+    if decided.any() and (overloaded_list is not None or all_overloaded):
+        notes.append(
+            f"the column {flag_col!r} decides for {int(decided.sum())} area(s); "
+            f"{'--overloaded' if overloaded_list is not None else '--all-overloaded'} "
+            f"applies to the {int((~decided).sum())} without a value"
+        )
+    if not overloaded.any():
+        raise InputError(
+            "no Natura 2000 area is overloaded, so no distance can be measured; check "
+            "the overloaded column or the --overloaded list",
+            source=str(path),
+        )
+    areas = gpd.GeoDataFrame(
+        {"nr": nrs, "name": names, "overloaded": overloaded, "overloaded_by": by},
+        geometry=frame.geometry.to_numpy(),
+        crs=RD_NEW,
+    ).reset_index(drop=True)
+    if repaired:
+        notes.append(
+            f"{repaired} invalid Natura 2000 geometr{'y was' if repaired == 1 else 'ies were'}"
+            " repaired"
+        )
+    if dropped:
+        notes.append(f"{dropped} Natura 2000 feature(s) without area were left out")
+    return NaturaAreas(areas=areas, repaired=repaired, dropped=dropped, notes=notes)

@@ -1,0 +1,544 @@
+"""The whole job: load -> validate -> measure -> rank -> allocate -> write.
+
+``compute`` does everything but writing and returns a :class:`Result`; ``write_result`` writes a
+result to a temporary folder and moves it into place only when every file is written, so a run
+that fails leaves no output that looks complete. ``run`` does both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from vbr import __version__
+from vbr.budget import allocate_budget
+from vbr.config import RunOptions
+from vbr.distance import distance_to_overloaded
+from vbr.errors import ConfigError, OutputError
+from vbr.io.crs import RD_NEW
+from vbr.io.farms import load_farms
+from vbr.io.natura import NaturaAreas, load_natura, load_overloaded_list
+from vbr.io.regions import Regions, load_regions
+from vbr.outputs import (
+    LEAD_COLUMNS,
+    carried_names,
+    ranking_table,
+    region_table,
+    sha256_of,
+    write_csv,
+    write_gpkg,
+    write_manifest,
+    write_xlsx,
+)
+from vbr.ranking import rank_farms
+
+__all__ = ["BudgetSummary", "Result", "compute", "reason_counts", "run", "write_result"]
+
+Progress = Callable[[str], None]
+Writer = Callable[["Result", Path], Sequence[Path]]
+
+
+@dataclass
+class BudgetSummary:
+    """One budget walk: the national one or a regional group."""
+
+    name: str
+    regions: tuple[str, ...]
+    budget_eur: float
+    used_eur: float
+    selected: int
+    selected_nh3_kg: float
+    farms: int
+    source: str = ""
+
+    @property
+    def left_eur(self) -> float:
+        """Budget not spent."""
+        return self.budget_eur - self.used_eur
+
+
+@dataclass
+class RegionList:
+    """A region's farms (positions into the national order) and its own budget walk."""
+
+    name: str
+    slug: str
+    positions: np.ndarray
+    selected: np.ndarray | None = None
+    cumulative_eur: np.ndarray | None = None
+    budget: str | None = None
+
+
+@dataclass
+class Result:
+    """Everything a run computed; the maps and the writers read it."""
+
+    options: RunOptions
+    ranked: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    carried: list[str]
+    natura: NaturaAreas
+    regions: Regions
+    region_lists: list[RegionList]
+    budgets: list[BudgetSummary]
+    n_read: int
+    first_come_first_served: bool
+    farms_info: dict
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def with_budget(self) -> bool:
+        """Whether a national budget was walked."""
+        return self.options.config.budget_eur is not None
+
+    def counts(self) -> dict[str, int]:
+        """Headline counts (the manifest's ``counts``)."""
+        ranked = self.ranked
+        return {
+            "read": int(self.n_read),
+            "ranked": len(ranked),
+            "rejected": len(self.rejected),
+            "repaired": int(self.natura.repaired + self.regions.repaired),
+            "priority": int(ranked["priority"].sum()),
+            "selected": int(ranked["selected"].fillna(False).astype(bool).sum())
+            if self.with_budget
+            else 0,
+            "natura2000_features": len(self.natura.areas),
+            "overloaded_features": int(self.natura.areas["overloaded"].sum()),
+            "natura2000_dropped": int(self.natura.dropped),
+        }
+
+
+def reason_counts(rejected: pd.DataFrame) -> dict[str, int]:
+    """How often each kind of rejection occurs (a row with two problems counts for both)."""
+    counts: dict[str, int] = {}
+    for reason in rejected["reason"]:
+        for part in str(reason).split("; "):
+            kind = part.split(" (", 1)[0]
+            counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+class _Clock:
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str, message: str) -> _Stage:
+        if self.progress:
+            self.progress(message)
+        return _Stage(self, name)
+
+
+class _Stage:
+    def __init__(self, clock: _Clock, name: str):
+        self.clock, self.name = clock, name
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.clock.timings[self.name] = self.clock.timings.get(self.name, 0.0) + (
+            time.perf_counter() - self.t0
+        )
+
+
+def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
+    """Load, validate, measure, rank and allocate; nothing is written.
+
+    Raises
+    ------
+    InputError
+        When an input file or option cannot be used.
+    """
+    cfg = options.config
+    clock = _Clock(progress)
+    with clock.stage("load_farms", f"reading farms from {options.farms}"):
+        farm_table = load_farms(options.farms, farms_crs=options.farms_crs)
+    with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
+        listed = load_overloaded_list(options.overloaded) if options.overloaded else None
+        natura = load_natura(
+            options.natura, overloaded_list=listed, all_overloaded=options.all_overloaded
+        )
+    with clock.stage("load_regions", "reading regions"):
+        regions = (
+            load_regions(options.regions)
+            if options.regions
+            else Regions(
+                regions=gpd.GeoDataFrame({"name": [], "slug": []}, geometry=[], crs=RD_NEW)
+            )
+        )
+    farms = farm_table.farms
+    with clock.stage(
+        "distance",
+        f"measuring {len(farms):,} farms to "
+        f"{int(natura.areas['overloaded'].sum())} overloaded areas",
+    ):
+        over = natura.overloaded
+        distance, nearest = distance_to_overloaded(
+            farms.geometry.values, over.geometry.values, over["nr"].to_numpy()
+        )
+        farms = farms.assign(distance_m=distance, nearest_n2000=nearest)
+    with clock.stage("rank", "ranking"):
+        ranked, fcfs = rank_farms(farms, threshold_m=cfg.threshold_m)
+    with clock.stage("regions", "assigning regions"):
+        region_lists, region_names = _assign_regions(ranked, regions)
+        ranked["regions"] = region_names
+    with clock.stage("allocate", "walking the budgets"):
+        budgets = _allocate(ranked, region_lists, options)
+    notes = list(natura.notes)
+    if regions.repaired:
+        notes.append(
+            f"{regions.repaired} invalid region geometr"
+            f"{'y was' if regions.repaired == 1 else 'ies were'} repaired"
+        )
+    known = {r.name for r in region_lists}
+    for group in cfg.regional_budgets:
+        unknown = [r for r in group.regions if r not in known]
+        if unknown:
+            notes.append(
+                f"regional budget {group.name!r} names region(s) not in the regions "
+                f"file: {', '.join(unknown)}"
+            )
+    return Result(
+        options=options,
+        ranked=ranked,
+        rejected=farm_table.rejected,
+        carried=farm_table.carried,
+        natura=natura,
+        regions=regions,
+        region_lists=region_lists,
+        budgets=budgets,
+        n_read=farm_table.n_read,
+        first_come_first_served=fcfs,
+        farms_info=farm_table.info,
+        notes=notes,
+        timings=clock.timings,
+    )
+
+
+def _assign_regions(
+    ranked: gpd.GeoDataFrame, regions: Regions
+) -> tuple[list[RegionList], np.ndarray]:
+    n = len(ranked)
+    names = np.full(n, "", dtype=object)
+    lists: list[RegionList] = []
+    if len(regions.regions) == 0:
+        return lists, names
+    tree = shapely.STRtree(regions.regions.geometry.values)
+    farm_idx, region_idx = tree.query(ranked.geometry.values, predicate="intersects")
+    for k, (name, slug) in enumerate(
+        zip(regions.regions["name"], regions.regions["slug"], strict=True)
+    ):
+        positions = np.sort(farm_idx[region_idx == k])
+        current = names[positions]
+        names[positions] = np.where(current == "", name, current + ";" + name)
+        lists.append(RegionList(name=name, slug=slug, positions=positions))
+    return lists, names
+
+
+def _allocate(
+    ranked: pd.DataFrame, region_lists: list[RegionList], options: RunOptions
+) -> list[BudgetSummary]:
+    cfg = options.config
+    subsidy = ranked["subsidy_eur"].to_numpy()
+    nh3 = ranked["nh3_kg"].to_numpy()
+    budgets: list[BudgetSummary] = []
+    if cfg.budget_eur is not None:
+        selected, cumulative = allocate_budget(
+            subsidy, budget_eur=cfg.budget_eur, policy=cfg.budget_policy
+        )
+        ranked["selected"] = selected
+        ranked["cumulative_eur"] = cumulative
+        budgets.append(
+            BudgetSummary(
+                name="national",
+                regions=(),
+                budget_eur=cfg.budget_eur,
+                used_eur=float(cumulative[-1]) if len(cumulative) else 0.0,
+                selected=int(selected.sum()),
+                selected_nh3_kg=float(nh3[selected].sum()),
+                farms=len(ranked),
+                source=cfg.budget_source,
+            )
+        )
+    else:
+        ranked["selected"] = pd.array([pd.NA] * len(ranked), dtype="boolean")
+        ranked["cumulative_eur"] = np.nan
+    by_name = {r.name: r for r in region_lists}
+    claimed: dict[str, str] = {}
+    for group in cfg.regional_budgets:
+        members = [by_name[r] for r in group.regions if r in by_name]
+        for r in members:
+            if r.name in claimed:
+                raise ConfigError(
+                    f"region {r.name!r} is in two regional budgets "
+                    f"({claimed[r.name]!r} and {group.name!r})",
+                    source=cfg.source,
+                )
+            claimed[r.name] = group.name
+        if not members:
+            continue
+        positions = np.unique(np.concatenate([r.positions for r in members]))
+        selected, _ = allocate_budget(
+            subsidy[positions], budget_eur=group.eur, policy=cfg.budget_policy
+        )
+        chosen = positions[selected]
+        for r in members:
+            sel = np.isin(r.positions, chosen)
+            r.selected = sel
+            r.cumulative_eur = (
+                np.cumsum(np.where(sel, np.rint(subsidy[r.positions] * 100), 0)) / 100
+            )
+            r.budget = group.name
+        budgets.append(
+            BudgetSummary(
+                name=group.name,
+                regions=tuple(m.name for m in members),
+                budget_eur=group.eur,
+                used_eur=float(np.rint(subsidy[chosen] * 100).sum() / 100),
+                selected=len(chosen),
+                selected_nh3_kg=float(nh3[chosen].sum()),
+                farms=len(positions),
+                source=group.source,
+            )
+        )
+    return budgets
+
+
+def _input_entry(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    path = Path(path)
+    return {"path": str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
+
+
+def _priority_zone(natura: NaturaAreas, threshold_m: float) -> gpd.GeoDataFrame:
+    """The threshold strip around overloaded areas, for display only (the ranking never uses it)."""
+    over = natura.overloaded
+    zone = shapely.union_all(shapely.buffer(over.geometry.values, threshold_m, quad_segs=16))
+    return gpd.GeoDataFrame(
+        {"threshold_m": [threshold_m], "note": ["display only; priority uses exact distances"]},
+        geometry=[zone],
+        crs=RD_NEW,
+    )
+
+
+def write_result(
+    result: Result,
+    out: Path,
+    *,
+    writers: Sequence[Writer] = (),
+    progress: Progress | None = None,
+    command: Sequence[str] = (),
+) -> Path:
+    """Write every output of a result into ``out``.
+
+    Files go to a temporary folder beside ``out`` and are moved in only when all are written;
+    ``manifest.json`` moves last. Outputs of an earlier run in ``out`` are replaced; other files
+    there are left alone.
+
+    Raises
+    ------
+    OutputError
+        When ``out`` cannot be created or written.
+    """
+    out = Path(out)
+    clock = _Clock(progress)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".vbr-tmp-{out.name}-", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc}", source=str(out)) from None
+    try:
+        written = _write_all(result, tmp, clock, writers, command)
+        _move_into_place(tmp, out, written)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    result.timings.update({f"write_{k}": v for k, v in clock.timings.items()})
+    return out
+
+
+def _write_all(
+    result: Result, tmp: Path, clock: _Clock, writers: Sequence[Writer], command: Sequence[str]
+) -> list[str]:
+    cfg = result.options.config
+    ranked = result.ranked
+    table = ranking_table(ranked, result.carried, with_budget=result.with_budget)
+    written: list[str] = []
+    with clock.stage("ranking_csv", "writing ranking.csv and rejected.csv"):
+        write_csv(table, tmp / "ranking.csv")
+        write_csv(result.rejected, tmp / "rejected.csv")
+        written += ["ranking.csv", "rejected.csv"]
+    region_tables = []
+    with clock.stage("region_csv", "writing region lists"):
+        for r in result.region_lists:
+            rt = region_table(table, r.positions, r.selected, r.cumulative_eur)
+            (tmp / r.slug).mkdir()
+            write_csv(rt, tmp / r.slug / "ranking.csv")
+            region_tables.append((r.name, rt))
+            written.append(r.slug)
+    with clock.stage("xlsx", "writing ranking.xlsx"):
+        xlsx_notes = write_xlsx(
+            [("Nederland", table), *region_tables, ("Afgewezen (rejected)", result.rejected)],
+            tmp / "ranking.xlsx",
+        )
+        result.notes += xlsx_notes
+        written.append("ranking.xlsx")
+    with clock.stage("gpkg", "writing ranking.gpkg"):
+        farms_layer = _farms_layer(result)
+        over = result.natura.overloaded[["nr", "name", "overloaded_by", "geometry"]]
+        write_gpkg(
+            [
+                ("farms", farms_layer),
+                ("overloaded_natura2000", over),
+                ("priority_zone", _priority_zone(result.natura, cfg.threshold_m)),
+            ],
+            tmp / "ranking.gpkg",
+        )
+        written.append("ranking.gpkg")
+    for writer in writers:
+        with clock.stage(getattr(writer, "__name__", "writer"), "writing maps"):
+            for p in writer(result, tmp):
+                rel = Path(p).relative_to(tmp).parts[0]
+                if rel not in written:
+                    written.append(rel)
+    with clock.stage("manifest", "writing manifest.json"):
+        manifest = _manifest(result, tmp, written, command)
+        write_manifest(manifest, tmp / "manifest.json")
+    return written
+
+
+def _farms_layer(result: Result) -> gpd.GeoDataFrame:
+    """The ranked farms with typed columns (numbers as numbers) for GIS users."""
+    ranked = result.ranked
+    names = carried_names(result.carried, LEAD_COLUMNS)
+    columns = {c: ranked[c].to_numpy() for c in LEAD_COLUMNS if c not in ("selected",)}
+    columns["selected"] = ranked["selected"].to_numpy(dtype=object)
+    if not result.with_budget:
+        columns["selected"] = np.full(len(ranked), None, dtype=object)
+    columns.update({names[c]: ranked[c].to_numpy(dtype=object) for c in result.carried})
+    return gpd.GeoDataFrame(columns, geometry=ranked.geometry.values, crs=RD_NEW)
+
+
+def _manifest(result: Result, tmp: Path, written: list[str], command: Sequence[str]) -> dict:
+    options, cfg = result.options, result.options.config
+    versions = {"python": platform.python_version()}
+    for mod in ("geopandas", "shapely", "pyproj", "pyogrio", "pandas", "numpy", "openpyxl"):
+        with contextlib.suppress(ImportError, AttributeError):
+            versions[mod] = __import__(mod).__version__
+    versions["geos"] = shapely.geos_version_string
+    outputs = {}
+    for name in written:
+        p = tmp / name
+        files = sorted(p.rglob("*")) if p.is_dir() else [p]
+        for f in files:
+            if f.is_file():
+                outputs[f.relative_to(tmp).as_posix()] = sha256_of(f)
+    return {
+        "tool": "vbr",
+        "version": __version__,
+        "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "command": list(command),
+        "parameters": {
+            "threshold_m": cfg.threshold_m,
+            "budget_eur": cfg.budget_eur,
+            "budget_policy": cfg.budget_policy,
+            "farms_crs": options.farms_crs,
+            "all_overloaded": options.all_overloaded,
+            "config": cfg.source,
+            "regional_budgets": [
+                {"name": g.name, "regions": list(g.regions), "eur": g.eur, "source": g.source}
+                for g in cfg.regional_budgets
+            ],
+        },
+        "inputs": {
+            k: v
+            for k, v in {
+                "farms": _input_entry(options.farms),
+                "natura": _input_entry(options.natura),
+                "regions": _input_entry(options.regions),
+                "overloaded": _input_entry(options.overloaded),
+                "config": _input_entry(Path(cfg.source)) if Path(cfg.source).is_file() else None,
+            }.items()
+            if v is not None
+        },
+        "farms_read_as": result.farms_info,
+        "counts": result.counts(),
+        "rejected_reasons": reason_counts(result.rejected),
+        "priority_order": "submitted_at (first come, first served)"
+        if result.first_come_first_served
+        else "eur_per_kg",
+        "budgets": [
+            {
+                "name": b.name,
+                "regions": list(b.regions),
+                "budget_eur": b.budget_eur,
+                "used_eur": b.used_eur,
+                "left_eur": b.left_eur,
+                "selected": b.selected,
+                "selected_nh3_kg": round(b.selected_nh3_kg, 3),
+                "farms": b.farms,
+            }
+            for b in result.budgets
+        ],
+        "notes": result.notes,
+        "outputs": outputs,
+        "environment": versions,
+    }
+
+
+def _move_into_place(tmp: Path, out: Path, written: list[str]) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        old_manifest = out / "manifest.json"
+        previous: list[str] = []
+        if old_manifest.exists():
+            try:
+                import json
+
+                old = json.loads(old_manifest.read_text(encoding="utf-8"))
+                previous = sorted({k.split("/", 1)[0] for k in old.get("outputs", {})})
+            except (OSError, ValueError):
+                previous = []
+            old_manifest.unlink()
+        for name in sorted(set(previous) | set(written)):
+            target = out / name
+            if name == "manifest.json" or not (target.exists() or target.is_symlink()):
+                continue
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink()
+        for name in written:
+            os.replace(tmp / name, out / name)
+        os.replace(tmp / "manifest.json", out / "manifest.json")
+    except OSError as exc:
+        raise OutputError(f"cannot write the outputs: {exc}", source=str(out)) from None
+
+
+def run(
+    options: RunOptions,
+    *,
+    progress: Progress | None = None,
+    writers: Sequence[Writer] = (),
+    command: Sequence[str] = (),
+) -> Result:
+    """Compute and write one run; see :func:`compute` and :func:`write_result`."""
+    result = compute(options, progress=progress)
+    write_result(result, options.out, writers=writers, progress=progress, command=command)
+    return result

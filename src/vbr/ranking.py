@@ -1,0 +1,84 @@
+"""Priority, cost-effectiveness and the contract's national order (pure functions)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["national_order", "rank_farms"]
+
+
+def national_order(
+    *,
+    priority: np.ndarray,
+    eur_per_kg: np.ndarray,
+    nh3_kg: np.ndarray,
+    farm_id: np.ndarray,
+    submitted_at: np.ndarray | None = None,
+) -> tuple[np.ndarray, bool]:
+    """The contract's national order as positions into the inputs.
+
+    Priority rows first. Inside the priority group first come first served by ``submitted_at``
+    when every priority row has one, else by ``eur_per_kg``; outside it by ``eur_per_kg``. Ties:
+    ``eur_per_kg`` ascending, ``nh3_kg`` descending, ``farm_id`` ascending (Unicode code points).
+
+    Returns
+    -------
+    order, first_come_first_served
+        Positions in national order, and whether the priority group was ordered by time.
+    """
+    priority = np.asarray(priority, dtype=bool)
+    n = len(priority)
+    ids = np.asarray(farm_id, dtype=object)
+    # codes in sorted (code point) order; ids are unique, so this is a total order
+    id_code = np.empty(n, dtype="int64")
+    id_code[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
+    time_key = np.zeros(n, dtype="int64")
+    fcfs = False
+    if submitted_at is not None and priority.any():
+        times = pd.to_datetime(pd.Series(submitted_at), utc=True)
+        if times[priority].notna().all():
+            fcfs = True
+            ns = times.to_numpy(dtype="datetime64[ns]").astype("int64")
+            time_key = np.where(priority, ns, 0)
+    order = np.lexsort(
+        (
+            id_code,
+            -np.asarray(nh3_kg, dtype="float64"),
+            np.asarray(eur_per_kg, dtype="float64"),
+            time_key,
+            ~priority,
+        )
+    )
+    return order, fcfs
+
+
+def rank_farms(farms: pd.DataFrame, *, threshold_m: float) -> tuple[pd.DataFrame, bool]:
+    """Add ``priority``, ``eur_per_kg`` and ``rank``, and return the rows in national order.
+
+    Parameters
+    ----------
+    farms
+        Needs ``farm_id``, ``distance_m``, ``nh3_kg``, ``subsidy_eur`` and ``submitted_at``.
+    threshold_m
+        Priority strip width: ``priority = distance_m <= threshold_m``.
+
+    Returns
+    -------
+    ranked, first_come_first_served
+        A copy in national order with ``rank`` 1..n, and whether the priority group is ordered
+        by ``submitted_at``.
+    """
+    out = farms.copy()
+    out["priority"] = out["distance_m"].to_numpy() <= threshold_m
+    out["eur_per_kg"] = out["subsidy_eur"].to_numpy() / out["nh3_kg"].to_numpy()
+    order, fcfs = national_order(
+        priority=out["priority"].to_numpy(),
+        eur_per_kg=out["eur_per_kg"].to_numpy(),
+        nh3_kg=out["nh3_kg"].to_numpy(),
+        farm_id=out["farm_id"].to_numpy(),
+        submitted_at=out["submitted_at"].to_numpy() if "submitted_at" in out else None,
+    )
+    out = out.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out, fcfs
