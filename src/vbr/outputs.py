@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import json
 import math
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "EXTRA_COLUMNS",
     "LEAD_COLUMNS",
     "format_number",
     "ranking_table",
@@ -38,6 +40,18 @@ LEAD_COLUMNS = [
     "eur_per_kg",
     "selected",
     "cumulative_eur",
+]
+
+#: Computed columns that later stages may add; when present in the ranked frame they are
+#: written in this order after ``cumulative_eur`` and before the carried-through columns.
+EXTRA_COLUMNS = [
+    "subsidy_source",
+    "sem_eur",
+    "sem_nh3_kg",
+    "sem_eur_per_kg",
+    "impact_mol",
+    "eur_per_mol",
+    "reason",
 ]
 
 
@@ -74,9 +88,19 @@ def carried_names(carried: Sequence[str], taken: Sequence[str]) -> dict[str, str
 
 
 def ranking_table(
-    ranked: pd.DataFrame, carried: Sequence[str], *, with_budget: bool
+    ranked: pd.DataFrame, carried: pd.DataFrame, *, with_budget: bool
 ) -> pd.DataFrame:
-    """The national list as text columns, exactly as written to ``ranking.csv``."""
+    """The national list as text columns, exactly as written to ``ranking.csv``.
+
+    Parameters
+    ----------
+    ranked
+        The ranked farms in national order (``LEAD_COLUMNS`` and any ``EXTRA_COLUMNS``).
+    carried
+        The carried-through input columns as text, one row per ranked farm in the same order.
+    with_budget
+        Whether a budget was walked (else ``selected`` and ``cumulative_eur`` stay empty).
+    """
     out = pd.DataFrame(
         {
             "rank": [str(r) for r in ranked["rank"]],
@@ -94,9 +118,17 @@ def ranking_table(
             else [""] * len(ranked),
         }
     )
-    names = carried_names(carried, LEAD_COLUMNS)
-    for c in carried:
-        out[names[c]] = ranked[c].to_numpy(dtype=object)
+    extras = [c for c in EXTRA_COLUMNS if c in ranked.columns]
+    for c in extras:
+        values = ranked[c]
+        out[c] = (
+            _numbers(values)
+            if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+            else ["" if pd.isna(v) else str(v) for v in values]
+        )
+    names = carried_names(list(carried.columns), [*LEAD_COLUMNS, *extras, "national_rank"])
+    for c in carried.columns:
+        out[names[c]] = carried[c].to_numpy(dtype=object)
     return out
 
 
@@ -149,6 +181,8 @@ _NUMERIC_COLUMNS = {
 }
 _BOOLEAN_COLUMNS = frozenset({"priority", "selected"})
 _XLSX_MAX_ROWS = 1_048_575
+_XLSX_MAX_CHARS = 32_767
+_FIXED_DATE = datetime.datetime(2000, 1, 1)
 
 
 def _finite_number(value: object) -> float | None:
@@ -173,63 +207,70 @@ def write_xlsx(sheets: Sequence[tuple[str, pd.DataFrame]], path: Path) -> list[s
     """Write text tables to one workbook for people: numbers as numbers, text always as text.
 
     Text is written as text cells, never as formulas, so a cell starting with ``=`` shows as
-    typed. Header frozen, autofilter on. Returns notes (e.g. a sheet cut at Excel's row limit).
+    typed. Header frozen, autofilter on. Returns notes (e.g. a sheet cut at Excel's row limit,
+    or cells cut at Excel's 32,767 characters).
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    import xlsxwriter
 
-    notes = []
-    wb = Workbook(write_only=True)
+    notes: list[str] = []
     used: set[str] = set()
-    bold = Font(bold=True)
-    for name, table in sheets:
-        ws = wb.create_sheet(_sheet_title(name, used))
-        ws.freeze_panes = "A2"
-        cols = list(table.columns)
-        header = []
-        for c in cols:
-            cell = WriteOnlyCell(ws, value=str(c))
-            cell.font = bold
-            cell.data_type = "s"
-            header.append(cell)
-        ws.append(header)
-        numeric = [_NUMERIC_COLUMNS.get(c) for c in cols]
-        boolean = [c in _BOOLEAN_COLUMNS for c in cols]
-        n = len(table)
-        if n > _XLSX_MAX_ROWS:
-            notes.append(
-                f"sheet {name!r} holds the first {_XLSX_MAX_ROWS:,} of {n:,} rows (Excel's "
-                "limit); the CSV has all"
-            )
-            table = table.iloc[:_XLSX_MAX_ROWS]
-        if len(cols):
-            ws.auto_filter.ref = f"A1:{_column_letter(len(cols))}{len(table) + 1}"
-        for row in table.itertuples(index=False, name=None):
-            cells = []
-            for value, fmt, is_bool in zip(row, numeric, boolean, strict=True):
-                number = _finite_number(value) if fmt is not None and value != "" else None
-                if number is not None:
-                    cell = WriteOnlyCell(ws, value=number)
-                    cell.number_format = fmt
-                elif is_bool and value in ("true", "false"):
-                    cell = WriteOnlyCell(ws, value=value == "true")
-                else:
-                    cell = WriteOnlyCell(ws, value=None if value == "" else str(value))
-                    if value != "":
-                        cell.data_type = "s"
-                cells.append(cell)
-            ws.append(cells)
-    wb.save(path)
+    with xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_numbers": False}
+    ) as wb:
+        # A fixed creation date keeps the workbook the same for the same inputs.
+        wb.set_properties({"created": _FIXED_DATE})
+        bold = wb.add_format({"bold": True})
+        formats = {
+            fmt: wb.add_format({"num_format": fmt}) for fmt in set(_NUMERIC_COLUMNS.values())
+        }
+        for name, table in sheets:
+            ws = wb.add_worksheet(_sheet_title(name, used))
+            cols = [str(c) for c in table.columns]
+            ws.freeze_panes(1, 0)
+            n = len(table)
+            if n > _XLSX_MAX_ROWS:
+                notes.append(
+                    f"sheet {name!r} holds the first {_XLSX_MAX_ROWS:,} of {n:,} rows (Excel's "
+                    "limit); the CSV has all"
+                )
+                table = table.iloc[:_XLSX_MAX_ROWS]
+            for j, c in enumerate(cols):
+                ws.write_string(0, j, c, bold)
+            if cols:
+                ws.autofilter(0, 0, len(table), len(cols) - 1)
+            kinds = [
+                ("number", formats[_NUMERIC_COLUMNS[c]])
+                if c in _NUMERIC_COLUMNS
+                else ("bool", None)
+                if c in _BOOLEAN_COLUMNS
+                else ("text", None)
+                for c in cols
+            ]
+            cut = 0
+            for i, row in enumerate(table.itertuples(index=False, name=None), start=1):
+                for j, value in enumerate(row):
+                    if value == "" or value is None:
+                        continue
+                    kind, fmt = kinds[j]
+                    if kind == "number":
+                        number = _finite_number(value)
+                        if number is not None:
+                            ws.write_number(i, j, number, fmt)
+                            continue
+                    elif kind == "bool" and value in ("true", "false"):
+                        ws.write_boolean(i, j, value == "true")
+                        continue
+                    text = str(value)
+                    if len(text) > _XLSX_MAX_CHARS:
+                        cut += 1
+                        text = text[:_XLSX_MAX_CHARS]
+                    ws.write_string(i, j, text)
+            if cut:
+                notes.append(
+                    f"sheet {name!r}: {cut:,} cells cut to Excel's {_XLSX_MAX_CHARS:,} characters; "
+                    "the CSV has them whole"
+                )
     return notes
-
-
-def _column_letter(k: int) -> str:
-    letters = ""
-    while k:
-        k, r = divmod(k - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 def write_gpkg(layers: Sequence[tuple[str, gpd.GeoDataFrame]], path: Path) -> None:

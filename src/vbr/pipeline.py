@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from vbr.io.farms import load_farms
 from vbr.io.natura import NaturaAreas, load_natura, load_overloaded_list
 from vbr.io.regions import Regions, load_regions
 from vbr.outputs import (
+    EXTRA_COLUMNS,
     LEAD_COLUMNS,
     carried_names,
     ranking_table,
@@ -90,6 +92,7 @@ class Result:
     ranked: gpd.GeoDataFrame
     rejected: pd.DataFrame
     carried: list[str]
+    carried_values: pd.DataFrame
     natura: NaturaAreas
     regions: Regions
     region_lists: list[RegionList]
@@ -99,6 +102,28 @@ class Result:
     farms_info: dict
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    _zone: Future | None = field(default=None, repr=False)
+
+    def start_priority_zone(self) -> None:
+        """Start computing the threshold strip in a background thread (GEOS releases the GIL)."""
+        if self._zone is None:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbr-zone")
+            self._zone = pool.submit(
+                priority_zone, self.natura, threshold_m=self.options.config.threshold_m
+            )
+            pool.shutdown(wait=False)
+
+    @property
+    def priority_zone(self) -> gpd.GeoDataFrame:
+        """The threshold strip around overloaded areas (display only; one row, EPSG:28992)."""
+        self.start_priority_zone()
+        return self._zone.result()
+
+    def carried_table(self) -> pd.DataFrame:
+        """The carried-through input columns (text, input names) of the ranked farms, in
+        national order."""
+        rows = self.ranked["row"].to_numpy()
+        return self.carried_values.iloc[rows].reset_index(drop=True)
 
     @property
     def with_budget(self) -> bool:
@@ -219,6 +244,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         ranked=ranked,
         rejected=farm_table.rejected,
         carried=farm_table.carried,
+        carried_values=farm_table.carried_values,
         natura=natura,
         regions=regions,
         region_lists=region_lists,
@@ -327,8 +353,13 @@ def _input_entry(path: Path | None) -> dict | None:
     return {"path": str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
 
 
-def _priority_zone(natura: NaturaAreas, threshold_m: float) -> gpd.GeoDataFrame:
-    """The threshold strip around overloaded areas, for display only (the ranking never uses it)."""
+def priority_zone(natura: NaturaAreas, *, threshold_m: float) -> gpd.GeoDataFrame:
+    """The threshold strip around overloaded areas, for display only (the ranking never uses it).
+
+    The buffer approximates arcs with 16 segments per quarter circle, so the strip's outer edge
+    lies up to 0.2 % of ``threshold_m`` inside the true distance line at convex corners (about
+    2 m at 1,000 m); priority itself comes from exact distances.
+    """
     over = natura.overloaded
     zone = shapely.union_all(shapely.buffer(over.geometry.values, threshold_m, quad_segs=16))
     return gpd.GeoDataFrame(
@@ -376,10 +407,10 @@ def write_result(
 def _write_all(
     result: Result, tmp: Path, clock: _Clock, writers: Sequence[Writer], command: Sequence[str]
 ) -> list[str]:
-    cfg = result.options.config
     ranked = result.ranked
-    table = ranking_table(ranked, result.carried, with_budget=result.with_budget)
+    table = ranking_table(ranked, result.carried_table(), with_budget=result.with_budget)
     written: list[str] = []
+    result.start_priority_zone()
     with clock.stage("ranking_csv", "writing ranking.csv and rejected.csv"):
         write_csv(table, tmp / "ranking.csv")
         write_csv(result.rejected, tmp / "rejected.csv")
@@ -406,7 +437,7 @@ def _write_all(
             [
                 ("farms", farms_layer),
                 ("overloaded_natura2000", over),
-                ("priority_zone", _priority_zone(result.natura, cfg.threshold_m)),
+                ("priority_zone", result.priority_zone),
             ],
             tmp / "ranking.gpkg",
         )
@@ -426,12 +457,15 @@ def _write_all(
 def _farms_layer(result: Result) -> gpd.GeoDataFrame:
     """The ranked farms with typed columns (numbers as numbers) for GIS users."""
     ranked = result.ranked
-    names = carried_names(result.carried, LEAD_COLUMNS)
+    extras = [c for c in EXTRA_COLUMNS if c in ranked.columns]
+    names = carried_names(result.carried, [*LEAD_COLUMNS, *extras, "national_rank"])
     columns = {c: ranked[c].to_numpy() for c in LEAD_COLUMNS if c not in ("selected",)}
     columns["selected"] = ranked["selected"].to_numpy(dtype=object)
     if not result.with_budget:
         columns["selected"] = np.full(len(ranked), None, dtype=object)
-    columns.update({names[c]: ranked[c].to_numpy(dtype=object) for c in result.carried})
+    columns.update({c: ranked[c].to_numpy() for c in extras})
+    carried = result.carried_table()
+    columns.update({names[c]: carried[c].to_numpy(dtype=object) for c in result.carried})
     return gpd.GeoDataFrame(columns, geometry=ranked.geometry.values, crs=RD_NEW)
 
 

@@ -65,12 +65,15 @@ class FarmTable:
     ----------
     farms
         The usable rows, in input order: ``farm_id``, ``nh3_kg``, ``subsidy_eur``, ``submitted_at``
-        (UTC, NaT where not given), ``row`` (0-based input row), the carried-through columns (text,
-        original names) and a point geometry in EPSG:28992.
+        (UTC, NaT where not given), ``row`` (0-based input row) and a point geometry in
+        EPSG:28992.
     rejected
         ``farm_id``, ``reason``, then the input row as read, in input order.
     carried
         Names of the carried-through input columns, in file order.
+    carried_values
+        Those columns as read (text), one row per input row (index = ``row``), so that no input
+        name can collide with a computed column.
     n_read
         Rows read from the file (= usable + rejected).
     info
@@ -82,6 +85,7 @@ class FarmTable:
     carried: list[str]
     n_read: int
     info: dict = field(default_factory=dict)
+    carried_values: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -310,8 +314,7 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
         }
     )
     farms["submitted_at"] = pd.to_datetime(farms["submitted_at"], utc=True)
-    for c in carried:
-        farms[c] = frame[c].to_numpy(dtype=object)[keep]
+    carried_values = frame[carried].reset_index(drop=True)
     geometry = shapely.points(rx[keep], ry[keep])
     farms_gdf = gpd.GeoDataFrame(farms, geometry=geometry, crs=RD_NEW)
 
@@ -331,4 +334,11 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
         "decimal": table.decimal,
         "columns": {k: v for k, v in cols.items() if v},
     }
-    return FarmTable(farms=farms_gdf, rejected=rejected, carried=carried, n_read=n, info=info)
+    return FarmTable(
+        farms=farms_gdf,
+        rejected=rejected,
+        carried=carried,
+        n_read=n,
+        info=info,
+        carried_values=carried_values,
+    )
