@@ -115,6 +115,11 @@ def cli() -> None:
     help="National budget in euro (default from the config: EUR 1,125 M).",
 )
 @click.option(
+    "--no-budget",
+    is_flag=True,
+    help="Rank without selecting: no national and no regional budget walk.",
+)
+@click.option(
     "--budget-policy",
     type=click.Choice(BUDGET_POLICIES),
     help="An offer that does not fit: skip it and go on (default), or stop the walk.",
@@ -148,6 +153,7 @@ def run_command(
     overloaded,
     all_overloaded,
     budget,
+    no_budget,
     budget_policy,
     threshold_m,
     farms_crs,
@@ -186,13 +192,24 @@ def run_command(
         all_overloaded=all_overloaded,
         farms_crs=farms_crs,
         config=config,
-    ).with_overrides(threshold_m=threshold_m, budget_eur=budget, budget_policy=budget_policy)
+    ).with_overrides(
+        threshold_m=threshold_m,
+        budget_eur=budget,
+        budget_policy=budget_policy,
+        no_budget=no_budget,
+    )
     writers = _map_writers()
     progress = _progress_printer(not quiet and sys.stderr.isatty())
-    result = run(options, progress=progress, writers=writers, command=["vbr", *sys.argv[1:]])
+    result = run(options, progress=progress, writers=writers, command=["vbr", *_argv()])
     result.notes[:0] = notes
     if not quiet:
         click.echo(_summary(result, out))
+
+
+def _argv() -> list[str]:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return list(obj["argv"]) if isinstance(obj, dict) and "argv" in obj else sys.argv[1:]
 
 
 def _map_writers() -> list:
@@ -225,7 +242,12 @@ def generate_default_data_command(out: Path, seed: int | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
-        cli.main(args=argv, prog_name="vbr", standalone_mode=False)
+        cli.main(
+            args=argv,
+            prog_name="vbr",
+            standalone_mode=False,
+            obj={"argv": list(sys.argv[1:] if argv is None else argv)},
+        )
     except InputError as exc:
         click.echo(f"vbr: error: {exc}", err=True)
         return 2

@@ -63,9 +63,17 @@ class RunOptions:
         threshold_m: float | None = None,
         budget_eur: float | None = None,
         budget_policy: str | None = None,
+        no_budget: bool = False,
     ) -> RunOptions:
-        """Return a copy whose config takes the command-line values that were given."""
+        """Return a copy whose config takes the command-line values that were given.
+
+        ``no_budget`` drops every budget (national and regional): rank without selecting.
+        """
         cfg = self.config
+        if no_budget:
+            if budget_eur is not None:
+                raise ConfigError("give --budget or --no-budget, not both", source="--no-budget")
+            cfg = replace(cfg, budget_eur=None, budget_source="", regional_budgets=())
         if threshold_m is not None:
             cfg = replace(cfg, threshold_m=_check_threshold(threshold_m, "--threshold-m"))
         if budget_eur is not None:

@@ -13,7 +13,10 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-__all__ = ["boundary_pieces", "distance_to_overloaded"]
+__all__ = ["NO_AREA", "boundary_pieces", "distance_to_overloaded"]
+
+#: ``nearest`` where there is no overloaded area at all.
+NO_AREA = -1
 
 
 def boundary_pieces(
@@ -72,18 +75,17 @@ def distance_to_overloaded(
     distance_m, nearest
         Euclidean distance in metres (0 inside or on the edge of an area; a point in a hole
         measures to the hole's edge) and the ``nr`` of the nearest area; where several are equally
-        near (inside overlapping areas, or equidistant), the lowest ``nr``.
+        near (inside overlapping areas, or equidistant), the lowest ``nr``. Without polygons:
+        ``inf`` and ``NO_AREA``.
     """
     points = np.asarray(points, dtype=object)
     polygons = np.asarray(polygons, dtype=object)
     numbers = np.asarray(numbers, dtype="int64")
     n = len(points)
-    distance = np.full(n, np.nan)
-    nearest = np.zeros(n, dtype="int64")
-    if n == 0:
+    distance = np.full(n, np.inf)
+    nearest = np.full(n, NO_AREA, dtype="int64")
+    if n == 0 or len(polygons) == 0:
         return distance, nearest
-    if len(polygons) == 0:
-        raise ValueError("no overloaded areas to measure to")
 
     area_tree = shapely.STRtree(polygons)
     farm_idx, poly_idx = area_tree.query(points, predicate="intersects")
