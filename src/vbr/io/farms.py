@@ -68,7 +68,8 @@ class FarmTable:
         (UTC, NaT where not given), ``row`` (0-based input row) and a point geometry in
         EPSG:28992.
     rejected
-        ``farm_id``, ``reason``, then the input row as read, in input order.
+        ``farm_id``, ``reason``, then the input row as read; sorted by that content (so input
+        row order does not change it).
     carried
         Names of the carried-through input columns, in file order.
     carried_values
@@ -328,6 +329,11 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
     for c in columns:
         name = c if c not in ("farm_id", "reason") else f"input_{c}"
         rejected[name] = raw_rows[c].to_numpy(dtype=object)
+    # Sorted by content (farm_id, reason, then the row as read), not by input position, so that
+    # the same rows in another order give the same rejected.csv byte for byte.
+    if len(rejected) > 1:
+        rejected = rejected.astype(str).sort_values(list(rejected.columns), kind="stable")
+        rejected = rejected.reset_index(drop=True)
     info = {
         **table.info,
         **loc_info,
