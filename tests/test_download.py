@@ -6,6 +6,7 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import geopandas as gpd
@@ -45,8 +46,8 @@ def features() -> list[dict]:
 
 
 class WFS(BaseHTTPRequestHandler):
-    pages: list = []
-    fail_first: int = 0
+    pages: ClassVar[list] = []
+    fail_first: ClassVar[int] = 0
 
     def do_GET(self):
         query = parse_qs(urlparse(self.path).query)

@@ -1,4 +1,4 @@
-"""NH3 from animal counts: the factor table, wide and long counts, given-vs-computed, unknown codes."""
+"""NH3 from animal counts: factor table, wide and long counts, given vs computed, unknown codes."""
 
 from __future__ import annotations
 
