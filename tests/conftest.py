@@ -10,11 +10,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
+from realdata import REALDATA  # noqa: F401  (re-exported for the tests)
 from vbr.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-REALDATA = REPO.parent / "shared" / "realdata"
 
 # A corner of the Veluwe in RD New: every test geometry sits around here, well inside the country.
 X0, Y0 = 180_000.0, 460_000.0

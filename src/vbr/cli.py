@@ -144,6 +144,18 @@ def cli() -> None:
     metavar="TOML",
     help="Rules and budgets (see src/vbr/default_config.toml).",
 )
+@click.option(
+    "--animals",
+    type=click.Path(path_type=Path),
+    help="Animal counts as a long table `farm_id, rav_code, animals` (several rows per farm add "
+    "up); nh3_kg is computed where --farms gives none.",
+)
+@click.option(
+    "--emission-factors",
+    type=click.Path(path_type=Path),
+    help="Your own table `rav_code, kg_nh3_per_place` (e.g. low-emission housing): adds codes "
+    "to data/emission_factors.csv and replaces the ones it repeats.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -159,6 +171,8 @@ def run_command(
     farms_crs,
     config_path,
     quiet,
+    animals=None,
+    emission_factors=None,
 ) -> None:
     """Rank farms and write ranking.csv, rejected.csv, ranking.xlsx, ranking.gpkg, one folder
     per region and manifest.json to --out.
@@ -182,6 +196,16 @@ def run_command(
             )
     if regions is None:
         regions = data / "regions.geojson"
+    if overloaded is None and not all_overloaded and natura != data / "natura2000.geojson":
+        from vbr.download import looks_like_pdok, nitrogen_sensitive_list
+
+        if looks_like_pdok(natura):
+            overloaded = nitrogen_sensitive_list()
+            notes.append(
+                "Natura 2000: PDOK data without an overloaded column; the areas with "
+                "nitrogen-sensitive habitat (data/nitrogen_sensitive_areas.csv) count as "
+                "overloaded (give --overloaded or --all-overloaded to choose otherwise)"
+            )
     config = load_config(config_path)
     options = RunOptions(
         farms=farms,
@@ -192,6 +216,8 @@ def run_command(
         all_overloaded=all_overloaded,
         farms_crs=farms_crs,
         config=config,
+        animals=animals,
+        emission_factors=emission_factors,
     ).with_overrides(
         threshold_m=threshold_m,
         budget_eur=budget,
@@ -219,6 +245,40 @@ def _map_writers() -> list:
     except ImportError:
         return []
     return [write_maps]
+
+
+@cli.group("download")
+def download_group() -> None:
+    """Download official public data."""
+
+
+@download_group.command("natura2000")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("natura2000_pdok.gpkg"),
+    show_default=True,
+    help="GeoPackage to write (layer natura2000, one (multi)polygon per area nr, EPSG:28992).",
+)
+@click.option(
+    "--url",
+    default=None,
+    metavar="URL",
+    help="WFS endpoint (default: the PDOK Natura 2000 WFS of RVO).",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None:
+    """Fetch the official Natura 2000 areas from the PDOK WFS and write one (multi)polygon per
+    area number. Use the file with `vbr run --natura`; without --overloaded the areas with
+    nitrogen-sensitive habitat (data/nitrogen_sensitive_areas.csv) count as overloaded."""
+    from vbr.download import PDOK_NATURA2000_URL, download_natura2000
+
+    progress = _progress_printer(not quiet and sys.stderr.isatty())
+    path, n_features, n_areas = download_natura2000(
+        out, url=url or PDOK_NATURA2000_URL, progress=progress
+    )
+    if not quiet:
+        click.echo(f"{n_features:,} features, {n_areas:,} areas written to {path}")
 
 
 @cli.command("generate-default-data")

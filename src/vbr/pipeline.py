@@ -28,6 +28,7 @@ from vbr import __version__
 from vbr.budget import allocate_budget
 from vbr.config import RunOptions
 from vbr.distance import distance_to_overloaded
+from vbr.emissions import load_emission_factors
 from vbr.errors import ConfigError, OutputError
 from vbr.io.crs import RD_NEW
 from vbr.io.farms import load_farms
@@ -37,6 +38,7 @@ from vbr.outputs import (
     EXTRA_COLUMNS,
     LEAD_COLUMNS,
     carried_names,
+    format_number,
     ranking_table,
     region_table,
     sha256_of,
@@ -46,6 +48,7 @@ from vbr.outputs import (
     write_xlsx,
 )
 from vbr.ranking import rank_farms
+from vbr.subsidy import estimate_subsidy, sem_alternative
 
 __all__ = ["BudgetSummary", "Result", "compute", "reason_counts", "run", "write_result"]
 
@@ -102,6 +105,7 @@ class Result:
     farms_info: dict
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     _zone: Future | None = field(default=None, repr=False)
 
     def start_priority_zone(self) -> None:
@@ -193,7 +197,14 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     cfg = options.config
     clock = _Clock(progress)
     with clock.stage("load_farms", f"reading farms from {options.farms}"):
-        farm_table = load_farms(options.farms, farms_crs=options.farms_crs)
+        factors = load_emission_factors(options.emission_factors)
+        farm_table = load_farms(
+            options.farms,
+            farms_crs=options.farms_crs,
+            animals=options.animals,
+            emission_factors=factors,
+            estimate_subsidy=cfg.subsidy.estimate_missing,
+        )
     with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
         listed = load_overloaded_list(options.overloaded) if options.overloaded else None
         natura = load_natura(
@@ -218,6 +229,12 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
             farms.geometry.values, over.geometry.values, over["nr"].to_numpy()
         )
         farms = farms.assign(distance_m=distance, nearest_n2000=nearest)
+    extra_tables: dict[str, pd.DataFrame] = {}
+    if farm_table.estimate_subsidy or len(farm_table.animals):
+        with clock.stage("subsidy", "estimating subsidies and the Sem alternative"):
+            farms, extra_tables = _estimates(farms, farm_table, factors, options)
+    if len(farm_table.nh3_check):
+        extra_tables["nh3_check.csv"] = farm_table.nh3_check.drop(columns="row")
     with clock.stage("rank", "ranking"):
         ranked, fcfs = rank_farms(farms, threshold_m=cfg.threshold_m)
     with clock.stage("regions", "assigning regions"):
@@ -225,7 +242,8 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         ranked["regions"] = region_names
     with clock.stage("allocate", "walking the budgets"):
         budgets = _allocate(ranked, region_lists, options)
-    notes = list(natura.notes)
+    notes = list(natura.notes) + list(farm_table.notes)
+    notes += _real_data_notes(farm_table, farms)
     if regions.repaired:
         notes.append(
             f"{regions.repaired} invalid region geometr"
@@ -254,7 +272,78 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         farms_info=farm_table.info,
         notes=notes,
         timings=clock.timings,
+        extra_tables=extra_tables,
     )
+
+
+def _estimates(
+    farms: gpd.GeoDataFrame, farm_table, factors, options: RunOptions
+) -> tuple[gpd.GeoDataFrame, dict[str, pd.DataFrame]]:
+    """Fill estimated subsidies (where there is no offer) and add the Sem alternative."""
+    cfg = options.config
+    tables: dict[str, pd.DataFrame] = {}
+    herd = farm_table.animals
+    decimal = farm_table.info.get("decimal", ".")
+    phosphate = None
+    if farm_table.estimate_subsidy:
+        priority = farms["distance_m"].to_numpy() <= cfg.threshold_m
+        est = estimate_subsidy(
+            farms,
+            herd,
+            farm_table.carried_values,
+            priority=priority,
+            config=cfg.subsidy,
+            decimal=decimal,
+        )
+        need = (farms["subsidy_source"] == "estimate").to_numpy()
+        farms = farms.assign(
+            subsidy_eur=np.where(need, est["estimate_eur"].to_numpy(), farms["subsidy_eur"])
+        )
+        phosphate = est["phosphate_kg"].to_numpy()
+        detail = est[need].copy()
+        detail.insert(0, "farm_id", farms["farm_id"].to_numpy()[need])
+        tables["subsidy_estimates.csv"] = detail.rename(columns={"factor": "strip_factor"})
+    if len(herd):
+        sem = sem_alternative(farms, herd, factors, config=cfg.sem, phosphate_kg=phosphate)
+        farms = farms.assign(**{c: sem[c].to_numpy() for c in sem.columns})
+    return farms, tables
+
+
+def _real_data_notes(farm_table, farms: pd.DataFrame) -> list[str]:
+    notes = []
+    animals = farm_table.info.get("animals")
+    if animals and animals["nh3_from_animals"]:
+        notes.append(
+            f"nh3_kg computed from animal counts for {animals['nh3_from_animals']:,} row(s) "
+            f"(factors: {', '.join(Path(s).name for s in animals['emission_factors'])})"
+        )
+    check = farm_table.nh3_check
+    if len(check):
+        off = int((check["difference_pct"].abs() > 10).sum())
+        notes.append(
+            f"nh3_kg given and computed from animals for {len(check):,} row(s): the given value "
+            f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
+            "differ by more than 10% (see nh3_check.csv)"
+        )
+    if farm_table.estimate_subsidy and "subsidy_source" in farms:
+        n_est = int((farms["subsidy_source"] == "estimate").sum())
+        notes.append(
+            f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
+            "(see subsidy_estimates.csv; prices from the [subsidy] config table)"
+        )
+    if farm_table.info.get("format") == "imaer-gml":
+        info = farm_table.info
+        notes.append(
+            f"IMAER {info.get('imaer_version')}: {info['sources']:,} source(s) read as "
+            f"{info['farms']:,} farm location(s) ({info['merged_sources']:,} merged by shared "
+            "location)"
+            + (
+                f"; skipped {sum(info['skipped_sources'].values()):,} source(s) of other sectors"
+                if info["skipped_sources"]
+                else ""
+            )
+        )
+    return notes
 
 
 def _assign_regions(
@@ -415,6 +504,9 @@ def _write_all(
         write_csv(table, tmp / "ranking.csv")
         write_csv(result.rejected, tmp / "rejected.csv")
         written += ["ranking.csv", "rejected.csv"]
+        for name, extra in result.extra_tables.items():
+            write_csv(_as_text(extra), tmp / name)
+            written.append(name)
     region_tables = []
     with clock.stage("region_csv", "writing region lists"):
         for r in result.region_lists:
@@ -452,6 +544,18 @@ def _write_all(
         manifest = _manifest(result, tmp, written, command)
         write_manifest(manifest, tmp / "manifest.json")
     return written
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the machine CSV writes numbers (shortest exact text, empty for NaN)."""
+    out = pd.DataFrame(index=range(len(frame)))
+    for c in frame.columns:
+        values = frame[c]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[c] = [format_number(v) for v in values]
+        else:
+            out[c] = ["" if pd.isna(v) else str(v) for v in values]
+    return out
 
 
 def _farms_layer(result: Result) -> gpd.GeoDataFrame:
@@ -507,6 +611,8 @@ def _manifest(result: Result, tmp: Path, written: list[str], command: Sequence[s
                 "natura": _input_entry(options.natura),
                 "regions": _input_entry(options.regions),
                 "overloaded": _input_entry(options.overloaded),
+                "animals": _input_entry(options.animals),
+                "emission_factors": _input_entry(options.emission_factors),
                 "config": _input_entry(Path(cfg.source)) if Path(cfg.source).is_file() else None,
             }.items()
             if v is not None
