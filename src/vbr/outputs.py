@@ -178,6 +178,11 @@ _NUMERIC_COLUMNS = {
     "subsidy_eur": "#,##0",
     "eur_per_kg": "#,##0.00",
     "cumulative_eur": "#,##0",
+    "sem_eur": "#,##0",
+    "sem_nh3_kg": "#,##0.0",
+    "sem_eur_per_kg": "#,##0.00",
+    "impact_mol": "#,##0.00",
+    "eur_per_mol": "#,##0.00",
 }
 _BOOLEAN_COLUMNS = frozenset({"priority", "selected"})
 _XLSX_MAX_ROWS = 1_048_575
