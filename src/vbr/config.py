@@ -13,6 +13,7 @@ from vbr.errors import ConfigError
 __all__ = [
     "BUDGET_POLICIES",
     "Config",
+    "DepositionSettings",
     "RegionalBudget",
     "RunOptions",
     "default_data_dir",
@@ -33,6 +34,25 @@ class RegionalBudget:
 
 
 @dataclass(frozen=True)
+class DepositionSettings:
+    """The deposition kernel and the scenarios (``[deposition]`` in the config file).
+
+    ``K(r) = c / (1 + r / r0_m) ** power`` mol N/ha/yr per kg NH3/yr, 0 beyond ``cutoff_m``;
+    ``weight`` is ``area`` (every overloaded hectare counts 1) or ``exceedance`` (weighted by
+    the exceedance relative to its mean).
+    """
+
+    c: float = 0.45
+    r0_m: float = 90.0
+    power: float = 1.85
+    cutoff_m: float = 25_000.0
+    weight: str = "area"
+    min_cell_m: float = 100.0
+    knapsack_time_limit_s: float = 60.0
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """Rules and budgets; the defaults come from ``default_config.toml``."""
 
@@ -42,6 +62,7 @@ class Config:
     budget_source: str = ""
     regional_budgets: tuple[RegionalBudget, ...] = ()
     source: str = "built-in"
+    deposition: DepositionSettings = field(default_factory=DepositionSettings)
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,10 @@ class RunOptions:
     all_overloaded: bool = False
     farms_crs: str = "EPSG:28992"
     config: Config = field(default_factory=Config)
+    exceedance: Path | None = None
+    exceedance_crs: str | None = None
+    rank_by: str = "eur_per_kg"
+    scenarios: bool = False
 
     def with_overrides(
         self,
@@ -142,6 +167,16 @@ def _read_toml(path: Path | None) -> dict:
 _KNOWN = {
     "rules": {"threshold_m", "budget_policy"},
     "budget": {"national_eur", "national_source", "regional"},
+    "deposition": {
+        "c",
+        "r0_m",
+        "power",
+        "cutoff_m",
+        "weight",
+        "min_cell_m",
+        "knapsack_time_limit_s",
+        "source",
+    },
 }
 
 
@@ -174,6 +209,7 @@ def load_config(path: Path | None = None) -> Config:
                 "the configuration has unknown entries", source=where, problems=problems
             )
         base["rules"] = {**base.get("rules", {}), **user.get("rules", {})}
+        base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
         if "budget" in user:
             base["budget"] = user["budget"]
     rules = base.get("rules", {})
@@ -207,4 +243,30 @@ def load_config(path: Path | None = None) -> Config:
         budget_source=str(budget.get("national_source", "")),
         regional_budgets=tuple(regional),
         source=where,
+        deposition=_deposition(base.get("deposition", {}), where),
     )
+
+
+def _deposition(table: dict, where: str) -> DepositionSettings:
+    values = {}
+    for key in ("c", "r0_m", "power", "cutoff_m", "min_cell_m", "knapsack_time_limit_s"):
+        if key not in table:
+            continue
+        raw = table[key]
+        try:
+            v = float(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"must be a number, got {raw!r}", source=f"{where}: deposition.{key}"
+            ) from None
+        if not math.isfinite(v) or v <= 0:
+            raise ConfigError(
+                f"must be a finite number > 0, got {raw!r}", source=f"{where}: deposition.{key}"
+            )
+        values[key] = v
+    weight = table.get("weight", "area")
+    if weight not in ("area", "exceedance"):
+        raise ConfigError(
+            f"must be 'area' or 'exceedance', got {weight!r}", source=f"{where}: deposition.weight"
+        )
+    return DepositionSettings(**values, weight=weight, source=str(table.get("source", "")))
