@@ -17,6 +17,9 @@ buy, and never changes the ranking or the rule's selection.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -81,50 +84,102 @@ def knapsack(
 
     Costs are compared in whole cents, as the budget walk does. Items that cost nothing and
     have a value are always taken; items that cost more than the budget or have no value never.
-    """
-    from scipy.optimize import Bounds, LinearConstraint, milp
 
+    Before the solver runs, items are fixed by the LP bound (exact, standard for knapsacks):
+    with ``r`` the value per cent of the LP's break item, the LP bound with item ``j`` forced
+    the other way drops by ``|v_j - r c_j|``; when it drops below the value of the greedy
+    selection, no better selection can force ``j`` that way, so ``j`` is fixed. The solver
+    (``scipy.optimize.milp``, HiGHS, relative gap 0) then gets only the few items near the break.
+    """
     values = np.asarray(values, dtype="float64")
     cents = np.rint(np.asarray(costs_eur, dtype="float64") * 100.0)
     budget = float(np.rint(budget_eur * 100.0))
     n = len(values)
-    selected = np.zeros(n, dtype=bool)
-    free = (cents <= 0) & (values > 0)
-    selected[free] = True
-    open_ = np.flatnonzero((cents > 0) & (cents <= budget) & (values > 0))
     t0 = time.perf_counter()
-    optimal, gap, status = True, 0.0, "trivial"
-    if len(open_) and cents[open_].sum() <= budget:
+    selected = np.zeros(n, dtype=bool)
+    selected[(cents <= 0) & (values > 0)] = True
+    open_ = np.flatnonzero((cents > 0) & (cents <= budget) & (values > 0))
+    if cents[open_].sum() <= budget:
         selected[open_] = True
-        status = "everything fits"
-    elif len(open_):
-        scale = float(values[open_].max())
-        res = milp(
-            c=-values[open_] / scale,
-            constraints=LinearConstraint(cents[open_][None, :], -np.inf, budget),
-            integrality=np.ones(len(open_)),
-            bounds=Bounds(0, 1),
-            options={"time_limit": float(time_limit_s), "mip_rel_gap": 0.0, "presolve": True},
-        )
-        status = str(res.message)
-        if res.x is None:
-            raise RuntimeError(f"the knapsack solver found no selection: {res.message}")
-        x = np.rint(res.x).astype(bool)
-        # guard against the solver's feasibility tolerance: drop the worst value per cent
-        # until the selection fits in whole cents
-        while cents[open_][x].sum() > budget:
-            chosen = np.flatnonzero(x)
-            worst = chosen[np.argmin(values[open_][chosen] / cents[open_][chosen])]
-            x[worst] = False
-            status += "; trimmed to fit in whole cents"
-        selected[open_] = x
+        return _done(selected, values, cents, t0, optimal=True, gap=0.0, status="everything fits")
+    v, c = values[open_], cents[open_]
+    order = np.lexsort((c, -v / c))  # best value per cent first
+    cum = np.cumsum(c[order])
+    k = int(np.searchsorted(cum, budget, side="right"))  # break item: order[k]
+    ratio = v[order[k]] / c[order[k]]
+    lp_bound = float(v[order[:k]].sum() + (budget - (cum[k - 1] if k else 0.0)) * ratio)
+    # the budget walk down the ratio order, skipping what does not fit
+    walked, _ = allocate_budget(c[order] / 100.0, budget_eur=budget / 100.0, policy="skip")
+    greedy = np.zeros(len(open_), dtype=bool)
+    greedy[order[walked]] = True
+    best = float(v[greedy].sum())
+    reduced = v - ratio * c
+    margin = best - 1e-9 * abs(best)
+    fix_in = (reduced > 0) & (lp_bound - reduced < margin)
+    fix_out = (reduced < 0) & (lp_bound + reduced < margin)
+    core = np.flatnonzero(~fix_in & ~fix_out)
+    left = budget - c[fix_in].sum()
+    x = greedy
+    optimal, gap, status = True, 0.0, "greedy is optimal (LP bound)"
+    if left >= 0 and len(core) and best < lp_bound - 1e-9 * abs(best):
+        res = _milp(v[core], c[core], left, time_limit_s=time_limit_s)
+        status = f"{len(core)} of {len(open_)} items left to the solver: {res.message}"
+        if res.x is not None:
+            trial = fix_in.copy()
+            trial[core] = np.rint(res.x).astype(bool)
+            # the solver's feasibility tolerance: drop the worst value per cent until it fits
+            while c[trial].sum() > budget:
+                chosen = np.flatnonzero(trial & ~fix_in)
+                trial[chosen[np.argmin(v[chosen] / c[chosen])]] = False
+                status += "; trimmed to fit in whole cents"
+            if v[trial].sum() >= best:
+                x, best = trial, float(v[trial].sum())
         optimal = res.status == 0
-        value = float(values[selected].sum())
-        bound = getattr(res, "mip_dual_bound", None)
-        if bound is not None and np.isfinite(bound) and value > 0:
-            gap = max(0.0, (-bound * scale - value) / value)
-        if optimal:
-            gap = 0.0 if gap < 1e-9 else gap
+        if not optimal:
+            bound = getattr(res, "mip_dual_bound", None)
+            upper = (
+                float(v[fix_in].sum() - bound)
+                if bound is not None and np.isfinite(bound)
+                else lp_bound
+            )
+            gap = max(0.0, (upper - best) / best) if best > 0 else float("inf")
+    selected[open_[x]] = True
+    return _done(selected, values, cents, t0, optimal=optimal, gap=gap, status=status)
+
+
+def _milp(values: np.ndarray, cents: np.ndarray, budget: float, *, time_limit_s: float):
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    with _quiet_stdout():  # HiGHS prints debug lines to the C stdout even with disp off
+        return milp(
+            c=-values,
+            constraints=LinearConstraint(cents[None, :], -np.inf, budget),
+            integrality=np.ones(len(values)),
+            bounds=Bounds(0, 1),
+            options={"time_limit": float(time_limit_s), "mip_rel_gap": 0.0},
+        )
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Send file descriptor 1 to /dev/null for the duration (C-level prints included)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _done(selected, values, cents, t0, *, optimal, gap, status) -> Knapsack:
     return Knapsack(
         selected=selected,
         value=float(values[selected].sum()),

@@ -82,7 +82,8 @@ def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
         the one given, is rotated, or does not overlap the Netherlands.
     """
     import rasterio
-    from rasterio.errors import RasterioIOError
+    from rasterio._err import CPLE_BaseError
+    from rasterio.errors import RasterioError, RasterioIOError
 
     path = Path(path)
     source = str(path)
@@ -97,7 +98,7 @@ def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
             transform = src.transform
             if src.count > 1:
                 notes.append(f"{path.name} has {src.count} bands; band 1 is used")
-    except RasterioIOError as exc:
+    except (RasterioIOError, RasterioError) as exc:
         raise InputError(
             f"cannot read this raster ({exc}); give a GeoTIFF or an ESRI ASCII grid (.asc)",
             source=source,
@@ -123,7 +124,14 @@ def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
         )
     values = np.ma.filled(band.astype("float64"), np.nan)
     if not src_crs.equals(RD_NEW):
-        values, transform = _to_rd(values, transform, src_crs)
+        try:
+            values, transform = _to_rd(values, transform, src_crs)
+        except (RasterioError, CPLE_BaseError) as exc:
+            raise InputError(
+                f"cannot convert the raster from {_name(src_crs)} to EPSG:28992 ({exc}); "
+                "is its CRS right?",
+                source=source,
+            ) from None
         notes.append(
             f"{path.name} was reprojected from {_name(src_crs)} to EPSG:28992 "
             "(nearest cell, no interpolation)"
@@ -156,8 +164,8 @@ def _to_rd(values: np.ndarray, transform: Affine, crs: CRS) -> tuple[np.ndarray,
     rows, cols = values.shape
     src_crs = RIO_CRS.from_wkt(crs.to_wkt())
     dst_crs = RIO_CRS.from_epsg(28992)
-    left, top = transform * (0, 0)
-    right, bottom = transform * (cols, rows)
+    left, top = transform @ (0, 0)
+    right, bottom = transform @ (cols, rows)
     dst_transform, width, height = calculate_default_transform(
         src_crs, dst_crs, cols, rows, left=left, bottom=bottom, right=right, top=top
     )
