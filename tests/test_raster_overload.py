@@ -196,3 +196,25 @@ def test_priority_changes_lists_farms_that_gain_or_lose():
     )
     assert frame["farm_id"].tolist() == ["a", "b"]
     assert frame["change"].tolist() == ["gains", "loses"]
+
+
+RIVM_ASC = next(
+    (
+        p / "shared" / "realdata" / "deposition" / "rivm_gcn_conc_nh3_2023.asc"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "realdata").is_dir()
+    ),
+    Path("/nonexistent"),
+)
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not RIVM_ASC.exists(), reason="shared real data absent")
+def test_real_rivm_ascii_grid_needs_a_crs_and_then_reads_in_rd():
+    with pytest.raises(InputError, match="--exceedance-crs"):
+        load_exceedance(RIVM_ASC)
+    grid = load_exceedance(RIVM_ASC, crs="EPSG:28992")
+    assert grid.values.shape == (316, 273)
+    assert grid.cell_size == (1000.0, 1000.0)
+    assert grid.bounds[:2] == (6_000.0, 306_000.0)
+    assert np.nanmin(grid.values) > 0 and np.isnan(grid.values).any()

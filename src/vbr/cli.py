@@ -43,7 +43,7 @@ def _summary(result, out: Path) -> str:
         + (
             "submitted_at (first come, first served)"
             if result.first_come_first_served
-            else "eur_per_kg"
+            else result.options.rank_by
         ),
     ]
     for b in result.budgets:
@@ -76,6 +76,12 @@ def _deposition_summary(result) -> list[str]:
         f"deposition impact (estimate, not AERIUS): {impact.sum() / 1000:,.1f} kmol N/yr from all "
         f"farms; {int((impact == 0).sum()):,} farms have none within the kernel's cut-off",
     ]
+    if result.with_budget:
+        selected = ranked["selected"].fillna(False).to_numpy(dtype=bool)
+        lines.append(
+            f"national selection removes {impact[selected].sum() / 1000:,.1f} kmol N/yr of "
+            "deposition on overloaded nature (estimate)"
+        )
     table = getattr(result, "scenario_budgets", None)
     if table is not None and len(table):
         lines.append(

@@ -166,7 +166,8 @@ def _write_group(folder, data: _Columns, orders, positions, cfg, *, title) -> li
         thresholds_m=tuple(thresholds),
     )
     write_csv(_as_text(sens), folder / "thresholds.csv")
-    _plot(curves, folder / "cost_curve.png", title=title, budget=cfg.budget_eur)
+    budget = cfg.budget_eur if title == "national" else None
+    _plot(curves, folder / "cost_curve.png", title=title, budget=budget)
     return [folder / "cost_curve.csv", folder / "thresholds.csv", folder / "cost_curve.png"]
 
 
@@ -240,6 +241,10 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
         v = frame[c]
         if pd.api.types.is_bool_dtype(v):
             out[c] = ["true" if b else "false" for b in v]
+        elif pd.api.types.is_float_dtype(v):
+            # sums of kg and mol to 0.001 (float round-off hidden); euro are whole cents
+            digits = 6 if c == "gap" else 3
+            out[c] = [format_number(x) for x in v.round(digits)]
         elif pd.api.types.is_numeric_dtype(v):
             out[c] = [format_number(x) for x in v]
         else:
@@ -268,6 +273,15 @@ def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float |
             )
         if budget is not None:
             ax.axvline(budget / 1e6, color="grey", linestyle="--", linewidth=0.8, label="budget")
+            total = max(float(c["cumulative_eur"].iloc[-1]) for c in curves if len(c))
+            right = min(total, 3 * budget)  # show the part around the budget
+            top = max(
+                float(c.loc[c["cumulative_eur"] <= right, column].max()) if len(c) else 0.0
+                for c in curves
+            )
+            ax.set_xlim(0, right / 1e6)
+            if np.isfinite(top) and top > 0:
+                ax.set_ylim(0, 1.05 * top / scale)
         ax.set_xlabel("cumulative subsidy (EUR M)")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
