@@ -218,3 +218,18 @@ def test_real_rivm_ascii_grid_needs_a_crs_and_then_reads_in_rd():
     assert grid.cell_size == (1000.0, 1000.0)
     assert grid.bounds[:2] == (6_000.0, 306_000.0)
     assert np.nanmin(grid.values) > 0 and np.isnan(grid.values).any()
+
+
+def test_display_image_is_a_transparent_png_with_wgs84_bounds(tmp_path):
+    import io
+
+    from PIL import Image
+
+    from vbr.overload import display_image
+
+    zones = overloaded_zones(load_exceedance(write_geotiff(tmp_path / "e.tif", GRID)), None)
+    png, (south, west, north, east) = display_image(zones)
+    image = np.asarray(Image.open(io.BytesIO(png)))
+    assert image.shape == (4, 5, 4)
+    assert np.array_equal(image[..., 3] > 0, GRID > 0)
+    assert 50 < south < north < 54 and 3 < west < east < 8
