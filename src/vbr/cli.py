@@ -12,6 +12,7 @@ import click
 from vbr import __version__
 from vbr.config import BUDGET_POLICIES, RunOptions, default_data_dir, load_config
 from vbr.errors import InputError
+from vbr.ranking import RANK_BY
 
 __all__ = ["cli", "entry", "main"]
 
@@ -42,7 +43,7 @@ def _summary(result, out: Path) -> str:
         + (
             "submitted_at (first come, first served)"
             if result.first_come_first_served
-            else "eur_per_kg"
+            else result.options.rank_by
         ),
     ]
     for b in result.budgets:
@@ -54,11 +55,39 @@ def _summary(result, out: Path) -> str:
         )
     if not result.with_budget:
         lines.append("no national budget: ranked without selecting (give --budget EUR)")
+    lines += _deposition_summary(result)
     if counts["repaired"]:
         lines.append(f"repaired geometries: {counts['repaired']}")
     lines += [f"note: {n}" for n in result.notes]
     lines.append(f"outputs in {out}/")
     return "\n".join(lines)
+
+
+def _deposition_summary(result) -> list[str]:
+    """Summary lines of the deposition options (none without them)."""
+    if getattr(result, "exceedance", None) is None:
+        return []
+    ranked = result.ranked
+    impact = ranked["impact_mol"].to_numpy()
+    lines = [
+        f"exceedance raster: {int(result.exceedance.overloaded.sum()):,} overloaded cells, "
+        f"{result.exceedance.area_ha:,.0f} ha of overloaded zones; "
+        f"ranked by {result.options.rank_by}",
+        f"deposition impact (estimate, not AERIUS): {impact.sum() / 1000:,.1f} kmol N/yr from all "
+        f"farms; {int((impact == 0).sum()):,} farms have none within the kernel's cut-off",
+    ]
+    if result.with_budget:
+        selected = ranked["selected"].fillna(False).to_numpy(dtype=bool)
+        lines.append(
+            f"national selection removes {impact[selected].sum() / 1000:,.1f} kmol N/yr of "
+            "deposition on overloaded nature (estimate)"
+        )
+    table = getattr(result, "scenario_budgets", None)
+    if table is not None and len(table):
+        lines.append(
+            "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
+        )
+    return lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -156,6 +185,33 @@ def cli() -> None:
     help="Your own table `rav_code, kg_nh3_per_place` (e.g. low-emission housing): adds codes "
     "to data/emission_factors.csv and replaces the ones it repeats.",
 )
+@click.option(
+    "--exceedance",
+    type=click.Path(path_type=Path),
+    metavar="RASTER",
+    help="GeoTIFF or ESRI ASCII grid of deposition above the critical deposition value (KDW), "
+    "mol N/ha/yr. Cells above 0 inside Natura 2000 areas become the overloaded zones the "
+    "threshold measures to, and every farm gets impact_mol and eur_per_mol.",
+)
+@click.option(
+    "--exceedance-crs",
+    metavar="EPSG",
+    help="CRS of an --exceedance file that declares none (RIVM grids: 28992).",
+)
+@click.option(
+    "--rank-by",
+    type=click.Choice(RANK_BY),
+    default="eur_per_kg",
+    show_default=True,
+    help="Cost measure of the ranking: euro per kg NH3 (the Vbr rule) or euro per mol of "
+    "deposition on overloaded nature (needs --exceedance).",
+)
+@click.option(
+    "--scenarios",
+    is_flag=True,
+    help="Also write scenarios/: cost curves (CSV, PNG), threshold sensitivity and the best "
+    "possible selection per budget (exact knapsack; advisory only).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -170,6 +226,10 @@ def run_command(
     threshold_m,
     farms_crs,
     config_path,
+    exceedance,
+    exceedance_crs,
+    rank_by,
+    scenarios,
     quiet,
     animals=None,
     emission_factors=None,
@@ -218,13 +278,25 @@ def run_command(
         config=config,
         animals=animals,
         emission_factors=emission_factors,
+        exceedance=exceedance,
+        exceedance_crs=exceedance_crs,
+        rank_by=rank_by,
+        scenarios=scenarios,
     ).with_overrides(
         threshold_m=threshold_m,
         budget_eur=budget,
         budget_policy=budget_policy,
         no_budget=no_budget,
     )
+    if exceedance_crs is not None and exceedance is None:
+        raise click.UsageError("--exceedance-crs needs --exceedance")
+    if rank_by == "eur_per_mol" and exceedance is None:
+        raise click.UsageError("--rank-by eur_per_mol needs --exceedance RASTER")
     writers = _map_writers()
+    if scenarios:
+        from vbr.scenario_report import write_scenarios
+
+        writers.append(write_scenarios)
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     result = run(options, progress=progress, writers=writers, command=["vbr", *_argv()])
     result.notes[:0] = notes

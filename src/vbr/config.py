@@ -13,6 +13,7 @@ from vbr.errors import ConfigError
 __all__ = [
     "BUDGET_POLICIES",
     "Config",
+    "DepositionSettings",
     "RegionalBudget",
     "RunOptions",
     "SemConfig",
@@ -158,6 +159,25 @@ def _default_sem() -> SemConfig:
 
 
 @dataclass(frozen=True)
+class DepositionSettings:
+    """The deposition kernel and the scenarios (``[deposition]`` in the config file).
+
+    ``K(r) = c / (1 + r / r0_m) ** power`` mol N/ha/yr per kg NH3/yr, 0 beyond ``cutoff_m``;
+    ``weight`` is ``area`` (every overloaded hectare counts 1) or ``exceedance`` (weighted by
+    the exceedance relative to its mean).
+    """
+
+    c: float = 0.45
+    r0_m: float = 90.0
+    power: float = 1.85
+    cutoff_m: float = 25_000.0
+    weight: str = "area"
+    min_cell_m: float = 100.0
+    knapsack_time_limit_s: float = 60.0
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """Rules and budgets; the defaults come from ``default_config.toml``."""
 
@@ -169,6 +189,7 @@ class Config:
     source: str = "built-in"
     subsidy: SubsidyConfig = field(default_factory=_default_subsidy)
     sem: SemConfig = field(default_factory=_default_sem)
+    deposition: DepositionSettings = field(default_factory=DepositionSettings)
 
 
 @dataclass(frozen=True)
@@ -185,6 +206,10 @@ class RunOptions:
     config: Config = field(default_factory=Config)
     animals: Path | None = None
     emission_factors: Path | None = None
+    exceedance: Path | None = None
+    exceedance_crs: str | None = None
+    rank_by: str = "eur_per_kg"
+    scenarios: bool = False
 
     def with_overrides(
         self,
@@ -306,6 +331,16 @@ _KNOWN = {
         "source",
         "phosphate_kg_per_place",
     },
+    "deposition": {
+        "c",
+        "r0_m",
+        "power",
+        "cutoff_m",
+        "weight",
+        "min_cell_m",
+        "knapsack_time_limit_s",
+        "source",
+    },
 }
 
 
@@ -346,6 +381,7 @@ def load_config(path: Path | None = None) -> Config:
                 else:
                     merged[key] = value
             base[table] = merged
+        base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
         if "budget" in user:
             base["budget"] = user["budget"]
     rules = base.get("rules", {})
@@ -381,4 +417,30 @@ def load_config(path: Path | None = None) -> Config:
         source=where,
         subsidy=_subsidy_config(base.get("subsidy", {}), where),
         sem=_sem_config(base.get("sem", {}), where),
+        deposition=_deposition(base.get("deposition", {}), where),
     )
+
+
+def _deposition(table: dict, where: str) -> DepositionSettings:
+    values = {}
+    for key in ("c", "r0_m", "power", "cutoff_m", "min_cell_m", "knapsack_time_limit_s"):
+        if key not in table:
+            continue
+        raw = table[key]
+        try:
+            v = float(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"must be a number, got {raw!r}", source=f"{where}: deposition.{key}"
+            ) from None
+        if not math.isfinite(v) or v <= 0:
+            raise ConfigError(
+                f"must be a finite number > 0, got {raw!r}", source=f"{where}: deposition.{key}"
+            )
+        values[key] = v
+    weight = table.get("weight", "area")
+    if weight not in ("area", "exceedance"):
+        raise ConfigError(
+            f"must be 'area' or 'exceedance', got {weight!r}", source=f"{where}: deposition.weight"
+        )
+    return DepositionSettings(**values, weight=weight, source=str(table.get("source", "")))
