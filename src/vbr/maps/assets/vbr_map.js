@@ -1,8 +1,8 @@
 /* vbr region map: farm layer, area layers, legend, headline panel, search and popups.
  *
  * Every text that comes from the input (farm ids, names, carried-through columns) is put on the
- * page with textContent, never as HTML, so a farm called <img src=x onerror=alert(1)> shows as
- * that text and runs nothing. The data arrives as JSON literals written by vbr.maps.
+ * page with textContent, never as HTML, so a farm id that holds markup shows as that text and
+ * runs nothing. The data arrives as JSON literals written by vbr.maps.
  * Part of vbr (MIT licence).
  */
 (function () {
