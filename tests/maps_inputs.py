@@ -20,7 +20,9 @@ HOSTILE_ID = "<img src=x onerror=alert(1)>"
 SCRIPT_ID = "</script><script>window.__vbrPwned=1</script>"
 HOSTILE_NOTE = '"><svg onload=alert(2)> & </script>'
 HOSTILE_AREA = "Heide <script>alert(3)</script> & Ven"
-HOSTILE_REGION = "West <b>bold</b>"
+HOSTILE_REGION = "West <b>bold</b> {{ 7*7 }}"
+#: Its folder name.
+HOSTILE_SLUG = "west-b-bold-b-7-7"
 
 
 def _square(x: float, y: float, size: float) -> list:

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+
 from maps_inputs import (
     HOSTILE_AREA,
     HOSTILE_ID,
     HOSTILE_NOTE,
     HOSTILE_REGION,
+    HOSTILE_SLUG,
     SCRIPT_ID,
+    default_run_once,
     farm_payload,
     page_payload,
     read_list,
-    default_run_once,
     run_small,
 )
-
 from vbr.maps.data import STATUSES, polygons_geojson, safe_json
 
 #: URLs a map may hold: basemap tile templates, attribution links and texts inside Leaflet's code
@@ -160,12 +160,12 @@ def test_regions_without_own_budget_show_the_national_selection(small):
         assert (listed["selected"] == "").all()  # the region has no budget of its own
         national_rows = national.loc[listed["farm_id"]].reset_index()
         np.testing.assert_array_equal(_statuses(payload), _expected_statuses(listed, national_rows))
-    statuses = _statuses(farm_payload((out / "west-b-bold-b" / "map.html").read_text()))
+    statuses = _statuses(farm_payload((out / HOSTILE_SLUG / "map.html").read_text()))
     assert "priority_not_selected" in statuses  # the farm the budget could not pay
 
 
 def test_without_a_budget_farms_are_priority_or_ranked(tmp_path):
-    result, out = run_small(tmp_path, budget_eur=None)
+    _, out = run_small(tmp_path, budget_eur=None)
     payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
     assert set(_statuses(payload)) <= {"priority", "ranked"}
     assert "Ranked (no budget)" in (out / "oost" / "map.html").read_text(encoding="utf-8")
@@ -218,7 +218,7 @@ def test_farm_positions_are_the_ranked_points_in_wgs84(default_run):
 
 def test_hostile_text_is_data_never_markup(small):
     _, out = small
-    text = (out / "west-b-bold-b" / "map.html").read_text(encoding="utf-8")
+    text = (out / HOSTILE_SLUG / "map.html").read_text(encoding="utf-8")
     for raw in (HOSTILE_ID, SCRIPT_ID, HOSTILE_NOTE, HOSTILE_AREA, "<svg onload"):
         assert raw not in text
     # The page's script elements are exactly the ones vbr writes: none is closed early.
@@ -242,12 +242,22 @@ def test_index_escapes_names_and_shows_headline_figures(small):
     assert HOSTILE_REGION not in index
     assert html.escape(HOSTILE_REGION) in index
     assert "<script" not in index.lower()
+    assert "{{ 7*7 }}" in index  # no template ever evaluates input text
+
     for region in result.region_lists:
         listed = read_list(out / region.slug / "ranking.csv")
         row = re.search(rf'<tr data-slug="{region.slug}">(.*?)</tr>', index, flags=re.S).group(1)
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
         assert cells[3] == f"{len(listed):,}"
         assert cells[4] == f"{int((listed['priority'] == 'true').sum()):,}"
+
+
+def test_region_name_is_text_in_the_map_title_and_panel(small):
+    _, out = small
+    text = (out / HOSTILE_SLUG / "map.html").read_text(encoding="utf-8")
+    assert f"<title>{html.escape(HOSTILE_REGION)}: vbr farm ranking map</title>" in text
+    assert "{{ 7*7 }}" in text
+    assert page_payload(text)["headline"]["title"] == HOSTILE_REGION
 
 
 def test_default_index_figures_match_the_lists(default_run):

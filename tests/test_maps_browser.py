@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from maps_inputs import HOSTILE_ID, SCRIPT_ID, default_run_once, read_list, run_small
 
+from maps_inputs import HOSTILE_ID, HOSTILE_SLUG, SCRIPT_ID, default_run_once, read_list, run_small
 from vbr.config import default_data_dir
 from vbr.io.regions import slugify
 
@@ -100,8 +100,12 @@ def _click_farm(offline: OfflinePage, rank: str) -> str:
     point = offline.eval(
         """async (rank) => {
             const {map, farms} = window.vbr.maps[0];
+            map.closePopup();
             const layer = farms.getLayers().find(l => l.feature.properties.rank === rank);
-            await new Promise(done => { map.once('moveend', done); map.setView(layer.getLatLng(), 16, {animate: false}); });
+            await new Promise(done => {
+                map.once('moveend', done);
+                map.setView(layer.getLatLng(), 16, {animate: false});
+            });
             const p = map.latLngToContainerPoint(layer.getLatLng());
             const box = map.getContainer().getBoundingClientRect();
             return {x: box.left + p.x, y: box.top + p.y};
@@ -115,7 +119,7 @@ def _click_farm(offline: OfflinePage, rank: str) -> str:
 
 @pytest.mark.parametrize("slug", _default_slugs())
 def test_default_map_works_offline(browser, tmp_path_factory, tmp_path, slug):
-    result, out = default_run_once(tmp_path_factory)
+    _, out = default_run_once(tmp_path_factory)
     path = out / slug / "map.html"
     listed = read_list(out / slug / "ranking.csv")
     offline = OfflinePage(browser, path)
@@ -128,7 +132,8 @@ def test_default_map_works_offline(browser, tmp_path_factory, tmp_path, slug):
                 return {
                     onMap: map.hasLayer(farms),
                     features: farms.getLayers().length,
-                    drawn: farms.getLayers().filter(l => l._map && l._renderer instanceof L.Canvas).length,
+                    drawn: farms.getLayers()
+                        .filter(l => l._map && l._renderer instanceof L.Canvas).length,
                     canvases: document.querySelectorAll('.leaflet-overlay-pane canvas').length,
                     legend: document.querySelectorAll('.vbr-legend-row[data-status]').length,
                     panel: document.querySelector('.vbr-panel').innerText,
@@ -164,7 +169,7 @@ def hostile(tmp_path_factory):
 
 def test_hostile_farm_ids_show_as_text_and_run_nothing(browser, hostile):
     _, out = hostile
-    offline = OfflinePage(browser, out / "west-b-bold-b" / "map.html")
+    offline = OfflinePage(browser, out / HOSTILE_SLUG / "map.html")
     try:
         page = offline.page
         page.fill(".vbr-search input", HOSTILE_ID)

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 from folium.map import Layer
-from folium.template import Template
 
 from vbr.maps import assets
 from vbr.maps.data import STATUSES, safe_json
@@ -96,17 +95,29 @@ AREA_STYLES = {
 }
 
 
+class _Raw(Element):
+    """Markup put on the page as it is (never parsed as a Jinja template: input text such as
+    ``{{ 7*7 }}`` in a region name stays text)."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._markup = markup
+
+    def render(self, **kwargs) -> str:
+        return self._markup
+
+
+def _add_script(element: Element, code: str) -> None:
+    """Put ``code`` in the page's script as it is.
+
+    Folium's own elements pass their rendered script through Jinja a second time, so input text
+    such as ``{{ 7*7 }}`` in a payload would be evaluated; vbr's elements never do that.
+    """
+    element.get_root().script.add_child(_Raw(code), name=element.get_name())
+
+
 class _ScriptLayer(Layer):
     """A layer whose JavaScript object is made by a ``vbr`` function from a JSON payload."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = vbr.{{ this.factory }}(
-                {{ this._parent.get_name() }}, {{ this.payload }});
-        {% endmacro %}
-        """
-    )
 
     def __init__(self, factory: str, payload: dict, *, name: str, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
@@ -114,37 +125,27 @@ class _ScriptLayer(Layer):
         self.factory = factory
         self.payload = safe_json(payload)
 
+    def render(self, **kwargs) -> None:
+        name, parent = self.get_name(), self._parent.get_name()
+        code = f"var {name} = vbr.{self.factory}({parent}, {self.payload});\n"
+        if self.show:
+            code += f"{name}.addTo({parent});\n"
+        _add_script(self, code)
+
 
 class _BlankBase(Layer):
     """A base layer with no tiles: the map without any network at all."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.layerGroup();
-        {% endmacro %}
-        """
-    )
 
     def __init__(self, name: str):
         super().__init__(name=name, overlay=False, control=True, show=False)
         self._name = "BlankBase"
 
+    def render(self, **kwargs) -> None:
+        _add_script(self, f"var {self.get_name()} = L.layerGroup();\n")
+
 
 class _Setup(MacroElement):
     """Calls ``vbr.setup`` once every layer exists (panel, search, legend, scale)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            vbr.setup({{ this.map_name }}, {{ this.farms_name }}, {{ this.payload }}, {
-            {%- for key, name in this.overlays %}
-                {{ key|tojson }}: {{ name }},
-            {%- endfor %}
-            });
-        {% endmacro %}
-        """
-    )
 
     def __init__(self, map_name: str, farms_name: str, payload: dict, overlays: list):
         super().__init__()
@@ -153,6 +154,13 @@ class _Setup(MacroElement):
         self.farms_name = farms_name
         self.payload = safe_json(payload)
         self.overlays = overlays
+
+    def render(self, **kwargs) -> None:
+        overlays = ", ".join(f"{safe_json(key)}: {name}" for key, name in self.overlays)
+        _add_script(
+            self,
+            f"vbr.setup({self.map_name}, {self.farms_name}, {self.payload}, {{{overlays}}});\n",
+        )
 
 
 @dataclass
@@ -229,11 +237,11 @@ def region_map_html(content: RegionMapContent) -> str:
     fmap.default_css = []
     root = fmap.get_root()
     header = root.header
-    header.add_child(Element(f"<title>{_html_text(content.title)}</title>"), name="vbr_title")
-    header.add_child(Element(assets.inline_css(assets.leaflet_css())), name="leaflet_css")
-    header.add_child(Element(assets.inline_css(assets.vbr_css())), name="vbr_css")
-    header.add_child(Element(assets.inline_script(assets.leaflet_js())), name="leaflet_js")
-    header.add_child(Element(assets.inline_script(assets.vbr_js())), name="vbr_js")
+    header.add_child(_Raw(f"<title>{_html_text(content.title)}</title>"), name="vbr_title")
+    header.add_child(_Raw(assets.inline_css(assets.leaflet_css())), name="leaflet_css")
+    header.add_child(_Raw(assets.inline_css(assets.vbr_css())), name="vbr_css")
+    header.add_child(_Raw(assets.inline_script(assets.leaflet_js())), name="leaflet_js")
+    header.add_child(_Raw(assets.inline_script(assets.vbr_js())), name="vbr_js")
 
     for k, base in enumerate(BASEMAPS):
         folium.TileLayer(
