@@ -29,8 +29,9 @@ def _square(x: float, y: float, size: float) -> list:
     return [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]
 
 
-def write_inputs(folder: Path) -> dict[str, Path]:
-    """Write farms.csv, natura.geojson and regions.geojson into ``folder``."""
+def write_inputs(folder: Path, *, empty_region: bool = False) -> dict[str, Path]:
+    """Write farms.csv, natura.geojson and regions.geojson into ``folder``; with
+    ``empty_region`` a third region without farms ("Leeg") is added."""
     folder.mkdir(parents=True, exist_ok=True)
     natura = {
         "type": "FeatureCollection",
@@ -64,6 +65,14 @@ def write_inputs(folder: Path) -> dict[str, Path]:
             },
         ],
     }
+    if empty_region:
+        regions["features"].append(
+            {
+                "type": "Feature",
+                "properties": {"name": "Leeg"},
+                "geometry": {"type": "Polygon", "coordinates": _square(100_000, 500_000, 5_000)},
+            }
+        )
     (folder / "natura.geojson").write_text(json.dumps(natura), encoding="utf-8")
     (folder / "regions.geojson").write_text(json.dumps(regions), encoding="utf-8")
     rows = []
@@ -96,9 +105,15 @@ def write_inputs(folder: Path) -> dict[str, Path]:
     }
 
 
-def run_small(folder: Path, *, budget_eur: float | None = 2_000_000, regional: bool = False):
+def run_small(
+    folder: Path,
+    *,
+    budget_eur: float | None = 2_000_000,
+    regional: bool = False,
+    empty_region: bool = False,
+):
     """Run vbr (with the map writer) on the small inputs; returns (result, out folder)."""
-    paths = write_inputs(folder / "in")
+    paths = write_inputs(folder / "in", empty_region=empty_region)
     groups = (
         (RegionalBudget(name="Oost budget", regions=("Oost",), eur=1_000_000),) if regional else ()
     )

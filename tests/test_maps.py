@@ -173,6 +173,27 @@ def test_without_a_budget_farms_are_priority_or_ranked(tmp_path):
     assert "no budget" in index
 
 
+def test_a_region_without_farms_still_gets_a_map(tmp_path):
+    _, out = run_small(tmp_path, empty_region=True)
+    text = (out / "leeg" / "map.html").read_text(encoding="utf-8")
+    assert farm_payload(text)["rows"] == []
+    assert ["Farms", "0"] in page_payload(text)["headline"]["figures"]
+    assert 'href="leeg/map.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_regional_budget_is_named_in_the_panel_and_the_index(tmp_path):
+    _, out = run_small(tmp_path, regional=True)
+    oost = read_list(out / "oost" / "ranking.csv")
+    assert set(oost["selected"]) <= {"true", "false"} and "true" in set(oost["selected"])
+    headline = page_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))["headline"]
+    assert ["Budget", "€ 1,000,000"] in headline["figures"]
+    assert "Oost budget" in headline["notes"][0]
+    payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
+    np.testing.assert_array_equal(_statuses(payload), _expected_statuses(oost))
+    assert "selected (national budget walk)" in payload["extra"]["columns"]
+    assert "Oost budget (Oost)" in (out / "index.html").read_text(encoding="utf-8")
+
+
 def test_legend_names_every_status_drawn_and_the_sizes(default_run):
     result, out = default_run
     for region in result.region_lists:

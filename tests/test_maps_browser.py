@@ -228,3 +228,14 @@ def test_index_opens_offline_and_every_link_exists(browser, tmp_path_factory):
         assert len([f for f in files if f.name == "map.html"]) == len(_default_slugs())
     finally:
         offline.close()
+
+
+def test_map_of_a_region_without_farms_opens_without_errors(browser, tmp_path):
+    _, out = run_small(tmp_path, empty_region=True)
+    offline = OfflinePage(browser, out / "leeg" / "map.html")
+    try:
+        assert offline.errors == []
+        assert offline.eval("() => window.vbr.maps[0].farms.getLayers().length") == 0
+        assert "Farms" in offline.page.inner_text(".vbr-panel")
+    finally:
+        offline.close()

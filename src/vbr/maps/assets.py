@@ -34,8 +34,11 @@ def _text(*parts: str) -> str:
 
 @cache
 def leaflet_js() -> str:
-    """Leaflet's minified JavaScript (without its source-map comment: no file to fetch)."""
-    return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", _text("leaflet", "leaflet.js"))
+    """Leaflet's minified JavaScript, its licence first, without the source-map comment (no file
+    to fetch)."""
+    code = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", _text("leaflet", "leaflet.js"))
+    licence = _text("leaflet", "LICENSE").replace("*/", "* /")
+    return f"/* Leaflet licence:\n{licence}*/\n{code}"
 
 
 @cache
