@@ -191,7 +191,9 @@ def test_a_regional_budget_is_named_in_the_panel_and_the_index(tmp_path):
     payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
     np.testing.assert_array_equal(_statuses(payload), _expected_statuses(oost))
     assert "selected (national budget walk)" in payload["extra"]["columns"]
-    assert "Oost budget (Oost)" in (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<td>Oost budget</td>" in index
+    assert "Budget Oost budget (Oost): € 1,000,000" in index
 
 
 def test_legend_names_every_status_drawn_and_the_sizes(default_run):

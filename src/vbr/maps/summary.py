@@ -43,12 +43,12 @@ class RegionSummary:
 
     @property
     def budget_label(self) -> str:
-        """Which budget: ``national`` or the regional group's name, with its regions."""
+        """Which budget: ``national budget`` or the regional budget's name."""
         if self.budget is None:
             return "no budget"
         if not self.budget.regions:
             return "national budget"
-        return f"{self.budget.name} ({', '.join(self.budget.regions)})"
+        return self.budget.name
 
     def figures(self) -> list[tuple[str, str]]:
         """(label, text) pairs for the map panel."""
