@@ -61,6 +61,7 @@ def write_maps(result, out_dir: Path) -> list[Path]:
     subsidy_all = result.ranked["subsidy_eur"].to_numpy(dtype=float)
     points_all = result.ranked.geometry.values
     threshold_m = float(result.options.config.threshold_m)
+    deposition = _deposition_overlay(result)
 
     written: list[Path] = []
     summaries: list[RegionSummary] = []
@@ -108,6 +109,7 @@ def write_maps(result, out_dir: Path) -> list[Path]:
             farms=payload.data,
             counts=payload.counts,
         )
+        content.deposition = deposition
         folder = out_dir / region.slug
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "map.html"
@@ -118,6 +120,18 @@ def write_maps(result, out_dir: Path) -> list[Path]:
     index.write_text(_index(result, summaries), encoding="utf-8")
     written.append(index)
     return written
+
+
+def _deposition_overlay(result) -> tuple[str, tuple[float, float, float, float]] | None:
+    """The exceedance raster as an inline PNG for the maps, when the run has one."""
+    if getattr(result, "exceedance", None) is None:
+        return None
+    import base64
+
+    from vbr.overload import display_image
+
+    png, bounds = display_image(result.exceedance)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii"), bounds
 
 
 def _summary(region, *, statuses, rows, nh3, subsidy, budget) -> RegionSummary:

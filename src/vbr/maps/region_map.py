@@ -133,6 +133,26 @@ class _ScriptLayer(Layer):
         _add_script(self, code)
 
 
+class _ImageLayer(Layer):
+    """A picture over the map (the exceedance raster), from a ``data:`` URI: no network."""
+
+    def __init__(self, uri: str, bounds: tuple[float, float, float, float], *, name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "VbrImage"
+        self.uri = uri
+        self.bounds = bounds
+
+    def render(self, **kwargs) -> None:
+        south, west, north, east = self.bounds
+        name, parent = self.get_name(), self._parent.get_name()
+        _add_script(
+            self,
+            f"var {name} = L.imageOverlay({safe_json(self.uri)}, "
+            f"[[{south}, {west}], [{north}, {east}]], {{opacity: 0.6}});\n"
+            f"{name}.addTo({parent});\n",
+        )
+
+
 class _BlankBase(Layer):
     """A base layer with no tiles: the map without any network at all."""
 
@@ -177,6 +197,9 @@ class RegionMapContent:
     farms: dict
     counts: dict[str, int]
     headline: dict
+    #: With ``--exceedance``: the overloaded cells as a PNG ``data:`` URI and its bounds
+    #: (south, west, north, east).
+    deposition: tuple[str, tuple[float, float, float, float]] | None = None
 
 
 def _legend(content: RegionMapContent) -> dict:
@@ -300,6 +323,15 @@ def region_map_html(content: RegionMapContent) -> str:
             ),
         ),
     ]
+    if content.deposition is not None:
+        uri, image_bounds = content.deposition
+        layers.insert(
+            0,
+            (
+                "deposition",
+                _ImageLayer(uri, image_bounds, name="Deposition above KDW (exceedance raster)"),
+            ),
+        )
     for _, layer in layers:
         layer.add_to(fmap)
     farms = _ScriptLayer("farms", content.farms, name="Farms")
