@@ -215,7 +215,7 @@ def _read_csv(path: Path) -> RawTable:
             start = reader.line_num + 1
     except csv.Error as exc:
         hint = (
-            "a quote (\") opens a value that is never closed"
+            'a quote (") opens a value that is never closed'
             if "end of data" in str(exc)
             else str(exc)
         )
