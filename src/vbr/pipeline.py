@@ -37,12 +37,14 @@ from vbr.io.regions import Regions, load_regions
 from vbr.outputs import (
     EXTRA_COLUMNS,
     LEAD_COLUMNS,
+    NUMERIC_COLUMNS,
     carried_names,
     format_number,
     ranking_table,
     region_table,
     sha256_of,
     write_csv,
+    write_excel_csv,
     write_gpkg,
     write_manifest,
     write_xlsx,
@@ -500,10 +502,16 @@ def _write_all(
     table = ranking_table(ranked, result.carried_table(), with_budget=result.with_budget)
     written: list[str] = []
     result.start_priority_zone()
+    numeric = _numeric_columns(ranked)
     with clock.stage("ranking_csv", "writing ranking.csv and rejected.csv"):
         write_csv(table, tmp / "ranking.csv")
         write_csv(result.rejected, tmp / "rejected.csv")
         written += ["ranking.csv", "rejected.csv"]
+    with clock.stage("excel_csv", "writing ranking_excel.csv and rejected_excel.csv"):
+        write_excel_csv(table, tmp / "ranking_excel.csv", numeric=numeric)
+        write_excel_csv(result.rejected, tmp / "rejected_excel.csv", numeric=())
+        written += ["ranking_excel.csv", "rejected_excel.csv"]
+    with clock.stage("ranking_csv", "writing the other lists"):
         for name, extra in result.extra_tables.items():
             write_csv(_as_text(extra), tmp / name)
             written.append(name)
@@ -513,6 +521,7 @@ def _write_all(
             rt = region_table(table, r.positions, r.selected, r.cumulative_eur)
             (tmp / r.slug).mkdir()
             write_csv(rt, tmp / r.slug / "ranking.csv")
+            write_excel_csv(rt, tmp / r.slug / "ranking_excel.csv", numeric=numeric)
             region_tables.append((r.name, rt))
             written.append(r.slug)
     with clock.stage("xlsx", "writing ranking.xlsx"):
@@ -544,6 +553,18 @@ def _write_all(
         manifest = _manifest(result, tmp, written, command)
         write_manifest(manifest, tmp / "manifest.json")
     return written
+
+
+def _numeric_columns(ranked: pd.DataFrame) -> list[str]:
+    """Columns of the lists that hold numbers (they get a decimal comma for Dutch Excel)."""
+    extras = [
+        c
+        for c in EXTRA_COLUMNS
+        if c in ranked.columns
+        and pd.api.types.is_numeric_dtype(ranked[c])
+        and not pd.api.types.is_bool_dtype(ranked[c])
+    ]
+    return [*NUMERIC_COLUMNS, *extras]
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
