@@ -169,6 +169,11 @@ class Config:
     source: str = "built-in"
     subsidy: SubsidyConfig = field(default_factory=_default_subsidy)
     sem: SemConfig = field(default_factory=_default_sem)
+    #: Language of the ``reason`` column: ``"nl"`` (default) or ``"en"`` (``[explain] language``).
+    explain_language: str = "nl"
+    #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
+    #: recorded in the manifest so that a run can be repeated from it.
+    effective: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -298,6 +303,7 @@ _KNOWN = {
         "pig_rights_per_place",
         "poultry_rights_per_place",
     },
+    "explain": {"language"},
     "sem": {
         "reduction",
         "eur_per_cow_per_year",
@@ -338,6 +344,7 @@ def load_config(path: Path | None = None) -> Config:
                 "the configuration has unknown entries", source=where, problems=problems
             )
         base["rules"] = {**base.get("rules", {}), **user.get("rules", {})}
+        base["explain"] = {**base.get("explain", {}), **user.get("explain", {})}
         for table in ("subsidy", "sem"):
             merged = dict(base.get(table, {}))
             for key, value in user.get(table, {}).items():
@@ -381,4 +388,14 @@ def load_config(path: Path | None = None) -> Config:
         source=where,
         subsidy=_subsidy_config(base.get("subsidy", {}), where),
         sem=_sem_config(base.get("sem", {}), where),
+        explain_language=_check_language(
+            base.get("explain", {}).get("language", "nl"), f"{where}: explain.language"
+        ),
+        effective=base,
     )
+
+
+def _check_language(value: object, where: str) -> str:
+    if value not in ("nl", "en"):
+        raise ConfigError(f'must be "nl" or "en", got {value!r}', source=where)
+    return str(value)

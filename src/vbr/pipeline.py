@@ -30,6 +30,7 @@ from vbr.config import RunOptions
 from vbr.distance import distance_to_overloaded
 from vbr.emissions import load_emission_factors
 from vbr.errors import ConfigError, OutputError
+from vbr.explain import budget_reasons, join_reasons, order_reasons
 from vbr.io.crs import RD_NEW
 from vbr.io.farms import load_farms
 from vbr.io.natura import NaturaAreas, load_natura, load_overloaded_list
@@ -52,7 +53,15 @@ from vbr.outputs import (
 from vbr.ranking import rank_farms
 from vbr.subsidy import estimate_subsidy, sem_alternative
 
-__all__ = ["BudgetSummary", "Result", "compute", "reason_counts", "run", "write_result"]
+__all__ = [
+    "BudgetSummary",
+    "Result",
+    "compute",
+    "reason_counts",
+    "region_reasons",
+    "run",
+    "write_result",
+]
 
 Progress = Callable[[str], None]
 Writer = Callable[["Result", Path], Sequence[Path]]
@@ -87,6 +96,10 @@ class RegionList:
     selected: np.ndarray | None = None
     cumulative_eur: np.ndarray | None = None
     budget: str | None = None
+    #: The group's budget left when its walk reached each farm (for the ``reason`` column).
+    left_before_eur: np.ndarray | None = None
+    #: Policy ``stop``: the national rank at which the group's walk ended early, else ``None``.
+    stopped_at_rank: int | None = None
 
 
 @dataclass
@@ -108,6 +121,9 @@ class Result:
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The order part of each ranked farm's reason (national order); region lists add their own
+    #: budget part (:func:`region_reasons`).
+    order_reasons: np.ndarray | None = field(default=None, repr=False)
     _zone: Future | None = field(default=None, repr=False)
 
     def start_priority_zone(self) -> None:
@@ -244,6 +260,9 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         ranked["regions"] = region_names
     with clock.stage("allocate", "walking the budgets"):
         budgets = _allocate(ranked, region_lists, options)
+    with clock.stage("explain", "writing the reasons"):
+        order, national_budget = _explain(ranked, natura, options, fcfs)
+        ranked["reason"] = join_reasons(order, national_budget)
     notes = list(natura.notes) + list(farm_table.notes)
     notes += _real_data_notes(farm_table, farms)
     if regions.repaired:
@@ -275,6 +294,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         notes=notes,
         timings=clock.timings,
         extra_tables=extra_tables,
+        order_reasons=order,
     )
 
 
@@ -411,10 +431,12 @@ def _allocate(
         if not members:
             continue
         positions = np.unique(np.concatenate([r.positions for r in members]))
-        selected, _ = allocate_budget(
+        selected, group_cumulative = allocate_budget(
             subsidy[positions], budget_eur=group.eur, policy=cfg.budget_policy
         )
         chosen = positions[selected]
+        left_before = _left_before(subsidy[positions], selected, group_cumulative, group.eur)
+        stopped = _stopped_at(ranked["rank"].to_numpy()[positions], selected, cfg.budget_policy)
         for r in members:
             sel = np.isin(r.positions, chosen)
             r.selected = sel
@@ -422,6 +444,8 @@ def _allocate(
                 np.cumsum(np.where(sel, np.rint(subsidy[r.positions] * 100), 0)) / 100
             )
             r.budget = group.name
+            r.left_before_eur = left_before[np.searchsorted(positions, r.positions)]
+            r.stopped_at_rank = stopped
         budgets.append(
             BudgetSummary(
                 name=group.name,
@@ -435,6 +459,69 @@ def _allocate(
             )
         )
     return budgets
+
+
+def _left_before(
+    subsidy: np.ndarray, selected: np.ndarray, cumulative: np.ndarray, budget_eur: float
+) -> np.ndarray:
+    """The budget left when the walk reached each offer (euro, from whole cents)."""
+    cents = np.rint(np.asarray(subsidy, dtype="float64") * 100)
+    spent_before = np.rint(np.asarray(cumulative) * 100) - np.where(selected, cents, 0)
+    return (np.rint(budget_eur * 100) - spent_before) / 100
+
+
+def _stopped_at(ranks: np.ndarray, selected: np.ndarray, policy: str) -> int | None:
+    """Policy ``stop``: the national rank of the first offer that did not fit."""
+    if policy != "stop" or selected.all():
+        return None
+    return int(ranks[np.argmin(selected)])
+
+
+def _explain(result_ranked: pd.DataFrame, natura: NaturaAreas, options: RunOptions, fcfs: bool):
+    """The order part of every reason (national order), and the national budget part."""
+    cfg = options.config
+    areas = natura.areas
+    names = dict(zip(areas["nr"].to_numpy()[::-1], areas["name"].to_numpy()[::-1], strict=True))
+    order = order_reasons(
+        result_ranked,
+        area_names=names,
+        threshold_m=cfg.threshold_m,
+        first_come_first_served=fcfs,
+        language=cfg.explain_language,
+    )
+    if cfg.budget_eur is None:
+        return order, None
+    selected = result_ranked["selected"].to_numpy(dtype=bool)
+    subsidy = result_ranked["subsidy_eur"].to_numpy()
+    budget = budget_reasons(
+        subsidy_eur=subsidy,
+        selected=selected,
+        left_before_eur=_left_before(
+            subsidy, selected, result_ranked["cumulative_eur"].to_numpy(), cfg.budget_eur
+        ),
+        stopped_at_rank=_stopped_at(result_ranked["rank"].to_numpy(), selected, cfg.budget_policy),
+        national_rank=result_ranked["rank"].to_numpy(),
+        language=cfg.explain_language,
+    )
+    return order, budget
+
+
+def region_reasons(result: Result, region: RegionList) -> np.ndarray:
+    """The ``reason`` column of a region's list: the national order part, and the budget part of
+    the region's own walk (none when no regional budget covers the region)."""
+    order = result.order_reasons[region.positions]
+    if region.selected is None:
+        return join_reasons(order, None)
+    ranked = result.ranked
+    budget = budget_reasons(
+        subsidy_eur=ranked["subsidy_eur"].to_numpy()[region.positions],
+        selected=region.selected,
+        left_before_eur=region.left_before_eur,
+        stopped_at_rank=region.stopped_at_rank,
+        national_rank=ranked["rank"].to_numpy()[region.positions],
+        language=result.options.config.explain_language,
+    )
+    return join_reasons(order, budget)
 
 
 def _input_entry(path: Path | None) -> dict | None:
@@ -519,6 +606,8 @@ def _write_all(
     with clock.stage("region_csv", "writing region lists"):
         for r in result.region_lists:
             rt = region_table(table, r.positions, r.selected, r.cumulative_eur)
+            if "reason" in rt.columns and result.order_reasons is not None:
+                rt["reason"] = region_reasons(result, r)
             (tmp / r.slug).mkdir()
             write_csv(rt, tmp / r.slug / "ranking.csv")
             write_excel_csv(rt, tmp / r.slug / "ranking_excel.csv", numeric=numeric)
