@@ -17,6 +17,7 @@ __all__ = [
     "RunOptions",
     "SemConfig",
     "SubsidyConfig",
+    "config_from_mapping",
     "default_data_dir",
     "load_config",
 ]
@@ -355,6 +356,12 @@ def load_config(path: Path | None = None) -> Config:
             base[table] = merged
         if "budget" in user:
             base["budget"] = user["budget"]
+    return config_from_mapping(base, where=where)
+
+
+def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
+    """Build a :class:`Config` from an effective configuration (the TOML tables as a dict, as
+    :func:`load_config` merges them and as ``manifest.json`` records them)."""
     rules = base.get("rules", {})
     budget = base.get("budget", {})
     national = _check_budget(budget.get("national_eur"), f"{where}: budget.national_eur")

@@ -528,7 +528,25 @@ def _input_entry(path: Path | None) -> dict | None:
     if path is None:
         return None
     path = Path(path)
-    return {"path": str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
+    return {
+        "path": str(path),
+        "absolute_path": str(path.resolve()),
+        "bytes": path.stat().st_size,
+        "sha256": sha256_of(path),
+    }
+
+
+def _rerun_entry(result: Result) -> dict:
+    """Everything ``vbr verify`` needs to repeat the run: the options and the effective config
+    (defaults merged with the user's file; command-line overrides are in ``parameters``)."""
+    options = result.options
+    return {
+        "farms_crs": options.farms_crs,
+        "all_overloaded": options.all_overloaded,
+        "with_regions": options.regions is not None,
+        "explain_language": options.config.explain_language,
+        "config_effective": options.config.effective,
+    }
 
 
 def priority_zone(natura: NaturaAreas, *, threshold_m: float) -> gpd.GeoDataFrame:
@@ -727,6 +745,7 @@ def _manifest(result: Result, tmp: Path, written: list[str], command: Sequence[s
             }.items()
             if v is not None
         },
+        "rerun": _rerun_entry(result),
         "farms_read_as": result.farms_info,
         "counts": result.counts(),
         "rejected_reasons": reason_counts(result.rejected),
