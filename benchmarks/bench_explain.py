@@ -37,9 +37,7 @@ def main() -> None:
         df = frame(n, rng)
         selected, cumulative = allocate_budget(df["subsidy_eur"].to_numpy(), budget_eur=n * 5e5)
         t0 = time.perf_counter()
-        order = order_reasons(
-            df, area_names=names, threshold_m=1000, first_come_first_served=True
-        )
+        order = order_reasons(df, area_names=names, threshold_m=1000, first_come_first_served=True)
         t1 = time.perf_counter()
         left = n * 5e5 - (cumulative - np.where(selected, df["subsidy_eur"], 0))
         budget = budget_reasons(
