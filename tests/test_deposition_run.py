@@ -220,8 +220,18 @@ def test_maps_show_the_exceedance_raster_inline_only_when_one_is_given(inputs):
     for path in maps:
         html = path.read_text(encoding="utf-8")
         assert "Deposition above KDW (exceedance raster)" in html
-        assert "L.imageOverlay(\"data:image/png;base64," in html
+        assert 'L.imageOverlay("data:image/png;base64,' in html
     code, out = run(inputs, out="without")
     assert code == 0
     for path in sorted(out.glob("*/map.html")):
         assert "L.imageOverlay(" not in path.read_text(encoding="utf-8")
+
+
+def test_verify_repeats_a_run_with_a_raster_and_euro_per_mol(inputs, capsys):
+    code, out = run(inputs, "--exceedance", str(inputs["tif"]), "--rank-by", "eur_per_mol")
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["rerun"]["rank_by"] == "eur_per_mol"
+    assert "exceedance" in manifest["inputs"]
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 0, capsys.readouterr()

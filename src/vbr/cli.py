@@ -353,6 +353,42 @@ def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None
         click.echo(f"{n_features:,} features, {n_areas:,} areas written to {path}")
 
 
+@cli.command("verify")
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.option(
+    "--inputs",
+    "inputs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder holding the run's input files (looked up by file name), e.g. in an archive. "
+    "Default: the paths recorded in manifest.json.",
+)
+def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
+    """Repeat a run from OUTDIR/manifest.json and check that every list is byte-identical.
+
+    Checks the sha256 of every input file, re-runs with the recorded options and configuration
+    in a temporary folder, and compares every CSV list with the manifest and with OUTDIR.
+    Exit status: 0 identical; 3 an input or a list differs (each difference is printed);
+    2 the manifest cannot be used or an input file is missing.
+    """
+    from vbr.audit import verify
+
+    report = verify(outdir, inputs_dir=inputs_dir)
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for line in report.inputs_checked:
+        click.echo(f"input {line}")
+    if report.identical:
+        click.echo(
+            f"identical: {len(report.lists_compared)} lists re-computed byte for byte "
+            f"({', '.join(report.lists_compared)})"
+        )
+        return
+    click.echo(f"DIFFERS: {len(report.differences)} difference(s)", err=True)
+    for d in report.differences:
+        click.echo(f"  - {d}", err=True)
+    raise click.exceptions.Exit(3)
+
+
 @cli.command("generate-default-data")
 @click.option(
     "--out",
@@ -374,7 +410,7 @@ def generate_default_data_command(out: Path, seed: int | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
-        cli.main(
+        code = cli.main(
             args=argv,
             prog_name="vbr",
             standalone_mode=False,
@@ -402,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 1
-    return 0
+    # In non-standalone mode click returns the code of a click.exceptions.Exit (vbr verify: 3).
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

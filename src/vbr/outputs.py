@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -17,11 +18,15 @@ import pandas as pd
 __all__ = [
     "EXTRA_COLUMNS",
     "LEAD_COLUMNS",
+    "NUMERIC_COLUMNS",
+    "excel_table",
     "format_number",
+    "looks_like_formula",
     "ranking_table",
     "region_table",
     "sha256_of",
     "write_csv",
+    "write_excel_csv",
     "write_gpkg",
     "write_manifest",
     "write_xlsx",
@@ -152,12 +157,90 @@ def region_table(
     return out
 
 
+#: Characters that make a spreadsheet read a cell as a formula (or as DDE), when a cell starts with
+#: them: ``=``, ``+``, ``-``, ``@``, and tab or carriage return before such a character.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"[+-]?(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?"
+
+
+def looks_like_formula(values: pd.Series) -> np.ndarray:
+    """True where a text cell would start a formula in a spreadsheet (and is not a plain number:
+    ``-12,5`` is a number, ``-2+3`` and ``=HYPERLINK(...)`` are formulas)."""
+    text = values.astype(str)
+    danger = text.str.startswith(FORMULA_START)
+    if not danger.any():
+        return danger.to_numpy()
+    number = text.str.fullmatch(_PLAIN_NUMBER)
+    return (danger & ~number).to_numpy()
+
+
+def excel_table(table: pd.DataFrame, *, numeric: Iterable[str]) -> pd.DataFrame:
+    """A text table for people who open CSV files in Dutch Excel.
+
+    Numbers of the ``numeric`` columns get a decimal comma; text cells that a spreadsheet would
+    run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the start; see
+    :func:`looks_like_formula`) get a leading ``'``, so Excel shows them as text.
+    """
+    out = table.copy()
+    numeric = set(numeric)
+    for c in out.columns:
+        values = out[c].astype(str)
+        if c in numeric:
+            out[c] = values.str.replace(".", ",", regex=False).to_numpy(dtype=object)
+            continue
+        risky = looks_like_formula(values)
+        if risky.any():
+            values = values.copy()
+            values[risky] = "'" + values[risky]
+            out[c] = values.to_numpy(dtype=object)
+    header = pd.Series([str(c) for c in out.columns])
+    risky = looks_like_formula(header)
+    if risky.any():
+        out.columns = ["'" + h if r else h for h, r in zip(header, risky, strict=True)]
+    return out
+
+
+def write_excel_csv(table: pd.DataFrame, path: Path, *, numeric: Iterable[str]) -> None:
+    """Write :func:`excel_table`: ``;`` separated, decimal comma, UTF-8 with BOM, CRLF."""
+    people = excel_table(table, numeric=numeric)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(list(people.columns))
+        writer.writerows(people.itertuples(index=False, name=None))
+
+
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """UTF-8, comma separated, ``\\n`` line ends, quoting only where needed."""
+    """UTF-8, comma separated, ``\\n`` line ends, quoting only where needed.
+
+    A value holding a carriage return is quoted too (Python's writer quotes only the characters
+    of its line end, ``\\n`` here), so that no reader takes a lone CR for the end of a row.
+    """
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(list(table.columns))
-        writer.writerows(table.itertuples(index=False, name=None))
+        has_cr = _rows_with_cr(table)
+        if not has_cr.any():
+            writer.writerows(table.itertuples(index=False, name=None))
+            return
+        buffer = io.StringIO()
+        quoting_cr = csv.writer(buffer, lineterminator="\r\n")
+        for row, cr in zip(table.itertuples(index=False, name=None), has_cr, strict=True):
+            if not cr:
+                writer.writerow(row)
+                continue
+            buffer.seek(0)
+            buffer.truncate()
+            quoting_cr.writerow(row)
+            fh.write(buffer.getvalue()[:-2] + "\n")
+
+
+def _rows_with_cr(table: pd.DataFrame) -> np.ndarray:
+    mask = np.zeros(len(table), dtype=bool)
+    for c in table.columns:
+        values = table[c]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            mask |= values.astype(str).str.contains("\r", regex=False).to_numpy(dtype=bool)
+    return mask
 
 
 def sha256_of(path: Path) -> str:
@@ -169,7 +252,7 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-_NUMERIC_COLUMNS = {
+NUMERIC_COLUMNS = _NUMERIC_COLUMNS = {
     "rank": "0",
     "national_rank": "0",
     "distance_m": "#,##0.00",
@@ -225,6 +308,10 @@ def write_xlsx(sheets: Sequence[tuple[str, pd.DataFrame]], path: Path) -> list[s
         # A fixed creation date keeps the workbook the same for the same inputs.
         wb.set_properties({"created": _FIXED_DATE})
         bold = wb.add_format({"bold": True})
+        # Text that a spreadsheet would run as a formula gets Excel's quote prefix: the cell
+        # holds the text as typed and stays text when someone edits it.
+        quoted = wb.add_format({"quote_prefix": True})
+        quoted_bold = wb.add_format({"quote_prefix": True, "bold": True})
         formats = {
             fmt: wb.add_format({"num_format": fmt}) for fmt in set(_NUMERIC_COLUMNS.values())
         }
@@ -240,7 +327,7 @@ def write_xlsx(sheets: Sequence[tuple[str, pd.DataFrame]], path: Path) -> list[s
                 )
                 table = table.iloc[:_XLSX_MAX_ROWS]
             for j, c in enumerate(cols):
-                ws.write_string(0, j, c, bold)
+                ws.write_string(0, j, c, quoted_bold if c.startswith(FORMULA_START) else bold)
             if cols:
                 ws.autofilter(0, 0, len(table), len(cols) - 1)
             kinds = [
@@ -269,7 +356,10 @@ def write_xlsx(sheets: Sequence[tuple[str, pd.DataFrame]], path: Path) -> list[s
                     if len(text) > _XLSX_MAX_CHARS:
                         cut += 1
                         text = text[:_XLSX_MAX_CHARS]
-                    ws.write_string(i, j, text)
+                    if text.startswith(FORMULA_START):
+                        ws.write_string(i, j, text, quoted)
+                    else:
+                        ws.write_string(i, j, text)
             if cut:
                 notes.append(
                     f"sheet {name!r}: {cut:,} cells cut to Excel's {_XLSX_MAX_CHARS:,} characters; "

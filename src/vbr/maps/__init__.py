@@ -20,7 +20,7 @@ from vbr.maps.data import farm_payload, farm_statuses, polygons_geojson
 from vbr.maps.index_page import index_html
 from vbr.maps.region_map import RegionMapContent, region_map_html
 from vbr.maps.summary import RegionSummary, format_eur
-from vbr.outputs import ranking_table, region_table
+from vbr.outputs import ranking_table
 
 __all__ = ["MAP_MARGIN_M", "write_maps"]
 
@@ -44,6 +44,8 @@ def write_maps(result, out_dir: Path) -> list[Path]:
     list of Path
         The files written.
     """
+    from vbr.pipeline import region_list_table
+
     out_dir = Path(out_dir)
     table = ranking_table(result.ranked, result.carried_table(), with_budget=result.with_budget)
     areas = result.natura.areas
@@ -67,7 +69,7 @@ def write_maps(result, out_dir: Path) -> list[Path]:
     summaries: list[RegionSummary] = []
     for region in result.region_lists:
         positions = np.asarray(region.positions, dtype=np.int64)
-        rows = region_table(table, positions, region.selected, region.cumulative_eur)
+        rows = region_list_table(result, table, region)
         national_selected = (
             table["selected"].iloc[positions].reset_index(drop=True) if result.with_budget else None
         )
