@@ -37,7 +37,12 @@ def _summary(result, out: Path) -> str:
     cfg = result.options.config
     lines = [
         f"vbr {__version__}: {counts['read']:,} rows read, {counts['ranked']:,} ranked, "
-        f"{counts['rejected']:,} rejected" + (" (see rejected.csv)" if counts["rejected"] else ""),
+        f"{counts['rejected']:,} rejected"
+        + (
+            (" (not listed: public mode)" if result.options.public else " (see rejected.csv)")
+            if counts["rejected"]
+            else ""
+        ),
         f"priority (within {cfg.threshold_m:,.0f} m of an overloaded Natura 2000 area): "
         f"{counts['priority']:,} farms, ordered by "
         + (
@@ -212,6 +217,12 @@ def cli() -> None:
     help="Also write scenarios/: cost curves (CSV, PNG), threshold sensitivity and the best "
     "possible selection per budget (exact knapsack; advisory only).",
 )
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Write only public maps: farms counted per 1 km cell (cells with fewer than 3 farms "
+    "left out), no farm ids, subsidies or other columns, and no lists.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -230,6 +241,7 @@ def run_command(
     exceedance_crs,
     rank_by,
     scenarios,
+    public,
     quiet,
     animals=None,
     emission_factors=None,
@@ -282,6 +294,7 @@ def run_command(
         exceedance_crs=exceedance_crs,
         rank_by=rank_by,
         scenarios=scenarios,
+        public=public,
     ).with_overrides(
         threshold_m=threshold_m,
         budget_eur=budget,
@@ -292,7 +305,13 @@ def run_command(
         raise click.UsageError("--exceedance-crs needs --exceedance")
     if rank_by == "eur_per_mol" and exceedance is None:
         raise click.UsageError("--rank-by eur_per_mol needs --exceedance RASTER")
+    if public and scenarios:
+        raise click.UsageError("--scenarios writes farm-level lists; it cannot go with --public")
     writers = _map_writers()
+    if public:
+        from vbr.maps.public import write_public_maps
+
+        writers = [write_public_maps]
     if scenarios:
         from vbr.scenario_report import write_scenarios
 

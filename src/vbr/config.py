@@ -216,6 +216,8 @@ class RunOptions:
     exceedance_crs: str | None = None
     rank_by: str = "eur_per_kg"
     scenarios: bool = False
+    #: Public mode: only aggregated maps (1 km cells), no lists and no farm-level data.
+    public: bool = False
 
     def with_overrides(
         self,

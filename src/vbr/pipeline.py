@@ -730,10 +730,27 @@ def write_result(
 def _write_all(
     result: Result, tmp: Path, clock: _Clock, writers: Sequence[Writer], command: Sequence[str]
 ) -> list[str]:
+    written: list[str] = []
+    result.start_priority_zone()
+    if not result.options.public:
+        written += _write_lists(result, tmp, clock)
+    for writer in writers:
+        with clock.stage(getattr(writer, "__name__", "writer"), "writing maps"):
+            for p in writer(result, tmp):
+                rel = Path(p).relative_to(tmp).parts[0]
+                if rel not in written:
+                    written.append(rel)
+    with clock.stage("manifest", "writing manifest.json"):
+        manifest = _manifest(result, tmp, written, command)
+        write_manifest(manifest, tmp / "manifest.json")
+    return written
+
+
+def _write_lists(result: Result, tmp: Path, clock: _Clock) -> list[str]:
+    """The lists: CSVs for machines and for Excel, the workbook, the GeoPackage."""
     ranked = result.ranked
     table = ranking_table(ranked, result.carried_table(), with_budget=result.with_budget)
     written: list[str] = []
-    result.start_priority_zone()
     numeric = _numeric_columns(ranked)
     with clock.stage("ranking_csv", "writing ranking.csv and rejected.csv"):
         write_csv(table, tmp / "ranking.csv")
@@ -778,15 +795,6 @@ def _write_all(
     if result.priority_changes is not None:
         write_csv(_changes_table(result.priority_changes), tmp / "priority_changes.csv")
         written.append("priority_changes.csv")
-    for writer in writers:
-        with clock.stage(getattr(writer, "__name__", "writer"), "writing maps"):
-            for p in writer(result, tmp):
-                rel = Path(p).relative_to(tmp).parts[0]
-                if rel not in written:
-                    written.append(rel)
-    with clock.stage("manifest", "writing manifest.json"):
-        manifest = _manifest(result, tmp, written, command)
-        write_manifest(manifest, tmp / "manifest.json")
     return written
 
 

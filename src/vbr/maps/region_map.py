@@ -183,6 +183,20 @@ class _Setup(MacroElement):
         )
 
 
+class _PublicSetup(MacroElement):
+    """Calls ``vbr.publicSetup`` (panel, cell legend, scale) for a public map."""
+
+    def __init__(self, map_name: str, grid_name: str, payload: dict):
+        super().__init__()
+        self._name = "VbrPublicSetup"
+        self.map_name = map_name
+        self.grid_name = grid_name
+        self.payload = safe_json(payload)
+
+    def render(self, **kwargs) -> None:
+        _add_script(self, f"vbr.publicSetup({self.map_name}, {self.grid_name}, {self.payload});\n")
+
+
 @dataclass
 class RegionMapContent:
     """What goes on one region's map (all geometry already EPSG:4326 GeoJSON)."""
@@ -200,6 +214,10 @@ class RegionMapContent:
     #: With ``--exceedance``: the overloaded cells as a PNG ``data:`` URI and its bounds
     #: (south, west, north, east).
     deposition: tuple[str, tuple[float, float, float, float]] | None = None
+    #: Public mode: farms aggregated to grid cells (``vbr.grid`` payload) and its legend; when
+    #: given, ``farms`` is not drawn at all.
+    grid: dict | None = None
+    grid_legend: dict | None = None
 
 
 def _legend(content: RegionMapContent) -> dict:
@@ -334,6 +352,14 @@ def region_map_html(content: RegionMapContent) -> str:
         )
     for _, layer in layers:
         layer.add_to(fmap)
+    if content.grid is not None:
+        grid = _ScriptLayer("grid", content.grid, name="Farms per 1 km cell")
+        grid.add_to(fmap)
+        folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
+        fmap.fit_bounds([[south, west], [north, east]])
+        payload = {"legend": content.grid_legend, "headline": content.headline}
+        fmap.add_child(_PublicSetup(fmap.get_name(), grid.get_name(), payload))
+        return root.render()
     farms = _ScriptLayer("farms", content.farms, name="Farms")
     farms.add_to(fmap)
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)

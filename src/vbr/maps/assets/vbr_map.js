@@ -330,6 +330,63 @@
     return control;
   };
 
+  /* Public mode: farms aggregated to grid cells (no farm is shown). Each feature carries only
+   * counts and sums; its colour class is computed in Python. */
+  vbr.grid = function (map, d) {
+    var layer = L.geoJSON(d.geojson, {
+      style: function (feature) {
+        var c = d.classes[feature.properties.c];
+        return { color: c.stroke, weight: 0.6, fillColor: c.fill, fillOpacity: 0.7 };
+      },
+    });
+    layer.bindTooltip(
+      function (l) {
+        var p = l.feature.properties;
+        var box = el("div", "vbr-tip");
+        box.appendChild(el("strong", null, d.cell_text));
+        box.appendChild(
+          keyValueTable(
+            [
+              ["farms", p.n],
+              ["NH3 (kg/yr)", p.nh3],
+              ["priority farms", p.prio],
+            ],
+            "vbr-popup-table"
+          )
+        );
+        return box;
+      },
+      { sticky: true }
+    );
+    return layer;
+  };
+
+  vbr.publicSetup = function (map, grid, page) {
+    var d = { headline: page.headline };
+    vbr.panel(d).addTo(map);
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var box = el("div", "vbr-box vbr-legend");
+      box.appendChild(el("div", "vbr-box-title", page.legend.title));
+      for (var k = 0; k < page.legend.classes.length; k++) {
+        var c = page.legend.classes[k];
+        var line = el("div", "vbr-legend-row");
+        var swatch = el("span", "vbr-swatch");
+        swatch.style.background = c.fill;
+        swatch.style.borderColor = c.stroke;
+        line.appendChild(swatch);
+        line.appendChild(el("span", "vbr-legend-label", c.label));
+        box.appendChild(line);
+      }
+      box.appendChild(el("div", "vbr-note", page.legend.note));
+      return box;
+    };
+    control.addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    vbr.maps.push({ map: map, grid: grid, data: d, public: true });
+    return map;
+  };
+
   /* Wire up the controls once the layers exist; the page exposes everything as window.vbr. */
   vbr.setup = function (map, farms, page, overlays) {
     var d = { statuses: farms.vbrData.statuses, legend: page.legend, headline: page.headline };
