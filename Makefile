@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run test lint data clean
+.PHONY: setup run test lint data clean bench bench-quick profile
 
 $(BIN)/vbr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,18 @@ lint: setup
 test: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
+
+# Benchmark (see README "Benchmark"): scenarios of 10k, 45k, 200k and 1M farms, a table of figures.
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: setup
+	$(BIN)/python benchmarks/run.py --quick
+
+# Profile one ranking of 45,000 farms (needs the bench extra: pip install -e '.[bench]').
+profile: setup
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/profile.py
 
 # Regenerate the embedded synthetic default data in data/ (fixed seed: byte-for-byte identical).
 data: setup
