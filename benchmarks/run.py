@@ -120,7 +120,9 @@ def _worker_run(args: argparse.Namespace) -> dict:
     total = time.perf_counter() - t0
     timings = dict(result.timings)
     stages = {
-        "load": timings.pop("load_farms") + timings.pop("load_natura") + timings.pop("load_regions"),
+        "load": timings.pop("load_farms")
+        + timings.pop("load_natura")
+        + timings.pop("load_regions"),
         "distance": timings.pop("distance"),
         "rank": timings.pop("rank") + timings.pop("regions"),
         "allocate": timings.pop("allocate"),
@@ -138,9 +140,10 @@ def _worker_floor(args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     farms = pd.read_csv(args.farms, dtype=str, keep_default_na=False)
     natura = pyogrio.read_dataframe(args.natura_path)
-    key = pd.to_numeric(farms["subsidy_eur"], errors="coerce").to_numpy() / pd.to_numeric(
-        farms["nh3_kg"], errors="coerce"
-    ).to_numpy()
+    key = (
+        pd.to_numeric(farms["subsidy_eur"], errors="coerce").to_numpy()
+        / pd.to_numeric(farms["nh3_kg"], errors="coerce").to_numpy()
+    )
     order = np.argsort(key, kind="stable")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -290,9 +293,7 @@ def bench_size(
         for k in range(repeat):
             log(f"  {n:,} farms: ranking {k + 1}/{repeat}")
             runs.append(
-                _spawn(
-                    "ranking", **common, out=tmp / f"ranking{k}", save=tmp if k == 0 else None
-                )
+                _spawn("ranking", **common, out=tmp / f"ranking{k}", save=tmp if k == 0 else None)
             )
         out["ranking"] = {
             **{k: v for k, v in runs[0].items() if k != "stages"},

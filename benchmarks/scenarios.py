@@ -131,9 +131,9 @@ def farms_file(work: Path, n: int, natura: Path) -> Path:
     rng = np.random.default_rng([SEED, n])
     x, y = _locations(rng, n, natura)
     sector = rng.integers(0, len(_SECTORS), n)
-    nh3 = np.round(
-        np.asarray(_NH3_MEDIAN)[sector] * np.exp(0.6 * rng.standard_normal(n)), 1
-    ).clip(5, None)
+    nh3 = np.round(np.asarray(_NH3_MEDIAN)[sector] * np.exp(0.6 * rng.standard_normal(n)), 1).clip(
+        5, None
+    )
     subsidy = np.rint(nh3 * np.asarray(_EUR_PER_KG)[sector] * np.exp(0.3 * rng.standard_normal(n)))
     animals = np.maximum(1, np.rint(nh3 / np.asarray([15, 2.5, 0.05, 3, 8, 5])[sector]))
     start = np.datetime64("2023-07-03T09:00:00")
