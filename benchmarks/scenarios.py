@@ -12,6 +12,7 @@ is not empty). Everything is seeded: the same size gives the same files.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 REALDATA_N2K = next(
     (
         base / "shared" / "realdata" / "natura2000" / "boerderijen_n2k"
-        for base in (REPO.parent, REPO.parent.parent)
+        for base in (Path(os.environ.get("VBR_SHARED_PARENT", REPO.parent)), REPO.parent.parent)
         if (base / "shared" / "realdata" / "natura2000" / "boerderijen_n2k").is_dir()
     ),
     REPO.parent / "shared" / "realdata" / "natura2000" / "boerderijen_n2k",

@@ -335,6 +335,29 @@ def parse_numbers(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.nd
         Floats (NaN where empty or not a number; ``inf`` stays ``inf``) and a boolean mask of
         non-empty values that are not numbers.
     """
+    text = values.astype(str)
+    # Fast path: plain numbers (no grouping or decimal comma possible) parse in one C pass. With
+    # a decimal point, text that to_numeric reads holds no comma, so no rule below applies to it;
+    # with a decimal comma, only text without a point is safe (``1.500`` is 1500 there).
+    plain = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    safe = ~np.isnan(plain)
+    if decimal != ".":
+        safe &= ~text.str.contains(".", regex=False).to_numpy(dtype=bool)
+    if safe.all():
+        return plain, np.zeros(len(plain), dtype=bool)
+    numbers = plain.copy()
+    rest = ~safe
+    if rest.any():
+        slow, unparsed_rest = _parse_numbers_by_rules(
+            text[rest].reset_index(drop=True), decimal=decimal
+        )
+        numbers[rest] = slow
+    unparsed = np.zeros(len(numbers), dtype=bool)
+    unparsed[rest] = unparsed_rest
+    return numbers, unparsed
+
+
+def _parse_numbers_by_rules(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     s = values.astype(str).str.replace(_SPACES, "", regex=True)
     other = "." if decimal == "," else ","
     own = s.str.fullmatch(_grouped(other, decimal, min_groups=1))
