@@ -1,0 +1,85 @@
+"""The fast paths give exactly what the plain definitions give (the benchmark's speed-ups)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vbr import distance as distance_module
+from vbr.distance import distance_to_overloaded
+from vbr.io.tables import _parse_numbers_by_rules, parse_numbers
+from vbr.outputs import _numbers, format_number, write_csv
+
+FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(2**60), max_value=2**60).map(float),
+    st.sampled_from([0.0, -0.0, 1e15, -1e15, 1e15 - 1, 999999999999999.9, 0.1, 1e-7, 1e16]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FLOATS, max_size=30))
+def test_vectorised_number_text_equals_format_number(values: list[float]) -> None:
+    assert _numbers(np.asarray(values, dtype="float64")) == [format_number(v) for v in values]
+    assert _numbers(pd.Series(values, dtype="float64")) == [format_number(v) for v in values]
+
+
+NUMBER_TEXT = st.text(alphabet="0123456789.,-+ e'€\u00a0inf", max_size=14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(NUMBER_TEXT, min_size=1, max_size=20), st.sampled_from([".", ","]))
+def test_parse_numbers_fast_path_equals_the_rules(texts: list[str], decimal: str) -> None:
+    values = pd.Series(texts, dtype=object)
+    fast, fast_bad = parse_numbers(values, decimal=decimal)
+    slow, slow_bad = _parse_numbers_by_rules(values, decimal=decimal)
+    np.testing.assert_array_equal(fast, slow)
+    np.testing.assert_array_equal(fast_bad, slow_bad)
+
+
+def test_parse_numbers_keeps_thousands_points_in_decimal_comma_files() -> None:
+    numbers, bad = parse_numbers(pd.Series(["1.500", "12", "12,5", "x", ""]), decimal=",")
+    np.testing.assert_array_equal(numbers, [1500.0, 12.0, 12.5, np.nan, np.nan])
+    np.testing.assert_array_equal(bad, [False, False, False, True, False])
+
+
+def test_threaded_distances_equal_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    ring = np.column_stack(
+        [
+            5000 + 3000 * np.cos(np.linspace(0, 2 * np.pi, 400)),
+            5000 + 2000 * np.sin(np.linspace(0, 2 * np.pi, 400)),
+        ]
+    )
+    hole = [(4500, 4500), (5500, 4500), (5500, 5500), (4500, 5500)]
+    polygons = np.array(
+        [
+            shapely.Polygon(ring, [hole]),
+            shapely.box(9000, 9000, 9500, 9600),
+            shapely.box(0, 0, 800, 900),
+        ]
+    )
+    points = shapely.points(rng.uniform(-2000, 12000, (3000, 2)))
+    numbers = np.array([57, 3, 12])
+    monkeypatch.setattr(distance_module, "_MAX_THREADS", 1)
+    one = distance_to_overloaded(points, polygons, numbers)
+    monkeypatch.setattr(distance_module, "_MAX_THREADS", 4)
+    monkeypatch.setattr(distance_module, "_MIN_CHUNK", 100)
+    monkeypatch.setattr(distance_module.os, "cpu_count", lambda: 4)
+    many = distance_to_overloaded(points, polygons, numbers)
+    np.testing.assert_array_equal(one[0], many[0])
+    np.testing.assert_array_equal(one[1], many[1])
+    expected = np.min([shapely.distance(points, p) for p in polygons], axis=0)
+    np.testing.assert_allclose(one[0], expected, atol=1e-9)
+
+
+def test_write_csv_quotes_only_where_needed(tmp_path) -> None:
+    table = pd.DataFrame({"a": ["1", 'say "hi"', "x,y"], "b": ["", "line\nbreak", "=1+1"]})
+    write_csv(table, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == (
+        b'a,b\n1,\n"say ""hi""","line\nbreak"\n"x,y",=1+1\n'
+    )
