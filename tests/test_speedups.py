@@ -83,3 +83,40 @@ def test_write_csv_quotes_only_where_needed(tmp_path) -> None:
     assert (tmp_path / "t.csv").read_bytes() == (
         b'a,b\n1,\n"say ""hi""","line\nbreak"\n"x,y",=1+1\n'
     )
+
+
+CSV_TEXT = st.text(alphabet="ab1 ,;\t\n\r\u00e9", max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["h1,h2,h3\n", "h1;h2\n", "a\tb\n", ""]), CSV_TEXT)
+def test_plain_csv_fast_reader_equals_the_csv_module(header: str, text: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from vbr.errors import InputError
+    from vbr.io import tables
+
+    def read(fast: bool):
+        original = tables._read_plain_csv
+        if not fast:
+            tables._read_plain_csv = lambda text, sep: None
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "f.csv"
+                path.write_bytes((header + text).encode("utf-8"))
+                try:
+                    t = tables.read_table(path)
+                except InputError as exc:
+                    return ("error", str(exc).replace(str(path), "FILE"))
+                return (
+                    list(t.frame.columns),
+                    t.frame.to_numpy(dtype=object).tolist(),
+                    t.row_problems,
+                    t.info,
+                    t.decimal,
+                )
+        finally:
+            tables._read_plain_csv = original
+
+    assert read(fast=True) == read(fast=False)

@@ -187,6 +187,16 @@ def _read_csv(path: Path) -> RawTable:
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     sep = _sniff_separator(first_line)
+    info = {"format": "csv", "encoding": encoding, "separator": sep}
+    fast = _read_plain_csv(text, sep)
+    if fast is not None:
+        if len(fast) == 0:
+            raise InputError("the file holds no header row", source=str(path))
+        columns = _check_header(list(fast[0]), path)
+        frame = pd.DataFrame(fast[1:], columns=columns)
+        return RawTable(
+            path=path, frame=frame, decimal="," if sep == ";" else ".", info=info, row_problems={}
+        )
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as exc:
@@ -208,9 +218,54 @@ def _read_csv(path: Path) -> RawTable:
         path=path,
         frame=frame,
         decimal="," if sep == ";" else ".",
-        info={"format": "csv", "encoding": encoding, "separator": sep},
+        info=info,
         row_problems=problems,
     )
+
+
+def _read_plain_csv(text: str, sep: str) -> np.ndarray | None:
+    """Rows of a CSV without quotes, as an object array of str (header row first), read by
+    pandas' C parser; ``None`` when the text needs the full reader (quotes, NUL, rows longer
+    than the first).
+
+    Without quote characters the csv module does nothing but split lines and fields, so both
+    readers give the same cells; rows whose cells are all blank are left out, as the full reader
+    does.
+    """
+    if '"' in text or "\x00" in text:
+        return None
+    text = text.replace("\r\n", "\n")
+    if "\r" in text:  # a lone carriage return ends a line for the csv module
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=object,
+            na_filter=False,
+            keep_default_na=False,
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=True,
+            engine="c",
+            low_memory=False,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    cells = frame.to_numpy(dtype=object)
+    if cells.size == 0:
+        return cells.reshape(0, cells.shape[1] if cells.ndim == 2 else 0)
+    missing = pd.isna(cells)
+    if missing.any():  # short rows: the full reader pads them with ""
+        cells[missing] = ""
+    # a row can be blank only where its first cell is: test the others on those rows only
+    maybe = np.flatnonzero(pd.Series(cells[:, 0]).str.strip().to_numpy() == "")
+    if len(maybe) == 0:
+        return cells
+    blank = np.array([not any(c.strip() for c in cells[i]) for i in maybe], dtype=bool)
+    if blank[0] and maybe[0] == 0:
+        return None  # blank lines before the header: its width is not the first line's
+    return np.delete(cells, maybe[blank], axis=0)
 
 
 def _cell_text(value: object) -> str:
