@@ -120,3 +120,19 @@ def test_plain_csv_fast_reader_equals_the_csv_module(header: str, text: str) -> 
             tables._read_plain_csv = original
 
     assert read(fast=True) == read(fast=False)
+
+
+def test_threaded_buffer_gives_the_same_geometries_in_the_same_order() -> None:
+    from vbr.pipeline import _buffer_in_threads
+
+    rng = np.random.default_rng(3)
+    polygons = np.array(
+        [
+            shapely.Point(x, y).buffer(r, quad_segs=rng.integers(2, 40))
+            for x, y, r in rng.uniform(0, 5000, (9, 3))
+        ]
+        + [shapely.box(0, 0, 10, 10).difference(shapely.box(2, 2, 4, 4))]
+    )
+    one = shapely.buffer(polygons, 1000, quad_segs=16)
+    many = _buffer_in_threads(polygons, 1000)
+    assert all(shapely.equals_exact(a, b, 0) for a, b in zip(one, many, strict=True))
