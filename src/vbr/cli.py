@@ -12,6 +12,7 @@ import click
 from vbr import __version__
 from vbr.config import BUDGET_POLICIES, RunOptions, default_data_dir, load_config
 from vbr.errors import InputError
+from vbr.ranking import RANK_BY
 
 __all__ = ["cli", "entry", "main"]
 
@@ -42,7 +43,7 @@ def _summary(result, out: Path) -> str:
         + (
             "submitted_at (first come, first served)"
             if result.first_come_first_served
-            else "eur_per_kg"
+            else result.options.rank_by
         ),
     ]
     for b in result.budgets:
@@ -54,11 +55,39 @@ def _summary(result, out: Path) -> str:
         )
     if not result.with_budget:
         lines.append("no national budget: ranked without selecting (give --budget EUR)")
+    lines += _deposition_summary(result)
     if counts["repaired"]:
         lines.append(f"repaired geometries: {counts['repaired']}")
     lines += [f"note: {n}" for n in result.notes]
     lines.append(f"outputs in {out}/")
     return "\n".join(lines)
+
+
+def _deposition_summary(result) -> list[str]:
+    """Summary lines of the deposition options (none without them)."""
+    if getattr(result, "exceedance", None) is None:
+        return []
+    ranked = result.ranked
+    impact = ranked["impact_mol"].to_numpy()
+    lines = [
+        f"exceedance raster: {int(result.exceedance.overloaded.sum()):,} overloaded cells, "
+        f"{result.exceedance.area_ha:,.0f} ha of overloaded zones; "
+        f"ranked by {result.options.rank_by}",
+        f"deposition impact (estimate, not AERIUS): {impact.sum() / 1000:,.1f} kmol N/yr from all "
+        f"farms; {int((impact == 0).sum()):,} farms have none within the kernel's cut-off",
+    ]
+    if result.with_budget:
+        selected = ranked["selected"].fillna(False).to_numpy(dtype=bool)
+        lines.append(
+            f"national selection removes {impact[selected].sum() / 1000:,.1f} kmol N/yr of "
+            "deposition on overloaded nature (estimate)"
+        )
+    table = getattr(result, "scenario_budgets", None)
+    if table is not None and len(table):
+        lines.append(
+            "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
+        )
+    return lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -115,6 +144,11 @@ def cli() -> None:
     help="National budget in euro (default from the config: EUR 1,125 M).",
 )
 @click.option(
+    "--no-budget",
+    is_flag=True,
+    help="Rank without selecting: no national and no regional budget walk.",
+)
+@click.option(
     "--budget-policy",
     type=click.Choice(BUDGET_POLICIES),
     help="An offer that does not fit: skip it and go on (default), or stop the walk.",
@@ -139,6 +173,45 @@ def cli() -> None:
     metavar="TOML",
     help="Rules and budgets (see src/vbr/default_config.toml).",
 )
+@click.option(
+    "--animals",
+    type=click.Path(path_type=Path),
+    help="Animal counts as a long table `farm_id, rav_code, animals` (several rows per farm add "
+    "up); nh3_kg is computed where --farms gives none.",
+)
+@click.option(
+    "--emission-factors",
+    type=click.Path(path_type=Path),
+    help="Your own table `rav_code, kg_nh3_per_place` (e.g. low-emission housing): adds codes "
+    "to data/emission_factors.csv and replaces the ones it repeats.",
+)
+@click.option(
+    "--exceedance",
+    type=click.Path(path_type=Path),
+    metavar="RASTER",
+    help="GeoTIFF or ESRI ASCII grid of deposition above the critical deposition value (KDW), "
+    "mol N/ha/yr. Cells above 0 inside Natura 2000 areas become the overloaded zones the "
+    "threshold measures to, and every farm gets impact_mol and eur_per_mol.",
+)
+@click.option(
+    "--exceedance-crs",
+    metavar="EPSG",
+    help="CRS of an --exceedance file that declares none (RIVM grids: 28992).",
+)
+@click.option(
+    "--rank-by",
+    type=click.Choice(RANK_BY),
+    default="eur_per_kg",
+    show_default=True,
+    help="Cost measure of the ranking: euro per kg NH3 (the Vbr rule) or euro per mol of "
+    "deposition on overloaded nature (needs --exceedance).",
+)
+@click.option(
+    "--scenarios",
+    is_flag=True,
+    help="Also write scenarios/: cost curves (CSV, PNG), threshold sensitivity and the best "
+    "possible selection per budget (exact knapsack; advisory only).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -148,11 +221,18 @@ def run_command(
     overloaded,
     all_overloaded,
     budget,
+    no_budget,
     budget_policy,
     threshold_m,
     farms_crs,
     config_path,
+    exceedance,
+    exceedance_crs,
+    rank_by,
+    scenarios,
     quiet,
+    animals=None,
+    emission_factors=None,
 ) -> None:
     """Rank farms and write ranking.csv, rejected.csv, ranking.xlsx, ranking.gpkg, one folder
     per region and manifest.json to --out.
@@ -176,6 +256,16 @@ def run_command(
             )
     if regions is None:
         regions = data / "regions.geojson"
+    if overloaded is None and not all_overloaded and natura != data / "natura2000.geojson":
+        from vbr.download import looks_like_pdok, nitrogen_sensitive_list
+
+        if looks_like_pdok(natura):
+            overloaded = nitrogen_sensitive_list()
+            notes.append(
+                "Natura 2000: PDOK data without an overloaded column; the areas with "
+                "nitrogen-sensitive habitat (data/nitrogen_sensitive_areas.csv) count as "
+                "overloaded (give --overloaded or --all-overloaded to choose otherwise)"
+            )
     config = load_config(config_path)
     options = RunOptions(
         farms=farms,
@@ -186,13 +276,38 @@ def run_command(
         all_overloaded=all_overloaded,
         farms_crs=farms_crs,
         config=config,
-    ).with_overrides(threshold_m=threshold_m, budget_eur=budget, budget_policy=budget_policy)
+        animals=animals,
+        emission_factors=emission_factors,
+        exceedance=exceedance,
+        exceedance_crs=exceedance_crs,
+        rank_by=rank_by,
+        scenarios=scenarios,
+    ).with_overrides(
+        threshold_m=threshold_m,
+        budget_eur=budget,
+        budget_policy=budget_policy,
+        no_budget=no_budget,
+    )
+    if exceedance_crs is not None and exceedance is None:
+        raise click.UsageError("--exceedance-crs needs --exceedance")
+    if rank_by == "eur_per_mol" and exceedance is None:
+        raise click.UsageError("--rank-by eur_per_mol needs --exceedance RASTER")
     writers = _map_writers()
+    if scenarios:
+        from vbr.scenario_report import write_scenarios
+
+        writers.append(write_scenarios)
     progress = _progress_printer(not quiet and sys.stderr.isatty())
-    result = run(options, progress=progress, writers=writers, command=["vbr", *sys.argv[1:]])
+    result = run(options, progress=progress, writers=writers, command=["vbr", *_argv()])
     result.notes[:0] = notes
     if not quiet:
         click.echo(_summary(result, out))
+
+
+def _argv() -> list[str]:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return list(obj["argv"]) if isinstance(obj, dict) and "argv" in obj else sys.argv[1:]
 
 
 def _map_writers() -> list:
@@ -202,6 +317,40 @@ def _map_writers() -> list:
     except ImportError:
         return []
     return [write_maps]
+
+
+@cli.group("download")
+def download_group() -> None:
+    """Download official public data."""
+
+
+@download_group.command("natura2000")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("natura2000_pdok.gpkg"),
+    show_default=True,
+    help="GeoPackage to write (layer natura2000, one (multi)polygon per area nr, EPSG:28992).",
+)
+@click.option(
+    "--url",
+    default=None,
+    metavar="URL",
+    help="WFS endpoint (default: the PDOK Natura 2000 WFS of RVO).",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None:
+    """Fetch the official Natura 2000 areas from the PDOK WFS and write one (multi)polygon per
+    area number. Use the file with `vbr run --natura`; without --overloaded the areas with
+    nitrogen-sensitive habitat (data/nitrogen_sensitive_areas.csv) count as overloaded."""
+    from vbr.download import PDOK_NATURA2000_URL, download_natura2000
+
+    progress = _progress_printer(not quiet and sys.stderr.isatty())
+    path, n_features, n_areas = download_natura2000(
+        out, url=url or PDOK_NATURA2000_URL, progress=progress
+    )
+    if not quiet:
+        click.echo(f"{n_features:,} features, {n_areas:,} areas written to {path}")
 
 
 @cli.command("generate-default-data")
@@ -225,7 +374,12 @@ def generate_default_data_command(out: Path, seed: int | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
-        cli.main(args=argv, prog_name="vbr", standalone_mode=False)
+        cli.main(
+            args=argv,
+            prog_name="vbr",
+            standalone_mode=False,
+            obj={"argv": list(sys.argv[1:] if argv is None else argv)},
+        )
     except InputError as exc:
         click.echo(f"vbr: error: {exc}", err=True)
         return 2

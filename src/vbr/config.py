@@ -13,8 +13,11 @@ from vbr.errors import ConfigError
 __all__ = [
     "BUDGET_POLICIES",
     "Config",
+    "DepositionSettings",
     "RegionalBudget",
     "RunOptions",
+    "SemConfig",
+    "SubsidyConfig",
     "default_data_dir",
     "load_config",
 ]
@@ -32,6 +35,148 @@ class RegionalBudget:
     source: str = ""
 
 
+_REGIONS = ("south", "east", "elsewhere")
+
+
+@dataclass(frozen=True)
+class SubsidyConfig:
+    """Prices and percentages of the subsidy estimate (``[subsidy]`` in the config file)."""
+
+    estimate_missing: bool
+    write_off_years: float
+    floor_fraction: float
+    reference_year: float
+    default_stable_age_years: float
+    priority_factor: float
+    outside_factor: float
+    phosphate_eur_per_kg: float
+    pig_right_eur: dict[str, float]
+    poultry_right_eur: dict[str, float]
+    stable_eur_per_m2: dict[str, float]
+    sector_of_group: dict[str, str]
+    m2_per_place: dict[str, float]
+    phosphate_kg_per_place: dict[str, float]
+    pig_rights_per_place: dict[str, float]
+    poultry_rights_per_place: dict[str, float]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class SemConfig:
+    """Parameters of the Sem alternative (``[sem]`` in the config file)."""
+
+    reduction: float
+    eur_per_cow_per_year: float
+    years: float
+    phosphate_eur_per_kg: float
+    phosphate_kg_per_place: dict[str, float]
+    source: str = ""
+
+
+def _number(value: object, where: str, *, upper: float | None = None) -> float:
+    if isinstance(value, bool):
+        raise ConfigError(f"must be a number, got {value!r}", source=where)
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(f"must be a number, got {value!r}", source=where) from None
+    if not math.isfinite(v) or v < 0 or (upper is not None and v > upper):
+        limit = f" and <= {upper:g}" if upper is not None else ""
+        raise ConfigError(f"must be a finite number >= 0{limit}, got {value!r}", source=where)
+    return v
+
+
+def _numbers(table: object, where: str) -> dict[str, float]:
+    if not isinstance(table, dict):
+        raise ConfigError("must be a table of numbers", source=where)
+    return {str(k): _number(v, f"{where}.{k}") for k, v in table.items()}
+
+
+def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
+    w = f"{where}: subsidy"
+    for key in ("pig_right_eur", "poultry_right_eur"):
+        missing = [r for r in _REGIONS if r not in raw.get(key, {})]
+        if missing:
+            raise ConfigError(f"needs {', '.join(missing)}", source=f"{w}.{key}")
+    if not isinstance(raw.get("estimate_missing", False), bool):
+        raise ConfigError("must be true or false", source=f"{w}.estimate_missing")
+    sectors = raw.get("sector_of_group", {})
+    if not isinstance(sectors, dict) or not all(isinstance(v, str) for v in sectors.values()):
+        raise ConfigError("must be a table of sector names", source=f"{w}.sector_of_group")
+    try:
+        return SubsidyConfig(
+            estimate_missing=bool(raw.get("estimate_missing", False)),
+            write_off_years=_number(raw["write_off_years"], f"{w}.write_off_years") or 1.0,
+            floor_fraction=_number(raw["floor_fraction"], f"{w}.floor_fraction", upper=1),
+            reference_year=_number(raw["reference_year"], f"{w}.reference_year"),
+            default_stable_age_years=_number(
+                raw["default_stable_age_years"], f"{w}.default_stable_age_years"
+            ),
+            priority_factor=_number(raw["priority_factor"], f"{w}.priority_factor"),
+            outside_factor=_number(raw["outside_factor"], f"{w}.outside_factor"),
+            phosphate_eur_per_kg=_number(raw["phosphate_eur_per_kg"], f"{w}.phosphate_eur_per_kg"),
+            pig_right_eur=_numbers(raw["pig_right_eur"], f"{w}.pig_right_eur"),
+            poultry_right_eur=_numbers(raw["poultry_right_eur"], f"{w}.poultry_right_eur"),
+            stable_eur_per_m2=_numbers(raw["stable_eur_per_m2"], f"{w}.stable_eur_per_m2"),
+            sector_of_group=dict(sectors),
+            m2_per_place=_numbers(raw["m2_per_place"], f"{w}.m2_per_place"),
+            phosphate_kg_per_place=_numbers(
+                raw["phosphate_kg_per_place"], f"{w}.phosphate_kg_per_place"
+            ),
+            pig_rights_per_place=_numbers(raw["pig_rights_per_place"], f"{w}.pig_rights_per_place"),
+            poultry_rights_per_place=_numbers(
+                raw["poultry_rights_per_place"], f"{w}.poultry_rights_per_place"
+            ),
+            source=str(raw.get("source", "")),
+        )
+    except KeyError as exc:
+        raise ConfigError(f"missing key {exc.args[0]}", source=w) from None
+
+
+def _sem_config(raw: dict, where: str) -> SemConfig:
+    w = f"{where}: sem"
+    try:
+        return SemConfig(
+            reduction=_number(raw["reduction"], f"{w}.reduction", upper=1),
+            eur_per_cow_per_year=_number(raw["eur_per_cow_per_year"], f"{w}.eur_per_cow_per_year"),
+            years=_number(raw["years"], f"{w}.years"),
+            phosphate_eur_per_kg=_number(raw["phosphate_eur_per_kg"], f"{w}.phosphate_eur_per_kg"),
+            phosphate_kg_per_place=_numbers(
+                raw["phosphate_kg_per_place"], f"{w}.phosphate_kg_per_place"
+            ),
+            source=str(raw.get("source", "")),
+        )
+    except KeyError as exc:
+        raise ConfigError(f"missing key {exc.args[0]}", source=w) from None
+
+
+def _default_subsidy() -> SubsidyConfig:
+    return _subsidy_config(_read_toml(None).get("subsidy", {}), "built-in config")
+
+
+def _default_sem() -> SemConfig:
+    return _sem_config(_read_toml(None).get("sem", {}), "built-in config")
+
+
+@dataclass(frozen=True)
+class DepositionSettings:
+    """The deposition kernel and the scenarios (``[deposition]`` in the config file).
+
+    ``K(r) = c / (1 + r / r0_m) ** power`` mol N/ha/yr per kg NH3/yr, 0 beyond ``cutoff_m``;
+    ``weight`` is ``area`` (every overloaded hectare counts 1) or ``exceedance`` (weighted by
+    the exceedance relative to its mean).
+    """
+
+    c: float = 0.45
+    r0_m: float = 90.0
+    power: float = 1.85
+    cutoff_m: float = 25_000.0
+    weight: str = "area"
+    min_cell_m: float = 100.0
+    knapsack_time_limit_s: float = 60.0
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class Config:
     """Rules and budgets; the defaults come from ``default_config.toml``."""
@@ -42,6 +187,9 @@ class Config:
     budget_source: str = ""
     regional_budgets: tuple[RegionalBudget, ...] = ()
     source: str = "built-in"
+    subsidy: SubsidyConfig = field(default_factory=_default_subsidy)
+    sem: SemConfig = field(default_factory=_default_sem)
+    deposition: DepositionSettings = field(default_factory=DepositionSettings)
 
 
 @dataclass(frozen=True)
@@ -56,6 +204,12 @@ class RunOptions:
     all_overloaded: bool = False
     farms_crs: str = "EPSG:28992"
     config: Config = field(default_factory=Config)
+    animals: Path | None = None
+    emission_factors: Path | None = None
+    exceedance: Path | None = None
+    exceedance_crs: str | None = None
+    rank_by: str = "eur_per_kg"
+    scenarios: bool = False
 
     def with_overrides(
         self,
@@ -63,9 +217,17 @@ class RunOptions:
         threshold_m: float | None = None,
         budget_eur: float | None = None,
         budget_policy: str | None = None,
+        no_budget: bool = False,
     ) -> RunOptions:
-        """Return a copy whose config takes the command-line values that were given."""
+        """Return a copy whose config takes the command-line values that were given.
+
+        ``no_budget`` drops every budget (national and regional): rank without selecting.
+        """
         cfg = self.config
+        if no_budget:
+            if budget_eur is not None:
+                raise ConfigError("give --budget or --no-budget, not both", source="--no-budget")
+            cfg = replace(cfg, budget_eur=None, budget_source="", regional_budgets=())
         if threshold_m is not None:
             cfg = replace(cfg, threshold_m=_check_threshold(threshold_m, "--threshold-m"))
         if budget_eur is not None:
@@ -142,6 +304,43 @@ def _read_toml(path: Path | None) -> dict:
 _KNOWN = {
     "rules": {"threshold_m", "budget_policy"},
     "budget": {"national_eur", "national_source", "regional"},
+    "subsidy": {
+        "estimate_missing",
+        "write_off_years",
+        "floor_fraction",
+        "reference_year",
+        "default_stable_age_years",
+        "priority_factor",
+        "outside_factor",
+        "phosphate_eur_per_kg",
+        "source",
+        "pig_right_eur",
+        "poultry_right_eur",
+        "stable_eur_per_m2",
+        "sector_of_group",
+        "m2_per_place",
+        "phosphate_kg_per_place",
+        "pig_rights_per_place",
+        "poultry_rights_per_place",
+    },
+    "sem": {
+        "reduction",
+        "eur_per_cow_per_year",
+        "years",
+        "phosphate_eur_per_kg",
+        "source",
+        "phosphate_kg_per_place",
+    },
+    "deposition": {
+        "c",
+        "r0_m",
+        "power",
+        "cutoff_m",
+        "weight",
+        "min_cell_m",
+        "knapsack_time_limit_s",
+        "source",
+    },
 }
 
 
@@ -174,6 +373,15 @@ def load_config(path: Path | None = None) -> Config:
                 "the configuration has unknown entries", source=where, problems=problems
             )
         base["rules"] = {**base.get("rules", {}), **user.get("rules", {})}
+        for table in ("subsidy", "sem"):
+            merged = dict(base.get(table, {}))
+            for key, value in user.get(table, {}).items():
+                if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                    merged[key] = {**merged[key], **value}
+                else:
+                    merged[key] = value
+            base[table] = merged
+        base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
         if "budget" in user:
             base["budget"] = user["budget"]
     rules = base.get("rules", {})
@@ -207,4 +415,32 @@ def load_config(path: Path | None = None) -> Config:
         budget_source=str(budget.get("national_source", "")),
         regional_budgets=tuple(regional),
         source=where,
+        subsidy=_subsidy_config(base.get("subsidy", {}), where),
+        sem=_sem_config(base.get("sem", {}), where),
+        deposition=_deposition(base.get("deposition", {}), where),
     )
+
+
+def _deposition(table: dict, where: str) -> DepositionSettings:
+    values = {}
+    for key in ("c", "r0_m", "power", "cutoff_m", "min_cell_m", "knapsack_time_limit_s"):
+        if key not in table:
+            continue
+        raw = table[key]
+        try:
+            v = float(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"must be a number, got {raw!r}", source=f"{where}: deposition.{key}"
+            ) from None
+        if not math.isfinite(v) or v <= 0:
+            raise ConfigError(
+                f"must be a finite number > 0, got {raw!r}", source=f"{where}: deposition.{key}"
+            )
+        values[key] = v
+    weight = table.get("weight", "area")
+    if weight not in ("area", "exceedance"):
+        raise ConfigError(
+            f"must be 'area' or 'exceedance', got {weight!r}", source=f"{where}: deposition.weight"
+        )
+    return DepositionSettings(**values, weight=weight, source=str(table.get("source", "")))

@@ -17,7 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import shapely
 
-__all__ = ["boundary_pieces", "distance_to_overloaded"]
+__all__ = ["NO_AREA", "boundary_pieces", "distance_to_overloaded"]
+
+#: ``nearest`` where there is no overloaded area at all.
+NO_AREA = -1
 
 _MAX_THREADS = 4  # nearest-neighbour queries run in up to this many threads
 _MIN_CHUNK = 5_000  # points per thread at least (below it threads cost more than they save)
@@ -79,18 +82,17 @@ def distance_to_overloaded(
     distance_m, nearest
         Euclidean distance in metres (0 inside or on the edge of an area; a point in a hole
         measures to the hole's edge) and the ``nr`` of the nearest area; where several are equally
-        near (inside overlapping areas, or equidistant), the lowest ``nr``.
+        near (inside overlapping areas, or equidistant), the lowest ``nr``. Without polygons:
+        ``inf`` and ``NO_AREA``.
     """
     points = np.asarray(points, dtype=object)
     polygons = np.asarray(polygons, dtype=object)
     numbers = np.asarray(numbers, dtype="int64")
     n = len(points)
-    distance = np.full(n, np.nan)
-    nearest = np.zeros(n, dtype="int64")
-    if n == 0:
+    distance = np.full(n, np.inf)
+    nearest = np.full(n, NO_AREA, dtype="int64")
+    if n == 0 or len(polygons) == 0:
         return distance, nearest
-    if len(polygons) == 0:
-        raise ValueError("no overloaded areas to measure to")
 
     # A tree over the points, queried with the areas: GEOS prepares each area once, so the
     # point-in-area test costs a fraction of a query of every point against a tree of areas.

@@ -87,8 +87,13 @@ def _numbers(values: Iterable) -> list[str]:
     return out.tolist()
 
 
-def _integers(values: Iterable) -> list[str]:
-    return np.asarray(values, dtype="int64").astype(str).tolist()
+def _integers(values: Iterable, *, blank_below: int | None = None) -> list[str]:
+    """Whole numbers as text; empty where below ``blank_below`` (e.g. ``NO_AREA``)."""
+    array = np.asarray(values, dtype="int64")
+    text = array.astype(str)
+    if blank_below is not None:
+        text[array < blank_below] = ""
+    return text.tolist()
 
 
 def _bools(values: Iterable) -> list[str]:
@@ -128,8 +133,8 @@ def ranking_table(
             "farm_id": ranked["farm_id"].astype(str).to_numpy(),
             "regions": ranked["regions"].to_numpy(),
             "priority": _bools(ranked["priority"]),
-            "distance_m": _numbers(ranked["distance_m"]),
-            "nearest_n2000": _integers(ranked["nearest_n2000"]),
+            "distance_m": _numbers(ranked["distance_m"].replace(np.inf, np.nan)),
+            "nearest_n2000": _integers(ranked["nearest_n2000"], blank_below=0),
             "nh3_kg": _numbers(ranked["nh3_kg"]),
             "subsidy_eur": _numbers(ranked["subsidy_eur"]),
             "eur_per_kg": _numbers(ranked["eur_per_kg"]),
@@ -201,6 +206,11 @@ _NUMERIC_COLUMNS = {
     "subsidy_eur": "#,##0",
     "eur_per_kg": "#,##0.00",
     "cumulative_eur": "#,##0",
+    "sem_eur": "#,##0",
+    "sem_nh3_kg": "#,##0.0",
+    "sem_eur_per_kg": "#,##0.00",
+    "impact_mol": "#,##0.00",
+    "eur_per_mol": "#,##0.00",
 }
 _BOOLEAN_COLUMNS = frozenset({"priority", "selected"})
 _XLSX_MAX_ROWS = 1_048_575
@@ -264,7 +274,11 @@ def write_xlsx(sheets: Sequence[tuple[str, pd.DataFrame]], path: Path) -> list[s
     return notes
 
 
-_XLSX_FORMAT_IDS = {"0": 1, "#,##0": 3, "#,##0.00": 4, "#,##0.0": 164}
+_BUILTIN_FORMAT_IDS = {"0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4}
+_XLSX_FORMAT_IDS = {
+    fmt: _BUILTIN_FORMAT_IDS.get(fmt, 164 + k)
+    for k, fmt in enumerate(sorted(set(_NUMERIC_COLUMNS.values())))
+}
 # cellXfs: 0 default, 1 bold (header), then one per number format in _XLSX_FORMAT_IDS order
 _XLSX_STYLE = {fmt: 2 + i for i, fmt in enumerate(_XLSX_FORMAT_IDS)}
 _XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
@@ -411,6 +425,11 @@ def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[st
         if r
     )
     n = len(titles)
+    custom = [
+        f'<numFmt numFmtId="{i}" formatCode="{_xml_attr(fmt)}"/>'
+        for fmt, i in _XLSX_FORMAT_IDS.items()
+        if i >= 164
+    ]
     parts = {
         "[Content_Types].xml": decl
         + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -458,8 +477,9 @@ def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[st
         + (f"<definedNames>{names}</definedNames>" if names else "")
         + "</workbook>",
         "xl/styles.xml": decl
-        + f'<styleSheet xmlns="{main}"><numFmts count="1"><numFmt numFmtId="164" '
-        'formatCode="#,##0.0"/></numFmts><fonts count="2"><font><sz val="11"/><name '
+        + f'<styleSheet xmlns="{main}">'
+        + (f'<numFmts count="{len(custom)}">{"".join(custom)}</numFmts>' if custom else "")
+        + '<fonts count="2"><font><sz val="11"/><name '
         'val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/>'
         '<family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/>'
         '</fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1">'

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +29,7 @@ from vbr import __version__
 from vbr.budget import allocate_budget
 from vbr.config import RunOptions
 from vbr.distance import distance_to_overloaded
+from vbr.emissions import load_emission_factors
 from vbr.errors import ConfigError, OutputError
 from vbr.io.crs import RD_NEW
 from vbr.io.farms import load_farms
@@ -37,6 +39,7 @@ from vbr.outputs import (
     EXTRA_COLUMNS,
     LEAD_COLUMNS,
     carried_names,
+    format_number,
     ranking_table,
     region_table,
     sha256_of,
@@ -46,6 +49,10 @@ from vbr.outputs import (
     write_xlsx,
 )
 from vbr.ranking import rank_farms
+from vbr.subsidy import estimate_subsidy, sem_alternative
+
+if TYPE_CHECKING:
+    from vbr.overload import OverloadZones
 
 __all__ = ["BudgetSummary", "Result", "compute", "reason_counts", "run", "write_result"]
 
@@ -102,14 +109,24 @@ class Result:
     farms_info: dict
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     _zone: Future | None = field(default=None, repr=False)
+    #: With ``--exceedance``: the raster (``.exceedance.values``/``.transform``, EPSG:28992),
+    #: the overloaded zones the distances measure to, and the grid the impacts use.
+    exceedance: OverloadZones | None = None
+    #: With ``--exceedance``: farms whose priority differs from the whole-area rule.
+    priority_changes: pd.DataFrame | None = None
 
     def start_priority_zone(self) -> None:
         """Start computing the threshold strip in a background thread (GEOS releases the GIL)."""
         if self._zone is None:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbr-zone")
+            polygons = self.exceedance.zones if self.exceedance is not None else None
             self._zone = pool.submit(
-                priority_zone, self.natura, threshold_m=self.options.config.threshold_m
+                priority_zone,
+                self.natura,
+                threshold_m=self.options.config.threshold_m,
+                polygons=polygons,
             )
             pool.shutdown(wait=False)
 
@@ -193,12 +210,34 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     cfg = options.config
     clock = _Clock(progress)
     with clock.stage("load_farms", f"reading farms from {options.farms}"):
-        farm_table = load_farms(options.farms, farms_crs=options.farms_crs)
+        factors = load_emission_factors(options.emission_factors)
+        farm_table = load_farms(
+            options.farms,
+            farms_crs=options.farms_crs,
+            animals=options.animals,
+            emission_factors=factors,
+            estimate_subsidy=cfg.subsidy.estimate_missing,
+        )
+    if options.rank_by == "eur_per_mol" and options.exceedance is None:
+        raise ConfigError(
+            "ranking by euro per mol needs the deposition impact: give --exceedance RASTER",
+            source="--rank-by eur_per_mol",
+        )
+    # with a raster, areas that nothing else flags are overloaded when a zone lies in them
+    flags_from_raster = (
+        options.exceedance is not None and options.overloaded is None and not options.all_overloaded
+    )
     with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
         listed = load_overloaded_list(options.overloaded) if options.overloaded else None
         natura = load_natura(
-            options.natura, overloaded_list=listed, all_overloaded=options.all_overloaded
+            options.natura,
+            overloaded_list=listed,
+            all_overloaded=options.all_overloaded or flags_from_raster,
         )
+    zones = None
+    if options.exceedance is not None:
+        with clock.stage("exceedance", f"reading the exceedance raster {options.exceedance}"):
+            zones = _overload_from_raster(options, natura, flags_from_raster=flags_from_raster)
     with clock.stage("load_regions", "reading regions"):
         regions = (
             load_regions(options.regions)
@@ -213,19 +252,35 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         f"measuring {len(farms):,} farms to "
         f"{int(natura.areas['overloaded'].sum())} overloaded areas",
     ):
-        over = natura.overloaded
+        over = natura.overloaded if zones is None else zones.zones
         distance, nearest = distance_to_overloaded(
             farms.geometry.values, over.geometry.values, over["nr"].to_numpy()
         )
         farms = farms.assign(distance_m=distance, nearest_n2000=nearest)
+    extra_tables: dict[str, pd.DataFrame] = {}
+    if farm_table.estimate_subsidy or len(farm_table.animals):
+        with clock.stage("subsidy", "estimating subsidies and the Sem alternative"):
+            farms, extra_tables = _estimates(farms, farm_table, factors, options)
+    if len(farm_table.nh3_check):
+        extra_tables["nh3_check.csv"] = farm_table.nh3_check.drop(columns="row")
+    changes = None
+    if zones is not None:
+        with clock.stage("whole_area", "measuring to whole overloaded areas for comparison"):
+            changes = _compare_whole_areas(farms, natura, zones, threshold_m=cfg.threshold_m)
+        with clock.stage("impact", "estimating deposition impacts (FFT)"):
+            farms = farms.assign(impact_mol=_impacts(farms, zones, cfg))
     with clock.stage("rank", "ranking"):
-        ranked, fcfs = rank_farms(farms, threshold_m=cfg.threshold_m)
+        ranked, fcfs = rank_farms(farms, threshold_m=cfg.threshold_m, rank_by=options.rank_by)
     with clock.stage("regions", "assigning regions"):
         region_lists, region_names = _assign_regions(ranked, regions)
         ranked["regions"] = region_names
     with clock.stage("allocate", "walking the budgets"):
         budgets = _allocate(ranked, region_lists, options)
-    notes = list(natura.notes)
+    notes = list(natura.notes) + list(farm_table.notes)
+    notes += _real_data_notes(farm_table, farms)
+    if zones is not None:
+        notes += zones.notes
+        notes.append(_changes_note(changes, cfg.threshold_m))
     if regions.repaired:
         notes.append(
             f"{regions.repaired} invalid region geometr"
@@ -254,7 +309,152 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         farms_info=farm_table.info,
         notes=notes,
         timings=clock.timings,
+        extra_tables=extra_tables,
+        exceedance=zones,
+        priority_changes=changes,
     )
+
+
+def _overload_from_raster(
+    options: RunOptions, natura: NaturaAreas, *, flags_from_raster: bool
+) -> OverloadZones:
+    """Read the raster, build the zones; set the whole-area flags the raster decides."""
+    from vbr.io.raster import load_exceedance
+    from vbr.overload import overloaded_zones
+
+    exceedance = load_exceedance(options.exceedance, crs=options.exceedance_crs)
+    zones = overloaded_zones(exceedance, natura.areas)
+    if flags_from_raster:
+        areas = natura.areas
+        by_raster = areas["overloaded_by"].to_numpy() == "all"
+        has_zone = areas["nr"].isin(set(zones.zones["nr"].tolist())).to_numpy()
+        areas.loc[by_raster, "overloaded"] = has_zone[by_raster]
+        areas.loc[by_raster, "overloaded_by"] = "exceedance"
+        natura.notes[:] = [n for n in natura.notes if "--all-overloaded" not in n]
+        if by_raster.any():
+            natura.notes.append(
+                f"{int(by_raster.sum())} Natura 2000 area(s) without an overloaded flag count as "
+                "overloaded for the whole-area comparison when an overloaded cell lies in them "
+                f"({int(has_zone[by_raster].sum())} do)"
+            )
+    return zones
+
+
+def _compare_whole_areas(
+    farms: gpd.GeoDataFrame, natura: NaturaAreas, zones: OverloadZones, *, threshold_m: float
+) -> pd.DataFrame:
+    from vbr.overload import priority_changes
+
+    over = natura.overloaded
+    if len(over) == 0:
+        whole = np.full(len(farms), np.inf)
+    else:
+        whole, _ = distance_to_overloaded(
+            farms.geometry.values, over.geometry.values, over["nr"].to_numpy()
+        )
+    return priority_changes(
+        farms["farm_id"].to_numpy(), whole, farms["distance_m"].to_numpy(), threshold_m=threshold_m
+    )
+
+
+def _changes_note(changes: pd.DataFrame, threshold_m: float) -> str:
+    gains = int((changes["change"] == "gains").sum())
+    loses = int((changes["change"] == "loses").sum())
+    return (
+        f"overloaded zones from the exceedance raster instead of whole areas: {gains} farm(s) "
+        f"gain and {loses} lose priority (within {threshold_m:,.0f} m); see priority_changes.csv"
+    )
+
+
+def _impacts(farms: gpd.GeoDataFrame, zones: OverloadZones, cfg) -> np.ndarray:
+    from vbr.deposition import Kernel, coarsen, farm_impacts
+    from vbr.overload import weight_grid
+
+    dep = cfg.deposition
+    kernel = Kernel(c=dep.c, r0_m=dep.r0_m, power=dep.power, cutoff_m=dep.cutoff_m)
+    weight, transform = coarsen(
+        weight_grid(zones, weight=dep.weight),
+        zones.exceedance.transform,
+        min_cell_m=dep.min_cell_m,
+    )
+    return farm_impacts(
+        shapely.get_x(farms.geometry.values),
+        shapely.get_y(farms.geometry.values),
+        farms["nh3_kg"].to_numpy(),
+        weight,
+        transform,
+        kernel,
+    )
+
+
+def _estimates(
+    farms: gpd.GeoDataFrame, farm_table, factors, options: RunOptions
+) -> tuple[gpd.GeoDataFrame, dict[str, pd.DataFrame]]:
+    """Fill estimated subsidies (where there is no offer) and add the Sem alternative."""
+    cfg = options.config
+    tables: dict[str, pd.DataFrame] = {}
+    herd = farm_table.animals
+    decimal = farm_table.info.get("decimal", ".")
+    phosphate = None
+    if farm_table.estimate_subsidy:
+        priority = farms["distance_m"].to_numpy() <= cfg.threshold_m
+        est = estimate_subsidy(
+            farms,
+            herd,
+            farm_table.carried_values,
+            priority=priority,
+            config=cfg.subsidy,
+            decimal=decimal,
+        )
+        need = (farms["subsidy_source"] == "estimate").to_numpy()
+        farms = farms.assign(
+            subsidy_eur=np.where(need, est["estimate_eur"].to_numpy(), farms["subsidy_eur"])
+        )
+        phosphate = est["phosphate_kg"].to_numpy()
+        detail = est[need].copy()
+        detail.insert(0, "farm_id", farms["farm_id"].to_numpy()[need])
+        tables["subsidy_estimates.csv"] = detail.rename(columns={"factor": "strip_factor"})
+    if len(herd):
+        sem = sem_alternative(farms, herd, factors, config=cfg.sem, phosphate_kg=phosphate)
+        farms = farms.assign(**{c: sem[c].to_numpy() for c in sem.columns})
+    return farms, tables
+
+
+def _real_data_notes(farm_table, farms: pd.DataFrame) -> list[str]:
+    notes = []
+    animals = farm_table.info.get("animals")
+    if animals and animals["nh3_from_animals"]:
+        notes.append(
+            f"nh3_kg computed from animal counts for {animals['nh3_from_animals']:,} row(s) "
+            f"(factors: {', '.join(Path(s).name for s in animals['emission_factors'])})"
+        )
+    check = farm_table.nh3_check
+    if len(check):
+        off = int((check["difference_pct"].abs() > 10).sum())
+        notes.append(
+            f"nh3_kg given and computed from animals for {len(check):,} row(s): the given value "
+            f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
+            "differ by more than 10% (see nh3_check.csv)"
+        )
+    if farm_table.estimate_subsidy and "subsidy_source" in farms:
+        n_est = int((farms["subsidy_source"] == "estimate").sum())
+        notes.append(
+            f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
+            "(see subsidy_estimates.csv; prices from the [subsidy] config table)"
+        )
+    if farm_table.info.get("format") == "imaer-gml":
+        info = farm_table.info
+        notes.append(
+            f"IMAER {info.get('imaer_version')}: {info['sources']:,} source(s) read as "
+            f"{info['farms']:,} farm location(s) ({info['merged_sources']:,} merged by shared "
+            "location)"
+            + (
+                f"; skipped {sum(info['skipped_sources'].values()):,} source(s) of other sectors"
+                if info["skipped_sources"]
+                else ""
+            )
+        )
+    return notes
 
 
 def _assign_regions(
@@ -353,14 +553,17 @@ def _input_entry(path: Path | None) -> dict | None:
     return {"path": str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
 
 
-def priority_zone(natura: NaturaAreas, *, threshold_m: float) -> gpd.GeoDataFrame:
+def priority_zone(
+    natura: NaturaAreas, *, threshold_m: float, polygons: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
     """The threshold strip around overloaded areas, for display only (the ranking never uses it).
 
     The buffer approximates arcs with 16 segments per quarter circle, so the strip's outer edge
     lies up to 0.2 % of ``threshold_m`` inside the true distance line at convex corners (about
-    2 m at 1,000 m); priority itself comes from exact distances.
+    2 m at 1,000 m); priority itself comes from exact distances. ``polygons`` (the overloaded
+    zones of an exceedance raster) replace the overloaded areas when given.
     """
-    over = natura.overloaded
+    over = natura.overloaded if polygons is None else polygons
     zone = shapely.union_all(_buffer_in_threads(over.geometry.values, threshold_m))
     return gpd.GeoDataFrame(
         {"threshold_m": [threshold_m], "note": ["display only; priority uses exact distances"]},
@@ -435,6 +638,9 @@ def _write_all(
         write_csv(table, tmp / "ranking.csv")
         write_csv(result.rejected, tmp / "rejected.csv")
         written += ["ranking.csv", "rejected.csv"]
+        for name, extra in result.extra_tables.items():
+            write_csv(_as_text(extra), tmp / name)
+            written.append(name)
     region_tables = []
     with clock.stage("region_csv", "writing region lists"):
         for r in result.region_lists:
@@ -453,15 +659,18 @@ def _write_all(
     with clock.stage("gpkg", "writing ranking.gpkg"):
         farms_layer = _farms_layer(result)
         over = result.natura.overloaded[["nr", "name", "overloaded_by", "geometry"]]
-        write_gpkg(
-            [
-                ("farms", farms_layer),
-                ("overloaded_natura2000", over),
-                ("priority_zone", result.priority_zone),
-            ],
-            tmp / "ranking.gpkg",
-        )
+        layers = [
+            ("farms", farms_layer),
+            ("overloaded_natura2000", over),
+            ("priority_zone", result.priority_zone),
+        ]
+        if result.exceedance is not None:
+            layers.append(("overloaded_zones", result.exceedance.zones))
+        write_gpkg(layers, tmp / "ranking.gpkg")
         written.append("ranking.gpkg")
+    if result.priority_changes is not None:
+        write_csv(_changes_table(result.priority_changes), tmp / "priority_changes.csv")
+        written.append("priority_changes.csv")
     for writer in writers:
         with clock.stage(getattr(writer, "__name__", "writer"), "writing maps"):
             for p in writer(result, tmp):
@@ -472,6 +681,31 @@ def _write_all(
         manifest = _manifest(result, tmp, written, command)
         write_manifest(manifest, tmp / "manifest.json")
     return written
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the machine CSV writes numbers (shortest exact text, empty for NaN)."""
+    out = pd.DataFrame(index=range(len(frame)))
+    for c in frame.columns:
+        values = frame[c]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[c] = [format_number(v) for v in values]
+        else:
+            out[c] = ["" if pd.isna(v) else str(v) for v in values]
+    return out
+
+
+def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    from vbr.outputs import format_number
+
+    return pd.DataFrame(
+        {
+            "farm_id": changes["farm_id"].astype(str).to_numpy(),
+            "change": changes["change"].to_numpy(),
+            "distance_whole_area_m": [format_number(v) for v in changes["distance_whole_area_m"]],
+            "distance_zone_m": [format_number(v) for v in changes["distance_zone_m"]],
+        }
+    )
 
 
 def _farms_layer(result: Result) -> gpd.GeoDataFrame:
@@ -527,6 +761,8 @@ def _manifest(result: Result, tmp: Path, written: list[str], command: Sequence[s
                 "natura": _input_entry(options.natura),
                 "regions": _input_entry(options.regions),
                 "overloaded": _input_entry(options.overloaded),
+                "animals": _input_entry(options.animals),
+                "emission_factors": _input_entry(options.emission_factors),
                 "config": _input_entry(Path(cfg.source)) if Path(cfg.source).is_file() else None,
             }.items()
             if v is not None
@@ -536,7 +772,8 @@ def _manifest(result: Result, tmp: Path, written: list[str], command: Sequence[s
         "rejected_reasons": reason_counts(result.rejected),
         "priority_order": "submitted_at (first come, first served)"
         if result.first_come_first_served
-        else "eur_per_kg",
+        else options.rank_by,
+        **_deposition_manifest(result),
         "budgets": [
             {
                 "name": b.name,
@@ -553,6 +790,39 @@ def _manifest(result: Result, tmp: Path, written: list[str], command: Sequence[s
         "notes": result.notes,
         "outputs": outputs,
         "environment": versions,
+    }
+
+
+def _deposition_manifest(result: Result) -> dict:
+    """Manifest entries of the deposition options; none for a run that does not use them."""
+    options = result.options
+    if result.exceedance is None:
+        return {}
+    dep = options.config.deposition
+    zones = result.exceedance
+    changes = result.priority_changes
+    return {
+        "rank_by": options.rank_by,
+        "exceedance": {
+            **(_input_entry(options.exceedance) or {}),
+            "crs": zones.exceedance.source_crs,
+            "cell_m": list(zones.exceedance.cell_size),
+            "overloaded_cells": int(zones.overloaded.sum()),
+            "zone_pieces": len(zones.zones),
+            "zone_area_ha": round(zones.area_ha, 2),
+            "priority_gained": int((changes["change"] == "gains").sum()),
+            "priority_lost": int((changes["change"] == "loses").sum()),
+        },
+        "deposition_kernel": {
+            "formula": "K(r) = c / (1 + r / r0_m) ** power, 0 beyond cutoff_m",
+            "c": dep.c,
+            "r0_m": dep.r0_m,
+            "power": dep.power,
+            "cutoff_m": dep.cutoff_m,
+            "weight": dep.weight,
+            "min_cell_m": dep.min_cell_m,
+            "source": dep.source,
+        },
     }
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["national_order", "rank_farms"]
+__all__ = ["RANK_BY", "eur_per_mol", "national_order", "rank_farms"]
+
+#: The cost measures the national order can sort by (``--rank-by``).
+RANK_BY = ("eur_per_kg", "eur_per_mol")
 
 
 def national_order(
@@ -15,12 +18,18 @@ def national_order(
     nh3_kg: np.ndarray,
     farm_id: np.ndarray,
     submitted_at: np.ndarray | None = None,
+    eur_per_mol: np.ndarray | None = None,
 ) -> tuple[np.ndarray, bool]:
     """The contract's national order as positions into the inputs.
 
     Priority rows first. Inside the priority group first come first served by ``submitted_at``
     when every priority row has one, else by ``eur_per_kg``; outside it by ``eur_per_kg``. Ties:
     ``eur_per_kg`` ascending, ``nh3_kg`` descending, ``farm_id`` ascending (Unicode code points).
+
+    With ``eur_per_mol`` (``--rank-by eur_per_mol``) that measure takes the place of
+    ``eur_per_kg`` as the cost key, and ``eur_per_kg`` becomes the first tie-breaker: order by
+    ``eur_per_mol`` ascending (NaN, a farm without impact, last), then ``eur_per_kg``
+    ascending, ``nh3_kg`` descending, ``farm_id`` ascending.
 
     Returns
     -------
@@ -41,19 +50,21 @@ def national_order(
             fcfs = True
             ns = times.to_numpy(dtype="datetime64[ns]").astype("int64")
             time_key = np.where(priority, ns, 0)
-    order = np.lexsort(
-        (
-            id_code,
-            -np.asarray(nh3_kg, dtype="float64"),
-            np.asarray(eur_per_kg, dtype="float64"),
-            time_key,
-            ~priority,
-        )
-    )
+    keys = [
+        id_code,
+        -np.asarray(nh3_kg, dtype="float64"),
+        np.asarray(eur_per_kg, dtype="float64"),
+    ]
+    if eur_per_mol is not None:
+        per_mol = np.asarray(eur_per_mol, dtype="float64")
+        keys.append(np.where(np.isnan(per_mol), np.inf, per_mol))
+    order = np.lexsort((*keys, time_key, ~priority))
     return order, fcfs
 
 
-def rank_farms(farms: pd.DataFrame, *, threshold_m: float) -> tuple[pd.DataFrame, bool]:
+def rank_farms(
+    farms: pd.DataFrame, *, threshold_m: float, rank_by: str = "eur_per_kg"
+) -> tuple[pd.DataFrame, bool]:
     """Add ``priority``, ``eur_per_kg`` and ``rank``, and return the rows in national order.
 
     Parameters
@@ -62,6 +73,10 @@ def rank_farms(farms: pd.DataFrame, *, threshold_m: float) -> tuple[pd.DataFrame
         Needs ``farm_id``, ``distance_m``, ``nh3_kg``, ``subsidy_eur`` and ``submitted_at``.
     threshold_m
         Priority strip width: ``priority = distance_m <= threshold_m``.
+    rank_by
+        ``eur_per_kg`` (the Vbr rule) or ``eur_per_mol``: then ``impact_mol`` must be a column,
+        ``eur_per_mol = subsidy_eur / impact_mol`` is added (NaN where the impact is 0) and
+        sorts in the place of ``eur_per_kg`` (see :func:`national_order`).
 
     Returns
     -------
@@ -72,13 +87,33 @@ def rank_farms(farms: pd.DataFrame, *, threshold_m: float) -> tuple[pd.DataFrame
     out = farms.copy()
     out["priority"] = out["distance_m"].to_numpy() <= threshold_m
     out["eur_per_kg"] = out["subsidy_eur"].to_numpy() / out["nh3_kg"].to_numpy()
+    if rank_by not in RANK_BY:
+        raise ValueError(f"rank_by must be one of {RANK_BY}, got {rank_by!r}")
+    if "impact_mol" in out:
+        out["eur_per_mol"] = eur_per_mol(
+            out["subsidy_eur"].to_numpy(), out["impact_mol"].to_numpy()
+        )
+    elif rank_by == "eur_per_mol":
+        raise ValueError("rank_by='eur_per_mol' needs an impact_mol column")
     order, fcfs = national_order(
         priority=out["priority"].to_numpy(),
         eur_per_kg=out["eur_per_kg"].to_numpy(),
         nh3_kg=out["nh3_kg"].to_numpy(),
         farm_id=out["farm_id"].to_numpy(),
         submitted_at=out["submitted_at"].to_numpy() if "submitted_at" in out else None,
+        eur_per_mol=out["eur_per_mol"].to_numpy() if rank_by == "eur_per_mol" else None,
     )
     out = out.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out, fcfs
+
+
+def eur_per_mol(subsidy_eur: np.ndarray, impact_mol: np.ndarray) -> np.ndarray:
+    """``subsidy_eur / impact_mol``; NaN where the impact is 0 (no overloaded nature within
+    the kernel's cut-off: buying such a farm out removes no deposition from it)."""
+    subsidy = np.asarray(subsidy_eur, dtype="float64")
+    impact = np.asarray(impact_mol, dtype="float64")
+    out = np.full(len(subsidy), np.nan)
+    has = impact > 0
+    out[has] = subsidy[has] / impact[has]
+    return out

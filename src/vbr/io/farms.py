@@ -11,8 +11,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from vbr.emissions import (
+    EmissionFactors,
+    animal_columns,
+    load_animals_table,
+    load_emission_factors,
+    nh3_from_animals,
+    wide_to_long,
+)
 from vbr.errors import InputError
 from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
+from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
 
 __all__ = ["FARM_COLUMNS", "FarmTable", "load_farms", "parse_times"]
@@ -68,7 +77,8 @@ class FarmTable:
         (UTC, NaT where not given), ``row`` (0-based input row) and a point geometry in
         EPSG:28992.
     rejected
-        ``farm_id``, ``reason``, then the input row as read, in input order.
+        ``farm_id``, ``reason``, then the input row as read; sorted by that content (so input
+        row order does not change it).
     carried
         Names of the carried-through input columns, in file order.
     carried_values
@@ -78,6 +88,17 @@ class FarmTable:
         Rows read from the file (= usable + rejected).
     info
         How the file was read, for the manifest.
+    animals
+        Animal places per input row, long: ``row, rav_code, animals`` (and
+        ``kg_nh3_per_place`` for IMAER custom housing); empty without animal counts.
+    nh3_check
+        Rows where ``nh3_kg`` was given and also computed from animals: ``farm_id, row,
+        nh3_kg_given, nh3_kg_from_animals, difference_kg, difference_pct`` (the given value wins).
+    estimate_subsidy
+        Whether empty ``subsidy_eur`` values are left to the subsidy estimate (``NaN`` in
+        ``farms``, ``subsidy_source`` = ``estimate``) instead of rejected.
+    notes
+        Remarks for the run summary (e.g. animal rows that match no farm).
     """
 
     farms: gpd.GeoDataFrame
@@ -86,6 +107,10 @@ class FarmTable:
     n_read: int
     info: dict = field(default_factory=dict)
     carried_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    animals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
+    estimate_subsidy: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -234,33 +259,65 @@ def _locate(
     return rx, ry, problems, source
 
 
-def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
+def load_farms(
+    path: Path,
+    *,
+    farms_crs: str = "EPSG:28992",
+    animals: Path | None = None,
+    emission_factors: EmissionFactors | None = None,
+    estimate_subsidy: bool = False,
+) -> FarmTable:
     """Read farm locations and sort every row into usable or rejected.
 
     Parameters
     ----------
     path
-        CSV (``,`` or ``;``, decimal point or comma), XLSX (first sheet), GeoPackage or GeoJSON.
+        CSV (``,`` or ``;``, decimal point or comma), XLSX (first sheet), GeoPackage, GeoJSON or
+        AERIUS IMAER GML (versions 5 and 6).
     farms_crs
         CRS of ``x``/``y`` columns (ignored for ``lon``/``lat`` and for spatial files).
+    animals
+        A long table ``farm_id, rav_code, animals`` (several rows per farm add up).
+    emission_factors
+        The factor table (default: the shipped ``data/emission_factors.csv``).
+    estimate_subsidy
+        Leave empty ``subsidy_eur`` values to the subsidy estimate instead of rejecting them.
+        It is switched on by itself when the file has no ``subsidy_eur`` column but has animal
+        counts (herd data, IMAER).
 
     Raises
     ------
     InputError
-        When the file as a whole cannot be used: missing, unreadable, no ``farm_id``,
-        ``nh3_kg`` or ``subsidy_eur`` column, no location, no CRS.
+        When the file as a whole cannot be used: missing, unreadable, no ``farm_id`` column, no
+        ``nh3_kg`` column and no animal counts, no ``subsidy_eur`` column and nothing to
+        estimate it from, no location, no CRS.
     """
     path = Path(path)
-    table = read_table(path)
+    imaer_animals = None
+    if is_imaer(path):
+        parsed = read_imaer(path)
+        table, imaer_animals = parsed.table, parsed.animals
+    else:
+        table = read_table(path)
     frame = table.frame
     columns = list(frame.columns)
     cols = {key: find_column(columns, names, path=path) for key, names in FARM_COLUMNS.items()}
-    missing = [key for key in ("farm_id", "nh3_kg", "subsidy_eur") if cols[key] is None]
+    factors = emission_factors if emission_factors is not None else load_emission_factors()
+    taken = {v for v in cols.values() if v}
+    wide = [c for c in animal_columns(columns, factors) if c not in taken]
+    with_animals = bool(wide) or animals is not None or imaer_animals is not None
+    estimate = estimate_subsidy or (cols["subsidy_eur"] is None and with_animals)
+    missing = [key for key in ("farm_id",) if cols[key] is None]
+    if cols["nh3_kg"] is None and not with_animals:
+        missing.append("nh3_kg")
+    if cols["subsidy_eur"] is None and not estimate:
+        missing.append("subsidy_eur")
     if missing:
         raise InputError(
             f"missing column(s) {', '.join(missing)}; the file has: "
             f"{', '.join(columns) if columns else '(no columns)'}. See the README for the names "
-            "and Dutch aliases that are accepted",
+            "and Dutch aliases that are accepted (nh3_kg may be replaced by animal counts per "
+            "Rav code; without subsidy_eur the subsidy is estimated from animal counts)",
             source=str(path),
         )
     n = len(frame)
@@ -268,12 +325,13 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
         raise InputError("has a header but no rows", source=str(path))
 
     rx, ry, loc_problems, loc_info = _locate(table, cols, farms_crs)
-    nh3, nh3_bad = parse_numbers(frame[cols["nh3_kg"]], decimal=table.decimal)
-    subsidy, sub_bad = parse_numbers(frame[cols["subsidy_eur"]], decimal=table.decimal)
-    nh3_problems = _number_problems("nh3_kg", frame[cols["nh3_kg"]], nh3, nh3_bad, positive=True)
-    sub_problems = _number_problems(
-        "subsidy_eur", frame[cols["subsidy_eur"]], subsidy, sub_bad, positive=False
-    )
+    empty_text = pd.Series([""] * n, index=frame.index, dtype=object)
+    nh3_raw = frame[cols["nh3_kg"]] if cols["nh3_kg"] else empty_text
+    nh3, nh3_bad = parse_numbers(nh3_raw, decimal=table.decimal)
+    nh3_problems = _number_problems("nh3_kg", nh3_raw, nh3, nh3_bad, positive=True)
+    sub_raw = frame[cols["subsidy_eur"]] if cols["subsidy_eur"] else empty_text
+    subsidy, sub_bad = parse_numbers(sub_raw, decimal=table.decimal)
+    sub_problems = _number_problems("subsidy_eur", sub_raw, subsidy, sub_bad, positive=False)
     if cols["submitted_at"]:
         times, time_bad = parse_times(frame[cols["submitted_at"]])
     else:
@@ -291,6 +349,51 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
         reasons[i].append("farm_id missing")
     for i in np.flatnonzero(((counts > 1) & (ids != "")).to_numpy()):
         reasons[i].append(f"farm_id duplicated ({counts.iloc[i]} rows share it)")
+
+    notes: list[str] = []
+    herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
+    nh3_check = pd.DataFrame()
+    from_animals = np.zeros(n, dtype=bool)
+    if with_animals:
+        herd, animal_problems, notes = _herd(
+            frame, wide, table.decimal, animals, imaer_animals, ids
+        )
+        computed, has_animals, unknown = nh3_from_animals(herd, factors, n)
+        computed = np.round(computed, 3)
+        for i, texts in sorted(animal_problems.items()):
+            reasons[i] += texts
+        for i, codes in sorted(unknown.items()):
+            reasons[i] += [
+                f"unknown Rav code {c!r} (not in the emission factor table; add it with "
+                "--emission-factors)"
+                for c in codes
+            ]
+        given_empty = nh3_raw.astype(str).str.strip().to_numpy() == ""
+        from_animals = given_empty & has_animals
+        nh3 = np.where(from_animals, computed, nh3)
+        for i in np.flatnonzero(from_animals):
+            nh3_problems[i] = (
+                None
+                if computed[i] > 0 or i in unknown
+                else "nh3_kg must be > 0 (computed from animals: 0)"
+            )
+        for i in np.flatnonzero(given_empty & ~has_animals):
+            nh3_problems[i] = "nh3_kg missing (no nh3_kg value and no animal counts)"
+        both = ~given_empty & has_animals & np.isfinite(nh3) & (nh3 > 0)
+        both &= np.array([i not in unknown for i in range(n)], dtype=bool)
+        nh3_check = _nh3_check(ids, np.flatnonzero(both), nh3, computed)
+        if imaer_animals is not None:
+            herd = _implied_herd(herd, frame, nh3, has_animals, factors)
+    if estimate:
+        sub_empty = sub_raw.astype(str).str.strip().to_numpy() == ""
+        rows_with_animals = set(herd["row"].tolist())
+        for i in np.flatnonzero(sub_empty):
+            sub_problems[i] = (
+                None
+                if i in rows_with_animals
+                else "subsidy_eur missing and no animal counts to estimate it from"
+            )
+
     for lst in (loc_problems, nh3_problems, sub_problems):
         for i, text in enumerate(lst):
             if text is not None:
@@ -300,7 +403,7 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
         reasons[i].append(f"submitted_at not an ISO 8601 time ({_short(raw_times[i])})")
 
     bad = np.array([bool(r) for r in reasons], dtype=bool)
-    used = {cols[k] for k in ("farm_id", "nh3_kg", "subsidy_eur")}
+    used = {cols[k] for k in ("farm_id", "nh3_kg", "subsidy_eur") if cols[k]}
     carried = [c for c in columns if c not in used]
 
     keep = ~bad
@@ -314,6 +417,8 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
         }
     )
     farms["submitted_at"] = pd.to_datetime(farms["submitted_at"], utc=True)
+    if estimate:
+        farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
     geometry = shapely.points(rx[keep], ry[keep])
     farms_gdf = gpd.GeoDataFrame(farms, geometry=geometry, crs=RD_NEW)
@@ -328,12 +433,28 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
     for c in columns:
         name = c if c not in ("farm_id", "reason") else f"input_{c}"
         rejected[name] = raw_rows[c].to_numpy(dtype=object)
+    # Sorted by content (farm_id, reason, then the row as read), not by input position, so that
+    # the same rows in another order give the same rejected.csv byte for byte.
+    if len(rejected) > 1:
+        rejected = rejected.astype(str).sort_values(list(rejected.columns), kind="stable")
+        rejected = rejected.reset_index(drop=True)
     info = {
         **table.info,
         **loc_info,
         "decimal": table.decimal,
         "columns": {k: v for k, v in cols.items() if v},
     }
+    if with_animals:
+        info["animals"] = {
+            "wide_columns": wide,
+            "long_table": str(animals) if animals is not None else None,
+            "imaer": imaer_animals is not None,
+            "emission_factors": list(factors.sources),
+            "nh3_from_animals": int(from_animals.sum()),
+            "nh3_given_and_computed": len(nh3_check),
+        }
+    if estimate:
+        info["subsidy_estimate"] = True
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
@@ -341,4 +462,86 @@ def load_farms(path: Path, *, farms_crs: str = "EPSG:28992") -> FarmTable:
         n_read=n,
         info=info,
         carried_values=carried_values,
+        animals=herd,
+        nh3_check=nh3_check,
+        estimate_subsidy=estimate,
+        notes=notes,
+    )
+
+
+def _herd(
+    frame: pd.DataFrame,
+    wide: list[str],
+    decimal: str,
+    animals: Path | None,
+    imaer_animals: pd.DataFrame | None,
+    ids: pd.Series,
+) -> tuple[pd.DataFrame, dict[int, list[str]], list[str]]:
+    """All animal places per input row, from wide columns, a long table and IMAER housing."""
+    parts = []
+    problems: dict[int, list[str]] = {}
+    notes: list[str] = []
+    if wide:
+        long, problems = wide_to_long(frame, wide, decimal=decimal)
+        parts.append(long)
+    if animals is not None:
+        long, more, notes = load_animals_table(animals, ids)
+        for i, texts in more.items():
+            problems.setdefault(i, []).extend(texts)
+        parts.append(long)
+    if imaer_animals is not None:
+        parts.append(imaer_animals)
+    parts = [p for p in parts if len(p)]
+    herd = pd.concat(parts, ignore_index=True) if parts else None
+    if herd is None or herd.empty:
+        herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
+    herd = herd.astype({"row": "int64", "animals": "float64"})
+    return herd.sort_values("row", kind="stable").reset_index(drop=True), problems, notes
+
+
+def _implied_herd(
+    herd: pd.DataFrame,
+    frame: pd.DataFrame,
+    nh3: np.ndarray,
+    has_animals: np.ndarray,
+    factors: EmissionFactors,
+) -> pd.DataFrame:
+    """Animal places implied by an IMAER source that gives only NH3 and an animal type in its
+    label (``Melkrundvee``, ``Vleesvarkens``, ...): NH3 / the conventional factor of that type.
+    Used for the subsidy estimate only (marked ``implied``), never for NH3."""
+    table = factors.factors
+    codes = frame["label"].map(label_to_code).to_numpy(dtype=object)
+    rows = np.flatnonzero(
+        ~has_animals
+        & np.isfinite(nh3)
+        & (nh3 > 0)
+        & np.array([c is not None and c in table for c in codes], dtype=bool)
+    )
+    if len(rows) == 0:
+        return herd
+    implied = pd.DataFrame(
+        {
+            "row": rows,
+            "rav_code": codes[rows],
+            "animals": [nh3[r] / table[codes[r]] for r in rows],
+            "implied": True,
+        }
+    )
+    out = pd.concat([herd.assign(implied=False), implied], ignore_index=True)
+    return out.sort_values("row", kind="stable").reset_index(drop=True)
+
+
+def _nh3_check(
+    ids: pd.Series, rows: np.ndarray, given: np.ndarray, computed: np.ndarray
+) -> pd.DataFrame:
+    diff = np.round(computed[rows] - given[rows], 3)
+    return pd.DataFrame(
+        {
+            "farm_id": ids.to_numpy(dtype=object)[rows],
+            "row": rows,
+            "nh3_kg_given": given[rows],
+            "nh3_kg_from_animals": computed[rows],
+            "difference_kg": diff,
+            "difference_pct": np.round(100 * diff / given[rows], 1),
+        }
     )

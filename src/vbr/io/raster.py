@@ -1,0 +1,184 @@
+"""Read an exceedance raster (GeoTIFF or ESRI ASCII grid) into EPSG:28992.
+
+The raster holds nitrogen deposition above the critical deposition value (KDW), in mol N/ha/yr:
+cells above 0 are overloaded. RIVM and AERIUS grids are in RD New (EPSG:28992); an ESRI ASCII
+grid usually comes without a ``.prj``, and then ``--exceedance-crs`` must say what it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from affine import Affine
+from pyproj import CRS
+
+from vbr.errors import InputError
+from vbr.io.crs import NL_EXTENT, RD_NEW, parse_crs
+
+__all__ = ["Exceedance", "load_exceedance"]
+
+
+@dataclass
+class Exceedance:
+    """An exceedance grid in EPSG:28992.
+
+    Attributes
+    ----------
+    values
+        2-D float64 array (rows north to south), mol N/ha/yr above the KDW; NaN where the file
+        has no data.
+    transform
+        Affine transform from (col, row) to EPSG:28992 metres (north-up, no rotation).
+    path
+        The file read.
+    source_crs
+        The CRS the file declared, or the one given with ``--exceedance-crs``.
+    notes
+        Things the user should know (reprojection, extra bands).
+    """
+
+    values: np.ndarray
+    transform: Affine
+    path: Path
+    source_crs: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def cell_size(self) -> tuple[float, float]:
+        """Cell width and height in metres."""
+        return float(self.transform.a), float(-self.transform.e)
+
+    @property
+    def cell_area_ha(self) -> float:
+        """Area of one cell in hectares."""
+        w, h = self.cell_size
+        return w * h / 10_000.0
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """xmin, ymin, xmax, ymax in EPSG:28992."""
+        rows, cols = self.values.shape
+        x0, y0 = self.transform.c, self.transform.f
+        w, h = self.cell_size
+        return (x0, y0 - rows * h, x0 + cols * w, y0)
+
+
+def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
+    """Read band 1 of a GeoTIFF or ESRI ASCII grid and bring it to EPSG:28992.
+
+    Parameters
+    ----------
+    path
+        The raster file.
+    crs
+        The CRS of a file that declares none (``--exceedance-crs``), e.g. ``"28992"``.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, has no CRS and none is given, declares a CRS other than
+        the one given, is rotated, or does not overlap the Netherlands.
+    """
+    import rasterio
+    from rasterio._err import CPLE_BaseError
+    from rasterio.errors import RasterioError, RasterioIOError
+
+    path = Path(path)
+    source = str(path)
+    if not path.exists():
+        raise InputError("file not found", source=source)
+    given = parse_crs(crs, where="--exceedance-crs") if crs is not None else None
+    notes: list[str] = []
+    try:
+        with rasterio.open(path) as src:
+            file_crs = CRS.from_wkt(src.crs.to_wkt()) if src.crs else None
+            band = src.read(1, masked=True)
+            transform = src.transform
+            if src.count > 1:
+                notes.append(f"{path.name} has {src.count} bands; band 1 is used")
+    except (RasterioIOError, RasterioError) as exc:
+        raise InputError(
+            f"cannot read this raster ({exc}); give a GeoTIFF or an ESRI ASCII grid (.asc)",
+            source=source,
+        ) from None
+    if file_crs is None and given is None:
+        raise InputError(
+            "the raster declares no coordinate reference system; give --exceedance-crs "
+            "(RIVM and AERIUS grids are EPSG:28992: --exceedance-crs 28992)",
+            source=source,
+        )
+    if file_crs is not None and given is not None and not file_crs.equals(given):
+        raise InputError(
+            f"the raster declares {_name(file_crs)} but --exceedance-crs says {_name(given)}; "
+            "leave --exceedance-crs out for files that declare their CRS",
+            source=source,
+        )
+    src_crs = file_crs or given
+    if transform.b != 0 or transform.d != 0 or transform.a <= 0 or transform.e >= 0:
+        raise InputError(
+            "the raster is rotated or not north-up; warp it to a north-up grid first "
+            "(gdalwarp -t_srs EPSG:28992)",
+            source=source,
+        )
+    values = np.ma.filled(band.astype("float64"), np.nan)
+    if not src_crs.equals(RD_NEW):
+        try:
+            values, transform = _to_rd(values, transform, src_crs)
+        except (RasterioError, CPLE_BaseError) as exc:
+            raise InputError(
+                f"cannot convert the raster from {_name(src_crs)} to EPSG:28992 ({exc}); "
+                "is its CRS right?",
+                source=source,
+            ) from None
+        notes.append(
+            f"{path.name} was reprojected from {_name(src_crs)} to EPSG:28992 "
+            "(nearest cell, no interpolation)"
+        )
+    exc_ = Exceedance(
+        values=values, transform=transform, path=path, source_crs=_name(src_crs), notes=notes
+    )
+    xmin, ymin, xmax, ymax = exc_.bounds
+    nx0, ny0, nx1, ny1 = NL_EXTENT
+    if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
+        raise InputError(
+            f"the raster lies outside the Netherlands in EPSG:28992 (x {xmin:,.0f}..{xmax:,.0f}, "
+            f"y {ymin:,.0f}..{ymax:,.0f}); is its CRS ({_name(src_crs)}) right?",
+            source=source,
+        )
+    if not np.isfinite(values).any():
+        raise InputError("the raster holds no data cells", source=source)
+    return exc_
+
+
+def _name(crs: CRS) -> str:
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.name
+
+
+def _to_rd(values: np.ndarray, transform: Affine, crs: CRS) -> tuple[np.ndarray, Affine]:
+    from rasterio.crs import CRS as RIO_CRS
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    rows, cols = values.shape
+    src_crs = RIO_CRS.from_wkt(crs.to_wkt())
+    dst_crs = RIO_CRS.from_epsg(28992)
+    left, top = transform @ (0, 0)
+    right, bottom = transform @ (cols, rows)
+    dst_transform, width, height = calculate_default_transform(
+        src_crs, dst_crs, cols, rows, left=left, bottom=bottom, right=right, top=top
+    )
+    out = np.full((height, width), np.nan, dtype="float64")
+    reproject(
+        values,
+        out,
+        src_transform=transform,
+        src_crs=src_crs,
+        src_nodata=np.nan,
+        dst_transform=dst_transform,
+        dst_crs=dst_crs,
+        dst_nodata=np.nan,
+        resampling=Resampling.nearest,
+    )
+    return out, dst_transform

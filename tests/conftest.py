@@ -1,0 +1,119 @@
+"""Shared fixtures: small inputs built in code, and a way to run the command line in-process."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Polygon, box
+
+from realdata import REALDATA  # noqa: F401  (re-exported for the tests)
+from vbr.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+
+# A corner of the Veluwe in RD New: every test geometry sits around here, well inside the country.
+X0, Y0 = 180_000.0, 460_000.0
+
+
+def write_natura(
+    path: Path,
+    areas: Sequence[tuple[int, str, object, bool | None]],
+    *,
+    crs: str | None = "EPSG:28992",
+) -> Path:
+    """Write Natura 2000 areas ``(nr, name, geometry, overloaded)`` to a GeoJSON or GeoPackage.
+
+    ``overloaded=None`` leaves the cell empty, so that other sources must decide.
+    """
+    frame = gpd.GeoDataFrame(
+        {
+            "nr": [a[0] for a in areas],
+            "naamN2K": [a[1] for a in areas],
+            "overloaded": [a[3] for a in areas],
+        },
+        geometry=[a[2] for a in areas],
+        crs=crs,
+    )
+    if all(a[3] is None for a in areas):
+        frame = frame.drop(columns="overloaded")
+    frame.to_file(path)
+    return path
+
+
+def write_regions(path: Path, regions: Sequence[tuple[str, object]]) -> Path:
+    """Write region polygons ``(name, geometry)`` in EPSG:28992."""
+    gpd.GeoDataFrame(
+        {"name": [r[0] for r in regions]}, geometry=[r[1] for r in regions], crs="EPSG:28992"
+    ).to_file(path)
+    return path
+
+
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+) -> Path:
+    """Write a small CSV exactly as given (values as text)."""
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV that vbr wrote."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def square(x: float, y: float, size: float) -> Polygon:
+    """A square with its lower-left corner at ``(x, y)``."""
+    return box(x, y, x + size, y + size)
+
+
+@pytest.fixture
+def one_area(tmp_path: Path) -> Path:
+    """One overloaded 1 km square (nr 57) with its lower-left corner at (X0, Y0)."""
+    return write_natura(tmp_path / "n2k.geojson", [(57, "Veluwe", square(X0, Y0, 1000), True)])
+
+
+@pytest.fixture
+def no_regions(tmp_path: Path) -> Path:
+    """A regions file with one region far from every test farm (so no region lists matter)."""
+    return write_regions(tmp_path / "regions.geojson", [("Elders", square(250_000, 600_000, 10))])
+
+
+class Runner:
+    """Runs ``vbr`` in-process and keeps exit code, stdout and stderr."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]):
+        self.capsys = capsys
+
+    def __call__(self, *args: object) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+
+@pytest.fixture
+def vbr(capsys: pytest.CaptureFixture[str]) -> Runner:
+    """Call as ``vbr("run", "--farms", path, ...)``; returns ``(exit code, stdout, stderr)``."""
+    return Runner(capsys)
+
+
+def polygon_with_hole(x: float, y: float, size: float, hole: float) -> Polygon:
+    """A square of ``size`` with a centred square hole of side ``hole``."""
+    inner_x, inner_y = x + (size - hole) / 2, y + (size - hole) / 2
+    return Polygon(
+        square(x, y, size).exterior.coords, [square(inner_x, inner_y, hole).exterior.coords]
+    )

@@ -1,0 +1,158 @@
+"""The deposition kernel, the FFT impact against a brute-force sum, and the AERIUS calibration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from affine import Affine
+
+from vbr.config import load_config
+from vbr.deposition import (
+    Kernel,
+    coarsen,
+    deposition_at,
+    farm_impacts,
+    impact_brute_force,
+    kernel_grid,
+)
+
+# ../shared/realdata beside the checkout (also from a worktree one level deeper)
+REALDATA = next(
+    (
+        p / "shared" / "realdata"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "realdata").is_dir()
+    ),
+    Path("/nonexistent"),
+)
+OVERIJSSEL = REALDATA / "farms" / "geonovius_overijssel_veehouderijen_kdw_hexagons.gpkg"
+
+
+def test_kernel_decays_with_distance_and_is_zero_beyond_the_cutoff():
+    k = Kernel(c=0.5, r0_m=100.0, power=2.0, cutoff_m=1_000.0)
+    r = np.array([0.0, 100.0, 999.0, 1_000.0, 1_000.01])
+    values = k(r)
+    assert values[0] == 0.5
+    assert values[1] == pytest.approx(0.125)
+    assert values[3] == pytest.approx(0.5 / 11**2)
+    assert values[4] == 0.0
+    assert np.all(np.diff(values[:4]) < 0)
+
+
+def test_default_kernel_parameters_come_from_the_config():
+    dep = load_config().deposition
+    assert (dep.c, dep.r0_m, dep.power, dep.cutoff_m) == (
+        Kernel().c,
+        Kernel().r0_m,
+        Kernel().power,
+        Kernel().cutoff_m,
+    )
+
+
+def test_kernel_grid_is_symmetric_and_covers_the_cutoff():
+    k = Kernel(cutoff_m=1_000.0)
+    grid = kernel_grid(k, cell_w=100.0, cell_h=250.0)
+    assert grid.shape == (9, 21)
+    assert np.array_equal(grid, grid[::-1, ::-1])
+    assert grid[4, 10] == k.c
+    assert grid[0, 0] == 0.0  # corner is beyond the cut-off
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fft_impact_equals_a_brute_force_sum(seed):
+    rng = np.random.default_rng(seed)
+    rows, cols, cell = 30, 40, 100.0
+    transform = Affine(cell, 0, 200_000.0, 0, -cell, 480_000.0)
+    weight = np.where(rng.random((rows, cols)) < 0.1, rng.uniform(0.2, 1.0, (rows, cols)), 0.0)
+    kernel = Kernel(c=0.45, r0_m=90.0, power=1.85, cutoff_m=1_500.0)
+    # farms inside the grid, at arbitrary positions, near and beyond the edges
+    x = rng.uniform(200_000.0 - 2_000, 200_000.0 + cols * cell + 2_000, 60)
+    y = rng.uniform(480_000.0 - rows * cell - 2_000, 480_000.0 + 2_000, 60)
+    q = rng.uniform(10, 5_000, 60)
+    fast = farm_impacts(x, y, q, weight, transform, kernel)
+    slow = impact_brute_force(x, y, q, weight, transform, kernel)
+    assert fast == pytest.approx(slow, rel=1e-9, abs=1e-12)
+    assert (fast > 0).any()
+
+
+def test_farm_beyond_the_cutoff_of_every_cell_has_exactly_zero_impact():
+    transform = Affine(100.0, 0, 200_000.0, 0, -100.0, 480_000.0)
+    weight = np.zeros((10, 10))
+    weight[5, 5] = 1.0
+    kernel = Kernel(cutoff_m=1_000.0)
+    centre_x, centre_y = 200_550.0, 479_450.0
+    x = np.array([centre_x, centre_x + 1_000.0, centre_x + 1_100.0, centre_x + 50_000.0])
+    y = np.full(4, centre_y)
+    impact = farm_impacts(x, y, np.ones(4), weight, transform, kernel)
+    assert impact[0] == pytest.approx(kernel.c)
+    assert impact[1] == pytest.approx(float(kernel(np.array(1_000.0))))
+    assert impact[2] == 0.0
+    assert impact[3] == 0.0
+
+
+def test_impact_is_proportional_to_emission_and_to_weight():
+    transform = Affine(100.0, 0, 200_000.0, 0, -100.0, 480_000.0)
+    weight = np.zeros((10, 10))
+    weight[2, 3] = 1.0
+    x, y = np.array([200_420.0]), np.array([479_100.0])
+    kernel = Kernel()
+    one = farm_impacts(x, y, np.array([1.0]), weight, transform, kernel)
+    assert farm_impacts(x, y, np.array([3.0]), weight, transform, kernel) == pytest.approx(3 * one)
+    assert farm_impacts(x, y, np.array([1.0]), 2 * weight, transform, kernel) == pytest.approx(
+        2 * one
+    )
+
+
+def test_coarsen_sums_blocks_and_keeps_the_total():
+    transform = Affine(25.0, 0, 0.0, 0, -25.0, 100.0)
+    weight = np.arange(1.0, 1 + 7 * 9).reshape(7, 9)
+    summed, t = coarsen(weight, transform, min_cell_m=100.0)
+    assert summed.shape == (2, 3)
+    assert summed.sum() == weight.sum()
+    assert summed[0, 0] == weight[:4, :4].sum()
+    assert (t.a, t.e, t.c, t.f) == (100.0, -100.0, 0.0, 100.0)
+    same, _ = coarsen(weight, Affine(100.0, 0, 0, 0, -100.0, 0), min_cell_m=100.0)
+    assert same is weight
+
+
+def test_default_kernel_deposits_a_plausible_share_within_25_km():
+    # OPS/AERIUS: a few tens of percent of emitted NH3 deposits within tens of km
+    assert 0.2 < Kernel().deposited_fraction() < 0.4
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not OVERIJSSEL.exists(), reason="shared real data absent")
+def test_default_kernel_matches_aerius_on_78_overijssel_farms():
+    """Calibration check against AERIUS (78 farms, 10,520 receptor hexagons of 1 ha).
+
+    Measured with the defaults: Spearman 0.974, ratio of totals 0.892. Band: Spearman >= 0.95
+    (a spatial two-fold cross-validation of the fit gave 0.957 and 0.964 on held-out halves) and
+    ratio 0.85..1.05 (the log-scale fit under-predicts the heaviest hexagons by about 10 %; a
+    kernel 5 % weaker or 18 % stronger than the default leaves the band).
+    """
+    import geopandas as gpd
+    import pyogrio
+    from scipy.stats import spearmanr
+
+    layers = pyogrio.list_layers(OVERIJSSEL)[:, 0]
+    farms = gpd.read_file(OVERIJSSEL, layer=layers[0])
+    hexagons = gpd.read_file(OVERIJSSEL, layer="situation_1__receptor_hexagons")
+    assert len(farms) == 78 and len(hexagons) == 10_520
+    dep = load_config().deposition
+    kernel = Kernel(c=dep.c, r0_m=dep.r0_m, power=dep.power, cutoff_m=dep.cutoff_m)
+    centres = hexagons.geometry.centroid
+    ours = deposition_at(
+        centres.x.to_numpy(),
+        centres.y.to_numpy(),
+        farms.geometry.x.to_numpy(),
+        farms.geometry.y.to_numpy(),
+        farms["NH3_emissie"].to_numpy(dtype="float64"),
+        kernel,
+    )
+    aerius = hexagons["deposition_nh3"].to_numpy(dtype="float64")
+    rho = spearmanr(ours, aerius).statistic
+    ratio = ours.sum() / aerius.sum()
+    assert rho >= 0.95, rho
+    assert 0.85 <= ratio <= 1.05, ratio

@@ -1,0 +1,91 @@
+"""The pipeline on real public data (../shared/realdata; skipped where absent, never copied)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from shapely.geometry import MultiPolygon, Polygon
+
+from conftest import REALDATA, read_rows, write_csv
+
+N2K = REALDATA / "natura2000" / "boerderijen_n2k"
+GML = REALDATA / "farms" / "geonovius_imaer_brabant_limburg_1000m.gml"
+
+pytestmark = [
+    pytest.mark.realdata,
+    pytest.mark.skipif(
+        not (N2K.is_dir() and GML.is_file()), reason="../shared/realdata is absent on this machine"
+    ),
+]
+
+
+def boerderijen_areas() -> gpd.GeoDataFrame:
+    """The 144 real outlines as read from their custom JSON: one naive multipolygon per area
+    (parts are NOT unioned, so overlapping PDOK features make some of them invalid)."""
+    rows = []
+    for folder in sorted(p for p in N2K.iterdir() if (p / "geometrie.json").is_file()):
+        area = json.loads((folder / "geometrie.json").read_text(encoding="utf-8"))
+        first = (folder / "richtlijn-raw.txt").read_text(encoding="utf-8").splitlines()[0]
+        fields = first.split("|")
+        polygons = [Polygon(rings[0], rings[1:]) for rings in area["polys"]]
+        rows.append(
+            {
+                "nr": int(fields[0]),
+                "naamN2K": area["naam"],
+                "stikstofgevoelig": fields[6],
+                "geometry": MultiPolygon(polygons),
+            }
+        )
+    return gpd.GeoDataFrame(rows, crs="EPSG:4326")
+
+
+@pytest.fixture(scope="module")
+def real_inputs(tmp_path_factory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("realdata")
+    areas = boerderijen_areas()
+    natura = tmp / "natura2000.gpkg"
+    areas.to_file(natura)
+    # GDAL writes a .gfs sidecar beside a GML it opens: read a copy, never the shared file
+    gml = tmp / GML.name
+    shutil.copyfile(GML, gml)
+    sources = pyogrio.read_dataframe(gml)
+    farms = write_csv(
+        tmp / "farms.csv",
+        ["farm_id", "x", "y", "nh3_kg", "subsidy_eur", "label"],
+        [
+            [s.localId, s.geometry.x, s.geometry.y, s.value, 1_000_000, s.label]
+            for s in sources.itertuples()
+        ],
+    )
+    return {"natura": natura, "farms": farms, "tmp": tmp, "areas": len(areas)}
+
+
+def test_real_outlines_hold_the_144_areas_and_some_are_invalid_as_delivered(real_inputs):
+    areas = gpd.read_file(real_inputs["natura"])
+    assert len(areas) == real_inputs["areas"] >= 140
+    assert (~areas.is_valid).sum() >= 10
+
+
+def test_aerius_1000m_selection_gets_priority_with_the_real_outlines(vbr, real_inputs):
+    out = real_inputs["tmp"] / "out"
+    code, _, stderr = vbr(
+        "run", "--farms", real_inputs["farms"], "--natura", real_inputs["natura"],
+        "--all-overloaded", "--no-budget", "--out", out, "--quiet",
+    )  # fmt: skip
+    assert code == 0, stderr
+    rows = read_rows(out / "ranking.csv")
+    rejected = read_rows(out / "rejected.csv")
+    assert len(rows) + len(rejected) == 1765
+    priority = sum(r["priority"] == "true" for r in rows)
+    share = priority / 1765
+    assert share >= 0.99, f"{priority} of 1765 within 1,000 m ({share:.2%})"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["repaired"] >= 10
+    # farms in Brabant and Limburg measure to areas there (Veluwe 57 is far north)
+    nearest = {int(r["nearest_n2000"]) for r in rows if r["priority"] == "true"}
+    assert 57 not in nearest
