@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vbr import distance as distance_module
 from vbr.distance import distance_to_overloaded
 from vbr.io.tables import _parse_numbers_by_rules, parse_numbers
 from vbr.outputs import _numbers, format_number, write_csv
@@ -47,14 +45,10 @@ def test_parse_numbers_keeps_thousands_points_in_decimal_comma_files() -> None:
     np.testing.assert_array_equal(bad, [False, False, False, True, False])
 
 
-def test_threaded_distances_equal_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_piece_size_changes_no_distance_nor_nearest_area() -> None:
     rng = np.random.default_rng(7)
-    ring = np.column_stack(
-        [
-            5000 + 3000 * np.cos(np.linspace(0, 2 * np.pi, 400)),
-            5000 + 2000 * np.sin(np.linspace(0, 2 * np.pi, 400)),
-        ]
-    )
+    t = np.linspace(0, 2 * np.pi, 400)
+    ring = np.column_stack([5000 + 3000 * np.cos(t), 5000 + 2000 * np.sin(t)])
     hole = [(4500, 4500), (5500, 4500), (5500, 5500), (4500, 5500)]
     polygons = np.array(
         [
@@ -65,16 +59,15 @@ def test_threaded_distances_equal_one_thread(monkeypatch: pytest.MonkeyPatch) ->
     )
     points = shapely.points(rng.uniform(-2000, 12000, (3000, 2)))
     numbers = np.array([57, 3, 12])
-    monkeypatch.setattr(distance_module, "_MAX_THREADS", 1)
-    one = distance_to_overloaded(points, polygons, numbers)
-    monkeypatch.setattr(distance_module, "_MAX_THREADS", 4)
-    monkeypatch.setattr(distance_module, "_MIN_CHUNK", 100)
-    monkeypatch.setattr(distance_module.os, "cpu_count", lambda: 4)
-    many = distance_to_overloaded(points, polygons, numbers)
-    np.testing.assert_array_equal(one[0], many[0])
-    np.testing.assert_array_equal(one[1], many[1])
+    results = [
+        distance_to_overloaded(points, polygons, numbers, segments_per_piece=k)
+        for k in (1, 7, 16, 500)
+    ]
+    for distance, nearest in results[1:]:
+        np.testing.assert_array_equal(distance, results[0][0])
+        np.testing.assert_array_equal(nearest, results[0][1])
     expected = np.min([shapely.distance(points, p) for p in polygons], axis=0)
-    np.testing.assert_allclose(one[0], expected, atol=1e-9)
+    np.testing.assert_array_equal(results[0][0], expected)
 
 
 def test_write_csv_quotes_only_where_needed(tmp_path) -> None:

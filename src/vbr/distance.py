@@ -2,17 +2,15 @@
 
 Every ring (outer edge and hole edges) of every area is cut into pieces of at most
 ``segments_per_piece`` segments; one STRtree over the pieces answers a nearest-neighbour query
-for all farms at once (split over threads: GEOS releases the GIL), and a tree over the farms,
+for all farms at once, and a tree over the farms,
 queried with each area once, finds the farms inside an area (distance 0). Cutting changes no
 distance: the nearest point of a polygon to a point outside it lies on one of its rings, and the
 pieces together are exactly those rings. It only lets the tree prune, so that a candidate costs
-32 segments instead of the whole Veluwe outline (see shared/notes).
+16 segments instead of the whole Veluwe outline (see shared/notes; 8 to 32 are about equally
+fast on the real national outlines, 64 is slower, benchmarks/run.py measures it).
 """
 
 from __future__ import annotations
-
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import shapely
@@ -22,12 +20,9 @@ __all__ = ["NO_AREA", "boundary_pieces", "distance_to_overloaded"]
 #: ``nearest`` where there is no overloaded area at all.
 NO_AREA = -1
 
-_MAX_THREADS = 4  # nearest-neighbour queries run in up to this many threads
-_MIN_CHUNK = 5_000  # points per thread at least (below it threads cost more than they save)
-
 
 def boundary_pieces(
-    polygons: np.ndarray, *, segments_per_piece: int = 32
+    polygons: np.ndarray, *, segments_per_piece: int = 16
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cut the rings of polygons into linestrings of at most ``segments_per_piece`` segments.
 
@@ -62,7 +57,7 @@ def distance_to_overloaded(
     polygons: np.ndarray,
     numbers: np.ndarray,
     *,
-    segments_per_piece: int = 32,
+    segments_per_piece: int = 16,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distance from every point to the nearest polygon, and that polygon's number.
 
@@ -108,36 +103,13 @@ def distance_to_overloaded(
     if len(rest):
         pieces, owner = boundary_pieces(polygons, segments_per_piece=segments_per_piece)
         piece_tree = shapely.STRtree(pieces)
-        sub, piece_idx, dist = _nearest_in_threads(piece_tree, points[rest])
+        (sub, piece_idx), dist = piece_tree.query_nearest(
+            points[rest], return_distance=True, all_matches=True
+        )
         farm = rest[sub]
         distance[farm] = dist
         _lowest_number(nearest, farm, numbers[owner[piece_idx]])
     return distance, nearest
-
-
-def _nearest_in_threads(
-    tree: shapely.STRtree, points: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``tree.query_nearest`` (all equally near matches, with distances), split over threads.
-
-    GEOS releases the GIL, so chunks of points run in parallel; each point's answer does not
-    depend on the chunk it is in, so the result is the same as one call.
-    """
-    n_threads = min(_MAX_THREADS, os.cpu_count() or 1, max(1, len(points) // _MIN_CHUNK))
-    if n_threads == 1:
-        (sub, piece), dist = tree.query_nearest(points, return_distance=True, all_matches=True)
-        return sub, piece, dist
-    bounds = np.linspace(0, len(points), n_threads + 1).astype(np.int64)
-
-    def one(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        (sub, piece), dist = tree.query_nearest(
-            points[bounds[k] : bounds[k + 1]], return_distance=True, all_matches=True
-        )
-        return sub + bounds[k], piece, dist
-
-    with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="vbr-distance") as pool:
-        parts = list(pool.map(one, range(n_threads)))
-    return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
 
 
 def _lowest_number(out: np.ndarray, farm: np.ndarray, number: np.ndarray) -> None:
