@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run test test-deps lint data screenshot clean
+.PHONY: setup run test test-deps lint data screenshot clean bench bench-quick profile
 
 $(BIN)/vbr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ test-deps:
 	( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 		--no-install-recommends chromium chromium-driver >/dev/null ) \
 	|| echo "test-deps: could not install chromium; the browser tests will be skipped"
+
+# Benchmark (see README "Benchmark"): scenarios of 10k, 45k, 200k and 1M farms, a table of figures.
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: setup
+	$(BIN)/python benchmarks/run.py --quick
+
+# Profile one ranking of 45,000 farms (needs the bench extra: pip install -e '.[bench]').
+profile: setup
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/profile.py
 
 # Regenerate the embedded synthetic default data in data/ (fixed seed: byte-for-byte identical).
 data: setup

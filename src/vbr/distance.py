@@ -2,10 +2,12 @@
 
 Every ring (outer edge and hole edges) of every area is cut into pieces of at most
 ``segments_per_piece`` segments; one STRtree over the pieces answers a nearest-neighbour query
-for all farms at once, and a second tree over the areas finds the farms inside an area (distance
-0). Cutting changes no distance: the nearest point of a polygon to a point outside it lies on one
-of its rings, and the pieces together are exactly those rings. It only lets the tree prune, so that
-a candidate costs 32 segments instead of the whole Veluwe outline (see shared/notes).
+for all farms at once, and a tree over the farms,
+queried with each area once, finds the farms inside an area (distance 0). Cutting changes no
+distance: the nearest point of a polygon to a point outside it lies on one of its rings, and the
+pieces together are exactly those rings. It only lets the tree prune, so that a candidate costs
+16 segments instead of the whole Veluwe outline (see shared/notes; 8 to 32 are about equally
+fast on the real national outlines, 64 is slower, benchmarks/run.py measures it).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ NO_AREA = -1
 
 
 def boundary_pieces(
-    polygons: np.ndarray, *, segments_per_piece: int = 32
+    polygons: np.ndarray, *, segments_per_piece: int = 16
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cut the rings of polygons into linestrings of at most ``segments_per_piece`` segments.
 
@@ -55,7 +57,7 @@ def distance_to_overloaded(
     polygons: np.ndarray,
     numbers: np.ndarray,
     *,
-    segments_per_piece: int = 32,
+    segments_per_piece: int = 16,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distance from every point to the nearest polygon, and that polygon's number.
 
@@ -87,8 +89,10 @@ def distance_to_overloaded(
     if n == 0 or len(polygons) == 0:
         return distance, nearest
 
-    area_tree = shapely.STRtree(polygons)
-    farm_idx, poly_idx = area_tree.query(points, predicate="intersects")
+    # A tree over the points, queried with the areas: GEOS prepares each area once, so the
+    # point-in-area test costs a fraction of a query of every point against a tree of areas.
+    point_tree = shapely.STRtree(points)
+    poly_idx, farm_idx = point_tree.query(polygons, predicate="intersects")
     inside = np.zeros(n, dtype=bool)
     if len(farm_idx):
         inside[farm_idx] = True

@@ -206,6 +206,16 @@ def _read_csv(path: Path) -> RawTable:
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     sep = _sniff_separator(first_line)
+    info = {"format": "csv", "encoding": encoding, "separator": sep}
+    fast = _read_plain_csv(text, sep)
+    if fast is not None:
+        if len(fast) == 0:
+            raise InputError("the file holds no header row", source=str(path))
+        columns = _check_header(list(fast[0]), path)
+        frame = pd.DataFrame(fast[1:], columns=columns)
+        return RawTable(
+            path=path, frame=frame, decimal="," if sep == ";" else ".", info=info, row_problems={}
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     rows: list[list[str]] = []
     start = 1  # the line on which the record being read began
@@ -241,9 +251,54 @@ def _read_csv(path: Path) -> RawTable:
         path=path,
         frame=frame,
         decimal="," if sep == ";" else ".",
-        info={"format": "csv", "encoding": encoding, "separator": sep},
+        info=info,
         row_problems=problems,
     )
+
+
+def _read_plain_csv(text: str, sep: str) -> np.ndarray | None:
+    """Rows of a CSV without quotes, as an object array of str (header row first), read by
+    pandas' C parser; ``None`` when the text needs the full reader (quotes, NUL, rows longer
+    than the first).
+
+    Without quote characters the csv module does nothing but split lines and fields, so both
+    readers give the same cells; rows whose cells are all blank are left out, as the full reader
+    does.
+    """
+    if '"' in text or "\x00" in text:
+        return None
+    text = text.replace("\r\n", "\n")
+    if "\r" in text:  # a lone carriage return ends a line for the csv module
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=object,
+            na_filter=False,
+            keep_default_na=False,
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=True,
+            engine="c",
+            low_memory=False,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    cells = frame.to_numpy(dtype=object)
+    if cells.size == 0:
+        return cells.reshape(0, cells.shape[1] if cells.ndim == 2 else 0)
+    missing = pd.isna(cells)
+    if missing.any():  # short rows: the full reader pads them with ""
+        cells[missing] = ""
+    # a row can be blank only where its first cell is: test the others on those rows only
+    maybe = np.flatnonzero(pd.Series(cells[:, 0]).str.strip().to_numpy() == "")
+    if len(maybe) == 0:
+        return cells
+    blank = np.array([not any(c.strip() for c in cells[i]) for i in maybe], dtype=bool)
+    if blank[0] and maybe[0] == 0:
+        return None  # blank lines before the header: its width is not the first line's
+    return np.delete(cells, maybe[blank], axis=0)
 
 
 def _cell_text(value: object) -> str:
@@ -375,6 +430,29 @@ def parse_numbers(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.nd
         Floats (NaN where empty or not a number; ``inf`` stays ``inf``) and a boolean mask of
         non-empty values that are not numbers.
     """
+    text = values.astype(str)
+    # Fast path: plain numbers (no grouping or decimal comma possible) parse in one C pass. With
+    # a decimal point, text that to_numeric reads holds no comma, so no rule below applies to it;
+    # with a decimal comma, only text without a point is safe (``1.500`` is 1500 there).
+    plain = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    safe = ~np.isnan(plain)
+    if decimal != ".":
+        safe &= ~text.str.contains(".", regex=False).to_numpy(dtype=bool)
+    if safe.all():
+        return plain, np.zeros(len(plain), dtype=bool)
+    numbers = plain.copy()
+    rest = ~safe
+    if rest.any():
+        slow, unparsed_rest = _parse_numbers_by_rules(
+            text[rest].reset_index(drop=True), decimal=decimal
+        )
+        numbers[rest] = slow
+    unparsed = np.zeros(len(numbers), dtype=bool)
+    unparsed[rest] = unparsed_rest
+    return numbers, unparsed
+
+
+def _parse_numbers_by_rules(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     s = values.astype(str).str.replace(_SPACES, "", regex=True)
     other = "." if decimal == "," else ","
     own = s.str.fullmatch(_grouped(other, decimal, min_groups=1))

@@ -1,0 +1,131 @@
+"""The fast paths give exactly what the plain definitions give (the benchmark's speed-ups)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vbr.distance import distance_to_overloaded
+from vbr.io.tables import _parse_numbers_by_rules, parse_numbers
+from vbr.outputs import _numbers, format_number, write_csv
+
+FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(2**60), max_value=2**60).map(float),
+    st.sampled_from([0.0, -0.0, 1e15, -1e15, 1e15 - 1, 999999999999999.9, 0.1, 1e-7, 1e16]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FLOATS, max_size=30))
+def test_vectorised_number_text_equals_format_number(values: list[float]) -> None:
+    assert _numbers(np.asarray(values, dtype="float64")) == [format_number(v) for v in values]
+    assert _numbers(pd.Series(values, dtype="float64")) == [format_number(v) for v in values]
+
+
+NUMBER_TEXT = st.text(alphabet="0123456789.,-+ e'€\u00a0inf", max_size=14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(NUMBER_TEXT, min_size=1, max_size=20), st.sampled_from([".", ","]))
+def test_parse_numbers_fast_path_equals_the_rules(texts: list[str], decimal: str) -> None:
+    values = pd.Series(texts, dtype=object)
+    fast, fast_bad = parse_numbers(values, decimal=decimal)
+    slow, slow_bad = _parse_numbers_by_rules(values, decimal=decimal)
+    np.testing.assert_array_equal(fast, slow)
+    np.testing.assert_array_equal(fast_bad, slow_bad)
+
+
+def test_parse_numbers_keeps_thousands_points_in_decimal_comma_files() -> None:
+    numbers, bad = parse_numbers(pd.Series(["1.500", "12", "12,5", "x", ""]), decimal=",")
+    np.testing.assert_array_equal(numbers, [1500.0, 12.0, 12.5, np.nan, np.nan])
+    np.testing.assert_array_equal(bad, [False, False, False, True, False])
+
+
+def test_piece_size_changes_no_distance_nor_nearest_area() -> None:
+    rng = np.random.default_rng(7)
+    t = np.linspace(0, 2 * np.pi, 400)
+    ring = np.column_stack([5000 + 3000 * np.cos(t), 5000 + 2000 * np.sin(t)])
+    hole = [(4500, 4500), (5500, 4500), (5500, 5500), (4500, 5500)]
+    polygons = np.array(
+        [
+            shapely.Polygon(ring, [hole]),
+            shapely.box(9000, 9000, 9500, 9600),
+            shapely.box(0, 0, 800, 900),
+        ]
+    )
+    points = shapely.points(rng.uniform(-2000, 12000, (3000, 2)))
+    numbers = np.array([57, 3, 12])
+    results = [
+        distance_to_overloaded(points, polygons, numbers, segments_per_piece=k)
+        for k in (1, 7, 16, 500)
+    ]
+    for distance, nearest in results[1:]:
+        np.testing.assert_array_equal(distance, results[0][0])
+        np.testing.assert_array_equal(nearest, results[0][1])
+    expected = np.min([shapely.distance(points, p) for p in polygons], axis=0)
+    np.testing.assert_array_equal(results[0][0], expected)
+
+
+def test_write_csv_quotes_only_where_needed(tmp_path) -> None:
+    table = pd.DataFrame({"a": ["1", 'say "hi"', "x,y"], "b": ["", "line\nbreak", "=1+1"]})
+    write_csv(table, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == (
+        b'a,b\n1,\n"say ""hi""","line\nbreak"\n"x,y",=1+1\n'
+    )
+
+
+CSV_TEXT = st.text(alphabet="ab1 ,;\t\n\r\u00e9", max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["h1,h2,h3\n", "h1;h2\n", "a\tb\n", ""]), CSV_TEXT)
+def test_plain_csv_fast_reader_equals_the_csv_module(header: str, text: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from vbr.errors import InputError
+    from vbr.io import tables
+
+    def read(fast: bool):
+        original = tables._read_plain_csv
+        if not fast:
+            tables._read_plain_csv = lambda text, sep: None
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "f.csv"
+                path.write_bytes((header + text).encode("utf-8"))
+                try:
+                    t = tables.read_table(path)
+                except InputError as exc:
+                    return ("error", str(exc).replace(str(path), "FILE"))
+                return (
+                    list(t.frame.columns),
+                    t.frame.to_numpy(dtype=object).tolist(),
+                    t.row_problems,
+                    t.info,
+                    t.decimal,
+                )
+        finally:
+            tables._read_plain_csv = original
+
+    assert read(fast=True) == read(fast=False)
+
+
+def test_threaded_buffer_gives_the_same_geometries_in_the_same_order() -> None:
+    from vbr.pipeline import _buffer_in_threads
+
+    rng = np.random.default_rng(3)
+    polygons = np.array(
+        [
+            shapely.Point(x, y).buffer(r, quad_segs=rng.integers(2, 40))
+            for x, y, r in rng.uniform(0, 5000, (9, 3))
+        ]
+        + [shapely.box(0, 0, 10, 10).difference(shapely.box(2, 2, 4, 4))]
+    )
+    one = shapely.buffer(polygons, 1000, quad_segs=16)
+    many = _buffer_in_threads(polygons, 1000)
+    assert all(shapely.equals_exact(a, b, 0) for a, b in zip(one, many, strict=True))

@@ -1,0 +1,87 @@
+"""ranking.xlsx: numbers as numbers, text as typed (never a formula), the same bytes each time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from vbr.outputs import write_xlsx
+
+
+def _table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "rank": ["1", "2", "3"],
+            "farm_id": ["=1+1", " leading space", "a & b <c> _x0041_ \x01 end"],
+            "priority": ["true", "false", ""],
+            "distance_m": ["0", "934.6550323642458", "not a number"],
+            "nh3_kg": ["12.5", "", "1e-07"],
+            "note": ["line\nbreak", "x" * 40_000, "é ü 'quote' \"dq\""],
+        }
+    )
+
+
+def test_workbook_reads_back_with_types_and_text_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    notes = write_xlsx([("Nederland", _table()), ("Groene Hart & Co's", _table())], path)
+    assert notes == [
+        "sheet 'Nederland': 1 cells cut to Excel's 32,767 characters; the CSV has them whole",
+        "sheet \"Groene Hart & Co's\": 1 cells cut to Excel's 32,767 characters; "
+        "the CSV has them whole",
+    ]
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Nederland", "Groene Hart & Co's"]
+    ws = wb["Nederland"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("rank", "farm_id", "priority", "distance_m", "nh3_kg", "note")
+    assert rows[1] == (1, "=1+1", True, 0, 12.5, "line\nbreak")
+    assert rows[2][:5] == (2, " leading space", False, 934.6550323642458, None)
+    assert rows[2][5] == "x" * 32_767
+    # Excel reads _xHHHH_ as an escape: a control character and a literal "_x0041_" are stored
+    # escaped (Excel shows them as typed; openpyxl shows the stored form)
+    assert rows[3] == (3, "a & b <c> _x005F_x0041_ _x0001_ end", None, "not a number", 1e-07,
+                       "é ü 'quote' \"dq\"")  # fmt: skip
+    assert ws["B2"].data_type == "s"  # a string, not a formula
+    assert ws["A1"].font.b
+    assert ws["D3"].number_format == "#,##0.00" and ws["E2"].number_format == "#,##0.0"
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:F4"
+
+
+def test_text_cells_are_stored_as_xlsxwriter_stores_them(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    import xlsxwriter
+
+    texts = ["a & b <c> _x0041_ \x01 end", " lead", "trail ", "tab\tx", "cr\rx", "=SUM(A1)", "é"]
+    write_xlsx([("S", pd.DataFrame({"note": texts}))], tmp_path / "ours.xlsx")
+    with xlsxwriter.Workbook(tmp_path / "ref.xlsx", {"constant_memory": True}) as wb:
+        ws = wb.add_worksheet("S")
+        ws.write_string(0, 0, "note")
+        for i, t in enumerate(texts, start=1):
+            ws.write_string(i, 0, t)
+
+    def cells(name: str) -> list[str]:
+        xml = zipfile.ZipFile(tmp_path / name).read("xl/worksheets/sheet1.xml").decode()
+        return re.findall(r"<t(?: xml:space=\"preserve\")?>.*?</t>", xml, flags=re.S)
+
+    assert cells("ours.xlsx") == cells("ref.xlsx")
+
+
+def test_same_tables_give_the_same_bytes(tmp_path: Path) -> None:
+    write_xlsx([("Nederland", _table())], tmp_path / "a.xlsx")
+    write_xlsx([("Nederland", _table())], tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_empty_tables_still_make_a_valid_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "e.xlsx"
+    write_xlsx(
+        [("Leeg", pd.DataFrame({"farm_id": [], "reason": []})), ("Niets", pd.DataFrame())], path
+    )
+    wb = openpyxl.load_workbook(path)
+    assert list(wb["Leeg"].iter_rows(values_only=True)) == [("farm_id", "reason")]
+    assert wb.sheetnames == ["Leeg", "Niets"]
