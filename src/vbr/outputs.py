@@ -379,7 +379,7 @@ def _write_sheet(zf: zipfile.ZipFile, member: str, table: pd.DataFrame) -> int:
     ]
     with zf.open(_zip_info(member), "w", force_zip64=True) as fh:
         fh.write("".join(head).encode("utf-8"))
-        chunk = 50_000
+        chunk = 10_000  # rows per piece of XML: bounds the memory, keeps the speed
         for start in range(0, n, chunk):
             stop = min(n, start + chunk)
             rows = [str(i) for i in range(start + 2, stop + 2)]
