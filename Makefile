@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run test lint data clean bench bench-quick profile
+.PHONY: setup run test test-deps lint data screenshot clean bench bench-quick profile
 
 $(BIN)/vbr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,27 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-test: setup
+test: setup test-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
+
+# System packages the tests need: Debian's Chromium for the browser tests of the maps
+# (tests/test_maps_browser.py). Installed with apt-get when missing (sudo when not root); where
+# that is impossible the build goes on and those tests are skipped with the reason.
+CHROMIUM ?= /usr/bin/chromium
+test-deps:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "test-deps: no apt-get here; install Chromium at $(CHROMIUM) to run the browser tests"; exit 0; fi; \
+	SUDO=""; \
+	if [ "$$(id -u)" != 0 ]; then \
+		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+		else echo "test-deps: not root and no sudo; the browser tests will be skipped"; exit 0; fi; \
+	fi; \
+	echo "test-deps: installing chromium and chromium-driver (apt-get)"; \
+	( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+		--no-install-recommends chromium chromium-driver >/dev/null ) \
+	|| echo "test-deps: could not install chromium; the browser tests will be skipped"
 
 # Benchmark (see README "Benchmark"): scenarios of 10k, 45k, 200k and 1M farms, a table of figures.
 bench: setup
@@ -41,6 +59,10 @@ profile: setup
 # Regenerate the embedded synthetic default data in data/ (fixed seed: byte-for-byte identical).
 data: setup
 	$(BIN)/vbr generate-default-data --out data
+
+# The README's screenshot of the Veluwe map (headless Chromium, network blocked).
+screenshot: setup test-deps
+	$(BIN)/python -m vbr.maps.screenshot --region veluwe --out docs/map-veluwe.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

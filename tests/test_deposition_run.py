@@ -210,3 +210,28 @@ def test_rank_farms_ties_on_eur_per_mol_fall_back_to_eur_per_kg():
     assert ranked["farm_id"].tolist() == ["d", "b", "a", "c"]
     by_kg, _ = rank_farms(farms, threshold_m=1_000.0)
     assert by_kg["farm_id"].tolist() == ["d", "b", "c", "a"]  # b, c: 5 EUR/kg, b emits more
+
+
+def test_maps_show_the_exceedance_raster_inline_only_when_one_is_given(inputs):
+    code, out = run(inputs, "--exceedance", str(inputs["tif"]), out="with")
+    assert code == 0
+    maps = sorted(out.glob("*/map.html"))
+    assert maps
+    for path in maps:
+        html = path.read_text(encoding="utf-8")
+        assert "Deposition above KDW (exceedance raster)" in html
+        assert 'L.imageOverlay("data:image/png;base64,' in html
+    code, out = run(inputs, out="without")
+    assert code == 0
+    for path in sorted(out.glob("*/map.html")):
+        assert "L.imageOverlay(" not in path.read_text(encoding="utf-8")
+
+
+def test_verify_repeats_a_run_with_a_raster_and_euro_per_mol(inputs, capsys):
+    code, out = run(inputs, "--exceedance", str(inputs["tif"]), "--rank-by", "eur_per_mol")
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["rerun"]["rank_by"] == "eur_per_mol"
+    assert "exceedance" in manifest["inputs"]
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 0, capsys.readouterr()

@@ -179,6 +179,7 @@ def test_plain_input_gets_no_new_columns(tmp_path):
     run(options)
     with open(tmp_path / "out" / "ranking.csv", encoding="utf-8") as fh:
         header = next(csv.reader(fh))
-    assert header == [*LEAD_COLUMNS, "x", "y", "note"]
+    # every list now explains its rows (issue 7); no subsidy or Sem columns appear
+    assert header == [*LEAD_COLUMNS, "reason", "x", "y", "note"]
     assert not (tmp_path / "out" / "subsidy_estimates.csv").exists()
     assert not (tmp_path / "out" / "nh3_check.csv").exists()

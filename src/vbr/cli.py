@@ -37,7 +37,12 @@ def _summary(result, out: Path) -> str:
     cfg = result.options.config
     lines = [
         f"vbr {__version__}: {counts['read']:,} rows read, {counts['ranked']:,} ranked, "
-        f"{counts['rejected']:,} rejected" + (" (see rejected.csv)" if counts["rejected"] else ""),
+        f"{counts['rejected']:,} rejected"
+        + (
+            (" (not listed: public mode)" if result.options.public else " (see rejected.csv)")
+            if counts["rejected"]
+            else ""
+        ),
         f"priority (within {cfg.threshold_m:,.0f} m of an overloaded Natura 2000 area): "
         f"{counts['priority']:,} farms, ordered by "
         + (
@@ -212,6 +217,12 @@ def cli() -> None:
     help="Also write scenarios/: cost curves (CSV, PNG), threshold sensitivity and the best "
     "possible selection per budget (exact knapsack; advisory only).",
 )
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Write only public maps: farms counted per 1 km cell (cells with fewer than 3 farms "
+    "left out), no farm ids, subsidies or other columns, and no lists.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -230,6 +241,7 @@ def run_command(
     exceedance_crs,
     rank_by,
     scenarios,
+    public,
     quiet,
     animals=None,
     emission_factors=None,
@@ -282,6 +294,7 @@ def run_command(
         exceedance_crs=exceedance_crs,
         rank_by=rank_by,
         scenarios=scenarios,
+        public=public,
     ).with_overrides(
         threshold_m=threshold_m,
         budget_eur=budget,
@@ -292,7 +305,13 @@ def run_command(
         raise click.UsageError("--exceedance-crs needs --exceedance")
     if rank_by == "eur_per_mol" and exceedance is None:
         raise click.UsageError("--rank-by eur_per_mol needs --exceedance RASTER")
+    if public and scenarios:
+        raise click.UsageError("--scenarios writes farm-level lists; it cannot go with --public")
     writers = _map_writers()
+    if public:
+        from vbr.maps.public import write_public_maps
+
+        writers = [write_public_maps]
     if scenarios:
         from vbr.scenario_report import write_scenarios
 
@@ -353,6 +372,42 @@ def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None
         click.echo(f"{n_features:,} features, {n_areas:,} areas written to {path}")
 
 
+@cli.command("verify")
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.option(
+    "--inputs",
+    "inputs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder holding the run's input files (looked up by file name), e.g. in an archive. "
+    "Default: the paths recorded in manifest.json.",
+)
+def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
+    """Repeat a run from OUTDIR/manifest.json and check that every list is byte-identical.
+
+    Checks the sha256 of every input file, re-runs with the recorded options and configuration
+    in a temporary folder, and compares every CSV list with the manifest and with OUTDIR.
+    Exit status: 0 identical; 3 an input or a list differs (each difference is printed);
+    2 the manifest cannot be used or an input file is missing.
+    """
+    from vbr.audit import verify
+
+    report = verify(outdir, inputs_dir=inputs_dir)
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for line in report.inputs_checked:
+        click.echo(f"input {line}")
+    if report.identical:
+        click.echo(
+            f"identical: {len(report.lists_compared)} lists re-computed byte for byte "
+            f"({', '.join(report.lists_compared)})"
+        )
+        return
+    click.echo(f"DIFFERS: {len(report.differences)} difference(s)", err=True)
+    for d in report.differences:
+        click.echo(f"  - {d}", err=True)
+    raise click.exceptions.Exit(3)
+
+
 @cli.command("generate-default-data")
 @click.option(
     "--out",
@@ -374,7 +429,7 @@ def generate_default_data_command(out: Path, seed: int | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
-        cli.main(
+        code = cli.main(
             args=argv,
             prog_name="vbr",
             standalone_mode=False,
@@ -402,7 +457,8 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 1
-    return 0
+    # In non-standalone mode click returns the code of a click.exceptions.Exit (vbr verify: 3).
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

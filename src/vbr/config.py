@@ -18,6 +18,7 @@ __all__ = [
     "RunOptions",
     "SemConfig",
     "SubsidyConfig",
+    "config_from_mapping",
     "default_data_dir",
     "load_config",
 ]
@@ -190,6 +191,11 @@ class Config:
     subsidy: SubsidyConfig = field(default_factory=_default_subsidy)
     sem: SemConfig = field(default_factory=_default_sem)
     deposition: DepositionSettings = field(default_factory=DepositionSettings)
+    #: Language of the ``reason`` column: ``"nl"`` (default) or ``"en"`` (``[explain] language``).
+    explain_language: str = "nl"
+    #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
+    #: recorded in the manifest so that a run can be repeated from it.
+    effective: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -210,6 +216,8 @@ class RunOptions:
     exceedance_crs: str | None = None
     rank_by: str = "eur_per_kg"
     scenarios: bool = False
+    #: Public mode: only aggregated maps (1 km cells), no lists and no farm-level data.
+    public: bool = False
 
     def with_overrides(
         self,
@@ -323,6 +331,7 @@ _KNOWN = {
         "pig_rights_per_place",
         "poultry_rights_per_place",
     },
+    "explain": {"language"},
     "sem": {
         "reduction",
         "eur_per_cow_per_year",
@@ -373,6 +382,7 @@ def load_config(path: Path | None = None) -> Config:
                 "the configuration has unknown entries", source=where, problems=problems
             )
         base["rules"] = {**base.get("rules", {}), **user.get("rules", {})}
+        base["explain"] = {**base.get("explain", {}), **user.get("explain", {})}
         for table in ("subsidy", "sem"):
             merged = dict(base.get(table, {}))
             for key, value in user.get(table, {}).items():
@@ -384,6 +394,12 @@ def load_config(path: Path | None = None) -> Config:
         base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
         if "budget" in user:
             base["budget"] = user["budget"]
+    return config_from_mapping(base, where=where)
+
+
+def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
+    """Build a :class:`Config` from an effective configuration (the TOML tables as a dict, as
+    :func:`load_config` merges them and as ``manifest.json`` records them)."""
     rules = base.get("rules", {})
     budget = base.get("budget", {})
     national = _check_budget(budget.get("national_eur"), f"{where}: budget.national_eur")
@@ -418,6 +434,10 @@ def load_config(path: Path | None = None) -> Config:
         subsidy=_subsidy_config(base.get("subsidy", {}), where),
         sem=_sem_config(base.get("sem", {}), where),
         deposition=_deposition(base.get("deposition", {}), where),
+        explain_language=_check_language(
+            base.get("explain", {}).get("language", "nl"), f"{where}: explain.language"
+        ),
+        effective=base,
     )
 
 
@@ -444,3 +464,9 @@ def _deposition(table: dict, where: str) -> DepositionSettings:
             f"must be 'area' or 'exceedance', got {weight!r}", source=f"{where}: deposition.weight"
         )
     return DepositionSettings(**values, weight=weight, source=str(table.get("source", "")))
+
+
+def _check_language(value: object, where: str) -> str:
+    if value not in ("nl", "en"):
+        raise ConfigError(f'must be "nl" or "en", got {value!r}', source=where)
+    return str(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import io
 import json
 import math
 import re
@@ -19,11 +20,15 @@ import pandas as pd
 __all__ = [
     "EXTRA_COLUMNS",
     "LEAD_COLUMNS",
+    "NUMERIC_COLUMNS",
+    "excel_table",
     "format_number",
+    "looks_like_formula",
     "ranking_table",
     "region_table",
     "sha256_of",
     "write_csv",
+    "write_excel_csv",
     "write_gpkg",
     "write_manifest",
     "write_xlsx",
@@ -178,14 +183,92 @@ def region_table(
     return out
 
 
+#: Characters that make a spreadsheet read a cell as a formula (or as DDE), when a cell starts with
+#: them: ``=``, ``+``, ``-``, ``@``, and tab or carriage return before such a character.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"[+-]?(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?"
+
+
+def looks_like_formula(values: pd.Series) -> np.ndarray:
+    """True where a text cell would start a formula in a spreadsheet (and is not a plain number:
+    ``-12,5`` is a number, ``-2+3`` and ``=HYPERLINK(...)`` are formulas)."""
+    text = values.astype(str)
+    danger = text.str.startswith(FORMULA_START)
+    if not danger.any():
+        return danger.to_numpy()
+    number = text.str.fullmatch(_PLAIN_NUMBER)
+    return (danger & ~number).to_numpy()
+
+
+def excel_table(table: pd.DataFrame, *, numeric: Iterable[str]) -> pd.DataFrame:
+    """A text table for people who open CSV files in Dutch Excel.
+
+    Numbers of the ``numeric`` columns get a decimal comma; text cells that a spreadsheet would
+    run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the start; see
+    :func:`looks_like_formula`) get a leading ``'``, so Excel shows them as text.
+    """
+    out = table.copy()
+    numeric = set(numeric)
+    for c in out.columns:
+        values = out[c].astype(str)
+        if c in numeric:
+            out[c] = values.str.replace(".", ",", regex=False).to_numpy(dtype=object)
+            continue
+        risky = looks_like_formula(values)
+        if risky.any():
+            values = values.copy()
+            values[risky] = "'" + values[risky]
+            out[c] = values.to_numpy(dtype=object)
+    header = pd.Series([str(c) for c in out.columns])
+    risky = looks_like_formula(header)
+    if risky.any():
+        out.columns = ["'" + h if r else h for h, r in zip(header, risky, strict=True)]
+    return out
+
+
+def write_excel_csv(table: pd.DataFrame, path: Path, *, numeric: Iterable[str]) -> None:
+    """Write :func:`excel_table`: ``;`` separated, decimal comma, UTF-8 with BOM, CRLF."""
+    people = excel_table(table, numeric=numeric)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(list(people.columns))
+        writer.writerows(people.itertuples(index=False, name=None))
+
+
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """UTF-8, comma separated, ``\\n`` line ends, quoting only where needed."""
+    """UTF-8, comma separated, ``\\n`` line ends, quoting only where needed.
+
+    A value holding a carriage return is quoted too (Python's writer quotes only the characters
+    of its line end, ``\\n`` here), so that no reader takes a lone CR for the end of a row.
+    """
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(list(table.columns))
         # one list per column, zipped: much faster than itertuples on pandas string columns
         columns = [table.iloc[:, j].tolist() for j in range(table.shape[1])]
-        writer.writerows(zip(*columns, strict=True))
+        has_cr = _rows_with_cr(table)
+        if not has_cr.any():
+            writer.writerows(zip(*columns, strict=True))
+            return
+        buffer = io.StringIO()
+        quoting_cr = csv.writer(buffer, lineterminator="\r\n")
+        for row, cr in zip(zip(*columns, strict=True), has_cr, strict=True):
+            if not cr:
+                writer.writerow(row)
+                continue
+            buffer.seek(0)
+            buffer.truncate()
+            quoting_cr.writerow(row)
+            fh.write(buffer.getvalue()[:-2] + "\n")
+
+
+def _rows_with_cr(table: pd.DataFrame) -> np.ndarray:
+    mask = np.zeros(len(table), dtype=bool)
+    for c in table.columns:
+        values = table[c]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            mask |= values.astype(str).str.contains("\r", regex=False).to_numpy(dtype=bool)
+    return mask
 
 
 def sha256_of(path: Path) -> str:
@@ -197,7 +280,7 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-_NUMERIC_COLUMNS = {
+NUMERIC_COLUMNS = _NUMERIC_COLUMNS = {
     "rank": "0",
     "national_rank": "0",
     "distance_m": "#,##0.00",
@@ -281,6 +364,9 @@ _XLSX_FORMAT_IDS = {
 }
 # cellXfs: 0 default, 1 bold (header), then one per number format in _XLSX_FORMAT_IDS order
 _XLSX_STYLE = {fmt: 2 + i for i, fmt in enumerate(_XLSX_FORMAT_IDS)}
+# text a spreadsheet would run as a formula gets Excel's quote prefix (stays text when edited)
+_XLSX_QUOTED = 2 + len(_XLSX_FORMAT_IDS)
+_XLSX_QUOTED_BOLD = _XLSX_QUOTED + 1
 _XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
 _XML_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _XML_ESCAPED_LITERAL = re.compile(r"(_x[0-9a-fA-F]{4}_)")
@@ -310,6 +396,10 @@ def _xml_attr(text: str) -> str:
     )
 
 
+def _space(text: str) -> str:
+    return ' xml:space="preserve"' if text and (text[0].isspace() or text[-1].isspace()) else ""
+
+
 def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
     out = []
     for r, value in zip(ref, values, strict=True):
@@ -321,7 +411,8 @@ def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
             cut[0] += 1
             text = text[:_XLSX_MAX_CHARS]
         space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-        out.append(f'<c r="{r}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+        style = f' s="{_XLSX_QUOTED}"' if text.startswith(FORMULA_START) else ""
+        out.append(f'<c r="{r}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
     return out
 
 
@@ -372,7 +463,8 @@ def _write_sheet(zf: zipfile.ZipFile, member: str, table: pd.DataFrame) -> int:
         'sqref="A2"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>',
         '<row r="1">'
         + "".join(
-            f'<c r="{letters[j]}1" s="1" t="inlineStr"><is><t>{_xml_text(c)}</t></is></c>'
+            f'<c r="{letters[j]}1" s="{_XLSX_QUOTED_BOLD if c.startswith(FORMULA_START) else 1}" '
+            f't="inlineStr"><is><t{_space(c)}>{_xml_text(c)}</t></is></c>'
             for j, c in enumerate(cols)
         )
         + "</row>",
@@ -485,7 +577,7 @@ def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[st
         '</fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1">'
         "<border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs "
         'count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        f'<cellXfs count="{2 + len(_XLSX_FORMAT_IDS)}"><xf numFmtId="0" fontId="0" fillId="0" '
+        f'<cellXfs count="{4 + len(_XLSX_FORMAT_IDS)}"><xf numFmtId="0" fontId="0" fillId="0" '
         'borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" '
         'applyFont="1"/>'
         + "".join(
@@ -493,7 +585,10 @@ def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[st
             'applyNumberFormat="1"/>'
             for i in _XLSX_FORMAT_IDS.values()
         )
-        + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+        + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
+        'quotePrefix="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
+        'builtinId="0"/>'
         "</cellStyles></styleSheet>",
     }
     for name, text in parts.items():

@@ -31,6 +31,7 @@ from vbr.config import RunOptions
 from vbr.distance import distance_to_overloaded
 from vbr.emissions import load_emission_factors
 from vbr.errors import ConfigError, OutputError
+from vbr.explain import budget_reasons, join_reasons, order_reasons
 from vbr.io.crs import RD_NEW
 from vbr.io.farms import load_farms
 from vbr.io.natura import NaturaAreas, load_natura, load_overloaded_list
@@ -38,12 +39,14 @@ from vbr.io.regions import Regions, load_regions
 from vbr.outputs import (
     EXTRA_COLUMNS,
     LEAD_COLUMNS,
+    NUMERIC_COLUMNS,
     carried_names,
     format_number,
     ranking_table,
     region_table,
     sha256_of,
     write_csv,
+    write_excel_csv,
     write_gpkg,
     write_manifest,
     write_xlsx,
@@ -54,7 +57,16 @@ from vbr.subsidy import estimate_subsidy, sem_alternative
 if TYPE_CHECKING:
     from vbr.overload import OverloadZones
 
-__all__ = ["BudgetSummary", "Result", "compute", "reason_counts", "run", "write_result"]
+__all__ = [
+    "BudgetSummary",
+    "Result",
+    "compute",
+    "reason_counts",
+    "region_list_table",
+    "region_reasons",
+    "run",
+    "write_result",
+]
 
 Progress = Callable[[str], None]
 Writer = Callable[["Result", Path], Sequence[Path]]
@@ -89,6 +101,10 @@ class RegionList:
     selected: np.ndarray | None = None
     cumulative_eur: np.ndarray | None = None
     budget: str | None = None
+    #: The group's budget left when its walk reached each farm (for the ``reason`` column).
+    left_before_eur: np.ndarray | None = None
+    #: Policy ``stop``: the national rank at which the group's walk ended early, else ``None``.
+    stopped_at_rank: int | None = None
 
 
 @dataclass
@@ -110,6 +126,9 @@ class Result:
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The order part of each ranked farm's reason (national order); region lists add their own
+    #: budget part (:func:`region_reasons`).
+    order_reasons: np.ndarray | None = field(default=None, repr=False)
     _zone: Future | None = field(default=None, repr=False)
     #: With ``--exceedance``: the raster (``.exceedance.values``/``.transform``, EPSG:28992),
     #: the overloaded zones the distances measure to, and the grid the impacts use.
@@ -276,6 +295,9 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         ranked["regions"] = region_names
     with clock.stage("allocate", "walking the budgets"):
         budgets = _allocate(ranked, region_lists, options)
+    with clock.stage("explain", "writing the reasons"):
+        order, national_budget = _explain(ranked, natura, options, fcfs)
+        ranked["reason"] = join_reasons(order, national_budget)
     notes = list(natura.notes) + list(farm_table.notes)
     notes += _real_data_notes(farm_table, farms)
     if zones is not None:
@@ -312,6 +334,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         extra_tables=extra_tables,
         exceedance=zones,
         priority_changes=changes,
+        order_reasons=order,
     )
 
 
@@ -520,10 +543,12 @@ def _allocate(
         if not members:
             continue
         positions = np.unique(np.concatenate([r.positions for r in members]))
-        selected, _ = allocate_budget(
+        selected, group_cumulative = allocate_budget(
             subsidy[positions], budget_eur=group.eur, policy=cfg.budget_policy
         )
         chosen = positions[selected]
+        left_before = _left_before(subsidy[positions], selected, group_cumulative, group.eur)
+        stopped = _stopped_at(ranked["rank"].to_numpy()[positions], selected, cfg.budget_policy)
         for r in members:
             sel = np.isin(r.positions, chosen)
             r.selected = sel
@@ -531,6 +556,8 @@ def _allocate(
                 np.cumsum(np.where(sel, np.rint(subsidy[r.positions] * 100), 0)) / 100
             )
             r.budget = group.name
+            r.left_before_eur = left_before[np.searchsorted(positions, r.positions)]
+            r.stopped_at_rank = stopped
         budgets.append(
             BudgetSummary(
                 name=group.name,
@@ -546,11 +573,104 @@ def _allocate(
     return budgets
 
 
+def _left_before(
+    subsidy: np.ndarray, selected: np.ndarray, cumulative: np.ndarray, budget_eur: float
+) -> np.ndarray:
+    """The budget left when the walk reached each offer (euro, from whole cents)."""
+    cents = np.rint(np.asarray(subsidy, dtype="float64") * 100)
+    spent_before = np.rint(np.asarray(cumulative) * 100) - np.where(selected, cents, 0)
+    return (np.rint(budget_eur * 100) - spent_before) / 100
+
+
+def _stopped_at(ranks: np.ndarray, selected: np.ndarray, policy: str) -> int | None:
+    """Policy ``stop``: the national rank of the first offer that did not fit."""
+    if policy != "stop" or selected.all():
+        return None
+    return int(ranks[np.argmin(selected)])
+
+
+def _explain(result_ranked: pd.DataFrame, natura: NaturaAreas, options: RunOptions, fcfs: bool):
+    """The order part of every reason (national order), and the national budget part."""
+    cfg = options.config
+    areas = natura.areas
+    names = dict(zip(areas["nr"].to_numpy()[::-1], areas["name"].to_numpy()[::-1], strict=True))
+    order = order_reasons(
+        result_ranked,
+        area_names=names,
+        threshold_m=cfg.threshold_m,
+        first_come_first_served=fcfs,
+        language=cfg.explain_language,
+    )
+    if cfg.budget_eur is None:
+        return order, None
+    selected = result_ranked["selected"].to_numpy(dtype=bool)
+    subsidy = result_ranked["subsidy_eur"].to_numpy()
+    budget = budget_reasons(
+        subsidy_eur=subsidy,
+        selected=selected,
+        left_before_eur=_left_before(
+            subsidy, selected, result_ranked["cumulative_eur"].to_numpy(), cfg.budget_eur
+        ),
+        stopped_at_rank=_stopped_at(result_ranked["rank"].to_numpy(), selected, cfg.budget_policy),
+        national_rank=result_ranked["rank"].to_numpy(),
+        language=cfg.explain_language,
+    )
+    return order, budget
+
+
+def region_list_table(result: Result, table: pd.DataFrame, region: RegionList) -> pd.DataFrame:
+    """A region's list exactly as ``<slug>/ranking.csv`` holds it, from the national text
+    ``table``: regional rank, national rank, the region's own budget walk and its reasons."""
+    rt = region_table(table, region.positions, region.selected, region.cumulative_eur)
+    if "reason" in rt.columns and result.order_reasons is not None:
+        rt["reason"] = region_reasons(result, region)
+    return rt
+
+
+def region_reasons(result: Result, region: RegionList) -> np.ndarray:
+    """The ``reason`` column of a region's list: the national order part, and the budget part of
+    the region's own walk (none when no regional budget covers the region)."""
+    order = result.order_reasons[region.positions]
+    if region.selected is None:
+        return join_reasons(order, None)
+    ranked = result.ranked
+    budget = budget_reasons(
+        subsidy_eur=ranked["subsidy_eur"].to_numpy()[region.positions],
+        selected=region.selected,
+        left_before_eur=region.left_before_eur,
+        stopped_at_rank=region.stopped_at_rank,
+        national_rank=ranked["rank"].to_numpy()[region.positions],
+        language=result.options.config.explain_language,
+    )
+    return join_reasons(order, budget)
+
+
 def _input_entry(path: Path | None) -> dict | None:
     if path is None:
         return None
     path = Path(path)
-    return {"path": str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
+    return {
+        "path": str(path),
+        "absolute_path": str(path.resolve()),
+        "bytes": path.stat().st_size,
+        "sha256": sha256_of(path),
+    }
+
+
+def _rerun_entry(result: Result) -> dict:
+    """Everything ``vbr verify`` needs to repeat the run: the options and the effective config
+    (defaults merged with the user's file; command-line overrides are in ``parameters``)."""
+    options = result.options
+    return {
+        "farms_crs": options.farms_crs,
+        "all_overloaded": options.all_overloaded,
+        "with_regions": options.regions is not None,
+        "explain_language": options.config.explain_language,
+        "exceedance_crs": options.exceedance_crs,
+        "rank_by": options.rank_by,
+        "scenarios": options.scenarios,
+        "config_effective": options.config.effective,
+    }
 
 
 def priority_zone(
@@ -630,23 +750,47 @@ def write_result(
 def _write_all(
     result: Result, tmp: Path, clock: _Clock, writers: Sequence[Writer], command: Sequence[str]
 ) -> list[str]:
+    written: list[str] = []
+    result.start_priority_zone()
+    if not result.options.public:
+        written += _write_lists(result, tmp, clock)
+    for writer in writers:
+        with clock.stage(getattr(writer, "__name__", "writer"), "writing maps"):
+            for p in writer(result, tmp):
+                rel = Path(p).relative_to(tmp).parts[0]
+                if rel not in written:
+                    written.append(rel)
+    with clock.stage("manifest", "writing manifest.json"):
+        manifest = _manifest(result, tmp, written, command)
+        write_manifest(manifest, tmp / "manifest.json")
+    return written
+
+
+def _write_lists(result: Result, tmp: Path, clock: _Clock) -> list[str]:
+    """The lists: CSVs for machines and for Excel, the workbook, the GeoPackage."""
     ranked = result.ranked
     table = ranking_table(ranked, result.carried_table(), with_budget=result.with_budget)
     written: list[str] = []
-    result.start_priority_zone()
+    numeric = _numeric_columns(ranked)
     with clock.stage("ranking_csv", "writing ranking.csv and rejected.csv"):
         write_csv(table, tmp / "ranking.csv")
         write_csv(result.rejected, tmp / "rejected.csv")
         written += ["ranking.csv", "rejected.csv"]
+    with clock.stage("excel_csv", "writing ranking_excel.csv and rejected_excel.csv"):
+        write_excel_csv(table, tmp / "ranking_excel.csv", numeric=numeric)
+        write_excel_csv(result.rejected, tmp / "rejected_excel.csv", numeric=())
+        written += ["ranking_excel.csv", "rejected_excel.csv"]
+    with clock.stage("ranking_csv", "writing the other lists"):
         for name, extra in result.extra_tables.items():
             write_csv(_as_text(extra), tmp / name)
             written.append(name)
     region_tables = []
     with clock.stage("region_csv", "writing region lists"):
         for r in result.region_lists:
-            rt = region_table(table, r.positions, r.selected, r.cumulative_eur)
+            rt = region_list_table(result, table, r)
             (tmp / r.slug).mkdir()
             write_csv(rt, tmp / r.slug / "ranking.csv")
+            write_excel_csv(rt, tmp / r.slug / "ranking_excel.csv", numeric=numeric)
             region_tables.append((r.name, rt))
             written.append(r.slug)
     with clock.stage("xlsx", "writing ranking.xlsx"):
@@ -671,16 +815,19 @@ def _write_all(
     if result.priority_changes is not None:
         write_csv(_changes_table(result.priority_changes), tmp / "priority_changes.csv")
         written.append("priority_changes.csv")
-    for writer in writers:
-        with clock.stage(getattr(writer, "__name__", "writer"), "writing maps"):
-            for p in writer(result, tmp):
-                rel = Path(p).relative_to(tmp).parts[0]
-                if rel not in written:
-                    written.append(rel)
-    with clock.stage("manifest", "writing manifest.json"):
-        manifest = _manifest(result, tmp, written, command)
-        write_manifest(manifest, tmp / "manifest.json")
     return written
+
+
+def _numeric_columns(ranked: pd.DataFrame) -> list[str]:
+    """Columns of the lists that hold numbers (they get a decimal comma for Dutch Excel)."""
+    extras = [
+        c
+        for c in EXTRA_COLUMNS
+        if c in ranked.columns
+        and pd.api.types.is_numeric_dtype(ranked[c])
+        and not pd.api.types.is_bool_dtype(ranked[c])
+    ]
+    return [*NUMERIC_COLUMNS, *extras]
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -763,10 +910,12 @@ def _manifest(result: Result, tmp: Path, written: list[str], command: Sequence[s
                 "overloaded": _input_entry(options.overloaded),
                 "animals": _input_entry(options.animals),
                 "emission_factors": _input_entry(options.emission_factors),
+                "exceedance": _input_entry(options.exceedance),
                 "config": _input_entry(Path(cfg.source)) if Path(cfg.source).is_file() else None,
             }.items()
             if v is not None
         },
+        "rerun": _rerun_entry(result),
         "farms_read_as": result.farms_info,
         "counts": result.counts(),
         "rejected_reasons": reason_counts(result.rejected),

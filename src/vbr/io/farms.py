@@ -127,19 +127,36 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     has_zone = s.str.contains(_TZ_SUFFIX, regex=True) & s.str.contains(r"\d[T ]\d", regex=True)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if has_zone.any():
-        out[has_zone] = pd.to_datetime(s[has_zone], format="ISO8601", utc=True, errors="coerce")
+        out[has_zone] = _within_range(
+            pd.to_datetime(s[has_zone], format="ISO8601", utc=True, errors="coerce")
+        )
     naive = ~has_zone & ~pd.Series(empty, index=s.index)
     if naive.any():
         local = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
         if getattr(local.dt, "tz", None) is None:
+            # Leave a day's margin at both ends so that the zone shift cannot overflow.
+            local = local.where((local > _TIME_MIN) & (local < _TIME_MAX))
             local = local.dt.tz_localize(
                 "Europe/Amsterdam",
                 ambiguous=np.ones(len(local), dtype=bool),
                 nonexistent="shift_forward",
             )
-        out[naive] = local.dt.tz_convert("UTC")
+        out[naive] = _within_range(local.dt.tz_convert("UTC"))
     unparsed = out.isna().to_numpy() & ~empty
     return out, unparsed
+
+
+# Times are kept in nanoseconds (years 1678..2261); a time outside that range is a typing error
+# (``9999-12-31``) and is rejected like any other unreadable time rather than crashing the run.
+_TIME_MIN = pd.Timestamp("1678-01-02")
+_TIME_MAX = pd.Timestamp("2261-12-31")
+
+
+def _within_range(times: pd.Series) -> pd.Series:
+    """UTC times with those outside the nanosecond range set to NaT, as nanoseconds."""
+    naive = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    ok = (naive > _TIME_MIN) & (naive < _TIME_MAX)
+    return times.where(ok).astype("datetime64[ns, UTC]")
 
 
 def _number_problems(
@@ -253,6 +270,17 @@ def _locate(
             )
             if degrees[i]:
                 msg += "; these look like degrees: use lon/lat columns or --farms-crs 4326"
+            elif crs.is_geographic and not (abs(x[i]) <= 180 and abs(y[i]) <= 90):
+                msg = (
+                    f"location ({x[i]:.0f}, {y[i]:.0f}) is not longitude/latitude degrees, but "
+                    f"is read as {crs.to_string()}"
+                    + (
+                        " (a GeoJSON file without a `crs` member counts as WGS84 degrees; save "
+                        "it with its real CRS)"
+                        if table.geometry is not None
+                        else " (use columns x and y with --farms-crs for metres)"
+                    )
+                )
             elif crs.is_geographic:
                 msg += "; are latitude and longitude swapped?"
             problems[i] = msg
@@ -400,7 +428,9 @@ def load_farms(
                 reasons[i].append(text)
     raw_times = frame[cols["submitted_at"]].tolist() if cols["submitted_at"] else []
     for i in np.flatnonzero(time_bad):
-        reasons[i].append(f"submitted_at not an ISO 8601 time ({_short(raw_times[i])})")
+        reasons[i].append(
+            f"submitted_at not an ISO 8601 time between 1678 and 2261 ({_short(raw_times[i])})"
+        )
 
     bad = np.array([bool(r) for r in reasons], dtype=bool)
     used = {cols[k] for k in ("farm_id", "nh3_kg", "subsidy_eur") if cols[k]}

@@ -90,17 +90,28 @@ def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int
             source=str(path),
             problems=[f"row {i + 1}: {geoms[i].geom_type}" for i in nonpoly],
         )
+    if frame.crs.is_geographic:
+        _check_degrees(geoms, table.crs, path=path, what=what)
     if not frame.crs.equals(RD_NEW):
         frame = frame.to_crs(RD_NEW)
         geoms = np.asarray(frame.geometry.values, dtype=object)
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    coords_ok = np.ones(len(geoms), dtype=bool)
+    coords_ok[owner[~np.isfinite(coords).all(axis=1)]] = False
+    if not coords_ok.all():
+        raise InputError(
+            f"the coordinates of some {what} cannot be converted from {table.crs.to_string()} "
+            "to EPSG:28992; is the declared CRS right?",
+            source=str(path),
+            problems=[f"row {i + 1}" for i in np.flatnonzero(~coords_ok)],
+        )
     invalid = present & ~shapely.is_valid(geoms)
-    repaired = int(invalid.sum())
-    if repaired:
-        fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
-        geoms[invalid] = [_polygonal(g) for g in fixed]
+    if invalid.any():
+        geoms[invalid] = [_repair(g) for g in geoms[invalid]]
     area = np.where(present, shapely.area(geoms), 0.0)
     has_area = present & (area > 0)
+    repaired = int((invalid & has_area).sum())
     frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=RD_NEW)).loc[has_area]
     frame.index = np.flatnonzero(has_area)
     dropped = int((~has_area).sum())
@@ -116,6 +127,39 @@ def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int
             source=str(path),
         )
     return frame, repaired, dropped
+
+
+def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> None:
+    """Stop when a file in longitude/latitude holds coordinates that are not degrees.
+
+    A GeoJSON file without a ``crs`` member is WGS84 by its standard (RFC 7946), so a GeoJSON
+    in RD New metres that does not say so arrives here as EPSG:4326.
+    """
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    if not present.any():
+        return
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms[present])
+    if xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90:
+        return
+    raise InputError(
+        f"the file says its {what} are in {crs.to_string()} (longitude/latitude degrees), but "
+        f"the coordinates reach ({xmin:.0f}, {ymin:.0f}) .. ({xmax:.0f}, {ymax:.0f}), which are "
+        "not degrees. A GeoJSON file without a `crs` member counts as WGS84 degrees; save the "
+        "file with its real CRS (e.g. EPSG:28992 metres), for example as a GeoPackage",
+        source=str(path),
+    )
+
+
+def _repair(geom: object) -> object:
+    """Repair one invalid geometry; what GEOS cannot repair counts as holding no area."""
+    try:
+        fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False)
+    except shapely.errors.GEOSException:
+        try:
+            fixed = shapely.make_valid(geom)
+        except shapely.errors.GEOSException:
+            return shapely.Polygon()
+    return _polygonal(fixed)
 
 
 def _polygonal(geom: object) -> object:

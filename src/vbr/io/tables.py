@@ -14,6 +14,7 @@ import datetime as _dt
 import io
 import re
 import sys
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,14 +137,32 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
                 raise InputError(
                     f"starts with a {enc} mark but is not {enc}: {exc}", source=str(path)
                 ) from None
-    if b"\x00" in data[:65536]:
+    head = data[:65536]
+    if b"\x00" in head:
+        # UTF-16 without a byte-order mark: every other byte of ASCII text is NUL.
+        even, odd = head[0::2], head[1::2]
+        for zeros, enc in ((odd, "utf-16-le"), (even, "utf-16-be")):
+            if len(zeros) and zeros.count(0) / len(zeros) > 0.9:
+                try:
+                    return data.decode(enc), enc
+                except UnicodeDecodeError:
+                    break
         raise InputError(
             "is not a text file (it holds NUL bytes); save it as CSV (UTF-8)", source=str(path)
         )
     try:
-        return data.decode("utf-8"), "utf-8"
+        text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    sample = text[:65536]
+    control = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n")
+    if control > max(2, len(sample) // 100):
+        raise InputError(
+            f"is not a text file ({control} control characters in its first "
+            f"{len(sample):,} characters); save it as CSV (UTF-8)",
+            source=str(path),
+        )
+    return text, encoding
 
 
 def _sniff_separator(header: str) -> str:
@@ -197,10 +216,24 @@ def _read_csv(path: Path) -> RawTable:
         return RawTable(
             path=path, frame=frame, decimal="," if sep == ";" else ".", info=info, row_problems={}
         )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    rows: list[list[str]] = []
+    start = 1  # the line on which the record being read began
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"cannot be read as CSV: {exc}", source=str(path)) from None
+        hint = (
+            'a quote (") opens a value that is never closed'
+            if "end of data" in str(exc)
+            else str(exc)
+        )
+        raise InputError(
+            f"cannot be read as CSV at line {start}: {hint}; every value that starts "
+            'with a quote must end with one (write a quote inside a value as "")',
+            source=str(path),
+        ) from None
     rows = [r for r in rows if r and any(cell.strip() for cell in r)]
     if not rows:
         raise InputError("the file holds no header row", source=str(path))
@@ -337,13 +370,20 @@ def _read_spatial(path: Path) -> RawTable:
     from pyogrio.errors import DataLayerError, DataSourceError
 
     try:
-        gdf = (
-            pyogrio.read_dataframe(path, WRITE_GFS="NO")
-            if path.suffix.lower() == ".gml"
-            else pyogrio.read_dataframe(path)
-        )
+        with warnings.catch_warnings():
+            # GDAL's own complaints about a damaged file; the error below says it plainly.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = (
+                pyogrio.read_dataframe(path, WRITE_GFS="NO")
+                if path.suffix.lower() == ".gml"
+                else pyogrio.read_dataframe(path)
+            )
     except (DataSourceError, DataLayerError, OSError, ValueError, RuntimeError) as exc:
-        raise InputError(f"cannot be read as a spatial file: {exc}", source=str(path)) from None
+        raise InputError(
+            f"cannot be read as a spatial file (damaged, cut short, or not a "
+            f"{path.suffix.lstrip('.')} file): {exc}",
+            source=str(path),
+        ) from None
     columns = _check_header([c for c in gdf.columns if c != gdf.geometry.name], path)
     frame = pd.DataFrame(
         {c: [_cell_text(v) for v in gdf[c].tolist()] for c in columns}, index=range(len(gdf))

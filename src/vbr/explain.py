@@ -1,0 +1,240 @@
+"""Plain-language reasons: why each ranked farm stands where it stands, and why it was or was not
+selected (Dutch or English). Pure functions on whole columns; no loop with logic per farm.
+
+A reason has two parts joined by ``"; "``:
+
+- the order: ``voorrang: 640 m van Veluwe (57); wie het eerst komt: ingediend 2024-03-01 09:00``
+  (priority, first come first served), ``voorrang: 640 m van Veluwe (57); rang op
+  kosteneffectiviteit: 812 euro/kg`` (priority ordered by cost), or ``geen voorrang: 2.340 m van
+  Veluwe (57), meer dan 1.000 m; rang op kosteneffectiviteit: 812 euro/kg``;
+- the budget walk, when there is one: ``geselecteerd: subsidie EUR 2,0 mln binnen resterend budget
+  EUR 45,3 mln``, ``niet geselecteerd: resterend budget EUR 1,2 mln < subsidie EUR 2,0 mln``, or
+  (policy ``stop``) ``niet geselecteerd: budgetronde gestopt bij rang 812``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["LANGUAGES", "budget_reasons", "join_reasons", "order_reasons"]
+
+LANGUAGES = ("nl", "en")
+
+_WORDS = {
+    "nl": {
+        "priority": "voorrang",
+        "no_priority": "geen voorrang",
+        "from": "van",
+        "inside": "in",
+        "more_than": "meer dan",
+        "fcfs": "wie het eerst komt: ingediend",
+        "cost": "rang op kosteneffectiviteit",
+        "selected": "geselecteerd: subsidie {sub} binnen resterend budget {left}",
+        "not_selected": "niet geselecteerd: resterend budget {left} < subsidie {sub}",
+        "stopped": "niet geselecteerd: budgetronde gestopt bij rang {rank} (beleid stop)",
+        "million": "mln",
+        "decimal": ",",
+        "thousands": ".",
+    },
+    "en": {
+        "priority": "priority",
+        "no_priority": "no priority",
+        "from": "from",
+        "inside": "inside",
+        "more_than": "more than",
+        "fcfs": "first come, first served: submitted",
+        "cost": "rank by cost-effectiveness",
+        "selected": "selected: subsidy {sub} within remaining budget {left}",
+        "not_selected": "not selected: remaining budget {left} < subsidy {sub}",
+        "stopped": "not selected: the budget walk stopped at rank {rank} (policy stop)",
+        "million": "M",
+        "decimal": ".",
+        "thousands": ",",
+    },
+}
+
+
+def _words(language: str) -> dict[str, str]:
+    if language not in _WORDS:
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    return _WORDS[language]
+
+
+_TEXT = np.dtypes.StringDType()
+
+
+def _text(values: object) -> np.ndarray:
+    """An array of text (numpy's variable-width strings: joined and replaced in C)."""
+    return np.asarray(values, dtype=_TEXT)
+
+
+def _cat(*parts: object) -> np.ndarray:
+    """Join text arrays and constants element by element."""
+    out = _text(parts[0])
+    for part in parts[1:]:
+        out = np.strings.add(out, part if isinstance(part, str) else _text(part))
+    return out
+
+
+def _numbers(values: np.ndarray, decimals: np.ndarray | int, w: dict[str, str]) -> np.ndarray:
+    """Numbers with the language's thousands and decimal marks (``1.234,5`` or ``1,234.5``)."""
+    decimals = np.broadcast_to(np.asarray(decimals), np.shape(values))
+    texts = _text(
+        [f"{v:_.{d}f}" for v, d in zip(np.asarray(values, dtype="float64"), decimals, strict=True)]
+    )
+    texts = np.strings.replace(texts, ".", w["decimal"])
+    return np.strings.replace(texts, "_", w["thousands"])
+
+
+def _metres(distance: np.ndarray, threshold_m: float, w: dict[str, str]) -> np.ndarray:
+    """Whole metres, or centimetres where rounding would blur the comparison with the threshold."""
+    blurred = (np.rint(distance) == np.rint(threshold_m)) & (distance != threshold_m)
+    return _cat(_numbers(distance, np.where(blurred, 2, 0), w), " m")
+
+
+def _euro_per_kg(values: np.ndarray, w: dict[str, str]) -> np.ndarray:
+    return _cat(_numbers(values, np.where(np.abs(values) >= 100, 0, 2), w), " euro/kg")
+
+
+def _money(values: np.ndarray, w: dict[str, str], *, level: np.ndarray | None = None) -> np.ndarray:
+    """``EUR 1,2 mln`` from a million up, else whole euros; ``level`` 1 forces whole euros and
+    level 2 cents (where two amounts would otherwise read the same)."""
+    values = np.asarray(values, dtype="float64")
+    level = np.zeros(len(values), dtype="int8") if level is None else level
+    millions = (level == 0) & (np.abs(values) >= 1e6)
+    amount = np.where(millions, values / 1e6, values)
+    decimals = np.where(level == 2, 2, np.where(millions, 1, 0))
+    text = _cat("EUR ", _numbers(amount, decimals, w))
+    return np.where(millions, _cat(text, " " + w["million"]), text)
+
+
+def order_reasons(
+    ranked: pd.DataFrame,
+    *,
+    area_names: dict[int, str],
+    threshold_m: float,
+    first_come_first_served: bool,
+    language: str = "nl",
+) -> np.ndarray:
+    """Why each farm stands where it stands in the national order.
+
+    Parameters
+    ----------
+    ranked
+        The ranked farms: ``priority``, ``distance_m``, ``nearest_n2000``, ``eur_per_kg`` and
+        ``submitted_at`` (UTC; shown in Dutch local time).
+    area_names
+        Natura 2000 area name by ``nr``.
+    threshold_m
+        The priority strip, metres.
+    first_come_first_served
+        Whether the priority group is ordered by ``submitted_at``.
+    language
+        ``"nl"`` or ``"en"``.
+    """
+    w = _words(language)
+    n = len(ranked)
+    if n == 0:
+        return np.array([], dtype=object)
+    priority = ranked["priority"].to_numpy(dtype=bool)
+    distance = ranked["distance_m"].to_numpy(dtype="float64")
+    nearest = ranked["nearest_n2000"].to_numpy()
+    names = pd.Series(nearest).map(area_names).fillna("").astype(str).to_numpy(dtype=object)
+    area = _cat(names, " (", nearest.astype(str), ")")
+    finite = np.isfinite(distance)
+    metres = _metres(np.where(finite, distance, 0.0), threshold_m, w)
+    where = np.where(
+        distance == 0, _cat(w["inside"] + " ", area), _cat(metres, f" {w['from']} ", area)
+    )
+    limit = _numbers(np.array([threshold_m]), 0, w)[0]
+    cost = _cat(f"; {w['cost']}: ", _euro_per_kg(ranked["eur_per_kg"].to_numpy(dtype="float64"), w))
+    head = np.where(
+        priority,
+        _cat(w["priority"] + ": ", where),
+        _cat(w["no_priority"] + ": ", where, f", {w['more_than']} {limit} m"),
+    )
+    # no overloaded area at all (infinite distance): say nothing about distance
+    head = np.where(finite, head, _text([w["no_priority"]] * n))
+    tail = cost
+    if first_come_first_served and "submitted_at" in ranked:
+        local = pd.to_datetime(ranked["submitted_at"], utc=True).dt.tz_convert("Europe/Amsterdam")
+        naive = local.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
+        stamp = np.strings.replace(_text(np.datetime_as_string(naive, unit="s")), "T", " ")
+        tail = np.where(priority, _cat(f"; {w['fcfs']} ", stamp), cost)
+    return _cat(head, tail).astype(object)
+
+
+def budget_reasons(
+    *,
+    subsidy_eur: np.ndarray,
+    selected: np.ndarray,
+    left_before_eur: np.ndarray,
+    stopped_at_rank: int | None,
+    national_rank: np.ndarray,
+    language: str = "nl",
+) -> np.ndarray:
+    """Why each farm in a budget walk was or was not selected.
+
+    Parameters
+    ----------
+    subsidy_eur
+        The offers in walking order.
+    selected
+        The walk's outcome per offer.
+    left_before_eur
+        The budget left when the walk reached each offer.
+    stopped_at_rank
+        Policy ``stop``: the national rank of the offer at which the walk ended (``None`` when it
+        did not end early or the policy is ``skip``).
+    national_rank
+        National rank per offer (offers after ``stopped_at_rank`` say where the walk stopped).
+    language
+        ``"nl"`` or ``"en"``.
+    """
+    w = _words(language)
+    n = len(subsidy_eur)
+    if n == 0:
+        return np.array([], dtype=object)
+    subsidy = np.asarray(subsidy_eur, dtype="float64")
+    left = np.asarray(left_before_eur, dtype="float64")
+    # where the two amounts would read the same after rounding, show more digits
+    level = np.zeros(n, dtype="int8")
+    sub_text, left_text = _money(subsidy, w), _money(left, w)
+    for _ in range(2):
+        same = sub_text == left_text
+        if not same.any():
+            break
+        level[same] += 1
+        sub_text, left_text = _money(subsidy, w, level=level), _money(left, w, level=level)
+    chosen_text, rejected_text = w["selected"], w["not_selected"]
+    out = np.where(
+        np.asarray(selected, dtype=bool),
+        _cat(*_template(chosen_text, sub=sub_text, left=left_text)),
+        _cat(*_template(rejected_text, sub=sub_text, left=left_text)),
+    ).astype(object)
+    if stopped_at_rank is not None:
+        after = np.asarray(national_rank) > stopped_at_rank
+        out[after] = w["stopped"].format(rank=stopped_at_rank)
+    return out
+
+
+def _template(template: str, **columns: np.ndarray) -> list[object]:
+    """Split ``"... {sub} ... {left}"`` into constants and the named columns, for :func:`_cat`."""
+    parts: list[object] = []
+    rest = template
+    while "{" in rest:
+        before, _, after = rest.partition("{")
+        key, _, rest = after.partition("}")
+        parts += [before, columns[key]]
+    parts.append(rest)
+    return [p for p in parts if not (isinstance(p, str) and p == "")]
+
+
+def join_reasons(order: np.ndarray, budget: np.ndarray | None) -> np.ndarray:
+    """The order part and the budget part of each reason, joined by ``"; "``."""
+    if budget is None:
+        return np.asarray(order, dtype=object)
+    return (np.asarray(order, dtype=object) + "; " + np.asarray(budget, dtype=object)).astype(
+        object
+    )

@@ -1,0 +1,248 @@
+"""Interactive maps: ``<slug>/map.html`` for every region and ``index.html``.
+
+A thin layer on top of a finished :class:`~vbr.pipeline.Result`: it reads the ranking and writes
+HTML, and never changes a result. The pages are self-contained (Leaflet inlined, no CDN); only
+basemap tiles come from the network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from vbr.io.crs import RD_NEW
+from vbr.maps.data import farm_payload, farm_statuses, polygons_geojson
+from vbr.maps.index_page import index_html
+from vbr.maps.region_map import RegionMapContent, region_map_html
+from vbr.maps.summary import RegionSummary, format_eur
+from vbr.outputs import ranking_table
+
+__all__ = ["MAP_MARGIN_M", "write_maps"]
+
+#: Natura 2000 areas and priority strip parts are drawn when they come within this distance of a
+#: region's bounding box (whole, never cut).
+MAP_MARGIN_M = 5_000.0
+
+
+def write_maps(result, out_dir: Path) -> list[Path]:
+    """Write ``<slug>/map.html`` for every region and ``index.html`` into ``out_dir``.
+
+    Parameters
+    ----------
+    result
+        A computed :class:`vbr.pipeline.Result`.
+    out_dir
+        The (temporary) output folder; region folders are created when missing.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    from vbr.pipeline import region_list_table
+
+    out_dir = Path(out_dir)
+    table = ranking_table(result.ranked, result.carried_table(), with_budget=result.with_budget)
+    areas = result.natura.areas
+    if areas.crs is not None and not areas.crs.equals(RD_NEW):
+        areas = areas.to_crs(RD_NEW)
+    zone = result.priority_zone.explode(index_parts=False, ignore_index=True)
+    area_names = {
+        str(int(nr)): str(name) for nr, name in zip(areas["nr"], areas["name"], strict=True)
+    }
+    regions = result.regions.regions
+    geometry_by_slug = dict(zip(regions["slug"], regions.geometry.values, strict=True))
+    budgets = {b.name: b for b in result.budgets}
+    national_budget = budgets.get("national") if result.with_budget else None
+    nh3_all = result.ranked["nh3_kg"].to_numpy(dtype=float)
+    subsidy_all = result.ranked["subsidy_eur"].to_numpy(dtype=float)
+    points_all = result.ranked.geometry.values
+    threshold_m = float(result.options.config.threshold_m)
+    deposition = _deposition_overlay(result)
+
+    written: list[Path] = []
+    summaries: list[RegionSummary] = []
+    for region in result.region_lists:
+        positions = np.asarray(region.positions, dtype=np.int64)
+        rows = region_list_table(result, table, region)
+        national_selected = (
+            table["selected"].iloc[positions].reset_index(drop=True) if result.with_budget else None
+        )
+        statuses = farm_statuses(rows, national_selected)
+        extra = None
+        if result.with_budget:
+            label = "national budget" if region.selected is None else "national budget walk"
+            extra = pd.DataFrame(
+                {
+                    f"selected ({label})": table["selected"].iloc[positions].to_numpy(),
+                    f"cumulative_eur ({label})": table["cumulative_eur"].iloc[positions].to_numpy(),
+                }
+            )
+        payload = farm_payload(
+            rows,
+            points_all[positions],
+            nh3_all[positions],
+            statuses=statuses,
+            area_names=area_names,
+            extra=extra,
+        )
+        summary = _summary(
+            region,
+            statuses=statuses,
+            rows=rows,
+            nh3=nh3_all[positions],
+            subsidy=subsidy_all[positions],
+            budget=budgets.get(region.budget) if region.budget else national_budget,
+        )
+        summaries.append(summary)
+        region_geom = geometry_by_slug.get(region.slug)
+        content = _content(
+            summary,
+            region_geom=region_geom,
+            farm_points=points_all[positions],
+            areas=areas,
+            zone=zone,
+            threshold_m=threshold_m,
+            farms=payload.data,
+            counts=payload.counts,
+        )
+        content.deposition = deposition
+        folder = out_dir / region.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "map.html"
+        path.write_text(region_map_html(content), encoding="utf-8")
+        written.append(path)
+
+    index = out_dir / "index.html"
+    index.write_text(_index(result, summaries), encoding="utf-8")
+    written.append(index)
+    return written
+
+
+def _deposition_overlay(result) -> tuple[str, tuple[float, float, float, float]] | None:
+    """The exceedance raster as an inline PNG for the maps, when the run has one."""
+    if getattr(result, "exceedance", None) is None:
+        return None
+    import base64
+
+    from vbr.overload import display_image
+
+    png, bounds = display_image(result.exceedance)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii"), bounds
+
+
+def _summary(region, *, statuses, rows, nh3, subsidy, budget) -> RegionSummary:
+    from vbr.maps.data import STATUSES
+
+    keys = np.array([s.key for s in STATUSES])[statuses] if len(statuses) else np.array([])
+    priority = int(np.isin(keys, ["priority", "priority_selected", "priority_not_selected"]).sum())
+    chosen = np.isin(keys, ["priority_selected", "selected"])
+    return RegionSummary(
+        name=region.name,
+        slug=region.slug,
+        farms=len(rows),
+        priority=priority,
+        selected=int(chosen.sum()) if budget is not None else None,
+        selected_nh3_kg=float(nh3[chosen].sum()) if budget is not None else None,
+        selected_eur=float(np.rint(subsidy[chosen] * 100).sum() / 100)
+        if budget is not None
+        else None,
+        budget=budget,
+    )
+
+
+def _near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
+    if len(frame) == 0:
+        return frame
+    return frame[shapely.intersects(frame.geometry.values, box)]
+
+
+def _content(
+    summary: RegionSummary,
+    *,
+    region_geom,
+    farm_points,
+    areas: gpd.GeoDataFrame,
+    zone: gpd.GeoDataFrame,
+    threshold_m: float,
+    farms: dict,
+    counts: dict[str, int],
+) -> RegionMapContent:
+    if region_geom is not None and not shapely.is_empty(region_geom):
+        extent = region_geom
+    elif len(farm_points):
+        extent = shapely.envelope(shapely.multipoints(farm_points))
+    else:
+        extent = shapely.box(-7_000, 289_000, 300_000, 629_000)
+    xmin, ymin, xmax, ymax = shapely.bounds(extent)
+    box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
+    near = _near(areas, box)
+    near_over = near[near["overloaded"].to_numpy(dtype=bool)]
+    near_other = near[~near["overloaded"].to_numpy(dtype=bool)]
+    to_wgs = Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)
+    west, south, east, north = to_wgs.transform_bounds(xmin, ymin, xmax, ymax)
+    outline = (
+        polygons_geojson(
+            gpd.GeoDataFrame({"name": [summary.name]}, geometry=[region_geom], crs=RD_NEW),
+            ["name"],
+        )
+        if region_geom is not None
+        else {"type": "FeatureCollection", "features": []}
+    )
+    return RegionMapContent(
+        title=f"{summary.name}: vbr farm ranking map",
+        bounds=(south, west, north, east),
+        outline=outline,
+        overloaded=polygons_geojson(near_over, ["nr", "name", "overloaded"]),
+        other_areas=polygons_geojson(near_other, ["nr", "name", "overloaded"]),
+        zone=polygons_geojson(_near(zone, box), []),
+        threshold_m=threshold_m,
+        farms=farms,
+        counts=counts,
+        headline={
+            "title": summary.name,
+            "figures": [list(p) for p in summary.figures()],
+            "notes": summary.notes(),
+            "links": [["List (ranking.csv)", "ranking.csv"], ["All regions", "../index.html"]],
+        },
+    )
+
+
+def _index(result, summaries: list[RegionSummary]) -> str:
+    cfg = result.options.config
+    counts = result.counts()
+    national = {
+        "Farms read": f"{counts['read']:,}",
+        "Ranked": f"{counts['ranked']:,}",
+        "Rejected": f"{counts['rejected']:,}",
+        "Priority farms": f"{counts['priority']:,}",
+    }
+    if result.with_budget:
+        national["Selected farms (national budget)"] = f"{counts['selected']:,}"
+    parameters = [
+        ("Priority strip", f"{cfg.threshold_m:,g} m from an overloaded Natura 2000 area"),
+        (
+            "Priority order",
+            "first come, first served (submitted_at)"
+            if result.first_come_first_served
+            else "euro per kg NH3",
+        ),
+        ("Budget policy", cfg.budget_policy),
+    ]
+    for b in result.budgets:
+        scope = "national" if not b.regions else f"{b.name} ({', '.join(b.regions)})"
+        parameters.append(
+            (
+                f"Budget {scope}",
+                f"{format_eur(b.budget_eur)}; used {format_eur(b.used_eur)}, "
+                f"left {format_eur(b.left_eur)}; {b.selected:,} selected",
+            )
+        )
+    if not result.budgets:
+        parameters.append(("Budget", "none (farms ranked, none selected)"))
+    return index_html(summaries, national=national, parameters=parameters, notes=result.notes)

@@ -1,0 +1,267 @@
+"""What a region map shows, prepared from a finished :class:`~vbr.pipeline.Result`.
+
+Geometry is converted to EPSG:4326 here and only here. Polygons are simplified (display only: the
+ranking never sees these shapes) and every coordinate is rounded to about 1 m. Farm rows are the
+region's ``ranking.csv`` rows, text for text, so a click shows exactly what the list says.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from vbr.io.crs import RD_NEW
+
+__all__ = [
+    "COLUMN_LABELS",
+    "STATUSES",
+    "FarmPayload",
+    "Status",
+    "farm_payload",
+    "farm_statuses",
+    "polygons_geojson",
+    "safe_json",
+]
+
+WGS84 = "EPSG:4326"
+#: Decimal places of polygon coordinates in degrees: 1e-5 degree is 1.1 m north-south and
+#: 0.7 m east-west in the Netherlands.
+POLYGON_DECIMALS = 5
+#: Farms keep 6 decimals (0.1 m): they are points, and cost little.
+FARM_DECIMALS = 6
+#: Douglas-Peucker tolerance for display outlines, metres in EPSG:28992.
+SIMPLIFY_M = 2.0
+
+
+@dataclass(frozen=True)
+class Status:
+    """One farm status on the map: its key, legend text and colours (Okabe-Ito palette)."""
+
+    key: str
+    label: str
+    fill: str
+    stroke: str
+
+
+#: Statuses in legend order. With a budget: the first four; without: ``priority`` and ``ranked``.
+STATUSES = (
+    Status("priority_selected", "Priority, selected", "#D55E00", "#6b2f00"),
+    Status("priority_not_selected", "Priority, not selected", "#F0E442", "#6b2f00"),
+    Status("selected", "Selected", "#009E73", "#004d38"),
+    Status("not_selected", "Not selected", "#9aa5b1", "#4a525a"),
+    Status("priority", "Priority", "#D55E00", "#6b2f00"),
+    Status("ranked", "Ranked (no budget)", "#0072B2", "#003a5c"),
+)
+_STATUS_INDEX = {s.key: k for k, s in enumerate(STATUSES)}
+#: Drawing order, bottom to top: priority farms on top of the rest.
+_DRAW_LAYER = {
+    "not_selected": 0,
+    "ranked": 0,
+    "selected": 1,
+    "priority_not_selected": 2,
+    "priority_selected": 3,
+    "priority": 3,
+}
+
+#: Popup labels of the ranking.csv columns (others show their own name).
+COLUMN_LABELS = {
+    "rank": "rank in region",
+    "national_rank": "national rank",
+    "farm_id": "farm_id",
+    "regions": "regions",
+    "priority": "priority",
+    "distance_m": "distance_m (to overloaded area)",
+    "nearest_n2000": "nearest_n2000",
+    "nh3_kg": "nh3_kg (per year)",
+    "subsidy_eur": "subsidy_eur",
+    "eur_per_kg": "eur_per_kg",
+    "selected": "selected",
+    "cumulative_eur": "cumulative_eur",
+}
+
+
+def safe_json(value: object) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c`` style escapes (so ``</script>`` in a value
+    cannot end the element), as are U+2028/U+2029; NaN is refused.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+_TO_WGS84 = Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
+
+
+def _rounded_wgs84(geoms: np.ndarray, decimals: int) -> np.ndarray:
+    def project(coords: np.ndarray) -> np.ndarray:
+        lon, lat = _TO_WGS84.transform(coords[:, 0], coords[:, 1])
+        return np.round(np.column_stack([lon, lat]), decimals)
+
+    return shapely.transform(geoms, project)
+
+
+def polygons_geojson(
+    gdf: gpd.GeoDataFrame, properties: list[str], *, simplify_m: float = SIMPLIFY_M
+) -> dict:
+    """A GeoJSON FeatureCollection (EPSG:4326) of polygons for display.
+
+    Outlines are simplified by ``simplify_m`` metres (topology kept) and coordinates rounded to
+    5 decimals. ``properties`` are copied as they are (numbers stay numbers).
+    """
+    if gdf.crs is not None and gdf.crs != RD_NEW:
+        gdf = gdf.to_crs(RD_NEW)
+    geoms = shapely.simplify(gdf.geometry.values, simplify_m, preserve_topology=True)
+    geoms = _rounded_wgs84(np.asarray(geoms), POLYGON_DECIMALS)
+    features = []
+    records = gdf[properties].to_dict("records") if properties else [{}] * len(gdf)
+    for geom, props in zip(geoms, records, strict=True):
+        if geom is None or shapely.is_empty(geom):
+            continue
+        clean = {k: _plain(v) for k, v in props.items()}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": clean,
+                "geometry": json.loads(shapely.to_geojson(geom)),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return None if math.isnan(value) else float(value)
+    if value is None or value is pd.NA:
+        return None
+    return value if isinstance(value, int | str) else str(value)
+
+
+def farm_statuses(region_rows: pd.DataFrame, national_selected: pd.Series | None) -> np.ndarray:
+    """The status index (into :data:`STATUSES`) of each row of a region's list.
+
+    ``selected`` comes from the region's own list; where it is empty and a national budget was
+    walked, ``national_selected`` (text ``true``/``false``, same rows) is used instead.
+    """
+    priority = region_rows["priority"].to_numpy() == "true"
+    selected_text = region_rows["selected"].to_numpy(dtype=object)
+    if national_selected is not None:
+        national = national_selected.to_numpy(dtype=object)
+        selected_text = np.where(selected_text == "", national, selected_text)
+    has_budget = selected_text != ""
+    selected = selected_text == "true"
+    keys = np.where(
+        has_budget,
+        np.where(
+            priority,
+            np.where(selected, "priority_selected", "priority_not_selected"),
+            np.where(selected, "selected", "not_selected"),
+        ),
+        np.where(priority, "priority", "ranked"),
+    )
+    return np.array([_STATUS_INDEX[k] for k in keys], dtype=np.int8)
+
+
+@dataclass
+class FarmPayload:
+    """The farm layer's data: the region's rows as text, positions, statuses and sizes."""
+
+    data: dict
+    counts: dict[str, int]
+
+
+def radius_px(nh3: np.ndarray, *, reference_kg: float) -> np.ndarray:
+    """Circle radius in pixels: area in proportion to NH3, 3 px at least, 14 px at most."""
+    scale = np.sqrt(np.clip(nh3, 0, None) / max(reference_kg, 1e-9))
+    return np.round(np.clip(3.0 + 8.0 * scale, 3.0, 14.0), 1)
+
+
+def _nice(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    exp = math.floor(math.log10(value))
+    for m in (1, 2, 5, 10):
+        if m * 10**exp >= value * 0.75:
+            return float(m * 10**exp)
+    return float(10 ** (exp + 1))
+
+
+def farm_payload(
+    rows: pd.DataFrame,
+    geometry: np.ndarray,
+    nh3_kg: np.ndarray,
+    *,
+    statuses: np.ndarray,
+    area_names: dict[str, str],
+    extra: pd.DataFrame | None = None,
+) -> FarmPayload:
+    """Prepare the farm layer of one region.
+
+    Parameters
+    ----------
+    rows
+        The region's ``ranking.csv`` rows (text), in the region's order.
+    geometry
+        The farms' points in EPSG:28992, same order.
+    nh3_kg
+        NH3 per farm (numbers, for the circle sizes), same order.
+    statuses
+        Index into :data:`STATUSES` per row (see :func:`farm_statuses`).
+    area_names
+        Natura 2000 area name by ``nr`` (text), for the popup.
+    extra
+        Further text columns shown in the popup after the row (e.g. the national selection).
+    """
+    n = len(rows)
+    coords = shapely.get_coordinates(geometry)
+    lon, lat = _TO_WGS84.transform(coords[:, 0], coords[:, 1]) if n else ([], [])
+    reference = float(np.quantile(nh3_kg, 0.95)) if n else 1.0
+    radius = radius_px(np.asarray(nh3_kg, dtype=float), reference_kg=reference)
+    draw_layer = np.array([_DRAW_LAYER[STATUSES[s].key] for s in statuses], dtype=np.int8)
+    # Bottom to top: by status layer, then the better rank drawn later (on top).
+    draw = np.lexsort((-np.arange(n), draw_layer)) if n else np.array([], dtype=int)
+    columns = list(rows.columns)
+    data = {
+        "columns": columns,
+        "labels": [COLUMN_LABELS.get(c, c) for c in columns],
+        "rows": rows.to_numpy(dtype=object).tolist(),
+        "lon": np.round(np.asarray(lon, dtype=float), FARM_DECIMALS).tolist(),
+        "lat": np.round(np.asarray(lat, dtype=float), FARM_DECIMALS).tolist(),
+        "status": statuses.tolist(),
+        "radius": radius.tolist(),
+        "draw": draw.tolist(),
+        "statuses": [
+            {"key": s.key, "label": s.label, "fill": s.fill, "stroke": s.stroke} for s in STATUSES
+        ],
+        "areaNames": area_names,
+    }
+    if extra is not None and len(extra.columns):
+        data["extra"] = {
+            "columns": list(extra.columns),
+            "labels": list(extra.columns),
+            "rows": extra.to_numpy(dtype=object).tolist(),
+        }
+    counts = {s.key: int((statuses == k).sum()) for k, s in enumerate(STATUSES)}
+    sizes = sorted({_nice(float(np.quantile(nh3_kg, q))) for q in (0.1, 0.5, 0.95)}) if n else []
+    data["sizeLegend"] = [
+        {"radius": float(radius_px(np.array([v]), reference_kg=reference)[0]), "text": f"{v:,.0f}"}
+        for v in sizes
+    ]
+    return FarmPayload(data=data, counts=counts)

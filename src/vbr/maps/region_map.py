@@ -1,0 +1,382 @@
+"""One region's interactive map: a Folium page with Leaflet inlined and no CDN reference.
+
+Folium builds the page (map, basemaps, layer control); the data layers are small Folium layers
+whose script hands JSON to ``vbr_map.js``, which draws the farms as one GeoJSON layer of circle
+markers on a canvas and builds legend, panel, search and popups from DOM text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.map import Layer
+
+from vbr.maps import assets
+from vbr.maps.data import STATUSES, safe_json
+
+__all__ = ["BASEMAPS", "Basemap", "RegionMapContent", "region_map_html"]
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """A tile layer a user can switch to."""
+
+    name: str
+    url: str
+    attribution: str
+    max_native_zoom: int
+
+
+_PDOK_ATTR = (
+    'Kaart: <a href="https://www.kadaster.nl">Kadaster</a> / <a href="https://www.pdok.nl">PDOK</a>'
+)
+#: Basemaps, the first shown on opening. Tiles are the only network requests a map makes.
+BASEMAPS = (
+    Basemap(
+        "BRT-Achtergrondkaart grijs (PDOK)",
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
+        _PDOK_ATTR,
+        19,
+    ),
+    Basemap(
+        "BRT-Achtergrondkaart standaard (PDOK)",
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+        _PDOK_ATTR,
+        19,
+    ),
+    Basemap(
+        "Luchtfoto (PDOK)",
+        "https://service.pdok.nl/hwh/luchtfotorgb/wmts/v1_0/Actueel_orthoHR/EPSG:3857/{z}/{x}/{y}.jpeg",
+        'Luchtfoto: <a href="https://www.beeldmateriaal.nl">Beeldmateriaal Nederland</a> / '
+        '<a href="https://www.pdok.nl">PDOK</a>',
+        19,
+    ),
+    Basemap(
+        "OpenStreetMap",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        19,
+    ),
+)
+
+#: Styles of the polygon layers (Leaflet path options).
+AREA_STYLES = {
+    "overloaded": {
+        "color": "#7a3e9d",
+        "weight": 1.5,
+        "fillColor": "#b07cc6",
+        "fillOpacity": 0.35,
+        "label": "Overloaded Natura 2000 area",
+    },
+    "other": {
+        "color": "#2e7d32",
+        "weight": 1.5,
+        "fill": False,
+        "dashArray": "4 3",
+        "label": "Other Natura 2000 area (no priority)",
+    },
+    "zone": {
+        "color": "#c77c00",
+        "weight": 1,
+        "fillColor": "#f6c56b",
+        "fillOpacity": 0.18,
+        "label": "Priority strip",
+    },
+    "outline": {
+        "color": "#111111",
+        "weight": 2.5,
+        "fill": False,
+        "label": "Region outline",
+    },
+}
+
+
+class _Raw(Element):
+    """Markup put on the page as it is (never parsed as a Jinja template: input text such as
+    ``{{ 7*7 }}`` in a region name stays text)."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._markup = markup
+
+    def render(self, **kwargs) -> str:
+        return self._markup
+
+
+def _add_script(element: Element, code: str) -> None:
+    """Put ``code`` in the page's script as it is.
+
+    Folium's own elements pass their rendered script through Jinja a second time, so input text
+    such as ``{{ 7*7 }}`` in a payload would be evaluated; vbr's elements never do that.
+    """
+    element.get_root().script.add_child(_Raw(code), name=element.get_name())
+
+
+class _ScriptLayer(Layer):
+    """A layer whose JavaScript object is made by a ``vbr`` function from a JSON payload."""
+
+    def __init__(self, factory: str, payload: dict, *, name: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "VbrLayer"
+        self.factory = factory
+        self.payload = safe_json(payload)
+
+    def render(self, **kwargs) -> None:
+        name, parent = self.get_name(), self._parent.get_name()
+        code = f"var {name} = vbr.{self.factory}({parent}, {self.payload});\n"
+        if self.show:
+            code += f"{name}.addTo({parent});\n"
+        _add_script(self, code)
+
+
+class _ImageLayer(Layer):
+    """A picture over the map (the exceedance raster), from a ``data:`` URI: no network."""
+
+    def __init__(self, uri: str, bounds: tuple[float, float, float, float], *, name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "VbrImage"
+        self.uri = uri
+        self.bounds = bounds
+
+    def render(self, **kwargs) -> None:
+        south, west, north, east = self.bounds
+        name, parent = self.get_name(), self._parent.get_name()
+        _add_script(
+            self,
+            f"var {name} = L.imageOverlay({safe_json(self.uri)}, "
+            f"[[{south}, {west}], [{north}, {east}]], {{opacity: 0.6}});\n"
+            f"{name}.addTo({parent});\n",
+        )
+
+
+class _BlankBase(Layer):
+    """A base layer with no tiles: the map without any network at all."""
+
+    def __init__(self, name: str):
+        super().__init__(name=name, overlay=False, control=True, show=False)
+        self._name = "BlankBase"
+
+    def render(self, **kwargs) -> None:
+        _add_script(self, f"var {self.get_name()} = L.layerGroup();\n")
+
+
+class _Setup(MacroElement):
+    """Calls ``vbr.setup`` once every layer exists (panel, search, legend, scale)."""
+
+    def __init__(self, map_name: str, farms_name: str, payload: dict, overlays: list):
+        super().__init__()
+        self._name = "VbrSetup"
+        self.map_name = map_name
+        self.farms_name = farms_name
+        self.payload = safe_json(payload)
+        self.overlays = overlays
+
+    def render(self, **kwargs) -> None:
+        overlays = ", ".join(f"{safe_json(key)}: {name}" for key, name in self.overlays)
+        _add_script(
+            self,
+            f"vbr.setup({self.map_name}, {self.farms_name}, {self.payload}, {{{overlays}}});\n",
+        )
+
+
+class _PublicSetup(MacroElement):
+    """Calls ``vbr.publicSetup`` (panel, cell legend, scale) for a public map."""
+
+    def __init__(self, map_name: str, grid_name: str, payload: dict):
+        super().__init__()
+        self._name = "VbrPublicSetup"
+        self.map_name = map_name
+        self.grid_name = grid_name
+        self.payload = safe_json(payload)
+
+    def render(self, **kwargs) -> None:
+        _add_script(self, f"vbr.publicSetup({self.map_name}, {self.grid_name}, {self.payload});\n")
+
+
+@dataclass
+class RegionMapContent:
+    """What goes on one region's map (all geometry already EPSG:4326 GeoJSON)."""
+
+    title: str
+    bounds: tuple[float, float, float, float]  # south, west, north, east
+    outline: dict
+    overloaded: dict
+    other_areas: dict
+    zone: dict
+    threshold_m: float
+    farms: dict
+    counts: dict[str, int]
+    headline: dict
+    #: With ``--exceedance``: the overloaded cells as a PNG ``data:`` URI and its bounds
+    #: (south, west, north, east).
+    deposition: tuple[str, tuple[float, float, float, float]] | None = None
+    #: Public mode: farms aggregated to grid cells (``vbr.grid`` payload) and its legend; when
+    #: given, ``farms`` is not drawn at all.
+    grid: dict | None = None
+    grid_legend: dict | None = None
+
+
+def _legend(content: RegionMapContent) -> dict:
+    present = [s for s in STATUSES if content.counts.get(s.key, 0) > 0]
+    with_budget = any(s.key in ("priority_selected", "selected", "not_selected") for s in present)
+    keys = (
+        ["priority_selected", "priority_not_selected", "selected", "not_selected"]
+        if with_budget
+        else ["priority", "ranked"]
+    )
+    entries = []
+    for key in keys:
+        count = content.counts.get(key, 0)
+        if key == "priority_not_selected" and count == 0:
+            continue
+        index = next(k for k, s in enumerate(STATUSES) if s.key == key)
+        entries.append({"status": index, "count": count, "count_text": f"{count:,}"})
+    areas = []
+    for key in ("overloaded", "other", "zone", "outline"):
+        style = AREA_STYLES[key]
+        label = style["label"]
+        if key == "zone":
+            label = f"Priority strip ({content.threshold_m:,g} m)"
+        areas.append(
+            {
+                "label": label,
+                "stroke": style["color"],
+                "fill": style.get("fillColor") if style.get("fill", True) else None,
+                "dashed": "dashArray" in style,
+            }
+        )
+    return {"statuses": entries, "sizes": content.farms.get("sizeLegend", []), "areas": areas}
+
+
+def _path_style(key: str) -> dict:
+    return {k: v for k, v in AREA_STYLES[key].items() if k != "label"}
+
+
+def region_map_html(content: RegionMapContent) -> str:
+    """The HTML text of one region's map.
+
+    The page holds Leaflet and the vbr code inline; its only ``http(s)`` URLs are the basemap
+    tile templates and attribution links.
+    """
+    south, west, north, east = content.bounds
+    fmap = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=10,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=False,
+        min_zoom=6,
+        max_zoom=21,
+    )
+    # Folium would load Leaflet, jQuery, Bootstrap and Font Awesome from CDNs: drop them all and
+    # inline what the page needs.
+    fmap.default_js = []
+    fmap.default_css = []
+    root = fmap.get_root()
+    header = root.header
+    header.add_child(_Raw(f"<title>{_html_text(content.title)}</title>"), name="vbr_title")
+    header.add_child(_Raw(assets.inline_css(assets.leaflet_css())), name="leaflet_css")
+    header.add_child(_Raw(assets.inline_css(assets.vbr_css())), name="vbr_css")
+    header.add_child(_Raw(assets.inline_script(assets.leaflet_js())), name="leaflet_js")
+    header.add_child(_Raw(assets.inline_script(assets.vbr_js())), name="vbr_js")
+
+    for k, base in enumerate(BASEMAPS):
+        folium.TileLayer(
+            tiles=base.url,
+            attr=base.attribution,
+            name=base.name,
+            max_zoom=21,
+            max_native_zoom=base.max_native_zoom,
+            overlay=False,
+            control=True,
+            show=k == 0,
+        ).add_to(fmap)
+    _BlankBase("No basemap").add_to(fmap)
+
+    layers = [
+        (
+            "zone",
+            _ScriptLayer(
+                "polygons",
+                {
+                    "geojson": content.zone,
+                    "style": _path_style("zone"),
+                    "tooltip": "text",
+                    "text": f"Priority strip: within {content.threshold_m:,g} m of an overloaded "
+                    "Natura 2000 area (display only; priority uses exact distances)",
+                },
+                name=f"Priority strip ({content.threshold_m:,g} m)",
+            ),
+        ),
+        (
+            "other_areas",
+            _ScriptLayer(
+                "polygons",
+                {"geojson": content.other_areas, "style": _path_style("other"), "tooltip": "area"},
+                name="Other Natura 2000 areas",
+            ),
+        ),
+        (
+            "overloaded",
+            _ScriptLayer(
+                "polygons",
+                {
+                    "geojson": content.overloaded,
+                    "style": _path_style("overloaded"),
+                    "tooltip": "area",
+                },
+                name="Overloaded Natura 2000 areas",
+            ),
+        ),
+        (
+            "outline",
+            _ScriptLayer(
+                "polygons",
+                {"geojson": content.outline, "style": _path_style("outline"), "tooltip": "none"},
+                name="Region outline",
+            ),
+        ),
+    ]
+    if content.deposition is not None:
+        uri, image_bounds = content.deposition
+        layers.insert(
+            0,
+            (
+                "deposition",
+                _ImageLayer(uri, image_bounds, name="Deposition above KDW (exceedance raster)"),
+            ),
+        )
+    for _, layer in layers:
+        layer.add_to(fmap)
+    if content.grid is not None:
+        grid = _ScriptLayer("grid", content.grid, name="Farms per 1 km cell")
+        grid.add_to(fmap)
+        folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
+        fmap.fit_bounds([[south, west], [north, east]])
+        payload = {"legend": content.grid_legend, "headline": content.headline}
+        fmap.add_child(_PublicSetup(fmap.get_name(), grid.get_name(), payload))
+        return root.render()
+    farms = _ScriptLayer("farms", content.farms, name="Farms")
+    farms.add_to(fmap)
+    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
+    fmap.fit_bounds([[south, west], [north, east]])
+    overlays = [(key, layer.get_name()) for key, layer in layers] + [("farms", farms.get_name())]
+    setup_payload = {"legend": _legend(content), "headline": content.headline}
+    fmap.add_child(_Setup(fmap.get_name(), farms.get_name(), setup_payload, overlays))
+    return root.render()
+
+
+def _html_text(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def status_counts(statuses: np.ndarray) -> pd.Series:
+    """Counts of farms per status key (all statuses, zero where absent)."""
+    counts = np.bincount(statuses.astype(int), minlength=len(STATUSES))
+    return pd.Series(counts, index=[s.key for s in STATUSES])

@@ -1,0 +1,146 @@
+"""The `reason` column: every ranked row says why it stands where it stands and why it was or was
+not selected, in Dutch (default) or English, in the national list and in the region lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import X0, Y0, read_rows, square, write_csv, write_regions
+
+HEADER = ["farm_id", "x", "y", "nh3_kg", "subsidy_eur"]
+
+
+@pytest.fixture
+def scene(tmp_path, one_area):
+    """Three farms: two with priority (640 m west of area 57, and inside it), one 2,340 m east."""
+    farms = write_csv(
+        tmp_path / "farms.csv",
+        [*HEADER, "reason"],
+        [
+            ["west", X0 - 640, Y0 + 500, 1000, 812_000, "carried"],
+            ["inside", X0 + 500, Y0 + 500, 1000, 2_000_000, "carried"],
+            ["east", X0 + 3340, Y0 + 500, 2000, 1_200_000, "carried"],
+        ],
+    )
+    regions = write_regions(tmp_path / "regions.geojson", [("Oost", square(X0 + 3000, Y0, 1000))])
+    return farms, one_area, regions
+
+
+def run(vbr, tmp_path: Path, scene, *extra: object, config: str | None = None) -> Path:
+    farms, natura, regions = scene
+    out = tmp_path / "out"
+    args = ["run", "--farms", farms, "--natura", natura, "--regions", regions, "--out", out]
+    if config is not None:
+        (tmp_path / "c.toml").write_text(config, encoding="utf-8")
+        args += ["--config", tmp_path / "c.toml"]
+    code, _, err = vbr(*args, "--quiet", *extra)
+    assert code == 0, err
+    return out
+
+
+def reasons(path: Path) -> dict[str, str]:
+    return {r["farm_id"]: r["reason"] for r in read_rows(path)}
+
+
+def test_dutch_reasons_by_default_with_the_budget_walk(vbr, tmp_path, scene):
+    out = run(vbr, tmp_path, scene, "--budget", 2_500_000)
+    assert reasons(out / "ranking.csv") == {
+        "west": "voorrang: 640 m van Veluwe (57); rang op kosteneffectiviteit: 812 euro/kg; "
+        "geselecteerd: subsidie EUR 812.000 binnen resterend budget EUR 2,5 mln",
+        "inside": "voorrang: in Veluwe (57); rang op kosteneffectiviteit: 2.000 euro/kg; "
+        "niet geselecteerd: resterend budget EUR 1,7 mln < subsidie EUR 2,0 mln",
+        "east": "geen voorrang: 2.340 m van Veluwe (57), meer dan 1.000 m; rang op "
+        "kosteneffectiviteit: 600 euro/kg; geselecteerd: subsidie EUR 1,2 mln binnen resterend "
+        "budget EUR 1,7 mln",
+    }
+    # the input column `reason` is carried through as input_reason
+    assert {r["input_reason"] for r in read_rows(out / "ranking.csv")} == {"carried"}
+
+
+def test_english_reasons_from_the_config(vbr, tmp_path, scene):
+    out = run(vbr, tmp_path, scene, "--budget", 2_500_000, config='[explain]\nlanguage = "en"\n')
+    got = reasons(out / "ranking.csv")
+    assert got["west"] == (
+        "priority: 640 m from Veluwe (57); rank by cost-effectiveness: 812 euro/kg; "
+        "selected: subsidy EUR 812,000 within remaining budget EUR 2.5 M"
+    )
+    assert got["inside"].endswith("not selected: remaining budget EUR 1.7 M < subsidy EUR 2.0 M")
+
+
+def test_stop_policy_says_where_the_walk_ended(vbr, tmp_path, scene):
+    out = run(vbr, tmp_path, scene, "--budget", 2_500_000, "--budget-policy", "stop")
+    got = reasons(out / "ranking.csv")
+    assert got["inside"].endswith(
+        "niet geselecteerd: resterend budget EUR 1,7 mln < subsidie EUR 2,0 mln"
+    )
+    assert got["east"].endswith("niet geselecteerd: budgetronde gestopt bij rang 2 (beleid stop)")
+
+
+def test_no_budget_gives_only_the_order(vbr, tmp_path, scene):
+    out = run(vbr, tmp_path, scene, "--no-budget")
+    assert reasons(out / "ranking.csv")["east"] == (
+        "geen voorrang: 2.340 m van Veluwe (57), meer dan 1.000 m; "
+        "rang op kosteneffectiviteit: 600 euro/kg"
+    )
+
+
+def test_first_come_first_served_rows_give_their_time(vbr, tmp_path, one_area, no_regions):
+    farms = write_csv(
+        tmp_path / "farms.csv",
+        [*HEADER, "submitted_at"],
+        [
+            ["late", X0 - 100, Y0, 1000, 1000, "2024-03-01T10:00:00+01:00"],
+            ["early", X0 - 200, Y0, 1000, 9000, "2024-03-01T08:30:00Z"],
+        ],
+    )
+    out = tmp_path / "out"
+    code, _, err = vbr(
+        "run", "--farms", farms, "--natura", one_area, "--regions", no_regions, "--out", out,
+        "--no-budget", "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    rows = read_rows(out / "ranking.csv")
+    assert [r["farm_id"] for r in rows] == ["early", "late"]
+    assert [r["reason"] for r in rows] == [
+        "voorrang: 200 m van Veluwe (57); wie het eerst komt: ingediend 2024-03-01 09:30:00",
+        "voorrang: 100 m van Veluwe (57); wie het eerst komt: ingediend 2024-03-01 10:00:00",
+    ]
+
+
+def test_region_list_reason_follows_the_regions_own_walk(vbr, tmp_path, scene):
+    config = (
+        "[budget]\nnational_eur = 500_000\n\n"
+        '[[budget.regional]]\nname = "Oost"\nregions = ["Oost"]\neur = 1_500_000\n'
+    )
+    out = run(vbr, tmp_path, scene, config=config)
+    national = reasons(out / "ranking.csv")["east"]
+    regional = reasons(out / "oost" / "ranking.csv")["east"]
+    assert national.endswith(
+        "niet geselecteerd: resterend budget EUR 500.000 < subsidie EUR 1,2 mln"
+    )
+    assert regional.endswith(
+        "geselecteerd: subsidie EUR 1,2 mln binnen resterend budget EUR 1,5 mln"
+    )
+    assert national.split("; ")[:2] == regional.split("; ")[:2]
+
+
+def test_amounts_that_would_read_the_same_get_more_digits(vbr, tmp_path, one_area, no_regions):
+    farms = write_csv(tmp_path / "farms.csv", HEADER, [["a", X0 - 10, Y0, 1, 2_000_001]])
+    out = tmp_path / "out"
+    code, _, _ = vbr(
+        "run", "--farms", farms, "--natura", one_area, "--regions", no_regions, "--out", out,
+        "--budget", 2_000_000, "--quiet",
+    )  # fmt: skip
+    assert code == 0
+    assert reasons(out / "ranking.csv")["a"].endswith(
+        "niet geselecteerd: resterend budget EUR 2.000.000 < subsidie EUR 2.000.001"
+    )
+
+
+def test_unknown_language_is_a_config_error(vbr, tmp_path, scene):
+    (tmp_path / "c.toml").write_text('[explain]\nlanguage = "fr"\n', encoding="utf-8")
+    code, _, err = vbr("run", "--config", tmp_path / "c.toml", "--out", tmp_path / "o")
+    assert code == 2
+    assert "explain.language" in err and '"nl" or "en"' in err

@@ -1,0 +1,335 @@
+"""HTML-level tests of the region maps and index.html (vbr.maps)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pytest
+
+from maps_inputs import (
+    HOSTILE_AREA,
+    HOSTILE_ID,
+    HOSTILE_NOTE,
+    HOSTILE_REGION,
+    HOSTILE_SLUG,
+    SCRIPT_ID,
+    default_run_once,
+    farm_payload,
+    page_payload,
+    read_list,
+    run_small,
+)
+from vbr.maps.data import STATUSES, polygons_geojson, safe_json
+
+#: URLs a map may hold: basemap tile templates, attribution links and texts inside Leaflet's code
+#: (the SVG namespace, comments naming browser bugs, Leaflet's own attribution link).
+ALLOWED_URL = re.compile(
+    r"^(https://service\.pdok\.nl/.*\{z\}/\{x\}/\{y\}\.(png|jpeg)"
+    r"|https://tile\.openstreetmap\.org/\{z\}/\{x\}/\{y\}\.png"
+    r"|https://www\.(kadaster|pdok|beeldmateriaal)\.nl"
+    r"|https://www\.openstreetmap\.org/copyright"
+    r"|https://leafletjs\.com"
+    r"|http://www\.w3\.org/2000/svg"
+    r"|https://(bugs\.chromium\.org|bugzilla\.mozilla\.org)/\S+)$"
+)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A run on the small hostile inputs with a national budget (no regional ones)."""
+    return run_small(tmp_path_factory.mktemp("maps-small"))
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    """A run on the embedded default data (national and regional budgets)."""
+    return default_run_once(tmp_path_factory)
+
+
+def _statuses(payload: dict) -> np.ndarray:
+    keys = [s["key"] for s in payload["statuses"]]
+    return np.array([keys[i] for i in payload["status"]])
+
+
+def _expected_statuses(region_list, national_list=None) -> np.ndarray:
+    """Status of every row of a region's ranking.csv, from the CSV alone."""
+    priority = region_list["priority"].to_numpy() == "true"
+    selected = region_list["selected"].to_numpy(dtype=object)
+    if national_list is not None:
+        selected = np.where(selected == "", national_list["selected"].to_numpy(), selected)
+    budget = selected != ""
+    chosen = selected == "true"
+    return np.where(
+        budget,
+        np.where(
+            priority,
+            np.where(chosen, "priority_selected", "priority_not_selected"),
+            np.where(chosen, "selected", "not_selected"),
+        ),
+        np.where(priority, "priority", "ranked"),
+    )
+
+
+def test_every_region_gets_a_map_and_the_index_links_them(small):
+    result, out = small
+    assert (out / "index.html").is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for region in result.region_lists:
+        assert (out / region.slug / "map.html").is_file()
+        assert f'href="{region.slug}/map.html"' in index
+        assert f'href="{region.slug}/ranking.csv"' in index
+    assert any("write_maps" in k for k in result.timings)
+
+
+def test_manifest_lists_the_maps(small):
+    import json
+
+    _, out = small
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "index.html" in manifest["outputs"]
+    assert "oost/map.html" in manifest["outputs"]
+
+
+def test_map_makes_no_cdn_request_and_inlines_leaflet(default_run):
+    result, out = default_run
+    for region in result.region_lists:
+        text = (out / region.slug / "map.html").read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=", text, flags=re.IGNORECASE)
+        assert not re.search(r"<link[^>]+href=", text, flags=re.IGNORECASE)
+        assert "@import" not in text
+        assert "sourceMappingURL" not in text
+        for url in set(re.findall(r"""https?://[^"'\s<>)\\]+""", text)):
+            assert ALLOWED_URL.match(url), url
+        assert 't.version="1.9.4"' in text  # Leaflet itself, inlined
+        assert "jquery" not in text.lower()
+        assert "bootstrap" not in text.lower()
+
+
+def test_map_offers_the_four_basemaps_and_every_layer(small):
+    _, out = small
+    text = (out / "oost" / "map.html").read_text(encoding="utf-8")
+    for name in (
+        "BRT-Achtergrondkaart grijs (PDOK)",
+        "BRT-Achtergrondkaart standaard (PDOK)",
+        "Luchtfoto (PDOK)",
+        "OpenStreetMap",
+        "Overloaded Natura 2000 areas",
+        "Other Natura 2000 areas",
+        "Priority strip (1,000 m)",
+        "Region outline",
+        "Farms",
+    ):
+        assert f'"{name}" :' in text, name
+    for url in (
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
+        "https://service.pdok.nl/hwh/luchtfotorgb/wmts/v1_0/Actueel_orthoHR/EPSG:3857/{z}/{x}/{y}.jpeg",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    ):
+        assert url in text
+    assert "L.control.layers(" in text
+    assert '"preferCanvas": true' in text
+
+
+def test_farm_statuses_match_the_region_lists_with_regional_budgets(default_run):
+    result, out = default_run
+    for region in result.region_lists:
+        payload = farm_payload((out / region.slug / "map.html").read_text(encoding="utf-8"))
+        listed = read_list(out / region.slug / "ranking.csv")
+        assert payload["columns"] == list(listed.columns)
+        assert payload["rows"] == listed.to_numpy().tolist()
+        expected = _expected_statuses(listed)
+        got = _statuses(payload)
+        np.testing.assert_array_equal(got, expected)
+        assert sum(got == "priority_selected") + sum(got == "priority_not_selected") == sum(
+            listed["priority"] == "true"
+        )
+        assert sum(np.isin(got, ["selected", "priority_selected"])) == sum(
+            listed["selected"] == "true"
+        )
+
+
+def test_regions_without_own_budget_show_the_national_selection(small):
+    result, out = small
+    national = read_list(out / "ranking.csv").set_index("farm_id")
+    for region in result.region_lists:
+        payload = farm_payload((out / region.slug / "map.html").read_text(encoding="utf-8"))
+        listed = read_list(out / region.slug / "ranking.csv")
+        assert (listed["selected"] == "").all()  # the region has no budget of its own
+        national_rows = national.loc[listed["farm_id"]].reset_index()
+        np.testing.assert_array_equal(_statuses(payload), _expected_statuses(listed, national_rows))
+    statuses = _statuses(farm_payload((out / HOSTILE_SLUG / "map.html").read_text()))
+    assert "priority_not_selected" in statuses  # the farm the budget could not pay
+
+
+def test_without_a_budget_farms_are_priority_or_ranked(tmp_path):
+    _, out = run_small(tmp_path, budget_eur=None)
+    payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
+    assert set(_statuses(payload)) <= {"priority", "ranked"}
+    assert "Ranked (no budget)" in (out / "oost" / "map.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "no budget" in index
+
+
+def test_a_region_without_farms_still_gets_a_map(tmp_path):
+    _, out = run_small(tmp_path, empty_region=True)
+    text = (out / "leeg" / "map.html").read_text(encoding="utf-8")
+    assert farm_payload(text)["rows"] == []
+    assert ["Farms", "0"] in page_payload(text)["headline"]["figures"]
+    assert 'href="leeg/map.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_regional_budget_is_named_in_the_panel_and_the_index(tmp_path):
+    _, out = run_small(tmp_path, regional=True)
+    oost = read_list(out / "oost" / "ranking.csv")
+    assert set(oost["selected"]) <= {"true", "false"} and "true" in set(oost["selected"])
+    headline = page_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))["headline"]
+    assert ["Budget", "€ 1,000,000"] in headline["figures"]
+    assert "Oost budget" in headline["notes"][0]
+    payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
+    np.testing.assert_array_equal(_statuses(payload), _expected_statuses(oost))
+    assert "selected (national budget walk)" in payload["extra"]["columns"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<td>Oost budget</td>" in index
+    assert "Budget Oost budget (Oost): € 1,000,000" in index
+
+
+def test_legend_names_every_status_drawn_and_the_sizes(default_run):
+    result, out = default_run
+    for region in result.region_lists:
+        text = (out / region.slug / "map.html").read_text(encoding="utf-8")
+        legend = page_payload(text)["legend"]
+        payload = farm_payload(text)
+        drawn = set(_statuses(payload))
+        keys = [s.key for s in STATUSES]
+        legend_keys = {keys[e["status"]] for e in legend["statuses"]}
+        assert drawn <= legend_keys
+        for entry in legend["statuses"]:
+            assert entry["count"] == int((_statuses(payload) == keys[entry["status"]]).sum())
+        assert len(legend["sizes"]) >= 2
+        radii = [s["radius"] for s in legend["sizes"]]
+        assert radii == sorted(radii)
+        assert [a["label"] for a in legend["areas"]][:2] == [
+            "Overloaded Natura 2000 area",
+            "Other Natura 2000 area (no priority)",
+        ]
+
+
+def test_circle_size_grows_with_nh3(default_run):
+    _, out = default_run
+    payload = farm_payload((out / "veluwe" / "map.html").read_text(encoding="utf-8"))
+    nh3 = np.array([float(r[payload["columns"].index("nh3_kg")]) for r in payload["rows"]])
+    radius = np.array(payload["radius"])
+    order = np.argsort(nh3, kind="stable")
+    assert (np.diff(radius[order]) >= 0).all()
+    assert radius.min() >= 3 and radius.max() <= 14
+
+
+def test_farm_positions_are_the_ranked_points_in_wgs84(default_run):
+    from pyproj import Transformer
+
+    result, out = default_run
+    region = result.region_lists[0]
+    payload = farm_payload((out / region.slug / "map.html").read_text(encoding="utf-8"))
+    points = result.ranked.geometry.values[region.positions]
+    lon, lat = Transformer.from_crs(28992, 4326, always_xy=True).transform(points.x, points.y)
+    np.testing.assert_allclose(payload["lon"], lon, atol=1e-6)
+    np.testing.assert_allclose(payload["lat"], lat, atol=1e-6)
+
+
+def test_hostile_text_is_data_never_markup(small):
+    _, out = small
+    text = (out / HOSTILE_SLUG / "map.html").read_text(encoding="utf-8")
+    for raw in (HOSTILE_ID, SCRIPT_ID, HOSTILE_NOTE, HOSTILE_AREA, "<svg onload"):
+        assert raw not in text
+    # The page's script elements are exactly the ones vbr writes: none is closed early.
+    opened = len(re.findall(r"<script\b", text, flags=re.IGNORECASE))
+    closed = len(re.findall(r"</script>", text, flags=re.IGNORECASE))
+    assert opened == closed
+    payload = farm_payload(text)
+    ids = [r[payload["columns"].index("farm_id")] for r in payload["rows"]]
+    assert HOSTILE_ID in ids and SCRIPT_ID in ids
+    notes = [r[payload["columns"].index("note")] for r in payload["rows"]]
+    assert HOSTILE_NOTE in notes
+    assert HOSTILE_AREA in payload["areaNames"].values()
+    # Popups and tooltips put input text on the page as text only.
+    js = text[text.index("var vbr = { maps: [] };") :]
+    assert "innerHTML" not in js.split("window.vbr = vbr;")[0]
+
+
+def test_index_escapes_names_and_shows_headline_figures(small):
+    result, out = small
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert HOSTILE_REGION not in index
+    assert html.escape(HOSTILE_REGION) in index
+    assert "<script" not in index.lower()
+    assert "{{ 7*7 }}" in index  # no template ever evaluates input text
+
+    for region in result.region_lists:
+        listed = read_list(out / region.slug / "ranking.csv")
+        row = re.search(rf'<tr data-slug="{region.slug}">(.*?)</tr>', index, flags=re.S).group(1)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        assert cells[3] == f"{len(listed):,}"
+        assert cells[4] == f"{int((listed['priority'] == 'true').sum()):,}"
+
+
+def test_region_name_is_text_in_the_map_title_and_panel(small):
+    _, out = small
+    text = (out / HOSTILE_SLUG / "map.html").read_text(encoding="utf-8")
+    assert f"<title>{html.escape(HOSTILE_REGION)}: vbr farm ranking map</title>" in text
+    assert "{{ 7*7 }}" in text
+    assert page_payload(text)["headline"]["title"] == HOSTILE_REGION
+
+
+def test_default_index_figures_match_the_lists(default_run):
+    result, out = default_run
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for region in result.region_lists:
+        listed = read_list(out / region.slug / "ranking.csv")
+        row = re.search(rf'<tr data-slug="{region.slug}">(.*?)</tr>', index, flags=re.S).group(1)
+        cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        chosen = listed["selected"] == "true"
+        assert cells[3] == f"{len(listed):,}"
+        assert cells[5] == f"{int(chosen.sum()):,}"
+        nh3 = listed.loc[chosen, "nh3_kg"].astype(float).sum()
+        assert cells[6] == f"{nh3:,.1f} kg/yr"
+        assert region.budget in cells[8]
+
+
+def test_safe_json_cannot_close_a_script_element():
+    text = safe_json({"a": "</script><script>alert(1)</script>", "b": "x\u2028y & <!--"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    import json
+
+    assert json.loads(text) == {"a": "</script><script>alert(1)</script>", "b": "x\u2028y & <!--"}
+
+
+def test_display_polygons_are_rounded_and_simplified_but_the_input_is_untouched(default_run):
+    result, _ = default_run
+    areas = result.natura.areas
+    before = areas.geometry.values.copy()
+    collection = polygons_geojson(areas.head(3), ["nr", "name"])
+    assert [f["properties"]["nr"] for f in collection["features"]] == list(areas["nr"].head(3))
+    coords = []
+
+    def walk(c):
+        if isinstance(c[0], (int, float)):
+            coords.append(c)
+        else:
+            for x in c:
+                walk(x)
+
+    for f in collection["features"]:
+        walk(f["geometry"]["coordinates"])
+    assert coords and all(round(v, 5) == v for c in coords for v in c)
+    assert all(3 < c[0] < 8 and 50 < c[1] < 54 for c in coords)  # degrees, not metres
+    assert all(a.equals_exact(b, 0) for a, b in zip(before, areas.geometry.values, strict=True))
+
+
+def test_default_maps_stay_small(default_run):
+    result, out = default_run
+    for region in result.region_lists:
+        size = (out / region.slug / "map.html").stat().st_size
+        assert size < 15 * 1024 * 1024
