@@ -323,11 +323,12 @@ def write_xlsx(sheets: Sequence[tuple[str, pd.DataFrame]], path: Path) -> list[s
     """Write text tables to one workbook for people: numbers as numbers, text always as text.
 
     Text is written as text cells (inline strings), never as formulas, so a cell starting with
-    ``=`` shows as typed. Header bold and frozen, autofilter on. The sheet XML is written
-    directly, a column at a time, into the zip (the same cells a general writer such as
-    xlsxwriter gives, at a small fraction of its time per cell: 1M rows in seconds, not minutes);
-    fixed dates keep the workbook the same for the same inputs. Returns notes (e.g. a sheet cut at
-    Excel's row limit, or cells cut at Excel's 32,767 characters).
+    ``=`` shows as typed; such text also carries Excel's quote prefix. Header bold and frozen,
+    autofilter on. The sheet XML is written directly, a column at a time, into the zip: the
+    same cells a general writer such as xlsxwriter gives, at a small fraction of its time per
+    cell (1M rows in seconds, not minutes). Fixed dates keep the workbook the same for the same
+    inputs. Returns notes (e.g. a sheet cut at Excel's row limit, or cells cut at Excel's
+    32,767 characters).
     """
     notes: list[str] = []
     used: set[str] = set()
@@ -362,9 +363,9 @@ _XLSX_FORMAT_IDS = {
     fmt: _BUILTIN_FORMAT_IDS.get(fmt, 164 + k)
     for k, fmt in enumerate(sorted(set(_NUMERIC_COLUMNS.values())))
 }
-# cellXfs: 0 default, 1 bold (header), then one per number format in _XLSX_FORMAT_IDS order
+# cellXfs: 0 default, 1 bold (header), then one per number format in _XLSX_FORMAT_IDS order,
+# then quote-prefixed text and quote-prefixed bold (formula-like text, header)
 _XLSX_STYLE = {fmt: 2 + i for i, fmt in enumerate(_XLSX_FORMAT_IDS)}
-# text a spreadsheet would run as a formula gets Excel's quote prefix (stays text when edited)
 _XLSX_QUOTED = 2 + len(_XLSX_FORMAT_IDS)
 _XLSX_QUOTED_BOLD = _XLSX_QUOTED + 1
 _XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
@@ -411,6 +412,7 @@ def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
             cut[0] += 1
             text = text[:_XLSX_MAX_CHARS]
         space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        # formula-like text gets Excel's quote prefix: it stays text when someone edits the cell
         style = f' s="{_XLSX_QUOTED}"' if text.startswith(FORMULA_START) else ""
         out.append(f'<c r="{r}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
     return out
@@ -587,9 +589,8 @@ def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[st
         )
         + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
         '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
-        'quotePrefix="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
-        'builtinId="0"/>'
-        "</cellStyles></styleSheet>",
+        'quotePrefix="1"/></cellXfs><cellStyles count="1">'
+        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>',
     }
     for name, text in parts.items():
         zf.writestr(_zip_info(name), text.encode("utf-8"))
