@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import X0, Y0, read_rows, square, write_csv, write_regions
@@ -144,3 +145,25 @@ def test_unknown_language_is_a_config_error(vbr, tmp_path, scene):
     code, _, err = vbr("run", "--config", tmp_path / "c.toml", "--out", tmp_path / "o")
     assert code == 2
     assert "explain.language" in err and '"nl" or "en"' in err
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_column_wise_numbers_equal_python_formatting(language):
+    from vbr.explain import _numbers, _words
+
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        [
+            rng.uniform(-1e7, 1e7, 3_000),
+            rng.exponential(1_000, 3_000),
+            np.round(rng.uniform(0, 1e4, 3_000), 3),  # many exact halves after scaling
+            [0.005, 0.015, 2.675, 1.005, -0.004, -0.0, 0.0, 999.995, 2.5, 1e300, np.inf],
+        ]
+    )
+    decimals = rng.integers(0, 3, len(values))
+    w = _words(language)
+    expected = [
+        f"{v:_.{d}f}".replace(".", "\0").replace("_", w["thousands"]).replace("\0", w["decimal"])
+        for v, d in zip(values, decimals, strict=True)
+    ]
+    assert _numbers(values, decimals, w).tolist() == expected

@@ -78,13 +78,52 @@ def _cat(*parts: object) -> np.ndarray:
 
 
 def _numbers(values: np.ndarray, decimals: np.ndarray | int, w: dict[str, str]) -> np.ndarray:
-    """Numbers with the language's thousands and decimal marks (``1.234,5`` or ``1,234.5``)."""
+    """Numbers with the language's thousands and decimal marks (``1.234,5`` or ``1,234.5``).
+
+    The same text as Python's ``f"{v:_.{d}f}"`` with the marks swapped in, built column-wise:
+    the value scaled by ``10**d`` and rounded gives the digits; where that product is exactly a
+    half (the only case where the float product can round differently from the exact decimal
+    value), and for values that are not finite or too large for int64, Python formats it.
+    """
+    values = np.asarray(values, dtype="float64")
     decimals = np.broadcast_to(np.asarray(decimals), np.shape(values))
-    texts = _text(
-        [f"{v:_.{d}f}" for v, d in zip(np.asarray(values, dtype="float64"), decimals, strict=True)]
-    )
-    texts = np.strings.replace(texts, ".", w["decimal"])
-    return np.strings.replace(texts, "_", w["thousands"])
+    out = np.empty(len(values), dtype=_TEXT)
+    for d in np.unique(decimals):
+        d = int(d)
+        chosen = np.flatnonzero(decimals == d)
+        x = values[chosen]
+        product = np.abs(x) * 10.0**d
+        with np.errstate(invalid="ignore"):
+            python = ~np.isfinite(product) | (product >= 2.0**62) | (product % 1.0 == 0.5)
+        fast = ~python
+        scaled = np.rint(product[fast]).astype(np.int64)
+        whole, part = np.divmod(scaled, 10**d)
+        text = _grouped(whole.astype(_TEXT), w["thousands"])
+        if d:
+            text = _cat(text, w["decimal"], np.strings.zfill(part.astype(_TEXT), d))
+        # a minus sign wherever Python writes one, also for -0.0 and for -0.004 shown as -0
+        text = np.where(np.signbit(x[fast]), np.strings.add("-", text), text)
+        out[chosen[fast]] = text
+        if python.any():
+            slow = _text([f"{v:_.{d}f}" for v in x[python]])
+            slow = np.strings.replace(slow, ".", w["decimal"])
+            out[chosen[python]] = np.strings.replace(slow, "_", w["thousands"])
+    return out
+
+
+def _grouped(digits: np.ndarray, mark: str) -> np.ndarray:
+    """Insert ``mark`` before every group of three digits counted from the right."""
+    width = np.strings.str_len(digits)
+    top = int(width.max()) if len(width) else 0
+    for k in range(3 * ((top - 1) // 3), 0, -3):
+        longer = width > k
+        if longer.any():
+            text = digits[longer]
+            cut = np.strings.str_len(text) - k
+            digits[longer] = _cat(
+                np.strings.slice(text, 0, cut), mark, np.strings.slice(text, cut, None)
+            )
+    return digits
 
 
 def _metres(distance: np.ndarray, threshold_m: float, w: dict[str, str]) -> np.ndarray:
@@ -140,8 +179,9 @@ def order_reasons(
     priority = ranked["priority"].to_numpy(dtype=bool)
     distance = ranked["distance_m"].to_numpy(dtype="float64")
     nearest = ranked["nearest_n2000"].to_numpy()
-    names = pd.Series(nearest).map(area_names).fillna("").astype(str).to_numpy(dtype=object)
-    area = _cat(names, " (", nearest.astype(str), ")")
+    # "name (nr)" once per distinct area, then taken for every farm
+    numbers, which = np.unique(nearest, return_inverse=True)
+    area = _text([f"{area_names.get(int(nr), '')} ({int(nr)})" for nr in numbers])[which]
     finite = np.isfinite(distance)
     metres = _metres(np.where(finite, distance, 0.0), threshold_m, w)
     where = np.where(
