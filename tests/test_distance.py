@@ -207,3 +207,21 @@ def test_distances_agree_with_brute_force_on_random_concave_areas(segments_per_p
     # the reported area is one of the nearest, and the lowest-numbered among them
     lowest = np.where(brute == expected[:, None], numbers[None, :], np.iinfo(np.int64).max)
     assert np.array_equal(nearest, lowest.min(axis=1))
+
+
+def test_nearest_query_over_several_processes_gives_the_same_answers():
+    rng = np.random.default_rng(11)
+    polygons = [
+        polygon_with_hole(X0 + 4_000 * k, Y0 + 3_000 * (k % 3), 3_000, 1_000).segmentize(50.0)
+        for k in range(6)
+    ]
+    points = shapely.points(
+        rng.uniform(X0 - 2_000, X0 + 26_000, 5_000), rng.uniform(Y0 - 2_000, Y0 + 11_000, 5_000)
+    )
+    numbers = np.array([5, 3, 9, 3, 1, 7])
+    one = measure(points, polygons, numbers)
+    many = distance_to_overloaded(
+        points, np.array(polygons, dtype=object), numbers, parallel_from=1
+    )
+    assert np.array_equal(one[0], many[0])
+    assert np.array_equal(one[1], many[1])

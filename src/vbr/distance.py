@@ -12,10 +12,17 @@ fast on the real national outlines, 64 is slower, benchmarks/run.py measures it)
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing as mp
+import os
+
 import numpy as np
 import shapely
 
-__all__ = ["NO_AREA", "boundary_pieces", "distance_to_overloaded"]
+__all__ = ["NO_AREA", "PARALLEL_FROM", "boundary_pieces", "distance_to_overloaded"]
+
+#: From this many farms on the nearest query runs on every core (see distance_to_overloaded).
+PARALLEL_FROM = 100_000
 
 #: ``nearest`` where there is no overloaded area at all.
 NO_AREA = -1
@@ -58,6 +65,7 @@ def distance_to_overloaded(
     numbers: np.ndarray,
     *,
     segments_per_piece: int = 16,
+    parallel_from: int = PARALLEL_FROM,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distance from every point to the nearest polygon, and that polygon's number.
 
@@ -71,6 +79,10 @@ def distance_to_overloaded(
         The area number (``nr``) of each polygon; several polygons may share one.
     segments_per_piece
         Ring pieces for the search tree; any value gives the same exact result.
+    parallel_from
+        From this many points on, the nearest query is split over the CPU cores (forked
+        processes that share the tree; GEOS holds the GIL in that query, so threads do not
+        help). Each point's answer is the same either way.
 
     Returns
     -------
@@ -103,13 +115,54 @@ def distance_to_overloaded(
     if len(rest):
         pieces, owner = boundary_pieces(polygons, segments_per_piece=segments_per_piece)
         piece_tree = shapely.STRtree(pieces)
-        (sub, piece_idx), dist = piece_tree.query_nearest(
-            points[rest], return_distance=True, all_matches=True
+        sub, piece_idx, dist = _nearest_pieces(
+            piece_tree, points[rest], workers=_workers(len(rest), parallel_from)
         )
         farm = rest[sub]
         distance[farm] = dist
         _lowest_number(nearest, farm, numbers[owner[piece_idx]])
     return distance, nearest
+
+
+def _workers(n: int, parallel_from: int) -> int:
+    if n < parallel_from or "fork" not in mp.get_all_start_methods():
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+#: Set in the parent just before forking; the children read it (copy-on-write, never pickled).
+_SHARED: tuple[shapely.STRtree, np.ndarray] | None = None
+
+
+def _nearest_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    tree, points = _SHARED
+    start, stop = bounds
+    (sub, piece_idx), dist = tree.query_nearest(
+        points[start:stop], return_distance=True, all_matches=True
+    )
+    return sub + start, piece_idx, dist
+
+
+def _nearest_pieces(
+    tree: shapely.STRtree, points: np.ndarray, *, workers: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``tree.query_nearest`` of all points (every equally near piece), over ``workers``
+    processes when more than one; the result is ordered by point either way."""
+    global _SHARED
+    if workers <= 1:
+        (sub, piece_idx), dist = tree.query_nearest(points, return_distance=True, all_matches=True)
+        return sub, piece_idx, dist
+    edges = np.linspace(0, len(points), workers * 4 + 1).astype(int)
+    chunks = [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+    _SHARED = (tree, points)
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_nearest_chunk, chunks)
+    except OSError:  # no processes allowed here: do it in this one
+        parts = [_nearest_chunk(c) for c in chunks]
+    finally:
+        _SHARED = None
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 
 def _lowest_number(out: np.ndarray, farm: np.ndarray, number: np.ndarray) -> None:
