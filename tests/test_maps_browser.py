@@ -112,16 +112,26 @@ def _click_farm(offline: OfflinePage, rank: str) -> str:
         }""",
         rank,
     )
-    offline.page.mouse.click(point["x"], point["y"])
-    # wait for this farm's popup, not a popup that an earlier step left (loaded machines are slow)
-    offline.page.wait_for_function(
-        """(id) => {
-            const popup = document.querySelector('.leaflet-popup-content .vbr-popup');
-            return popup !== null && popup.innerText.includes(id);
-        }""",
-        arg=point["id"],
-        timeout=5000,
-    )
+    # wait for this farm's popup, not a popup that an earlier step left; on a loaded machine the
+    # first click can land before the canvas has drawn, so click again (at most three times)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        offline.page.mouse.click(point["x"], point["y"])
+        try:
+            offline.page.wait_for_function(
+                """(id) => {
+                    const popup = document.querySelector('.leaflet-popup-content .vbr-popup');
+                    return popup !== null && popup.innerText.includes(id);
+                }""",
+                arg=point["id"],
+                timeout=5000,
+            )
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            offline.eval("() => window.vbr.maps[0].map.closePopup()")
     return offline.page.inner_text(".leaflet-popup-content")
 
 
