@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,10 +162,11 @@ def _within_range(times: pd.Series) -> pd.Series:
 
 def _number_problems(
     name: str, raw: pd.Series, values: np.ndarray, unparsed: np.ndarray, *, positive: bool
-) -> list[str | None]:
+) -> dict[int, str]:
+    """The problem of every row whose number cannot be used, by row (rows without one: absent)."""
     empty = raw.astype(str).str.strip().to_numpy() == ""
-    out: list[str | None] = [None] * len(raw)
-    raw_list = raw.tolist()
+    out: dict[int, str] = {}
+    raw_list = raw.to_numpy(dtype=object)
     with np.errstate(invalid="ignore"):
         bad_range = (values <= 0) if positive else (values < 0)
     infinite = np.isinf(values)
@@ -185,12 +187,36 @@ def _short(value: object, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
+def _coordinate_columns(
+    table: RawTable, x_col: str | None, y_col: str | None, names: tuple[str, str]
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """Parse a pair of coordinate columns; the problem of every row where they cannot be used."""
+    if not (x_col and y_col):
+        raise InputError(
+            f"has only one of the columns {names[0]} and {names[1]}; give both",
+            source=str(table.path),
+        )
+    x, ux = parse_numbers(table.frame[x_col], decimal=table.decimal)
+    y, uy = parse_numbers(table.frame[y_col], decimal=table.decimal)
+    raw_x = table.frame[x_col].to_numpy(dtype=object)
+    raw_y = table.frame[y_col].to_numpy(dtype=object)
+    problems: dict[int, str] = {}
+    for i in np.flatnonzero(ux | uy | ~np.isfinite(x) | ~np.isfinite(y)):
+        if ux[i] or uy[i] or np.isinf(x[i]) or np.isinf(y[i]):
+            problems[i] = (
+                f"coordinate not a number ({names[0]}={_short(raw_x[i])}, "
+                f"{names[1]}={_short(raw_y[i])})"
+            )
+        else:
+            problems[i] = "coordinate missing"
+    return x, y, problems
+
+
 def _locate(
     table: RawTable, cols: dict[str, str | None], farms_crs: str
-) -> tuple[np.ndarray, np.ndarray, list[str | None], dict]:
-    """Return RD x, y per row, the per-row location problem and a description of the source."""
-    n = len(table.frame)
-    problems: list[str | None] = [None] * n
+) -> tuple[np.ndarray, np.ndarray, dict[int, str], dict]:
+    """Return RD x, y per row, the location problem by row and a description of the source."""
+    problems: dict[int, str] = {}
     path = table.path
     if table.geometry is not None:
         if table.crs is None:
@@ -218,36 +244,12 @@ def _locate(
         crs = table.crs
         source = {"location": "geometry", "crs": crs.to_string()}
     elif cols["x"] or cols["y"]:
-        if not (cols["x"] and cols["y"]):
-            raise InputError("has only one of the columns x and y; give both", source=str(path))
         crs = parse_crs(farms_crs, where="--farms-crs")
-        x, ux = parse_numbers(table.frame[cols["x"]], decimal=table.decimal)
-        y, uy = parse_numbers(table.frame[cols["y"]], decimal=table.decimal)
-        raw_x = table.frame[cols["x"]].tolist()
-        raw_y = table.frame[cols["y"]].tolist()
-        for i in np.flatnonzero(ux | uy | np.isnan(x) | np.isnan(y) | np.isinf(x) | np.isinf(y)):
-            if ux[i] or uy[i] or np.isinf(x[i]) or np.isinf(y[i]):
-                problems[i] = (
-                    f"coordinate not a number (x={_short(raw_x[i])}, y={_short(raw_y[i])})"
-                )
-            else:
-                problems[i] = "coordinate missing"
+        x, y, problems = _coordinate_columns(table, cols["x"], cols["y"], ("x", "y"))
         source = {"location": f"columns {cols['x']}, {cols['y']}", "crs": crs.to_string()}
     elif cols["lon"] or cols["lat"]:
-        if not (cols["lon"] and cols["lat"]):
-            raise InputError("has only one of the columns lon and lat; give both", source=str(path))
         crs = parse_crs(4326, where="lon/lat")
-        x, ux = parse_numbers(table.frame[cols["lon"]], decimal=table.decimal)
-        y, uy = parse_numbers(table.frame[cols["lat"]], decimal=table.decimal)
-        raw_x = table.frame[cols["lon"]].tolist()
-        raw_y = table.frame[cols["lat"]].tolist()
-        for i in np.flatnonzero(ux | uy | np.isnan(x) | np.isnan(y) | np.isinf(x) | np.isinf(y)):
-            if ux[i] or uy[i] or np.isinf(x[i]) or np.isinf(y[i]):
-                problems[i] = (
-                    f"coordinate not a number (lon={_short(raw_x[i])}, lat={_short(raw_y[i])})"
-                )
-            else:
-                problems[i] = "coordinate missing"
+        x, y, problems = _coordinate_columns(table, cols["lon"], cols["lat"], ("lon", "lat"))
         source = {"location": f"columns {cols['lon']}, {cols['lat']}", "crs": "EPSG:4326"}
     else:
         raise InputError(
@@ -262,7 +264,7 @@ def _locate(
     outside = finite & ~inside_netherlands(rx, ry)
     degrees = looks_like_degrees(x, y) & (not crs.is_geographic)
     for i in np.flatnonzero(outside):
-        if problems[i] is None:
+        if i not in problems:
             msg = (
                 f"location outside the Netherlands ({rx[i]:.0f}, {ry[i]:.0f} in EPSG:28992)"
                 if np.isfinite(rx[i])
@@ -370,7 +372,8 @@ def load_farms(
 
     ids = frame[cols["farm_id"]].astype(str).str.strip()
     counts = ids.map(ids.value_counts())
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    # problems by row; only rows that have one are in it (no Python loop over every farm)
+    reasons: defaultdict[int, list[str]] = defaultdict(list)
     for i, text in table.row_problems.items():
         reasons[i].append(text)
     for i in np.flatnonzero((ids == "").to_numpy()):
@@ -400,15 +403,13 @@ def load_farms(
         from_animals = given_empty & has_animals
         nh3 = np.where(from_animals, computed, nh3)
         for i in np.flatnonzero(from_animals):
-            nh3_problems[i] = (
-                None
-                if computed[i] > 0 or i in unknown
-                else "nh3_kg must be > 0 (computed from animals: 0)"
-            )
+            nh3_problems.pop(i, None)
+            if not (computed[i] > 0 or i in unknown):
+                nh3_problems[i] = "nh3_kg must be > 0 (computed from animals: 0)"
         for i in np.flatnonzero(given_empty & ~has_animals):
             nh3_problems[i] = "nh3_kg missing (no nh3_kg value and no animal counts)"
         both = ~given_empty & has_animals & np.isfinite(nh3) & (nh3 > 0)
-        both &= np.array([i not in unknown for i in range(n)], dtype=bool)
+        both[list(unknown)] = False
         nh3_check = _nh3_check(ids, np.flatnonzero(both), nh3, computed)
         if imaer_animals is not None:
             herd = _implied_herd(herd, frame, nh3, has_animals, factors)
@@ -416,23 +417,21 @@ def load_farms(
         sub_empty = sub_raw.astype(str).str.strip().to_numpy() == ""
         rows_with_animals = set(herd["row"].tolist())
         for i in np.flatnonzero(sub_empty):
-            sub_problems[i] = (
-                None
-                if i in rows_with_animals
-                else "subsidy_eur missing and no animal counts to estimate it from"
-            )
+            sub_problems.pop(i, None)
+            if i not in rows_with_animals:
+                sub_problems[i] = "subsidy_eur missing and no animal counts to estimate it from"
 
-    for lst in (loc_problems, nh3_problems, sub_problems):
-        for i, text in enumerate(lst):
-            if text is not None:
-                reasons[i].append(text)
-    raw_times = frame[cols["submitted_at"]].tolist() if cols["submitted_at"] else []
+    for found in (loc_problems, nh3_problems, sub_problems):
+        for i, text in found.items():
+            reasons[i].append(text)
+    raw_times = frame[cols["submitted_at"]].to_numpy(dtype=object) if cols["submitted_at"] else []
     for i in np.flatnonzero(time_bad):
         reasons[i].append(
             f"submitted_at not an ISO 8601 time between 1678 and 2261 ({_short(raw_times[i])})"
         )
 
-    bad = np.array([bool(r) for r in reasons], dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    bad[list(reasons)] = True
     used = {cols[k] for k in ("farm_id", "nh3_kg", "subsidy_eur") if cols[k]}
     carried = [c for c in columns if c not in used]
 
@@ -456,7 +455,7 @@ def load_farms(
     rejected = pd.DataFrame(
         {
             "farm_id": ids.to_numpy(dtype=object)[bad],
-            "reason": ["; ".join(r) for r, b in zip(reasons, bad, strict=True) if b],
+            "reason": ["; ".join(reasons[i]) for i in np.flatnonzero(bad)],
         }
     )
     raw_rows = frame.loc[bad].reset_index(drop=True)
