@@ -135,6 +135,22 @@ class Result:
     exceedance: OverloadZones | None = None
     #: With ``--exceedance``: farms whose priority differs from the whole-area rule.
     priority_changes: pd.DataFrame | None = None
+    _lists: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def ranking_text(self) -> pd.DataFrame:
+        """The national list exactly as ``ranking.csv`` holds it (built once, shared by the
+        writers and the maps)."""
+        if "" not in self._lists:
+            self._lists[""] = ranking_table(
+                self.ranked, self.carried_table(), with_budget=self.with_budget
+            )
+        return self._lists[""]
+
+    def region_text(self, region: RegionList) -> pd.DataFrame:
+        """A region's list exactly as ``<slug>/ranking.csv`` holds it (built once)."""
+        if region.slug not in self._lists:
+            self._lists[region.slug] = region_list_table(self, self.ranking_text(), region)
+        return self._lists[region.slug]
 
     def start_priority_zone(self) -> None:
         """Start computing the threshold strip in a background thread (GEOS releases the GIL)."""
@@ -769,7 +785,7 @@ def _write_all(
 def _write_lists(result: Result, tmp: Path, clock: _Clock) -> list[str]:
     """The lists: CSVs for machines and for Excel, the workbook, the GeoPackage."""
     ranked = result.ranked
-    table = ranking_table(ranked, result.carried_table(), with_budget=result.with_budget)
+    table = result.ranking_text()
     written: list[str] = []
     numeric = _numeric_columns(ranked)
     with clock.stage("ranking_csv", "writing ranking.csv and rejected.csv"):
@@ -787,7 +803,7 @@ def _write_lists(result: Result, tmp: Path, clock: _Clock) -> list[str]:
     region_tables = []
     with clock.stage("region_csv", "writing region lists"):
         for r in result.region_lists:
-            rt = region_list_table(result, table, r)
+            rt = result.region_text(r)
             (tmp / r.slug).mkdir()
             write_csv(rt, tmp / r.slug / "ranking.csv")
             write_excel_csv(rt, tmp / r.slug / "ranking_excel.csv", numeric=numeric)

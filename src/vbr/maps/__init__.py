@@ -20,7 +20,6 @@ from vbr.maps.data import farm_payload, farm_statuses, polygons_geojson
 from vbr.maps.index_page import index_html
 from vbr.maps.region_map import RegionMapContent, region_map_html
 from vbr.maps.summary import RegionSummary, format_eur
-from vbr.outputs import ranking_table
 
 __all__ = ["MAP_MARGIN_M", "write_maps"]
 
@@ -44,10 +43,8 @@ def write_maps(result, out_dir: Path) -> list[Path]:
     list of Path
         The files written.
     """
-    from vbr.pipeline import region_list_table
-
     out_dir = Path(out_dir)
-    table = ranking_table(result.ranked, result.carried_table(), with_budget=result.with_budget)
+    table = result.ranking_text()
     areas = result.natura.areas
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
         areas = areas.to_crs(RD_NEW)
@@ -69,7 +66,7 @@ def write_maps(result, out_dir: Path) -> list[Path]:
     summaries: list[RegionSummary] = []
     for region in result.region_lists:
         positions = np.asarray(region.positions, dtype=np.int64)
-        rows = region_list_table(result, table, region)
+        rows = result.region_text(region)
         national_selected = (
             table["selected"].iloc[positions].reset_index(drop=True) if result.with_budget else None
         )
