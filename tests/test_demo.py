@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 import shapely
 
+from realdata import REALDATA
 from vbr.demo import DEFAULT_SEED, generate_default_data
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = REALDATA.parent
 FILES = ("natura2000.geojson", "regions.geojson", "farms.csv")
 
 # Areas the issue names, with the official size in ha (reference natura2000_areas.csv).

@@ -419,7 +419,8 @@ def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
 
 
 def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
-    """The XML of one column's cells (``""`` for an empty cell)."""
+    """The XML of one column's cells (``""`` for an empty cell): numbers in number columns and
+    booleans in boolean columns where the value is one, text everywhere else."""
     if name in _NUMERIC_COLUMNS:
         style = _XLSX_STYLE[_NUMERIC_COLUMNS[name]]
         numbers = [None if v == "" or v is None else _finite_number(v) for v in values]
@@ -427,26 +428,21 @@ def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> li
             f'<c r="{r}" s="{style}"><v>{format_number(x)}</v></c>' if x is not None else None
             for r, x in zip(ref, numbers, strict=True)
         ]
-        rest = [i for i, c in enumerate(out) if c is None]
-        if rest:
-            texts = _text_cells([ref[i] for i in rest], [values[i] for i in rest], cut)
-            for i, c in zip(rest, texts, strict=True):
-                out[i] = c
-        return out
-    if name in _BOOLEAN_COLUMNS:
+    elif name in _BOOLEAN_COLUMNS:
         out = [
             f'<c r="{r}" t="b"><v>{1 if v == "true" else 0}</v></c>'
             if v in ("true", "false")
             else None
             for r, v in zip(ref, values, strict=True)
         ]
-        rest = [i for i, c in enumerate(out) if c is None]
-        if rest:
-            texts = _text_cells([ref[i] for i in rest], [values[i] for i in rest], cut)
-            for i, c in zip(rest, texts, strict=True):
-                out[i] = c
-        return out
-    return _text_cells(ref, values, cut)
+    else:
+        return _text_cells(ref, values, cut)
+    rest = [i for i, c in enumerate(out) if c is None]
+    if rest:
+        texts = _text_cells([ref[i] for i in rest], [values[i] for i in rest], cut)
+        for i, c in zip(rest, texts, strict=True):
+            out[i] = c
+    return out
 
 
 def _write_sheet(zf: zipfile.ZipFile, member: str, table: pd.DataFrame) -> int:

@@ -179,27 +179,26 @@ def _parse_flags(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
     out[text.isin(_TRUE).to_numpy()] = True
     out[text.isin(_FALSE).to_numpy()] = False
     bad = ~(text.isin(_TRUE) | text.isin(_FALSE) | (text == "") | (text == "none")).to_numpy()
+    _refuse_rows(values, bad, f"column {column!r} must hold true/false (or ja/nee, 1/0)", path)
+    return out
+
+
+def _refuse_rows(values: pd.Series, bad: np.ndarray, rule: str, path: Path) -> None:
+    """Stop with one message listing every row of ``values`` that breaks ``rule``."""
     if bad.any():
-        raw = values.tolist()
+        raw = values.to_numpy(dtype=object)
         raise InputError(
-            f"column {column!r} must hold true/false (or ja/nee, 1/0); these rows do not",
+            f"{rule}; these rows do not",
             source=str(path),
             problems=[f"row {i + 1}: {raw[i]!r}" for i in np.flatnonzero(bad)],
         )
-    return out
 
 
 def _parse_nrs(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
     numbers, unparsed = parse_numbers(values, decimal=".")
     with np.errstate(invalid="ignore"):
         bad = unparsed | np.isnan(numbers) | (numbers != np.round(numbers))
-    if bad.any():
-        raw = values.tolist()
-        raise InputError(
-            f"column {column!r} must hold whole area numbers; these rows do not",
-            source=str(path),
-            problems=[f"row {i + 1}: {raw[i]!r}" for i in np.flatnonzero(bad)],
-        )
+    _refuse_rows(values, bad, f"column {column!r} must hold whole area numbers", path)
     return numbers.astype("int64")
 
 

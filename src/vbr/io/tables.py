@@ -238,15 +238,11 @@ def _read_csv(path: Path) -> RawTable:
     if not rows:
         raise InputError("the file holds no header row", source=str(path))
     columns = _check_header(rows[0], path)
-    width = len(columns)
-    body = rows[1:]
-    problems: dict[int, str] = {}
-    fixed = []
-    for i, r in enumerate(body):
-        if len(r) > width and any(cell.strip() for cell in r[width:]):
-            problems[i] = f"row has {len(r)} fields, the header has {width}"
-        fixed.append((r + [""] * width)[:width])
-    frame = pd.DataFrame(np.array(fixed, dtype=object).reshape(len(fixed), width), columns=columns)
+    frame, problems = _padded_frame(
+        rows[1:],
+        columns,
+        too_long=lambda r: f"row has {len(r)} fields, the header has {len(columns)}",
+    )
     return RawTable(
         path=path,
         frame=frame,
@@ -254,6 +250,22 @@ def _read_csv(path: Path) -> RawTable:
         info=info,
         row_problems=problems,
     )
+
+
+def _padded_frame(
+    rows: list[list[str]], columns: list[str], *, too_long
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Rows as a text frame: short rows padded with ``""``; a row with values beyond the named
+    columns keeps its first ones and gets the problem ``too_long(row)``."""
+    width = len(columns)
+    problems: dict[int, str] = {}
+    body = []
+    for i, r in enumerate(rows):
+        if len(r) > width and any(cell.strip() for cell in r[width:]):
+            problems[i] = too_long(r)
+        body.append((r + [""] * width)[:width])
+    frame = pd.DataFrame(np.array(body, dtype=object).reshape(len(body), width), columns=columns)
+    return frame, problems
 
 
 def _read_plain_csv(text: str, sep: str) -> np.ndarray | None:
@@ -347,15 +359,11 @@ def _read_xlsx(path: Path) -> RawTable:
     while header and (header[-1] is None or str(header[-1]).strip() == ""):
         header.pop()
     columns = _check_header([_cell_text(h) for h in header], path)
-    width = len(columns)
-    problems: dict[int, str] = {}
-    body = []
-    for i, r in enumerate(rows[1:]):
-        cells = [_cell_text(v) for v in r]
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            problems[i] = f"row has values beyond the {width} named columns"
-        body.append((cells + [""] * width)[:width])
-    frame = pd.DataFrame(np.array(body, dtype=object).reshape(len(body), width), columns=columns)
+    frame, problems = _padded_frame(
+        [[_cell_text(v) for v in r] for r in rows[1:]],
+        columns,
+        too_long=lambda r: f"row has values beyond the {len(columns)} named columns",
+    )
     return RawTable(
         path=path,
         frame=frame,

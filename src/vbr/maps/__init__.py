@@ -159,6 +159,15 @@ def _near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
     return frame[shapely.intersects(frame.geometry.values, box)]
 
 
+def map_extent(region_geom, farm_points) -> shapely.Geometry:
+    """What a region's map covers: its outline, else its farms, else the whole country."""
+    if region_geom is not None and not shapely.is_empty(region_geom):
+        return region_geom
+    if len(farm_points):
+        return shapely.envelope(shapely.multipoints(farm_points))
+    return shapely.box(-7_000, 289_000, 300_000, 629_000)
+
+
 def _content(
     summary: RegionSummary,
     *,
@@ -170,13 +179,7 @@ def _content(
     farms: dict,
     counts: dict[str, int],
 ) -> RegionMapContent:
-    if region_geom is not None and not shapely.is_empty(region_geom):
-        extent = region_geom
-    elif len(farm_points):
-        extent = shapely.envelope(shapely.multipoints(farm_points))
-    else:
-        extent = shapely.box(-7_000, 289_000, 300_000, 629_000)
-    xmin, ymin, xmax, ymax = shapely.bounds(extent)
+    xmin, ymin, xmax, ymax = shapely.bounds(map_extent(region_geom, farm_points))
     box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
     near = _near(areas, box)
     near_over = near[near["overloaded"].to_numpy(dtype=bool)]

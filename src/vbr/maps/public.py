@@ -108,7 +108,7 @@ def write_public_maps(result, out_dir: Path) -> list[Path]:
     Only aggregates leave the run: the pages hold grid cells, region totals and the Natura 2000
     areas; no list is written beside them.
     """
-    from vbr.maps import MAP_MARGIN_M, _content, _near
+    from vbr.maps import MAP_MARGIN_M, _content, _near, map_extent
     from vbr.maps.summary import RegionSummary
 
     out_dir = Path(out_dir)
@@ -171,7 +171,8 @@ def write_public_maps(result, out_dir: Path) -> list[Path]:
             ],
             "links": [["All regions", "../index.html"]],
         }
-        box = shapely.box(*shapely.bounds(content_extent(geometry_by_slug.get(region.slug))))
+        extent = map_extent(geometry_by_slug.get(region.slug), ranked.geometry.values[pos])
+        box = shapely.box(*shapely.bounds(extent))
         near_cells = (
             _near(cells.frame, box.buffer(MAP_MARGIN_M)) if len(cells.frame) else cells.frame
         )
@@ -191,13 +192,6 @@ def write_public_maps(result, out_dir: Path) -> list[Path]:
     index.write_text(_public_index(rows), encoding="utf-8")
     written.append(index)
     return written
-
-
-def content_extent(region_geom) -> shapely.Geometry:
-    """The area a region's map covers (the whole country when the region has no outline)."""
-    if region_geom is None or shapely.is_empty(region_geom):
-        return shapely.box(-7_000, 289_000, 300_000, 629_000)
-    return region_geom
 
 
 def _public_index(rows) -> str:
