@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from rasterio import features
 from rasterio.transform import from_origin
 from scipy.ndimage import gaussian_filter
 
-from vbr.config import RunOptions, default_data_dir, load_config
+from vbr.config import default_data_dir, default_options
 from vbr.deposition import Kernel, coarsen, farm_impacts
 from vbr.io.natura import load_natura
 from vbr.overload import weight_grid
@@ -63,15 +64,7 @@ def main() -> None:
         t0 = time.perf_counter()
         synthetic_raster(raster, cell)
         print(f"synthetic raster {cell:g} m written in {time.perf_counter() - t0:.1f} s")
-        data = default_data_dir()
-        options = RunOptions(
-            farms=data / "farms.csv",
-            natura=data / "natura2000.geojson",
-            regions=data / "regions.geojson",
-            out=Path(tmp) / "out",
-            config=load_config(),
-            exceedance=raster,
-        )
+        options = replace(default_options(Path(tmp) / "out"), exceedance=raster)
         t0 = time.perf_counter()
         result = compute(options)
         print(f"compute with --exceedance: {time.perf_counter() - t0:.2f} s")

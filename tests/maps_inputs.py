@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vbr.config import Config, RegionalBudget, RunOptions, default_data_dir, load_config
+from vbr.config import Config, RegionalBudget, RunOptions, default_options
 from vbr.maps import write_maps
 from vbr.pipeline import Result, run
 
@@ -143,15 +143,7 @@ def default_run_once(tmp_path_factory) -> tuple[Result, Path]:
 
 def run_default(out: Path) -> Result:
     """Run vbr with the map writer on the embedded default data."""
-    data = default_data_dir()
-    options = RunOptions(
-        farms=data / "farms.csv",
-        natura=data / "natura2000.geojson",
-        regions=data / "regions.geojson",
-        out=out,
-        config=load_config(None),
-    )
-    return run(options, writers=[write_maps])
+    return run(default_options(out), writers=[write_maps])
 
 
 def farm_payload(html: str) -> dict:

@@ -20,6 +20,7 @@ __all__ = [
     "SubsidyConfig",
     "config_from_mapping",
     "default_data_dir",
+    "default_options",
     "load_config",
 ]
 
@@ -257,6 +258,18 @@ def default_data_dir() -> Path:
     if (repo / "farms.csv").exists():
         return repo
     return Path(str(resources.files("vbr") / "_default_data"))
+
+
+def default_options(out: Path) -> RunOptions:
+    """``vbr run`` with no options but ``--out``: the embedded default data and configuration."""
+    data = default_data_dir()
+    return RunOptions(
+        farms=data / "farms.csv",
+        natura=data / "natura2000.geojson",
+        regions=data / "regions.geojson",
+        out=Path(out),
+        config=load_config(None),
+    )
 
 
 def _check_threshold(value: object, where: str) -> float:

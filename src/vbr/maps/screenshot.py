@@ -92,21 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.chromium.exists():
         print(f"needs Chromium at {args.chromium} (make test-deps installs it)", file=sys.stderr)
         return 2
-    from vbr.config import RunOptions, default_data_dir, load_config
+    from vbr.config import default_options
     from vbr.maps import write_maps
     from vbr.pipeline import run
 
-    data = default_data_dir()
     with tempfile.TemporaryDirectory(prefix="vbr-screenshot-") as tmp:
         out = Path(tmp) / "out"
-        options = RunOptions(
-            farms=data / "farms.csv",
-            natura=data / "natura2000.geojson",
-            regions=data / "regions.geojson",
-            out=out,
-            config=load_config(None),
-        )
-        run(options, writers=[write_maps])
+        run(default_options(out), writers=[write_maps])
         page = out / args.region / "map.html"
         if not page.exists():
             print(f"no region {args.region!r} in the default data", file=sys.stderr)
