@@ -22,10 +22,15 @@ import shapely
 __all__ = ["NO_AREA", "PARALLEL_FROM", "boundary_pieces", "distance_to_overloaded"]
 
 #: From this many farms on the nearest query runs on every core (see distance_to_overloaded).
-PARALLEL_FROM = 100_000
+PARALLEL_FROM = 20_000
 
 #: ``nearest`` where there is no overloaded area at all.
 NO_AREA = -1
+
+#: Children per node of the tree over ring pieces. GEOS defaults to 10; with 2 the nearest query
+#: of the 45,000-farm benchmark visits fewer candidates and takes about half the time (measured
+#: 2 to 25; the answer is the same for any value).
+NODE_CAPACITY = 2
 
 
 def boundary_pieces(
@@ -114,7 +119,7 @@ def distance_to_overloaded(
     rest = np.flatnonzero(~inside)
     if len(rest):
         pieces, owner = boundary_pieces(polygons, segments_per_piece=segments_per_piece)
-        piece_tree = shapely.STRtree(pieces)
+        piece_tree = shapely.STRtree(pieces, node_capacity=NODE_CAPACITY)
         sub, piece_idx, dist = _nearest_pieces(
             piece_tree, points[rest], workers=_workers(len(rest), parallel_from)
         )
