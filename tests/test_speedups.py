@@ -81,6 +81,64 @@ def test_write_csv_quotes_only_where_needed(tmp_path) -> None:
 CSV_TEXT = st.text(alphabet="ab1 ,;\t\n\r\u00e9", max_size=60)
 
 
+def _csv_module_bytes(table: pd.DataFrame, *, delimiter: str, line_end: str) -> bytes:
+    """What Python's csv writer gives, with the one difference the fast writer keeps on purpose:
+    a row holding a carriage return is quoted as if the line end were CRLF."""
+    import csv
+    import io
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=line_end)
+    writer.writerow(list(table.columns))
+    crlf = io.StringIO(newline="")
+    quoting_cr = csv.writer(crlf, delimiter=delimiter, lineterminator="\r\n")
+    for row in table.itertuples(index=False, name=None):
+        if any("\r" in str(v) for v in row):
+            crlf.seek(0)
+            crlf.truncate()
+            quoting_cr.writerow(row)
+            out.write(crlf.getvalue()[:-2] + line_end)
+        else:
+            writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+CELLS = st.one_of(st.text(alphabet='ab ,;"\n\r\t\u00e9=', max_size=8), st.none(), st.integers())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda width: st.tuples(
+            st.lists(st.text(alphabet='h ,;"\n', max_size=4), min_size=width, max_size=width),
+            st.lists(st.lists(CELLS, min_size=width, max_size=width), max_size=6),
+        )
+    ),
+    st.sampled_from([(",", "\n"), (";", "\r\n")]),
+)
+def test_column_wise_csv_writer_equals_the_csv_module(table_rows, dialect) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from vbr.outputs import _write_delimited
+
+    header, rows = table_rows
+    header = [f"{h}{i}" for i, h in enumerate(header)]  # names must differ for a DataFrame
+    table = pd.DataFrame(rows, columns=header, dtype=object)
+    delimiter, line_end = dialect
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        _write_delimited(table, path, delimiter=delimiter, line_end=line_end, encoding="utf-8")
+        written = path.read_bytes()
+    assert written == _csv_module_bytes(table, delimiter=delimiter, line_end=line_end)
+
+
+def test_lone_empty_field_is_quoted_like_the_csv_module(tmp_path) -> None:
+    table = pd.DataFrame({"only": ["", "x", ""]})
+    write_csv(table, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == b'only\n""\nx\n""\n'
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["h1,h2,h3\n", "h1;h2\n", "a\tb\n", ""]), CSV_TEXT)
 def test_plain_csv_fast_reader_equals_the_csv_module(header: str, text: str) -> None:
