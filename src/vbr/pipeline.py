@@ -53,6 +53,7 @@ from vbr.outputs import (
 )
 from vbr.ranking import rank_farms
 from vbr.subsidy import estimate_subsidy, sem_alternative
+from vbr.threads import map_geometries
 
 if TYPE_CHECKING:
     from vbr.overload import OverloadZones
@@ -234,6 +235,15 @@ class _Stage:
         )
 
 
+def _load_natura_areas(options: RunOptions, *, flags_from_raster: bool) -> NaturaAreas:
+    listed = load_overloaded_list(options.overloaded) if options.overloaded else None
+    return load_natura(
+        options.natura,
+        overloaded_list=listed,
+        all_overloaded=options.all_overloaded or flags_from_raster,
+    )
+
+
 def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     """Load, validate, measure, rank and allocate; nothing is written.
 
@@ -244,15 +254,6 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     """
     cfg = options.config
     clock = _Clock(progress)
-    with clock.stage("load_farms", f"reading farms from {options.farms}"):
-        factors = load_emission_factors(options.emission_factors)
-        farm_table = load_farms(
-            options.farms,
-            farms_crs=options.farms_crs,
-            animals=options.animals,
-            emission_factors=factors,
-            estimate_subsidy=cfg.subsidy.estimate_missing,
-        )
     if options.rank_by == "eur_per_mol" and options.exceedance is None:
         raise ConfigError(
             "ranking by euro per mol needs the deposition impact: give --exceedance RASTER",
@@ -262,13 +263,22 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     flags_from_raster = (
         options.exceedance is not None and options.overloaded is None and not options.all_overloaded
     )
-    with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
-        listed = load_overloaded_list(options.overloaded) if options.overloaded else None
-        natura = load_natura(
-            options.natura,
-            overloaded_list=listed,
-            all_overloaded=options.all_overloaded or flags_from_raster,
-        )
+    # Natura 2000 is read and repaired in a thread while the farms are read here: the repair runs
+    # in GEOS, which releases the GIL, and the farms reader is mostly Python. "load_natura" is the
+    # wait for it after the farms. When both fail, the farms' error is the one raised.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbr-natura") as pool:
+        natura_job = pool.submit(_load_natura_areas, options, flags_from_raster=flags_from_raster)
+        with clock.stage("load_farms", f"reading farms from {options.farms}"):
+            factors = load_emission_factors(options.emission_factors)
+            farm_table = load_farms(
+                options.farms,
+                farms_crs=options.farms_crs,
+                animals=options.animals,
+                emission_factors=factors,
+                estimate_subsidy=cfg.subsidy.estimate_missing,
+            )
+        with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
+            natura = natura_job.result()
     zones = None
     if options.exceedance is not None:
         with clock.stage("exceedance", f"reading the exceedance raster {options.exceedance}"):
@@ -709,23 +719,8 @@ def priority_zone(
 
 
 def _buffer_in_threads(geometries: np.ndarray, distance: float) -> np.ndarray:
-    """``shapely.buffer(geometries, distance, quad_segs=16)``, the biggest outlines spread over
-    threads (GEOS releases the GIL); the same geometries in the same order as one call."""
-    geometries = np.asarray(geometries, dtype=object)
-    n_threads = min(4, os.cpu_count() or 1, len(geometries))
-    if n_threads <= 1:
-        return shapely.buffer(geometries, distance, quad_segs=16)
-    order = np.argsort(-shapely.get_num_coordinates(geometries), kind="stable")
-    shares = [order[k::n_threads] for k in range(n_threads)]
-    out = np.empty(len(geometries), dtype=object)
-    with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="vbr-buffer") as pool:
-        for share, buffered in zip(
-            shares,
-            pool.map(lambda idx: shapely.buffer(geometries[idx], distance, quad_segs=16), shares),
-            strict=True,
-        ):
-            out[share] = buffered
-    return out
+    """``shapely.buffer(geometries, distance, quad_segs=16)`` spread over threads."""
+    return map_geometries(lambda share: shapely.buffer(share, distance, quad_segs=16), geometries)
 
 
 def write_result(

@@ -13,6 +13,7 @@ import shapely
 from vbr.errors import InputError
 from vbr.io.crs import NL_EXTENT, RD_NEW
 from vbr.io.tables import find_column, parse_numbers, read_table
+from vbr.threads import map_geometries
 
 __all__ = ["NaturaAreas", "load_natura", "load_overloaded_list", "polygons_in_rd"]
 
@@ -108,7 +109,7 @@ def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int
         )
     invalid = present & ~shapely.is_valid(geoms)
     if invalid.any():
-        geoms[invalid] = [_repair(g) for g in geoms[invalid]]
+        geoms[invalid] = map_geometries(_repair_each, geoms[invalid])
     area = np.where(present, shapely.area(geoms), 0.0)
     has_area = present & (area > 0)
     repaired = int((invalid & has_area).sum())
@@ -148,6 +149,12 @@ def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> 
         "file with its real CRS (e.g. EPSG:28992 metres), for example as a GeoPackage",
         source=str(path),
     )
+
+
+def _repair_each(geoms: np.ndarray) -> np.ndarray:
+    out = np.empty(len(geoms), dtype=object)
+    out[:] = [_repair(g) for g in geoms]
+    return out
 
 
 def _repair(geom: object) -> object:
