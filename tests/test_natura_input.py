@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import Polygon
+from shapely.geometry import MultiPolygon, Polygon
 
 from conftest import X0, Y0, square, write_csv, write_natura
 from vbr.errors import InputError
@@ -106,3 +106,75 @@ def test_overloaded_list_without_nr_column_is_an_error(tmp_path):
     path = write_csv(tmp_path / "o.csv", ["gebied"], [["Veluwe"]])
     with pytest.raises(InputError, match="nr"):
         load_overloaded_list(path)
+
+
+def _overlapping_parts_area():
+    """Two overlapping squares as one multipolygon (invalid); the left one has a hole that the
+    right one covers in part, and a hole that nothing covers."""
+    left = Polygon(
+        square(X0, Y0, 1000).exterior.coords,
+        [
+            square(X0 + 700, Y0 + 400, 200).exterior.coords,  # covered by the right square
+            square(X0 + 100, Y0 + 100, 200).exterior.coords,  # a real hole
+        ],
+    )
+    right = square(X0 + 600, Y0 + 300, 1000)
+    return MultiPolygon([left, right])
+
+
+def test_overlapping_parts_measure_like_their_repaired_union(tmp_path):
+    import numpy as np
+    import shapely
+
+    from vbr.distance import distance_to_overloaded
+
+    area = _overlapping_parts_area()
+    assert not area.is_valid
+    path = write_natura(tmp_path / "n.geojson", [(7, "two", area, True)])
+    natura = load_natura(path)
+    assert natura.repaired == 1
+    parts, numbers = natura.overloaded_parts()
+    assert shapely.is_valid(parts).all() and set(numbers) == {7}
+    rng = np.random.default_rng(5)
+    points = shapely.points(rng.uniform([X0 - 800, Y0 - 800], [X0 + 2400, Y0 + 2100], (2000, 2)))
+    hole_centre = shapely.points([X0 + 200, Y0 + 200])
+    covered_hole = shapely.points([X0 + 800, Y0 + 500])
+    points = np.concatenate([points, [hole_centre, covered_hole]])
+    by_parts, nearest = distance_to_overloaded(points, parts, numbers)
+    union = natura.overloaded.geometry.iloc[0]
+    np.testing.assert_allclose(by_parts, shapely.distance(points, union), rtol=0, atol=1e-9)
+    assert by_parts[-2] == pytest.approx(100)  # in the real hole: to its edge
+    assert by_parts[-1] == 0  # in the hole the other part covers: inside
+    assert (nearest == 7).all()
+
+
+def test_invalid_area_is_shown_repaired_whole_as_geos_repairs_it(tmp_path):
+    import shapely
+
+    area = _overlapping_parts_area()
+    path = write_natura(tmp_path / "n.geojson", [(7, "two", area, True)])
+    natura = load_natura(path)
+    shown = natura.areas.geometry.iloc[0]
+    assert shown.is_valid
+    expected = shapely.make_valid(area, method="structure", keep_collapsed=False)
+    assert shapely.equals_exact(shown, expected, tolerance=0)
+    assert shown.area == pytest.approx(shapely.union_all(natura.parts).area)
+
+
+def test_part_with_nested_holes_is_repaired_on_its_own(tmp_path):
+    import shapely
+
+    # a hole inside a hole: invalid as a polygon; the inner ring is dropped by the repair
+    nested = Polygon(
+        square(X0, Y0, 1000).exterior.coords,
+        [
+            square(X0 + 200, Y0 + 200, 600).exterior.coords,
+            square(X0 + 400, Y0 + 400, 100).exterior.coords,
+        ],
+    )
+    area = MultiPolygon([nested, square(X0 + 3000, Y0, 500)])
+    assert not area.is_valid
+    natura = load_natura(write_natura(tmp_path / "n.geojson", [(9, "nested", area, True)]))
+    parts, _ = natura.overloaded_parts()
+    assert shapely.is_valid(parts).all()
+    assert shapely.union_all(parts).equals(natura.areas.geometry.iloc[0])

@@ -89,3 +89,29 @@ def test_aerius_1000m_selection_gets_priority_with_the_real_outlines(vbr, real_i
     # farms in Brabant and Limburg measure to areas there (Veluwe 57 is far north)
     nearest = {int(r["nearest_n2000"]) for r in rows if r["priority"] == "true"}
     assert 57 not in nearest
+
+
+def test_real_invalid_outlines_measure_by_parts_as_to_their_repaired_whole(real_inputs):
+    import numpy as np
+    import shapely
+
+    from vbr.distance import distance_to_overloaded
+    from vbr.io.farms import load_farms
+    from vbr.io.natura import load_natura
+
+    natura = load_natura(real_inputs["natura"], all_overloaded=True)
+    assert natura.invalid.sum() >= 10
+    points = np.asarray(load_farms(real_inputs["farms"]).farms.geometry.values, dtype=object)
+    # farms of Brabant and Limburg, and points spread over the whole country
+    rng = np.random.default_rng(11)
+    points = np.concatenate(
+        [points, shapely.points(rng.uniform([13_000, 306_000], [278_000, 620_000], (3000, 2)))]
+    )
+    parts, numbers = natura.overloaded_parts()
+    by_parts, nearest_parts = distance_to_overloaded(points, parts, numbers)
+    whole = natura.overloaded
+    by_whole, nearest_whole = distance_to_overloaded(
+        points, whole.geometry.values, whole["nr"].to_numpy()
+    )
+    np.testing.assert_allclose(by_parts, by_whole, rtol=0, atol=1e-6)
+    assert (nearest_parts == nearest_whole).all()

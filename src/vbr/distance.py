@@ -12,6 +12,7 @@ fast on the real national outlines, 64 is slower, benchmarks/run.py measures it)
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing as mp
 import os
@@ -159,14 +160,24 @@ def _nearest_pieces(
         return sub, piece_idx, dist
     edges = np.linspace(0, len(points), workers * 4 + 1).astype(int)
     chunks = [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+    # this process takes every workers-th chunk itself; forked children take the rest
+    own, theirs = chunks[::workers], [c for k, c in enumerate(chunks) if k % workers]
     _SHARED = (tree, points)
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_nearest_chunk, chunks)
-    except OSError:  # no processes allowed here: do it in this one
-        parts = [_nearest_chunk(c) for c in chunks]
+        try:
+            pool = mp.get_context("fork").Pool(workers - 1)
+        except OSError:  # no processes allowed here: do it all in this one
+            pool = None
+        with pool or contextlib.nullcontext():
+            pending = pool.map_async(_nearest_chunk, theirs) if pool else None
+            done = {c: _nearest_chunk(c) for c in own}
+            if pending is None:
+                done.update((c, _nearest_chunk(c)) for c in theirs)
+            else:
+                done.update(zip(theirs, pending.get(), strict=True))
     finally:
         _SHARED = None
+    parts = [done[c] for c in chunks]
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 

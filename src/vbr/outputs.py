@@ -99,6 +99,16 @@ def _integers(values: Iterable, *, blank_below: int | None = None) -> list[str]:
     return text.tolist()
 
 
+def _texts(values: pd.Series) -> list[str]:
+    """``str`` of every value; empty where missing."""
+    array = values.to_numpy(dtype=object, na_value=None)
+    try:
+        "".join(array)  # all text already (the usual case: the reason column)
+    except TypeError:
+        return ["" if v is None or pd.isna(v) else str(v) for v in array]
+    return array.tolist()
+
+
 def _bools(values: Iterable) -> list[str]:
     return ["" if v is None or v is pd.NA else ("true" if v else "false") for v in values]
 
@@ -153,7 +163,7 @@ def ranking_table(
         out[c] = (
             _numbers(values)
             if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-            else ["" if pd.isna(v) else str(v) for v in values]
+            else _texts(values)
         )
     names = carried_names(list(carried.columns), [*LEAD_COLUMNS, *extras, "national_rank"])
     for c in carried.columns:

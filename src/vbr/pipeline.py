@@ -195,8 +195,8 @@ class Result:
             "selected": int(ranked["selected"].fillna(False).astype(bool).sum())
             if self.with_budget
             else 0,
-            "natura2000_features": len(self.natura.areas),
-            "overloaded_features": int(self.natura.areas["overloaded"].sum()),
+            "natura2000_features": len(self.natura.attributes),
+            "overloaded_features": int(self.natura.attributes["overloaded"].sum()),
             "natura2000_dropped": int(self.natura.dropped),
         }
 
@@ -295,12 +295,13 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     with clock.stage(
         "distance",
         f"measuring {len(farms):,} farms to "
-        f"{int(natura.areas['overloaded'].sum())} overloaded areas",
+        f"{int(natura.attributes['overloaded'].sum())} overloaded areas",
     ):
-        over = natura.overloaded if zones is None else zones.zones
-        distance, nearest = distance_to_overloaded(
-            farms.geometry.values, over.geometry.values, over["nr"].to_numpy()
-        )
+        if zones is None:
+            polygons, numbers = natura.overloaded_parts()
+        else:
+            polygons, numbers = zones.zones.geometry.values, zones.zones["nr"].to_numpy()
+        distance, nearest = distance_to_overloaded(farms.geometry.values, polygons, numbers)
         farms = farms.assign(distance_m=distance, nearest_n2000=nearest)
     extra_tables: dict[str, pd.DataFrame] = {}
     if farm_table.estimate_subsidy or len(farm_table.animals):
@@ -374,11 +375,10 @@ def _overload_from_raster(
     exceedance = load_exceedance(options.exceedance, crs=options.exceedance_crs)
     zones = overloaded_zones(exceedance, natura.areas)
     if flags_from_raster:
-        areas = natura.areas
+        areas = natura.attributes
         by_raster = areas["overloaded_by"].to_numpy() == "all"
         has_zone = areas["nr"].isin(set(zones.zones["nr"].tolist())).to_numpy()
-        areas.loc[by_raster, "overloaded"] = has_zone[by_raster]
-        areas.loc[by_raster, "overloaded_by"] = "exceedance"
+        natura.set_overloaded(np.flatnonzero(by_raster), has_zone[by_raster], by="exceedance")
         natura.notes[:] = [n for n in natura.notes if "--all-overloaded" not in n]
         if by_raster.any():
             natura.notes.append(
@@ -618,7 +618,7 @@ def _stopped_at(ranks: np.ndarray, selected: np.ndarray, policy: str) -> int | N
 def _explain(result_ranked: pd.DataFrame, natura: NaturaAreas, options: RunOptions, fcfs: bool):
     """The order part of every reason (national order), and the national budget part."""
     cfg = options.config
-    areas = natura.areas
+    areas = natura.attributes
     names = dict(zip(areas["nr"].to_numpy()[::-1], areas["name"].to_numpy()[::-1], strict=True))
     order = order_reasons(
         result_ranked,

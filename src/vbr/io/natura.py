@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,11 +30,22 @@ _FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
 class NaturaAreas:
     """Natura 2000 areas in EPSG:28992.
 
+    An invalid outline is measured and shown as the union of its parts, each part repaired on
+    its own where it is invalid itself (a point's distance to a union is its least distance to
+    the parts). Distances need only those parts; the repaired outline of the whole area (GEOS
+    ``make_valid``, the costly step) is made the first time :attr:`areas` is read, for the
+    maps and the GeoPackage.
+
     Attributes
     ----------
-    areas
-        One row per input feature: ``nr`` (int), ``name``, ``overloaded`` (bool),
-        ``overloaded_by`` (what decided it: ``column``, ``list``, ``all``), polygonal geometry.
+    attributes
+        One row per area: ``nr`` (int), ``name``, ``overloaded`` (bool), ``overloaded_by`` (what
+        decided it: ``column``, ``list``, ``all``, ``exceedance``).
+    geometry, invalid
+        The outline of each area as read (converted to EPSG:28992, not yet repaired), and
+        whether it is invalid (and so repaired when :attr:`areas` is first read).
+    parts, part_of
+        Valid polygons whose union is each area, and the row in ``attributes`` of each.
     repaired
         Number of input geometries that were invalid and repaired.
     dropped
@@ -42,30 +54,65 @@ class NaturaAreas:
         Things the user should know (printed in the summary, written to the manifest).
     """
 
-    areas: gpd.GeoDataFrame
+    attributes: pd.DataFrame
+    geometry: np.ndarray
+    invalid: np.ndarray
+    parts: np.ndarray
+    part_of: np.ndarray
     repaired: int = 0
     dropped: int = 0
     notes: list[str] = field(default_factory=list)
+    _outlines: np.ndarray | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def areas(self) -> gpd.GeoDataFrame:
+        """The areas with their repaired outlines (a new frame on every call)."""
+        return gpd.GeoDataFrame(self.attributes.copy(), geometry=self.outlines(), crs=RD_NEW)
 
     @property
     def overloaded(self) -> gpd.GeoDataFrame:
-        """Only the overloaded areas."""
-        return self.areas[self.areas["overloaded"].to_numpy(dtype=bool)]
+        """Only the overloaded areas, with their repaired outlines."""
+        areas = self.areas
+        return areas[areas["overloaded"].to_numpy(dtype=bool)]
+
+    def outlines(self) -> np.ndarray:
+        """The repaired outline of every area (repaired once, on the first call)."""
+        with self._lock:
+            if self._outlines is None:
+                self._outlines = _repaired_outlines(
+                    self.geometry, self.invalid, self.parts, self.part_of
+                )
+            return self._outlines
+
+    def overloaded_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The valid parts of the overloaded areas and the ``nr`` of the area of each part."""
+        over = self.attributes["overloaded"].to_numpy(dtype=bool)[self.part_of]
+        nrs = self.attributes["nr"].to_numpy(dtype="int64")[self.part_of]
+        return self.parts[over], nrs[over]
+
+    def set_overloaded(self, rows: np.ndarray, overloaded: np.ndarray, *, by: str) -> None:
+        """Set the flag of the areas at positions ``rows`` (say what decided it in ``by``)."""
+        column = self.attributes.columns.get_loc("overloaded")
+        self.attributes.iloc[rows, column] = np.asarray(overloaded, dtype=bool)
+        self.attributes.iloc[rows, self.attributes.columns.get_loc("overloaded_by")] = by
 
 
-def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int]:
-    """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
+def _read_in_rd(
+    path: Path, *, what: str
+) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, np.ndarray, object]:
+    """Read a polygon file and convert it to EPSG:28992; nothing is repaired yet.
 
     Returns
     -------
-    frame, repaired, dropped
-        Rows holding area (geometry polygonal), the number of repaired geometries and the
-        number of rows dropped for holding no area.
+    frame, geoms, present, invalid, crs
+        The table, its geometries in EPSG:28992 (object array), which are present (not missing
+        nor empty), which of those are invalid, and the file's declared CRS.
 
     Raises
     ------
     InputError
-        No CRS, not polygons, or nothing inside the Netherlands.
+        No CRS, not polygons, or coordinates that cannot be converted.
     """
     table = read_table(path)
     if table.geometry is None:
@@ -108,26 +155,94 @@ def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int
             problems=[f"row {i + 1}" for i in np.flatnonzero(~coords_ok)],
         )
     invalid = present & ~shapely.is_valid(geoms)
+    return frame, geoms, present, invalid, table.crs
+
+
+def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int]:
+    """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
+
+    Returns
+    -------
+    frame, repaired, dropped
+        Rows holding area (geometry polygonal), the number of repaired geometries and the
+        number of rows dropped for holding no area.
+
+    Raises
+    ------
+    InputError
+        No CRS, not polygons, or nothing inside the Netherlands.
+    """
+    frame, geoms, present, invalid, crs = _read_in_rd(path, what=what)
     if invalid.any():
         geoms[invalid] = map_geometries(_repair_each, geoms[invalid])
     area = np.where(present, shapely.area(geoms), 0.0)
-    has_area = present & (area > 0)
-    repaired = int((invalid & has_area).sum())
+    frame = _keep_with_area(frame, geoms, present & (area > 0), path=path, what=what)
+    _check_in_netherlands(frame, crs, path=path, what=what)
+    return frame, int(invalid[frame.index].sum()), int(len(geoms) - len(frame))
+
+
+def _keep_with_area(
+    frame: gpd.GeoDataFrame, geoms: np.ndarray, has_area: np.ndarray, *, path: Path, what: str
+) -> gpd.GeoDataFrame:
+    """The rows that hold area, indexed by input row position (0-based)."""
     frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=RD_NEW)).loc[has_area]
     frame.index = np.flatnonzero(has_area)
-    dropped = int((~has_area).sum())
     if len(frame) == 0:
         raise InputError(f"holds no {what} with an area", source=str(path))
+    return frame
+
+
+def _valid_parts(
+    geoms: np.ndarray, invalid: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The polygons of every geometry, those of invalid geometries repaired one by one.
+
+    Returns
+    -------
+    parts, part_of, area
+        Valid polygons with area, the position in ``geoms`` of each, and the area of each
+        geometry as the sum of its parts' (0 for a geometry without area).
+    """
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    fix = invalid[part_of] & ~shapely.is_valid(parts)
+    if fix.any():
+        fixed, which = shapely.get_parts(
+            map_geometries(_repair_each, parts[fix]), return_index=True
+        )
+        parts = np.concatenate([parts[~fix], fixed])
+        part_of = np.concatenate([part_of[~fix], part_of[fix][which]])
+    part_area = shapely.area(parts)
+    keep = part_area > 0
+    parts, part_of, part_area = parts[keep], part_of[keep], part_area[keep]
+    order = np.argsort(part_of, kind="stable")
+    area = np.bincount(part_of, weights=part_area, minlength=len(geoms))
+    return parts[order], part_of[order], area
+
+
+def _repaired_outlines(
+    geoms: np.ndarray, invalid: np.ndarray, parts: np.ndarray, part_of: np.ndarray
+) -> np.ndarray:
+    """Each geometry, the invalid ones repaired whole (the union of their valid parts where
+    GEOS's repair gives no area)."""
+    out = np.array(geoms, dtype=object)
+    if invalid.any():
+        out[invalid] = map_geometries(_repair_each, out[invalid])
+        lost = invalid & ~(shapely.area(out) > 0)
+        for i in np.flatnonzero(lost):
+            out[i] = shapely.union_all(parts[part_of == i])
+    return out
+
+
+def _check_in_netherlands(frame: gpd.GeoDataFrame, crs: object, *, path: Path, what: str) -> None:
     xmin, ymin, xmax, ymax = frame.total_bounds
     nx0, ny0, nx1, ny1 = NL_EXTENT
     if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
         raise InputError(
             f"the {what} lie outside the Netherlands after conversion to EPSG:28992 "
             f"(bounds {xmin:.0f}, {ymin:.0f}, {xmax:.0f}, {ymax:.0f}); is the declared CRS "
-            f"({table.crs.to_string()}) right?",
+            f"({crs.to_string()}) right?",
             source=str(path),
         )
-    return frame, repaired, dropped
 
 
 def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> None:
@@ -243,7 +358,17 @@ def load_natura(
         When the file cannot be used, or when no source says which areas are overloaded.
     """
     path = Path(path)
-    frame, repaired, dropped = polygons_in_rd(path, what="Natura 2000 areas")
+    what = "Natura 2000 areas"
+    frame, geoms, present, invalid, crs = _read_in_rd(path, what=what)
+    # only the parts are repaired now (what distances need); whole outlines when first shown
+    parts, part_of, area = _valid_parts(geoms, invalid)
+    has_area = present & (area > 0)
+    frame = _keep_with_area(frame, geoms, has_area, path=path, what=what)
+    _check_in_netherlands(frame, crs, path=path, what=what)
+    repaired = int(invalid[has_area].sum())
+    dropped = int(len(geoms) - len(frame))
+    row_of = np.cumsum(has_area) - 1  # input position -> position among the kept areas
+    parts, part_of = parts[has_area[part_of]], row_of[part_of[has_area[part_of]]]
     columns = [c for c in frame.columns if c != frame.geometry.name]
     nr_col = find_column(columns, NR_NAMES, path=path)
     name_col = find_column(columns, NAME_NAMES, path=path)
@@ -306,11 +431,9 @@ def load_natura(
             "the overloaded column or the --overloaded list",
             source=str(path),
         )
-    areas = gpd.GeoDataFrame(
-        {"nr": nrs, "name": names, "overloaded": overloaded, "overloaded_by": by},
-        geometry=frame.geometry.to_numpy(),
-        crs=RD_NEW,
-    ).reset_index(drop=True)
+    attributes = pd.DataFrame(
+        {"nr": nrs, "name": names, "overloaded": overloaded, "overloaded_by": by}
+    )
     if repaired:
         notes.append(
             f"{repaired} invalid Natura 2000 geometr{'y was' if repaired == 1 else 'ies were'}"
@@ -318,4 +441,13 @@ def load_natura(
         )
     if dropped:
         notes.append(f"{dropped} Natura 2000 feature(s) without area were left out")
-    return NaturaAreas(areas=areas, repaired=repaired, dropped=dropped, notes=notes)
+    return NaturaAreas(
+        attributes=attributes,
+        geometry=np.asarray(frame.geometry.to_numpy(), dtype=object),
+        invalid=invalid[has_area],
+        parts=parts,
+        part_of=part_of,
+        repaired=repaired,
+        dropped=dropped,
+        notes=notes,
+    )
