@@ -204,7 +204,8 @@ def _valid_parts(
         geometry as the sum of its parts' (0 for a geometry without area).
     """
     parts, part_of = shapely.get_parts(geoms, return_index=True)
-    fix = invalid[part_of] & ~shapely.is_valid(parts)
+    fix = invalid[part_of]  # parts of valid geometries are valid
+    fix[fix] = ~shapely.is_valid(parts[fix])
     if fix.any():
         fixed, which = shapely.get_parts(
             map_geometries(_repair_each, parts[fix]), return_index=True
