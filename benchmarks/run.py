@@ -289,22 +289,21 @@ def bench_size(
     with tempfile.TemporaryDirectory(prefix=f"vbr-bench-{n}-", dir=work) as tmp:
         tmp = Path(tmp)
         common = {"farms": farms, "natura_path": natura}
-        runs = []
+        # ranking and floor in turns, so that a machine whose speed drifts (other processes,
+        # a shared virtual CPU) slows both alike
+        runs, floors = [], []
         for k in range(repeat):
-            log(f"  {n:,} farms: ranking {k + 1}/{repeat}")
+            log(f"  {n:,} farms: ranking and floor {k + 1}/{repeat}")
             runs.append(
                 _spawn("ranking", **common, out=tmp / f"ranking{k}", save=tmp if k == 0 else None)
             )
+            floors.append(_spawn("floor", **common, out=tmp / f"floor{k}"))
         out["ranking"] = {
             **{k: v for k, v in runs[0].items() if k != "stages"},
             "stages": _median_stages(runs),
             "peak_mb": max(r["peak_mb"] for r in runs),
             "process_s": statistics.median(r["process_s"] for r in runs),
         }
-        floors = []
-        for k in range(repeat):
-            log(f"  {n:,} farms: floor {k + 1}/{repeat}")
-            floors.append(_spawn("floor", **common, out=tmp / f"floor{k}"))
         out["floor"] = {
             "stages": _median_stages(floors),
             "peak_mb": max(r["peak_mb"] for r in floors),
