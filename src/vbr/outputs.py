@@ -263,17 +263,16 @@ def _write_delimited(
     that a carriage return is always quoted; a test compares both on generated tables.
     """
     special = re.compile(f'[{re.escape(delimiter)}"\r\n]')
-    columns = [_field_texts(table.iloc[:, j].tolist(), special) for j in range(table.shape[1])]
     header = _field_texts([str(c) for c in table.columns], special)
-    if len(header) == 1:
-        header = [h or '""' for h in header]  # a lone empty field must not read as a blank line
-        columns = [[v or '""' for v in c] for c in columns]
+    lone = len(header) == 1  # a lone empty field must not read as a blank line: write ""
+    columns = [table.iloc[:, j].tolist() for j in range(table.shape[1])]
     with open(path, "w", encoding=encoding, newline="") as fh:
-        fh.write(delimiter.join(header) + line_end)
-        n = len(table)
-        for start in range(0, n if columns else 0, _ROWS_PER_WRITE):
-            rows = zip(*(c[start : start + _ROWS_PER_WRITE] for c in columns), strict=True)
-            fh.write(line_end.join(map(delimiter.join, rows)) + line_end)
+        fh.write(delimiter.join([h or '""' for h in header] if lone else header) + line_end)
+        for start in range(0, len(table) if columns else 0, _ROWS_PER_WRITE):
+            texts = [_field_texts(c[start : start + _ROWS_PER_WRITE], special) for c in columns]
+            if lone:
+                texts = [[v or '""' for v in texts[0]]]
+            fh.write(line_end.join(map(delimiter.join, zip(*texts, strict=True))) + line_end)
 
 
 def _field_texts(values: list, special: re.Pattern) -> list[str]:
