@@ -62,8 +62,10 @@ class NaturaAreas:
     repaired: int = 0
     dropped: int = 0
     notes: list[str] = field(default_factory=list)
-    _outlines: np.ndarray | None = field(default=None, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _outlines: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     @property
     def areas(self) -> gpd.GeoDataFrame:
