@@ -30,11 +30,10 @@ _FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
 class NaturaAreas:
     """Natura 2000 areas in EPSG:28992.
 
-    An invalid outline is measured and shown as the union of its parts, each part repaired on
-    its own where it is invalid itself (a point's distance to a union is its least distance to
-    the parts). Distances need only those parts; the repaired outline of the whole area (GEOS
-    ``make_valid``, the costly step) is made the first time :attr:`areas` is read, for the
-    maps and the GeoPackage.
+    An invalid area is measured by its parts, each part repaired on its own where it is invalid
+    itself: a point's distance to a union is its least distance to the parts. Distances need
+    only those parts; the repaired outline of the whole area (GEOS ``make_valid``, the costly
+    step) is made the first time :attr:`areas` is read, for the maps and the GeoPackage.
 
     Attributes
     ----------
