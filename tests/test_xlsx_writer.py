@@ -6,6 +6,8 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vbr.outputs import write_xlsx
 
@@ -85,3 +87,47 @@ def test_empty_tables_still_make_a_valid_workbook(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     assert list(wb["Leeg"].iter_rows(values_only=True)) == [("farm_id", "reason")]
     assert wb.sheetnames == ["Leeg", "Niets"]
+
+
+XLSX_TEXT = st.text(alphabet="ab 1.-e+=@&<>_x0041\t\r\n\x01é", max_size=12)
+XLSX_NUMBER_TEXT = st.one_of(
+    st.just(""),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["1.50", "007", "-0", "1e-07", "inf", "nan", " 12", "1_000", "12,5"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["distance_m", "priority", "reason"]),
+    st.lists(st.one_of(XLSX_TEXT, XLSX_NUMBER_TEXT, st.sampled_from(["true", "false"]))),
+)
+def test_column_wise_cells_equal_cell_by_cell_cells(name: str, values: list[str]) -> None:
+    from vbr.outputs import _cells_one_by_one, _column_cells
+
+    ref = [f"A{i + 2}" for i in range(len(values))]
+    fast_cut, slow_cut = [0], [0]
+    fast = _column_cells(name, list(values), ref, fast_cut)
+    assert fast == _cells_one_by_one(name, list(values), ref, slow_cut)
+    assert fast_cut == slow_cut
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(XLSX_NUMBER_TEXT, min_size=1, max_size=8))
+def test_column_of_numbers_takes_the_same_cells_either_way(values: list[str]) -> None:
+    from vbr.outputs import _cells_one_by_one, _column_cells
+
+    ref = [f"E{i + 2}" for i in range(len(values))]
+    fast = _column_cells("nh3_kg", values, ref, [0])
+    assert fast == _cells_one_by_one("nh3_kg", values, ref, [0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab 1é-=", max_size=6), min_size=1, max_size=8))
+def test_column_of_mostly_plain_text_takes_the_same_cells_either_way(values: list[str]) -> None:
+    from vbr.outputs import _cells_one_by_one, _column_cells
+
+    ref = [f"C{i + 2}" for i in range(len(values))]
+    fast = _column_cells("reason", values, ref, [0])
+    assert fast == _cells_one_by_one("reason", values, ref, [0])

@@ -436,9 +436,61 @@ def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
     return out
 
 
+#: Where a text cell needs more than the plain template (escapes, ``xml:space``, the quote prefix
+#: of formula-like text), in a column's cells joined by line feeds; may also match where nothing
+#: is needed (then the cell-by-cell path runs), never miss a cell that needs it.
+_XLSX_TEXT_CARE = re.compile(
+    r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|(?:^|\n)[=+\-@\s]|\s(?:\n|$)"
+)
+#: A column of numbers as ``format_number`` writes them (empty cells allowed), joined by line feeds.
+_PLAIN_NUMBERS = re.compile(
+    r"(?:-?\d+(?:\.\d+)?(?:e[+-]\d+)?)?(?:\n(?:-?\d+(?:\.\d+)?(?:e[+-]\d+)?)?)*"
+)
+
+
 def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
     """The XML of one column's cells (``""`` for an empty cell): numbers in number columns and
-    booleans in boolean columns where the value is one, text everywhere else."""
+    booleans in boolean columns where the value is one, text everywhere else.
+
+    Columns of plain numbers or plain text take a column-wise path; any other column goes cell
+    by cell. Both give the same cells (a test compares them).
+    """
+    joined = _joined(values)
+    if name in _NUMERIC_COLUMNS and joined is not None and _PLAIN_NUMBERS.fullmatch(joined):
+        style = _XLSX_STYLE[_NUMERIC_COLUMNS[name]]
+        filled = np.array([v != "" for v in values], dtype=bool)
+        texts = np.full(len(values), "", dtype=object)
+        if filled.any():
+            numbers = np.asarray(values, dtype=object)[filled].astype("float64")
+            texts[filled] = _numbers(numbers)
+        return [
+            f'<c r="{r}" s="{style}"><v>{t}</v></c>' if t else ""
+            for r, t in zip(ref, texts.tolist(), strict=True)
+        ]
+    if (
+        name not in _NUMERIC_COLUMNS
+        and name not in _BOOLEAN_COLUMNS
+        and joined is not None
+        and not _XLSX_TEXT_CARE.search(joined)
+        and max(map(len, values), default=0) <= _XLSX_MAX_CHARS
+    ):
+        return [
+            f'<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
+            for r, v in zip(ref, values, strict=True)
+        ]
+    return _cells_one_by_one(name, values, ref, cut)
+
+
+def _joined(values: list) -> str | None:
+    """The values joined by line feeds, or ``None`` when not all are text."""
+    try:
+        return "\n".join(values)
+    except TypeError:
+        return None
+
+
+def _cells_one_by_one(name: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
+    """:func:`_column_cells` for any values, one cell at a time (counts cut cells in ``cut``)."""
     if name in _NUMERIC_COLUMNS:
         style = _XLSX_STYLE[_NUMERIC_COLUMNS[name]]
         numbers = [None if v == "" or v is None else _finite_number(v) for v in values]
