@@ -178,3 +178,17 @@ def test_part_with_nested_holes_is_repaired_on_its_own(tmp_path):
     parts, _ = natura.overloaded_parts()
     assert shapely.is_valid(parts).all()
     assert shapely.union_all(parts).equals(natura.areas.geometry.iloc[0])
+
+
+def test_priority_strip_from_parts_follows_the_strip_of_the_repaired_area(tmp_path):
+    import shapely
+
+    from vbr.pipeline import priority_zone
+
+    natura = load_natura(
+        write_natura(tmp_path / "n.geojson", [(7, "two", _overlapping_parts_area(), True)])
+    )
+    by_parts = priority_zone(natura, threshold_m=1000).geometry.iloc[0]
+    whole = shapely.buffer(natura.overloaded.geometry.iloc[0], 1000, quad_segs=16)
+    assert by_parts.is_valid
+    assert shapely.hausdorff_distance(by_parts.boundary, whole.boundary) < 0.5

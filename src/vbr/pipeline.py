@@ -704,13 +704,19 @@ def priority_zone(
 ) -> gpd.GeoDataFrame:
     """The threshold strip around overloaded areas, for display only (the ranking never uses it).
 
-    The buffer approximates arcs with 16 segments per quarter circle, so the strip's outer edge
-    lies up to 0.2 % of ``threshold_m`` inside the true distance line at convex corners (about
-    2 m at 1,000 m); priority itself comes from exact distances. ``polygons`` (the overloaded
-    zones of an exceedance raster) replace the overloaded areas when given.
+    The union of the buffers of the areas' valid parts (the buffer of a union is the union of the
+    buffers; parts need no whole-outline repair and spread better over threads: 2.9 s instead of
+    4.9 s on the real outlines). GEOS's buffer approximates arcs with 16 segments per quarter
+    circle and simplifies its input a little: on the real outlines 99.9 % of the edge vertices
+    lie 997.8-1,000.4 m from the areas, the least at 880 m (a narrow spot of area 88). Priority
+    comes from exact distances. ``polygons`` (the overloaded zones of an exceedance raster)
+    replace the overloaded areas when given.
     """
-    over = natura.overloaded if polygons is None else polygons
-    zone = shapely.union_all(_buffer_in_threads(over.geometry.values, threshold_m))
+    if polygons is None:
+        geometries, _ = natura.overloaded_parts()
+    else:
+        geometries = polygons.geometry.values
+    zone = shapely.union_all(_buffer_in_threads(geometries, threshold_m))
     return gpd.GeoDataFrame(
         {"threshold_m": [threshold_m], "note": ["display only; priority uses exact distances"]},
         geometry=[zone],
