@@ -12,7 +12,6 @@ fast on the real national outlines, 64 is slower, benchmarks/run.py measures it)
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import multiprocessing as mp
 import os
@@ -167,17 +166,15 @@ def _nearest_pieces(
         try:
             pool = mp.get_context("fork").Pool(workers - 1)
         except OSError:  # no processes allowed here: do it all in this one
-            pool = None
-        with pool or contextlib.nullcontext():
-            pending = pool.map_async(_nearest_chunk, theirs) if pool else None
-            done = {c: _nearest_chunk(c) for c in own}
-            if pending is None:
-                done.update((c, _nearest_chunk(c)) for c in theirs)
-            else:
+            parts = [_nearest_chunk(c) for c in chunks]
+        else:
+            with pool:
+                pending = pool.map_async(_nearest_chunk, theirs)
+                done = {c: _nearest_chunk(c) for c in own}
                 done.update(zip(theirs, pending.get(), strict=True))
+            parts = [done[c] for c in chunks]
     finally:
         _SHARED = None
-    parts = [done[c] for c in chunks]
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 
