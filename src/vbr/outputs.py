@@ -99,14 +99,20 @@ def _integers(values: Iterable, *, blank_below: int | None = None) -> list[str]:
     return text.tolist()
 
 
+def _joined(values: list, separator: str = "\n") -> str | None:
+    """The values joined by ``separator``, or ``None`` when not all are text (one pass in C)."""
+    try:
+        return separator.join(values)
+    except TypeError:
+        return None
+
+
 def _texts(values: pd.Series) -> list[str]:
     """``str`` of every value; empty where missing."""
-    array = values.to_numpy(dtype=object, na_value=None)
-    try:
-        "".join(array)  # all text already (the usual case: the reason column)
-    except TypeError:
+    array = values.to_numpy(dtype=object, na_value=None).tolist()
+    if _joined(array) is None:  # not all text already (the reason column is)
         return ["" if v is None or pd.isna(v) else str(v) for v in array]
-    return array.tolist()
+    return array
 
 
 def _bools(values: Iterable) -> list[str]:
@@ -278,9 +284,8 @@ def _write_delimited(
 def _field_texts(values: list, special: re.Pattern) -> list[str]:
     """The text of each cell as the CSV writer puts it: ``None`` as empty, others as ``str``;
     quoted (inner quotes doubled) where ``special`` finds a character that needs it."""
-    try:
-        joined = "\x00".join(values)
-    except TypeError:  # not all text
+    joined = _joined(values, "\x00")
+    if joined is None:  # not all text
         values = ["" if v is None else str(v) for v in values]
         joined = "\x00".join(values)
     # one search over the whole column: most columns need no quoting at all
@@ -458,11 +463,11 @@ def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> li
     joined = _joined(values)
     if name in _NUMERIC_COLUMNS and joined is not None and _PLAIN_NUMBERS.fullmatch(joined):
         style = _XLSX_STYLE[_NUMERIC_COLUMNS[name]]
-        filled = np.array([v != "" for v in values], dtype=bool)
+        array = np.asarray(values, dtype=object)
+        filled = array != ""
         texts = np.full(len(values), "", dtype=object)
         if filled.any():
-            numbers = np.asarray(values, dtype=object)[filled].astype("float64")
-            texts[filled] = _numbers(numbers)
+            texts[filled] = _numbers(array[filled].astype("float64"))
         return [
             f'<c r="{r}" s="{style}"><v>{t}</v></c>' if t else ""
             for r, t in zip(ref, texts.tolist(), strict=True)
@@ -479,14 +484,6 @@ def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> li
             for r, v in zip(ref, values, strict=True)
         ]
     return _cells_one_by_one(name, values, ref, cut)
-
-
-def _joined(values: list) -> str | None:
-    """The values joined by line feeds, or ``None`` when not all are text."""
-    try:
-        return "\n".join(values)
-    except TypeError:
-        return None
 
 
 def _cells_one_by_one(name: str, values: list, ref: list[str], cut: list[int]) -> list[str]:

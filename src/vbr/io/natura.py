@@ -369,8 +369,9 @@ def load_natura(
     _check_in_netherlands(frame, crs, path=path, what=what)
     repaired = int(invalid[has_area].sum())
     dropped = int(len(geoms) - len(frame))
+    kept = has_area[part_of]
     row_of = np.cumsum(has_area) - 1  # input position -> position among the kept areas
-    parts, part_of = parts[has_area[part_of]], row_of[part_of[has_area[part_of]]]
+    parts, part_of = parts[kept], row_of[part_of[kept]]
     columns = [c for c in frame.columns if c != frame.geometry.name]
     nr_col = find_column(columns, NR_NAMES, path=path)
     name_col = find_column(columns, NAME_NAMES, path=path)
