@@ -135,11 +135,9 @@ class _Columns:
 
 def _within(order: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """``order`` restricted to ``positions`` (keeping the order)."""
-    keep = np.zeros(len(order), dtype=bool)
     member = np.zeros(len(order), dtype=bool)
     member[positions] = True
-    keep = member[order]
-    return order[keep]
+    return order[member[order]]
 
 
 def _write_group(folder, data: _Columns, orders, positions, cfg, *, title) -> list[Path]:

@@ -167,16 +167,16 @@ def farm_statuses(region_rows: pd.DataFrame, national_selected: pd.Series | None
         selected_text = np.where(selected_text == "", national, selected_text)
     has_budget = selected_text != ""
     selected = selected_text == "true"
-    keys = np.where(
+    k = _STATUS_INDEX
+    return np.where(
         has_budget,
         np.where(
             priority,
-            np.where(selected, "priority_selected", "priority_not_selected"),
-            np.where(selected, "selected", "not_selected"),
+            np.where(selected, k["priority_selected"], k["priority_not_selected"]),
+            np.where(selected, k["selected"], k["not_selected"]),
         ),
-        np.where(priority, "priority", "ranked"),
-    )
-    return np.array([_STATUS_INDEX[k] for k in keys], dtype=np.int8)
+        np.where(priority, k["priority"], k["ranked"]),
+    ).astype(np.int8)
 
 
 @dataclass
