@@ -18,7 +18,7 @@ from pyproj import Transformer
 from vbr.io.crs import RD_NEW
 from vbr.maps.data import farm_payload, farm_statuses, polygons_geojson
 from vbr.maps.index_page import index_html
-from vbr.maps.region_map import RegionMapContent, region_map_html
+from vbr.maps.region_map import RegionMapContent, write_region_map
 from vbr.maps.summary import RegionSummary, format_eur
 
 __all__ = ["MAP_MARGIN_M", "write_maps"]
@@ -109,11 +109,7 @@ def write_maps(result, out_dir: Path) -> list[Path]:
             counts=payload.counts,
         )
         content.deposition = deposition
-        folder = out_dir / region.slug
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "map.html"
-        path.write_text(region_map_html(content), encoding="utf-8")
-        written.append(path)
+        written.append(write_region_map(content, out_dir / region.slug))
 
     index = out_dir / "index.html"
     index.write_text(_index(result, summaries), encoding="utf-8")

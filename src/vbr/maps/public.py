@@ -21,7 +21,7 @@ import shapely
 from vbr import __version__
 from vbr.io.crs import RD_NEW
 from vbr.maps.data import polygons_geojson
-from vbr.maps.region_map import region_map_html
+from vbr.maps.region_map import write_region_map
 
 __all__ = ["CELL_M", "MIN_FARMS_PER_CELL", "grid_cells", "write_public_maps"]
 
@@ -182,11 +182,7 @@ def write_public_maps(result, out_dir: Path) -> list[Path]:
             "cell_text": f"{CELL_M / 1000:g} km cell",
         }
         content.grid_legend = legend
-        folder = out_dir / region.slug
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "map.html"
-        path.write_text(region_map_html(content), encoding="utf-8")
-        written.append(path)
+        written.append(write_region_map(content, out_dir / region.slug))
         rows.append((region, len(pos), int(priority[pos].sum()), len(cells.frame)))
     index = out_dir / "index.html"
     index.write_text(_public_index(rows), encoding="utf-8")

@@ -8,6 +8,7 @@ markers on a canvas and builds legend, panel, search and popups from DOM text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import folium
 import numpy as np
@@ -18,7 +19,7 @@ from folium.map import Layer
 from vbr.maps import assets
 from vbr.maps.data import STATUSES, safe_json
 
-__all__ = ["BASEMAPS", "Basemap", "RegionMapContent", "region_map_html"]
+__all__ = ["BASEMAPS", "Basemap", "RegionMapContent", "region_map_html", "write_region_map"]
 
 
 @dataclass(frozen=True)
@@ -380,3 +381,11 @@ def status_counts(statuses: np.ndarray) -> pd.Series:
     """Counts of farms per status key (all statuses, zero where absent)."""
     counts = np.bincount(statuses.astype(int), minlength=len(STATUSES))
     return pd.Series(counts, index=[s.key for s in STATUSES])
+
+
+def write_region_map(content: RegionMapContent, folder: Path) -> Path:
+    """Write :func:`region_map_html` to ``folder/map.html`` (the folder is made); its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "map.html"
+    path.write_text(region_map_html(content), encoding="utf-8")
+    return path
