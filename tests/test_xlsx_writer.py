@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from vbr.outputs import write_xlsx
@@ -99,6 +99,7 @@ XLSX_NUMBER_TEXT = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
+@example("distance_m", ["0\n0"])  # a line feed inside a value is not a cell boundary
 @given(
     st.sampled_from(["distance_m", "priority", "reason"]),
     st.lists(st.one_of(XLSX_TEXT, XLSX_NUMBER_TEXT, st.sampled_from(["true", "false"]))),

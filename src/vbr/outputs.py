@@ -461,7 +461,12 @@ def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> li
     by cell. Both give the same cells (a test compares them).
     """
     joined = _joined(values)
-    if name in _NUMERIC_COLUMNS and joined is not None and _PLAIN_NUMBERS.fullmatch(joined):
+    if (
+        name in _NUMERIC_COLUMNS
+        and joined is not None
+        and joined.count("\n") == len(values) - 1  # no value holds a line feed itself
+        and _PLAIN_NUMBERS.fullmatch(joined)
+    ):
         style = _XLSX_STYLE[_NUMERIC_COLUMNS[name]]
         array = np.asarray(values, dtype=object)
         filled = array != ""
