@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import X0, Y0, write_csv
 from vbr.errors import InputError
-from vbr.io.farms import load_farms
+from vbr.io.farms import _TZ_SUFFIX, _ZONED, load_farms
 
 HEADER = ["farm_id", "x", "y", "nh3_kg", "subsidy_eur"]
 
@@ -285,6 +289,29 @@ def test_times_without_a_zone_are_dutch_local_time(tmp_path):
     times = table.farms.set_index("farm_id")["submitted_at"]
     assert times["w"] == pd.Timestamp("2024-01-15T08:00:00Z")
     assert times["s"] == pd.Timestamp("2024-07-15T07:00:00Z")
+
+
+def test_times_with_a_zone_keep_their_zone_in_every_iso_form(tmp_path):
+    header = [*HEADER, "submitted_at"]
+    forms = [
+        "2024-01-15T09:00Z",
+        "2024-01-15T10:00+01:00",
+        "2024-01-15 10:00+0100",
+        "2024-01-15T04:00-05",
+        "2024-01-15T09:00:00.000Z",
+    ]
+    rows = [[f"f{k}", X0, Y0, 10, 10, text] for k, text in enumerate(forms)]
+    times = load_rows(tmp_path, rows, header).farms["submitted_at"]
+    assert (times == pd.Timestamp("2024-01-15T09:00:00Z")).all()
+    assert str(times.dtype) == "datetime64[ns, UTC]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789T Z+-:\n", max_size=14))
+def test_one_pass_zone_test_is_the_two_tests_it_replaced(text):
+    # a time "has a zone" when it ends in a zone suffix and holds digit-T-digit somewhere
+    two_tests = bool(re.search(_TZ_SUFFIX, text)) and bool(re.search(r"\d[T ]\d", text))
+    assert bool(_ZONED.search(text)) == two_tests
 
 
 def test_empty_file_is_an_error(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 __all__ = ["RANK_BY", "eur_per_mol", "national_order", "rank_farms"]
 
@@ -17,7 +18,7 @@ def national_order(
     eur_per_kg: np.ndarray,
     nh3_kg: np.ndarray,
     farm_id: np.ndarray,
-    submitted_at: np.ndarray | None = None,
+    submitted_at: ArrayLike | None = None,
     eur_per_mol: np.ndarray | None = None,
 ) -> tuple[np.ndarray, bool]:
     """The contract's national order as positions into the inputs.
@@ -100,7 +101,7 @@ def rank_farms(
         eur_per_kg=out["eur_per_kg"].to_numpy(),
         nh3_kg=out["nh3_kg"].to_numpy(),
         farm_id=out["farm_id"].to_numpy(),
-        submitted_at=out["submitted_at"].to_numpy() if "submitted_at" in out else None,
+        submitted_at=out["submitted_at"].array if "submitted_at" in out else None,
         eur_per_mol=out["eur_per_mol"].to_numpy() if rank_by == "eur_per_mol" else None,
     )
     out = out.iloc[order].reset_index(drop=True)

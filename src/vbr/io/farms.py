@@ -64,7 +64,11 @@ FARM_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+_TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+#: A time with a zone: a date and a time (``T`` or a space between digits), then a zone suffix.
+#: The suffix holds no ``T``, space or leading digit, so "somewhere a digit-T-digit, and the
+#: suffix at the end" is the same as "a digit-T-digit, anything, the suffix".
+_ZONED = re.compile(r"\d[T ]\d.*" + _TZ_SUFFIX, re.DOTALL)
 
 
 @dataclass
@@ -125,7 +129,7 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """
     s = values.astype(str).str.strip()
     empty = (s == "").to_numpy()
-    has_zone = s.str.contains(_TZ_SUFFIX, regex=True) & s.str.contains(r"\d[T ]\d", regex=True)
+    has_zone = s.str.contains(_ZONED, regex=True)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if has_zone.any():
         out[has_zone] = _within_range(
@@ -371,15 +375,16 @@ def load_farms(
         )
 
     ids = frame[cols["farm_id"]].astype(str).str.strip()
-    counts = ids.map(ids.value_counts())
+    duplicated = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
+    counts = ids[duplicated].value_counts()  # only of the duplicated ones: no map over all rows
     # problems by row; only rows that have one are in it (no Python loop over every farm)
     reasons: defaultdict[int, list[str]] = defaultdict(list)
     for i, text in table.row_problems.items():
         reasons[i].append(text)
     for i in np.flatnonzero((ids == "").to_numpy()):
         reasons[i].append("farm_id missing")
-    for i in np.flatnonzero(((counts > 1) & (ids != "")).to_numpy()):
-        reasons[i].append(f"farm_id duplicated ({counts.iloc[i]} rows share it)")
+    for i in np.flatnonzero(duplicated):
+        reasons[i].append(f"farm_id duplicated ({counts[ids.iat[i]]} rows share it)")
 
     notes: list[str] = []
     herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
@@ -441,11 +446,11 @@ def load_farms(
             "farm_id": ids.to_numpy(dtype=object)[keep],
             "nh3_kg": nh3[keep],
             "subsidy_eur": subsidy[keep],
-            "submitted_at": times.to_numpy()[keep],
+            # the UTC datetime array itself (to_numpy would make a Timestamp object per farm)
+            "submitted_at": times.array[keep],
             "row": np.flatnonzero(keep),
         }
     )
-    farms["submitted_at"] = pd.to_datetime(farms["submitted_at"], utc=True)
     if estimate:
         farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
