@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import folium
 import numpy as np
 import pytest
 
@@ -22,6 +23,7 @@ from maps_inputs import (
     run_small,
 )
 from vbr.maps.data import STATUSES, polygons_geojson, safe_json
+from vbr.maps.region_map import _stable_ids
 
 #: URLs a map may hold: basemap tile templates, attribution links and texts inside Leaflet's code
 #: (the SVG namespace, comments naming browser bugs, Leaflet's own attribution link).
@@ -333,3 +335,24 @@ def test_default_maps_stay_small(default_run):
     for region in result.region_lists:
         size = (out / region.slug / "map.html").stat().st_size
         assert size < 15 * 1024 * 1024
+
+
+def test_maps_are_the_same_bytes_in_every_run(tmp_path):
+    # Folium names every element with a random id; vbr numbers them, so reruns can be compared
+    _, first = run_small(tmp_path / "a")
+    _, second = run_small(tmp_path / "b")
+    pages = sorted(p.relative_to(first) for p in first.rglob("*.html"))
+    assert len(pages) >= 3
+    for page in pages:
+        assert (first / page).read_bytes() == (second / page).read_bytes(), page
+
+
+def test_stable_ids_leave_text_that_looks_like_an_id_alone():
+    lookalike = "map_" + "ab" * 16
+    fmap = folium.Map(location=[52, 5], tiles=None)
+    folium.Marker([52, 5], tooltip=lookalike).add_to(fmap)
+    root = fmap.get_root()
+    page = _stable_ids(root, root.render())
+    assert fmap.get_name() not in page  # Folium's random name is gone ...
+    assert "map_" + "0" * 32 in page  # ... numbered in order of appearance
+    assert lookalike in page  # data is not an id, even when it looks like one

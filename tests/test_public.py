@@ -74,6 +74,13 @@ def test_public_run_writes_maps_without_lists_or_farm_level_values(vbr, scene):
     assert [f["properties"] for f in cells] == [{"n": 3, "nh3": 7_404, "prio": 3, "c": 1}]
     assert "vbr.farms(" not in page
     assert "2 farms" not in stdout
+    again = scene["tmp"] / "public-again"
+    code, _, stderr = vbr(
+        "run", "--farms", scene["farms"], "--natura", scene["natura"], "--regions",
+        scene["regions"], "--out", again, "--public",
+    )  # fmt: skip
+    assert code == 0, stderr
+    assert (again / "regio" / "map.html").read_bytes() == (out / "regio" / "map.html").read_bytes()
 
 
 def test_public_cannot_go_with_scenarios(vbr, scene):

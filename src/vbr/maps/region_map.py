@@ -7,6 +7,7 @@ markers on a canvas and builds legend, panel, search and popups from DOM text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -360,7 +361,7 @@ def region_map_html(content: RegionMapContent) -> str:
         fmap.fit_bounds([[south, west], [north, east]])
         payload = {"legend": content.grid_legend, "headline": content.headline}
         fmap.add_child(_PublicSetup(fmap.get_name(), grid.get_name(), payload))
-        return root.render()
+        return _stable_ids(root, root.render())
     farms = _ScriptLayer("farms", content.farms, name="Farms")
     farms.add_to(fmap)
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
@@ -368,7 +369,27 @@ def region_map_html(content: RegionMapContent) -> str:
     overlays = [(key, layer.get_name()) for key, layer in layers] + [("farms", farms.get_name())]
     setup_payload = {"legend": _legend(content), "headline": content.headline}
     fmap.add_child(_Setup(fmap.get_name(), farms.get_name(), setup_payload, overlays))
-    return root.render()
+    return _stable_ids(root, root.render())
+
+
+def _stable_ids(root: Element, html: str) -> str:
+    """``html`` with the random ids Folium gave the page's elements (``map_<32 hex>``) replaced
+    by counters in order of first appearance, so that the same map is the same bytes every run.
+
+    Only the ids of elements in the page's tree are replaced: data (farm ids, names) that happens
+    to hold 32 hex digits is left alone.
+    """
+    ids: list[str] = []
+    pending = [root]
+    while pending:
+        element = pending.pop()
+        ids.append(element._id)
+        pending.extend(reversed(element._children.values()))
+    found = re.findall("|".join(map(re.escape, ids)), html)
+    order = {old: f"{k:032x}" for k, old in enumerate(dict.fromkeys(found))}
+    if not order:
+        return html
+    return re.sub("|".join(map(re.escape, order)), lambda m: order[m.group(0)], html)
 
 
 def _html_text(text: str) -> str:
