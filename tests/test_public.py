@@ -50,13 +50,19 @@ def scene(tmp_path):
     return {"farms": farms, "natura": natura, "regions": regions, "rows": rows, "tmp": tmp_path}
 
 
-def test_public_run_writes_maps_without_lists_or_farm_level_values(vbr, scene):
-    out = scene["tmp"] / "public"
+def _public_run(vbr, scene, out):
+    """``vbr run --public`` on the scene into ``out``; its stdout (the run must succeed)."""
     code, stdout, stderr = vbr(
         "run", "--farms", scene["farms"], "--natura", scene["natura"], "--regions",
         scene["regions"], "--out", out, "--public",
     )  # fmt: skip
     assert code == 0, stderr
+    return stdout
+
+
+def test_public_run_writes_maps_without_lists_or_farm_level_values(vbr, scene):
+    out = scene["tmp"] / "public"
+    stdout = _public_run(vbr, scene, out)
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == ["index.html", "manifest.json", "regio/map.html"]
     page = (out / "regio" / "map.html").read_text(encoding="utf-8")
@@ -75,11 +81,7 @@ def test_public_run_writes_maps_without_lists_or_farm_level_values(vbr, scene):
     assert "vbr.farms(" not in page
     assert "2 farms" not in stdout
     again = scene["tmp"] / "public-again"
-    code, _, stderr = vbr(
-        "run", "--farms", scene["farms"], "--natura", scene["natura"], "--regions",
-        scene["regions"], "--out", again, "--public",
-    )  # fmt: skip
-    assert code == 0, stderr
+    _public_run(vbr, scene, again)
     assert (again / "regio" / "map.html").read_bytes() == (out / "regio" / "map.html").read_bytes()
 
 
