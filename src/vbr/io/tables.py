@@ -446,17 +446,14 @@ def parse_numbers(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.nd
     safe = ~np.isnan(plain)
     if decimal != ".":
         safe &= ~text.str.contains(".", regex=False).to_numpy(dtype=bool)
+    unparsed = np.zeros(len(plain), dtype=bool)
     if safe.all():
-        return plain, np.zeros(len(plain), dtype=bool)
-    numbers = plain.copy()
+        return plain, unparsed
+    numbers = plain.copy()  # to_numpy may hand out a read-only view
     rest = ~safe
-    if rest.any():
-        slow, unparsed_rest = _parse_numbers_by_rules(
-            text[rest].reset_index(drop=True), decimal=decimal
-        )
-        numbers[rest] = slow
-    unparsed = np.zeros(len(numbers), dtype=bool)
-    unparsed[rest] = unparsed_rest
+    numbers[rest], unparsed[rest] = _parse_numbers_by_rules(
+        text[rest].reset_index(drop=True), decimal=decimal
+    )
     return numbers, unparsed
 
 
