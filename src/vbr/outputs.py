@@ -434,10 +434,11 @@ def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
         if len(text) > _XLSX_MAX_CHARS:
             cut[0] += 1
             text = text[:_XLSX_MAX_CHARS]
-        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
         # formula-like text gets Excel's quote prefix: it stays text when someone edits the cell
         style = f' s="{_XLSX_QUOTED}"' if text.startswith(FORMULA_START) else ""
-        out.append(f'<c r="{r}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+        out.append(
+            f'<c r="{r}"{style} t="inlineStr"><is><t{_space(text)}>{_xml_text(text)}</t></is></c>'
+        )
     return out
 
 
