@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from vbr.io.crs import RD_NEW
+from vbr.io.crs import NL_EXTENT, RD_NEW
 from vbr.maps.data import farm_payload, farm_statuses, polygons_geojson
 from vbr.maps.index_page import index_html
 from vbr.maps.region_map import RegionMapContent, write_region_map
@@ -161,7 +161,7 @@ def map_extent(region_geom, farm_points) -> shapely.Geometry:
         return region_geom
     if len(farm_points):
         return shapely.envelope(shapely.multipoints(farm_points))
-    return shapely.box(-7_000, 289_000, 300_000, 629_000)
+    return shapely.box(*NL_EXTENT)
 
 
 def _content(
