@@ -53,15 +53,26 @@ TOLERANCE_M = 0.01
 
 
 def _options(args: argparse.Namespace):
-    from vbr.config import RunOptions, default_data_dir, load_config
+    """``vbr run`` on the scenario's farms and Natura 2000 (default regions and configuration)."""
+    from dataclasses import replace
 
-    return RunOptions(
-        farms=Path(args.farms),
-        natura=Path(args.natura_path),
-        regions=default_data_dir() / "regions.geojson",
-        out=Path(args.out),
-        config=load_config(None),
+    from vbr.config import default_options
+
+    return replace(
+        default_options(Path(args.out)), farms=Path(args.farms), natura=Path(args.natura_path)
     )
+
+
+def _core_stages(timings: dict) -> dict:
+    """The stages both the ranking and the whole run report, taken out of ``timings``."""
+    return {
+        "load": timings.pop("load_farms")
+        + timings.pop("load_natura")
+        + timings.pop("load_regions"),
+        "distance": timings.pop("distance"),
+        "rank": timings.pop("rank") + timings.pop("regions"),
+        "allocate": timings.pop("allocate"),
+    }
 
 
 def _worker_ranking(args: argparse.Namespace) -> dict:
@@ -80,15 +91,7 @@ def _worker_ranking(args: argparse.Namespace) -> dict:
     write_csv(table, out / "ranking.csv")
     write_csv(result.rejected, out / "rejected.csv")
     t2 = time.perf_counter()
-    timings = dict(result.timings)
-    stages = {
-        "load": timings["load_farms"] + timings["load_natura"] + timings["load_regions"],
-        "distance": timings["distance"],
-        "rank": timings["rank"] + timings["regions"],
-        "allocate": timings["allocate"],
-        "write_csv": t2 - t1,
-        "ranking": t2 - t0,
-    }
+    stages = {**_core_stages(dict(result.timings)), "write_csv": t2 - t1, "ranking": t2 - t0}
     if args.save:
         ranked = result.ranked
         n = result.n_read
@@ -119,14 +122,7 @@ def _worker_run(args: argparse.Namespace) -> dict:
     result = run(options, writers=writers)
     total = time.perf_counter() - t0
     timings = dict(result.timings)
-    stages = {
-        "load": timings.pop("load_farms")
-        + timings.pop("load_natura")
-        + timings.pop("load_regions"),
-        "distance": timings.pop("distance"),
-        "rank": timings.pop("rank") + timings.pop("regions"),
-        "allocate": timings.pop("allocate"),
-    }
+    stages = _core_stages(timings)
     stages.update(timings)  # write_ranking_csv, write_region_csv, write_xlsx, write_gpkg, ...
     stages["run"] = total
     return {"stages": stages, "maps": bool(writers)}
