@@ -27,14 +27,21 @@ from vbr.io.crs import RD_NEW
 __all__ = ["REALDATA_N2K", "farms_file", "natura_file"]
 
 REPO = Path(__file__).resolve().parents[1]
-REALDATA_N2K = next(
+# the same places as the tests (tests/realdata.py): $VBR_REALDATA, ../shared/realdata beside the
+# checkout, or one level higher for a git worktree
+_REALDATA = next(
     (
-        base / "shared" / "realdata" / "natura2000" / "boerderijen_n2k"
-        for base in (Path(os.environ.get("VBR_SHARED_PARENT", REPO.parent)), REPO.parent.parent)
-        if (base / "shared" / "realdata" / "natura2000" / "boerderijen_n2k").is_dir()
+        p
+        for p in (
+            Path(os.environ["VBR_REALDATA"]) if os.environ.get("VBR_REALDATA") else None,
+            REPO.parent / "shared" / "realdata",
+            REPO.parent.parent / "shared" / "realdata",
+        )
+        if p is not None and p.is_dir()
     ),
-    REPO.parent / "shared" / "realdata" / "natura2000" / "boerderijen_n2k",
+    REPO.parent / "shared" / "realdata",
 )
+REALDATA_N2K = _REALDATA / "natura2000" / "boerderijen_n2k"
 SEED = 20261123
 
 _SECTORS = ("dairy", "pigs", "poultry", "veal", "beef_other", "horses_other")
