@@ -19,11 +19,11 @@ run: setup
 	$(BIN)/vbr run
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 test: setup test-deps
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python -m pytest
 
 # System packages the tests need: Debian's Chromium for the browser tests of the maps
@@ -57,8 +57,9 @@ profile: setup
 	$(BIN)/python benchmarks/profile.py
 
 # Regenerate the embedded synthetic default data in data/ (fixed seed: byte-for-byte identical).
+# The generator lives in tools/default_data/, outside the installed package.
 data: setup
-	$(BIN)/vbr generate-default-data --out data
+	$(BIN)/python -m tools.default_data --out data
 
 # The README's screenshot of the Veluwe map (headless Chromium, network blocked).
 screenshot: setup test-deps

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+# scenarios beside this script; tools/ (the default-data generator, not installed) one level up
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 
 def main() -> int:

@@ -41,7 +41,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+# scenarios beside this script; tools/ (the default-data generator, not installed) one level up
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 DEFAULT_SIZES = (10_000, 45_000, 200_000, 1_000_000)
 TOLERANCE_M = 0.01

@@ -2,11 +2,12 @@
 
 Natura 2000: the real outlines in ``../shared/realdata/natura2000/boerderijen_n2k/`` when present
 (144 areas, about 540,000 vertices, 764 parts, 3,528 holes; overloaded = nitrogen sensitive),
-else the synthetic outlines of :mod:`vbr.demo` drawn at the real vertex counts (139 areas, about
-507,000 vertices). Farms: synthetic rows like the embedded ``data/farms.csv`` (same columns), drawn
-from the same regional kernels on land, with a share placed close to overloaded areas so that the
-priority strip holds a realistic few percent, and a few deliberately bad rows (so ``rejected.csv``
-is not empty). Everything is seeded: the same size gives the same files.
+else the synthetic outlines of the default-data generator :mod:`tools.default_data` drawn at the
+real vertex counts (139 areas, about 507,000 vertices). Farms: synthetic rows like the embedded
+``data/farms.csv`` (same columns), drawn from the same regional kernels on land, with a share
+placed close to overloaded areas so that the priority strip holds a realistic few percent, and a
+few deliberately bad rows (so ``rejected.csv`` is not empty). Everything is seeded: the same size
+gives the same files.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr import demo
+from tools.default_data import DEFAULT_SEED
+from tools.default_data.areas import make_areas
+from tools.default_data.facts import kernels, sectors
+from tools.default_data.farms import BACKGROUND_BOX
+from tools.default_data.land import land_polygons, not_land_polygons
 from vbr.config import default_data_dir
 from vbr.io.crs import RD_NEW
 
@@ -53,9 +58,9 @@ _EUR_PER_KG = (900.0, 650.0, 700.0, 800.0, 1100.0, 1300.0)
 def natura_file(work: Path, *, source: str = "auto") -> tuple[Path, str]:
     """The Natura 2000 file of the benchmark and a description of it.
 
-    ``source``: ``real`` (shared real data), ``synthetic`` (vbr.demo at real vertex counts),
-    ``default`` (the embedded indicative outlines, 200,000 vertices: for quick self-tests) or
-    ``auto`` (real when present, else synthetic).
+    ``source``: ``real`` (shared real data), ``synthetic`` (``tools.default_data`` at real vertex
+    counts), ``default`` (the embedded indicative outlines, 200,000 vertices: for quick
+    self-tests) or ``auto`` (real when present, else synthetic).
     """
     if source == "auto":
         source = "real" if REALDATA_N2K.is_dir() else "synthetic"
@@ -113,12 +118,7 @@ def _real_areas() -> gpd.GeoDataFrame:
 
 
 def _synthetic_areas() -> gpd.GeoDataFrame:
-    factor, top = demo._VERTEX_FACTOR, demo._VERTEX_MAX
-    demo._VERTEX_FACTOR, demo._VERTEX_MAX = 1.0, 100_000
-    try:
-        areas = demo._make_areas(demo.DEFAULT_SEED)
-    finally:
-        demo._VERTEX_FACTOR, demo._VERTEX_MAX = factor, top
+    areas = make_areas(DEFAULT_SEED, vertex_factor=1.0, vertex_max=100_000)
     return gpd.GeoDataFrame(
         {
             "nr": [a.facts.nr for a in areas],
@@ -189,17 +189,15 @@ def farms_file(work: Path, n: int, natura: Path) -> Path:
 
 
 def _locations(rng: np.random.Generator, n: int, natura: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Farm locations: 95 % from the regional kernels of vbr.demo on land, 5 % within 3 km of
-    a vertex of an overloaded area (so the priority strip is well populated)."""
+    """Farm locations: 95 % from the regional kernels of the default data on land, 5 % within 3 km
+    of a vertex of an overloaded area (so the priority strip is well populated)."""
     import pyogrio
 
-    land = [
-        shapely.Polygon(np.asarray(r, dtype=float) * 1000.0)
-        for r in (demo._LAND_MAIN, demo._LAND_ZEEUWS_VLAANDEREN, demo._LAND_TEXEL)
-    ]
-    water = [shapely.Polygon(np.asarray(r, dtype=float) * 1000.0) for r in demo._NOT_LAND]
-    kernels = demo._KERNELS
-    weights = np.asarray([sum(k[5]) for k in kernels] + [sum(demo._BACKGROUND) * 4], dtype=float)
+    land = land_polygons()
+    water = not_land_polygons()
+    ks = kernels()
+    background = sum(s.background_weight for s in sectors())
+    weights = np.asarray([sum(k.weights) for k in ks] + [background * 4], dtype=float)
     weights /= weights.sum()
     frame = pyogrio.read_dataframe(natura)
     if frame.crs is not None and not frame.crs.equals(RD_NEW):
@@ -214,10 +212,10 @@ def _locations(rng: np.random.Generator, n: int, natura: Path) -> tuple[np.ndarr
         comp = rng.choice(len(weights), size=m, p=weights)
         z = rng.standard_normal((m, 2))
         u = rng.random((m, 2))
-        bg = comp == len(kernels)
+        bg = comp == len(ks)
         kc = np.where(bg, 0, comp)
-        k = np.asarray([[kk[1], kk[2], kk[3], kk[4]] for kk in kernels], dtype=float) * 1000.0
-        bx0, by0, bx1, by1 = demo._BACKGROUND_BOX
+        k = np.asarray([[kk.x, kk.y, kk.sigma_x, kk.sigma_y] for kk in ks], dtype=float) * 1000.0
+        bx0, by0, bx1, by1 = BACKGROUND_BOX
         x = np.rint(np.where(bg, bx0 + (bx1 - bx0) * u[:, 0], k[kc, 0] + k[kc, 2] * z[:, 0]))
         y = np.rint(np.where(bg, by0 + (by1 - by0) * u[:, 1], k[kc, 1] + k[kc, 3] * z[:, 1]))
         keep = np.zeros(m, dtype=bool)

@@ -1,4 +1,5 @@
-"""Tests of the synthetic default data: its generator (vbr.demo) and the committed data/ files."""
+"""Tests of the synthetic default data: its generator (tools.default_data) and the committed data/
+files."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ import pytest
 import shapely
 
 from realdata import REALDATA
-from vbr.demo import DEFAULT_SEED, generate_default_data
+from tools.default_data import DEFAULT_SEED, facts, generate_default_data
+from tools.default_data.__main__ import main as generate_command
+from tools.default_data.areas import area_facts
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -88,7 +91,8 @@ def valid_farms(farms: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_same_seed_gives_byte_identical_files(generated: Path, tmp_path: Path) -> None:
-    generate_default_data(tmp_path / "again", seed=DEFAULT_SEED)
+    # through the command line that `make data` runs
+    assert generate_command(["--out", str(tmp_path / "again"), "--seed", str(DEFAULT_SEED)]) == 0
     for name in FILES:
         assert (tmp_path / "again" / name).read_bytes() == (generated / name).read_bytes(), name
     assert sorted(p.name for p in (tmp_path / "again").iterdir()) == sorted(FILES)
@@ -101,30 +105,33 @@ def test_committed_data_is_exactly_what_the_generator_writes(generated: Path) ->
         )
 
 
-def test_embedded_facts_match_the_reference_tables() -> None:
-    """The generator embeds the reference facts; they must equal the shared reference CSVs."""
+def test_copied_fact_tables_equal_the_shared_reference() -> None:
+    """The generator's copies of the shared reference tables (facts/) must not drift from them."""
     ref = SHARED / "reference"
     if not ref.is_dir():
         pytest.skip(f"reference folder {ref} is absent")
-    from vbr import demo
+    for name in ("natura2000_areas.csv", "regions_indicative.csv"):
+        assert (facts.FACTS / name).read_bytes() == (ref / name).read_bytes(), name
 
-    facts = {f.nr: f for f in demo._area_facts()}
-    with (ref / "natura2000_areas.csv").open(encoding="utf-8") as fh:
+
+def test_generator_reads_every_reference_area_but_the_sea_areas_and_every_region() -> None:
+    with (facts.FACTS / "natura2000_areas.csv").open(encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if int(r["nr"]) not in SEA_AREAS]
-    assert sorted(facts) == sorted(int(r["nr"]) for r in rows)
+    drawn = {f.nr: f for f in area_facts()}
+    assert sorted(drawn) == sorted(int(r["nr"]) for r in rows)
     for r in rows:
-        f = facts[int(r["nr"])]
+        f = drawn[int(r["nr"])]
         assert f.name == r["naamN2K"]
         assert f.nitrogen_sensitive == r["nitrogen_sensitive"]
         assert f.area_ha == int(r["area_ha"])
         assert f.inner == (float(r["inner_x"]), float(r["inner_y"]))
         assert f.box == tuple(float(r[k]) for k in ("minx", "miny", "maxx", "maxy"))
-    with (ref / "regions_indicative.csv").open(encoding="utf-8") as fh:
+    with (facts.FACTS / "regions_indicative.csv").open(encoding="utf-8") as fh:
         reg = list(csv.DictReader(fh))
-    assert [r["name"] for r in reg] == [r[0] for r in demo._REGIONS]
-    for r, (_, municipalities, coords) in zip(reg, demo._REGIONS, strict=True):
-        assert shapely.from_wkt(r["wkt_rd"]).equals(shapely.Polygon(coords))
-        assert "; ".join(municipalities) == r["municipalities_cbs2015"]
+    assert [r["name"] for r in reg] == [r.name for r in facts.regions()]
+    for r, region in zip(reg, facts.regions(), strict=True):
+        assert shapely.from_wkt(r["wkt_rd"]).equals(shapely.Polygon(region.ring))
+        assert "; ".join(region.municipalities) == r["municipalities_cbs2015"]
 
 
 # --- natura2000.geojson ------------------------------------------------------------------------
@@ -158,9 +165,7 @@ def test_natura_coordinates_are_rounded_to_the_centimetre() -> None:
 def test_required_areas_are_present_in_place_and_of_about_the_right_size(
     natura: gpd.GeoDataFrame,
 ) -> None:
-    from vbr import demo
-
-    facts = {f.nr: f for f in demo._area_facts()}
+    facts = {f.nr: f for f in area_facts()}
     by_nr = natura.set_index("nr")
     for nr, (name, area_ha) in REQUIRED_AREAS.items():
         row = by_nr.loc[nr]
@@ -176,9 +181,7 @@ def test_required_areas_are_present_in_place_and_of_about_the_right_size(
 def test_every_area_is_about_its_official_size_and_reports_its_own_area(
     natura: gpd.GeoDataFrame,
 ) -> None:
-    from vbr import demo
-
-    official = {f.nr: f.area_ha for f in demo._area_facts()}
+    official = {f.nr: f.area_ha for f in area_facts()}
     ratio = natura.area / 1e4 / natura["nr"].map(official)
     assert ratio.between(0.85, 1.15).all(), natura.loc[~ratio.between(0.85, 1.15), "nr"].tolist()
     assert (natura.area / 1e4 - natura["area_ha"]).abs().max() <= 1
@@ -423,6 +426,6 @@ def test_farms_lie_in_dutch_provinces(valid_farms: pd.DataFrame) -> None:
 def test_readme_documents_the_bad_rows_and_the_command() -> None:
     text = (DATA / "README.md").read_text(encoding="utf-8")
     assert "SYNTHETIC" in text and "INDICATIVE" in text
-    assert "make data" in text and "generate-default-data" in text
+    assert "make data" in text and "python -m tools.default_data" in text
     assert str(DEFAULT_SEED) in text
     assert len(re.findall(r"^\|\s*\d+\s*\|", text, flags=re.MULTILINE)) == 12
