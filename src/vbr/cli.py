@@ -408,24 +408,6 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
     raise click.exceptions.Exit(3)
 
 
-@cli.command("generate-default-data")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="Folder to write natura2000.geojson, regions.geojson and farms.csv to.",
-)
-@click.option("--seed", type=int, default=None, help="Random seed (default: the fixed seed).")
-def generate_default_data_command(out: Path, seed: int | None) -> None:
-    """Regenerate the embedded synthetic default data (byte for byte with the same seed)."""
-    from vbr.demo import DEFAULT_SEED, generate_default_data
-
-    paths = generate_default_data(out, seed=DEFAULT_SEED if seed is None else seed)
-    for p in paths:
-        click.echo(f"wrote {p}")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
