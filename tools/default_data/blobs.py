@@ -9,6 +9,7 @@ the areas drawn before it and of the inner points of the others, so no two areas
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import shapely
@@ -92,18 +93,12 @@ def _cyclic_filter(v: np.ndarray, k: int, op: str) -> np.ndarray:
     return windows.min(axis=1) if op == "min" else windows.max(axis=1)
 
 
-def _star(
-    center: tuple[float, float],
-    ux: np.ndarray,
-    uy: np.ndarray,
-    reach: np.ndarray,
-    g: np.ndarray,
-    *,
-    target_m2: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Star-shaped ring round center with radius reach * g * s, s chosen for target_m2 (s * g <= 1).
+def _radii(
+    ux: np.ndarray, uy: np.ndarray, reach: np.ndarray, g: np.ndarray, target_m2: float
+) -> np.ndarray:
+    """Radius reach * g * s along each direction, s chosen for target_m2 (s * g <= 1).
 
-    The ring never leaves reach along any direction, so it stays inside its bounding box or outline.
+    The radius never exceeds reach, so the ring stays inside its bounding box or outline.
     """
     # Flatten the profile where the full one could not reach the target area inside reach.
     for flatten in (1.0, 0.8, 0.6, 0.4, 0.2, 0.0):
@@ -114,11 +109,10 @@ def _star(
         if target_m2 <= unit / (gmax * gmax):
             break
     scale = min(math.sqrt(target_m2 / unit), 1.0 / gmax)
-    rs = r * scale
-    return cm(center[0] + rs * ux), cm(center[1] + rs * uy)
+    return r * scale
 
 
-def _star_avoiding(
+def _star(
     center: tuple[float, float],
     ux: np.ndarray,
     uy: np.ndarray,
@@ -126,18 +120,19 @@ def _star_avoiding(
     g: np.ndarray,
     *,
     target_m2: float,
-    obstacles: list[shapely.Geometry],
+    obstacles: Sequence[shapely.Geometry] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Like _star, but pulled back where it would touch an already drawn area (obstacles).
+    """Star-shaped ring round center of target_m2 (see :func:`_radii`), clear of obstacles.
 
-    Where a vertex comes within 250 m of an obstacle (or an obstacle lies inside the ring), the
-    reach of that direction and its neighbours is capped below the current radius; other directions
-    may grow to keep the area. Reach only ever shrinks, so this ends.
+    Where a vertex comes within 250 m of an obstacle (an area drawn before) or an obstacle lies
+    inside the ring, the reach of that direction and its neighbours is capped below the current
+    radius; other directions may grow to keep the area. Reach only ever shrinks, so this ends.
     """
     reach = reach.copy()
     spread = max(2, reach.size // 300)
     for _ in range(60):
-        x, y = _star(center, ux, uy, reach, g, target_m2=target_m2)
+        rs = _radii(ux, uy, reach, g, target_m2)
+        x, y = cm(center[0] + rs * ux), cm(center[1] + rs * uy)
         if not obstacles:
             break
         pts = shapely.points(x, y)
@@ -256,7 +251,7 @@ def blob_parts(
         )
         notches = 0 if f.area_ha < 150 or fill > 0.6 else 1 + int(2.99 * float(rng.random()))
         g = _profile(rng, ux.size, roughness=roughness, notches=notches)
-    sx, sy = _star_avoiding(
+    sx, sy = _star(
         f.inner, ux, uy, reach, g, target_m2=target * shares[0] + hole_m2, obstacles=near
     )
     main_part: list[tuple[np.ndarray, np.ndarray]] = [(sx, sy)]

@@ -19,6 +19,7 @@ __all__ = [
     "FACTS",
     "AreaFacts",
     "Container",
+    "HerdSize",
     "Kernel",
     "RegionFacts",
     "Sector",
@@ -26,6 +27,7 @@ __all__ = [
     "Town",
     "containers",
     "emission_factors",
+    "herd_sizes",
     "kernels",
     "land_outlines",
     "natura_areas",
@@ -105,6 +107,20 @@ class Kernel:
     sigma_x: float
     sigma_y: float
     weights: tuple[float, ...]  # one per sector, in the order of :func:`sectors`
+
+
+@dataclass(frozen=True)
+class HerdSize:
+    """The headline herd of one kind of farm (``herd_sizes.csv``)."""
+
+    sector: str
+    animal: str  # as in the emission and stable tables
+    animal_type: str  # as written to farms.csv (Dutch)
+    share: float  # share of the sector's farms
+    median: float  # animal places: lognormal round this median
+    log_sd: float  # with this standard deviation of the log
+    step: int  # rounded to a multiple of this
+    minimum: int  # and at least this
 
 
 @dataclass(frozen=True)
@@ -262,6 +278,24 @@ def emission_factors() -> dict[str, tuple[float, ...]]:
         animal: tuple(float(r["kg_nh3_per_place"]) for r in group)
         for animal, group in itertools.groupby(rows, key=lambda r: r["animal"])
     }
+
+
+@cache
+def herd_sizes() -> tuple[HerdSize, ...]:
+    """The kinds of farm of every sector, in file order."""
+    return tuple(
+        HerdSize(
+            sector=r["sector"],
+            animal=r["animal"],
+            animal_type=r["animal_type"],
+            share=float(r["share"]),
+            median=float(r["median"]),
+            log_sd=float(r["log_sd"]),
+            step=int(r["step"]),
+            minimum=int(r["minimum"]),
+        )
+        for r in _rows("herd_sizes.csv")
+    )
 
 
 @cache

@@ -1,16 +1,17 @@
 """Herds, ammonia emissions and buyout offers of the synthetic farms, per sector.
 
-Herd sizes are lognormal per sector. Emissions are animal places times the emission factors of
-``facts/emission_factors.csv`` (Rav, kg NH3 per animal place per year). An offer is the production
-rights at market value plus the value of the stables (``facts/stable_values.csv``, assumed orders of
-magnitude), times a lognormal noise. Piglets on sow farms are left out (a simplification).
+Herd sizes are lognormal per kind of farm (``facts/herd_sizes.csv``). Emissions are animal places
+times the emission factors of ``facts/emission_factors.csv`` (Rav, kg NH3 per animal place per
+year); piglets on sow farms are left out (a simplification). An offer is the production rights at
+market value plus the value of the stables (``facts/stable_values.csv``, assumed orders of
+magnitude), times a lognormal noise.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tools.default_data.facts import emission_factors, stable_values
+from tools.default_data.facts import HerdSize, emission_factors, herd_sizes, stable_values
 
 __all__ = ["herds"]
 
@@ -36,6 +37,11 @@ def _round_to(a: np.ndarray, step: int, minimum: int) -> np.ndarray:
     return np.maximum(np.rint(a / step).astype(np.int64) * step, minimum)
 
 
+def _sizes(rng: np.random.Generator, n: int, herd: HerdSize) -> np.ndarray:
+    """n headline herd sizes (animal places) of one kind of farm."""
+    return _round_to(_lognormal(rng, n, herd.median, herd.log_sd), herd.step, herd.minimum)
+
+
 def herds(rng: np.random.Generator, sector: str, y: np.ndarray) -> tuple:
     """Headline animal count, its type, kg NH3 per year and the buyout offer (EUR) per farm.
 
@@ -56,11 +62,13 @@ def herds(rng: np.random.Generator, sector: str, y: np.ndarray) -> tuple:
     factors = emission_factors()  # pigs: a value per housing (finishing pigs), a range (sows)
     kg = {animal: values[0] for animal, values in factors.items()}
     stable_eur = stable_values()
+    kinds = [h for h in herd_sizes() if h.sector == sector]
+    herd = {h.animal: h for h in kinds}
     n = y.size
     u = rng.random((n, 3))
     noise = np.exp(0.18 * rng.standard_normal(n))
     if sector == "dairy":
-        cows = _round_to(_lognormal(rng, n, 105.0, 0.45), 1, 12)
+        cows = _sizes(rng, n, herd["dairy_cow"])
         young = np.rint(cows * (0.25 + 0.2 * u[:, 0]))
         nh3 = cows * kg["dairy_cow"] + young * kg["young_stock"]
         p_kg = (
@@ -69,12 +77,12 @@ def herds(rng: np.random.Generator, sector: str, y: np.ndarray) -> tuple:
         )
         eur = cows * (p_kg * _PHOSPHATE_EUR_PER_KG + stable_eur["dairy_cow"])
         eur = eur + young * stable_eur["young_stock"]
-        return cows, ["melkkoeien"] * n, nh3, eur * noise
+        return cows, [herd["dairy_cow"].animal_type] * n, nh3, eur * noise
     if sector == "pigs":
         right = np.where(y < _PIG_RIGHT_SOUTH_MAX_Y, _PIG_RIGHT_EUR_SOUTH, _PIG_RIGHT_EUR_ELSEWHERE)
-        sows = u[:, 0] < 0.35
-        fin = _round_to(_lognormal(rng, n, 2200.0, 0.6), 10, 200)
-        sow = _round_to(_lognormal(rng, n, 550.0, 0.5), 10, 60)
+        sows = u[:, 0] < herd["sow"].share
+        fin = _sizes(rng, n, herd["finishing_pig"])
+        sow = _sizes(rng, n, herd["sow"])
         housing = np.asarray(factors["finishing_pig"])[
             np.minimum(np.searchsorted([0.35, 0.70], u[:, 1], side="right"), 2)
         ]
@@ -87,36 +95,18 @@ def herds(rng: np.random.Generator, sector: str, y: np.ndarray) -> tuple:
             sow * (_RIGHTS_PER_SOW * right + stable_eur["sow"]),
             fin * (right + stable_eur["finishing_pig"]),
         )
-        kinds = ["zeugen" if s else "vleesvarkens" for s in sows.tolist()]
-        return count, kinds, nh3, eur * noise
-    if sector == "poultry":
-        layers = u[:, 0] < 0.6
-        hens = _round_to(_lognormal(rng, n, 38_000.0, 0.55), 100, 2000)
-        broilers = _round_to(_lognormal(rng, n, 70_000.0, 0.5), 100, 5000)
-        count = np.where(layers, hens, broilers)
-        nh3 = np.where(layers, hens * kg["laying_hen"], broilers * kg["broiler"])
-        stable = np.where(layers, stable_eur["laying_hen"], stable_eur["broiler"])
-        eur = count * (_POULTRY_RIGHT_EUR + stable)
-        kinds = ["leghennen" if s else "vleeskuikens" for s in layers.tolist()]
-        return count, kinds, nh3, eur * noise
-    if sector == "veal_beef":
-        veal = u[:, 0] < 0.75
-        calves = _round_to(_lognormal(rng, n, 700.0, 0.55), 10, 50)
-        beef = _round_to(_lognormal(rng, n, 90.0, 0.6), 1, 10)
-        count = np.where(veal, calves, beef)
-        nh3 = np.where(veal, calves * kg["veal_calf"], beef * kg["beef"])
-        eur = np.where(veal, calves * stable_eur["veal_calf"], beef * stable_eur["beef"])
-        kinds = ["vleeskalveren" if s else "vleesvee" for s in veal.tolist()]
-        return count, kinds, nh3, eur * noise
-    if sector == "goats_sheep":
-        goats = u[:, 0] < 0.55
-        g = _round_to(_lognormal(rng, n, 700.0, 0.6), 10, 50)
-        s = _round_to(_lognormal(rng, n, 250.0, 0.7), 5, 20)
-        count = np.where(goats, g, s)
-        nh3 = np.where(goats, g * kg["goat"], s * kg["sheep"])
-        eur = np.where(goats, g * stable_eur["goat"], s * stable_eur["sheep"])
-        kinds = ["melkgeiten" if v else "schapen" for v in goats.tolist()]
-        return count, kinds, nh3, eur * noise
-    horses = _round_to(_lognormal(rng, n, 25.0, 0.7), 1, 4)
-    nh3 = horses * kg["horse"]
-    return horses, ["paarden"] * n, nh3, horses * stable_eur["horse"] * noise
+        types = [herd["sow" if s else "finishing_pig"].animal_type for s in sows.tolist()]
+        return count, types, nh3, eur * noise
+    if len(kinds) == 2:  # poultry, veal and beef, goats and sheep: one of two kinds of farm
+        a, b = kinds
+        first = u[:, 0] < a.share
+        count = np.where(first, _sizes(rng, n, a), _sizes(rng, n, b))
+        nh3 = count * np.where(first, kg[a.animal], kg[b.animal])
+        rights = _POULTRY_RIGHT_EUR if sector == "poultry" else 0.0
+        eur = count * (rights + np.where(first, stable_eur[a.animal], stable_eur[b.animal]))
+        types = [a.animal_type if v else b.animal_type for v in first.tolist()]
+        return count, types, nh3, eur * noise
+    (only,) = kinds  # horses
+    count = _sizes(rng, n, only)
+    nh3 = count * kg[only.animal]
+    return count, [only.animal_type] * n, nh3, count * stable_eur[only.animal] * noise
