@@ -16,7 +16,7 @@ import shapely
 
 from tools.default_data.blobs import blob_parts
 from tools.default_data.facts import AreaFacts, containers, natura_areas, strips
-from tools.default_data.numeric import ring_area
+from tools.default_data.numeric import Parts, ring_area
 from tools.default_data.strips import strip_parts
 
 __all__ = [
@@ -36,8 +36,6 @@ SKIPPED_AREAS = frozenset({163, 164, 165, 166, 168})
 #: Vertices: the official count scaled by this factor, clipped, so the file holds ~200,000 vertices.
 VERTEX_FACTOR = 0.42
 VERTEX_MIN, VERTEX_MAX = 64, 24_000
-
-Parts = list[list[tuple[np.ndarray, np.ndarray]]]
 
 
 @dataclass

@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 
 from tools.default_data.facts import AreaFacts, containers
-from tools.default_data.numeric import KM, cm, noise, ray_box, ring_area, unit_circle
+from tools.default_data.numeric import KM, Parts, cm, noise, ray_box, ring_area, unit_circle
 
 __all__ = ["blob_parts"]
 
@@ -189,10 +189,26 @@ def blob_parts(
     n_total: int,
     obstacles: list[shapely.Geometry],
     inner_points: list[tuple[int, float, float]],
-) -> list[list]:
+) -> Parts:
     """Irregular star-shaped parts in the bounding box (or a hand-drawn outline) round inner.
 
-    The parts keep clear of obstacles (areas drawn before) and of the inner points of other areas.
+    Parameters
+    ----------
+    rng
+        The area's random stream.
+    f
+        The area's reference facts (size, inner point, bounding box, official parts).
+    n_total
+        About how many vertices to give the area, over all its parts.
+    obstacles
+        The areas drawn before: the parts keep clear of them.
+    inner_points
+        ``(nr, x, y)`` of every area: the parts keep clear of the others' inner points.
+
+    Returns
+    -------
+    Parts
+        Counter-clockwise exteriors, clockwise holes, rounded to the centimetre.
     """
     water = containers()
     target = f.area_ha * 1e4

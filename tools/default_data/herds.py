@@ -42,7 +42,9 @@ def _sizes(rng: np.random.Generator, n: int, herd: HerdSize) -> np.ndarray:
     return _round_to(_lognormal(rng, n, herd.median, herd.log_sd), herd.step, herd.minimum)
 
 
-def herds(rng: np.random.Generator, sector: str, y: np.ndarray) -> tuple:
+def herds(
+    rng: np.random.Generator, sector: str, y: np.ndarray
+) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
     """Headline animal count, its type, kg NH3 per year and the buyout offer (EUR) per farm.
 
     Parameters

@@ -70,7 +70,7 @@ class LandMask:
         return inside
 
     def in_nature(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Whether each point lies in (or on the edge of) a drawn Natura 2000 area."""
+        """Whether each point lies inside a drawn Natura 2000 area."""
         hit = np.zeros(x.shape, dtype=bool)
         for a, (minx, miny, maxx, maxy) in zip(self.areas, self.boxes, strict=True):
             sel = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))

@@ -10,10 +10,14 @@ import math
 
 import numpy as np
 
-__all__ = ["KM", "cm", "noise", "ray_box", "ring_area", "smoothstep", "unit_circle"]
+__all__ = ["KM", "Parts", "cm", "noise", "ray_box", "ring_area", "smoothstep", "unit_circle"]
 
 #: Metres per kilometre: hand-drawn facts are in km, outputs in metres.
 KM = 1000.0
+
+#: The parts of an area: each part is its exterior ring (x, y), then its holes; open rings (the
+#: first point is not repeated), in metres.
+Parts = list[list[tuple[np.ndarray, np.ndarray]]]
 
 
 def cm(a: np.ndarray) -> np.ndarray:

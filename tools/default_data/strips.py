@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from tools.default_data.facts import AreaFacts, strips
-from tools.default_data.numeric import KM, cm, noise, ray_box, ring_area
+from tools.default_data.numeric import KM, Parts, cm, noise, ray_box, ring_area
 
 __all__ = ["strip_parts"]
 
@@ -48,7 +48,7 @@ def _moving_average(v: np.ndarray, h: int) -> np.ndarray:
     return (c[2 * h + 1 :] - c[: -2 * h - 1]) / (2 * h + 1)
 
 
-def strip_parts(rng: np.random.Generator, f: AreaFacts, n_total: int) -> list[list]:
+def strip_parts(rng: np.random.Generator, f: AreaFacts, n_total: int) -> Parts:
     """Elongated parts along hand-drawn centre lines (rivers, estuaries, a dune coast)."""
     target = f.area_ha * 1e4
     lines = []
