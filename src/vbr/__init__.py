@@ -5,13 +5,7 @@ The core is a pipeline of pure stages: :func:`load_farms` -> :func:`distance_to_
 :func:`rank_farms` -> :func:`allocate_budget` -> writers; :func:`run` does the whole job.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("vbr")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
-
+from vbr._version import __version__
 from vbr.budget import allocate_budget
 from vbr.config import Config, RunOptions, load_config
 from vbr.distance import distance_to_overloaded

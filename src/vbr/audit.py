@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vbr import __version__
+from vbr._version import __version__
 from vbr.config import RegionalBudget, RunOptions, config_from_mapping
 from vbr.errors import InputError
 from vbr.outputs import sha256_of

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from vbr import __version__
+from vbr._version import __version__
 from vbr.config import BUDGET_POLICIES, RunOptions, default_data_dir, load_config
 from vbr.errors import InputError
 from vbr.ranking import RANK_BY

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr import __version__
+from vbr._version import __version__
 from vbr.budget import allocate_budget
 from vbr.config import RunOptions
 from vbr.distance import distance_to_overloaded

@@ -59,7 +59,7 @@ calculation; see the README section "Deposition and scenarios".
 
 def write_scenarios(result, tmp: Path) -> list[Path]:
     """Write ``scenarios/`` for a finished result; returns the paths written."""
-    from vbr import __version__
+    from vbr._version import __version__
 
     ranked = result.ranked
     cfg = result.options.config

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr import __version__
+from vbr._version import __version__
 from vbr.io.crs import RD_NEW
 from vbr.maps.data import polygons_geojson
 from vbr.maps.region_map import write_region_map
