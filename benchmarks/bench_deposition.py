@@ -21,12 +21,12 @@ from rasterio import features
 from rasterio.transform import from_origin
 from scipy.ndimage import gaussian_filter
 
-from vbr.config import default_data_dir, default_options
 from vbr.deposition import Kernel, coarsen, farm_impacts
 from vbr.io.natura import load_natura
 from vbr.overload import weight_grid
 from vbr.pipeline import compute, write_result
 from vbr.scenario_report import write_scenarios
+from vbr.settings import default_data_dir, default_options
 
 
 def synthetic_raster(path: Path, cell: float) -> None:
@@ -77,7 +77,7 @@ def main() -> None:
             f"{result.priority_changes['change'].value_counts().to_dict()}"
         )
         dep = options.config.deposition
-        kernel = Kernel(c=dep.c, r0_m=dep.r0_m, power=dep.power, cutoff_m=dep.cutoff_m)
+        kernel = Kernel.of(dep)
         weight, transform = coarsen(
             weight_grid(zones), zones.exceedance.transform, min_cell_m=dep.min_cell_m
         )

@@ -56,7 +56,7 @@ def _options(args: argparse.Namespace):
     """``vbr run`` on the scenario's farms and Natura 2000 (default regions and configuration)."""
     from dataclasses import replace
 
-    from vbr.config import default_options
+    from vbr.settings import default_options
 
     return replace(
         default_options(Path(args.out)), farms=Path(args.farms), natura=Path(args.natura_path)

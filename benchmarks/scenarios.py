@@ -21,8 +21,8 @@ import pandas as pd
 import shapely
 
 from vbr import demo
-from vbr.config import default_data_dir
 from vbr.io.crs import RD_NEW
+from vbr.settings import default_data_dir
 
 __all__ = ["REALDATA_N2K", "farms_file", "natura_file"]
 

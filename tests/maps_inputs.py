@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from vbr.config import Config, RegionalBudget, RunOptions, default_options
 from vbr.maps import write_maps
 from vbr.pipeline import Result, run
+from vbr.settings import RegionalBudget, RunOptions, default_options, load_config
 
 HOSTILE_ID = "<img src=x onerror=alert(1)>"
 SCRIPT_ID = "</script><script>window.__vbrPwned=1</script>"
@@ -117,7 +118,9 @@ def run_small(
     groups = (
         (RegionalBudget(name="Oost budget", regions=("Oost",), eur=1_000_000),) if regional else ()
     )
-    config = Config(threshold_m=1000.0, budget_eur=budget_eur, regional_budgets=groups)
+    config = replace(
+        load_config(), threshold_m=1000.0, budget_eur=budget_eur, regional_budgets=groups
+    )
     out = folder / "out"
     options = RunOptions(
         farms=paths["farms"],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from affine import Affine
 
-from vbr.config import load_config
 from vbr.deposition import (
     Kernel,
     coarsen,
@@ -17,6 +17,7 @@ from vbr.deposition import (
     impact_brute_force,
     kernel_grid,
 )
+from vbr.settings import load_config
 
 # ../shared/realdata beside the checkout (also from a worktree one level deeper)
 REALDATA = next(
@@ -41,18 +42,24 @@ def test_kernel_decays_with_distance_and_is_zero_beyond_the_cutoff():
     assert np.all(np.diff(values[:4]) < 0)
 
 
+def default_kernel(**changes: float) -> Kernel:
+    """The kernel of the built-in config, with ``changes``."""
+    return replace(Kernel.of(load_config().deposition), **changes)
+
+
 def test_default_kernel_parameters_come_from_the_config():
     dep = load_config().deposition
-    assert (dep.c, dep.r0_m, dep.power, dep.cutoff_m) == (
-        Kernel().c,
-        Kernel().r0_m,
-        Kernel().power,
-        Kernel().cutoff_m,
+    kernel = Kernel.of(dep)
+    assert (kernel.c, kernel.r0_m, kernel.power, kernel.cutoff_m) == (
+        dep.c,
+        dep.r0_m,
+        dep.power,
+        dep.cutoff_m,
     )
 
 
 def test_kernel_grid_is_symmetric_and_covers_the_cutoff():
-    k = Kernel(cutoff_m=1_000.0)
+    k = default_kernel(cutoff_m=1_000.0)
     grid = kernel_grid(k, cell_w=100.0, cell_h=250.0)
     assert grid.shape == (9, 21)
     assert np.array_equal(grid, grid[::-1, ::-1])
@@ -81,7 +88,7 @@ def test_farm_beyond_the_cutoff_of_every_cell_has_exactly_zero_impact():
     transform = Affine(100.0, 0, 200_000.0, 0, -100.0, 480_000.0)
     weight = np.zeros((10, 10))
     weight[5, 5] = 1.0
-    kernel = Kernel(cutoff_m=1_000.0)
+    kernel = default_kernel(cutoff_m=1_000.0)
     centre_x, centre_y = 200_550.0, 479_450.0
     x = np.array([centre_x, centre_x + 1_000.0, centre_x + 1_100.0, centre_x + 50_000.0])
     y = np.full(4, centre_y)
@@ -97,7 +104,7 @@ def test_impact_is_proportional_to_emission_and_to_weight():
     weight = np.zeros((10, 10))
     weight[2, 3] = 1.0
     x, y = np.array([200_420.0]), np.array([479_100.0])
-    kernel = Kernel()
+    kernel = default_kernel()
     one = farm_impacts(x, y, np.array([1.0]), weight, transform, kernel)
     assert farm_impacts(x, y, np.array([3.0]), weight, transform, kernel) == pytest.approx(3 * one)
     assert farm_impacts(x, y, np.array([1.0]), 2 * weight, transform, kernel) == pytest.approx(
@@ -119,7 +126,7 @@ def test_coarsen_sums_blocks_and_keeps_the_total():
 
 def test_default_kernel_deposits_a_plausible_share_within_25_km():
     # OPS/AERIUS: a few tens of percent of emitted NH3 deposits within tens of km
-    assert 0.2 < Kernel().deposited_fraction() < 0.4
+    assert 0.2 < default_kernel().deposited_fraction() < 0.4
 
 
 @pytest.mark.realdata
@@ -141,7 +148,7 @@ def test_default_kernel_matches_aerius_on_78_overijssel_farms():
     hexagons = gpd.read_file(OVERIJSSEL, layer="situation_1__receptor_hexagons")
     assert len(farms) == 78 and len(hexagons) == 10_520
     dep = load_config().deposition
-    kernel = Kernel(c=dep.c, r0_m=dep.r0_m, power=dep.power, cutoff_m=dep.cutoff_m)
+    kernel = Kernel.of(dep)
     centres = hexagons.geometry.centroid
     ours = deposition_at(
         centres.x.to_numpy(),

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from vbr.config import RunOptions, load_config
 from vbr.emissions import load_emission_factors
 from vbr.io.crs import RD_NEW
 from vbr.outputs import LEAD_COLUMNS
 from vbr.pipeline import compute, run
+from vbr.settings import RunOptions, load_config
 from vbr.subsidy import estimate_subsidy, rights_region, sem_alternative
 
 CONFIG = load_config()

@@ -7,7 +7,6 @@ The core is a pipeline of pure stages: :func:`load_farms` -> :func:`distance_to_
 
 from vbr._version import __version__
 from vbr.budget import allocate_budget
-from vbr.config import Config, RunOptions, load_config
 from vbr.distance import distance_to_overloaded
 from vbr.errors import ConfigError, InputError, OutputError
 from vbr.io.farms import load_farms
@@ -15,6 +14,7 @@ from vbr.io.natura import load_natura
 from vbr.io.regions import load_regions
 from vbr.pipeline import Result, compute, run, write_result
 from vbr.ranking import rank_farms
+from vbr.settings import Config, RunOptions, load_config
 
 __all__ = [
     "Config",

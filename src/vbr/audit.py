@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vbr._version import __version__
-from vbr.config import RegionalBudget, RunOptions, config_from_mapping
 from vbr.errors import InputError
 from vbr.outputs import sha256_of
+from vbr.settings import RegionalBudget, RunOptions, config_from_mapping
 
 __all__ = ["Difference", "VerifyReport", "verify"]
 

@@ -24,9 +24,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from affine import Affine
+
+if TYPE_CHECKING:
+    from vbr.settings import DepositionSettings
 
 __all__ = [
     "MOL_N_PER_KG_NH3",
@@ -59,10 +63,17 @@ class Kernel:
         No deposition is counted beyond this distance (25,000 m, as AERIUS).
     """
 
-    c: float = 0.45
-    r0_m: float = 90.0
-    power: float = 1.85
-    cutoff_m: float = 25_000.0
+    c: float
+    r0_m: float
+    power: float
+    cutoff_m: float
+
+    @classmethod
+    def of(cls, settings: DepositionSettings) -> Kernel:
+        """The kernel of the ``[deposition]`` settings (defaults: ``default_config.toml``)."""
+        return cls(
+            c=settings.c, r0_m=settings.r0_m, power=settings.power, cutoff_m=settings.cutoff_m
+        )
 
     def __call__(self, r: np.ndarray) -> np.ndarray:
         """K at distances ``r`` (metres); 0 beyond the cut-off."""

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr.config import default_data_dir
 from vbr.errors import InputError, OutputError
 from vbr.io.crs import RD_NEW
+from vbr.settings import default_data_dir
 
 __all__ = [
     "PDOK_NATURA2000_URL",

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vbr.config import default_data_dir
 from vbr.errors import InputError
 from vbr.io.tables import find_column, normalise_name, parse_numbers, read_table
+from vbr.settings import default_data_dir
 
 __all__ = [
     "RAV_CODE",

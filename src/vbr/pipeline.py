@@ -27,7 +27,6 @@ import shapely
 
 from vbr._version import __version__
 from vbr.budget import allocate_budget
-from vbr.config import RunOptions
 from vbr.distance import distance_to_overloaded
 from vbr.emissions import load_emission_factors
 from vbr.errors import ConfigError, OutputError
@@ -52,6 +51,7 @@ from vbr.outputs import (
     write_xlsx,
 )
 from vbr.ranking import rank_farms
+from vbr.settings import RunOptions
 from vbr.subsidy import estimate_subsidy, sem_alternative
 from vbr.threads import map_geometries
 
@@ -420,7 +420,7 @@ def _impacts(farms: gpd.GeoDataFrame, zones: OverloadZones, cfg) -> np.ndarray:
     from vbr.overload import weight_grid
 
     dep = cfg.deposition
-    kernel = Kernel(c=dep.c, r0_m=dep.r0_m, power=dep.power, cutoff_m=dep.cutoff_m)
+    kernel = Kernel.of(dep)
     weight, transform = coarsen(
         weight_grid(zones, weight=dep.weight),
         zones.exceedance.transform,

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vbr.config import SemConfig, SubsidyConfig
 from vbr.emissions import RAV_CODE, EmissionFactors
 from vbr.io.tables import find_column, parse_numbers
+from vbr.settings import SemConfig, SubsidyConfig
 
 __all__ = [
     "ESTIMATE_COLUMNS",

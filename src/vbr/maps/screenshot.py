@@ -92,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.chromium.exists():
         print(f"needs Chromium at {args.chromium} (make test-deps installs it)", file=sys.stderr)
         return 2
-    from vbr.config import default_options
     from vbr.maps import write_maps
     from vbr.pipeline import run
+    from vbr.settings import default_options
 
     with tempfile.TemporaryDirectory(prefix="vbr-screenshot-") as tmp:
         out = Path(tmp) / "out"
