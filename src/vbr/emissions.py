@@ -8,8 +8,6 @@ low-emission housing) and replaces the shipped value of a code it repeats.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ import pandas as pd
 
 from vbr.errors import InputError
 from vbr.io.tables import find_column, normalise_name, parse_numbers, read_table
+from vbr.model import RAV_CODE, EmissionFactors
 from vbr.settings import default_data_dir
 
 __all__ = [
@@ -29,9 +28,6 @@ __all__ = [
     "normalise_code",
     "wide_to_long",
 ]
-
-#: A Rav code: a capital letter, then dot-separated numbers (A1.100, D1.1.100, G2.1.100).
-RAV_CODE = re.compile(r"^[A-Za-z]\d+(?:\.\d+)+$")
 
 _FACTOR_COLUMNS = {
     "rav_code": ("rav_code", "rav", "code", "diercategorie", "huisvestingscode"),
@@ -58,31 +54,6 @@ def normalise_code(code: object) -> str:
     """A Rav code as written in the factor table: Rav codes upper case, species names lower case."""
     text = str(code).strip()
     return text.upper() if RAV_CODE.match(text) else text.lower()
-
-
-@dataclass(frozen=True)
-class EmissionFactors:
-    """kg NH3 per animal place per year by code, with category names and sources.
-
-    Attributes
-    ----------
-    table
-        ``rav_code, category_en, category_nl, kg_nh3_per_place, source`` (one row per code).
-    sources
-        The files the table was read from, shipped table first.
-    """
-
-    table: pd.DataFrame
-    sources: tuple[str, ...] = ()
-
-    @property
-    def factors(self) -> dict[str, float]:
-        """Code -> kg NH3 per animal place per year."""
-        return dict(zip(self.table["rav_code"], self.table["kg_nh3_per_place"], strict=True))
-
-    def is_species(self, code: str) -> bool:
-        """Whether a code is a species-level fallback (not a Rav code)."""
-        return not RAV_CODE.match(code)
 
 
 def _read_factor_file(path: Path) -> pd.DataFrame:

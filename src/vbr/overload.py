@@ -12,20 +12,18 @@ with areas, its centre lies inside one (``weight_grid``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from vbr.errors import InputError
+from vbr.geometry import polygonal
 from vbr.io.crs import RD_NEW
-from vbr.io.raster import Exceedance
+from vbr.model import Exceedance, OverloadZones
 
 __all__ = [
     "WEIGHTS",
-    "OverloadZones",
     "display_image",
     "overloaded_zones",
     "priority_changes",
@@ -33,34 +31,6 @@ __all__ = [
 ]
 
 WEIGHTS = ("area", "exceedance")
-
-
-@dataclass
-class OverloadZones:
-    """The overloaded zones of an exceedance raster.
-
-    Attributes
-    ----------
-    exceedance
-        The raster (values, transform) in EPSG:28992; the maps can draw it.
-    zones
-        Polygons (EPSG:28992) with ``nr`` and ``name`` of the Natura 2000 area each lies in
-        (``nr`` 0 and name ``""`` without areas).
-    overloaded
-        Cells above 0 (and, with areas, with their centre in one): the grid the impacts use.
-    notes
-        Things the user should know.
-    """
-
-    exceedance: Exceedance
-    zones: gpd.GeoDataFrame
-    overloaded: np.ndarray
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def area_ha(self) -> float:
-        """Area of the zones, hectares."""
-        return float(shapely.area(self.zones.geometry.values).sum() / 10_000.0)
 
 
 def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> OverloadZones:
@@ -110,7 +80,7 @@ def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> 
         tree = shapely.STRtree(area_geoms)
         cell_idx, area_idx = tree.query(cells, predicate="intersects")
         pieces = shapely.intersection(cells[cell_idx], area_geoms[area_idx])
-        pieces = np.array([_polygonal(g) for g in pieces], dtype=object)
+        pieces = np.array([polygonal(g) for g in pieces], dtype=object)
         keep = ~shapely.is_empty(pieces)
         zones = gpd.GeoDataFrame(
             {
@@ -138,15 +108,6 @@ def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> 
     return OverloadZones(
         exceedance=exceedance, zones=zones, overloaded=overloaded, notes=list(exceedance.notes)
     )
-
-
-def _polygonal(geom: object) -> object:
-    if geom is None or shapely.is_empty(geom):
-        return shapely.Polygon()
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and p.area > 0]
-    return shapely.MultiPolygon(parts) if parts else shapely.Polygon()
 
 
 def weight_grid(zones: OverloadZones, *, weight: str = "area") -> np.ndarray:

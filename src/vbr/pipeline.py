@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -33,8 +32,9 @@ from vbr.errors import ConfigError, OutputError
 from vbr.explain import budget_reasons, join_reasons, order_reasons
 from vbr.io.crs import RD_NEW
 from vbr.io.farms import load_farms
-from vbr.io.natura import NaturaAreas, load_natura, load_overloaded_list
-from vbr.io.regions import Regions, load_regions
+from vbr.io.natura import load_natura, load_overloaded_list
+from vbr.io.regions import load_regions
+from vbr.model import NaturaAreas, OverloadZones, Regions
 from vbr.outputs import (
     EXTRA_COLUMNS,
     LEAD_COLUMNS,
@@ -54,9 +54,6 @@ from vbr.ranking import rank_farms
 from vbr.settings import RunOptions
 from vbr.subsidy import estimate_subsidy, sem_alternative
 from vbr.threads import map_geometries
-
-if TYPE_CHECKING:
-    from vbr.overload import OverloadZones
 
 __all__ = [
     "BudgetSummary",

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vbr.emissions import RAV_CODE, EmissionFactors
 from vbr.io.tables import find_column, parse_numbers
+from vbr.model import RAV_CODE, EmissionFactors
 from vbr.settings import SemConfig, SubsidyConfig
 
 __all__ = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,8 +23,9 @@ from vbr.errors import InputError
 from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
+from vbr.model import FarmTable
 
-__all__ = ["FARM_COLUMNS", "FarmTable", "load_farms", "parse_times"]
+__all__ = ["FARM_COLUMNS", "load_farms", "parse_times"]
 
 #: Recognised columns and their accepted aliases (matched case-insensitively; spaces, hyphens and
 #: dots count as underscores). The README lists them.
@@ -69,53 +69,6 @@ _TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 #: The suffix holds no ``T``, space or leading digit, so "somewhere a digit-T-digit, and the
 #: suffix at the end" is the same as "a digit-T-digit, anything, the suffix".
 _ZONED = re.compile(r"\d[T ]\d.*" + _TZ_SUFFIX, re.DOTALL)
-
-
-@dataclass
-class FarmTable:
-    """Farms read from one file.
-
-    Attributes
-    ----------
-    farms
-        The usable rows, in input order: ``farm_id``, ``nh3_kg``, ``subsidy_eur``, ``submitted_at``
-        (UTC, NaT where not given), ``row`` (0-based input row) and a point geometry in
-        EPSG:28992.
-    rejected
-        ``farm_id``, ``reason``, then the input row as read; sorted by that content (so input
-        row order does not change it).
-    carried
-        Names of the carried-through input columns, in file order.
-    carried_values
-        Those columns as read (text), one row per input row (index = ``row``), so that no input
-        name can collide with a computed column.
-    n_read
-        Rows read from the file (= usable + rejected).
-    info
-        How the file was read, for the manifest.
-    animals
-        Animal places per input row, long: ``row, rav_code, animals`` (and
-        ``kg_nh3_per_place`` for IMAER custom housing); empty without animal counts.
-    nh3_check
-        Rows where ``nh3_kg`` was given and also computed from animals: ``farm_id, row,
-        nh3_kg_given, nh3_kg_from_animals, difference_kg, difference_pct`` (the given value wins).
-    estimate_subsidy
-        Whether empty ``subsidy_eur`` values are left to the subsidy estimate (``NaN`` in
-        ``farms``, ``subsidy_source`` = ``estimate``) instead of rejected.
-    notes
-        Remarks for the run summary (e.g. animal rows that match no farm).
-    """
-
-    farms: gpd.GeoDataFrame
-    rejected: pd.DataFrame
-    carried: list[str]
-    n_read: int
-    info: dict = field(default_factory=dict)
-    carried_values: pd.DataFrame = field(default_factory=pd.DataFrame)
-    animals: pd.DataFrame = field(default_factory=pd.DataFrame)
-    nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
-    estimate_subsidy: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:

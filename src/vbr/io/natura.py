@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,11 +10,13 @@ import pandas as pd
 import shapely
 
 from vbr.errors import InputError
+from vbr.geometry import repair_each
 from vbr.io.crs import NL_EXTENT, RD_NEW
 from vbr.io.tables import find_column, parse_numbers, read_table
+from vbr.model import NaturaAreas
 from vbr.threads import map_geometries
 
-__all__ = ["NaturaAreas", "load_natura", "load_overloaded_list", "polygons_in_rd"]
+__all__ = ["load_natura", "load_overloaded_list", "polygons_in_rd"]
 
 NR_NAMES = ("nr", "nummer", "gebiedsnummer", "n2000_nr", "n2k_nr", "natura2000_nr")
 NAME_NAMES = ("naamN2K", "naam_n2k", "naamn2k", "naam", "name", "gebiedsnaam", "naam_n2000")
@@ -24,79 +24,6 @@ OVERLOADED_NAMES = ("overloaded", "overbelast", "overbelasting", "is_overloaded"
 
 _TRUE = {"true", "1", "yes", "y", "ja", "j", "waar", "t", "x"}
 _FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
-
-
-@dataclass
-class NaturaAreas:
-    """Natura 2000 areas in EPSG:28992.
-
-    An invalid area is measured by its parts, each part repaired on its own where it is invalid
-    itself: a point's distance to a union is its least distance to the parts. Distances need
-    only those parts; the repaired outline of the whole area (GEOS ``make_valid``, the costly
-    step) is made the first time :attr:`areas` is read, for the maps and the GeoPackage.
-
-    Attributes
-    ----------
-    attributes
-        One row per area: ``nr`` (int), ``name``, ``overloaded`` (bool), ``overloaded_by`` (what
-        decided it: ``column``, ``list``, ``all``, ``exceedance``).
-    geometry, invalid
-        The outline of each area as read (converted to EPSG:28992, not yet repaired), and
-        whether it is invalid (and so repaired when :attr:`areas` is first read).
-    parts, part_of
-        Valid polygons whose union is each area, and the row in ``attributes`` of each.
-    repaired
-        Number of input geometries that were invalid and repaired.
-    dropped
-        Input features left out because they hold no area (empty or zero-area geometry).
-    notes
-        Things the user should know (printed in the summary, written to the manifest).
-    """
-
-    attributes: pd.DataFrame
-    geometry: np.ndarray
-    invalid: np.ndarray
-    parts: np.ndarray
-    part_of: np.ndarray
-    repaired: int = 0
-    dropped: int = 0
-    notes: list[str] = field(default_factory=list)
-    _outlines: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
-    _lock: threading.Lock = field(
-        default_factory=threading.Lock, init=False, repr=False, compare=False
-    )
-
-    @property
-    def areas(self) -> gpd.GeoDataFrame:
-        """The areas with their repaired outlines (a new frame on every call)."""
-        return gpd.GeoDataFrame(self.attributes.copy(), geometry=self.outlines(), crs=RD_NEW)
-
-    @property
-    def overloaded(self) -> gpd.GeoDataFrame:
-        """Only the overloaded areas, with their repaired outlines."""
-        areas = self.areas
-        return areas[areas["overloaded"].to_numpy(dtype=bool)]
-
-    def outlines(self) -> np.ndarray:
-        """The repaired outline of every area (repaired once, on the first call)."""
-        with self._lock:
-            if self._outlines is None:
-                self._outlines = _repaired_outlines(
-                    self.geometry, self.invalid, self.parts, self.part_of
-                )
-            return self._outlines
-
-    def overloaded_parts(self) -> tuple[np.ndarray, np.ndarray]:
-        """The valid parts of the overloaded areas and the ``nr`` of the area of each part."""
-        over = self.attributes["overloaded"].to_numpy(dtype=bool)[self.part_of]
-        nrs = self.attributes["nr"].to_numpy(dtype="int64")[self.part_of]
-        return self.parts[over], nrs[over]
-
-    def set_overloaded(self, rows: np.ndarray, overloaded: np.ndarray, *, by: str) -> None:
-        """Set the flag of the areas at positions ``rows`` (say what decided it in ``by``)."""
-        column = self.attributes.columns.get_loc("overloaded")
-        self.attributes.iloc[rows, column] = np.asarray(overloaded, dtype=bool)
-        self.attributes.iloc[rows, self.attributes.columns.get_loc("overloaded_by")] = by
 
 
 def _read_in_rd(
@@ -175,7 +102,7 @@ def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int
     """
     frame, geoms, present, invalid, crs = _read_in_rd(path, what=what)
     if invalid.any():
-        geoms[invalid] = map_geometries(_repair_each, geoms[invalid])
+        geoms[invalid] = map_geometries(repair_each, geoms[invalid])
     area = np.where(present, shapely.area(geoms), 0.0)
     frame = _keep_with_area(frame, geoms, present & (area > 0), path=path, what=what)
     _check_in_netherlands(frame, crs, path=path, what=what)
@@ -208,9 +135,7 @@ def _valid_parts(
     fix = invalid[part_of]  # parts of valid geometries are valid
     fix[fix] = ~shapely.is_valid(parts[fix])
     if fix.any():
-        fixed, which = shapely.get_parts(
-            map_geometries(_repair_each, parts[fix]), return_index=True
-        )
+        fixed, which = shapely.get_parts(map_geometries(repair_each, parts[fix]), return_index=True)
         parts = np.concatenate([parts[~fix], fixed])
         part_of = np.concatenate([part_of[~fix], part_of[fix][which]])
     part_area = shapely.area(parts)
@@ -219,20 +144,6 @@ def _valid_parts(
     order = np.argsort(part_of, kind="stable")
     area = np.bincount(part_of, weights=part_area, minlength=len(geoms))
     return parts[order], part_of[order], area
-
-
-def _repaired_outlines(
-    geoms: np.ndarray, invalid: np.ndarray, parts: np.ndarray, part_of: np.ndarray
-) -> np.ndarray:
-    """Each geometry, the invalid ones repaired whole (the union of their valid parts where
-    GEOS's repair gives no area)."""
-    out = np.array(geoms, dtype=object)
-    if invalid.any():
-        out[invalid] = map_geometries(_repair_each, out[invalid])
-        lost = invalid & ~(shapely.area(out) > 0)
-        for i in np.flatnonzero(lost):
-            out[i] = shapely.union_all(parts[part_of == i])
-    return out
 
 
 def _check_in_netherlands(frame: gpd.GeoDataFrame, crs: object, *, path: Path, what: str) -> None:
@@ -266,34 +177,6 @@ def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> 
         "file with its real CRS (e.g. EPSG:28992 metres), for example as a GeoPackage",
         source=str(path),
     )
-
-
-def _repair_each(geoms: np.ndarray) -> np.ndarray:
-    out = np.empty(len(geoms), dtype=object)
-    out[:] = [_repair(g) for g in geoms]
-    return out
-
-
-def _repair(geom: object) -> object:
-    """Repair one invalid geometry; what GEOS cannot repair counts as holding no area."""
-    try:
-        fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False)
-    except shapely.errors.GEOSException:
-        try:
-            fixed = shapely.make_valid(geom)
-        except shapely.errors.GEOSException:
-            return shapely.Polygon()
-    return _polygonal(fixed)
-
-
-def _polygonal(geom: object) -> object:
-    """Keep only the polygonal part of a repaired geometry."""
-    if geom is None or geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
-    if not parts:
-        return shapely.Polygon()
-    return shapely.union_all(parts)
 
 
 def _parse_flags(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
