@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from vbr.emissions import load_emission_factors
+from vbr.io.animals import load_emission_factors
 from vbr.io.crs import RD_NEW
 from vbr.outputs import LEAD_COLUMNS
 from vbr.pipeline import compute, run

@@ -27,9 +27,9 @@ import shapely
 from vbr._version import __version__
 from vbr.budget import allocate_budget
 from vbr.distance import distance_to_overloaded
-from vbr.emissions import load_emission_factors
 from vbr.errors import ConfigError, OutputError
 from vbr.explain import budget_reasons, join_reasons, order_reasons
+from vbr.io.animals import load_emission_factors
 from vbr.io.crs import RD_NEW
 from vbr.io.farms import load_farms
 from vbr.io.natura import load_natura, load_overloaded_list

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from vbr.io.animals import entry_factors
 from vbr.io.tables import find_column, parse_numbers
 from vbr.model import RAV_CODE, EmissionFactors
 from vbr.settings import SemConfig, SubsidyConfig
@@ -228,16 +229,11 @@ def sem_alternative(
     farm's ``nh3_kg``. Farms without dairy cows get empty values.
     """
     rows = farms["row"].to_numpy()
-    table = factors.factors
     if len(herd):
         groups = herd["rav_code"].map(sector_of)
         is_cow = groups.eq("A1").to_numpy()
         is_cattle = groups.isin(["A1", "A3"]).to_numpy()
-        factor = herd["rav_code"].map(table).to_numpy(dtype="float64", na_value=np.nan)
-        if "kg_nh3_per_place" in herd.columns:
-            own = herd["kg_nh3_per_place"].to_numpy(dtype="float64", na_value=np.nan)
-            factor = np.where(np.isnan(own), factor, own)
-        nh3 = herd["animals"].to_numpy() * np.nan_to_num(factor)
+        nh3 = herd["animals"].to_numpy() * np.nan_to_num(entry_factors(herd, factors))
         by_row = herd["row"]
         cows = pd.Series(np.where(is_cow, herd["animals"], 0.0)).groupby(by_row).sum()
         cattle_nh3 = pd.Series(np.where(is_cattle, nh3, 0.0)).groupby(by_row).sum()

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr.emissions import (
+from vbr.errors import InputError
+from vbr.io.animals import (
     EmissionFactors,
     animal_columns,
     load_animals_table,
@@ -19,7 +20,6 @@ from vbr.emissions import (
     nh3_from_animals,
     wide_to_long,
 )
-from vbr.errors import InputError
 from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
