@@ -10,8 +10,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from vbr.budget import allocate_budget
-from vbr.explain import budget_reasons, join_reasons, order_reasons
+from vbr.core.budget import allocate_budget
+from vbr.core.explain import budget_reasons, join_reasons, order_reasons
 
 
 def frame(n: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -22,6 +22,7 @@ import pandas as pd
 from vbr.maps import write_maps
 from vbr.pipeline import compute
 from vbr.settings import RunOptions, load_config
+from vbr.writers.context import WriteContext
 
 X0, Y0, SIDE = 170_000.0, 440_000.0, 40_000.0
 CRS = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}
@@ -129,7 +130,7 @@ def main() -> None:
         t1 = time.perf_counter()
         out = folder / "maps"
         out.mkdir()
-        paths = write_maps(result, out)
+        paths = write_maps(WriteContext.of(result, out)).files
         t2 = time.perf_counter()
         page = next(p for p in paths if p.name == "map.html")
         n = len(result.region_lists[0].positions)

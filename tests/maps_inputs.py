@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from vbr.maps import write_maps
-from vbr.pipeline import Result, run
+from vbr.model import Result
+from vbr.pipeline import run
 from vbr.settings import RegionalBudget, RunOptions, default_options, load_config
 
 HOSTILE_ID = "<img src=x onerror=alert(1)>"
@@ -113,7 +113,7 @@ def run_small(
     regional: bool = False,
     empty_region: bool = False,
 ):
-    """Run vbr (with the map writer) on the small inputs; returns (result, out folder)."""
+    """Run vbr (the lists and the maps) on the small inputs; returns (result, out folder)."""
     paths = write_inputs(folder / "in", empty_region=empty_region)
     groups = (
         (RegionalBudget(name="Oost budget", regions=("Oost",), eur=1_000_000),) if regional else ()
@@ -129,8 +129,7 @@ def run_small(
         out=out,
         config=config,
     )
-    result = run(options, writers=[write_maps])
-    return result, out
+    return run(options).result, out
 
 
 _DEFAULT_RUNS: dict[str, tuple[Result, Path]] = {}
@@ -145,8 +144,8 @@ def default_run_once(tmp_path_factory) -> tuple[Result, Path]:
 
 
 def run_default(out: Path) -> Result:
-    """Run vbr with the map writer on the embedded default data."""
-    return run(default_options(out), writers=[write_maps])
+    """Run vbr (the lists and the maps) on the embedded default data."""
+    return run(default_options(out)).result
 
 
 def farm_payload(html: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vbr.budget import allocate_budget
+from vbr.core.budget import allocate_budget
 
 
 def walk_one_by_one(offers, budget, policy):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from affine import Affine
 
-from vbr.deposition import (
+from vbr.core.deposition import (
     Kernel,
     coarsen,
     deposition_at,

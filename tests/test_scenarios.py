@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from vbr.scenarios import (
+from vbr.core.scenarios import (
     best_selection,
     cost_curve,
     knapsack,

@@ -1,24 +1,22 @@
-"""The command line: parses options, calls the pipeline, prints. Nothing else lives here."""
+"""The command line: parse the options, build :class:`RunOptions`, run, print. Nothing else."""
 
 from __future__ import annotations
 
 import sys
 import time
 import traceback
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from vbr._version import __version__
+from vbr.core.ranking import RANK_BY
 from vbr.errors import InputError
-from vbr.ranking import RANK_BY
+from vbr.model import Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
     DEFAULT_OUT,
-    input_notes,
     load_config,
-    nitrogen_sensitive_list,
     option_default,
     run_options,
 )
@@ -46,7 +44,8 @@ def _eur(amount: float) -> str:
     return f"EUR {amount / 1e6:,.1f} M"
 
 
-def _summary(result, out: Path) -> str:
+def _summary(written: Written) -> str:
+    result = written.result
     counts = result.counts()
     cfg = result.options.config
     lines = [
@@ -75,16 +74,20 @@ def _summary(result, out: Path) -> str:
     if not result.with_budget:
         lines.append("no national budget: ranked without selecting (give --budget EUR)")
     lines += _deposition_summary(result)
+    if "scenarios/budgets.csv" in written.files:
+        lines.append(
+            "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
+        )
     if counts["repaired"]:
         lines.append(f"repaired geometries: {counts['repaired']}")
-    lines += [f"note: {n}" for n in result.notes]
-    lines.append(f"outputs in {out}/")
+    lines += [f"note: {n}" for n in written.notes]
+    lines.append(f"outputs in {written.folder}/")
     return "\n".join(lines)
 
 
-def _deposition_summary(result) -> list[str]:
+def _deposition_summary(result: Result) -> list[str]:
     """Summary lines of the deposition options (none without them)."""
-    if getattr(result, "exceedance", None) is None:
+    if result.exceedance is None:
         return []
     ranked = result.ranked
     impact = ranked["impact_mol"].to_numpy()
@@ -100,11 +103,6 @@ def _deposition_summary(result) -> list[str]:
         lines.append(
             f"national selection removes {impact[selected].sum() / 1000:,.1f} kmol N/yr of "
             "deposition on overloaded nature (estimate)"
-        )
-    table = getattr(result, "scenario_budgets", None)
-    if table is not None and len(table):
-        lines.append(
-            "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
         )
     return lines
 
@@ -292,46 +290,16 @@ def run_command(
         scenarios=scenarios,
         public=public,
     )
-    notes = input_notes(options)
-    if options.overloaded is None and not options.all_overloaded:
-        from vbr.download import looks_like_pdok
-
-        if looks_like_pdok(options.natura):
-            options = replace(options, overloaded=nitrogen_sensitive_list())
-            notes.append(
-                "Natura 2000: PDOK data without an overloaded column; the areas with "
-                "nitrogen-sensitive habitat (data/nitrogen_sensitive_areas.csv) count as "
-                "overloaded (give --overloaded or --all-overloaded to choose otherwise)"
-            )
-    writers = _map_writers()
-    if public:
-        from vbr.maps.public import write_public_maps
-
-        writers = [write_public_maps]
-    if scenarios:
-        from vbr.scenario_report import write_scenarios
-
-        writers.append(write_scenarios)
     progress = _progress_printer(not quiet and sys.stderr.isatty())
-    result = run(options, progress=progress, writers=writers, command=["vbr", *_argv()])
-    result.notes[:0] = notes
+    written = run(options, progress=progress, command=["vbr", *_argv()])
     if not quiet:
-        click.echo(_summary(result, out))
+        click.echo(_summary(written))
 
 
 def _argv() -> list[str]:
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None
     return list(obj["argv"]) if isinstance(obj, dict) and "argv" in obj else sys.argv[1:]
-
-
-def _map_writers() -> list:
-    """The map writers, when the maps layer is installed (it arrives with the maps issue)."""
-    try:
-        from vbr.maps import write_maps
-    except ImportError:
-        return []
-    return [write_maps]
 
 
 @cli.group("download")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,15 +20,21 @@ import shapely
 from affine import Affine
 
 from vbr.geometry import RD_NEW, repaired_outlines
+from vbr.settings import RunOptions
 
 __all__ = [
     "RAV_CODE",
+    "BudgetSummary",
     "EmissionFactors",
     "Exceedance",
     "FarmTable",
     "NaturaAreas",
     "OverloadZones",
+    "RegionList",
     "Regions",
+    "Result",
+    "WriteReport",
+    "Written",
 ]
 
 #: A Rav code: a capital letter, then dot-separated numbers (A1.100, D1.1.100, G2.1.100).
@@ -260,3 +267,164 @@ class EmissionFactors:
     def is_species(self, code: str) -> bool:
         """Whether a code is a species-level fallback (not a Rav code)."""
         return not RAV_CODE.match(code)
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """One budget walk: the national one or a regional group."""
+
+    name: str
+    regions: tuple[str, ...]
+    budget_eur: float
+    used_eur: float
+    selected: int
+    selected_nh3_kg: float
+    farms: int
+    source: str = ""
+
+    @property
+    def left_eur(self) -> float:
+        """Budget not spent."""
+        return self.budget_eur - self.used_eur
+
+
+@dataclass(frozen=True)
+class RegionList:
+    """A region's farms (positions into the national order) and its own budget walk."""
+
+    name: str
+    slug: str
+    positions: np.ndarray
+    selected: np.ndarray | None = None
+    cumulative_eur: np.ndarray | None = None
+    budget: str | None = None
+    #: The group's budget left when its walk reached each farm (for the ``reason`` column).
+    left_before_eur: np.ndarray | None = None
+    #: Policy ``stop``: the national rank at which the group's walk ended early, else ``None``.
+    stopped_at_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a run computed (:func:`vbr.compute`); the writers and the maps read it.
+
+    Attributes
+    ----------
+    options
+        The options of the run.
+    ranked
+        The ranked farms in national order (``rank``, ``farm_id``, ``regions``, ``priority``,
+        ``distance_m`` ... ``reason``; point geometry in EPSG:28992).
+    rejected
+        ``farm_id, reason``, then the input row as read.
+    carried, carried_values
+        The carried-through input columns: their names, and their text per input row.
+    natura, regions
+        The Natura 2000 areas (with the decision which are overloaded) and the regions.
+    region_lists, budgets
+        Each region's farms with its own budget walk, and every budget walk's summary.
+    n_read
+        Rows read from the farm file.
+    first_come_first_served
+        Whether the priority group is ordered by ``submitted_at``.
+    farms_info
+        How the farm file was read (for the manifest).
+    notes
+        What the user should know about this run, from every stage.
+    timings
+        Seconds per stage of the computation.
+    extra_tables
+        Further lists by file name (``nh3_check.csv``, ``subsidy_estimates.csv``).
+    order_reasons
+        The order part of each ranked farm's reason (national order); region lists add their
+        own budget part.
+    exceedance, priority_changes
+        With ``--exceedance``: the raster and its overloaded zones, and the farms whose priority
+        differs from the whole-area rule.
+    overloaded_list
+        The list of overloaded area numbers that decided (``--overloaded``, or the shipped
+        nitrogen-sensitive list for PDOK data), if any.
+    """
+
+    options: RunOptions
+    ranked: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    carried: list[str]
+    carried_values: pd.DataFrame
+    natura: NaturaAreas
+    regions: Regions
+    region_lists: list[RegionList]
+    budgets: list[BudgetSummary]
+    n_read: int
+    first_come_first_served: bool
+    farms_info: dict
+    notes: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+    extra_tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    order_reasons: np.ndarray | None = field(default=None, repr=False)
+    exceedance: OverloadZones | None = None
+    priority_changes: pd.DataFrame | None = None
+    overloaded_list: Path | None = None
+
+    def carried_table(self) -> pd.DataFrame:
+        """The carried-through input columns (text, input names) of the ranked farms, in
+        national order."""
+        rows = self.ranked["row"].to_numpy()
+        return self.carried_values.iloc[rows].reset_index(drop=True)
+
+    @property
+    def with_budget(self) -> bool:
+        """Whether a national budget was walked."""
+        return self.options.config.budget_eur is not None
+
+    def counts(self) -> dict[str, int]:
+        """Headline counts (the manifest's ``counts``)."""
+        ranked = self.ranked
+        return {
+            "read": int(self.n_read),
+            "ranked": len(ranked),
+            "rejected": len(self.rejected),
+            "repaired": int(self.natura.repaired + self.regions.repaired),
+            "priority": int(ranked["priority"].sum()),
+            "selected": int(ranked["selected"].fillna(False).astype(bool).sum())
+            if self.with_budget
+            else 0,
+            "natura2000_features": len(self.natura.attributes),
+            "overloaded_features": int(self.natura.attributes["overloaded"].sum()),
+            "natura2000_dropped": int(self.natura.dropped),
+        }
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What one writer wrote: its files (paths inside the folder it was given) and its notes
+    (e.g. a workbook sheet cut at Excel's row limit)."""
+
+    files: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Written:
+    """A result written to its folder (:func:`vbr.write_result`, :func:`vbr.run`).
+
+    Attributes
+    ----------
+    result
+        The result that was written (unchanged by the writing).
+    folder
+        The output folder.
+    files
+        Every file written, relative to ``folder`` (``manifest.json`` last).
+    notes
+        The result's notes, then the writers' notes: what the console, ``manifest.json``,
+        ``index.html`` and the workbook show.
+    timings
+        Seconds per writer.
+    """
+
+    result: Result
+    folder: Path
+    files: tuple[str, ...]
+    notes: tuple[str, ...]
+    timings: Mapping[str, float] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Load Natura 2000 areas, repair their geometry and decide which are overloaded."""
+"""Read Natura 2000 areas and the ``--overloaded`` list; read and repair polygon files."""
 
 from __future__ import annotations
 
@@ -16,14 +16,10 @@ from vbr.io.tables import find_column, parse_numbers, read_table
 from vbr.model import NaturaAreas
 from vbr.threads import map_geometries
 
-__all__ = ["load_natura", "load_overloaded_list", "polygons_in_rd"]
+__all__ = ["load_overloaded_list", "polygons_in_rd", "read_natura"]
 
 NR_NAMES = ("nr", "nummer", "gebiedsnummer", "n2000_nr", "n2k_nr", "natura2000_nr")
 NAME_NAMES = ("naamN2K", "naam_n2k", "naamn2k", "naam", "name", "gebiedsnaam", "naam_n2000")
-OVERLOADED_NAMES = ("overloaded", "overbelast", "overbelasting", "is_overloaded")
-
-_TRUE = {"true", "1", "yes", "y", "ja", "j", "waar", "t", "x"}
-_FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
 
 
 def _read_in_rd(
@@ -179,17 +175,6 @@ def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> 
     )
 
 
-def _parse_flags(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
-    """Parse a yes/no column to an object array of True/False/None."""
-    text = values.astype(str).str.strip().str.lower()
-    out = np.full(len(text), None, dtype=object)
-    out[text.isin(_TRUE).to_numpy()] = True
-    out[text.isin(_FALSE).to_numpy()] = False
-    bad = ~(text.isin(_TRUE) | text.isin(_FALSE) | (text == "") | (text == "none")).to_numpy()
-    _refuse_rows(values, bad, f"column {column!r} must hold true/false (or ja/nee, 1/0)", path)
-    return out
-
-
 def _refuse_rows(values: pd.Series, bad: np.ndarray, rule: str, path: Path) -> None:
     """Stop with one message listing every row of ``values`` that breaks ``rule``."""
     if bad.any():
@@ -225,22 +210,17 @@ def load_overloaded_list(path: Path) -> set[int]:
     return set(_parse_nrs(values.reset_index(drop=True), path=path, column=column).tolist())
 
 
-def load_natura(
-    path: Path,
-    *,
-    overloaded_list: set[int] | None = None,
-    overloaded_list_name: str = "--overloaded",
-    all_overloaded: bool = False,
-) -> NaturaAreas:
-    """Read Natura 2000 areas and decide per area whether it is overloaded.
+def read_natura(path: Path) -> NaturaAreas:
+    """Read Natura 2000 areas: number, name, the other columns as text and the outlines.
 
-    The ``overloaded`` column decides where it has a value; else the ``--overloaded`` list (area
-    listed or not); else ``--all-overloaded``. When nothing decides for an area the run stops.
+    Which areas count as overloaded is not decided here (every area reads as not overloaded,
+    ``overloaded_by`` empty): :func:`vbr.core.overloaded.decide_overloaded` decides.
 
     Raises
     ------
     InputError
-        When the file cannot be used, or when no source says which areas are overloaded.
+        When the file cannot be used: no CRS, not polygons, nothing inside the Netherlands, or
+        area numbers that are not whole numbers.
     """
     path = Path(path)
     what = "Natura 2000 areas"
@@ -258,7 +238,6 @@ def load_natura(
     columns = [c for c in frame.columns if c != frame.geometry.name]
     nr_col = find_column(columns, NR_NAMES, path=path)
     name_col = find_column(columns, NAME_NAMES, path=path)
-    flag_col = find_column(columns, OVERLOADED_NAMES, path=path)
     notes: list[str] = []
     if nr_col:
         nrs = _parse_nrs(frame[nr_col].reset_index(drop=True), path=path, column=nr_col)
@@ -270,55 +249,13 @@ def load_natura(
         if name_col
         else np.array([f"area {n}" for n in nrs], dtype=object)
     )
-    flags = (
-        _parse_flags(frame[flag_col].reset_index(drop=True), path=path, column=flag_col)
-        if flag_col
-        else np.full(len(frame), None, dtype=object)
-    )
-    decided = np.array([f is not None for f in flags], dtype=bool)
-    overloaded = np.array([bool(f) for f in flags], dtype=bool)
-    by = np.where(decided, "column", "").astype(object)
-    rest = ~decided
-    if rest.any() and overloaded_list is not None:
-        overloaded[rest] = np.isin(nrs[rest], list(overloaded_list))
-        by[rest] = "list"
-        unknown = sorted(set(overloaded_list) - set(nrs.tolist()))
-        if unknown:
-            notes.append(
-                f"{overloaded_list_name} lists area numbers that {path.name} does not "
-                f"hold: {', '.join(map(str, unknown[:20]))}"
-            )
-        rest[:] = False
-    elif rest.any() and all_overloaded:
-        overloaded[rest] = True
-        by[rest] = "all"
-        rest[:] = False
-    if rest.any():
-        missing = sorted(set(nrs[rest].tolist()))
-        raise InputError(
-            "nothing says which Natura 2000 areas are overloaded"
-            + (
-                f" (column {flag_col!r} is empty for areas {', '.join(map(str, missing[:10]))})"
-                if flag_col
-                else ""
-            )
-            + "; give --overloaded FILE (a CSV with column nr) or --all-overloaded",
-            source=str(path),
-        )
-    if decided.any() and (overloaded_list is not None or all_overloaded):
-        notes.append(
-            f"the column {flag_col!r} decides for {int(decided.sum())} area(s); "
-            f"{'--overloaded' if overloaded_list is not None else '--all-overloaded'} "
-            f"applies to the {int((~decided).sum())} without a value"
-        )
-    if not overloaded.any():
-        raise InputError(
-            "no Natura 2000 area is overloaded, so no distance can be measured; check "
-            "the overloaded column or the --overloaded list",
-            source=str(path),
-        )
     attributes = pd.DataFrame(
-        {"nr": nrs, "name": names, "overloaded": overloaded, "overloaded_by": by}
+        {
+            "nr": nrs,
+            "name": names,
+            "overloaded": np.zeros(len(nrs), dtype=bool),
+            "overloaded_by": np.full(len(nrs), "", dtype=object),
+        }
     )
     if repaired:
         notes.append(
@@ -336,4 +273,6 @@ def load_natura(
         repaired=repaired,
         dropped=dropped,
         notes=notes,
+        columns=pd.DataFrame(frame[columns]).reset_index(drop=True),
+        path=path,
     )

@@ -29,7 +29,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from affine import Affine
 
+from vbr.core.zones import weight_grid
+
 if TYPE_CHECKING:
+    from vbr.model import OverloadZones
     from vbr.settings import DepositionSettings
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "impact_brute_force",
     "impact_grid",
     "kernel_grid",
+    "run_impacts",
 ]
 
 #: mol N in 1 kg NH3 (molar mass 17.031 g/mol).
@@ -279,3 +283,20 @@ def coarsen(
     r2, c2 = padded.shape[0] // factor, padded.shape[1] // factor
     summed = padded.reshape(r2, factor, c2, factor).sum(axis=(1, 3))
     return summed, transform * Affine.scale(factor)
+
+
+def run_impacts(
+    x: np.ndarray,
+    y: np.ndarray,
+    nh3_kg: np.ndarray,
+    zones: OverloadZones,
+    settings: DepositionSettings,
+) -> np.ndarray:
+    """The deposition each farm causes on the overloaded cells of ``zones`` (mol N/yr), with the
+    ``[deposition]`` settings: cells weighted and coarsened, then :func:`farm_impacts`."""
+    weight, transform = coarsen(
+        weight_grid(zones, weight=settings.weight),
+        zones.exceedance.transform,
+        min_cell_m=settings.min_cell_m,
+    )
+    return farm_impacts(x, y, nh3_kg, weight, transform, Kernel.of(settings))

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from vbr.budget import allocate_budget
+from vbr.core.budget import allocate_budget
 
 __all__ = [
     "NOT_NESTED",

@@ -11,17 +11,19 @@ plus a price per kg of phosphate right that lapses. Every price and percentage c
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from vbr.io.animals import entry_factors
 from vbr.io.tables import find_column, parse_numbers
-from vbr.model import RAV_CODE, EmissionFactors
-from vbr.settings import SemConfig, SubsidyConfig
+from vbr.model import RAV_CODE, EmissionFactors, FarmTable
+from vbr.settings import Config, SemConfig, SubsidyConfig
 
 __all__ = [
     "ESTIMATE_COLUMNS",
     "estimate_subsidy",
+    "fill_estimates",
     "rights_region",
     "sector_of",
     "sem_alternative",
@@ -263,3 +265,52 @@ def sem_alternative(
             "sem_eur_per_kg": np.where(dairy, per_kg, np.nan),
         }
     )
+
+
+def fill_estimates(
+    farms: gpd.GeoDataFrame, farm_table: FarmTable, factors: EmissionFactors, config: Config
+) -> tuple[gpd.GeoDataFrame, dict[str, pd.DataFrame]]:
+    """Fill the estimated subsidies (where there is no offer) and add the Sem alternative.
+
+    Parameters
+    ----------
+    farms
+        The farms with ``distance_m`` (the estimate's factor depends on the priority strip).
+    farm_table
+        The farms as read (animal places, carried columns, whether to estimate).
+    factors
+        The emission factors.
+    config
+        The run's configuration (``[subsidy]``, ``[sem]``, the threshold).
+
+    Returns
+    -------
+    farms, tables
+        The farms with ``subsidy_eur`` filled and the ``sem_*`` columns, and the list of the
+        estimates by file name (``subsidy_estimates.csv``).
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    herd = farm_table.animals
+    phosphate = None
+    if farm_table.estimate_subsidy:
+        priority = farms["distance_m"].to_numpy() <= config.threshold_m
+        est = estimate_subsidy(
+            farms,
+            herd,
+            farm_table.carried_values,
+            priority=priority,
+            config=config.subsidy,
+            decimal=farm_table.info.get("decimal", "."),
+        )
+        need = (farms["subsidy_source"] == "estimate").to_numpy()
+        farms = farms.assign(
+            subsidy_eur=np.where(need, est["estimate_eur"].to_numpy(), farms["subsidy_eur"])
+        )
+        phosphate = est["phosphate_kg"].to_numpy()
+        detail = est[need].copy()
+        detail.insert(0, "farm_id", farms["farm_id"].to_numpy()[need])
+        tables["subsidy_estimates.csv"] = detail.rename(columns={"factor": "strip_factor"})
+    if len(herd):
+        sem = sem_alternative(farms, herd, factors, config=config.sem, phosphate_kg=phosphate)
+        farms = farms.assign(**{c: sem[c].to_numpy() for c in sem.columns})
+    return farms, tables

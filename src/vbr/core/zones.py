@@ -1,4 +1,5 @@
-"""Overloaded zones from an exceedance raster, and how they change priority.
+"""Zones: the overloaded zones of an exceedance raster, how they change priority, and the
+priority strip around what is overloaded (display only).
 
 Cells whose exceedance is above 0 form the overloaded nature. When Natura 2000 areas are given,
 the cells are clipped exactly to them (a cell on an area's edge counts only for its part inside).
@@ -17,16 +18,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from vbr.core.distance import distance_to_overloaded
 from vbr.errors import InputError
-from vbr.geometry import polygonal
-from vbr.io.crs import RD_NEW
-from vbr.model import Exceedance, OverloadZones
+from vbr.geometry import RD_NEW, polygonal
+from vbr.model import Exceedance, NaturaAreas, OverloadZones
+from vbr.threads import map_geometries
 
 __all__ = [
     "WEIGHTS",
-    "display_image",
+    "buffer_in_threads",
+    "compare_whole_areas",
     "overloaded_zones",
     "priority_changes",
+    "priority_zone",
     "weight_grid",
 ]
 
@@ -110,7 +114,7 @@ def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> 
     )
 
 
-def weight_grid(zones: OverloadZones, *, weight: str = "area") -> np.ndarray:
+def weight_grid(zones: OverloadZones, *, weight: str) -> np.ndarray:
     """Hectares counted per cell: the cell area times 1 (``area``) or times the exceedance
     divided by its mean over the overloaded cells (``exceedance``: the mol units stay, the most
     overloaded cells count more)."""
@@ -155,37 +159,48 @@ def priority_changes(
     return frame.sort_values("farm_id", kind="stable").reset_index(drop=True)
 
 
-def display_image(
-    zones: OverloadZones, *, cmap: str = "YlOrRd"
-) -> tuple[bytes, tuple[float, float, float, float]]:
-    """The overloaded cells as a PNG for a web map, and its bounds in EPSG:4326.
+def compare_whole_areas(
+    farms: gpd.GeoDataFrame, natura: NaturaAreas, *, threshold_m: float
+) -> pd.DataFrame:
+    """:func:`priority_changes` of farms measured to the zones (``distance_m``) against the same
+    farms measured to the whole overloaded areas."""
+    over = natura.overloaded
+    if len(over) == 0:
+        whole = np.full(len(farms), np.inf)
+    else:
+        whole, _ = distance_to_overloaded(
+            farms.geometry.values, over.geometry.values, over["nr"].to_numpy()
+        )
+    return priority_changes(
+        farms["farm_id"].to_numpy(), whole, farms["distance_m"].to_numpy(), threshold_m=threshold_m
+    )
 
-    Returns
-    -------
-    png, (south, west, north, east)
-        A transparent PNG (cells not overloaded are transparent, colour by exceedance) and the
-        raster's bounds as Leaflet's ``ImageOverlay`` wants them. The image is in EPSG:28992
-        pixels; stretched over lat/lon bounds it is off by up to a cell at the edges of a
-        national raster, fine for display only.
+
+def priority_zone(
+    natura: NaturaAreas, *, threshold_m: float, polygons: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """The threshold strip around overloaded areas, for display only (the ranking never uses it).
+
+    The union of the buffers of the areas' valid parts (the buffer of a union is the union of the
+    buffers; parts need no whole-outline repair and spread better over threads: 2.9 s instead of
+    4.9 s on the real outlines). GEOS's buffer approximates arcs with 16 segments per quarter
+    circle and simplifies its input a little: on the real outlines 99.9 % of the edge vertices
+    lie 997.8-1,000.4 m from the areas, the least at 880 m (a narrow spot of area 88). Priority
+    comes from exact distances. ``polygons`` (the overloaded zones of an exceedance raster)
+    replace the overloaded areas when given.
     """
-    import io
+    if polygons is None:
+        geometries, _ = natura.overloaded_parts()
+    else:
+        geometries = polygons.geometry.values
+    zone = shapely.union_all(buffer_in_threads(geometries, threshold_m))
+    return gpd.GeoDataFrame(
+        {"threshold_m": [threshold_m], "note": ["display only; priority uses exact distances"]},
+        geometry=[zone],
+        crs=RD_NEW,
+    )
 
-    import matplotlib
 
-    matplotlib.use("Agg")
-    from matplotlib import colormaps
-    from matplotlib.colors import Normalize
-    from PIL import Image
-    from pyproj import Transformer
-
-    values = zones.exceedance.values
-    mask = zones.overloaded
-    top = float(np.nanpercentile(values[mask], 99)) if mask.any() else 1.0
-    rgba = colormaps[cmap](Normalize(0, max(top, 1e-9), clip=True)(np.nan_to_num(values)))
-    rgba[..., 3] = np.where(mask, 0.7, 0.0)
-    buf = io.BytesIO()
-    Image.fromarray((rgba * 255).astype("uint8"), "RGBA").save(buf, format="PNG")
-    xmin, ymin, xmax, ymax = zones.exceedance.bounds
-    to_wgs = Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)
-    lon, lat = to_wgs.transform([xmin, xmax, xmin, xmax], [ymin, ymin, ymax, ymax])
-    return buf.getvalue(), (min(lat), min(lon), max(lat), max(lon))
+def buffer_in_threads(geometries: np.ndarray, distance: float) -> np.ndarray:
+    """``shapely.buffer(geometries, distance, quad_segs=16)`` spread over threads."""
+    return map_geometries(lambda share: shapely.buffer(share, distance, quad_segs=16), geometries)

@@ -17,7 +17,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["LANGUAGES", "budget_reasons", "join_reasons", "order_reasons"]
+from vbr.core.budget import left_before, stopped_at
+from vbr.model import RegionList
+from vbr.settings import Config
+
+__all__ = [
+    "LANGUAGES",
+    "budget_reasons",
+    "join_reasons",
+    "national_reasons",
+    "order_reasons",
+    "region_reasons",
+]
 
 LANGUAGES = ("nl", "en")
 
@@ -278,3 +289,69 @@ def join_reasons(order: np.ndarray, budget: np.ndarray | None) -> np.ndarray:
     return (np.asarray(order, dtype=object) + "; " + np.asarray(budget, dtype=object)).astype(
         object
     )
+
+
+def national_reasons(
+    ranked: pd.DataFrame,
+    *,
+    area_names: dict[int, str],
+    config: Config,
+    first_come_first_served: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The order part of every farm's reason (national order), and the part of the national
+    budget walk (``None`` without a national budget).
+
+    Parameters
+    ----------
+    ranked
+        The ranked farms with the national walk's ``selected`` and ``cumulative_eur``.
+    area_names
+        Natura 2000 area name by ``nr``.
+    config
+        The threshold, the budget and its policy, the language.
+    first_come_first_served
+        Whether the priority group is ordered by ``submitted_at``.
+    """
+    order = order_reasons(
+        ranked,
+        area_names=area_names,
+        threshold_m=config.threshold_m,
+        first_come_first_served=first_come_first_served,
+        language=config.explain_language,
+    )
+    if config.budget_eur is None:
+        return order, None
+    selected = ranked["selected"].to_numpy(dtype=bool)
+    subsidy = ranked["subsidy_eur"].to_numpy()
+    ranks = ranked["rank"].to_numpy()
+    budget = budget_reasons(
+        subsidy_eur=subsidy,
+        selected=selected,
+        left_before_eur=left_before(
+            subsidy, selected, ranked["cumulative_eur"].to_numpy(), config.budget_eur
+        ),
+        stopped_at_rank=stopped_at(ranks, selected, config.budget_policy),
+        national_rank=ranks,
+        language=config.explain_language,
+    )
+    return order, budget
+
+
+def region_reasons(
+    order: np.ndarray, ranked: pd.DataFrame, region: RegionList, *, language: str
+) -> np.ndarray:
+    """The ``reason`` column of a region's list: the national order part (``order``, national
+    order), and the budget part of the region's own walk (none when no regional budget covers
+    the region)."""
+    own = order[region.positions]
+    if region.selected is None:
+        return join_reasons(own, None)
+    budget = budget_reasons(
+        subsidy_eur=ranked["subsidy_eur"].to_numpy()[region.positions],
+        selected=region.selected,
+        left_before_eur=region.left_before_eur,
+        stopped_at_rank=region.stopped_at_rank,
+        national_rank=ranked["rank"].to_numpy()[region.positions],
+        language=language,
+    )
+    return join_reasons(own, budget)
