@@ -81,7 +81,9 @@ def main() -> None:
         dep = options.config.deposition
         kernel = Kernel.of(dep)
         weight, transform = coarsen(
-            weight_grid(zones, weight=dep.weight), zones.exceedance.transform, min_cell_m=dep.min_cell_m
+            weight_grid(zones, weight=dep.weight),
+            zones.exceedance.transform,
+            min_cell_m=dep.min_cell_m,
         )
         farms = result.ranked
         x = shapely.get_x(farms.geometry.values)

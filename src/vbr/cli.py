@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from vbr._version import __version__
-from vbr.core.ranking import RANK_BY
 from vbr.errors import InputError
 from vbr.model import Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
     DEFAULT_OUT,
+    RANK_BY,
     load_config,
     option_default,
     run_options,

@@ -37,7 +37,7 @@ def cents_sum_eur(euros: np.ndarray) -> float:
 
 
 def allocate_budget(
-    subsidy_eur: np.ndarray, *, budget_eur: float, policy: str = "skip"
+    subsidy_eur: np.ndarray, *, budget_eur: float, policy: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Walk offers in the given order and select those that fit the budget.
 

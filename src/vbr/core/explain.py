@@ -165,7 +165,7 @@ def order_reasons(
     area_names: dict[int, str],
     threshold_m: float,
     first_come_first_served: bool,
-    language: str = "nl",
+    language: str,
 ) -> np.ndarray:
     """Why each farm stands where it stands in the national order.
 
@@ -223,7 +223,7 @@ def budget_reasons(
     left_before_eur: np.ndarray,
     stopped_at_rank: int | None,
     national_rank: np.ndarray,
-    language: str = "nl",
+    language: str,
 ) -> np.ndarray:
     """Why each farm in a budget walk was or was not selected.
 

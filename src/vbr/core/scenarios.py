@@ -78,7 +78,7 @@ class Knapsack:
 
 
 def knapsack(
-    values: np.ndarray, costs_eur: np.ndarray, budget_eur: float, *, time_limit_s: float = 60.0
+    values: np.ndarray, costs_eur: np.ndarray, budget_eur: float, *, time_limit_s: float
 ) -> Knapsack:
     """Maximise ``sum(values[x])`` subject to ``sum(costs_eur[x]) <= budget_eur``, x in {0, 1}.
 
@@ -197,7 +197,7 @@ def best_selection(
     priority: np.ndarray,
     budget_eur: float,
     *,
-    time_limit_s: float = 60.0,
+    time_limit_s: float,
 ) -> Knapsack:
     """The best selection under the budget, priority farms first (two knapsacks).
 

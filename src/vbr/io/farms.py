@@ -24,6 +24,7 @@ from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
 from vbr.model import FarmTable
+from vbr.settings import option_default
 
 __all__ = ["FARM_COLUMNS", "load_farms", "parse_times"]
 
@@ -249,7 +250,7 @@ def _locate(
 def load_farms(
     path: Path,
     *,
-    farms_crs: str = "EPSG:28992",
+    farms_crs: str = option_default("farms_crs"),
     animals: Path | None = None,
     emission_factors: EmissionFactors | None = None,
     estimate_subsidy: bool = False,

@@ -15,6 +15,7 @@ from vbr.settings.config import (
 )
 from vbr.settings.options import (
     DEFAULT_OUT,
+    RANK_BY,
     RunOptions,
     default_data_dir,
     default_options,
@@ -27,6 +28,7 @@ from vbr.settings.options import (
 __all__ = [
     "BUDGET_POLICIES",
     "DEFAULT_OUT",
+    "RANK_BY",
     "Config",
     "DepositionSettings",
     "RegionalBudget",

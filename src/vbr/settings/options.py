@@ -16,6 +16,7 @@ from vbr.settings.config import Config, load_config
 
 __all__ = [
     "DEFAULT_OUT",
+    "RANK_BY",
     "RunOptions",
     "default_data_dir",
     "default_options",
@@ -27,6 +28,8 @@ __all__ = [
 
 #: Where ``vbr run`` writes when no ``--out`` is given.
 DEFAULT_OUT = Path("maps")
+#: The cost measures the national order can sort by (``--rank-by``).
+RANK_BY = ("eur_per_kg", "eur_per_mol")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class RunOptions:
             )
         if self.exceedance_crs is not None and self.exceedance is None:
             raise ConfigError("--exceedance-crs needs --exceedance", source="--exceedance-crs")
+        if self.rank_by not in RANK_BY:
+            raise ConfigError(
+                f"must be one of {', '.join(RANK_BY)}, got {self.rank_by!r}", source="--rank-by"
+            )
         if self.rank_by == "eur_per_mol" and self.exceedance is None:
             raise ConfigError(
                 "ranking by euro per mol needs the deposition impact: give --exceedance RASTER",
