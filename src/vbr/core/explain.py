@@ -72,19 +72,19 @@ def _words(language: str) -> dict[str, str]:
     return _WORDS[language]
 
 
-_TEXT = np.dtypes.StringDType()
+_STRINGS = np.dtypes.StringDType()
 
 
-def _text(values: object) -> np.ndarray:
+def _strings(values: object) -> np.ndarray:
     """An array of text (numpy's variable-width strings: joined and replaced in C)."""
-    return np.asarray(values, dtype=_TEXT)
+    return np.asarray(values, dtype=_STRINGS)
 
 
 def _cat(*parts: object) -> np.ndarray:
     """Join text arrays and constants element by element."""
-    out = _text(parts[0])
+    out = _strings(parts[0])
     for part in parts[1:]:
-        out = np.strings.add(out, part if isinstance(part, str) else _text(part))
+        out = np.strings.add(out, part if isinstance(part, str) else _strings(part))
     return out
 
 
@@ -98,7 +98,7 @@ def _numbers(values: np.ndarray, decimals: np.ndarray | int, w: dict[str, str]) 
     """
     values = np.asarray(values, dtype="float64")
     decimals = np.broadcast_to(np.asarray(decimals), np.shape(values))
-    out = np.empty(len(values), dtype=_TEXT)
+    out = np.empty(len(values), dtype=_STRINGS)
     for d in np.unique(decimals):
         d = int(d)
         chosen = np.flatnonzero(decimals == d)
@@ -109,14 +109,14 @@ def _numbers(values: np.ndarray, decimals: np.ndarray | int, w: dict[str, str]) 
         fast = ~python
         scaled = np.rint(product[fast]).astype(np.int64)
         whole, part = np.divmod(scaled, 10**d)
-        text = _grouped(whole.astype(_TEXT), w["thousands"])
+        text = _grouped(whole.astype(_STRINGS), w["thousands"])
         if d:
-            text = _cat(text, w["decimal"], np.strings.zfill(part.astype(_TEXT), d))
+            text = _cat(text, w["decimal"], np.strings.zfill(part.astype(_STRINGS), d))
         # a minus sign wherever Python writes one, also for -0.0 and for -0.004 shown as -0
         text = np.where(np.signbit(x[fast]), np.strings.add("-", text), text)
         out[chosen[fast]] = text
         if python.any():
-            slow = _text([f"{v:_.{d}f}" for v in x[python]])
+            slow = _strings([f"{v:_.{d}f}" for v in x[python]])
             slow = np.strings.replace(slow, ".", w["decimal"])
             out[chosen[python]] = np.strings.replace(slow, "_", w["thousands"])
     return out
@@ -192,7 +192,7 @@ def order_reasons(
     nearest = ranked["nearest_n2000"].to_numpy()
     # "name (nr)" once per distinct area, then taken for every farm
     numbers, which = np.unique(nearest, return_inverse=True)
-    area = _text([f"{area_names.get(int(nr), '')} ({int(nr)})" for nr in numbers])[which]
+    area = _strings([f"{area_names.get(int(nr), '')} ({int(nr)})" for nr in numbers])[which]
     finite = np.isfinite(distance)
     metres = _metres(np.where(finite, distance, 0.0), threshold_m, w)
     where = np.where(
@@ -206,12 +206,12 @@ def order_reasons(
         _cat(w["no_priority"] + ": ", where, f", {w['more_than']} {limit} m"),
     )
     # no overloaded area at all (infinite distance): say nothing about distance
-    head = np.where(finite, head, _text([w["no_priority"]] * n))
+    head = np.where(finite, head, _strings([w["no_priority"]] * n))
     tail = cost
     if first_come_first_served and "submitted_at" in ranked:
         local = pd.to_datetime(ranked["submitted_at"], utc=True).dt.tz_convert("Europe/Amsterdam")
         naive = local.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
-        stamp = np.strings.replace(_text(np.datetime_as_string(naive, unit="s")), "T", " ")
+        stamp = np.strings.replace(_strings(np.datetime_as_string(naive, unit="s")), "T", " ")
         tail = np.where(priority, _cat(f"; {w['fcfs']} ", stamp), cost)
     return _cat(head, tail).astype(object)
 

@@ -28,7 +28,7 @@ from vbr.core.scenarios import (
 from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
 from vbr.writers.lists import write_csv
-from vbr.writers.text import format_number
+from vbr.writers.tables import as_text
 
 __all__ = ["write_scenarios"]
 
@@ -237,20 +237,14 @@ def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None, secon
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    out = {}
-    for c in frame.columns:
-        v = frame[c]
-        if pd.api.types.is_bool_dtype(v):
-            out[c] = ["true" if b else "false" for b in v]
-        elif pd.api.types.is_float_dtype(v):
-            # sums of kg and mol to 0.001 (float round-off hidden); euro are whole cents
-            digits = 6 if c == "gap" else 3
-            out[c] = [format_number(x) for x in v.round(digits)]
-        elif pd.api.types.is_numeric_dtype(v):
-            out[c] = [format_number(x) for x in v]
-        else:
-            out[c] = ["" if x is None else str(x) for x in v]
-    return pd.DataFrame(out)
+    """:func:`~vbr.writers.tables.as_text` of the frame with sums of kg and mol to 0.001 (float
+    round-off hidden; euro are whole cents) and the solver's gap to 1e-6."""
+    rounded = {
+        c: frame[c].round(6 if c == "gap" else 3)
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c])
+    }
+    return as_text(frame.assign(**rounded))
 
 
 def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float | None) -> None:

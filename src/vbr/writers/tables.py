@@ -185,11 +185,14 @@ def numeric_columns(ranked: pd.DataFrame) -> list[str]:
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table as the machine CSV writes numbers (shortest exact text, empty for NaN)."""
+    """A table as the machine CSV writes it: numbers as the shortest exact text, booleans
+    ``true``/``false``, empty for NaN and None."""
     out = pd.DataFrame(index=range(len(frame)))
     for c in frame.columns:
         values = frame[c]
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        if pd.api.types.is_bool_dtype(values):
+            out[c] = format_bools(values)
+        elif pd.api.types.is_numeric_dtype(values):
             out[c] = [format_number(v) for v in values]
         else:
             out[c] = ["" if pd.isna(v) else str(v) for v in values]
