@@ -21,16 +21,7 @@ from vbr.settings import load_config
 MOL_N_PER_KG_NH3 = 1000.0 / 17.031
 
 
-def impact_brute_force(
-    x: np.ndarray,
-    y: np.ndarray,
-    nh3_kg: np.ndarray,
-    weight: np.ndarray,
-    transform: Affine,
-    kernel: Kernel,
-    *,
-    near_cells: int = 2,
-) -> np.ndarray:
+def impact_brute_force(x, y, nh3_kg, weight, transform, kernel, *, near_cells=2) -> np.ndarray:
     """The quantity :func:`farm_impacts` computes, by a plain double sum (small cases only):
     exact distances to the cells near the farm's cell, centre to centre beyond."""
     weight = np.nan_to_num(np.asarray(weight, dtype="float64"), nan=0.0)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vbr.errors import InputError
+from vbr.errors import InputError, refuse_rows
 from vbr.io.tables import find_column
 from vbr.model import NaturaAreas
 
@@ -173,11 +173,10 @@ def _parse_flags(values: pd.Series, *, path: Path | None, column: str) -> np.nda
     out[text.isin(_TRUE).to_numpy()] = True
     out[text.isin(_FALSE).to_numpy()] = False
     bad = ~(text.isin(_TRUE) | text.isin(_FALSE) | (text == "") | (text == "none")).to_numpy()
-    if bad.any():
-        raw = values.to_numpy(dtype=object)
-        raise InputError(
-            f"column {column!r} must hold true/false (or ja/nee, 1/0); these rows do not",
-            source=str(path),
-            problems=[f"row {i + 1}: {raw[i]!r}" for i in np.flatnonzero(bad)],
-        )
+    refuse_rows(
+        values.to_numpy(dtype=object),
+        bad,
+        f"column {column!r} must hold true/false (or ja/nee, 1/0)",
+        source=str(path),
+    )
     return out

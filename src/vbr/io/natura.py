@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr.errors import InputError
+from vbr.errors import InputError, refuse_rows
 from vbr.geometry import repair_each
 from vbr.io.crs import NL_EXTENT, RD_NEW
 from vbr.io.tables import find_column, parse_numbers, read_table
@@ -175,22 +175,16 @@ def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> 
     )
 
 
-def _refuse_rows(values: pd.Series, bad: np.ndarray, rule: str, path: Path) -> None:
-    """Stop with one message listing every row of ``values`` that breaks ``rule``."""
-    if bad.any():
-        raw = values.to_numpy(dtype=object)
-        raise InputError(
-            f"{rule}; these rows do not",
-            source=str(path),
-            problems=[f"row {i + 1}: {raw[i]!r}" for i in np.flatnonzero(bad)],
-        )
-
-
 def _parse_nrs(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
     numbers, unparsed = parse_numbers(values, decimal=".")
     with np.errstate(invalid="ignore"):
         bad = unparsed | np.isnan(numbers) | (numbers != np.round(numbers))
-    _refuse_rows(values, bad, f"column {column!r} must hold whole area numbers", path)
+    refuse_rows(
+        values.to_numpy(dtype=object),
+        bad,
+        f"column {column!r} must hold whole area numbers",
+        source=str(path),
+    )
     return numbers.astype("int64")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -110,51 +110,39 @@ def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
     sectors = raw.get("sector_of_group", {})
     if not isinstance(sectors, dict) or not all(isinstance(v, str) for v in sectors.values()):
         raise ConfigError("must be a table of sector names", source=f"{w}.sector_of_group")
-    try:
-        return SubsidyConfig(
-            estimate_missing=raw["estimate_missing"],
-            write_off_years=_number(raw["write_off_years"], f"{w}.write_off_years") or 1.0,
-            floor_fraction=_number(raw["floor_fraction"], f"{w}.floor_fraction", upper=1),
-            reference_year=_number(raw["reference_year"], f"{w}.reference_year"),
-            default_stable_age_years=_number(
-                raw["default_stable_age_years"], f"{w}.default_stable_age_years"
-            ),
-            priority_factor=_number(raw["priority_factor"], f"{w}.priority_factor"),
-            outside_factor=_number(raw["outside_factor"], f"{w}.outside_factor"),
-            phosphate_eur_per_kg=_number(raw["phosphate_eur_per_kg"], f"{w}.phosphate_eur_per_kg"),
-            pig_right_eur=_numbers(raw["pig_right_eur"], f"{w}.pig_right_eur"),
-            poultry_right_eur=_numbers(raw["poultry_right_eur"], f"{w}.poultry_right_eur"),
-            stable_eur_per_m2=_numbers(raw["stable_eur_per_m2"], f"{w}.stable_eur_per_m2"),
-            sector_of_group=dict(sectors),
-            m2_per_place=_numbers(raw["m2_per_place"], f"{w}.m2_per_place"),
-            phosphate_kg_per_place=_numbers(
-                raw["phosphate_kg_per_place"], f"{w}.phosphate_kg_per_place"
-            ),
-            pig_rights_per_place=_numbers(raw["pig_rights_per_place"], f"{w}.pig_rights_per_place"),
-            poultry_rights_per_place=_numbers(
-                raw["poultry_rights_per_place"], f"{w}.poultry_rights_per_place"
-            ),
-            source=str(raw.get("source", "")),
-        )
-    except KeyError as exc:
-        raise ConfigError(f"missing key {exc.args[0]}", source=w) from None
+    config = _from_table(SubsidyConfig, raw, w, fractions=("floor_fraction",))
+    return replace(
+        config, write_off_years=config.write_off_years or 1.0, sector_of_group=dict(sectors)
+    )
 
 
 def _sem_config(raw: dict, where: str) -> SemConfig:
-    w = f"{where}: sem"
-    try:
-        return SemConfig(
-            reduction=_number(raw["reduction"], f"{w}.reduction", upper=1),
-            eur_per_cow_per_year=_number(raw["eur_per_cow_per_year"], f"{w}.eur_per_cow_per_year"),
-            years=_number(raw["years"], f"{w}.years"),
-            phosphate_eur_per_kg=_number(raw["phosphate_eur_per_kg"], f"{w}.phosphate_eur_per_kg"),
-            phosphate_kg_per_place=_numbers(
-                raw["phosphate_kg_per_place"], f"{w}.phosphate_kg_per_place"
-            ),
-            source=str(raw.get("source", "")),
-        )
-    except KeyError as exc:
-        raise ConfigError(f"missing key {exc.args[0]}", source=w) from None
+    return _from_table(SemConfig, raw, f"{where}: sem", fractions=("reduction",))
+
+
+def _from_table(cls: type, raw: dict, where: str, *, fractions: tuple[str, ...] = ()) -> Any:
+    """A config dataclass from its TOML table, field by field: numbers (``>= 0``; ``<= 1`` for
+    ``fractions``) and tables of numbers are checked, ``source`` is optional text, other values
+    are taken as they are (their checks are the caller's).
+
+    Raises
+    ------
+    ConfigError
+        On a missing key or an unusable number, naming the key.
+    """
+    values: dict[str, Any] = {"source": str(raw.get("source", ""))}
+    for f in fields(cls):
+        if f.name == "source":
+            continue
+        key = f"{where}.{f.name}"
+        value = _required(raw, f.name, where)
+        if f.type == "float":
+            values[f.name] = _number(value, key, upper=1 if f.name in fractions else None)
+        elif f.type == "dict[str, float]":
+            values[f.name] = _numbers(value, key)
+        else:
+            values[f.name] = value
+    return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -232,30 +220,29 @@ class Config:
 
 
 def _check_threshold(value: object, where: str) -> float:
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"threshold must be a number of metres, got {value!r}", source=where
-        ) from None
-    if not math.isfinite(v) or v < 0:
-        raise ConfigError(
-            f"threshold must be a finite number >= 0 metres, got {value!r}", source=where
-        )
-    return v
+    return _non_negative(
+        value, where, expected="threshold must be a number of metres", unit="number >= 0 metres"
+    )
 
 
 def _check_budget(value: object, where: str) -> float | None:
     if value is None:
         return None
+    return _non_negative(
+        value, where, expected="budget must be an amount in euro", unit="amount >= 0 euro"
+    )
+
+
+def _non_negative(value: object, where: str, *, expected: str, unit: str) -> float:
+    """``value`` as a finite number >= 0, else a :class:`ConfigError`: ``expected`` where it is
+    no number, ``... must be a finite <unit>`` where it is out of range."""
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ConfigError(
-            f"budget must be an amount in euro, got {value!r}", source=where
-        ) from None
+        raise ConfigError(f"{expected}, got {value!r}", source=where) from None
     if not math.isfinite(v) or v < 0:
-        raise ConfigError(f"budget must be a finite amount >= 0 euro, got {value!r}", source=where)
+        what = expected.split(" must ", 1)[0]
+        raise ConfigError(f"{what} must be a finite {unit}, got {value!r}", source=where)
     return v
 
 

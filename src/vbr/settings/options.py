@@ -7,7 +7,7 @@ calls for. Both are read by :func:`vbr.compute`, so a library run behaves as ``v
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
@@ -84,26 +84,6 @@ class RunOptions:
                 source="--public",
             )
 
-    def with_overrides(
-        self,
-        *,
-        threshold_m: float | None = None,
-        budget_eur: float | None = None,
-        budget_policy: str | None = None,
-        no_budget: bool = False,
-    ) -> RunOptions:
-        """A copy whose config takes the command-line values that were given
-        (see :meth:`Config.overridden`)."""
-        return replace(
-            self,
-            config=self.config.overridden(
-                threshold_m=threshold_m,
-                budget_eur=budget_eur,
-                budget_policy=budget_policy,
-                no_budget=no_budget,
-            ),
-        )
-
 
 def option_default(name: str) -> object:
     """The default of a :class:`RunOptions` field (the command line shows and uses it)."""
@@ -166,18 +146,19 @@ def run_options(
         On unusable values or options that cannot go together.
     """
     data = default_data_dir()
+    config_read = load_config(config).overridden(
+        threshold_m=threshold_m,
+        budget_eur=budget_eur,
+        budget_policy=budget_policy,
+        no_budget=no_budget,
+    )
     return RunOptions(
         farms=Path(farms) if farms is not None else data / "farms.csv",
         natura=Path(natura) if natura is not None else data / "natura2000.geojson",
         regions=Path(regions) if regions is not None else data / "regions.geojson",
         out=Path(out),
-        config=load_config(config),
+        config=config_read,
         **options,
-    ).with_overrides(
-        threshold_m=threshold_m,
-        budget_eur=budget_eur,
-        budget_policy=budget_policy,
-        no_budget=no_budget,
     )
 
 
