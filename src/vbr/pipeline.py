@@ -31,7 +31,7 @@ from vbr.core.overloaded import (
 from vbr.core.ranking import rank_farms
 from vbr.core.regions import assign_regions
 from vbr.core.subsidy import fill_estimates
-from vbr.core.zones import compare_whole_areas, overloaded_zones
+from vbr.core.zones import changes_note, compare_whole_areas, overloaded_zones
 from vbr.geometry import RD_NEW
 from vbr.io.animals import load_emission_factors
 from vbr.io.farms import load_farms
@@ -40,7 +40,7 @@ from vbr.io.raster import load_exceedance
 from vbr.io.regions import load_regions
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
-from vbr.model import FarmTable, NaturaAreas, OverloadZones, Regions, Result, Written
+from vbr.model import NaturaAreas, OverloadZones, Regions, Result, Written
 from vbr.settings import RunOptions, input_notes, nitrogen_sensitive_list
 from vbr.writers.context import WriteContext, Writer
 from vbr.writers.geopackage import write_geopackage
@@ -162,10 +162,9 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
             ranked, area_names=names, config=cfg, first_come_first_served=fcfs
         )
         ranked["reason"] = join_reasons(order, national_budget)
-    notes += natura.notes + farm_table.notes + _real_data_notes(farm_table, farms)
+    notes += natura.notes + farm_table.notes
     if zones is not None:
-        notes += zones.notes
-        notes.append(_changes_note(changes, cfg.threshold_m))
+        notes += [*zones.notes, changes_note(changes, threshold_m=cfg.threshold_m)]
     notes += _region_notes(regions, walks.region_lists, options)
     return Result(
         options=options,
@@ -243,52 +242,6 @@ def _decide(
         all_overloaded=options.all_overloaded,
         zone_nrs=None if zones is None else set(zones.zones["nr"].tolist()),
     )
-
-
-def _changes_note(changes: pd.DataFrame, threshold_m: float) -> str:
-    gains = int((changes["change"] == "gains").sum())
-    loses = int((changes["change"] == "loses").sum())
-    return (
-        f"overloaded zones from the exceedance raster instead of whole areas: {gains} farm(s) "
-        f"gain and {loses} lose priority (within {threshold_m:,.0f} m); see priority_changes.csv"
-    )
-
-
-def _real_data_notes(farm_table: FarmTable, farms: pd.DataFrame) -> list[str]:
-    notes = []
-    animals = farm_table.info.get("animals")
-    if animals and animals["nh3_from_animals"]:
-        notes.append(
-            f"nh3_kg computed from animal counts for {animals['nh3_from_animals']:,} row(s) "
-            f"(factors: {', '.join(Path(s).name for s in animals['emission_factors'])})"
-        )
-    check = farm_table.nh3_check
-    if len(check):
-        off = int((check["difference_pct"].abs() > 10).sum())
-        notes.append(
-            f"nh3_kg given and computed from animals for {len(check):,} row(s): the given value "
-            f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
-            "differ by more than 10% (see nh3_check.csv)"
-        )
-    if farm_table.estimate_subsidy and "subsidy_source" in farms:
-        n_est = int((farms["subsidy_source"] == "estimate").sum())
-        notes.append(
-            f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
-            "(see subsidy_estimates.csv; prices from the [subsidy] config table)"
-        )
-    if farm_table.info.get("format") == "imaer-gml":
-        info = farm_table.info
-        notes.append(
-            f"IMAER {info.get('imaer_version')}: {info['sources']:,} source(s) read as "
-            f"{info['farms']:,} farm location(s) ({info['merged_sources']:,} merged by shared "
-            "location)"
-            + (
-                f"; skipped {sum(info['skipped_sources'].values()):,} source(s) of other sectors"
-                if info["skipped_sources"]
-                else ""
-            )
-        )
-    return notes
 
 
 def _region_notes(regions: Regions, region_lists: list, options: RunOptions) -> list[str]:

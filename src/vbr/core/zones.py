@@ -27,6 +27,7 @@ from vbr.threads import map_geometries
 __all__ = [
     "WEIGHTS",
     "buffer_in_threads",
+    "changes_note",
     "compare_whole_areas",
     "overloaded_zones",
     "priority_changes",
@@ -204,3 +205,13 @@ def priority_zone(
 def buffer_in_threads(geometries: np.ndarray, distance: float) -> np.ndarray:
     """``shapely.buffer(geometries, distance, quad_segs=16)`` spread over threads."""
     return map_geometries(lambda share: shapely.buffer(share, distance, quad_segs=16), geometries)
+
+
+def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> str:
+    """What the zones changed, as a note: how many farms gain and lose priority."""
+    gains = int((changes["change"] == "gains").sum())
+    loses = int((changes["change"] == "loses").sum())
+    return (
+        f"overloaded zones from the exceedance raster instead of whole areas: {gains} farm(s) "
+        f"gain and {loses} lose priority (within {threshold_m:,.0f} m); see priority_changes.csv"
+    )

@@ -443,6 +443,7 @@ def load_farms(
         }
     if estimate:
         info["subsidy_estimate"] = True
+    notes = [*notes, *_reading_notes(info, nh3_check, farms, estimate=estimate)]
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
@@ -533,3 +534,43 @@ def _nh3_check(
             "difference_pct": np.round(100 * diff / given[rows], 1),
         }
     )
+
+
+def _reading_notes(
+    info: dict, nh3_check: pd.DataFrame, farms: pd.DataFrame, *, estimate: bool
+) -> list[str]:
+    """What the user should know about how the farm file was read: NH3 from animal counts,
+    subsidies left to the estimate, IMAER sources merged."""
+    notes = []
+    animals = info.get("animals")
+    if animals and animals["nh3_from_animals"]:
+        notes.append(
+            f"nh3_kg computed from animal counts for {animals['nh3_from_animals']:,} row(s) "
+            f"(factors: {', '.join(Path(s).name for s in animals['emission_factors'])})"
+        )
+    check = nh3_check
+    if len(check):
+        off = int((check["difference_pct"].abs() > 10).sum())
+        notes.append(
+            f"nh3_kg given and computed from animals for {len(check):,} row(s): the given value "
+            f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
+            "differ by more than 10% (see nh3_check.csv)"
+        )
+    if estimate and "subsidy_source" in farms:
+        n_est = int((farms["subsidy_source"] == "estimate").sum())
+        notes.append(
+            f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
+            "(see subsidy_estimates.csv; prices from the [subsidy] config table)"
+        )
+    if info.get("format") == "imaer-gml":
+        notes.append(
+            f"IMAER {info.get('imaer_version')}: {info['sources']:,} source(s) read as "
+            f"{info['farms']:,} farm location(s) ({info['merged_sources']:,} merged by shared "
+            "location)"
+            + (
+                f"; skipped {sum(info['skipped_sources'].values()):,} source(s) of other sectors"
+                if info["skipped_sources"]
+                else ""
+            )
+        )
+    return notes
