@@ -46,7 +46,19 @@ class InputError(Exception):
 
 def refuse_rows(values: Sequence[object], bad: Sequence[bool], rule: str, *, source: str) -> None:
     """Raise one :class:`InputError` listing every row of ``values`` that breaks ``rule``
-    (rows counted from 1); nothing when no row is ``bad``."""
+    (rows counted from 1); nothing when no row is ``bad``.
+
+    Parameters
+    ----------
+    values
+        The values as read, one per row.
+    bad
+        Per row: whether it breaks the rule.
+    rule
+        What every row must be (``column 'nr' must hold whole area numbers``).
+    source
+        The file concerned.
+    """
     rows = [i for i, b in enumerate(bad) if b]
     if rows:
         raise InputError(

@@ -58,7 +58,17 @@ def repaired_outlines(
     geoms: np.ndarray, invalid: np.ndarray, parts: np.ndarray, part_of: np.ndarray
 ) -> np.ndarray:
     """Each geometry, the invalid ones repaired whole (spread over threads), and the union of
-    their valid ``parts`` where GEOS's repair gives no area."""
+    their valid ``parts`` where GEOS's repair gives no area.
+
+    Parameters
+    ----------
+    geoms
+        The geometries as read.
+    invalid
+        Per geometry: whether it is invalid.
+    parts, part_of
+        Valid polygons, and the position in ``geoms`` of each (the fallback).
+    """
     out = np.array(geoms, dtype=object)
     if invalid.any():
         out[invalid] = map_geometries(repair_each, out[invalid])

@@ -62,6 +62,18 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     Behaves as ``vbr run`` with the same options (:func:`vbr.settings.run_options` builds them
     as the command line does): the same notes, the same lists.
 
+    Parameters
+    ----------
+    options
+        What to read and the rules to apply.
+    progress
+        Called with a message at the start of every long stage.
+
+    Returns
+    -------
+    Result
+        Everything the run computed, with the notes of every stage and its timings.
+
     Raises
     ------
     InputError
@@ -290,6 +302,19 @@ def write_result(
     earlier run in ``out`` are replaced; other files there are left alone. The result is not
     changed.
 
+    Parameters
+    ----------
+    result
+        What :func:`compute` returned.
+    out
+        The output folder.
+    writers
+        The writers, in order (default: :func:`default_writers` of the result's options).
+    progress
+        Called with a message before every writer.
+    command
+        The command line that made the run, for the manifest.
+
     Returns
     -------
     Written
@@ -335,8 +360,24 @@ def run(
     writers: Sequence[Writer] | None = None,
     command: Sequence[str] = (),
 ) -> Written:
-    """Compute and write one run into ``options.out``; see :func:`compute` and
-    :func:`write_result`."""
+    """Compute and write one run into ``options.out``.
+
+    Parameters
+    ----------
+    options
+        What to read, the rules, where to write (see :func:`compute`).
+    progress
+        Called with a message at the start of every long stage.
+    writers
+        The writers (see :func:`write_result`).
+    command
+        The command line, for the manifest.
+
+    Returns
+    -------
+    Written
+        The result and what was written (see :func:`write_result`).
+    """
     result = compute(options, progress=progress)
     return write_result(result, options.out, writers=writers, progress=progress, command=command)
 

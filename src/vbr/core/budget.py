@@ -122,6 +122,20 @@ def walk_budgets(
     """Walk the national budget down the national order, and each regional budget group down
     the union of its regions' farms (in national order).
 
+    Parameters
+    ----------
+    subsidy_eur, nh3_kg, ranks
+        Per farm in national order: the offer, the emission and the national rank.
+    region_lists
+        The regions with their farms' positions in national order.
+    config
+        The national budget, the regional budget groups and the policy.
+
+    Returns
+    -------
+    Walks
+        The national walk, the regions with their group's walk, and a summary per walk.
+
     Raises
     ------
     ConfigError
@@ -201,14 +215,30 @@ def walk_budgets(
 def left_before(
     subsidy_eur: np.ndarray, selected: np.ndarray, cumulative_eur: np.ndarray, budget_eur: float
 ) -> np.ndarray:
-    """The budget left when the walk reached each offer (euro, from whole cents)."""
+    """The budget left when the walk reached each offer (euro, from whole cents).
+
+    Parameters
+    ----------
+    subsidy_eur, selected, cumulative_eur
+        Per offer in walking order: the offer, and the walk's outcome and running total.
+    budget_eur
+        The walk's budget.
+    """
     cents = to_cents(subsidy_eur)
     spent_before = to_cents(cumulative_eur) - np.where(selected, cents, 0)
     return (to_cents(budget_eur) - spent_before) / 100
 
 
 def stopped_at(ranks: np.ndarray, selected: np.ndarray, policy: str) -> int | None:
-    """Policy ``stop``: the national rank of the first offer that did not fit (else ``None``)."""
+    """Policy ``stop``: the national rank of the first offer that did not fit (else ``None``).
+
+    Parameters
+    ----------
+    ranks, selected
+        Per offer in walking order: its national rank and whether the walk selected it.
+    policy
+        ``"skip"`` or ``"stop"``.
+    """
     if policy != "stop" or selected.all():
         return None
     return int(ranks[np.argmin(selected)])

@@ -216,7 +216,17 @@ def run_impacts(
     settings: DepositionSettings,
 ) -> np.ndarray:
     """The deposition each farm causes on the overloaded cells of ``zones`` (mol N/yr), with the
-    ``[deposition]`` settings: cells weighted and coarsened, then :func:`farm_impacts`."""
+    ``[deposition]`` settings: cells weighted and coarsened, then :func:`farm_impacts`.
+
+    Parameters
+    ----------
+    x, y, nh3_kg
+        Farm coordinates (EPSG:28992) and emissions (kg NH3/yr).
+    zones
+        The overloaded zones of the exceedance raster.
+    settings
+        The kernel, the weighting and the coarsest cell.
+    """
     weight, transform = coarsen(
         weight_grid(zones, weight=settings.weight),
         zones.exceedance.transform,

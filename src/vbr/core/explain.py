@@ -283,7 +283,15 @@ def _template(template: str, **columns: np.ndarray) -> list[object]:
 
 
 def join_reasons(order: np.ndarray, budget: np.ndarray | None) -> np.ndarray:
-    """The order part and the budget part of each reason, joined by ``"; "``."""
+    """The order part and the budget part of each reason, joined by ``"; "``.
+
+    Parameters
+    ----------
+    order
+        The order part per farm.
+    budget
+        The budget part per farm, or ``None`` (the order part alone).
+    """
     if budget is None:
         return np.asarray(order, dtype=object)
     return (np.asarray(order, dtype=object) + "; " + np.asarray(budget, dtype=object)).astype(
@@ -340,9 +348,20 @@ def national_reasons(
 def region_reasons(
     order: np.ndarray, ranked: pd.DataFrame, region: RegionList, *, language: str
 ) -> np.ndarray:
-    """The ``reason`` column of a region's list: the national order part (``order``, national
-    order), and the budget part of the region's own walk (none when no regional budget covers
-    the region)."""
+    """The ``reason`` column of a region's list: the national order part, and the budget part
+    of the region's own walk (none when no regional budget covers the region).
+
+    Parameters
+    ----------
+    order
+        The order part of every farm's reason, national order.
+    ranked
+        The ranked farms (``subsidy_eur``, ``rank``).
+    region
+        The region with its walk.
+    language
+        ``"nl"`` or ``"en"``.
+    """
     own = order[region.positions]
     if region.selected is None:
         return join_reasons(own, None)

@@ -55,7 +55,17 @@ def wants_nitrogen_sensitive_list(
 ) -> bool:
     """Whether the shipped nitrogen-sensitive list decides: PDOK data (a vector file with the
     columns ``naamN2K`` and ``nr``) without a flag column, and no list nor ``--all-overloaded``
-    given."""
+    given.
+
+    Parameters
+    ----------
+    natura
+        The areas as read.
+    listed
+        Whether an ``--overloaded`` list was given.
+    all_overloaded
+        Whether ``--all-overloaded`` was given.
+    """
     if listed or all_overloaded or natura.path is None:
         return False
     if Path(natura.path).suffix.lower() not in _PDOK_SUFFIXES:

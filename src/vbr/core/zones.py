@@ -164,7 +164,17 @@ def compare_whole_areas(
     farms: gpd.GeoDataFrame, natura: NaturaAreas, *, threshold_m: float
 ) -> pd.DataFrame:
     """:func:`priority_changes` of farms measured to the zones (``distance_m``) against the same
-    farms measured to the whole overloaded areas."""
+    farms measured to the whole overloaded areas.
+
+    Parameters
+    ----------
+    farms
+        The farms with ``farm_id``, ``distance_m`` (to the zones) and their points.
+    natura
+        The areas, with the decision which are overloaded.
+    threshold_m
+        The priority strip, metres.
+    """
     over = natura.overloaded
     if len(over) == 0:
         whole = np.full(len(farms), np.inf)
@@ -187,8 +197,17 @@ def priority_zone(
     4.9 s on the real outlines). GEOS's buffer approximates arcs with 16 segments per quarter
     circle and simplifies its input a little: on the real outlines 99.9 % of the edge vertices
     lie 997.8-1,000.4 m from the areas, the least at 880 m (a narrow spot of area 88). Priority
-    comes from exact distances. ``polygons`` (the overloaded zones of an exceedance raster)
-    replace the overloaded areas when given.
+    comes from exact distances.
+
+    Parameters
+    ----------
+    natura
+        The areas, with the decision which are overloaded.
+    threshold_m
+        The strip's width, metres.
+    polygons
+        The overloaded zones of an exceedance raster, which replace the overloaded areas when
+        given.
     """
     if polygons is None:
         geometries, _ = natura.overloaded_parts()
@@ -208,7 +227,15 @@ def buffer_in_threads(geometries: np.ndarray, distance: float) -> np.ndarray:
 
 
 def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> str:
-    """What the zones changed, as a note: how many farms gain and lose priority."""
+    """What the zones changed, as a note: how many farms gain and lose priority.
+
+    Parameters
+    ----------
+    changes
+        :func:`priority_changes`.
+    threshold_m
+        The priority strip, metres.
+    """
     gains = int((changes["change"] == "gains").sum())
     loses = int((changes["change"] == "loses").sum())
     return (

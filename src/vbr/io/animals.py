@@ -260,7 +260,15 @@ def nh3_from_animals(
 def entry_factors(long: pd.DataFrame, factors: EmissionFactors) -> np.ndarray:
     """kg NH3 per animal place of every entry of a long animal table: the entry's own
     ``kg_nh3_per_place`` (IMAER custom housing) where it has one, else the table's factor of its
-    code; NaN for a code the table does not know."""
+    code; NaN for a code the table does not know.
+
+    Parameters
+    ----------
+    long
+        Animal entries: ``rav_code`` (and ``kg_nh3_per_place`` where given).
+    factors
+        The emission factor table.
+    """
     factor = long["rav_code"].map(factors.factors).to_numpy(dtype="float64", na_value=np.nan)
     if "kg_nh3_per_place" in long.columns:
         own = long["kg_nh3_per_place"].to_numpy(dtype="float64", na_value=np.nan)

@@ -86,7 +86,18 @@ _TO_WGS84 = Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
 
 
 def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """EPSG:28992 coordinates as longitude and latitude (EPSG:4326)."""
+    """EPSG:28992 coordinates as longitude and latitude (EPSG:4326).
+
+    Parameters
+    ----------
+    x, y
+        Easting and northing, metres.
+
+    Returns
+    -------
+    lon, lat
+        Degrees.
+    """
     return _TO_WGS84.transform(x, y)
 
 
@@ -94,5 +105,11 @@ def wgs84_bounds(
     xmin: float, ymin: float, xmax: float, ymax: float
 ) -> tuple[float, float, float, float]:
     """A box in EPSG:28992 as the west, south, east and north longitude/latitude that hold it
-    (its edges are densified, so the curved sides stay inside)."""
+    (its edges are densified, so the curved sides stay inside).
+
+    Parameters
+    ----------
+    xmin, ymin, xmax, ymax
+        The box, metres.
+    """
     return _TO_WGS84.transform_bounds(xmin, ymin, xmax, ymax)

@@ -19,14 +19,30 @@ MAP_MARGIN_M = 5_000.0
 
 
 def near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
-    """The rows of ``frame`` whose geometry meets ``box``."""
+    """The rows of ``frame`` whose geometry meets ``box``.
+
+    Parameters
+    ----------
+    frame
+        Geometries with attributes.
+    box
+        The area of interest (same CRS).
+    """
     if len(frame) == 0:
         return frame
     return frame[shapely.intersects(frame.geometry.values, box)]
 
 
 def map_extent(region_geom, farm_points) -> shapely.Geometry:
-    """What a region's map covers: its outline, else its farms, else the whole country."""
+    """What a region's map covers: its outline, else its farms, else the whole country.
+
+    Parameters
+    ----------
+    region_geom
+        The region's outline (EPSG:28992), or ``None``.
+    farm_points
+        The region's farms (EPSG:28992).
+    """
     if region_geom is not None and not shapely.is_empty(region_geom):
         return region_geom
     if len(farm_points):
@@ -47,7 +63,25 @@ def region_content(
 ) -> RegionMapContent:
     """What a region's map shows around its farms, all converted for the web map: the region's
     outline, the Natura 2000 areas and the priority strip that come within
-    ``MAP_MARGIN_M + threshold_m`` of its extent (whole, never cut), the farms and the panel."""
+    ``MAP_MARGIN_M + threshold_m`` of its extent (whole, never cut), the farms and the panel.
+
+    Parameters
+    ----------
+    summary
+        The region's headline figures.
+    region_geom
+        The region's outline (EPSG:28992), or ``None``.
+    farm_points
+        The region's farms (EPSG:28992).
+    areas
+        Every Natura 2000 area with ``nr``, ``name``, ``overloaded`` (EPSG:28992).
+    zone
+        The priority strip's parts (EPSG:28992).
+    threshold_m
+        The priority strip, metres.
+    farms, counts
+        The farm layer's payload and the farms per status (see :mod:`vbr.maps.data`).
+    """
     xmin, ymin, xmax, ymax = shapely.bounds(map_extent(region_geom, farm_points))
     box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
     shown = near(areas, box)

@@ -136,7 +136,15 @@ def build_manifest(
 
 
 def write_manifest(manifest: Mapping, path: Path) -> None:
-    """Write the manifest as indented JSON (keys in the order :func:`build_manifest` gives)."""
+    """Write the manifest as indented JSON (keys in the order :func:`build_manifest` gives).
+
+    Parameters
+    ----------
+    manifest
+        What :func:`build_manifest` returned.
+    path
+        The file to write.
+    """
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         json.dump(manifest, fh, indent=2, ensure_ascii=False, default=str)
         fh.write("\n")

@@ -159,8 +159,18 @@ def region_table(
 
 
 def region_list_table(result: Result, table: pd.DataFrame, region: RegionList) -> pd.DataFrame:
-    """A region's list exactly as ``<slug>/ranking.csv`` holds it, from the national text
-    ``table``: regional rank, national rank, the region's own budget walk and its reasons."""
+    """A region's list exactly as ``<slug>/ranking.csv`` holds it: regional rank, national
+    rank, the region's own budget walk and its reasons.
+
+    Parameters
+    ----------
+    result
+        The run's result.
+    table
+        The national list as text (:func:`ranking_table`).
+    region
+        The region.
+    """
     rt = region_table(table, region.positions, region.selected, region.cumulative_eur)
     if "reason" in rt.columns and result.order_reasons is not None:
         rt["reason"] = region_reasons(

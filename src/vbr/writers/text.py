@@ -78,6 +78,7 @@ def format_texts(values: pd.Series) -> list[str]:
 
 
 def format_bools(values: Iterable) -> list[str]:
+    """``true``/``false`` per value; empty where missing."""
     return ["" if v is None or v is pd.NA else ("true" if v else "false") for v in values]
 
 

@@ -137,7 +137,15 @@ def write_xlsx(
 
 
 def notes_table(title: str, notes: Sequence[str]) -> pd.DataFrame:
-    """The notes sheet as a table: one note per row under the header ``title``."""
+    """The notes sheet as a table: one note per row under the header ``title``.
+
+    Parameters
+    ----------
+    title
+        The sheet's title, also its column header.
+    notes
+        The notes (a line that says there are none where empty).
+    """
     return pd.DataFrame({title: list(notes) or [NO_NOTES]})
 
 
