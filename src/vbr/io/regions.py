@@ -11,7 +11,7 @@ import numpy as np
 
 from vbr.errors import InputError
 from vbr.io.crs import RD_NEW
-from vbr.io.natura import polygons_in_rd
+from vbr.io.polygons import polygons_in_rd
 from vbr.io.tables import find_column
 from vbr.model import Regions
 
