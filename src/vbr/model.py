@@ -397,11 +397,13 @@ class Result:
 
 @dataclass(frozen=True)
 class WriteReport:
-    """What one writer wrote: its files (paths inside the folder it was given) and its notes
-    (e.g. a workbook sheet cut at Excel's row limit)."""
+    """What one writer wrote: its files (paths inside the folder it was given), its notes (e.g. a
+    workbook sheet cut at Excel's row limit) and, where it times parts of its work itself, the
+    seconds per part (else the caller times the writer as a whole)."""
 
     files: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -326,8 +326,8 @@ def write_result(
         When ``out`` cannot be created or written.
     """
     out = Path(out)
-    clock = _Clock(progress)
     writers = default_writers(result.options) if writers is None else list(writers)
+    timings: dict[str, float] = {}
     with RunFolder(out) as folder:
         context = WriteContext.of(result, folder.path)
         context.start_priority_zone()
@@ -335,21 +335,24 @@ def write_result(
         files: list[str] = []
         for writer in writers:
             name = getattr(writer, "__name__", "writer").removeprefix("write_")
-            with clock.stage(name, f"writing the {name.replace('_', ' ')}"):
-                report = writer(context.with_notes(notes))
+            if progress:
+                progress(f"writing the {name.replace('_', ' ')}")
+            t0 = time.perf_counter()
+            report = writer(context.with_notes(notes))
+            # a writer that timed its parts itself says so; else it counts as one stage
+            timings.update(report.timings or {name: time.perf_counter() - t0})
             notes += report.notes
             files += [Path(p).relative_to(folder.path).as_posix() for p in report.files]
         written = list(dict.fromkeys(f.split("/", 1)[0] for f in files))
-        with clock.stage("manifest", "writing manifest.json"):
-            manifest = build_manifest(result, folder.path, written, notes=notes, command=command)
-            write_manifest(manifest, folder.path / MANIFEST)
+        if progress:
+            progress("writing manifest.json")
+        t0 = time.perf_counter()
+        manifest = build_manifest(result, folder.path, written, notes=notes, command=command)
+        write_manifest(manifest, folder.path / MANIFEST)
+        timings["manifest"] = time.perf_counter() - t0
         folder.commit(written)
     return Written(
-        result=result,
-        folder=out,
-        files=(*files, MANIFEST),
-        notes=tuple(notes),
-        timings=clock.timings,
+        result=result, folder=out, files=(*files, MANIFEST), notes=tuple(notes), timings=timings
     )
 
 

@@ -3,6 +3,7 @@ strip (and the overloaded zones of an exceedance raster), for GIS users."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,8 +31,9 @@ def write_geopackage(context: WriteContext) -> WriteReport:
     if result.exceedance is not None:
         layers.append(("overloaded_zones", result.exceedance.zones))
     path = context.folder / "ranking.gpkg"
+    t0 = time.perf_counter()
     write_gpkg(layers, path)
-    return WriteReport(files=(path,))
+    return WriteReport(files=(path,), timings={"gpkg": time.perf_counter() - t0})
 
 
 def write_gpkg(layers: Sequence[tuple[str, gpd.GeoDataFrame]], path: Path) -> None:

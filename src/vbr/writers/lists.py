@@ -5,6 +5,7 @@ further lists of a run (:func:`write_lists`).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,17 +24,20 @@ def write_lists(context: WriteContext) -> WriteReport:
     further lists (``nh3_check.csv`` ...), ``<slug>/ranking.csv`` and ``ranking_excel.csv`` per
     region, and ``priority_changes.csv`` with an exceedance raster."""
     result, folder = context.result, context.folder
+    t0 = time.perf_counter()
     table = context.ranking_text()
     numeric = numeric_columns(result.ranked)
     written = [folder / "ranking.csv", folder / "rejected.csv"]
     write_csv(table, written[0])
     write_csv(result.rejected, written[1])
+    for name, extra in result.extra_tables.items():
+        write_csv(as_text(extra), folder / name)
+    t1 = time.perf_counter()
     written += [folder / "ranking_excel.csv", folder / "rejected_excel.csv"]
     write_excel_csv(table, written[2], numeric=numeric)
     write_excel_csv(result.rejected, written[3], numeric=())
-    for name, extra in result.extra_tables.items():
-        write_csv(as_text(extra), folder / name)
-        written.append(folder / name)
+    written += [folder / name for name in result.extra_tables]
+    t2 = time.perf_counter()
     for region in result.region_lists:
         rt = context.region_text(region)
         (folder / region.slug).mkdir()
@@ -46,7 +50,9 @@ def write_lists(context: WriteContext) -> WriteReport:
     if result.priority_changes is not None:
         write_csv(_changes_table(result.priority_changes), folder / "priority_changes.csv")
         written.append(folder / "priority_changes.csv")
-    return WriteReport(files=tuple(written))
+    t3 = time.perf_counter()
+    timings = {"ranking_csv": t1 - t0, "excel_csv": t2 - t1, "region_csv": t3 - t2}
+    return WriteReport(files=tuple(written), timings=timings)
 
 
 def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,8 +40,9 @@ def write_workbook(context: WriteContext) -> WriteReport:
         *((r.name, context.region_text(r)) for r in result.region_lists),
         ("Afgewezen (rejected)", result.rejected),
     ]
+    t0 = time.perf_counter()
     own = write_xlsx(sheets, path, notes_sheet=NOTES_SHEET, notes=context.notes)
-    return WriteReport(files=(path,), notes=tuple(own))
+    return WriteReport(files=(path,), notes=tuple(own), timings={"xlsx": time.perf_counter() - t0})
 
 
 _BOOLEAN_COLUMNS = frozenset({"priority", "selected"})
