@@ -15,18 +15,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import rasterio
 import shapely
 from rasterio import features
 from rasterio.transform import from_origin
 from scipy.ndimage import gaussian_filter
 
-from vbr.config import default_data_dir, default_options
-from vbr.deposition import Kernel, coarsen, farm_impacts
-from vbr.io.natura import load_natura
-from vbr.overload import weight_grid
+from vbr import load_natura
+from vbr.core.deposition import Kernel, coarsen, farm_impacts
+from vbr.core.zones import weight_grid
 from vbr.pipeline import compute, write_result
-from vbr.scenario_report import write_scenarios
+from vbr.settings import default_data_dir, default_options
+from vbr.writers.context import WriteContext
+from vbr.writers.scenarios import write_scenarios
 
 
 def synthetic_raster(path: Path, cell: float) -> None:
@@ -77,9 +79,11 @@ def main() -> None:
             f"{result.priority_changes['change'].value_counts().to_dict()}"
         )
         dep = options.config.deposition
-        kernel = Kernel(c=dep.c, r0_m=dep.r0_m, power=dep.power, cutoff_m=dep.cutoff_m)
+        kernel = Kernel.of(dep)
         weight, transform = coarsen(
-            weight_grid(zones), zones.exceedance.transform, min_cell_m=dep.min_cell_m
+            weight_grid(zones, weight=dep.weight),
+            zones.exceedance.transform,
+            min_cell_m=dep.min_cell_m,
         )
         farms = result.ranked
         x = shapely.get_x(farms.geometry.values)
@@ -92,9 +96,9 @@ def main() -> None:
                 f"{weight.shape[1]} grid: {time.perf_counter() - t0:.2f} s"
             )
         t0 = time.perf_counter()
-        write_scenarios(result, Path(tmp))
+        write_scenarios(WriteContext.of(result, Path(tmp)))
         print(f"scenarios written in {time.perf_counter() - t0:.1f} s")
-        print(result.scenario_budgets.to_string())
+        print(pd.read_csv(Path(tmp) / "scenarios" / "budgets.csv").to_string())
         t0 = time.perf_counter()
         write_result(result, Path(tmp) / "out")
         print(f"outputs written in {time.perf_counter() - t0:.1f} s")

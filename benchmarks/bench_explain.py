@@ -10,8 +10,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from vbr.budget import allocate_budget
-from vbr.explain import budget_reasons, join_reasons, order_reasons
+from vbr.core.budget import allocate_budget
+from vbr.core.explain import budget_reasons, join_reasons, order_reasons
 
 
 def frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -35,9 +35,13 @@ def main() -> None:
     names = {k: f"gebied {k}" for k in range(1, 160)}
     for n in (25_000, 1_000_000):
         df = frame(n, rng)
-        selected, cumulative = allocate_budget(df["subsidy_eur"].to_numpy(), budget_eur=n * 5e5)
+        selected, cumulative = allocate_budget(
+            df["subsidy_eur"].to_numpy(), budget_eur=n * 5e5, policy="skip"
+        )
         t0 = time.perf_counter()
-        order = order_reasons(df, area_names=names, threshold_m=1000, first_come_first_served=True)
+        order = order_reasons(
+            df, area_names=names, threshold_m=1000, first_come_first_served=True, language="nl"
+        )
         t1 = time.perf_counter()
         left = n * 5e5 - (cumulative - np.where(selected, df["subsidy_eur"], 0))
         budget = budget_reasons(
@@ -46,6 +50,7 @@ def main() -> None:
             left_before_eur=left,
             stopped_at_rank=None,
             national_rank=df["rank"].to_numpy(),
+            language="nl",
         )
         reasons = join_reasons(order, budget)
         t2 = time.perf_counter()

@@ -13,14 +13,16 @@ import argparse
 import json
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from vbr.config import Config, RunOptions
 from vbr.maps import write_maps
 from vbr.pipeline import compute
+from vbr.settings import RunOptions, load_config
+from vbr.writers.context import WriteContext
 
 X0, Y0, SIDE = 170_000.0, 440_000.0, 40_000.0
 CRS = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}
@@ -79,7 +81,11 @@ def make_inputs(folder: Path, n_farms: int, seed: int = 7) -> RunOptions:
         natura=folder / "natura.geojson",
         regions=folder / "regions.geojson",
         out=folder / "out",
-        config=Config(budget_eur=float(farms["subsidy_eur"].sum() / 10)),
+        config=replace(
+            load_config(),
+            budget_eur=float(farms["subsidy_eur"].sum() / 10),
+            regional_budgets=(),
+        ),
     )
 
 
@@ -124,7 +130,7 @@ def main() -> None:
         t1 = time.perf_counter()
         out = folder / "maps"
         out.mkdir()
-        paths = write_maps(result, out)
+        paths = write_maps(WriteContext.of(result, out)).files
         t2 = time.perf_counter()
         page = next(p for p in paths if p.name == "map.html")
         n = len(result.region_lists[0].positions)

@@ -57,7 +57,7 @@ def _options(args: argparse.Namespace):
     """``vbr run`` on the scenario's farms and Natura 2000 (default regions and configuration)."""
     from dataclasses import replace
 
-    from vbr.config import default_options
+    from vbr.settings import default_options
 
     return replace(
         default_options(Path(args.out)), farms=Path(args.farms), natura=Path(args.natura_path)
@@ -79,8 +79,9 @@ def _core_stages(timings: dict) -> dict:
 def _worker_ranking(args: argparse.Namespace) -> dict:
     import numpy as np
 
-    from vbr.outputs import ranking_table, write_csv
     from vbr.pipeline import compute
+    from vbr.writers.lists import write_csv
+    from vbr.writers.tables import ranking_table
 
     options = _options(args)
     t0 = time.perf_counter()
@@ -114,19 +115,19 @@ def _worker_ranking(args: argparse.Namespace) -> dict:
 
 
 def _worker_run(args: argparse.Namespace) -> dict:
-    from vbr.cli import _map_writers
     from vbr.pipeline import run
 
     options = _options(args)
-    writers = _map_writers()
     t0 = time.perf_counter()
-    result = run(options, writers=writers)
+    written = run(options)
     total = time.perf_counter() - t0
-    timings = dict(result.timings)
+    timings = dict(written.result.timings)
     stages = _core_stages(timings)
-    stages.update(timings)  # write_ranking_csv, write_region_csv, write_xlsx, write_gpkg, ...
+    stages.update(timings)
+    # write_lists, write_workbook, write_geopackage, write_maps, write_manifest
+    stages.update({f"write_{k}": v for k, v in written.timings.items()})
     stages["run"] = total
-    return {"stages": stages, "maps": bool(writers)}
+    return {"stages": stages, "maps": True}
 
 
 def _worker_floor(args: argparse.Namespace) -> dict:
@@ -152,8 +153,8 @@ def _worker_floor(args: argparse.Namespace) -> dict:
 def _worker_naive(args: argparse.Namespace) -> dict:
     import numpy as np
 
+    from vbr import load_natura
     from vbr.io.farms import load_farms
-    from vbr.io.natura import load_natura
 
     farm_table = load_farms(Path(args.farms))
     natura = load_natura(Path(args.natura_path))

@@ -26,8 +26,8 @@ from tools.default_data.areas import make_areas
 from tools.default_data.facts import kernels, sectors
 from tools.default_data.farms import BACKGROUND_BOX
 from tools.default_data.land import land_polygons, not_land_polygons
-from vbr.config import default_data_dir
 from vbr.io.crs import RD_NEW
+from vbr.settings import default_data_dir
 
 __all__ = ["REALDATA_N2K", "farms_file", "natura_file"]
 

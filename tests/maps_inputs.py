@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from vbr.config import Config, RegionalBudget, RunOptions, default_options
-from vbr.maps import write_maps
-from vbr.pipeline import Result, run
+from vbr.model import Result
+from vbr.pipeline import run
+from vbr.settings import RegionalBudget, RunOptions, default_options, load_config
 
 HOSTILE_ID = "<img src=x onerror=alert(1)>"
 SCRIPT_ID = "</script><script>window.__vbrPwned=1</script>"
@@ -112,12 +113,14 @@ def run_small(
     regional: bool = False,
     empty_region: bool = False,
 ):
-    """Run vbr (with the map writer) on the small inputs; returns (result, out folder)."""
+    """Run vbr (the lists and the maps) on the small inputs; returns (result, out folder)."""
     paths = write_inputs(folder / "in", empty_region=empty_region)
     groups = (
         (RegionalBudget(name="Oost budget", regions=("Oost",), eur=1_000_000),) if regional else ()
     )
-    config = Config(threshold_m=1000.0, budget_eur=budget_eur, regional_budgets=groups)
+    config = replace(
+        load_config(), threshold_m=1000.0, budget_eur=budget_eur, regional_budgets=groups
+    )
     out = folder / "out"
     options = RunOptions(
         farms=paths["farms"],
@@ -126,8 +129,7 @@ def run_small(
         out=out,
         config=config,
     )
-    result = run(options, writers=[write_maps])
-    return result, out
+    return run(options).result, out
 
 
 _DEFAULT_RUNS: dict[str, tuple[Result, Path]] = {}
@@ -142,8 +144,8 @@ def default_run_once(tmp_path_factory) -> tuple[Result, Path]:
 
 
 def run_default(out: Path) -> Result:
-    """Run vbr with the map writer on the embedded default data."""
-    return run(default_options(out), writers=[write_maps])
+    """Run vbr (the lists and the maps) on the embedded default data."""
+    return run(default_options(out)).result
 
 
 def farm_payload(html: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vbr.budget import allocate_budget
+from vbr.core.budget import allocate_budget
 
 
 def walk_one_by_one(offers, budget, policy):
@@ -23,7 +23,9 @@ def walk_one_by_one(offers, budget, policy):
 
 
 def test_skip_passes_over_an_offer_that_does_not_fit_and_goes_on():
-    selected, cumulative = allocate_budget(np.array([60.0, 50.0, 40.0]), budget_eur=100)
+    selected, cumulative = allocate_budget(
+        np.array([60.0, 50.0, 40.0]), budget_eur=100, policy="skip"
+    )
     assert list(selected) == [True, False, True]
     assert list(cumulative) == [60.0, 60.0, 100.0]
 
@@ -37,7 +39,7 @@ def test_stop_ends_the_walk_at_the_first_offer_that_does_not_fit():
 
 
 def test_an_offer_that_exactly_fills_the_budget_is_selected():
-    selected, _ = allocate_budget(np.array([0.1, 0.2]), budget_eur=0.3)
+    selected, _ = allocate_budget(np.array([0.1, 0.2]), budget_eur=0.3, policy="skip")
     assert list(selected) == [True, True]  # 0.1 + 0.2 > 0.3 in floats; in cents it fits
 
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from conftest import X0, Y0, read_rows, square, write_csv, write_natura, write_regions
 from vbr.cli import main
-from vbr.outputs import LEAD_COLUMNS
+from vbr.writers.tables import LEAD_COLUMNS
 
 OUTPUTS = ["ranking.csv", "rejected.csv", "ranking.xlsx", "ranking.gpkg", "manifest.json"]
 
@@ -130,12 +130,19 @@ def test_farms_in_overlapping_regions_are_in_both_lists(default_run):
     assert all(set(national[f].split(";")) >= {"Peel", "Eindhoven"} for f in both)
 
 
-def test_workbook_has_a_sheet_for_the_nation_every_region_and_the_rejected(default_run):
+def test_workbook_has_a_sheet_for_the_notes_the_nation_every_region_and_the_rejected(
+    default_run,
+):
     wb = load_workbook(default_run / "ranking.xlsx", read_only=True)
     assert wb.sheetnames == [
-        "Nederland", "Veluwe", "Peel", "Rotterdam", "Eindhoven", "Groene Hart",
+        "Toelichting", "Nederland", "Veluwe", "Peel", "Rotterdam", "Eindhoven", "Groene Hart",
         "Afgewezen (rejected)",
     ]  # fmt: skip
+    # the default run has no notes; the sheet says so
+    assert list(wb["Toelichting"].iter_rows(values_only=True)) == [
+        ("Toelichting",),
+        ("Geen opmerkingen bij deze run.",),
+    ]
     ws = wb["Nederland"]
     header, first = list(ws.iter_rows(min_row=1, max_row=2, values_only=True))
     csv_first = read_rows(default_run / "ranking.csv")[0]

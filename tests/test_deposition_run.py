@@ -16,8 +16,8 @@ import shapely
 from rasterio.transform import from_origin
 
 from vbr.cli import main
+from vbr.core.ranking import rank_farms
 from vbr.io.crs import RD_NEW
-from vbr.ranking import rank_farms
 
 # Two Natura 2000 areas side by side; the raster says only the west half of area 1 and
 # nothing of area 2 is overloaded.

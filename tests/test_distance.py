@@ -8,8 +8,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 from conftest import X0, Y0, polygon_with_hole, square
-from vbr.distance import NO_AREA, boundary_pieces, distance_to_overloaded
-from vbr.ranking import rank_farms
+from vbr.core.distance import NO_AREA, boundary_pieces, distance_to_overloaded
+from vbr.core.ranking import rank_farms
 
 
 def measure(points, polygons, numbers=None):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from realdata import REALDATA
-from vbr.emissions import load_emission_factors
+from vbr.io.animals import load_emission_factors
 from vbr.io.farms import load_farms
 
 ISSUE_FACTORS = {

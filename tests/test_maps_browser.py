@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from maps_inputs import HOSTILE_ID, HOSTILE_SLUG, SCRIPT_ID, default_run_once, read_list, run_small
-from vbr.config import default_data_dir
 from vbr.io.regions import slugify
+from vbr.settings import default_data_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

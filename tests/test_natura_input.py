@@ -7,8 +7,9 @@ import pytest
 from shapely.geometry import MultiPolygon, Polygon
 
 from conftest import X0, Y0, square, write_csv, write_natura
+from vbr import load_natura
 from vbr.errors import InputError
-from vbr.io.natura import load_natura, load_overloaded_list
+from vbr.io.natura import load_overloaded_list
 
 
 def test_overloaded_column_decides_first(tmp_path):
@@ -126,7 +127,7 @@ def test_overlapping_parts_measure_like_their_repaired_union(tmp_path):
     import numpy as np
     import shapely
 
-    from vbr.distance import distance_to_overloaded
+    from vbr.core.distance import distance_to_overloaded
 
     area = _overlapping_parts_area()
     assert not area.is_valid
@@ -183,7 +184,7 @@ def test_part_with_nested_holes_is_repaired_on_its_own(tmp_path):
 def test_priority_strip_from_parts_follows_the_strip_of_the_repaired_area(tmp_path):
     import shapely
 
-    from vbr.pipeline import priority_zone
+    from vbr.core.zones import priority_zone
 
     natura = load_natura(
         write_natura(tmp_path / "n.geojson", [(7, "two", _overlapping_parts_area(), True)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -14,12 +15,13 @@ from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
 from conftest import X0, Y0, square, write_natura, write_regions
-from vbr.budget import allocate_budget
-from vbr.config import Config, RunOptions
-from vbr.distance import distance_to_overloaded
-from vbr.outputs import ranking_table, region_table, write_csv
+from vbr.core.budget import allocate_budget
+from vbr.core.distance import distance_to_overloaded
+from vbr.core.ranking import rank_farms
 from vbr.pipeline import compute
-from vbr.ranking import rank_farms
+from vbr.settings import RunOptions, load_config
+from vbr.writers.lists import write_csv
+from vbr.writers.tables import ranking_table, region_table
 
 coordinate = st.floats(min_value=0, max_value=20_000, allow_nan=False, allow_infinity=False)
 
@@ -199,7 +201,7 @@ def test_no_row_is_lost_and_row_order_changes_no_output_byte(scene_files, rows, 
             natura=natura,
             regions=regions,
             out=tmp / f"out{k}",
-            config=Config(budget_eur=2_000_000),
+            config=replace(load_config(), budget_eur=2_000_000, regional_budgets=()),
         )
         try:
             result = compute(options)

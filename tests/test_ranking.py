@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vbr.ranking import national_order, rank_farms
+from vbr.core.ranking import national_order, rank_farms
 
 
 def farms(rows, *, times=None):

@@ -11,10 +11,10 @@ import rasterio
 import shapely
 from rasterio.transform import from_origin
 
+from vbr.core.zones import overloaded_zones, priority_changes, weight_grid
 from vbr.errors import InputError
 from vbr.io.crs import RD_NEW
 from vbr.io.raster import load_exceedance
-from vbr.overload import overloaded_zones, priority_changes, weight_grid
 
 X0, Y0, CELL = 150_000.0, 450_000.0, 100.0
 
@@ -225,7 +225,7 @@ def test_display_image_is_a_transparent_png_with_wgs84_bounds(tmp_path):
 
     from PIL import Image
 
-    from vbr.overload import display_image
+    from vbr.maps.data import display_image
 
     zones = overloaded_zones(load_exceedance(write_geotiff(tmp_path / "e.tif", GRID)), None)
     png, (south, west, north, east) = display_image(zones)

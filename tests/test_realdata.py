@@ -95,9 +95,9 @@ def test_real_invalid_outlines_measure_by_parts_as_to_their_repaired_whole(real_
     import numpy as np
     import shapely
 
-    from vbr.distance import distance_to_overloaded
+    from vbr import load_natura
+    from vbr.core.distance import distance_to_overloaded
     from vbr.io.farms import load_farms
-    from vbr.io.natura import load_natura
 
     natura = load_natura(real_inputs["natura"], all_overloaded=True)
     assert natura.invalid.sum() >= 10

@@ -7,13 +7,17 @@ import itertools
 import numpy as np
 import pytest
 
-from vbr.scenarios import (
+from vbr.core.scenarios import (
     best_selection,
     cost_curve,
     knapsack,
     rule_selection,
     threshold_sensitivity,
 )
+from vbr.settings import load_config
+
+#: The solver time limit of the built-in config.
+LIMIT_S = load_config().deposition.knapsack_time_limit_s
 
 
 def brute_force(values, costs, budget):
@@ -35,7 +39,7 @@ def test_knapsack_matches_brute_force_on_random_small_cases(seed):
     values = rng.uniform(1, 100, n).round(1)
     costs = rng.integers(1, 50, n) * 1000.0
     budget = float(rng.uniform(0.1, 0.9) * costs.sum())
-    ks = knapsack(values, costs, budget)
+    ks = knapsack(values, costs, budget, time_limit_s=LIMIT_S)
     assert ks.optimal
     assert ks.cost_eur <= budget + 1e-9
     assert ks.value == pytest.approx(brute_force(values, costs, budget), rel=1e-12)
@@ -46,7 +50,7 @@ def test_knapsack_beats_the_greedy_walk_where_greedy_is_not_optimal():
     # greedy by value per euro takes item 0 (1.1 per euro) and then nothing else fits
     values = np.array([11.0, 10.0, 10.0])
     costs = np.array([10.0, 9.5, 9.5])
-    ks = knapsack(values, costs, 19.0)
+    ks = knapsack(values, costs, 19.0, time_limit_s=LIMIT_S)
     assert ks.selected.tolist() == [False, True, True]
     assert ks.value == 20.0
 
@@ -54,7 +58,7 @@ def test_knapsack_beats_the_greedy_walk_where_greedy_is_not_optimal():
 def test_knapsack_always_takes_free_items_and_never_unaffordable_ones():
     values = np.array([5.0, 7.0, 3.0])
     costs = np.array([0.0, 500.0, 20.0])
-    ks = knapsack(values, costs, 100.0)
+    ks = knapsack(values, costs, 100.0, time_limit_s=LIMIT_S)
     assert ks.selected.tolist() == [True, False, True]
 
 
@@ -63,7 +67,7 @@ def test_best_selection_serves_priority_farms_first():
     values = np.array([1.0, 100.0])
     costs = np.array([60.0, 60.0])
     priority = np.array([True, False])
-    ks = best_selection(values, costs, priority, 100.0)
+    ks = best_selection(values, costs, priority, 100.0, time_limit_s=LIMIT_S)
     assert ks.selected.tolist() == [True, False]
 
 
@@ -75,7 +79,7 @@ def test_best_selection_matches_two_stage_brute_force(seed):
     costs = rng.integers(1, 30, n) * 100.0
     priority = rng.random(n) < 0.4
     budget = float(rng.uniform(0.2, 0.7) * costs.sum())
-    ks = best_selection(values, costs, priority, budget)
+    ks = best_selection(values, costs, priority, budget, time_limit_s=LIMIT_S)
     first = brute_force(values[priority], costs[priority], budget)
     assert values[ks.selected & priority].sum() == pytest.approx(first)
     left = budget - costs[ks.selected & priority].sum()
@@ -87,8 +91,8 @@ def test_best_selection_matches_two_stage_brute_force(seed):
 def test_optimal_selections_are_not_nested_as_the_budget_grows():
     values = np.array([6.0, 5.0, 5.0])
     costs = np.array([6.0, 5.0, 5.0])
-    small = knapsack(values, costs, 6.0).selected
-    large = knapsack(values, costs, 10.0).selected
+    small = knapsack(values, costs, 6.0, time_limit_s=LIMIT_S).selected
+    large = knapsack(values, costs, 10.0, time_limit_s=LIMIT_S).selected
     assert small.tolist() == [True, False, False]
     assert large.tolist() == [False, True, True]
 

@@ -8,9 +8,10 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vbr.distance import distance_to_overloaded
+from vbr.core.distance import distance_to_overloaded
 from vbr.io.tables import _parse_numbers_by_rules, parse_numbers
-from vbr.outputs import _numbers, format_number, write_csv
+from vbr.writers.lists import write_csv
+from vbr.writers.text import format_number, format_numbers
 
 FLOATS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -22,8 +23,8 @@ FLOATS = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(FLOATS, max_size=30))
 def test_vectorised_number_text_equals_format_number(values: list[float]) -> None:
-    assert _numbers(np.asarray(values, dtype="float64")) == [format_number(v) for v in values]
-    assert _numbers(pd.Series(values, dtype="float64")) == [format_number(v) for v in values]
+    assert format_numbers(np.asarray(values, dtype="float64")) == [format_number(v) for v in values]
+    assert format_numbers(pd.Series(values, dtype="float64")) == [format_number(v) for v in values]
 
 
 NUMBER_TEXT = st.text(alphabet="0123456789.,-+ e'€\u00a0inf", max_size=14)
@@ -120,7 +121,7 @@ def test_column_wise_csv_writer_equals_the_csv_module(table_rows, dialect) -> No
     import tempfile
     from pathlib import Path
 
-    from vbr.outputs import _write_delimited
+    from vbr.writers.lists import _write_delimited
 
     header, rows = table_rows
     header = [f"{h}{i}" for i, h in enumerate(header)]  # names must differ for a DataFrame
@@ -174,7 +175,7 @@ def test_plain_csv_fast_reader_equals_the_csv_module(header: str, text: str) -> 
 
 
 def test_threaded_buffer_gives_the_same_geometries_in_the_same_order() -> None:
-    from vbr.pipeline import _buffer_in_threads
+    from vbr.core.zones import buffer_in_threads
 
     rng = np.random.default_rng(3)
     polygons = np.array(
@@ -185,5 +186,5 @@ def test_threaded_buffer_gives_the_same_geometries_in_the_same_order() -> None:
         + [shapely.box(0, 0, 10, 10).difference(shapely.box(2, 2, 4, 4))]
     )
     one = shapely.buffer(polygons, 1000, quad_segs=16)
-    many = _buffer_in_threads(polygons, 1000)
+    many = buffer_in_threads(polygons, 1000)
     assert all(shapely.equals_exact(a, b, 0) for a, b in zip(one, many, strict=True))

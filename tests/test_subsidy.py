@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from vbr.config import RunOptions, load_config
-from vbr.emissions import load_emission_factors
+from vbr.core.subsidy import estimate_subsidy, rights_region, sem_alternative
+from vbr.io.animals import load_emission_factors
 from vbr.io.crs import RD_NEW
-from vbr.outputs import LEAD_COLUMNS
 from vbr.pipeline import compute, run
-from vbr.subsidy import estimate_subsidy, rights_region, sem_alternative
+from vbr.settings import RunOptions, load_config
+from vbr.writers.tables import LEAD_COLUMNS
 
 CONFIG = load_config()
 
@@ -134,7 +134,7 @@ def test_herd_file_without_offers_is_ranked_on_estimates_with_sem_columns(tmp_pa
         "far,230000,479000,,,1000,2004\n"
         "empty,231000,479000,,,,\n",
     )
-    result = run(options)
+    result = run(options).result
     out = tmp_path / "out"
     rows = {r["farm_id"]: r for r in read_csv(out / "ranking.csv")}
     header = list(rows["near"])

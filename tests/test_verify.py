@@ -55,6 +55,23 @@ def test_verify_passes_on_a_fresh_run(vbr, run_dir):
         assert name in out
 
 
+def test_verify_passes_on_a_public_run(vbr, tmp_path, inputs):
+    """A public run writes no list: the rerun records ``public`` and compares the pages."""
+    out = tmp_path / "public"
+    code, _, err = vbr(
+        "run", "--farms", inputs["farms"], "--natura", inputs["natura"],
+        "--regions", inputs["regions"], "--out", out, "--public", "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rerun"]["public"] is True
+    assert not any(name.endswith(".csv") for name in manifest["outputs"])
+    code, stdout, err = vbr("verify", out)
+    assert code == 0, err
+    assert stdout.splitlines()[-1].startswith("identical: 3 lists re-computed byte for byte")
+    assert "index.html" in stdout and "west/map.html" in stdout
+
+
 def test_manifest_holds_everything_needed_to_rerun(run_dir, inputs):
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["threshold_m"] == 1500

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from vbr.outputs import write_xlsx
+from vbr.writers.workbook import write_xlsx
 
 
 def _table() -> pd.DataFrame:
@@ -105,7 +105,7 @@ XLSX_NUMBER_TEXT = st.one_of(
     st.lists(st.one_of(XLSX_TEXT, XLSX_NUMBER_TEXT, st.sampled_from(["true", "false"]))),
 )
 def test_column_wise_cells_equal_cell_by_cell_cells(name: str, values: list[str]) -> None:
-    from vbr.outputs import _cells_one_by_one, _column_cells
+    from vbr.writers.workbook import _cells_one_by_one, _column_cells
 
     ref = [f"A{i + 2}" for i in range(len(values))]
     fast_cut, slow_cut = [0], [0]
@@ -117,7 +117,7 @@ def test_column_wise_cells_equal_cell_by_cell_cells(name: str, values: list[str]
 @settings(max_examples=200, deadline=None)
 @given(st.lists(XLSX_NUMBER_TEXT, min_size=1, max_size=8))
 def test_column_of_numbers_takes_the_same_cells_either_way(values: list[str]) -> None:
-    from vbr.outputs import _cells_one_by_one, _column_cells
+    from vbr.writers.workbook import _cells_one_by_one, _column_cells
 
     ref = [f"E{i + 2}" for i in range(len(values))]
     fast = _column_cells("nh3_kg", values, ref, [0])
@@ -127,7 +127,7 @@ def test_column_of_numbers_takes_the_same_cells_either_way(values: list[str]) ->
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="ab 1é-=", max_size=6), min_size=1, max_size=8))
 def test_column_of_mostly_plain_text_takes_the_same_cells_either_way(values: list[str]) -> None:
-    from vbr.outputs import _cells_one_by_one, _column_cells
+    from vbr.writers.workbook import _cells_one_by_one, _column_cells
 
     ref = [f"C{i + 2}" for i in range(len(values))]
     fast = _column_cells("reason", values, ref, [0])

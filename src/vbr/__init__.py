@@ -1,26 +1,23 @@
 """vbr: geospatial prioritisation for the Dutch voluntary buyout scheme for livestock farm
 locations (Vbr).
 
-The core is a pipeline of pure stages: :func:`load_farms` -> :func:`distance_to_overloaded` ->
-:func:`rank_farms` -> :func:`allocate_budget` -> writers; :func:`run` does the whole job.
+:func:`compute` reads the inputs and applies the rules (:func:`load_farms`,
+:func:`load_natura` -> :func:`distance_to_overloaded` -> :func:`rank_farms` ->
+:func:`allocate_budget`) into a :class:`Result`; :func:`write_result` writes
+it (:class:`Written`); :func:`run` does both. :func:`run_options` builds the options as ``vbr run``
+does.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("vbr")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
-
-from vbr.budget import allocate_budget
-from vbr.config import Config, RunOptions, load_config
-from vbr.distance import distance_to_overloaded
+from vbr._version import __version__
+from vbr.core.budget import allocate_budget
+from vbr.core.distance import distance_to_overloaded
+from vbr.core.ranking import rank_farms
 from vbr.errors import ConfigError, InputError, OutputError
 from vbr.io.farms import load_farms
-from vbr.io.natura import load_natura
 from vbr.io.regions import load_regions
-from vbr.pipeline import Result, compute, run, write_result
-from vbr.ranking import rank_farms
+from vbr.model import Result, Written
+from vbr.pipeline import compute, load_natura, run, write_result
+from vbr.settings import Config, RunOptions, load_config, run_options
 
 __all__ = [
     "Config",
@@ -29,6 +26,7 @@ __all__ = [
     "OutputError",
     "Result",
     "RunOptions",
+    "Written",
     "__version__",
     "allocate_budget",
     "compute",
@@ -39,5 +37,6 @@ __all__ = [
     "load_regions",
     "rank_farms",
     "run",
+    "run_options",
     "write_result",
 ]

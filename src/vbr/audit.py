@@ -11,19 +11,25 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from vbr import __version__
-from vbr.config import RegionalBudget, RunOptions, config_from_mapping
+from vbr._version import __version__
 from vbr.errors import InputError
-from vbr.outputs import sha256_of
+from vbr.pipeline import default_writers, run
+from vbr.settings import RunOptions
+from vbr.writers.context import Writer
+from vbr.writers.lists import write_lists
+from vbr.writers.manifest import MANIFEST, read_manifest, rerun_options, sha256_of
+from vbr.writers.scenarios import write_scenarios
 
 __all__ = ["Difference", "VerifyReport", "verify"]
 
 #: Outputs that are compared byte for byte: every CSV list. The workbook, the GeoPackage and the
-#: maps hold timestamps or library-dependent bytes and are not compared.
+#: maps hold timestamps or library-dependent bytes and are not compared, except the pages of a
+#: public run (``--public``), which writes no list: its maps are what it published.
 COMPARED_SUFFIX = ".csv"
+PUBLIC_COMPARED_SUFFIX = ".html"
 
 
 @dataclass
@@ -51,31 +57,6 @@ class VerifyReport:
     def identical(self) -> bool:
         """Whether every input and every list matched."""
         return not self.differences
-
-
-def _read_manifest(outdir: Path) -> dict:
-    path = outdir / "manifest.json"
-    if not outdir.is_dir():
-        raise InputError("is not a folder (give the output folder of a run)", source=str(outdir))
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("no manifest.json in this folder", source=str(outdir)) from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"cannot be read as JSON: {exc}", source=str(path)) from None
-    missing = [
-        k
-        for k in ("tool", "version", "parameters", "inputs", "outputs", "rerun")
-        if k not in manifest
-    ]
-    if not isinstance(manifest, dict) or manifest.get("tool") != "vbr" or missing:
-        raise InputError(
-            "is not a manifest that vbr verify can use"
-            + (f" (missing: {', '.join(missing)})" if missing else "")
-            + "; manifests written before vbr verify existed cannot be re-run automatically",
-            source=str(path),
-        )
-    return manifest
 
 
 def _locate_input(entry: dict, inputs_dir: Path | None) -> Path | None:
@@ -131,10 +112,8 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     InputError
         When the manifest cannot be used or an input file is missing.
     """
-    from vbr.pipeline import compute, write_result
-
     outdir = Path(outdir)
-    manifest = _read_manifest(outdir)
+    manifest = read_manifest(outdir)
     report = VerifyReport(manifest_version=str(manifest["version"]))
     if manifest["version"] != __version__:
         report.notes.append(
@@ -162,64 +141,41 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     if missing:
         raise InputError(
             "input files of the run are missing; give --inputs FOLDER where they are kept",
-            source=str(outdir / "manifest.json"),
+            source=str(outdir / MANIFEST),
             problems=missing,
         )
     if report.differences:
         return report  # re-running on changed inputs proves nothing
 
-    params, rerun = manifest["parameters"], manifest["rerun"]
-    config = config_from_mapping(rerun["config_effective"], where="manifest.json")
-    config = replace(
-        config,
-        threshold_m=float(params["threshold_m"]),
-        budget_policy=str(params["budget_policy"]),
-        budget_eur=None if params["budget_eur"] is None else float(params["budget_eur"]),
-        regional_budgets=tuple(
-            RegionalBudget(
-                name=g["name"], regions=tuple(g["regions"]), eur=float(g["eur"]), source=g["source"]
-            )
-            for g in params["regional_budgets"]
-        ),
-        explain_language=str(rerun.get("explain_language", config.explain_language)),
-    )
     work = Path(tempfile.mkdtemp(prefix="vbr-verify-"))
     try:
-        options = RunOptions(
-            farms=paths["farms"],
-            natura=paths["natura"],
-            regions=paths.get("regions") if rerun.get("with_regions", True) else None,
-            out=work / "out",
-            overloaded=paths.get("overloaded"),
-            all_overloaded=bool(rerun["all_overloaded"]),
-            farms_crs=str(rerun["farms_crs"]),
-            config=config,
-            animals=paths.get("animals"),
-            emission_factors=paths.get("emission_factors"),
-            exceedance=paths.get("exceedance"),
-            exceedance_crs=rerun.get("exceedance_crs"),
-            rank_by=str(rerun.get("rank_by", "eur_per_kg")),
-            scenarios=bool(rerun.get("scenarios", False)),
-        )
-        result = compute(options)
-        writers = []
-        if options.scenarios:
-            from vbr.scenario_report import write_scenarios
-
-            writers.append(write_scenarios)
-        write_result(result, options.out, writers=writers, command=["vbr", "verify", str(outdir)])
-        again = json.loads((options.out / "manifest.json").read_text(encoding="utf-8"))
-        _compare(report, manifest["outputs"], again["outputs"], outdir, options.out)
+        options = rerun_options(manifest, paths, work / "out")
+        run(options, writers=_writers(options), command=["vbr", "verify", str(outdir)])
+        again = json.loads((options.out / MANIFEST).read_text(encoding="utf-8"))
+        suffix = PUBLIC_COMPARED_SUFFIX if options.public else COMPARED_SUFFIX
+        _compare(report, manifest["outputs"], again["outputs"], outdir, options.out, suffix)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report
 
 
+def _writers(options: RunOptions) -> list[Writer]:
+    """What the re-run writes: what is compared (the lists; the pages of a public run)."""
+    if options.public:
+        return default_writers(options)
+    return [write_lists, *([write_scenarios] if options.scenarios else [])]
+
+
 def _compare(
-    report: VerifyReport, recorded: dict, repeated: dict, outdir: Path, rerun_dir: Path
+    report: VerifyReport,
+    recorded: dict,
+    repeated: dict,
+    outdir: Path,
+    rerun_dir: Path,
+    suffix: str,
 ) -> None:
     lists = sorted(
-        {k for k in (*recorded, *repeated) if k.endswith(COMPARED_SUFFIX)},
+        {k for k in (*recorded, *repeated) if k.endswith(suffix)},
         key=lambda k: (k.count("/"), k),
     )
     for name in lists:

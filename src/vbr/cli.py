@@ -1,4 +1,4 @@
-"""The command line: parses options, calls the pipeline, prints. Nothing else lives here."""
+"""The command line: parse the options, build :class:`RunOptions`, run, print. Nothing else."""
 
 from __future__ import annotations
 
@@ -9,12 +9,24 @@ from pathlib import Path
 
 import click
 
-from vbr import __version__
-from vbr.config import BUDGET_POLICIES, RunOptions, default_data_dir, load_config
+from vbr._version import __version__
 from vbr.errors import InputError
-from vbr.ranking import RANK_BY
+from vbr.model import Result, Written
+from vbr.settings import (
+    BUDGET_POLICIES,
+    DEFAULT_OUT,
+    RANK_BY,
+    load_config,
+    option_default,
+    run_options,
+)
 
 __all__ = ["cli", "entry", "main"]
+
+
+#: The built-in configuration, for the defaults the help shows (they are written only in
+#: ``default_config.toml``).
+_BUILT_IN = load_config()
 
 
 def _progress_printer(enabled: bool):
@@ -32,7 +44,8 @@ def _eur(amount: float) -> str:
     return f"EUR {amount / 1e6:,.1f} M"
 
 
-def _summary(result, out: Path) -> str:
+def _summary(written: Written) -> str:
+    result = written.result
     counts = result.counts()
     cfg = result.options.config
     lines = [
@@ -61,16 +74,20 @@ def _summary(result, out: Path) -> str:
     if not result.with_budget:
         lines.append("no national budget: ranked without selecting (give --budget EUR)")
     lines += _deposition_summary(result)
+    if "scenarios/budgets.csv" in written.files:
+        lines.append(
+            "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
+        )
     if counts["repaired"]:
         lines.append(f"repaired geometries: {counts['repaired']}")
-    lines += [f"note: {n}" for n in result.notes]
-    lines.append(f"outputs in {out}/")
+    lines += [f"note: {n}" for n in written.notes]
+    lines.append(f"outputs in {written.folder}/")
     return "\n".join(lines)
 
 
-def _deposition_summary(result) -> list[str]:
+def _deposition_summary(result: Result) -> list[str]:
     """Summary lines of the deposition options (none without them)."""
-    if getattr(result, "exceedance", None) is None:
+    if result.exceedance is None:
         return []
     ranked = result.ranked
     impact = ranked["impact_mol"].to_numpy()
@@ -87,11 +104,6 @@ def _deposition_summary(result) -> list[str]:
             f"national selection removes {impact[selected].sum() / 1000:,.1f} kmol N/yr of "
             "deposition on overloaded nature (estimate)"
         )
-    table = getattr(result, "scenario_budgets", None)
-    if table is not None and len(table):
-        lines.append(
-            "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
-        )
     return lines
 
 
@@ -100,8 +112,8 @@ def _deposition_summary(result) -> list[str]:
 def cli() -> None:
     """vbr: rank livestock farm locations for the Dutch voluntary buyout scheme (Vbr).
 
-    Farms within --threshold-m (1,000 m) of an overloaded Natura 2000 area get priority; the
-    others are ranked by euro subsidy per kg NH3 a year; a budget is spent down that ranking.
+    Farms within --threshold-m of an overloaded Natura 2000 area get priority; the others are
+    ranked by euro subsidy per kg NH3 a year; a budget is spent down that ranking.
     """
 
 
@@ -127,7 +139,7 @@ def cli() -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("maps"),
+    default=DEFAULT_OUT,
     show_default=True,
     help="Output folder.",
 )
@@ -146,7 +158,9 @@ def cli() -> None:
     "--budget",
     type=float,
     metavar="EUR",
-    help="National budget in euro (default from the config: EUR 1,125 M).",
+    help="National budget in euro (default from the config: "
+    + (_eur(_BUILT_IN.budget_eur) if _BUILT_IN.budget_eur is not None else "none")
+    + ").",
 )
 @click.option(
     "--no-budget",
@@ -156,17 +170,19 @@ def cli() -> None:
 @click.option(
     "--budget-policy",
     type=click.Choice(BUDGET_POLICIES),
-    help="An offer that does not fit: skip it and go on (default), or stop the walk.",
+    help="An offer that does not fit: skip it and go on, or stop the walk "
+    f"(default from the config: {_BUILT_IN.budget_policy}).",
 )
 @click.option(
     "--threshold-m",
     type=float,
     metavar="M",
-    help="Priority strip around overloaded areas, metres (default 1000).",
+    help="Priority strip around overloaded areas, metres "
+    f"(default from the config: {_BUILT_IN.threshold_m:,g}).",
 )
 @click.option(
     "--farms-crs",
-    default="EPSG:28992",
+    default=option_default("farms_crs"),
     show_default=True,
     metavar="EPSG",
     help="CRS of x/y columns in --farms (lon/lat columns are always EPSG:4326).",
@@ -176,7 +192,7 @@ def cli() -> None:
     "config_path",
     type=click.Path(path_type=Path),
     metavar="TOML",
-    help="Rules and budgets (see src/vbr/default_config.toml).",
+    help="Rules and budgets (see src/vbr/settings/default_config.toml).",
 )
 @click.option(
     "--animals",
@@ -206,7 +222,7 @@ def cli() -> None:
 @click.option(
     "--rank-by",
     type=click.Choice(RANK_BY),
-    default="eur_per_kg",
+    default=option_default("rank_by"),
     show_default=True,
     help="Cost measure of the ranking: euro per kg NH3 (the Vbr rule) or euro per mol of "
     "deposition on overloaded nature (needs --exceedance).",
@@ -253,41 +269,19 @@ def run_command(
     """
     from vbr.pipeline import run
 
-    if overloaded is not None and all_overloaded:
-        raise click.UsageError("give --overloaded or --all-overloaded, not both")
-    data = default_data_dir()
-    notes = []
-    if farms is None:
-        farms = data / "farms.csv"
-    if natura is None:
-        natura = data / "natura2000.geojson"
-        if farms != data / "farms.csv":
-            notes.append(
-                "Natura 2000: the embedded INDICATIVE outlines are used; give --natura "
-                "with official PDOK data for real decisions"
-            )
-    if regions is None:
-        regions = data / "regions.geojson"
-    if overloaded is None and not all_overloaded and natura != data / "natura2000.geojson":
-        from vbr.download import looks_like_pdok, nitrogen_sensitive_list
-
-        if looks_like_pdok(natura):
-            overloaded = nitrogen_sensitive_list()
-            notes.append(
-                "Natura 2000: PDOK data without an overloaded column; the areas with "
-                "nitrogen-sensitive habitat (data/nitrogen_sensitive_areas.csv) count as "
-                "overloaded (give --overloaded or --all-overloaded to choose otherwise)"
-            )
-    config = load_config(config_path)
-    options = RunOptions(
+    options = run_options(
         farms=farms,
         natura=natura,
         regions=regions,
         out=out,
+        config=config_path,
+        threshold_m=threshold_m,
+        budget_eur=budget,
+        budget_policy=budget_policy,
+        no_budget=no_budget,
         overloaded=overloaded,
         all_overloaded=all_overloaded,
         farms_crs=farms_crs,
-        config=config,
         animals=animals,
         emission_factors=emission_factors,
         exceedance=exceedance,
@@ -295,47 +289,17 @@ def run_command(
         rank_by=rank_by,
         scenarios=scenarios,
         public=public,
-    ).with_overrides(
-        threshold_m=threshold_m,
-        budget_eur=budget,
-        budget_policy=budget_policy,
-        no_budget=no_budget,
     )
-    if exceedance_crs is not None and exceedance is None:
-        raise click.UsageError("--exceedance-crs needs --exceedance")
-    if rank_by == "eur_per_mol" and exceedance is None:
-        raise click.UsageError("--rank-by eur_per_mol needs --exceedance RASTER")
-    if public and scenarios:
-        raise click.UsageError("--scenarios writes farm-level lists; it cannot go with --public")
-    writers = _map_writers()
-    if public:
-        from vbr.maps.public import write_public_maps
-
-        writers = [write_public_maps]
-    if scenarios:
-        from vbr.scenario_report import write_scenarios
-
-        writers.append(write_scenarios)
     progress = _progress_printer(not quiet and sys.stderr.isatty())
-    result = run(options, progress=progress, writers=writers, command=["vbr", *_argv()])
-    result.notes[:0] = notes
+    written = run(options, progress=progress, command=["vbr", *_argv()])
     if not quiet:
-        click.echo(_summary(result, out))
+        click.echo(_summary(written))
 
 
 def _argv() -> list[str]:
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None
     return list(obj["argv"]) if isinstance(obj, dict) and "argv" in obj else sys.argv[1:]
-
-
-def _map_writers() -> list:
-    """The map writers, when the maps layer is installed (it arrives with the maps issue)."""
-    try:
-        from vbr.maps import write_maps
-    except ImportError:
-        return []
-    return [write_maps]
 
 
 @cli.group("download")

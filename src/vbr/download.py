@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr.config import default_data_dir
 from vbr.errors import InputError, OutputError
 from vbr.io.crs import RD_NEW
 
@@ -31,8 +30,6 @@ __all__ = [
     "dissolve_by_nr",
     "download_natura2000",
     "fetch_wfs_features",
-    "looks_like_pdok",
-    "nitrogen_sensitive_list",
 ]
 
 PDOK_NATURA2000_URL = "https://service.pdok.nl/rvo/natura2000/wfs/v1_0"
@@ -236,24 +233,3 @@ def download_natura2000(
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the file: {exc}", source=str(out)) from None
     return out, len(features), len(areas)
-
-
-def nitrogen_sensitive_list() -> Path:
-    """The shipped list of Natura 2000 areas with nitrogen-sensitive habitat (column ``nr``)."""
-    return default_data_dir() / "nitrogen_sensitive_areas.csv"
-
-
-def looks_like_pdok(path: Path) -> bool:
-    """Whether a Natura 2000 file carries the PDOK attributes (``naamN2K`` and ``nr``) and no
-    ``overloaded`` column, so the nitrogen-sensitive list is the sensible default."""
-    path = Path(path)
-    if path.suffix.lower() not in (".gpkg", ".geojson", ".json", ".shp", ".fgb"):
-        return False
-    try:
-        import pyogrio
-
-        fields = {str(f).lower() for f in pyogrio.read_info(path)["fields"]}
-    except Exception:
-        return False
-    flags = {"overloaded", "overbelast", "overbelasting", "is_overloaded"}
-    return bool(fields & {"naamn2k", "naam_n2k"}) and "nr" in fields and not fields & flags

@@ -6,7 +6,9 @@ else that escapes is a bug (exit status 1).
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InputError", "OutputError"]
+from collections.abc import Sequence
+
+__all__ = ["ConfigError", "InputError", "OutputError", "refuse_rows"]
 
 
 class InputError(Exception):
@@ -40,6 +42,30 @@ class InputError(Exception):
         if more > 0:
             lines.append(f"  ... and {more} more")
         return "\n".join(lines)
+
+
+def refuse_rows(values: Sequence[object], bad: Sequence[bool], rule: str, *, source: str) -> None:
+    """Raise one :class:`InputError` listing every row of ``values`` that breaks ``rule``
+    (rows counted from 1); nothing when no row is ``bad``.
+
+    Parameters
+    ----------
+    values
+        The values as read, one per row.
+    bad
+        Per row: whether it breaks the rule.
+    rule
+        What every row must be (``column 'nr' must hold whole area numbers``).
+    source
+        The file concerned.
+    """
+    rows = [i for i, b in enumerate(bad) if b]
+    if rows:
+        raise InputError(
+            f"{rule}; these rows do not",
+            source=source,
+            problems=[f"row {i + 1}: {values[i]!r}" for i in rows],
+        )
 
 
 class ConfigError(InputError):

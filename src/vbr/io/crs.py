@@ -1,4 +1,8 @@
-"""The CRS guard: every input ends in EPSG:28992 (RD New) metres, inside the Netherlands."""
+"""The CRS guard: every input ends in EPSG:28992 (RD New) metres, inside the Netherlands.
+
+The way back for the web maps, EPSG:28992 to longitude/latitude (EPSG:4326), is here too and
+nowhere else: :func:`to_wgs84` (points) and :func:`wgs84_bounds` (a box).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,23 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from vbr.errors import ConfigError
+from vbr.geometry import RD_NEW
 
-__all__ = ["NL_EXTENT", "RD_NEW", "inside_netherlands", "looks_like_degrees", "parse_crs", "to_rd"]
+__all__ = [
+    "NL_EXTENT",
+    "RD_NEW",
+    "WGS84",
+    "inside_netherlands",
+    "looks_like_degrees",
+    "parse_crs",
+    "to_rd",
+    "to_wgs84",
+    "wgs84_bounds",
+]
 
-RD_NEW = CRS.from_epsg(28992)
+#: Longitude/latitude, as web maps take them.
+WGS84 = "EPSG:4326"
+
 #: The RD New extent of the Netherlands (contract section 2): xmin, ymin, xmax, ymax.
 NL_EXTENT = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
 
@@ -63,3 +80,36 @@ def looks_like_degrees(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         a = (np.abs(x) <= 90) & (np.abs(y) <= 90)
     return a
+
+
+_TO_WGS84 = Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
+
+
+def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """EPSG:28992 coordinates as longitude and latitude (EPSG:4326).
+
+    Parameters
+    ----------
+    x, y
+        Easting and northing, metres.
+
+    Returns
+    -------
+    lon, lat
+        Degrees.
+    """
+    return _TO_WGS84.transform(x, y)
+
+
+def wgs84_bounds(
+    xmin: float, ymin: float, xmax: float, ymax: float
+) -> tuple[float, float, float, float]:
+    """A box in EPSG:28992 as the west, south, east and north longitude/latitude that hold it
+    (its edges are densified, so the curved sides stay inside).
+
+    Parameters
+    ----------
+    xmin, ymin, xmax, ymax
+        The box, metres.
+    """
+    return _TO_WGS84.transform_bounds(xmin, ymin, xmax, ymax)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,7 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr.emissions import (
+from vbr.errors import InputError
+from vbr.io.animals import (
     EmissionFactors,
     animal_columns,
     load_animals_table,
@@ -20,12 +20,13 @@ from vbr.emissions import (
     nh3_from_animals,
     wide_to_long,
 )
-from vbr.errors import InputError
 from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
+from vbr.model import FarmTable
+from vbr.settings import option_default
 
-__all__ = ["FARM_COLUMNS", "FarmTable", "load_farms", "parse_times"]
+__all__ = ["FARM_COLUMNS", "load_farms", "parse_times"]
 
 #: Recognised columns and their accepted aliases (matched case-insensitively; spaces, hyphens and
 #: dots count as underscores). The README lists them.
@@ -69,53 +70,6 @@ _TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 #: The suffix holds no ``T``, space or leading digit, so "somewhere a digit-T-digit, and the
 #: suffix at the end" is the same as "a digit-T-digit, anything, the suffix".
 _ZONED = re.compile(r"\d[T ]\d.*" + _TZ_SUFFIX, re.DOTALL)
-
-
-@dataclass
-class FarmTable:
-    """Farms read from one file.
-
-    Attributes
-    ----------
-    farms
-        The usable rows, in input order: ``farm_id``, ``nh3_kg``, ``subsidy_eur``, ``submitted_at``
-        (UTC, NaT where not given), ``row`` (0-based input row) and a point geometry in
-        EPSG:28992.
-    rejected
-        ``farm_id``, ``reason``, then the input row as read; sorted by that content (so input
-        row order does not change it).
-    carried
-        Names of the carried-through input columns, in file order.
-    carried_values
-        Those columns as read (text), one row per input row (index = ``row``), so that no input
-        name can collide with a computed column.
-    n_read
-        Rows read from the file (= usable + rejected).
-    info
-        How the file was read, for the manifest.
-    animals
-        Animal places per input row, long: ``row, rav_code, animals`` (and
-        ``kg_nh3_per_place`` for IMAER custom housing); empty without animal counts.
-    nh3_check
-        Rows where ``nh3_kg`` was given and also computed from animals: ``farm_id, row,
-        nh3_kg_given, nh3_kg_from_animals, difference_kg, difference_pct`` (the given value wins).
-    estimate_subsidy
-        Whether empty ``subsidy_eur`` values are left to the subsidy estimate (``NaN`` in
-        ``farms``, ``subsidy_source`` = ``estimate``) instead of rejected.
-    notes
-        Remarks for the run summary (e.g. animal rows that match no farm).
-    """
-
-    farms: gpd.GeoDataFrame
-    rejected: pd.DataFrame
-    carried: list[str]
-    n_read: int
-    info: dict = field(default_factory=dict)
-    carried_values: pd.DataFrame = field(default_factory=pd.DataFrame)
-    animals: pd.DataFrame = field(default_factory=pd.DataFrame)
-    nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
-    estimate_subsidy: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -296,7 +250,7 @@ def _locate(
 def load_farms(
     path: Path,
     *,
-    farms_crs: str = "EPSG:28992",
+    farms_crs: str = option_default("farms_crs"),
     animals: Path | None = None,
     emission_factors: EmissionFactors | None = None,
     estimate_subsidy: bool = False,
@@ -489,6 +443,7 @@ def load_farms(
         }
     if estimate:
         info["subsidy_estimate"] = True
+    notes = [*notes, *_reading_notes(info, nh3_check, farms, estimate=estimate)]
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
@@ -579,3 +534,43 @@ def _nh3_check(
             "difference_pct": np.round(100 * diff / given[rows], 1),
         }
     )
+
+
+def _reading_notes(
+    info: dict, nh3_check: pd.DataFrame, farms: pd.DataFrame, *, estimate: bool
+) -> list[str]:
+    """What the user should know about how the farm file was read: NH3 from animal counts,
+    subsidies left to the estimate, IMAER sources merged."""
+    notes = []
+    animals = info.get("animals")
+    if animals and animals["nh3_from_animals"]:
+        notes.append(
+            f"nh3_kg computed from animal counts for {animals['nh3_from_animals']:,} row(s) "
+            f"(factors: {', '.join(Path(s).name for s in animals['emission_factors'])})"
+        )
+    check = nh3_check
+    if len(check):
+        off = int((check["difference_pct"].abs() > 10).sum())
+        notes.append(
+            f"nh3_kg given and computed from animals for {len(check):,} row(s): the given value "
+            f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
+            "differ by more than 10% (see nh3_check.csv)"
+        )
+    if estimate and "subsidy_source" in farms:
+        n_est = int((farms["subsidy_source"] == "estimate").sum())
+        notes.append(
+            f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
+            "(see subsidy_estimates.csv; prices from the [subsidy] config table)"
+        )
+    if info.get("format") == "imaer-gml":
+        notes.append(
+            f"IMAER {info.get('imaer_version')}: {info['sources']:,} source(s) read as "
+            f"{info['farms']:,} farm location(s) ({info['merged_sources']:,} merged by shared "
+            "location)"
+            + (
+                f"; skipped {sum(info['skipped_sources'].values()):,} source(s) of other sectors"
+                if info["skipped_sources"]
+                else ""
+            )
+        )
+    return notes

@@ -126,7 +126,7 @@ def _descendants(element, name: str) -> list:
     return [c for c in element.iter() if _local(c.tag) == name]
 
 
-def _text(element, name: str) -> str:
+def _child_text(element, name: str) -> str:
     found = _children(element, name)
     return (found[0].text or "").strip() if found else ""
 
@@ -175,7 +175,7 @@ def _nh3(source) -> float | None:
     for emission in _children(source, "emission"):
         for e in _children(emission, "Emission"):
             if (e.get("substance") or "").upper() == "NH3":
-                value = _text(e, "value")
+                value = _child_text(e, "value")
                 return float(value) if value else None
     return None
 
@@ -186,20 +186,20 @@ def _housing(source) -> list[tuple[str, float, float]]:
     for prop in _children(source, "farmLodging") + _children(source, "animalHousing"):
         for h in prop:
             name = _local(h.tag)
-            count_text = _text(h, "numberOfAnimals")
+            count_text = _child_text(h, "numberOfAnimals")
             if not count_text:
                 continue
             animals = float(count_text)
             if name.startswith("Custom"):
-                animal_type = (h.get("animalType") or _text(h, "animalType")).upper()
+                animal_type = (h.get("animalType") or _child_text(h, "animalType")).upper()
                 letter = _CUSTOM_ANIMAL.get(animal_type, animal_type[:1] or "?")
                 factor = np.nan
                 for ef in _children(h, "emissionFactor"):
                     for e in _children(ef, "Emission"):
                         if (e.get("substance") or "").upper() == "NH3":
-                            factor = float(_text(e, "value") or "nan")
-                if _text(h, "emissionFactorType").upper() == "PER_ANIMAL_PER_DAY":
-                    factor *= float(_text(h, "numberOfDays") or "nan")
+                            factor = float(_child_text(e, "value") or "nan")
+                if _child_text(h, "emissionFactorType").upper() == "PER_ANIMAL_PER_DAY":
+                    factor *= float(_child_text(h, "numberOfDays") or "nan")
                 out.append((f"custom {letter}", animals, factor))
             else:
                 code = next((h.get(a) for a in _CODE_ATTRIBUTES if h.get(a)), "")
@@ -266,9 +266,9 @@ def read_imaer(path: Path) -> ImaerFarms:
                     "gml_id": gml_id,
                     "kind": kind,
                     "sector": sector,
-                    "label": _text(source, "label"),
-                    "description": _text(source, "description"),
-                    "established": _text(source, "established"),
+                    "label": _child_text(source, "label"),
+                    "description": _child_text(source, "description"),
+                    "established": _child_text(source, "established"),
                     "point": point,
                     "nh3": nh3,
                     "housing": housing,

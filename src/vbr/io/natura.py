@@ -1,328 +1,33 @@
-"""Load Natura 2000 areas, repair their geometry and decide which are overloaded."""
+"""Read Natura 2000 areas and the ``--overloaded`` list of area numbers."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from vbr.errors import InputError
-from vbr.io.crs import NL_EXTENT, RD_NEW
+from vbr.errors import InputError, refuse_rows
+from vbr.io.polygons import check_in_netherlands, keep_with_area, read_in_rd, valid_parts
 from vbr.io.tables import find_column, parse_numbers, read_table
-from vbr.threads import map_geometries
+from vbr.model import NaturaAreas
 
-__all__ = ["NaturaAreas", "load_natura", "load_overloaded_list", "polygons_in_rd"]
+__all__ = ["load_overloaded_list", "read_natura"]
 
 NR_NAMES = ("nr", "nummer", "gebiedsnummer", "n2000_nr", "n2k_nr", "natura2000_nr")
 NAME_NAMES = ("naamN2K", "naam_n2k", "naamn2k", "naam", "name", "gebiedsnaam", "naam_n2000")
-OVERLOADED_NAMES = ("overloaded", "overbelast", "overbelasting", "is_overloaded")
-
-_TRUE = {"true", "1", "yes", "y", "ja", "j", "waar", "t", "x"}
-_FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
-
-
-@dataclass
-class NaturaAreas:
-    """Natura 2000 areas in EPSG:28992.
-
-    An invalid area is measured by its parts, each part repaired on its own where it is invalid
-    itself: a point's distance to a union is its least distance to the parts. Distances need
-    only those parts; the repaired outline of the whole area (GEOS ``make_valid``, the costly
-    step) is made the first time :attr:`areas` is read, for the maps and the GeoPackage.
-
-    Attributes
-    ----------
-    attributes
-        One row per area: ``nr`` (int), ``name``, ``overloaded`` (bool), ``overloaded_by`` (what
-        decided it: ``column``, ``list``, ``all``, ``exceedance``).
-    geometry, invalid
-        The outline of each area as read (converted to EPSG:28992, not yet repaired), and
-        whether it is invalid (and so repaired when :attr:`areas` is first read).
-    parts, part_of
-        Valid polygons whose union is each area, and the row in ``attributes`` of each.
-    repaired
-        Number of input geometries that were invalid and repaired.
-    dropped
-        Input features left out because they hold no area (empty or zero-area geometry).
-    notes
-        Things the user should know (printed in the summary, written to the manifest).
-    """
-
-    attributes: pd.DataFrame
-    geometry: np.ndarray
-    invalid: np.ndarray
-    parts: np.ndarray
-    part_of: np.ndarray
-    repaired: int = 0
-    dropped: int = 0
-    notes: list[str] = field(default_factory=list)
-    _outlines: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
-    _lock: threading.Lock = field(
-        default_factory=threading.Lock, init=False, repr=False, compare=False
-    )
-
-    @property
-    def areas(self) -> gpd.GeoDataFrame:
-        """The areas with their repaired outlines (a new frame on every call)."""
-        return gpd.GeoDataFrame(self.attributes.copy(), geometry=self.outlines(), crs=RD_NEW)
-
-    @property
-    def overloaded(self) -> gpd.GeoDataFrame:
-        """Only the overloaded areas, with their repaired outlines."""
-        areas = self.areas
-        return areas[areas["overloaded"].to_numpy(dtype=bool)]
-
-    def outlines(self) -> np.ndarray:
-        """The repaired outline of every area (repaired once, on the first call)."""
-        with self._lock:
-            if self._outlines is None:
-                self._outlines = _repaired_outlines(
-                    self.geometry, self.invalid, self.parts, self.part_of
-                )
-            return self._outlines
-
-    def overloaded_parts(self) -> tuple[np.ndarray, np.ndarray]:
-        """The valid parts of the overloaded areas and the ``nr`` of the area of each part."""
-        over = self.attributes["overloaded"].to_numpy(dtype=bool)[self.part_of]
-        nrs = self.attributes["nr"].to_numpy(dtype="int64")[self.part_of]
-        return self.parts[over], nrs[over]
-
-    def set_overloaded(self, rows: np.ndarray, overloaded: np.ndarray, *, by: str) -> None:
-        """Set the flag of the areas at positions ``rows`` (say what decided it in ``by``)."""
-        column = self.attributes.columns.get_loc("overloaded")
-        self.attributes.iloc[rows, column] = np.asarray(overloaded, dtype=bool)
-        self.attributes.iloc[rows, self.attributes.columns.get_loc("overloaded_by")] = by
-
-
-def _read_in_rd(
-    path: Path, *, what: str
-) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, np.ndarray, object]:
-    """Read a polygon file and convert it to EPSG:28992; nothing is repaired yet.
-
-    Returns
-    -------
-    frame, geoms, present, invalid, crs
-        The table, its geometries in EPSG:28992 (object array), which are present (not missing
-        nor empty), which of those are invalid, and the file's declared CRS.
-
-    Raises
-    ------
-    InputError
-        No CRS, not polygons, or coordinates that cannot be converted.
-    """
-    table = read_table(path)
-    if table.geometry is None:
-        raise InputError(
-            f"{what} must be a spatial file (GeoPackage, GeoJSON, Shapefile) with polygons",
-            source=str(path),
-        )
-    if table.crs is None:
-        raise InputError(
-            "the file declares no coordinate reference system; save it with its "
-            "CRS (e.g. EPSG:28992)",
-            source=str(path),
-        )
-    frame = gpd.GeoDataFrame(table.frame, geometry=table.geometry.values, crs=table.crs)
-    if len(frame) == 0:
-        raise InputError(f"holds no {what}", source=str(path))
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    kinds = shapely.get_type_id(geoms)
-    nonpoly = [i for i, k in enumerate(kinds) if k not in (-1, 3, 6, 7)]
-    if nonpoly:
-        raise InputError(
-            f"{what} must be polygons; these rows are not",
-            source=str(path),
-            problems=[f"row {i + 1}: {geoms[i].geom_type}" for i in nonpoly],
-        )
-    if frame.crs.is_geographic:
-        _check_degrees(geoms, table.crs, path=path, what=what)
-    if not frame.crs.equals(RD_NEW):
-        frame = frame.to_crs(RD_NEW)
-        geoms = np.asarray(frame.geometry.values, dtype=object)
-    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-    coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    coords_ok = np.ones(len(geoms), dtype=bool)
-    coords_ok[owner[~np.isfinite(coords).all(axis=1)]] = False
-    if not coords_ok.all():
-        raise InputError(
-            f"the coordinates of some {what} cannot be converted from {table.crs.to_string()} "
-            "to EPSG:28992; is the declared CRS right?",
-            source=str(path),
-            problems=[f"row {i + 1}" for i in np.flatnonzero(~coords_ok)],
-        )
-    invalid = present & ~shapely.is_valid(geoms)
-    return frame, geoms, present, invalid, table.crs
-
-
-def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int]:
-    """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
-
-    Returns
-    -------
-    frame, repaired, dropped
-        Rows holding area (geometry polygonal), the number of repaired geometries and the
-        number of rows dropped for holding no area.
-
-    Raises
-    ------
-    InputError
-        No CRS, not polygons, or nothing inside the Netherlands.
-    """
-    frame, geoms, present, invalid, crs = _read_in_rd(path, what=what)
-    if invalid.any():
-        geoms[invalid] = map_geometries(_repair_each, geoms[invalid])
-    area = np.where(present, shapely.area(geoms), 0.0)
-    frame = _keep_with_area(frame, geoms, present & (area > 0), path=path, what=what)
-    _check_in_netherlands(frame, crs, path=path, what=what)
-    return frame, int(invalid[frame.index].sum()), int(len(geoms) - len(frame))
-
-
-def _keep_with_area(
-    frame: gpd.GeoDataFrame, geoms: np.ndarray, has_area: np.ndarray, *, path: Path, what: str
-) -> gpd.GeoDataFrame:
-    """The rows that hold area, indexed by input row position (0-based)."""
-    frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=RD_NEW)).loc[has_area]
-    frame.index = np.flatnonzero(has_area)
-    if len(frame) == 0:
-        raise InputError(f"holds no {what} with an area", source=str(path))
-    return frame
-
-
-def _valid_parts(
-    geoms: np.ndarray, invalid: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The polygons of every geometry, those of invalid geometries repaired one by one.
-
-    Returns
-    -------
-    parts, part_of, area
-        Valid polygons with area, the position in ``geoms`` of each, and the area of each
-        geometry as the sum of its parts' (0 for a geometry without area).
-    """
-    parts, part_of = shapely.get_parts(geoms, return_index=True)
-    fix = invalid[part_of]  # parts of valid geometries are valid
-    fix[fix] = ~shapely.is_valid(parts[fix])
-    if fix.any():
-        fixed, which = shapely.get_parts(
-            map_geometries(_repair_each, parts[fix]), return_index=True
-        )
-        parts = np.concatenate([parts[~fix], fixed])
-        part_of = np.concatenate([part_of[~fix], part_of[fix][which]])
-    part_area = shapely.area(parts)
-    keep = part_area > 0
-    parts, part_of, part_area = parts[keep], part_of[keep], part_area[keep]
-    order = np.argsort(part_of, kind="stable")
-    area = np.bincount(part_of, weights=part_area, minlength=len(geoms))
-    return parts[order], part_of[order], area
-
-
-def _repaired_outlines(
-    geoms: np.ndarray, invalid: np.ndarray, parts: np.ndarray, part_of: np.ndarray
-) -> np.ndarray:
-    """Each geometry, the invalid ones repaired whole (the union of their valid parts where
-    GEOS's repair gives no area)."""
-    out = np.array(geoms, dtype=object)
-    if invalid.any():
-        out[invalid] = map_geometries(_repair_each, out[invalid])
-        lost = invalid & ~(shapely.area(out) > 0)
-        for i in np.flatnonzero(lost):
-            out[i] = shapely.union_all(parts[part_of == i])
-    return out
-
-
-def _check_in_netherlands(frame: gpd.GeoDataFrame, crs: object, *, path: Path, what: str) -> None:
-    xmin, ymin, xmax, ymax = frame.total_bounds
-    nx0, ny0, nx1, ny1 = NL_EXTENT
-    if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
-        raise InputError(
-            f"the {what} lie outside the Netherlands after conversion to EPSG:28992 "
-            f"(bounds {xmin:.0f}, {ymin:.0f}, {xmax:.0f}, {ymax:.0f}); is the declared CRS "
-            f"({crs.to_string()}) right?",
-            source=str(path),
-        )
-
-
-def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> None:
-    """Stop when a file in longitude/latitude holds coordinates that are not degrees.
-
-    A GeoJSON file without a ``crs`` member is WGS84 by its standard (RFC 7946), so a GeoJSON
-    in RD New metres that does not say so arrives here as EPSG:4326.
-    """
-    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-    if not present.any():
-        return
-    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms[present])
-    if xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90:
-        return
-    raise InputError(
-        f"the file says its {what} are in {crs.to_string()} (longitude/latitude degrees), but "
-        f"the coordinates reach ({xmin:.0f}, {ymin:.0f}) .. ({xmax:.0f}, {ymax:.0f}), which are "
-        "not degrees. A GeoJSON file without a `crs` member counts as WGS84 degrees; save the "
-        "file with its real CRS (e.g. EPSG:28992 metres), for example as a GeoPackage",
-        source=str(path),
-    )
-
-
-def _repair_each(geoms: np.ndarray) -> np.ndarray:
-    out = np.empty(len(geoms), dtype=object)
-    out[:] = [_repair(g) for g in geoms]
-    return out
-
-
-def _repair(geom: object) -> object:
-    """Repair one invalid geometry; what GEOS cannot repair counts as holding no area."""
-    try:
-        fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False)
-    except shapely.errors.GEOSException:
-        try:
-            fixed = shapely.make_valid(geom)
-        except shapely.errors.GEOSException:
-            return shapely.Polygon()
-    return _polygonal(fixed)
-
-
-def _polygonal(geom: object) -> object:
-    """Keep only the polygonal part of a repaired geometry."""
-    if geom is None or geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
-    if not parts:
-        return shapely.Polygon()
-    return shapely.union_all(parts)
-
-
-def _parse_flags(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
-    """Parse a yes/no column to an object array of True/False/None."""
-    text = values.astype(str).str.strip().str.lower()
-    out = np.full(len(text), None, dtype=object)
-    out[text.isin(_TRUE).to_numpy()] = True
-    out[text.isin(_FALSE).to_numpy()] = False
-    bad = ~(text.isin(_TRUE) | text.isin(_FALSE) | (text == "") | (text == "none")).to_numpy()
-    _refuse_rows(values, bad, f"column {column!r} must hold true/false (or ja/nee, 1/0)", path)
-    return out
-
-
-def _refuse_rows(values: pd.Series, bad: np.ndarray, rule: str, path: Path) -> None:
-    """Stop with one message listing every row of ``values`` that breaks ``rule``."""
-    if bad.any():
-        raw = values.to_numpy(dtype=object)
-        raise InputError(
-            f"{rule}; these rows do not",
-            source=str(path),
-            problems=[f"row {i + 1}: {raw[i]!r}" for i in np.flatnonzero(bad)],
-        )
 
 
 def _parse_nrs(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
     numbers, unparsed = parse_numbers(values, decimal=".")
     with np.errstate(invalid="ignore"):
         bad = unparsed | np.isnan(numbers) | (numbers != np.round(numbers))
-    _refuse_rows(values, bad, f"column {column!r} must hold whole area numbers", path)
+    refuse_rows(
+        values.to_numpy(dtype=object),
+        bad,
+        f"column {column!r} must hold whole area numbers",
+        source=str(path),
+    )
     return numbers.astype("int64")
 
 
@@ -342,31 +47,26 @@ def load_overloaded_list(path: Path) -> set[int]:
     return set(_parse_nrs(values.reset_index(drop=True), path=path, column=column).tolist())
 
 
-def load_natura(
-    path: Path,
-    *,
-    overloaded_list: set[int] | None = None,
-    overloaded_list_name: str = "--overloaded",
-    all_overloaded: bool = False,
-) -> NaturaAreas:
-    """Read Natura 2000 areas and decide per area whether it is overloaded.
+def read_natura(path: Path) -> NaturaAreas:
+    """Read Natura 2000 areas: number, name, the other columns as text and the outlines.
 
-    The ``overloaded`` column decides where it has a value; else the ``--overloaded`` list (area
-    listed or not); else ``--all-overloaded``. When nothing decides for an area the run stops.
+    Which areas count as overloaded is not decided here (every area reads as not overloaded,
+    ``overloaded_by`` empty): :func:`vbr.core.overloaded.decide_overloaded` decides.
 
     Raises
     ------
     InputError
-        When the file cannot be used, or when no source says which areas are overloaded.
+        When the file cannot be used: no CRS, not polygons, nothing inside the Netherlands, or
+        area numbers that are not whole numbers.
     """
     path = Path(path)
     what = "Natura 2000 areas"
-    frame, geoms, present, invalid, crs = _read_in_rd(path, what=what)
+    frame, geoms, present, invalid, crs = read_in_rd(path, what=what)
     # only the parts are repaired now (what distances need); whole outlines when first shown
-    parts, part_of, area = _valid_parts(geoms, invalid)
+    parts, part_of, area = valid_parts(geoms, invalid)
     has_area = present & (area > 0)
-    frame = _keep_with_area(frame, geoms, has_area, path=path, what=what)
-    _check_in_netherlands(frame, crs, path=path, what=what)
+    frame = keep_with_area(frame, geoms, has_area, path=path, what=what)
+    check_in_netherlands(frame, crs, path=path, what=what)
     repaired = int(invalid[has_area].sum())
     dropped = int(len(geoms) - len(frame))
     kept = has_area[part_of]
@@ -375,7 +75,6 @@ def load_natura(
     columns = [c for c in frame.columns if c != frame.geometry.name]
     nr_col = find_column(columns, NR_NAMES, path=path)
     name_col = find_column(columns, NAME_NAMES, path=path)
-    flag_col = find_column(columns, OVERLOADED_NAMES, path=path)
     notes: list[str] = []
     if nr_col:
         nrs = _parse_nrs(frame[nr_col].reset_index(drop=True), path=path, column=nr_col)
@@ -387,55 +86,13 @@ def load_natura(
         if name_col
         else np.array([f"area {n}" for n in nrs], dtype=object)
     )
-    flags = (
-        _parse_flags(frame[flag_col].reset_index(drop=True), path=path, column=flag_col)
-        if flag_col
-        else np.full(len(frame), None, dtype=object)
-    )
-    decided = np.array([f is not None for f in flags], dtype=bool)
-    overloaded = np.array([bool(f) for f in flags], dtype=bool)
-    by = np.where(decided, "column", "").astype(object)
-    rest = ~decided
-    if rest.any() and overloaded_list is not None:
-        overloaded[rest] = np.isin(nrs[rest], list(overloaded_list))
-        by[rest] = "list"
-        unknown = sorted(set(overloaded_list) - set(nrs.tolist()))
-        if unknown:
-            notes.append(
-                f"{overloaded_list_name} lists area numbers that {path.name} does not "
-                f"hold: {', '.join(map(str, unknown[:20]))}"
-            )
-        rest[:] = False
-    elif rest.any() and all_overloaded:
-        overloaded[rest] = True
-        by[rest] = "all"
-        rest[:] = False
-    if rest.any():
-        missing = sorted(set(nrs[rest].tolist()))
-        raise InputError(
-            "nothing says which Natura 2000 areas are overloaded"
-            + (
-                f" (column {flag_col!r} is empty for areas {', '.join(map(str, missing[:10]))})"
-                if flag_col
-                else ""
-            )
-            + "; give --overloaded FILE (a CSV with column nr) or --all-overloaded",
-            source=str(path),
-        )
-    if decided.any() and (overloaded_list is not None or all_overloaded):
-        notes.append(
-            f"the column {flag_col!r} decides for {int(decided.sum())} area(s); "
-            f"{'--overloaded' if overloaded_list is not None else '--all-overloaded'} "
-            f"applies to the {int((~decided).sum())} without a value"
-        )
-    if not overloaded.any():
-        raise InputError(
-            "no Natura 2000 area is overloaded, so no distance can be measured; check "
-            "the overloaded column or the --overloaded list",
-            source=str(path),
-        )
     attributes = pd.DataFrame(
-        {"nr": nrs, "name": names, "overloaded": overloaded, "overloaded_by": by}
+        {
+            "nr": nrs,
+            "name": names,
+            "overloaded": np.zeros(len(nrs), dtype=bool),
+            "overloaded_by": np.full(len(nrs), "", dtype=object),
+        }
     )
     if repaired:
         notes.append(
@@ -453,4 +110,6 @@ def load_natura(
         repaired=repaired,
         dropped=dropped,
         notes=notes,
+        columns=pd.DataFrame(frame[columns]).reset_index(drop=True),
+        path=path,
     )

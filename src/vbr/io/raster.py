@@ -7,7 +7,6 @@ grid usually comes without a ``.prj``, and then ``--exceedance-crs`` must say wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,53 +15,9 @@ from pyproj import CRS
 
 from vbr.errors import InputError
 from vbr.io.crs import NL_EXTENT, RD_NEW, parse_crs
+from vbr.model import Exceedance
 
-__all__ = ["Exceedance", "load_exceedance"]
-
-
-@dataclass
-class Exceedance:
-    """An exceedance grid in EPSG:28992.
-
-    Attributes
-    ----------
-    values
-        2-D float64 array (rows north to south), mol N/ha/yr above the KDW; NaN where the file
-        has no data.
-    transform
-        Affine transform from (col, row) to EPSG:28992 metres (north-up, no rotation).
-    path
-        The file read.
-    source_crs
-        The CRS the file declared, or the one given with ``--exceedance-crs``.
-    notes
-        Things the user should know (reprojection, extra bands).
-    """
-
-    values: np.ndarray
-    transform: Affine
-    path: Path
-    source_crs: str
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def cell_size(self) -> tuple[float, float]:
-        """Cell width and height in metres."""
-        return float(self.transform.a), float(-self.transform.e)
-
-    @property
-    def cell_area_ha(self) -> float:
-        """Area of one cell in hectares."""
-        w, h = self.cell_size
-        return w * h / 10_000.0
-
-    @property
-    def bounds(self) -> tuple[float, float, float, float]:
-        """xmin, ymin, xmax, ymax in EPSG:28992."""
-        rows, cols = self.values.shape
-        x0, y0 = self.transform.c, self.transform.f
-        w, h = self.cell_size
-        return (x0, y0 - rows * h, x0 + cols * w, y0)
+__all__ = ["load_exceedance"]
 
 
 def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,10 +11,11 @@ import numpy as np
 
 from vbr.errors import InputError
 from vbr.io.crs import RD_NEW
-from vbr.io.natura import polygons_in_rd
+from vbr.io.polygons import polygons_in_rd
 from vbr.io.tables import find_column
+from vbr.model import Regions
 
-__all__ = ["Regions", "load_regions", "slugify"]
+__all__ = ["load_regions", "slugify"]
 
 REGION_NAMES = ("name", "naam", "regio", "gebied", "region")
 
@@ -28,14 +28,6 @@ def slugify(name: str) -> str:
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-
-
-@dataclass
-class Regions:
-    """Regions in EPSG:28992, one row each: ``name``, ``slug``, polygonal geometry."""
-
-    regions: gpd.GeoDataFrame
-    repaired: int = 0
 
 
 def load_regions(path: Path) -> Regions:

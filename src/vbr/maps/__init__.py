@@ -1,54 +1,39 @@
 """Interactive maps: ``<slug>/map.html`` for every region and ``index.html``.
 
-A thin layer on top of a finished :class:`~vbr.pipeline.Result`: it reads the ranking and writes
-HTML, and never changes a result. The pages are self-contained (Leaflet inlined, no CDN); only
-basemap tiles come from the network.
+A thin layer on top of a finished :class:`~vbr.model.Result`: a writer (see
+:mod:`vbr.writers.context`) that reads the ranking and writes HTML, and never changes a result.
+The pages are self-contained (Leaflet inlined, no CDN); only basemap tiles come from the network.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from pyproj import Transformer
 
-from vbr.io.crs import NL_EXTENT, RD_NEW
-from vbr.maps.data import farm_payload, farm_statuses, polygons_geojson
+from vbr.core.budget import cents_sum_eur
+from vbr.geometry import RD_NEW
+from vbr.maps.data import display_image, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
-from vbr.maps.region_map import RegionMapContent, write_region_map
+from vbr.maps.layout import region_content
+from vbr.maps.region_map import write_region_map
 from vbr.maps.summary import RegionSummary, format_eur
+from vbr.model import Result, WriteReport
+from vbr.writers.context import WriteContext
 
-__all__ = ["MAP_MARGIN_M", "write_maps"]
-
-#: Natura 2000 areas and priority strip parts are drawn when they come within this distance of a
-#: region's bounding box (whole, never cut).
-MAP_MARGIN_M = 5_000.0
+__all__ = ["write_maps"]
 
 
-def write_maps(result, out_dir: Path) -> list[Path]:
-    """Write ``<slug>/map.html`` for every region and ``index.html`` into ``out_dir``.
-
-    Parameters
-    ----------
-    result
-        A computed :class:`vbr.pipeline.Result`.
-    out_dir
-        The (temporary) output folder; region folders are created when missing.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    out_dir = Path(out_dir)
-    table = result.ranking_text()
+def write_maps(context: WriteContext) -> WriteReport:
+    """Write ``<slug>/map.html`` for every region and ``index.html`` (with the notes so far)
+    into ``context.folder``; region folders are created when missing."""
+    result, out_dir = context.result, context.folder
+    table = context.ranking_text()
     areas = result.natura.areas
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
         areas = areas.to_crs(RD_NEW)
-    zone = result.priority_zone.explode(index_parts=False, ignore_index=True)
+    zone = context.priority_zone.explode(index_parts=False, ignore_index=True)
     area_names = {
         str(int(nr)): str(name) for nr, name in zip(areas["nr"], areas["name"], strict=True)
     }
@@ -62,11 +47,11 @@ def write_maps(result, out_dir: Path) -> list[Path]:
     threshold_m = float(result.options.config.threshold_m)
     deposition = _deposition_overlay(result)
 
-    written: list[Path] = []
+    written = []
     summaries: list[RegionSummary] = []
     for region in result.region_lists:
         positions = np.asarray(region.positions, dtype=np.int64)
-        rows = result.region_text(region)
+        rows = context.region_text(region)
         national_selected = (
             table["selected"].iloc[positions].reset_index(drop=True) if result.with_budget else None
         )
@@ -98,7 +83,7 @@ def write_maps(result, out_dir: Path) -> list[Path]:
         )
         summaries.append(summary)
         region_geom = geometry_by_slug.get(region.slug)
-        content = _content(
+        content = region_content(
             summary,
             region_geom=region_geom,
             farm_points=points_all[positions],
@@ -112,18 +97,16 @@ def write_maps(result, out_dir: Path) -> list[Path]:
         written.append(write_region_map(content, out_dir / region.slug))
 
     index = out_dir / "index.html"
-    index.write_text(_index(result, summaries), encoding="utf-8")
+    index.write_text(_index(result, summaries, context.notes), encoding="utf-8")
     written.append(index)
-    return written
+    return WriteReport(files=tuple(written))
 
 
-def _deposition_overlay(result) -> tuple[str, tuple[float, float, float, float]] | None:
+def _deposition_overlay(result: Result) -> tuple[str, tuple[float, float, float, float]] | None:
     """The exceedance raster as an inline PNG for the maps, when the run has one."""
-    if getattr(result, "exceedance", None) is None:
+    if result.exceedance is None:
         return None
     import base64
-
-    from vbr.overload import display_image
 
     png, bounds = display_image(result.exceedance)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii"), bounds
@@ -142,74 +125,12 @@ def _summary(region, *, statuses, rows, nh3, subsidy, budget) -> RegionSummary:
         priority=priority,
         selected=int(chosen.sum()) if budget is not None else None,
         selected_nh3_kg=float(nh3[chosen].sum()) if budget is not None else None,
-        selected_eur=float(np.rint(subsidy[chosen] * 100).sum() / 100)
-        if budget is not None
-        else None,
+        selected_eur=cents_sum_eur(subsidy[chosen]) if budget is not None else None,
         budget=budget,
     )
 
 
-def _near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
-    if len(frame) == 0:
-        return frame
-    return frame[shapely.intersects(frame.geometry.values, box)]
-
-
-def map_extent(region_geom, farm_points) -> shapely.Geometry:
-    """What a region's map covers: its outline, else its farms, else the whole country."""
-    if region_geom is not None and not shapely.is_empty(region_geom):
-        return region_geom
-    if len(farm_points):
-        return shapely.envelope(shapely.multipoints(farm_points))
-    return shapely.box(*NL_EXTENT)
-
-
-def _content(
-    summary: RegionSummary,
-    *,
-    region_geom,
-    farm_points,
-    areas: gpd.GeoDataFrame,
-    zone: gpd.GeoDataFrame,
-    threshold_m: float,
-    farms: dict,
-    counts: dict[str, int],
-) -> RegionMapContent:
-    xmin, ymin, xmax, ymax = shapely.bounds(map_extent(region_geom, farm_points))
-    box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
-    near = _near(areas, box)
-    near_over = near[near["overloaded"].to_numpy(dtype=bool)]
-    near_other = near[~near["overloaded"].to_numpy(dtype=bool)]
-    to_wgs = Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)
-    west, south, east, north = to_wgs.transform_bounds(xmin, ymin, xmax, ymax)
-    outline = (
-        polygons_geojson(
-            gpd.GeoDataFrame({"name": [summary.name]}, geometry=[region_geom], crs=RD_NEW),
-            ["name"],
-        )
-        if region_geom is not None
-        else {"type": "FeatureCollection", "features": []}
-    )
-    return RegionMapContent(
-        title=f"{summary.name}: vbr farm ranking map",
-        bounds=(south, west, north, east),
-        outline=outline,
-        overloaded=polygons_geojson(near_over, ["nr", "name", "overloaded"]),
-        other_areas=polygons_geojson(near_other, ["nr", "name", "overloaded"]),
-        zone=polygons_geojson(_near(zone, box), []),
-        threshold_m=threshold_m,
-        farms=farms,
-        counts=counts,
-        headline={
-            "title": summary.name,
-            "figures": [list(p) for p in summary.figures()],
-            "notes": summary.notes(),
-            "links": [["List (ranking.csv)", "ranking.csv"], ["All regions", "../index.html"]],
-        },
-    )
-
-
-def _index(result, summaries: list[RegionSummary]) -> str:
+def _index(result: Result, summaries: list[RegionSummary], notes: Sequence[str]) -> str:
     cfg = result.options.config
     counts = result.counts()
     national = {
@@ -241,4 +162,4 @@ def _index(result, summaries: list[RegionSummary]) -> str:
         )
     if not result.budgets:
         parameters.append(("Budget", "none (farms ranked, none selected)"))
-    return index_html(summaries, national=national, parameters=parameters, notes=result.notes)
+    return index_html(summaries, national=national, parameters=parameters, notes=notes)

@@ -28,7 +28,7 @@ LEAFLET_VERSION = "1.9.4"
 _ASSETS = resources.files("vbr.maps") / "assets"
 
 
-def _text(*parts: str) -> str:
+def _read_asset(*parts: str) -> str:
     return _ASSETS.joinpath(*parts).read_text(encoding="utf-8")
 
 
@@ -36,8 +36,8 @@ def _text(*parts: str) -> str:
 def leaflet_js() -> str:
     """Leaflet's minified JavaScript, its licence first, without the source-map comment (no file
     to fetch)."""
-    code = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", _text("leaflet", "leaflet.js"))
-    licence = _text("leaflet", "LICENSE").replace("*/", "* /")
+    code = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", _read_asset("leaflet", "leaflet.js"))
+    licence = _read_asset("leaflet", "LICENSE").replace("*/", "* /")
     return f"/* Leaflet licence:\n{licence}*/\n{code}"
 
 
@@ -50,19 +50,21 @@ def leaflet_css() -> str:
         data = _ASSETS.joinpath("leaflet", "images", name).read_bytes()
         return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
 
-    return re.sub(r"url\(images/([A-Za-z0-9_.-]+\.png)\)", inline, _text("leaflet", "leaflet.css"))
+    return re.sub(
+        r"url\(images/([A-Za-z0-9_.-]+\.png)\)", inline, _read_asset("leaflet", "leaflet.css")
+    )
 
 
 @cache
 def vbr_js() -> str:
     """The project's own map code."""
-    return _text("vbr_map.js")
+    return _read_asset("vbr_map.js")
 
 
 @cache
 def vbr_css() -> str:
     """The project's own map styles."""
-    return _text("vbr_map.css")
+    return _read_asset("vbr_map.css")
 
 
 def inline_script(code: str) -> str:

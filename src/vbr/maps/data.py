@@ -1,7 +1,8 @@
-"""What a region map shows, prepared from a finished :class:`~vbr.pipeline.Result`.
+"""What a region map shows, prepared from a finished :class:`~vbr.model.Result`.
 
-Geometry is converted to EPSG:4326 here and only here. Polygons are simplified (display only: the
-ranking never sees these shapes) and every coordinate is rounded to about 1 m. Farm rows are the
+Geometry is converted to EPSG:4326 here, by :mod:`vbr.io.crs` (the one conversion). Polygons are
+simplified (display only: the ranking never sees these shapes) and every coordinate is rounded to
+about 1 m. Farm rows are the
 region's ``ranking.csv`` rows, text for text, so a click shows exactly what the list says.
 """
 
@@ -15,22 +16,22 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
-from vbr.io.crs import RD_NEW
+from vbr.io.crs import RD_NEW, to_wgs84
+from vbr.model import OverloadZones
 
 __all__ = [
     "COLUMN_LABELS",
     "STATUSES",
     "FarmPayload",
     "Status",
+    "display_image",
     "farm_payload",
     "farm_statuses",
     "polygons_geojson",
     "safe_json",
 ]
 
-WGS84 = "EPSG:4326"
 #: Decimal places of polygon coordinates in degrees: 1e-5 degree is 1.1 m north-south and
 #: 0.7 m east-west in the Netherlands.
 POLYGON_DECIMALS = 5
@@ -103,12 +104,9 @@ def safe_json(value: object) -> str:
     )
 
 
-_TO_WGS84 = Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
-
-
 def _rounded_wgs84(geoms: np.ndarray, decimals: int) -> np.ndarray:
     def project(coords: np.ndarray) -> np.ndarray:
-        lon, lat = _TO_WGS84.transform(coords[:, 0], coords[:, 1])
+        lon, lat = to_wgs84(coords[:, 0], coords[:, 1])
         return np.round(np.column_stack([lon, lat]), decimals)
 
     return shapely.transform(geoms, project)
@@ -231,7 +229,7 @@ def farm_payload(
     """
     n = len(rows)
     coords = shapely.get_coordinates(geometry)
-    lon, lat = _TO_WGS84.transform(coords[:, 0], coords[:, 1]) if n else ([], [])
+    lon, lat = to_wgs84(coords[:, 0], coords[:, 1]) if n else ([], [])
     reference = float(np.quantile(nh3_kg, 0.95)) if n else 1.0
     radius = radius_px(np.asarray(nh3_kg, dtype=float), reference_kg=reference)
     draw_layer = np.array([_DRAW_LAYER[STATUSES[s].key] for s in statuses], dtype=np.int8)
@@ -265,3 +263,37 @@ def farm_payload(
         for v in sizes
     ]
     return FarmPayload(data=data, counts=counts)
+
+
+def display_image(
+    zones: OverloadZones, *, cmap: str = "YlOrRd"
+) -> tuple[bytes, tuple[float, float, float, float]]:
+    """The overloaded cells as a PNG for a web map, and its bounds in EPSG:4326.
+
+    Returns
+    -------
+    png, (south, west, north, east)
+        A transparent PNG (cells not overloaded are transparent, colour by exceedance) and the
+        raster's bounds as Leaflet's ``ImageOverlay`` wants them. The image is in EPSG:28992
+        pixels; stretched over lat/lon bounds it is off by up to a cell at the edges of a
+        national raster, fine for display only.
+    """
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+    from PIL import Image
+
+    values = zones.exceedance.values
+    mask = zones.overloaded
+    top = float(np.nanpercentile(values[mask], 99)) if mask.any() else 1.0
+    rgba = colormaps[cmap](Normalize(0, max(top, 1e-9), clip=True)(np.nan_to_num(values)))
+    rgba[..., 3] = np.where(mask, 0.7, 0.0)
+    buf = io.BytesIO()
+    Image.fromarray((rgba * 255).astype("uint8"), "RGBA").save(buf, format="PNG")
+    xmin, ymin, xmax, ymax = zones.exceedance.bounds
+    lon, lat = to_wgs84([xmin, xmax, xmin, xmax], [ymin, ymin, ymax, ymax])
+    return buf.getvalue(), (min(lat), min(lon), max(lat), max(lon))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from vbr import __version__
+from vbr._version import __version__
 from vbr.maps.summary import RegionSummary, format_eur, format_kg
 
 __all__ = ["index_html"]

@@ -18,10 +18,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr import __version__
-from vbr.io.crs import RD_NEW
+from vbr._version import __version__
+from vbr.geometry import RD_NEW
 from vbr.maps.data import polygons_geojson
+from vbr.maps.layout import MAP_MARGIN_M, map_extent, near, region_content
 from vbr.maps.region_map import write_region_map
+from vbr.maps.summary import RegionSummary
+from vbr.model import WriteReport
+from vbr.writers.context import WriteContext
 
 __all__ = ["CELL_M", "MIN_FARMS_PER_CELL", "grid_cells", "write_public_maps"]
 
@@ -102,23 +106,20 @@ def grid_cells(
     )
 
 
-def write_public_maps(result, out_dir: Path) -> list[Path]:
+def write_public_maps(context: WriteContext) -> WriteReport:
     """Write the public ``<slug>/map.html`` for every region and a public ``index.html``.
 
     Only aggregates leave the run: the pages hold grid cells, region totals and the Natura 2000
-    areas; no list is written beside them.
+    areas; no list is written beside them, and no note (a note may name a farm).
     """
-    from vbr.maps import MAP_MARGIN_M, _content, _near, map_extent
-    from vbr.maps.summary import RegionSummary
-
-    out_dir = Path(out_dir)
+    result, out_dir = context.result, context.folder
     ranked = result.ranked
     x = shapely.get_x(ranked.geometry.values)
     y = shapely.get_y(ranked.geometry.values)
     nh3 = ranked["nh3_kg"].to_numpy(dtype=float)
     priority = ranked["priority"].to_numpy(dtype=bool)
     areas = result.natura.areas
-    zone = result.priority_zone.explode(index_parts=False, ignore_index=True)
+    zone = context.priority_zone.explode(index_parts=False, ignore_index=True)
     regions = result.regions.regions
     geometry_by_slug = dict(zip(regions["slug"], regions.geometry.values, strict=True))
     threshold_m = float(result.options.config.threshold_m)
@@ -145,7 +146,7 @@ def write_public_maps(result, out_dir: Path) -> list[Path]:
             selected_eur=None,
             budget=None,
         )
-        content = _content(
+        content = region_content(
             summary,
             region_geom=geometry_by_slug.get(region.slug),
             farm_points=ranked.geometry.values[pos],
@@ -174,7 +175,7 @@ def write_public_maps(result, out_dir: Path) -> list[Path]:
         extent = map_extent(geometry_by_slug.get(region.slug), ranked.geometry.values[pos])
         box = shapely.box(*shapely.bounds(extent))
         near_cells = (
-            _near(cells.frame, box.buffer(MAP_MARGIN_M)) if len(cells.frame) else cells.frame
+            near(cells.frame, box.buffer(MAP_MARGIN_M)) if len(cells.frame) else cells.frame
         )
         content.grid = {
             "geojson": polygons_geojson(near_cells, ["n", "nh3", "prio", "c"], simplify_m=0.0),
@@ -187,7 +188,7 @@ def write_public_maps(result, out_dir: Path) -> list[Path]:
     index = out_dir / "index.html"
     index.write_text(_public_index(rows), encoding="utf-8")
     written.append(index)
-    return written
+    return WriteReport(files=tuple(written))
 
 
 def _public_index(rows) -> str:

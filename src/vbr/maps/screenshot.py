@@ -9,6 +9,7 @@ a PNG. With no network the basemap stays blank: what the picture shows comes fro
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -92,13 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.chromium.exists():
         print(f"needs Chromium at {args.chromium} (make test-deps installs it)", file=sys.stderr)
         return 2
-    from vbr.config import default_options
-    from vbr.maps import write_maps
-    from vbr.pipeline import run
-
     with tempfile.TemporaryDirectory(prefix="vbr-screenshot-") as tmp:
         out = Path(tmp) / "out"
-        run(default_options(out), writers=[write_maps])
+        # `vbr run` in a child process: the maps layer stays below the pipeline
+        subprocess.run(
+            [sys.executable, "-m", "vbr.cli", "run", "--quiet", "--out", str(out)], check=True
+        )
         page = out / args.region / "map.html"
         if not page.exists():
             print(f"no region {args.region!r} in the default data", file=sys.stderr)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vbr.pipeline import BudgetSummary
+from vbr.core.budget import to_cents
+from vbr.model import BudgetSummary
 
 __all__ = ["RegionSummary", "format_eur", "format_kg"]
 
 
 def format_eur(value: float) -> str:
     """``€ 1,234,567`` (cents shown only when there are any)."""
-    cents = round(value * 100)
+    cents = int(to_cents(value))
     if cents % 100 == 0:
         return f"€ {cents // 100:,}"
     return f"€ {value:,.2f}"

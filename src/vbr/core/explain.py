@@ -17,7 +17,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["LANGUAGES", "budget_reasons", "join_reasons", "order_reasons"]
+from vbr.core.budget import left_before, stopped_at
+from vbr.model import RegionList
+from vbr.settings import Config
+
+__all__ = [
+    "LANGUAGES",
+    "budget_reasons",
+    "join_reasons",
+    "national_reasons",
+    "order_reasons",
+    "region_reasons",
+]
 
 LANGUAGES = ("nl", "en")
 
@@ -61,19 +72,19 @@ def _words(language: str) -> dict[str, str]:
     return _WORDS[language]
 
 
-_TEXT = np.dtypes.StringDType()
+_STRINGS = np.dtypes.StringDType()
 
 
-def _text(values: object) -> np.ndarray:
+def _strings(values: object) -> np.ndarray:
     """An array of text (numpy's variable-width strings: joined and replaced in C)."""
-    return np.asarray(values, dtype=_TEXT)
+    return np.asarray(values, dtype=_STRINGS)
 
 
 def _cat(*parts: object) -> np.ndarray:
     """Join text arrays and constants element by element."""
-    out = _text(parts[0])
+    out = _strings(parts[0])
     for part in parts[1:]:
-        out = np.strings.add(out, part if isinstance(part, str) else _text(part))
+        out = np.strings.add(out, part if isinstance(part, str) else _strings(part))
     return out
 
 
@@ -87,7 +98,7 @@ def _numbers(values: np.ndarray, decimals: np.ndarray | int, w: dict[str, str]) 
     """
     values = np.asarray(values, dtype="float64")
     decimals = np.broadcast_to(np.asarray(decimals), np.shape(values))
-    out = np.empty(len(values), dtype=_TEXT)
+    out = np.empty(len(values), dtype=_STRINGS)
     for d in np.unique(decimals):
         d = int(d)
         chosen = np.flatnonzero(decimals == d)
@@ -98,14 +109,14 @@ def _numbers(values: np.ndarray, decimals: np.ndarray | int, w: dict[str, str]) 
         fast = ~python
         scaled = np.rint(product[fast]).astype(np.int64)
         whole, part = np.divmod(scaled, 10**d)
-        text = _grouped(whole.astype(_TEXT), w["thousands"])
+        text = _grouped(whole.astype(_STRINGS), w["thousands"])
         if d:
-            text = _cat(text, w["decimal"], np.strings.zfill(part.astype(_TEXT), d))
+            text = _cat(text, w["decimal"], np.strings.zfill(part.astype(_STRINGS), d))
         # a minus sign wherever Python writes one, also for -0.0 and for -0.004 shown as -0
         text = np.where(np.signbit(x[fast]), np.strings.add("-", text), text)
         out[chosen[fast]] = text
         if python.any():
-            slow = _text([f"{v:_.{d}f}" for v in x[python]])
+            slow = _strings([f"{v:_.{d}f}" for v in x[python]])
             slow = np.strings.replace(slow, ".", w["decimal"])
             out[chosen[python]] = np.strings.replace(slow, "_", w["thousands"])
     return out
@@ -154,7 +165,7 @@ def order_reasons(
     area_names: dict[int, str],
     threshold_m: float,
     first_come_first_served: bool,
-    language: str = "nl",
+    language: str,
 ) -> np.ndarray:
     """Why each farm stands where it stands in the national order.
 
@@ -181,7 +192,7 @@ def order_reasons(
     nearest = ranked["nearest_n2000"].to_numpy()
     # "name (nr)" once per distinct area, then taken for every farm
     numbers, which = np.unique(nearest, return_inverse=True)
-    area = _text([f"{area_names.get(int(nr), '')} ({int(nr)})" for nr in numbers])[which]
+    area = _strings([f"{area_names.get(int(nr), '')} ({int(nr)})" for nr in numbers])[which]
     finite = np.isfinite(distance)
     metres = _metres(np.where(finite, distance, 0.0), threshold_m, w)
     where = np.where(
@@ -195,12 +206,12 @@ def order_reasons(
         _cat(w["no_priority"] + ": ", where, f", {w['more_than']} {limit} m"),
     )
     # no overloaded area at all (infinite distance): say nothing about distance
-    head = np.where(finite, head, _text([w["no_priority"]] * n))
+    head = np.where(finite, head, _strings([w["no_priority"]] * n))
     tail = cost
     if first_come_first_served and "submitted_at" in ranked:
         local = pd.to_datetime(ranked["submitted_at"], utc=True).dt.tz_convert("Europe/Amsterdam")
         naive = local.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
-        stamp = np.strings.replace(_text(np.datetime_as_string(naive, unit="s")), "T", " ")
+        stamp = np.strings.replace(_strings(np.datetime_as_string(naive, unit="s")), "T", " ")
         tail = np.where(priority, _cat(f"; {w['fcfs']} ", stamp), cost)
     return _cat(head, tail).astype(object)
 
@@ -212,7 +223,7 @@ def budget_reasons(
     left_before_eur: np.ndarray,
     stopped_at_rank: int | None,
     national_rank: np.ndarray,
-    language: str = "nl",
+    language: str,
 ) -> np.ndarray:
     """Why each farm in a budget walk was or was not selected.
 
@@ -272,9 +283,94 @@ def _template(template: str, **columns: np.ndarray) -> list[object]:
 
 
 def join_reasons(order: np.ndarray, budget: np.ndarray | None) -> np.ndarray:
-    """The order part and the budget part of each reason, joined by ``"; "``."""
+    """The order part and the budget part of each reason, joined by ``"; "``.
+
+    Parameters
+    ----------
+    order
+        The order part per farm.
+    budget
+        The budget part per farm, or ``None`` (the order part alone).
+    """
     if budget is None:
         return np.asarray(order, dtype=object)
     return (np.asarray(order, dtype=object) + "; " + np.asarray(budget, dtype=object)).astype(
         object
     )
+
+
+def national_reasons(
+    ranked: pd.DataFrame,
+    *,
+    area_names: dict[int, str],
+    config: Config,
+    first_come_first_served: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The order part of every farm's reason (national order), and the part of the national
+    budget walk (``None`` without a national budget).
+
+    Parameters
+    ----------
+    ranked
+        The ranked farms with the national walk's ``selected`` and ``cumulative_eur``.
+    area_names
+        Natura 2000 area name by ``nr``.
+    config
+        The threshold, the budget and its policy, the language.
+    first_come_first_served
+        Whether the priority group is ordered by ``submitted_at``.
+    """
+    order = order_reasons(
+        ranked,
+        area_names=area_names,
+        threshold_m=config.threshold_m,
+        first_come_first_served=first_come_first_served,
+        language=config.explain_language,
+    )
+    if config.budget_eur is None:
+        return order, None
+    selected = ranked["selected"].to_numpy(dtype=bool)
+    subsidy = ranked["subsidy_eur"].to_numpy()
+    ranks = ranked["rank"].to_numpy()
+    budget = budget_reasons(
+        subsidy_eur=subsidy,
+        selected=selected,
+        left_before_eur=left_before(
+            subsidy, selected, ranked["cumulative_eur"].to_numpy(), config.budget_eur
+        ),
+        stopped_at_rank=stopped_at(ranks, selected, config.budget_policy),
+        national_rank=ranks,
+        language=config.explain_language,
+    )
+    return order, budget
+
+
+def region_reasons(
+    order: np.ndarray, ranked: pd.DataFrame, region: RegionList, *, language: str
+) -> np.ndarray:
+    """The ``reason`` column of a region's list: the national order part, and the budget part
+    of the region's own walk (none when no regional budget covers the region).
+
+    Parameters
+    ----------
+    order
+        The order part of every farm's reason, national order.
+    ranked
+        The ranked farms (``subsidy_eur``, ``rank``).
+    region
+        The region with its walk.
+    language
+        ``"nl"`` or ``"en"``.
+    """
+    own = order[region.positions]
+    if region.selected is None:
+        return join_reasons(own, None)
+    budget = budget_reasons(
+        subsidy_eur=ranked["subsidy_eur"].to_numpy()[region.positions],
+        selected=region.selected,
+        left_before_eur=region.left_before_eur,
+        stopped_at_rank=region.stopped_at_rank,
+        national_rank=ranked["rank"].to_numpy()[region.positions],
+        language=language,
+    )
+    return join_reasons(own, budget)

@@ -1,6 +1,8 @@
-"""NH3 emission from animal counts: the factor table, wide and long counts, species fallbacks.
+"""Animal counts and emission factors: the factor table, wide and long counts, species fallbacks.
 
-``nh3_kg = sum(animal places x kg NH3 per animal place per year)``. The factors come from
+Where a farm file gives animal places instead of ``nh3_kg``, the contract reads the field as
+``nh3_kg = sum(animal places x kg NH3 per animal place per year)`` (:func:`nh3_from_animals`):
+part of reading the farms, so it lives with the readers. The factors come from
 ``data/emission_factors.csv`` (Rav codes for conventional housing plus documented species-level
 fallbacks such as ``rundvee``); a user table given with ``--emission-factors`` adds codes (e.g.
 low-emission housing) and replaces the shipped value of a code it repeats.
@@ -8,30 +10,25 @@ low-emission housing) and replaces the shipped value of a code it repeats.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from vbr.config import default_data_dir
 from vbr.errors import InputError
 from vbr.io.tables import find_column, normalise_name, parse_numbers, read_table
+from vbr.model import RAV_CODE, EmissionFactors
+from vbr.settings import default_data_dir
 
 __all__ = [
-    "RAV_CODE",
-    "EmissionFactors",
     "animal_columns",
+    "entry_factors",
     "load_animals_table",
     "load_emission_factors",
     "nh3_from_animals",
     "normalise_code",
     "wide_to_long",
 ]
-
-#: A Rav code: a capital letter, then dot-separated numbers (A1.100, D1.1.100, G2.1.100).
-RAV_CODE = re.compile(r"^[A-Za-z]\d+(?:\.\d+)+$")
 
 _FACTOR_COLUMNS = {
     "rav_code": ("rav_code", "rav", "code", "diercategorie", "huisvestingscode"),
@@ -58,31 +55,6 @@ def normalise_code(code: object) -> str:
     """A Rav code as written in the factor table: Rav codes upper case, species names lower case."""
     text = str(code).strip()
     return text.upper() if RAV_CODE.match(text) else text.lower()
-
-
-@dataclass(frozen=True)
-class EmissionFactors:
-    """kg NH3 per animal place per year by code, with category names and sources.
-
-    Attributes
-    ----------
-    table
-        ``rav_code, category_en, category_nl, kg_nh3_per_place, source`` (one row per code).
-    sources
-        The files the table was read from, shipped table first.
-    """
-
-    table: pd.DataFrame
-    sources: tuple[str, ...] = ()
-
-    @property
-    def factors(self) -> dict[str, float]:
-        """Code -> kg NH3 per animal place per year."""
-        return dict(zip(self.table["rav_code"], self.table["kg_nh3_per_place"], strict=True))
-
-    def is_species(self, code: str) -> bool:
-        """Whether a code is a species-level fallback (not a Rav code)."""
-        return not RAV_CODE.match(code)
 
 
 def _read_factor_file(path: Path) -> pd.DataFrame:
@@ -273,11 +245,7 @@ def nh3_from_animals(
     unknown: dict[int, list[str]] = {}
     if len(long) == 0:
         return nh3, has, unknown
-    table = factors.factors
-    factor = long["rav_code"].map(table).to_numpy(dtype="float64", na_value=np.nan)
-    if "kg_nh3_per_place" in long.columns:
-        own = long["kg_nh3_per_place"].to_numpy(dtype="float64", na_value=np.nan)
-        factor = np.where(np.isnan(own), factor, own)
+    factor = entry_factors(long, factors)
     rows = long["row"].to_numpy(dtype="int64")
     missing = np.isnan(factor)
     for r, code in zip(rows[missing], long["rav_code"].to_numpy()[missing], strict=True):
@@ -287,3 +255,22 @@ def nh3_from_animals(
     np.add.at(nh3, rows[~missing], long["animals"].to_numpy()[~missing] * factor[~missing])
     has[rows] = True
     return nh3, has, unknown
+
+
+def entry_factors(long: pd.DataFrame, factors: EmissionFactors) -> np.ndarray:
+    """kg NH3 per animal place of every entry of a long animal table: the entry's own
+    ``kg_nh3_per_place`` (IMAER custom housing) where it has one, else the table's factor of its
+    code; NaN for a code the table does not know.
+
+    Parameters
+    ----------
+    long
+        Animal entries: ``rav_code`` (and ``kg_nh3_per_place`` where given).
+    factors
+        The emission factor table.
+    """
+    factor = long["rav_code"].map(factors.factors).to_numpy(dtype="float64", na_value=np.nan)
+    if "kg_nh3_per_place" in long.columns:
+        own = long["kg_nh3_per_place"].to_numpy(dtype="float64", na_value=np.nan)
+        factor = np.where(np.isnan(own), factor, own)
+    return factor

@@ -1,4 +1,5 @@
-"""Overloaded zones from an exceedance raster, and how they change priority.
+"""Zones: the overloaded zones of an exceedance raster, how they change priority, and the
+priority strip around what is overloaded (display only).
 
 Cells whose exceedance is above 0 form the overloaded nature. When Natura 2000 areas are given,
 the cells are clipped exactly to them (a cell on an area's edge counts only for its part inside).
@@ -12,55 +13,29 @@ with areas, its centre lies inside one (``weight_grid``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from vbr.core.distance import distance_to_overloaded
 from vbr.errors import InputError
-from vbr.io.crs import RD_NEW
-from vbr.io.raster import Exceedance
+from vbr.geometry import RD_NEW, polygonal
+from vbr.model import Exceedance, NaturaAreas, OverloadZones
+from vbr.threads import map_geometries
 
 __all__ = [
     "WEIGHTS",
-    "OverloadZones",
-    "display_image",
+    "buffer_in_threads",
+    "changes_note",
+    "compare_whole_areas",
     "overloaded_zones",
     "priority_changes",
+    "priority_zone",
     "weight_grid",
 ]
 
 WEIGHTS = ("area", "exceedance")
-
-
-@dataclass
-class OverloadZones:
-    """The overloaded zones of an exceedance raster.
-
-    Attributes
-    ----------
-    exceedance
-        The raster (values, transform) in EPSG:28992; the maps can draw it.
-    zones
-        Polygons (EPSG:28992) with ``nr`` and ``name`` of the Natura 2000 area each lies in
-        (``nr`` 0 and name ``""`` without areas).
-    overloaded
-        Cells above 0 (and, with areas, with their centre in one): the grid the impacts use.
-    notes
-        Things the user should know.
-    """
-
-    exceedance: Exceedance
-    zones: gpd.GeoDataFrame
-    overloaded: np.ndarray
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def area_ha(self) -> float:
-        """Area of the zones, hectares."""
-        return float(shapely.area(self.zones.geometry.values).sum() / 10_000.0)
 
 
 def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> OverloadZones:
@@ -110,7 +85,7 @@ def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> 
         tree = shapely.STRtree(area_geoms)
         cell_idx, area_idx = tree.query(cells, predicate="intersects")
         pieces = shapely.intersection(cells[cell_idx], area_geoms[area_idx])
-        pieces = np.array([_polygonal(g) for g in pieces], dtype=object)
+        pieces = np.array([polygonal(g) for g in pieces], dtype=object)
         keep = ~shapely.is_empty(pieces)
         zones = gpd.GeoDataFrame(
             {
@@ -140,16 +115,7 @@ def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> 
     )
 
 
-def _polygonal(geom: object) -> object:
-    if geom is None or shapely.is_empty(geom):
-        return shapely.Polygon()
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and p.area > 0]
-    return shapely.MultiPolygon(parts) if parts else shapely.Polygon()
-
-
-def weight_grid(zones: OverloadZones, *, weight: str = "area") -> np.ndarray:
+def weight_grid(zones: OverloadZones, *, weight: str) -> np.ndarray:
     """Hectares counted per cell: the cell area times 1 (``area``) or times the exceedance
     divided by its mean over the overloaded cells (``exceedance``: the mol units stay, the most
     overloaded cells count more)."""
@@ -194,37 +160,85 @@ def priority_changes(
     return frame.sort_values("farm_id", kind="stable").reset_index(drop=True)
 
 
-def display_image(
-    zones: OverloadZones, *, cmap: str = "YlOrRd"
-) -> tuple[bytes, tuple[float, float, float, float]]:
-    """The overloaded cells as a PNG for a web map, and its bounds in EPSG:4326.
+def compare_whole_areas(
+    farms: gpd.GeoDataFrame, natura: NaturaAreas, *, threshold_m: float
+) -> pd.DataFrame:
+    """:func:`priority_changes` of farms measured to the zones (``distance_m``) against the same
+    farms measured to the whole overloaded areas.
 
-    Returns
-    -------
-    png, (south, west, north, east)
-        A transparent PNG (cells not overloaded are transparent, colour by exceedance) and the
-        raster's bounds as Leaflet's ``ImageOverlay`` wants them. The image is in EPSG:28992
-        pixels; stretched over lat/lon bounds it is off by up to a cell at the edges of a
-        national raster, fine for display only.
+    Parameters
+    ----------
+    farms
+        The farms with ``farm_id``, ``distance_m`` (to the zones) and their points.
+    natura
+        The areas, with the decision which are overloaded.
+    threshold_m
+        The priority strip, metres.
     """
-    import io
+    over = natura.overloaded
+    if len(over) == 0:
+        whole = np.full(len(farms), np.inf)
+    else:
+        whole, _ = distance_to_overloaded(
+            farms.geometry.values, over.geometry.values, over["nr"].to_numpy()
+        )
+    return priority_changes(
+        farms["farm_id"].to_numpy(), whole, farms["distance_m"].to_numpy(), threshold_m=threshold_m
+    )
 
-    import matplotlib
 
-    matplotlib.use("Agg")
-    from matplotlib import colormaps
-    from matplotlib.colors import Normalize
-    from PIL import Image
-    from pyproj import Transformer
+def priority_zone(
+    natura: NaturaAreas, *, threshold_m: float, polygons: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """The threshold strip around overloaded areas, for display only (the ranking never uses it).
 
-    values = zones.exceedance.values
-    mask = zones.overloaded
-    top = float(np.nanpercentile(values[mask], 99)) if mask.any() else 1.0
-    rgba = colormaps[cmap](Normalize(0, max(top, 1e-9), clip=True)(np.nan_to_num(values)))
-    rgba[..., 3] = np.where(mask, 0.7, 0.0)
-    buf = io.BytesIO()
-    Image.fromarray((rgba * 255).astype("uint8"), "RGBA").save(buf, format="PNG")
-    xmin, ymin, xmax, ymax = zones.exceedance.bounds
-    to_wgs = Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)
-    lon, lat = to_wgs.transform([xmin, xmax, xmin, xmax], [ymin, ymin, ymax, ymax])
-    return buf.getvalue(), (min(lat), min(lon), max(lat), max(lon))
+    The union of the buffers of the areas' valid parts (the buffer of a union is the union of the
+    buffers; parts need no whole-outline repair and spread better over threads: 2.9 s instead of
+    4.9 s on the real outlines). GEOS's buffer approximates arcs with 16 segments per quarter
+    circle and simplifies its input a little: on the real outlines 99.9 % of the edge vertices
+    lie 997.8-1,000.4 m from the areas, the least at 880 m (a narrow spot of area 88). Priority
+    comes from exact distances.
+
+    Parameters
+    ----------
+    natura
+        The areas, with the decision which are overloaded.
+    threshold_m
+        The strip's width, metres.
+    polygons
+        The overloaded zones of an exceedance raster, which replace the overloaded areas when
+        given.
+    """
+    if polygons is None:
+        geometries, _ = natura.overloaded_parts()
+    else:
+        geometries = polygons.geometry.values
+    zone = shapely.union_all(buffer_in_threads(geometries, threshold_m))
+    return gpd.GeoDataFrame(
+        {"threshold_m": [threshold_m], "note": ["display only; priority uses exact distances"]},
+        geometry=[zone],
+        crs=RD_NEW,
+    )
+
+
+def buffer_in_threads(geometries: np.ndarray, distance: float) -> np.ndarray:
+    """``shapely.buffer(geometries, distance, quad_segs=16)`` spread over threads."""
+    return map_geometries(lambda share: shapely.buffer(share, distance, quad_segs=16), geometries)
+
+
+def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> str:
+    """What the zones changed, as a note: how many farms gain and lose priority.
+
+    Parameters
+    ----------
+    changes
+        :func:`priority_changes`.
+    threshold_m
+        The priority strip, metres.
+    """
+    gains = int((changes["change"] == "gains").sum())
+    loses = int((changes["change"] == "loses").sum())
+    return (
+        f"overloaded zones from the exceedance raster instead of whole areas: {gains} farm(s) "
+        f"gain and {loses} lose priority (within {threshold_m:,.0f} m); see priority_changes.csv"
+    )

@@ -4,7 +4,7 @@
     scenarios/budgets.csv    per budget: the rule's selection(s) beside the best possible
     scenarios/<national|slug>/cost_curve.csv, cost_curve.png, thresholds.csv
 
-A writer: ``write_scenarios(result, tmp_dir) -> list[Path]`` (see ``pipeline.write_result``).
+A writer (see :mod:`vbr.writers.context`): it reads the finished result and changes nothing.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vbr.outputs import format_number, write_csv
-from vbr.ranking import national_order
-from vbr.scenarios import (
+from vbr._version import __version__
+from vbr.core.budget import cents_sum_eur
+from vbr.core.ranking import national_order
+from vbr.core.scenarios import (
     NOT_NESTED,
     THRESHOLDS_M,
     best_selection,
@@ -24,6 +25,10 @@ from vbr.scenarios import (
     rule_selection,
     threshold_sensitivity,
 )
+from vbr.model import WriteReport
+from vbr.writers.context import WriteContext
+from vbr.writers.lists import write_csv
+from vbr.writers.tables import as_text
 
 __all__ = ["write_scenarios"]
 
@@ -57,13 +62,12 @@ calculation; see the README section "Deposition and scenarios".
 """
 
 
-def write_scenarios(result, tmp: Path) -> list[Path]:
-    """Write ``scenarios/`` for a finished result; returns the paths written."""
-    from vbr import __version__
-
+def write_scenarios(context: WriteContext) -> WriteReport:
+    """Write ``scenarios/`` for a finished result."""
+    result = context.result
     ranked = result.ranked
     cfg = result.options.config
-    out = Path(tmp) / "scenarios"
+    out = context.folder / "scenarios"
     out.mkdir()
     data = _Columns(ranked)
     orders = {"rule eur_per_kg": data.order(None)}
@@ -101,8 +105,7 @@ def write_scenarios(result, tmp: Path) -> list[Path]:
         encoding="utf-8",
     )
     written.append(out / "README.txt")
-    result.scenario_budgets = table
-    return written
+    return WriteReport(files=tuple(written))
 
 
 class _Columns:
@@ -222,7 +225,7 @@ def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None, secon
         "selection": label,
         "farms": int(sel.sum()),
         "priority_farms": int((sel & data.priority).sum()),
-        "used_eur": float(np.rint(data.subsidy[sel] * 100).sum() / 100),
+        "used_eur": cents_sum_eur(data.subsidy[sel]),
         "nh3_kg": float(data.nh3[sel].sum()),
     }
     if data.impact is not None:
@@ -234,20 +237,14 @@ def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None, secon
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    out = {}
-    for c in frame.columns:
-        v = frame[c]
-        if pd.api.types.is_bool_dtype(v):
-            out[c] = ["true" if b else "false" for b in v]
-        elif pd.api.types.is_float_dtype(v):
-            # sums of kg and mol to 0.001 (float round-off hidden); euro are whole cents
-            digits = 6 if c == "gap" else 3
-            out[c] = [format_number(x) for x in v.round(digits)]
-        elif pd.api.types.is_numeric_dtype(v):
-            out[c] = [format_number(x) for x in v]
-        else:
-            out[c] = ["" if x is None else str(x) for x in v]
-    return pd.DataFrame(out)
+    """:func:`~vbr.writers.tables.as_text` of the frame with sums of kg and mol to 0.001 (float
+    round-off hidden; euro are whole cents) and the solver's gap to 1e-6."""
+    rounded = {
+        c: frame[c].round(6 if c == "gap" else 3)
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c])
+    }
+    return as_text(frame.assign(**rounded))
 
 
 def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float | None) -> None:

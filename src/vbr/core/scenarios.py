@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from vbr.budget import allocate_budget
+from vbr.core.budget import allocate_budget, cents_sum_eur, to_cents
 
 __all__ = [
     "NOT_NESTED",
@@ -78,7 +78,7 @@ class Knapsack:
 
 
 def knapsack(
-    values: np.ndarray, costs_eur: np.ndarray, budget_eur: float, *, time_limit_s: float = 60.0
+    values: np.ndarray, costs_eur: np.ndarray, budget_eur: float, *, time_limit_s: float
 ) -> Knapsack:
     """Maximise ``sum(values[x])`` subject to ``sum(costs_eur[x]) <= budget_eur``, x in {0, 1}.
 
@@ -92,8 +92,8 @@ def knapsack(
     (``scipy.optimize.milp``, HiGHS, relative gap 0) then gets only the few items near the break.
     """
     values = np.asarray(values, dtype="float64")
-    cents = np.rint(np.asarray(costs_eur, dtype="float64") * 100.0)
-    budget = float(np.rint(budget_eur * 100.0))
+    cents = to_cents(costs_eur)
+    budget = float(to_cents(budget_eur))
     n = len(values)
     t0 = time.perf_counter()
     selected = np.zeros(n, dtype=bool)
@@ -197,7 +197,7 @@ def best_selection(
     priority: np.ndarray,
     budget_eur: float,
     *,
-    time_limit_s: float = 60.0,
+    time_limit_s: float,
 ) -> Knapsack:
     """The best selection under the budget, priority farms first (two knapsacks).
 
@@ -208,7 +208,7 @@ def best_selection(
     values = np.asarray(values, dtype="float64")
     costs = np.asarray(costs_eur, dtype="float64")
     first = knapsack(values[priority], costs[priority], budget_eur, time_limit_s=time_limit_s)
-    left = float(np.rint(budget_eur * 100.0) / 100.0 - first.cost_eur)
+    left = float(to_cents(budget_eur) / 100.0 - first.cost_eur)
     rest = ~priority
     second = knapsack(values[rest], costs[rest], max(left, 0.0), time_limit_s=time_limit_s)
     selected = np.zeros(len(values), dtype=bool)
@@ -218,7 +218,7 @@ def best_selection(
     return Knapsack(
         selected=selected,
         value=float(values[selected].sum()),
-        cost_eur=float(np.rint(costs[selected] * 100.0).sum() / 100.0),
+        cost_eur=cents_sum_eur(costs[selected]),
         optimal=first.optimal and second.optimal,
         gap=max(gaps),
         seconds=first.seconds + second.seconds,
@@ -237,7 +237,7 @@ def cost_curve(
     ranking: str,
 ) -> pd.DataFrame:
     """Cumulative subsidy, NH3 and deposition impact walking ``order`` (positions)."""
-    cents = np.rint(np.asarray(subsidy_eur, dtype="float64")[order] * 100.0)
+    cents = to_cents(np.asarray(subsidy_eur, dtype="float64")[order])
     frame = pd.DataFrame(
         {
             "ranking": ranking,
@@ -273,7 +273,7 @@ def threshold_sensitivity(
         row = {
             "threshold_m": t,
             "priority_farms": int(inside.sum()),
-            "priority_subsidy_eur": float(np.rint(subsidy[inside] * 100).sum() / 100),
+            "priority_subsidy_eur": cents_sum_eur(subsidy[inside]),
             "priority_nh3_kg": float(nh3[inside].sum()),
         }
         if impact_mol is not None:

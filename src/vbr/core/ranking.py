@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-__all__ = ["RANK_BY", "eur_per_mol", "national_order", "rank_farms"]
+from vbr.settings import RANK_BY, option_default
 
-#: The cost measures the national order can sort by (``--rank-by``).
-RANK_BY = ("eur_per_kg", "eur_per_mol")
+__all__ = ["eur_per_mol", "national_order", "rank_farms"]
 
 
 def national_order(
@@ -64,7 +63,7 @@ def national_order(
 
 
 def rank_farms(
-    farms: pd.DataFrame, *, threshold_m: float, rank_by: str = "eur_per_kg"
+    farms: pd.DataFrame, *, threshold_m: float, rank_by: str = option_default("rank_by")
 ) -> tuple[pd.DataFrame, bool]:
     """Add ``priority``, ``eur_per_kg`` and ``rank``, and return the rows in national order.
 

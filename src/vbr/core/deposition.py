@@ -17,30 +17,32 @@ grid (``scipy.signal.fftconvolve``) and the result is read at each farm's cell. 
 the farm's own cell and its neighbours up to ``near_cells`` cells away are then recomputed with the
 farm's exact position, where the kernel is steep; farther cells are measured from the centre of
 the farm's cell (an error of at most half a cell in distance where the kernel is already flat).
-:func:`impact_brute_force` computes exactly this definition with a plain sum, for tests.
+The tests hold this definition against a plain double sum.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from affine import Affine
 
+from vbr.core.zones import weight_grid
+
+if TYPE_CHECKING:
+    from vbr.model import OverloadZones
+    from vbr.settings import DepositionSettings
+
 __all__ = [
-    "MOL_N_PER_KG_NH3",
     "Kernel",
     "coarsen",
-    "deposition_at",
     "farm_impacts",
-    "impact_brute_force",
     "impact_grid",
     "kernel_grid",
+    "run_impacts",
 ]
-
-#: mol N in 1 kg NH3 (molar mass 17.031 g/mol).
-MOL_N_PER_KG_NH3 = 1000.0 / 17.031
 
 
 @dataclass(frozen=True)
@@ -59,28 +61,23 @@ class Kernel:
         No deposition is counted beyond this distance (25,000 m, as AERIUS).
     """
 
-    c: float = 0.45
-    r0_m: float = 90.0
-    power: float = 1.85
-    cutoff_m: float = 25_000.0
+    c: float
+    r0_m: float
+    power: float
+    cutoff_m: float
+
+    @classmethod
+    def of(cls, settings: DepositionSettings) -> Kernel:
+        """The kernel of the ``[deposition]`` settings (defaults: ``default_config.toml``)."""
+        return cls(
+            c=settings.c, r0_m=settings.r0_m, power=settings.power, cutoff_m=settings.cutoff_m
+        )
 
     def __call__(self, r: np.ndarray) -> np.ndarray:
         """K at distances ``r`` (metres); 0 beyond the cut-off."""
         r = np.asarray(r, dtype="float64")
         k = self.c / (1.0 + r / self.r0_m) ** self.power
         return np.where(r <= self.cutoff_m, k, 0.0)
-
-    def deposited_fraction(self) -> float:
-        """Share of the emitted N that the kernel deposits within the cut-off (a sanity figure)."""
-        from scipy.integrate import quad
-
-        mol, _ = quad(
-            lambda r: float(self(r)) * 2.0 * math.pi * r / 10_000.0,
-            0.0,
-            self.cutoff_m,
-            limit=200,
-        )
-        return mol / MOL_N_PER_KG_NH3
 
 
 def kernel_grid(kernel: Kernel, *, cell_w: float, cell_h: float) -> np.ndarray:
@@ -194,65 +191,6 @@ def farm_impacts(
     return nh3_kg * per_kg
 
 
-def impact_brute_force(
-    x: np.ndarray,
-    y: np.ndarray,
-    nh3_kg: np.ndarray,
-    weight: np.ndarray,
-    transform: Affine,
-    kernel: Kernel,
-    *,
-    near_cells: int = 2,
-) -> np.ndarray:
-    """The same quantity as :func:`farm_impacts` by a plain double sum (small cases only)."""
-    weight = np.nan_to_num(np.asarray(weight, dtype="float64"), nan=0.0)
-    cell_w, cell_h = transform.a, -transform.e
-    rows, cols = np.nonzero(weight)
-    cx = transform.c + (cols + 0.5) * cell_w
-    cy = transform.f - (rows + 0.5) * cell_h
-    out = np.zeros(len(x))
-    for i, (fx, fy, q) in enumerate(zip(x, y, nh3_kg, strict=True)):
-        fr, fc = _cells(transform, np.array([fx]), np.array([fy]))
-        total = 0.0
-        for r, c, px, py in zip(rows, cols, cx, cy, strict=True):
-            if abs(r - fr[0]) <= near_cells and abs(c - fc[0]) <= near_cells:
-                d = math.hypot(fx - px, fy - py)
-            else:
-                ccx = transform.c + (fc[0] + 0.5) * cell_w
-                ccy = transform.f - (fr[0] + 0.5) * cell_h
-                d = math.hypot(ccx - px, ccy - py)
-            total += weight[r, c] * float(kernel(np.array(d)))
-        out[i] = q * total
-    return out
-
-
-def deposition_at(
-    receptor_x: np.ndarray,
-    receptor_y: np.ndarray,
-    source_x: np.ndarray,
-    source_y: np.ndarray,
-    nh3_kg: np.ndarray,
-    kernel: Kernel,
-    *,
-    chunk: int = 2048,
-) -> np.ndarray:
-    """Deposition (mol N/ha/yr) at receptor points from point sources, summed exactly.
-
-    Used to compare the kernel with an AERIUS result on receptor hexagons.
-    """
-    rx = np.asarray(receptor_x, dtype="float64")
-    ry = np.asarray(receptor_y, dtype="float64")
-    sx = np.asarray(source_x, dtype="float64")
-    sy = np.asarray(source_y, dtype="float64")
-    q = np.asarray(nh3_kg, dtype="float64")
-    out = np.empty(len(rx))
-    for start in range(0, len(rx), chunk):
-        stop = start + chunk
-        d = np.hypot(rx[start:stop, None] - sx[None, :], ry[start:stop, None] - sy[None, :])
-        out[start:stop] = kernel(d) @ q
-    return out
-
-
 def coarsen(
     weight: np.ndarray, transform: Affine, *, min_cell_m: float
 ) -> tuple[np.ndarray, Affine]:
@@ -268,3 +206,30 @@ def coarsen(
     r2, c2 = padded.shape[0] // factor, padded.shape[1] // factor
     summed = padded.reshape(r2, factor, c2, factor).sum(axis=(1, 3))
     return summed, transform * Affine.scale(factor)
+
+
+def run_impacts(
+    x: np.ndarray,
+    y: np.ndarray,
+    nh3_kg: np.ndarray,
+    zones: OverloadZones,
+    settings: DepositionSettings,
+) -> np.ndarray:
+    """The deposition each farm causes on the overloaded cells of ``zones`` (mol N/yr), with the
+    ``[deposition]`` settings: cells weighted and coarsened, then :func:`farm_impacts`.
+
+    Parameters
+    ----------
+    x, y, nh3_kg
+        Farm coordinates (EPSG:28992) and emissions (kg NH3/yr).
+    zones
+        The overloaded zones of the exceedance raster.
+    settings
+        The kernel, the weighting and the coarsest cell.
+    """
+    weight, transform = coarsen(
+        weight_grid(zones, weight=settings.weight),
+        zones.exceedance.transform,
+        min_cell_m=settings.min_cell_m,
+    )
+    return farm_impacts(x, y, nh3_kg, weight, transform, Kernel.of(settings))

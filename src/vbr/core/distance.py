@@ -6,8 +6,8 @@ for all farms at once, and a tree over the farms,
 queried with each area once, finds the farms inside an area (distance 0). Cutting changes no
 distance: the nearest point of a polygon to a point outside it lies on one of its rings, and the
 pieces together are exactly those rings. It only lets the tree prune, so that a candidate costs
-16 segments instead of the whole Veluwe outline (see shared/notes; 8 to 32 are about equally
-fast on the real national outlines, 64 is slower, benchmarks/run.py measures it).
+16 segments instead of the whole Veluwe outline (8 to 32 are about equally fast on the real
+national outlines, 64 is slower; benchmarks/run.py measures it).
 """
 
 from __future__ import annotations

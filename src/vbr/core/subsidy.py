@@ -11,16 +11,19 @@ plus a price per kg of phosphate right that lapses. Every price and percentage c
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from vbr.config import SemConfig, SubsidyConfig
-from vbr.emissions import RAV_CODE, EmissionFactors
+from vbr.io.animals import entry_factors
 from vbr.io.tables import find_column, parse_numbers
+from vbr.model import RAV_CODE, EmissionFactors, FarmTable
+from vbr.settings import Config, SemConfig, SubsidyConfig
 
 __all__ = [
     "ESTIMATE_COLUMNS",
     "estimate_subsidy",
+    "fill_estimates",
     "rights_region",
     "sector_of",
     "sem_alternative",
@@ -228,16 +231,11 @@ def sem_alternative(
     farm's ``nh3_kg``. Farms without dairy cows get empty values.
     """
     rows = farms["row"].to_numpy()
-    table = factors.factors
     if len(herd):
         groups = herd["rav_code"].map(sector_of)
         is_cow = groups.eq("A1").to_numpy()
         is_cattle = groups.isin(["A1", "A3"]).to_numpy()
-        factor = herd["rav_code"].map(table).to_numpy(dtype="float64", na_value=np.nan)
-        if "kg_nh3_per_place" in herd.columns:
-            own = herd["kg_nh3_per_place"].to_numpy(dtype="float64", na_value=np.nan)
-            factor = np.where(np.isnan(own), factor, own)
-        nh3 = herd["animals"].to_numpy() * np.nan_to_num(factor)
+        nh3 = herd["animals"].to_numpy() * np.nan_to_num(entry_factors(herd, factors))
         by_row = herd["row"]
         cows = pd.Series(np.where(is_cow, herd["animals"], 0.0)).groupby(by_row).sum()
         cattle_nh3 = pd.Series(np.where(is_cattle, nh3, 0.0)).groupby(by_row).sum()
@@ -267,3 +265,52 @@ def sem_alternative(
             "sem_eur_per_kg": np.where(dairy, per_kg, np.nan),
         }
     )
+
+
+def fill_estimates(
+    farms: gpd.GeoDataFrame, farm_table: FarmTable, factors: EmissionFactors, config: Config
+) -> tuple[gpd.GeoDataFrame, dict[str, pd.DataFrame]]:
+    """Fill the estimated subsidies (where there is no offer) and add the Sem alternative.
+
+    Parameters
+    ----------
+    farms
+        The farms with ``distance_m`` (the estimate's factor depends on the priority strip).
+    farm_table
+        The farms as read (animal places, carried columns, whether to estimate).
+    factors
+        The emission factors.
+    config
+        The run's configuration (``[subsidy]``, ``[sem]``, the threshold).
+
+    Returns
+    -------
+    farms, tables
+        The farms with ``subsidy_eur`` filled and the ``sem_*`` columns, and the list of the
+        estimates by file name (``subsidy_estimates.csv``).
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    herd = farm_table.animals
+    phosphate = None
+    if farm_table.estimate_subsidy:
+        priority = farms["distance_m"].to_numpy() <= config.threshold_m
+        est = estimate_subsidy(
+            farms,
+            herd,
+            farm_table.carried_values,
+            priority=priority,
+            config=config.subsidy,
+            decimal=farm_table.info.get("decimal", "."),
+        )
+        need = (farms["subsidy_source"] == "estimate").to_numpy()
+        farms = farms.assign(
+            subsidy_eur=np.where(need, est["estimate_eur"].to_numpy(), farms["subsidy_eur"])
+        )
+        phosphate = est["phosphate_kg"].to_numpy()
+        detail = est[need].copy()
+        detail.insert(0, "farm_id", farms["farm_id"].to_numpy()[need])
+        tables["subsidy_estimates.csv"] = detail.rename(columns={"factor": "strip_factor"})
+    if len(herd):
+        sem = sem_alternative(farms, herd, factors, config=config.sem, phosphate_kg=phosphate)
+        farms = farms.assign(**{c: sem[c].to_numpy() for c in sem.columns})
+    return farms, tables

@@ -1,12 +1,18 @@
-"""Run options and the TOML configuration file (rules and budgets, with their sources)."""
+"""The TOML configuration (rules, budgets, prices, the deposition kernel) as :class:`Config`.
+
+``default_config.toml`` beside this module is the one place where a default of a rule is written:
+a user's file replaces what it names, and every value a run uses comes from the merged tables.
+The dataclasses here hold values; they have no defaults of their own.
+"""
 
 from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from vbr.errors import ConfigError
 
@@ -15,16 +21,15 @@ __all__ = [
     "Config",
     "DepositionSettings",
     "RegionalBudget",
-    "RunOptions",
     "SemConfig",
     "SubsidyConfig",
     "config_from_mapping",
-    "default_data_dir",
-    "default_options",
     "load_config",
 ]
 
 BUDGET_POLICIES = ("skip", "stop")
+
+_DEFAULT_FILE = resources.files("vbr.settings") / "default_config.toml"
 
 
 @dataclass(frozen=True)
@@ -100,64 +105,44 @@ def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
         missing = [r for r in _REGIONS if r not in raw.get(key, {})]
         if missing:
             raise ConfigError(f"needs {', '.join(missing)}", source=f"{w}.{key}")
-    if not isinstance(raw.get("estimate_missing", False), bool):
+    if not isinstance(_required(raw, "estimate_missing", w), bool):
         raise ConfigError("must be true or false", source=f"{w}.estimate_missing")
     sectors = raw.get("sector_of_group", {})
     if not isinstance(sectors, dict) or not all(isinstance(v, str) for v in sectors.values()):
         raise ConfigError("must be a table of sector names", source=f"{w}.sector_of_group")
-    try:
-        return SubsidyConfig(
-            estimate_missing=bool(raw.get("estimate_missing", False)),
-            write_off_years=_number(raw["write_off_years"], f"{w}.write_off_years") or 1.0,
-            floor_fraction=_number(raw["floor_fraction"], f"{w}.floor_fraction", upper=1),
-            reference_year=_number(raw["reference_year"], f"{w}.reference_year"),
-            default_stable_age_years=_number(
-                raw["default_stable_age_years"], f"{w}.default_stable_age_years"
-            ),
-            priority_factor=_number(raw["priority_factor"], f"{w}.priority_factor"),
-            outside_factor=_number(raw["outside_factor"], f"{w}.outside_factor"),
-            phosphate_eur_per_kg=_number(raw["phosphate_eur_per_kg"], f"{w}.phosphate_eur_per_kg"),
-            pig_right_eur=_numbers(raw["pig_right_eur"], f"{w}.pig_right_eur"),
-            poultry_right_eur=_numbers(raw["poultry_right_eur"], f"{w}.poultry_right_eur"),
-            stable_eur_per_m2=_numbers(raw["stable_eur_per_m2"], f"{w}.stable_eur_per_m2"),
-            sector_of_group=dict(sectors),
-            m2_per_place=_numbers(raw["m2_per_place"], f"{w}.m2_per_place"),
-            phosphate_kg_per_place=_numbers(
-                raw["phosphate_kg_per_place"], f"{w}.phosphate_kg_per_place"
-            ),
-            pig_rights_per_place=_numbers(raw["pig_rights_per_place"], f"{w}.pig_rights_per_place"),
-            poultry_rights_per_place=_numbers(
-                raw["poultry_rights_per_place"], f"{w}.poultry_rights_per_place"
-            ),
-            source=str(raw.get("source", "")),
-        )
-    except KeyError as exc:
-        raise ConfigError(f"missing key {exc.args[0]}", source=w) from None
+    config = _from_table(SubsidyConfig, raw, w, fractions=("floor_fraction",))
+    return replace(
+        config, write_off_years=config.write_off_years or 1.0, sector_of_group=dict(sectors)
+    )
 
 
 def _sem_config(raw: dict, where: str) -> SemConfig:
-    w = f"{where}: sem"
-    try:
-        return SemConfig(
-            reduction=_number(raw["reduction"], f"{w}.reduction", upper=1),
-            eur_per_cow_per_year=_number(raw["eur_per_cow_per_year"], f"{w}.eur_per_cow_per_year"),
-            years=_number(raw["years"], f"{w}.years"),
-            phosphate_eur_per_kg=_number(raw["phosphate_eur_per_kg"], f"{w}.phosphate_eur_per_kg"),
-            phosphate_kg_per_place=_numbers(
-                raw["phosphate_kg_per_place"], f"{w}.phosphate_kg_per_place"
-            ),
-            source=str(raw.get("source", "")),
-        )
-    except KeyError as exc:
-        raise ConfigError(f"missing key {exc.args[0]}", source=w) from None
+    return _from_table(SemConfig, raw, f"{where}: sem", fractions=("reduction",))
 
 
-def _default_subsidy() -> SubsidyConfig:
-    return _subsidy_config(_read_toml(None).get("subsidy", {}), "built-in config")
+def _from_table(cls: type, raw: dict, where: str, *, fractions: tuple[str, ...] = ()) -> Any:
+    """A config dataclass from its TOML table, field by field: numbers (``>= 0``; ``<= 1`` for
+    ``fractions``) and tables of numbers are checked, ``source`` is optional text, other values
+    are taken as they are (their checks are the caller's).
 
-
-def _default_sem() -> SemConfig:
-    return _sem_config(_read_toml(None).get("sem", {}), "built-in config")
+    Raises
+    ------
+    ConfigError
+        On a missing key or an unusable number, naming the key.
+    """
+    values: dict[str, Any] = {"source": str(raw.get("source", ""))}
+    for f in fields(cls):
+        if f.name == "source":
+            continue
+        key = f"{where}.{f.name}"
+        value = _required(raw, f.name, where)
+        if f.type == "float":
+            values[f.name] = _number(value, key, upper=1 if f.name in fractions else None)
+        elif f.type == "dict[str, float]":
+            values[f.name] = _numbers(value, key)
+        else:
+            values[f.name] = value
+    return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -169,70 +154,56 @@ class DepositionSettings:
     the exceedance relative to its mean).
     """
 
-    c: float = 0.45
-    r0_m: float = 90.0
-    power: float = 1.85
-    cutoff_m: float = 25_000.0
-    weight: str = "area"
-    min_cell_m: float = 100.0
-    knapsack_time_limit_s: float = 60.0
+    c: float
+    r0_m: float
+    power: float
+    cutoff_m: float
+    weight: str
+    min_cell_m: float
+    knapsack_time_limit_s: float
     source: str = ""
 
 
 @dataclass(frozen=True)
 class Config:
-    """Rules and budgets; the defaults come from ``default_config.toml``."""
+    """Rules and budgets, read by :func:`load_config` (the defaults: ``default_config.toml``).
 
-    threshold_m: float = 1000.0
-    budget_policy: str = "skip"
-    budget_eur: float | None = None
-    budget_source: str = ""
-    regional_budgets: tuple[RegionalBudget, ...] = ()
-    source: str = "built-in"
-    subsidy: SubsidyConfig = field(default_factory=_default_subsidy)
-    sem: SemConfig = field(default_factory=_default_sem)
-    deposition: DepositionSettings = field(default_factory=DepositionSettings)
-    #: Language of the ``reason`` column: ``"nl"`` (default) or ``"en"`` (``[explain] language``).
-    explain_language: str = "nl"
+    Change a value of a loaded config with :func:`dataclasses.replace`.
+    """
+
+    threshold_m: float
+    budget_policy: str
+    budget_eur: float | None
+    budget_source: str
+    regional_budgets: tuple[RegionalBudget, ...]
+    source: str
+    subsidy: SubsidyConfig
+    sem: SemConfig
+    deposition: DepositionSettings
+    #: Language of the ``reason`` column: ``"nl"`` or ``"en"`` (``[explain] language``).
+    explain_language: str
     #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
     #: recorded in the manifest so that a run can be repeated from it.
     effective: dict = field(default_factory=dict, compare=False, repr=False)
 
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Everything one ``vbr run`` needs; paths are resolved by the command line."""
-
-    farms: Path
-    natura: Path
-    regions: Path | None
-    out: Path
-    overloaded: Path | None = None
-    all_overloaded: bool = False
-    farms_crs: str = "EPSG:28992"
-    config: Config = field(default_factory=Config)
-    animals: Path | None = None
-    emission_factors: Path | None = None
-    exceedance: Path | None = None
-    exceedance_crs: str | None = None
-    rank_by: str = "eur_per_kg"
-    scenarios: bool = False
-    #: Public mode: only aggregated maps (1 km cells), no lists and no farm-level data.
-    public: bool = False
-
-    def with_overrides(
+    def overridden(
         self,
         *,
         threshold_m: float | None = None,
         budget_eur: float | None = None,
         budget_policy: str | None = None,
         no_budget: bool = False,
-    ) -> RunOptions:
-        """Return a copy whose config takes the command-line values that were given.
+    ) -> Config:
+        """A copy that takes the command-line values that were given (``None``: keep).
 
         ``no_budget`` drops every budget (national and regional): rank without selecting.
+
+        Raises
+        ------
+        ConfigError
+            On an unusable value, or ``budget_eur`` together with ``no_budget``.
         """
-        cfg = self.config
+        cfg = self
         if no_budget:
             if budget_eur is not None:
                 raise ConfigError("give --budget or --no-budget, not both", source="--no-budget")
@@ -245,58 +216,33 @@ class RunOptions:
             )
         if budget_policy is not None:
             cfg = replace(cfg, budget_policy=_check_policy(budget_policy, "--budget-policy"))
-        return replace(self, config=cfg)
-
-
-def default_data_dir() -> Path:
-    """Folder of the embedded default data.
-
-    The repository's ``data/`` for a checkout or an editable install, else the copy inside the
-    installed package.
-    """
-    repo = Path(__file__).resolve().parents[2] / "data"
-    if (repo / "farms.csv").exists():
-        return repo
-    return Path(str(resources.files("vbr") / "_default_data"))
-
-
-def default_options(out: Path) -> RunOptions:
-    """``vbr run`` with no options but ``--out``: the embedded default data and configuration."""
-    data = default_data_dir()
-    return RunOptions(
-        farms=data / "farms.csv",
-        natura=data / "natura2000.geojson",
-        regions=data / "regions.geojson",
-        out=Path(out),
-        config=load_config(None),
-    )
+        return cfg
 
 
 def _check_threshold(value: object, where: str) -> float:
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"threshold must be a number of metres, got {value!r}", source=where
-        ) from None
-    if not math.isfinite(v) or v < 0:
-        raise ConfigError(
-            f"threshold must be a finite number >= 0 metres, got {value!r}", source=where
-        )
-    return v
+    return _non_negative(
+        value, where, expected="threshold must be a number of metres", unit="number >= 0 metres"
+    )
 
 
 def _check_budget(value: object, where: str) -> float | None:
     if value is None:
         return None
+    return _non_negative(
+        value, where, expected="budget must be an amount in euro", unit="amount >= 0 euro"
+    )
+
+
+def _non_negative(value: object, where: str, *, expected: str, unit: str) -> float:
+    """``value`` as a finite number >= 0, else a :class:`ConfigError`: ``expected`` where it is
+    no number, ``... must be a finite <unit>`` where it is out of range."""
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ConfigError(
-            f"budget must be an amount in euro, got {value!r}", source=where
-        ) from None
+        raise ConfigError(f"{expected}, got {value!r}", source=where) from None
     if not math.isfinite(v) or v < 0:
-        raise ConfigError(f"budget must be a finite amount >= 0 euro, got {value!r}", source=where)
+        what = expected.split(" must ", 1)[0]
+        raise ConfigError(f"{what} must be a finite {unit}, got {value!r}", source=where)
     return v
 
 
@@ -312,7 +258,7 @@ def _check_policy(value: object, where: str) -> str:
 def _read_toml(path: Path | None) -> dict:
     try:
         if path is None:
-            text = (resources.files("vbr") / "default_config.toml").read_text(encoding="utf-8")
+            text = _DEFAULT_FILE.read_text(encoding="utf-8")
         else:
             text = Path(path).read_text(encoding="utf-8")
         return tomllib.loads(text)
@@ -322,48 +268,9 @@ def _read_toml(path: Path | None) -> dict:
         raise ConfigError(f"not a valid UTF-8 TOML file: {exc}", source=str(path)) from None
 
 
-_KNOWN = {
-    "rules": {"threshold_m", "budget_policy"},
-    "budget": {"national_eur", "national_source", "regional"},
-    "subsidy": {
-        "estimate_missing",
-        "write_off_years",
-        "floor_fraction",
-        "reference_year",
-        "default_stable_age_years",
-        "priority_factor",
-        "outside_factor",
-        "phosphate_eur_per_kg",
-        "source",
-        "pig_right_eur",
-        "poultry_right_eur",
-        "stable_eur_per_m2",
-        "sector_of_group",
-        "m2_per_place",
-        "phosphate_kg_per_place",
-        "pig_rights_per_place",
-        "poultry_rights_per_place",
-    },
-    "explain": {"language"},
-    "sem": {
-        "reduction",
-        "eur_per_cow_per_year",
-        "years",
-        "phosphate_eur_per_kg",
-        "source",
-        "phosphate_kg_per_place",
-    },
-    "deposition": {
-        "c",
-        "r0_m",
-        "power",
-        "cutoff_m",
-        "weight",
-        "min_cell_m",
-        "knapsack_time_limit_s",
-        "source",
-    },
-}
+def _known_keys() -> dict[str, set[str]]:
+    """The tables and keys a configuration file may hold: those of ``default_config.toml``."""
+    return {table: set(values) for table, values in _read_toml(None).items()}
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -384,12 +291,13 @@ def load_config(path: Path | None = None) -> Config:
     where = "built-in config" if path is None else str(path)
     if path is not None:
         user = _read_toml(path)
+        known = _known_keys()
         problems = []
         for table, values in user.items():
-            if table not in _KNOWN or not isinstance(values, dict):
-                problems.append(f"unknown table [{table}] (known: {', '.join(_KNOWN)})")
+            if table not in known or not isinstance(values, dict):
+                problems.append(f"unknown table [{table}] (known: {', '.join(known)})")
                 continue
-            problems += [f"unknown key {table}.{k}" for k in values if k not in _KNOWN[table]]
+            problems += [f"unknown key {table}.{k}" for k in values if k not in known[table]]
         if problems:
             raise ConfigError(
                 "the configuration has unknown entries", source=where, problems=problems
@@ -412,8 +320,14 @@ def load_config(path: Path | None = None) -> Config:
 
 def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
     """Build a :class:`Config` from an effective configuration (the TOML tables as a dict, as
-    :func:`load_config` merges them and as ``manifest.json`` records them)."""
-    rules = base.get("rules", {})
+    :func:`load_config` merges them and as ``manifest.json`` records them).
+
+    Raises
+    ------
+    ConfigError
+        When a table or key that ``default_config.toml`` has is missing, or a value is unusable.
+    """
+    rules = _required(base, "rules", where)
     budget = base.get("budget", {})
     national = _check_budget(budget.get("national_eur"), f"{where}: budget.national_eur")
     regional = []
@@ -436,19 +350,22 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
             )
         )
     return Config(
-        threshold_m=_check_threshold(rules.get("threshold_m", 1000), f"{where}: rules.threshold_m"),
+        threshold_m=_check_threshold(
+            _required(rules, "threshold_m", f"{where}: rules"), f"{where}: rules.threshold_m"
+        ),
         budget_policy=_check_policy(
-            rules.get("budget_policy", "skip"), f"{where}: rules.budget_policy"
+            _required(rules, "budget_policy", f"{where}: rules"), f"{where}: rules.budget_policy"
         ),
         budget_eur=national,
         budget_source=str(budget.get("national_source", "")),
         regional_budgets=tuple(regional),
         source=where,
-        subsidy=_subsidy_config(base.get("subsidy", {}), where),
-        sem=_sem_config(base.get("sem", {}), where),
-        deposition=_deposition(base.get("deposition", {}), where),
+        subsidy=_subsidy_config(_required(base, "subsidy", where), where),
+        sem=_sem_config(_required(base, "sem", where), where),
+        deposition=_deposition(_required(base, "deposition", where), where),
         explain_language=_check_language(
-            base.get("explain", {}).get("language", "nl"), f"{where}: explain.language"
+            _required(_required(base, "explain", where), "language", f"{where}: explain"),
+            f"{where}: explain.language",
         ),
         effective=base,
     )
@@ -457,9 +374,7 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
 def _deposition(table: dict, where: str) -> DepositionSettings:
     values = {}
     for key in ("c", "r0_m", "power", "cutoff_m", "min_cell_m", "knapsack_time_limit_s"):
-        if key not in table:
-            continue
-        raw = table[key]
+        raw = _required(table, key, f"{where}: deposition")
         try:
             v = float(raw)
         except (TypeError, ValueError):
@@ -471,12 +386,20 @@ def _deposition(table: dict, where: str) -> DepositionSettings:
                 f"must be a finite number > 0, got {raw!r}", source=f"{where}: deposition.{key}"
             )
         values[key] = v
-    weight = table.get("weight", "area")
+    weight = _required(table, "weight", f"{where}: deposition")
     if weight not in ("area", "exceedance"):
         raise ConfigError(
             f"must be 'area' or 'exceedance', got {weight!r}", source=f"{where}: deposition.weight"
         )
     return DepositionSettings(**values, weight=weight, source=str(table.get("source", "")))
+
+
+def _required(table: dict, key: str, where: str) -> Any:
+    """``table[key]``; a :class:`ConfigError` naming it where it is missing (every default is in
+    ``default_config.toml``, so only a hand-made mapping can lack one)."""
+    if not isinstance(table, dict) or key not in table:
+        raise ConfigError(f"missing key {key}", source=where)
+    return table[key]
 
 
 def _check_language(value: object, where: str) -> str:

@@ -1,0 +1,182 @@
+"""Read polygon files (Natura 2000 areas, regions) into EPSG:28992 and repair what is invalid.
+
+A file must declare its CRS and hold polygons inside the Netherlands; invalid geometry is repaired
+(:mod:`vbr.geometry`), and rows that hold no area are left out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from vbr.errors import InputError
+from vbr.geometry import repair_each
+from vbr.io.crs import NL_EXTENT, RD_NEW
+from vbr.io.tables import read_table
+from vbr.threads import map_geometries
+
+__all__ = [
+    "check_in_netherlands",
+    "keep_with_area",
+    "polygons_in_rd",
+    "read_in_rd",
+    "valid_parts",
+]
+
+
+def read_in_rd(
+    path: Path, *, what: str
+) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, np.ndarray, object]:
+    """Read a polygon file and convert it to EPSG:28992; nothing is repaired yet.
+
+    Returns
+    -------
+    frame, geoms, present, invalid, crs
+        The table, its geometries in EPSG:28992 (object array), which are present (not missing
+        nor empty), which of those are invalid, and the file's declared CRS.
+
+    Raises
+    ------
+    InputError
+        No CRS, not polygons, or coordinates that cannot be converted.
+    """
+    table = read_table(path)
+    if table.geometry is None:
+        raise InputError(
+            f"{what} must be a spatial file (GeoPackage, GeoJSON, Shapefile) with polygons",
+            source=str(path),
+        )
+    if table.crs is None:
+        raise InputError(
+            "the file declares no coordinate reference system; save it with its "
+            "CRS (e.g. EPSG:28992)",
+            source=str(path),
+        )
+    frame = gpd.GeoDataFrame(table.frame, geometry=table.geometry.values, crs=table.crs)
+    if len(frame) == 0:
+        raise InputError(f"holds no {what}", source=str(path))
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    kinds = shapely.get_type_id(geoms)
+    nonpoly = [i for i, k in enumerate(kinds) if k not in (-1, 3, 6, 7)]
+    if nonpoly:
+        raise InputError(
+            f"{what} must be polygons; these rows are not",
+            source=str(path),
+            problems=[f"row {i + 1}: {geoms[i].geom_type}" for i in nonpoly],
+        )
+    if frame.crs.is_geographic:
+        _check_degrees(geoms, table.crs, path=path, what=what)
+    if not frame.crs.equals(RD_NEW):
+        frame = frame.to_crs(RD_NEW)
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    coords_ok = np.ones(len(geoms), dtype=bool)
+    coords_ok[owner[~np.isfinite(coords).all(axis=1)]] = False
+    if not coords_ok.all():
+        raise InputError(
+            f"the coordinates of some {what} cannot be converted from {table.crs.to_string()} "
+            "to EPSG:28992; is the declared CRS right?",
+            source=str(path),
+            problems=[f"row {i + 1}" for i in np.flatnonzero(~coords_ok)],
+        )
+    invalid = present & ~shapely.is_valid(geoms)
+    return frame, geoms, present, invalid, table.crs
+
+
+def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int]:
+    """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
+
+    Returns
+    -------
+    frame, repaired, dropped
+        Rows holding area (geometry polygonal), the number of repaired geometries and the
+        number of rows dropped for holding no area.
+
+    Raises
+    ------
+    InputError
+        No CRS, not polygons, or nothing inside the Netherlands.
+    """
+    frame, geoms, present, invalid, crs = read_in_rd(path, what=what)
+    if invalid.any():
+        geoms[invalid] = map_geometries(repair_each, geoms[invalid])
+    area = np.where(present, shapely.area(geoms), 0.0)
+    frame = keep_with_area(frame, geoms, present & (area > 0), path=path, what=what)
+    check_in_netherlands(frame, crs, path=path, what=what)
+    return frame, int(invalid[frame.index].sum()), int(len(geoms) - len(frame))
+
+
+def keep_with_area(
+    frame: gpd.GeoDataFrame, geoms: np.ndarray, has_area: np.ndarray, *, path: Path, what: str
+) -> gpd.GeoDataFrame:
+    """The rows that hold area, indexed by input row position (0-based)."""
+    frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=RD_NEW)).loc[has_area]
+    frame.index = np.flatnonzero(has_area)
+    if len(frame) == 0:
+        raise InputError(f"holds no {what} with an area", source=str(path))
+    return frame
+
+
+def valid_parts(
+    geoms: np.ndarray, invalid: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The polygons of every geometry, those of invalid geometries repaired one by one.
+
+    Returns
+    -------
+    parts, part_of, area
+        Valid polygons with area, the position in ``geoms`` of each, and the area of each
+        geometry as the sum of its parts' (0 for a geometry without area).
+    """
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    fix = invalid[part_of]  # parts of valid geometries are valid
+    fix[fix] = ~shapely.is_valid(parts[fix])
+    if fix.any():
+        fixed, which = shapely.get_parts(map_geometries(repair_each, parts[fix]), return_index=True)
+        parts = np.concatenate([parts[~fix], fixed])
+        part_of = np.concatenate([part_of[~fix], part_of[fix][which]])
+    part_area = shapely.area(parts)
+    keep = part_area > 0
+    parts, part_of, part_area = parts[keep], part_of[keep], part_area[keep]
+    order = np.argsort(part_of, kind="stable")
+    area = np.bincount(part_of, weights=part_area, minlength=len(geoms))
+    return parts[order], part_of[order], area
+
+
+def check_in_netherlands(frame: gpd.GeoDataFrame, crs: object, *, path: Path, what: str) -> None:
+    """Stop when the polygons (EPSG:28992) lie wholly outside the Netherlands: the declared
+    ``crs`` is then most likely wrong."""
+    xmin, ymin, xmax, ymax = frame.total_bounds
+    nx0, ny0, nx1, ny1 = NL_EXTENT
+    if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
+        raise InputError(
+            f"the {what} lie outside the Netherlands after conversion to EPSG:28992 "
+            f"(bounds {xmin:.0f}, {ymin:.0f}, {xmax:.0f}, {ymax:.0f}); is the declared CRS "
+            f"({crs.to_string()}) right?",
+            source=str(path),
+        )
+
+
+def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> None:
+    """Stop when a file in longitude/latitude holds coordinates that are not degrees.
+
+    A GeoJSON file without a ``crs`` member is WGS84 by its standard (RFC 7946), so a GeoJSON
+    in RD New metres that does not say so arrives here as EPSG:4326.
+    """
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    if not present.any():
+        return
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms[present])
+    if xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90:
+        return
+    raise InputError(
+        f"the file says its {what} are in {crs.to_string()} (longitude/latitude degrees), but "
+        f"the coordinates reach ({xmin:.0f}, {ymin:.0f}) .. ({xmax:.0f}, {ymax:.0f}), which are "
+        "not degrees. A GeoJSON file without a `crs` member counts as WGS84 degrees; save the "
+        "file with its real CRS (e.g. EPSG:28992 metres), for example as a GeoPackage",
+        source=str(path),
+    )

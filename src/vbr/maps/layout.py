@@ -1,0 +1,115 @@
+"""The layout of a region's map: its extent, and what of the areas and the priority strip it
+shows (shared by the maps with farms and the public maps)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+
+from vbr.io.crs import NL_EXTENT, RD_NEW, wgs84_bounds
+from vbr.maps.data import polygons_geojson
+from vbr.maps.region_map import RegionMapContent
+from vbr.maps.summary import RegionSummary
+
+__all__ = ["MAP_MARGIN_M", "map_extent", "near", "region_content"]
+
+#: Natura 2000 areas and priority strip parts are drawn when they come within this distance of a
+#: region's bounding box (whole, never cut).
+MAP_MARGIN_M = 5_000.0
+
+
+def near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
+    """The rows of ``frame`` whose geometry meets ``box``.
+
+    Parameters
+    ----------
+    frame
+        Geometries with attributes.
+    box
+        The area of interest (same CRS).
+    """
+    if len(frame) == 0:
+        return frame
+    return frame[shapely.intersects(frame.geometry.values, box)]
+
+
+def map_extent(region_geom, farm_points) -> shapely.Geometry:
+    """What a region's map covers: its outline, else its farms, else the whole country.
+
+    Parameters
+    ----------
+    region_geom
+        The region's outline (EPSG:28992), or ``None``.
+    farm_points
+        The region's farms (EPSG:28992).
+    """
+    if region_geom is not None and not shapely.is_empty(region_geom):
+        return region_geom
+    if len(farm_points):
+        return shapely.envelope(shapely.multipoints(farm_points))
+    return shapely.box(*NL_EXTENT)
+
+
+def region_content(
+    summary: RegionSummary,
+    *,
+    region_geom,
+    farm_points,
+    areas: gpd.GeoDataFrame,
+    zone: gpd.GeoDataFrame,
+    threshold_m: float,
+    farms: dict,
+    counts: dict[str, int],
+) -> RegionMapContent:
+    """What a region's map shows around its farms, all converted for the web map: the region's
+    outline, the Natura 2000 areas and the priority strip that come within
+    ``MAP_MARGIN_M + threshold_m`` of its extent (whole, never cut), the farms and the panel.
+
+    Parameters
+    ----------
+    summary
+        The region's headline figures.
+    region_geom
+        The region's outline (EPSG:28992), or ``None``.
+    farm_points
+        The region's farms (EPSG:28992).
+    areas
+        Every Natura 2000 area with ``nr``, ``name``, ``overloaded`` (EPSG:28992).
+    zone
+        The priority strip's parts (EPSG:28992).
+    threshold_m
+        The priority strip, metres.
+    farms, counts
+        The farm layer's payload and the farms per status (see :mod:`vbr.maps.data`).
+    """
+    xmin, ymin, xmax, ymax = shapely.bounds(map_extent(region_geom, farm_points))
+    box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
+    shown = near(areas, box)
+    near_over = shown[shown["overloaded"].to_numpy(dtype=bool)]
+    near_other = shown[~shown["overloaded"].to_numpy(dtype=bool)]
+    west, south, east, north = wgs84_bounds(xmin, ymin, xmax, ymax)
+    outline = (
+        polygons_geojson(
+            gpd.GeoDataFrame({"name": [summary.name]}, geometry=[region_geom], crs=RD_NEW),
+            ["name"],
+        )
+        if region_geom is not None
+        else {"type": "FeatureCollection", "features": []}
+    )
+    return RegionMapContent(
+        title=f"{summary.name}: vbr farm ranking map",
+        bounds=(south, west, north, east),
+        outline=outline,
+        overloaded=polygons_geojson(near_over, ["nr", "name", "overloaded"]),
+        other_areas=polygons_geojson(near_other, ["nr", "name", "overloaded"]),
+        zone=polygons_geojson(near(zone, box), []),
+        threshold_m=threshold_m,
+        farms=farms,
+        counts=counts,
+        headline={
+            "title": summary.name,
+            "figures": [list(p) for p in summary.figures()],
+            "notes": summary.notes(),
+            "links": [["List (ranking.csv)", "ranking.csv"], ["All regions", "../index.html"]],
+        },
+    )

@@ -1,0 +1,432 @@
+"""The data a run passes on: what the readers give, and what :func:`vbr.compute` returns.
+
+Data classes only (with a few small derived properties). Nothing here reads or writes a file,
+and nothing decides a rule: the readers in :mod:`vbr.io` fill the input classes, the rules in
+:mod:`vbr.core` and the pipeline make the :class:`Result`, and the writers and the maps read it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from affine import Affine
+
+from vbr.geometry import RD_NEW, repaired_outlines
+from vbr.settings import RunOptions
+
+__all__ = [
+    "RAV_CODE",
+    "BudgetSummary",
+    "EmissionFactors",
+    "Exceedance",
+    "FarmTable",
+    "NaturaAreas",
+    "OverloadZones",
+    "RegionList",
+    "Regions",
+    "Result",
+    "WriteReport",
+    "Written",
+]
+
+#: A Rav code: a capital letter, then dot-separated numbers (A1.100, D1.1.100, G2.1.100).
+RAV_CODE = re.compile(r"^[A-Za-z]\d+(?:\.\d+)+$")
+
+
+@dataclass
+class FarmTable:
+    """Farms read from one file.
+
+    Attributes
+    ----------
+    farms
+        The usable rows, in input order: ``farm_id``, ``nh3_kg``, ``subsidy_eur``, ``submitted_at``
+        (UTC, NaT where not given), ``row`` (0-based input row) and a point geometry in
+        EPSG:28992.
+    rejected
+        ``farm_id``, ``reason``, then the input row as read; sorted by that content (so input
+        row order does not change it).
+    carried
+        Names of the carried-through input columns, in file order.
+    carried_values
+        Those columns as read (text), one row per input row (index = ``row``), so that no input
+        name can collide with a computed column.
+    n_read
+        Rows read from the file (= usable + rejected).
+    info
+        How the file was read, for the manifest.
+    animals
+        Animal places per input row, long: ``row, rav_code, animals`` (and
+        ``kg_nh3_per_place`` for IMAER custom housing); empty without animal counts.
+    nh3_check
+        Rows where ``nh3_kg`` was given and also computed from animals: ``farm_id, row,
+        nh3_kg_given, nh3_kg_from_animals, difference_kg, difference_pct`` (the given value wins).
+    estimate_subsidy
+        Whether empty ``subsidy_eur`` values are left to the subsidy estimate (``NaN`` in
+        ``farms``, ``subsidy_source`` = ``estimate``) instead of rejected.
+    notes
+        Remarks for the run summary (e.g. animal rows that match no farm).
+    """
+
+    farms: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    carried: list[str]
+    n_read: int
+    info: dict = field(default_factory=dict)
+    carried_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    animals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
+    estimate_subsidy: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NaturaAreas:
+    """Natura 2000 areas in EPSG:28992.
+
+    An invalid area is measured by its parts, each part repaired on its own where it is invalid
+    itself: a point's distance to a union is its least distance to the parts. Distances need
+    only those parts; the repaired outline of the whole area (GEOS ``make_valid``, the costly
+    step) is made the first time :attr:`areas` is read, for the maps and the GeoPackage.
+
+    Attributes
+    ----------
+    attributes
+        One row per area: ``nr`` (int), ``name``, ``overloaded`` (bool), ``overloaded_by`` (what
+        decided it: ``column``, ``list``, ``all``, ``exceedance``; empty as read, before
+        :func:`vbr.core.overloaded.decide_overloaded` decides).
+    columns
+        The other input columns of each area as read (text), in file order, for the rules
+        (e.g. the ``overloaded`` column).
+    path
+        The file read.
+    geometry, invalid
+        The outline of each area as read (converted to EPSG:28992, not yet repaired), and
+        whether it is invalid (and so repaired when :attr:`areas` is first read).
+    parts, part_of
+        Valid polygons whose union is each area, and the row in ``attributes`` of each.
+    repaired
+        Number of input geometries that were invalid and repaired.
+    dropped
+        Input features left out because they hold no area (empty or zero-area geometry).
+    notes
+        Things the user should know (printed in the summary, written to the manifest).
+    """
+
+    attributes: pd.DataFrame
+    geometry: np.ndarray
+    invalid: np.ndarray
+    parts: np.ndarray
+    part_of: np.ndarray
+    repaired: int = 0
+    dropped: int = 0
+    notes: list[str] = field(default_factory=list)
+    columns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    path: Path | None = None
+    _outlines: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    @property
+    def areas(self) -> gpd.GeoDataFrame:
+        """The areas with their repaired outlines (a new frame on every call)."""
+        return gpd.GeoDataFrame(self.attributes.copy(), geometry=self.outlines(), crs=RD_NEW)
+
+    @property
+    def overloaded(self) -> gpd.GeoDataFrame:
+        """Only the overloaded areas, with their repaired outlines."""
+        areas = self.areas
+        return areas[areas["overloaded"].to_numpy(dtype=bool)]
+
+    def outlines(self) -> np.ndarray:
+        """The repaired outline of every area (repaired once, on the first call)."""
+        with self._lock:
+            if self._outlines is None:
+                self._outlines = repaired_outlines(
+                    self.geometry, self.invalid, self.parts, self.part_of
+                )
+            return self._outlines
+
+    def overloaded_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The valid parts of the overloaded areas and the ``nr`` of the area of each part."""
+        over = self.attributes["overloaded"].to_numpy(dtype=bool)[self.part_of]
+        nrs = self.attributes["nr"].to_numpy(dtype="int64")[self.part_of]
+        return self.parts[over], nrs[over]
+
+
+@dataclass
+class Regions:
+    """Regions in EPSG:28992, one row each: ``name``, ``slug``, polygonal geometry."""
+
+    regions: gpd.GeoDataFrame
+    repaired: int = 0
+
+
+@dataclass
+class Exceedance:
+    """An exceedance grid in EPSG:28992.
+
+    Attributes
+    ----------
+    values
+        2-D float64 array (rows north to south), mol N/ha/yr above the KDW; NaN where the file
+        has no data.
+    transform
+        Affine transform from (col, row) to EPSG:28992 metres (north-up, no rotation).
+    path
+        The file read.
+    source_crs
+        The CRS the file declared, or the one given with ``--exceedance-crs``.
+    notes
+        Things the user should know (reprojection, extra bands).
+    """
+
+    values: np.ndarray
+    transform: Affine
+    path: Path
+    source_crs: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def cell_size(self) -> tuple[float, float]:
+        """Cell width and height in metres."""
+        return float(self.transform.a), float(-self.transform.e)
+
+    @property
+    def cell_area_ha(self) -> float:
+        """Area of one cell in hectares."""
+        w, h = self.cell_size
+        return w * h / 10_000.0
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """xmin, ymin, xmax, ymax in EPSG:28992."""
+        rows, cols = self.values.shape
+        x0, y0 = self.transform.c, self.transform.f
+        w, h = self.cell_size
+        return (x0, y0 - rows * h, x0 + cols * w, y0)
+
+
+@dataclass
+class OverloadZones:
+    """The overloaded zones of an exceedance raster.
+
+    Attributes
+    ----------
+    exceedance
+        The raster (values, transform) in EPSG:28992; the maps can draw it.
+    zones
+        Polygons (EPSG:28992) with ``nr`` and ``name`` of the Natura 2000 area each lies in
+        (``nr`` 0 and name ``""`` without areas).
+    overloaded
+        Cells above 0 (and, with areas, with their centre in one): the grid the impacts use.
+    notes
+        Things the user should know.
+    """
+
+    exceedance: Exceedance
+    zones: gpd.GeoDataFrame
+    overloaded: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def area_ha(self) -> float:
+        """Area of the zones, hectares."""
+        return float(shapely.area(self.zones.geometry.values).sum() / 10_000.0)
+
+
+@dataclass(frozen=True)
+class EmissionFactors:
+    """kg NH3 per animal place per year by code, with category names and sources.
+
+    Attributes
+    ----------
+    table
+        ``rav_code, category_en, category_nl, kg_nh3_per_place, source`` (one row per code).
+    sources
+        The files the table was read from, shipped table first.
+    """
+
+    table: pd.DataFrame
+    sources: tuple[str, ...] = ()
+
+    @property
+    def factors(self) -> dict[str, float]:
+        """Code -> kg NH3 per animal place per year."""
+        return dict(zip(self.table["rav_code"], self.table["kg_nh3_per_place"], strict=True))
+
+    def is_species(self, code: str) -> bool:
+        """Whether a code is a species-level fallback (not a Rav code)."""
+        return not RAV_CODE.match(code)
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """One budget walk: the national one or a regional group."""
+
+    name: str
+    regions: tuple[str, ...]
+    budget_eur: float
+    used_eur: float
+    selected: int
+    selected_nh3_kg: float
+    farms: int
+    source: str = ""
+
+    @property
+    def left_eur(self) -> float:
+        """Budget not spent."""
+        return self.budget_eur - self.used_eur
+
+
+@dataclass(frozen=True)
+class RegionList:
+    """A region's farms (positions into the national order) and its own budget walk."""
+
+    name: str
+    slug: str
+    positions: np.ndarray
+    selected: np.ndarray | None = None
+    cumulative_eur: np.ndarray | None = None
+    budget: str | None = None
+    #: The group's budget left when its walk reached each farm (for the ``reason`` column).
+    left_before_eur: np.ndarray | None = None
+    #: Policy ``stop``: the national rank at which the group's walk ended early, else ``None``.
+    stopped_at_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a run computed (:func:`vbr.compute`); the writers and the maps read it.
+
+    Attributes
+    ----------
+    options
+        The options of the run.
+    ranked
+        The ranked farms in national order (``rank``, ``farm_id``, ``regions``, ``priority``,
+        ``distance_m`` ... ``reason``; point geometry in EPSG:28992).
+    rejected
+        ``farm_id, reason``, then the input row as read.
+    carried, carried_values
+        The carried-through input columns: their names, and their text per input row.
+    natura, regions
+        The Natura 2000 areas (with the decision which are overloaded) and the regions.
+    region_lists, budgets
+        Each region's farms with its own budget walk, and every budget walk's summary.
+    n_read
+        Rows read from the farm file.
+    first_come_first_served
+        Whether the priority group is ordered by ``submitted_at``.
+    farms_info
+        How the farm file was read (for the manifest).
+    notes
+        What the user should know about this run, from every stage.
+    timings
+        Seconds per stage of the computation.
+    extra_tables
+        Further lists by file name (``nh3_check.csv``, ``subsidy_estimates.csv``).
+    order_reasons
+        The order part of each ranked farm's reason (national order); region lists add their
+        own budget part.
+    exceedance, priority_changes
+        With ``--exceedance``: the raster and its overloaded zones, and the farms whose priority
+        differs from the whole-area rule.
+    overloaded_list
+        The list of overloaded area numbers that decided (``--overloaded``, or the shipped
+        nitrogen-sensitive list for PDOK data), if any.
+    """
+
+    options: RunOptions
+    ranked: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    carried: list[str]
+    carried_values: pd.DataFrame
+    natura: NaturaAreas
+    regions: Regions
+    region_lists: list[RegionList]
+    budgets: list[BudgetSummary]
+    n_read: int
+    first_come_first_served: bool
+    farms_info: dict
+    notes: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+    extra_tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    order_reasons: np.ndarray | None = field(default=None, repr=False)
+    exceedance: OverloadZones | None = None
+    priority_changes: pd.DataFrame | None = None
+    overloaded_list: Path | None = None
+
+    def carried_table(self) -> pd.DataFrame:
+        """The carried-through input columns (text, input names) of the ranked farms, in
+        national order."""
+        rows = self.ranked["row"].to_numpy()
+        return self.carried_values.iloc[rows].reset_index(drop=True)
+
+    @property
+    def with_budget(self) -> bool:
+        """Whether a national budget was walked."""
+        return self.options.config.budget_eur is not None
+
+    def counts(self) -> dict[str, int]:
+        """Headline counts (the manifest's ``counts``)."""
+        ranked = self.ranked
+        return {
+            "read": int(self.n_read),
+            "ranked": len(ranked),
+            "rejected": len(self.rejected),
+            "repaired": int(self.natura.repaired + self.regions.repaired),
+            "priority": int(ranked["priority"].sum()),
+            "selected": int(ranked["selected"].fillna(False).astype(bool).sum())
+            if self.with_budget
+            else 0,
+            "natura2000_features": len(self.natura.attributes),
+            "overloaded_features": int(self.natura.attributes["overloaded"].sum()),
+            "natura2000_dropped": int(self.natura.dropped),
+        }
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What one writer wrote: its files (paths inside the folder it was given), its notes (e.g. a
+    workbook sheet cut at Excel's row limit) and, where it times parts of its work itself, the
+    seconds per part (else the caller times the writer as a whole)."""
+
+    files: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A result written to its folder (:func:`vbr.write_result`, :func:`vbr.run`).
+
+    Attributes
+    ----------
+    result
+        The result that was written (unchanged by the writing).
+    folder
+        The output folder.
+    files
+        Every file written, relative to ``folder`` (``manifest.json`` last).
+    notes
+        The result's notes, then the writers' notes: what the console, ``manifest.json``,
+        ``index.html`` and the workbook show.
+    timings
+        Seconds per writer.
+    """
+
+    result: Result
+    folder: Path
+    files: tuple[str, ...]
+    notes: tuple[str, ...]
+    timings: Mapping[str, float] = field(default_factory=dict)

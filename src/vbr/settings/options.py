@@ -1,0 +1,184 @@
+"""Run options: what one run reads and writes, and the inputs a run uses when none is given.
+
+:func:`run_options` is how ``vbr run`` turns what was typed into :class:`RunOptions`, and a
+library caller can use it alike; :func:`input_notes` gives the notes that the choice of inputs
+calls for. Both are read by :func:`vbr.compute`, so a library run behaves as ``vbr run``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+
+from vbr.errors import ConfigError
+from vbr.settings.config import Config, load_config
+
+__all__ = [
+    "DEFAULT_OUT",
+    "RANK_BY",
+    "RunOptions",
+    "default_data_dir",
+    "default_options",
+    "input_notes",
+    "nitrogen_sensitive_list",
+    "option_default",
+    "run_options",
+]
+
+#: Where ``vbr run`` writes when no ``--out`` is given.
+DEFAULT_OUT = Path("maps")
+#: The cost measures the national order can sort by (``--rank-by``).
+RANK_BY = ("eur_per_kg", "eur_per_mol")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything one run needs; build it with :func:`run_options` (or :func:`default_options`).
+
+    ``regions`` ``None`` runs without regions. The field defaults here are the defaults of the
+    command-line options of the same name; rule defaults are in ``default_config.toml``.
+
+    Raises
+    ------
+    ConfigError
+        On options that cannot go together (e.g. ``overloaded`` with ``all_overloaded``).
+    """
+
+    farms: Path
+    natura: Path
+    regions: Path | None
+    out: Path
+    overloaded: Path | None = None
+    all_overloaded: bool = False
+    farms_crs: str = "EPSG:28992"
+    config: Config = field(default_factory=load_config)
+    animals: Path | None = None
+    emission_factors: Path | None = None
+    exceedance: Path | None = None
+    exceedance_crs: str | None = None
+    rank_by: str = "eur_per_kg"
+    scenarios: bool = False
+    #: Public mode: only aggregated maps (1 km cells), no lists and no farm-level data.
+    public: bool = False
+
+    def __post_init__(self) -> None:
+        if self.overloaded is not None and self.all_overloaded:
+            raise ConfigError(
+                "give --overloaded or --all-overloaded, not both", source="--all-overloaded"
+            )
+        if self.exceedance_crs is not None and self.exceedance is None:
+            raise ConfigError("--exceedance-crs needs --exceedance", source="--exceedance-crs")
+        if self.rank_by not in RANK_BY:
+            raise ConfigError(
+                f"must be one of {', '.join(RANK_BY)}, got {self.rank_by!r}", source="--rank-by"
+            )
+        if self.rank_by == "eur_per_mol" and self.exceedance is None:
+            raise ConfigError(
+                "ranking by euro per mol needs the deposition impact: give --exceedance RASTER",
+                source="--rank-by eur_per_mol",
+            )
+        if self.public and self.scenarios:
+            raise ConfigError(
+                "--scenarios writes farm-level lists; it cannot go with --public",
+                source="--public",
+            )
+
+
+def option_default(name: str) -> object:
+    """The default of a :class:`RunOptions` field (the command line shows and uses it)."""
+    for f in fields(RunOptions):
+        if f.name == name:
+            return f.default
+    raise KeyError(name)
+
+
+def default_data_dir() -> Path:
+    """Folder of the embedded default data.
+
+    The repository's ``data/`` for a checkout or an editable install, else the copy inside the
+    installed package.
+    """
+    repo = Path(__file__).resolve().parents[3] / "data"
+    if (repo / "farms.csv").exists():
+        return repo
+    return Path(str(resources.files("vbr") / "_default_data"))
+
+
+def nitrogen_sensitive_list() -> Path:
+    """The shipped list of Natura 2000 areas with nitrogen-sensitive habitat (column ``nr``): the
+    overloaded areas of PDOK data that says nothing itself (see :mod:`vbr.core.overloaded`)."""
+    return default_data_dir() / "nitrogen_sensitive_areas.csv"
+
+
+def run_options(
+    *,
+    farms: Path | None = None,
+    natura: Path | None = None,
+    regions: Path | None = None,
+    out: Path = DEFAULT_OUT,
+    config: Path | None = None,
+    threshold_m: float | None = None,
+    budget_eur: float | None = None,
+    budget_policy: str | None = None,
+    no_budget: bool = False,
+    **options: object,
+) -> RunOptions:
+    """The options of ``vbr run``: the embedded default data for every input not given.
+
+    Parameters
+    ----------
+    farms, natura, regions
+        Input files; ``None`` takes the embedded synthetic farms, the embedded indicative
+        Natura 2000 outlines and the five area processes.
+    out
+        The output folder.
+    config
+        A TOML file (``None``: the built-in ``default_config.toml``).
+    threshold_m, budget_eur, budget_policy, no_budget
+        Command-line overrides of the config (``None``: keep).
+    **options
+        Any other :class:`RunOptions` field (``overloaded``, ``farms_crs``, ``exceedance`` ...).
+
+    Raises
+    ------
+    ConfigError
+        On unusable values or options that cannot go together.
+    """
+    data = default_data_dir()
+    config_read = load_config(config).overridden(
+        threshold_m=threshold_m,
+        budget_eur=budget_eur,
+        budget_policy=budget_policy,
+        no_budget=no_budget,
+    )
+    return RunOptions(
+        farms=Path(farms) if farms is not None else data / "farms.csv",
+        natura=Path(natura) if natura is not None else data / "natura2000.geojson",
+        regions=Path(regions) if regions is not None else data / "regions.geojson",
+        out=Path(out),
+        config=config_read,
+        **options,
+    )
+
+
+def default_options(out: Path) -> RunOptions:
+    """``vbr run`` with no options but ``--out``: the embedded default data and configuration."""
+    return run_options(out=out)
+
+
+def input_notes(options: RunOptions) -> list[str]:
+    """What the user should know about the choice of inputs (none for the default data).
+
+    Own farms measured against the embedded Natura 2000 outlines: those are indicative.
+    """
+    data = default_data_dir()
+    notes = []
+    if Path(options.natura) == data / "natura2000.geojson" and Path(options.farms) != (
+        data / "farms.csv"
+    ):
+        notes.append(
+            "Natura 2000: the embedded INDICATIVE outlines are used; give --natura "
+            "with official PDOK data for real decisions"
+        )
+    return notes

@@ -1,0 +1,59 @@
+"""``ranking.gpkg``: the ranked farms with typed columns, the overloaded areas and the priority
+strip (and the overloaded zones of an exceedance raster), for GIS users."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+
+from vbr.geometry import RD_NEW
+from vbr.model import Result, WriteReport
+from vbr.writers.context import WriteContext
+from vbr.writers.tables import EXTRA_COLUMNS, LEAD_COLUMNS, carried_names
+
+__all__ = ["farms_layer", "write_geopackage", "write_gpkg"]
+
+
+def write_geopackage(context: WriteContext) -> WriteReport:
+    """Write ``ranking.gpkg``: layers ``farms``, ``overloaded_natura2000``, ``priority_zone``
+    (and ``overloaded_zones`` with an exceedance raster)."""
+    result = context.result
+    over = result.natura.overloaded[["nr", "name", "overloaded_by", "geometry"]]
+    layers = [
+        ("farms", farms_layer(result)),
+        ("overloaded_natura2000", over),
+        ("priority_zone", context.priority_zone),
+    ]
+    if result.exceedance is not None:
+        layers.append(("overloaded_zones", result.exceedance.zones))
+    path = context.folder / "ranking.gpkg"
+    t0 = time.perf_counter()
+    write_gpkg(layers, path)
+    return WriteReport(files=(path,), timings={"gpkg": time.perf_counter() - t0})
+
+
+def write_gpkg(layers: Sequence[tuple[str, gpd.GeoDataFrame]], path: Path) -> None:
+    """Write several layers to one GeoPackage."""
+    import pyogrio
+
+    for name, frame in layers:
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
+
+
+def farms_layer(result: Result) -> gpd.GeoDataFrame:
+    """The ranked farms with typed columns (numbers as numbers) for GIS users."""
+    ranked = result.ranked
+    extras = [c for c in EXTRA_COLUMNS if c in ranked.columns]
+    names = carried_names(result.carried, [*LEAD_COLUMNS, *extras, "national_rank"])
+    columns = {c: ranked[c].to_numpy() for c in LEAD_COLUMNS if c not in ("selected",)}
+    columns["selected"] = ranked["selected"].to_numpy(dtype=object)
+    if not result.with_budget:
+        columns["selected"] = np.full(len(ranked), None, dtype=object)
+    columns.update({c: ranked[c].to_numpy() for c in extras})
+    carried = result.carried_table()
+    columns.update({names[c]: carried[c].to_numpy(dtype=object) for c in result.carried})
+    return gpd.GeoDataFrame(columns, geometry=ranked.geometry.values, crs=RD_NEW)

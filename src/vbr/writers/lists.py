@@ -1,0 +1,146 @@
+"""The CSV lists: ranking.csv, rejected.csv, the region lists, their Excel versions and the
+further lists of a run (:func:`write_lists`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from vbr.model import WriteReport
+from vbr.writers.context import WriteContext
+from vbr.writers.tables import as_text, numeric_columns
+from vbr.writers.text import format_number, join_all, looks_like_formula
+
+__all__ = ["excel_table", "write_csv", "write_excel_csv", "write_lists"]
+
+
+def write_lists(context: WriteContext) -> WriteReport:
+    """Write every CSV list: ``ranking.csv``, ``rejected.csv``, their ``*_excel.csv``, the
+    further lists (``nh3_check.csv`` ...), ``<slug>/ranking.csv`` and ``ranking_excel.csv`` per
+    region, and ``priority_changes.csv`` with an exceedance raster."""
+    result, folder = context.result, context.folder
+    t0 = time.perf_counter()
+    table = context.ranking_text()
+    numeric = numeric_columns(result.ranked)
+    written = [folder / "ranking.csv", folder / "rejected.csv"]
+    write_csv(table, written[0])
+    write_csv(result.rejected, written[1])
+    for name, extra in result.extra_tables.items():
+        write_csv(as_text(extra), folder / name)
+    t1 = time.perf_counter()
+    written += [folder / "ranking_excel.csv", folder / "rejected_excel.csv"]
+    write_excel_csv(table, written[2], numeric=numeric)
+    write_excel_csv(result.rejected, written[3], numeric=())
+    written += [folder / name for name in result.extra_tables]
+    t2 = time.perf_counter()
+    for region in result.region_lists:
+        rt = context.region_text(region)
+        (folder / region.slug).mkdir()
+        write_csv(rt, folder / region.slug / "ranking.csv")
+        write_excel_csv(rt, folder / region.slug / "ranking_excel.csv", numeric=numeric)
+        written += [
+            folder / region.slug / "ranking.csv",
+            folder / region.slug / "ranking_excel.csv",
+        ]
+    if result.priority_changes is not None:
+        write_csv(_changes_table(result.priority_changes), folder / "priority_changes.csv")
+        written.append(folder / "priority_changes.csv")
+    t3 = time.perf_counter()
+    timings = {"ranking_csv": t1 - t0, "excel_csv": t2 - t1, "region_csv": t3 - t2}
+    return WriteReport(files=tuple(written), timings=timings)
+
+
+def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "farm_id": changes["farm_id"].astype(str).to_numpy(),
+            "change": changes["change"].to_numpy(),
+            "distance_whole_area_m": [format_number(v) for v in changes["distance_whole_area_m"]],
+            "distance_zone_m": [format_number(v) for v in changes["distance_zone_m"]],
+        }
+    )
+
+
+def excel_table(table: pd.DataFrame, *, numeric: Iterable[str]) -> pd.DataFrame:
+    """A text table for people who open CSV files in Dutch Excel.
+
+    Numbers of the ``numeric`` columns get a decimal comma; text cells that a spreadsheet would
+    run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the start; see
+    :func:`looks_like_formula`) get a leading ``'``, so Excel shows them as text.
+    """
+    out = table.copy()
+    numeric = set(numeric)
+    for c in out.columns:
+        values = out[c].astype(str)
+        if c in numeric:
+            out[c] = values.str.replace(".", ",", regex=False).to_numpy(dtype=object)
+            continue
+        risky = looks_like_formula(values)
+        if risky.any():
+            values = values.copy()
+            values[risky] = "'" + values[risky]
+            out[c] = values.to_numpy(dtype=object)
+    header = pd.Series([str(c) for c in out.columns])
+    risky = looks_like_formula(header)
+    if risky.any():
+        out.columns = ["'" + h if r else h for h, r in zip(header, risky, strict=True)]
+    return out
+
+
+def write_excel_csv(table: pd.DataFrame, path: Path, *, numeric: Iterable[str]) -> None:
+    """Write :func:`excel_table`: ``;`` separated, decimal comma, UTF-8 with BOM, CRLF."""
+    people = excel_table(table, numeric=numeric)
+    _write_delimited(people, path, delimiter=";", line_end="\r\n", encoding="utf-8-sig")
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """UTF-8, comma separated, ``\\n`` line ends, quoting only where needed.
+
+    A value is quoted when it holds the separator, a double quote, a line feed or a carriage
+    return (Python's writer would not quote a lone carriage return with ``\\n`` line ends; a
+    reader could take it for the end of a row).
+    """
+    _write_delimited(table, path, delimiter=",", line_end="\n", encoding="utf-8")
+
+
+#: Rows joined into one string per write: bounds the memory of a million-row list.
+_ROWS_PER_WRITE = 50_000
+
+
+def _write_delimited(
+    table: pd.DataFrame, path: Path, *, delimiter: str, line_end: str, encoding: str
+) -> None:
+    """Write a table of text as delimited rows, column by column.
+
+    The same bytes as :class:`csv.writer` with ``QUOTE_MINIMAL`` (``""`` doubles a quote), except
+    that a carriage return is always quoted; a test compares both on generated tables.
+    """
+    special = re.compile(f'[{re.escape(delimiter)}"\r\n]')
+    header = _field_texts([str(c) for c in table.columns], special)
+    lone = len(header) == 1  # a lone empty field must not read as a blank line: write ""
+    columns = [table.iloc[:, j].tolist() for j in range(table.shape[1])]
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        fh.write(delimiter.join([h or '""' for h in header] if lone else header) + line_end)
+        for start in range(0, len(table) if columns else 0, _ROWS_PER_WRITE):
+            texts = [_field_texts(c[start : start + _ROWS_PER_WRITE], special) for c in columns]
+            if lone:
+                texts = [[v or '""' for v in texts[0]]]
+            fh.write(line_end.join(map(delimiter.join, zip(*texts, strict=True))) + line_end)
+
+
+def _field_texts(values: list, special: re.Pattern) -> list[str]:
+    """The text of each cell as the CSV writer puts it: ``None`` as empty, others as ``str``;
+    quoted (inner quotes doubled) where ``special`` finds a character that needs it."""
+    joined = join_all(values, "\x00")
+    if joined is None:  # not all text
+        values = ["" if v is None else str(v) for v in values]
+        joined = "\x00".join(values)
+    # one search over the whole column: most columns need no quoting at all
+    if not special.search(joined):
+        return values
+    return ['"' + v.replace('"', '""') + '"' if special.search(v) else v for v in values]

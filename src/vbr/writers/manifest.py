@@ -1,0 +1,315 @@
+"""``manifest.json``: what a run read, how, and what it wrote; written here and read here.
+
+The schema is this module: :func:`build_manifest` writes every entry, and :func:`read_manifest`
+and :func:`rerun_options` read them back for ``vbr verify`` (and :func:`recorded_outputs` for the
+next run into the same folder), so that what is written and what is read cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import platform
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import shapely
+
+from vbr._version import __version__
+from vbr.errors import InputError
+from vbr.model import Result
+from vbr.settings import RegionalBudget, RunOptions, config_from_mapping
+
+__all__ = [
+    "MANIFEST",
+    "build_manifest",
+    "read_manifest",
+    "reason_counts",
+    "recorded_outputs",
+    "rerun_options",
+    "sha256_of",
+    "write_manifest",
+]
+
+#: The manifest's file name in an output folder.
+MANIFEST = "manifest.json"
+#: Entries without which a manifest cannot be re-run.
+_REQUIRED = ("tool", "version", "parameters", "inputs", "outputs", "rerun")
+
+
+def build_manifest(
+    result: Result,
+    folder: Path,
+    written: Sequence[str],
+    *,
+    notes: Sequence[str],
+    command: Sequence[str] = (),
+) -> dict:
+    """The manifest of a written run.
+
+    Parameters
+    ----------
+    result
+        The result written.
+    folder
+        The folder it was written to (the files are hashed there).
+    written
+        The top-level names written (files and region folders), in writing order.
+    notes
+        Every note of the run (the result's and the writers').
+    command
+        The command line that made the run.
+    """
+    options, cfg = result.options, result.options.config
+    versions = {"python": platform.python_version()}
+    for mod in ("geopandas", "shapely", "pyproj", "pyogrio", "pandas", "numpy", "openpyxl"):
+        with contextlib.suppress(ImportError, AttributeError):
+            versions[mod] = __import__(mod).__version__
+    versions["geos"] = shapely.geos_version_string
+    outputs = {}
+    for name in written:
+        p = folder / name
+        files = sorted(p.rglob("*")) if p.is_dir() else [p]
+        for f in files:
+            if f.is_file():
+                outputs[f.relative_to(folder).as_posix()] = sha256_of(f)
+    config_file = Path(cfg.source)
+    return {
+        "tool": "vbr",
+        "version": __version__,
+        "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "command": list(command),
+        "parameters": {
+            "threshold_m": cfg.threshold_m,
+            "budget_eur": cfg.budget_eur,
+            "budget_policy": cfg.budget_policy,
+            "farms_crs": options.farms_crs,
+            "all_overloaded": options.all_overloaded,
+            "config": cfg.source,
+            "regional_budgets": [
+                {"name": g.name, "regions": list(g.regions), "eur": g.eur, "source": g.source}
+                for g in cfg.regional_budgets
+            ],
+        },
+        "inputs": {
+            k: v
+            for k, v in {
+                "farms": _input_entry(options.farms),
+                "natura": _input_entry(options.natura),
+                "regions": _input_entry(options.regions),
+                "overloaded": _input_entry(result.overloaded_list),
+                "animals": _input_entry(options.animals),
+                "emission_factors": _input_entry(options.emission_factors),
+                "exceedance": _input_entry(options.exceedance),
+                "config": _input_entry(config_file) if config_file.is_file() else None,
+            }.items()
+            if v is not None
+        },
+        "rerun": _rerun_entry(options),
+        "farms_read_as": result.farms_info,
+        "counts": result.counts(),
+        "rejected_reasons": reason_counts(result.rejected["reason"]),
+        "priority_order": "submitted_at (first come, first served)"
+        if result.first_come_first_served
+        else options.rank_by,
+        **_deposition_entries(result),
+        "budgets": [
+            {
+                "name": b.name,
+                "regions": list(b.regions),
+                "budget_eur": b.budget_eur,
+                "used_eur": b.used_eur,
+                "left_eur": b.left_eur,
+                "selected": b.selected,
+                "selected_nh3_kg": round(b.selected_nh3_kg, 3),
+                "farms": b.farms,
+            }
+            for b in result.budgets
+        ],
+        "notes": list(notes),
+        "outputs": outputs,
+        "environment": versions,
+    }
+
+
+def write_manifest(manifest: Mapping, path: Path) -> None:
+    """Write the manifest as indented JSON (keys in the order :func:`build_manifest` gives).
+
+    Parameters
+    ----------
+    manifest
+        What :func:`build_manifest` returned.
+    path
+        The file to write.
+    """
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        json.dump(manifest, fh, indent=2, ensure_ascii=False, default=str)
+        fh.write("\n")
+
+
+def read_manifest(outdir: Path) -> dict:
+    """Read ``outdir/manifest.json`` and check that it can be re-run.
+
+    Raises
+    ------
+    InputError
+        When ``outdir`` is no folder, holds no manifest, or the manifest is not one that
+        ``vbr verify`` can use.
+    """
+    path = outdir / MANIFEST
+    if not outdir.is_dir():
+        raise InputError("is not a folder (give the output folder of a run)", source=str(outdir))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no {MANIFEST} in this folder", source=str(outdir)) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"cannot be read as JSON: {exc}", source=str(path)) from None
+    missing = [k for k in _REQUIRED if k not in manifest]
+    if not isinstance(manifest, dict) or manifest.get("tool") != "vbr" or missing:
+        raise InputError(
+            "is not a manifest that vbr verify can use"
+            + (f" (missing: {', '.join(missing)})" if missing else "")
+            + "; manifests written before vbr verify existed cannot be re-run automatically",
+            source=str(path),
+        )
+    return manifest
+
+
+def recorded_outputs(outdir: Path) -> list[str]:
+    """The top-level names (files and region folders) that the manifest in ``outdir`` says its
+    run wrote; none where there is no readable manifest."""
+    try:
+        old = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
+        return sorted({k.split("/", 1)[0] for k in old.get("outputs", {})})
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> RunOptions:
+    """The options that repeat the run a manifest records.
+
+    Parameters
+    ----------
+    manifest
+        As :func:`read_manifest` gives it.
+    inputs
+        The input files found, by the manifest's input names (``farms``, ``natura`` ...).
+    out
+        Where the repeated run writes.
+    """
+    params, rerun = manifest["parameters"], manifest["rerun"]
+    config = config_from_mapping(rerun["config_effective"], where=MANIFEST)
+    config = replace(
+        config,
+        threshold_m=float(params["threshold_m"]),
+        budget_policy=str(params["budget_policy"]),
+        budget_eur=None if params["budget_eur"] is None else float(params["budget_eur"]),
+        regional_budgets=tuple(
+            RegionalBudget(
+                name=g["name"], regions=tuple(g["regions"]), eur=float(g["eur"]), source=g["source"]
+            )
+            for g in params["regional_budgets"]
+        ),
+        explain_language=str(rerun.get("explain_language", config.explain_language)),
+    )
+    return RunOptions(
+        farms=inputs["farms"],
+        natura=inputs["natura"],
+        regions=inputs.get("regions") if rerun.get("with_regions", True) else None,
+        out=out,
+        overloaded=inputs.get("overloaded"),
+        all_overloaded=bool(rerun["all_overloaded"]),
+        farms_crs=str(rerun["farms_crs"]),
+        config=config,
+        animals=inputs.get("animals"),
+        emission_factors=inputs.get("emission_factors"),
+        exceedance=inputs.get("exceedance"),
+        exceedance_crs=rerun.get("exceedance_crs"),
+        rank_by=str(rerun.get("rank_by", "eur_per_kg")),
+        scenarios=bool(rerun.get("scenarios", False)),
+        public=bool(rerun.get("public", False)),
+    )
+
+
+def reason_counts(reasons: Sequence[str]) -> dict[str, int]:
+    """How often each kind of rejection occurs (a row with two problems counts for both)."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        for part in str(reason).split("; "):
+            kind = part.split(" (", 1)[0]
+            counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file, hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _input_entry(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    path = Path(path)
+    return {
+        "path": str(path),
+        "absolute_path": str(path.resolve()),
+        "bytes": path.stat().st_size,
+        "sha256": sha256_of(path),
+    }
+
+
+def _rerun_entry(options: RunOptions) -> dict:
+    """Everything ``vbr verify`` needs to repeat the run: the options and the effective config
+    (defaults merged with the user's file; command-line overrides are in ``parameters``)."""
+    return {
+        "farms_crs": options.farms_crs,
+        "all_overloaded": options.all_overloaded,
+        "with_regions": options.regions is not None,
+        "explain_language": options.config.explain_language,
+        "exceedance_crs": options.exceedance_crs,
+        "rank_by": options.rank_by,
+        "scenarios": options.scenarios,
+        "public": options.public,
+        "config_effective": options.config.effective,
+    }
+
+
+def _deposition_entries(result: Result) -> dict:
+    """Manifest entries of the deposition options; none for a run that does not use them."""
+    options = result.options
+    if result.exceedance is None:
+        return {}
+    dep = options.config.deposition
+    zones = result.exceedance
+    changes = result.priority_changes
+    return {
+        "rank_by": options.rank_by,
+        "exceedance": {
+            **(_input_entry(options.exceedance) or {}),
+            "crs": zones.exceedance.source_crs,
+            "cell_m": list(zones.exceedance.cell_size),
+            "overloaded_cells": int(zones.overloaded.sum()),
+            "zone_pieces": len(zones.zones),
+            "zone_area_ha": round(zones.area_ha, 2),
+            "priority_gained": int((changes["change"] == "gains").sum()),
+            "priority_lost": int((changes["change"] == "loses").sum()),
+        },
+        "deposition_kernel": {
+            "formula": "K(r) = c / (1 + r / r0_m) ** power, 0 beyond cutoff_m",
+            "c": dep.c,
+            "r0_m": dep.r0_m,
+            "power": dep.power,
+            "cutoff_m": dep.cutoff_m,
+            "weight": dep.weight,
+            "min_cell_m": dep.min_cell_m,
+            "source": dep.source,
+        },
+    }

@@ -1,0 +1,209 @@
+"""The lists as text: each list exactly as its CSV holds it (the maps show the same text).
+
+The columns of ``ranking.csv`` (contract section 6) and of the region lists, built column by
+column from the ranked farms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from vbr.core.explain import region_reasons
+from vbr.model import RegionList, Result
+from vbr.writers.text import (
+    format_bools,
+    format_integers,
+    format_number,
+    format_numbers,
+    format_texts,
+)
+
+__all__ = [
+    "EXTRA_COLUMNS",
+    "LEAD_COLUMNS",
+    "NUMERIC_COLUMNS",
+    "as_text",
+    "carried_names",
+    "numeric_columns",
+    "ranking_table",
+    "region_list_table",
+    "region_table",
+]
+
+#: The leading columns of ranking.csv (contract section 6).
+LEAD_COLUMNS = [
+    "rank",
+    "farm_id",
+    "regions",
+    "priority",
+    "distance_m",
+    "nearest_n2000",
+    "nh3_kg",
+    "subsidy_eur",
+    "eur_per_kg",
+    "selected",
+    "cumulative_eur",
+]
+
+#: Computed columns that later stages may add; when present in the ranked frame they are
+#: written in this order after ``cumulative_eur`` and before the carried-through columns.
+EXTRA_COLUMNS = [
+    "subsidy_source",
+    "sem_eur",
+    "sem_nh3_kg",
+    "sem_eur_per_kg",
+    "impact_mol",
+    "eur_per_mol",
+    "reason",
+]
+
+
+#: The columns that hold numbers, with the number format the workbook shows them in (the Excel
+#: CSV writes them with a decimal comma).
+NUMERIC_COLUMNS = {
+    "rank": "0",
+    "national_rank": "0",
+    "distance_m": "#,##0.00",
+    "nearest_n2000": "0",
+    "nh3_kg": "#,##0.0",
+    "subsidy_eur": "#,##0",
+    "eur_per_kg": "#,##0.00",
+    "cumulative_eur": "#,##0",
+    "sem_eur": "#,##0",
+    "sem_nh3_kg": "#,##0.0",
+    "sem_eur_per_kg": "#,##0.00",
+    "impact_mol": "#,##0.00",
+    "eur_per_mol": "#,##0.00",
+}
+
+
+def carried_names(carried: Sequence[str], taken: Sequence[str]) -> dict[str, str]:
+    """Output names of carried-through columns: ``input_<name>`` where a name is already taken."""
+    taken_set = set(taken)
+    out = {}
+    for c in carried:
+        name = c
+        while name in taken_set:
+            name = f"input_{name}"
+        out[c] = name
+        taken_set.add(name)
+    return out
+
+
+def ranking_table(
+    ranked: pd.DataFrame, carried: pd.DataFrame, *, with_budget: bool
+) -> pd.DataFrame:
+    """The national list as text columns, exactly as written to ``ranking.csv``.
+
+    Parameters
+    ----------
+    ranked
+        The ranked farms in national order (``LEAD_COLUMNS`` and any ``EXTRA_COLUMNS``).
+    carried
+        The carried-through input columns as text, one row per ranked farm in the same order.
+    with_budget
+        Whether a budget was walked (else ``selected`` and ``cumulative_eur`` stay empty).
+    """
+    out = pd.DataFrame(
+        {
+            "rank": format_integers(ranked["rank"]),
+            "farm_id": ranked["farm_id"].astype(str).to_numpy(),
+            "regions": ranked["regions"].to_numpy(),
+            "priority": format_bools(ranked["priority"]),
+            "distance_m": format_numbers(ranked["distance_m"].replace(np.inf, np.nan)),
+            "nearest_n2000": format_integers(ranked["nearest_n2000"], blank_below=0),
+            "nh3_kg": format_numbers(ranked["nh3_kg"]),
+            "subsidy_eur": format_numbers(ranked["subsidy_eur"]),
+            "eur_per_kg": format_numbers(ranked["eur_per_kg"]),
+            "selected": format_bools(ranked["selected"]) if with_budget else [""] * len(ranked),
+            "cumulative_eur": format_numbers(ranked["cumulative_eur"])
+            if with_budget
+            else [""] * len(ranked),
+        }
+    )
+    extras = [c for c in EXTRA_COLUMNS if c in ranked.columns]
+    for c in extras:
+        values = ranked[c]
+        out[c] = (
+            format_numbers(values)
+            if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+            else format_texts(values)
+        )
+    names = carried_names(list(carried.columns), [*LEAD_COLUMNS, *extras, "national_rank"])
+    for c in carried.columns:
+        out[names[c]] = carried[c].to_numpy(dtype=object)
+    return out
+
+
+def region_table(
+    table: pd.DataFrame,
+    positions: np.ndarray,
+    selected: np.ndarray | None,
+    cumulative: np.ndarray | None,
+) -> pd.DataFrame:
+    """A region's list: the national rows at ``positions``, ``rank`` in the region then
+    ``national_rank``; ``selected``/``cumulative_eur`` from the region's own budget walk."""
+    out = table.iloc[positions].reset_index(drop=True)
+    out.insert(1, "national_rank", out["rank"].to_numpy())
+    out["rank"] = format_integers(np.arange(1, len(out) + 1))
+    if selected is None:
+        out["selected"] = ""
+        out["cumulative_eur"] = ""
+    else:
+        out["selected"] = format_bools(selected)
+        out["cumulative_eur"] = format_numbers(cumulative)
+    return out
+
+
+def region_list_table(result: Result, table: pd.DataFrame, region: RegionList) -> pd.DataFrame:
+    """A region's list exactly as ``<slug>/ranking.csv`` holds it: regional rank, national
+    rank, the region's own budget walk and its reasons.
+
+    Parameters
+    ----------
+    result
+        The run's result.
+    table
+        The national list as text (:func:`ranking_table`).
+    region
+        The region.
+    """
+    rt = region_table(table, region.positions, region.selected, region.cumulative_eur)
+    if "reason" in rt.columns and result.order_reasons is not None:
+        rt["reason"] = region_reasons(
+            result.order_reasons,
+            result.ranked,
+            region,
+            language=result.options.config.explain_language,
+        )
+    return rt
+
+
+def numeric_columns(ranked: pd.DataFrame) -> list[str]:
+    """Columns of the lists that hold numbers (they get a decimal comma for Dutch Excel)."""
+    extras = [
+        c
+        for c in EXTRA_COLUMNS
+        if c in ranked.columns
+        and pd.api.types.is_numeric_dtype(ranked[c])
+        and not pd.api.types.is_bool_dtype(ranked[c])
+    ]
+    return [*NUMERIC_COLUMNS, *extras]
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the machine CSV writes it: numbers as the shortest exact text, booleans
+    ``true``/``false``, empty for NaN and None."""
+    out = pd.DataFrame(index=range(len(frame)))
+    for c in frame.columns:
+        values = frame[c]
+        if pd.api.types.is_bool_dtype(values):
+            out[c] = format_bools(values)
+        elif pd.api.types.is_numeric_dtype(values):
+            out[c] = [format_number(v) for v in values]
+        else:
+            out[c] = ["" if pd.isna(v) else str(v) for v in values]
+    return out

@@ -1,0 +1,99 @@
+"""How values read as text in every list vbr writes (the machine CSV, the Excel CSV, the
+workbook, the map popups): numbers, whole numbers, booleans, and text that a spreadsheet would run
+as a formula."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "FORMULA_START",
+    "format_bools",
+    "format_integers",
+    "format_number",
+    "format_numbers",
+    "format_texts",
+    "join_all",
+    "looks_like_formula",
+]
+
+
+def format_number(value: float) -> str:
+    """Text of a number for the machine CSV: whole numbers without a decimal part, others with the
+    shortest text that reads back as the same float; empty for NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    v = float(value)
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+def format_numbers(values: Iterable) -> list[str]:
+    """:func:`format_number` of every value, vectorised (the same text, value for value)."""
+    try:
+        array = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        return [format_number(v) for v in values]
+    if array.ndim != 1:
+        return [format_number(v) for v in values]
+    out = np.empty(len(array), dtype=object)
+    nan = np.isnan(array)
+    with np.errstate(invalid="ignore"):
+        whole = ~nan & (np.trunc(array) == array) & (np.abs(array) < 1e15)
+    other = ~nan & ~whole
+    out[nan] = ""
+    out[whole] = array[whole].astype("int64").astype(str).tolist()
+    out[other] = [repr(v) for v in array[other].tolist()]
+    return out.tolist()
+
+
+def format_integers(values: Iterable, *, blank_below: int | None = None) -> list[str]:
+    """Whole numbers as text; empty where below ``blank_below`` (e.g. ``NO_AREA``)."""
+    array = np.asarray(values, dtype="int64")
+    text = array.astype(str)
+    if blank_below is not None:
+        text[array < blank_below] = ""
+    return text.tolist()
+
+
+def join_all(values: list, separator: str = "\n") -> str | None:
+    """The values joined by ``separator``, or ``None`` when not all are text (one pass in C)."""
+    try:
+        return separator.join(values)
+    except TypeError:
+        return None
+
+
+def format_texts(values: pd.Series) -> list[str]:
+    """``str`` of every value; empty where missing."""
+    array = values.to_numpy(dtype=object, na_value=None).tolist()
+    if join_all(array) is None:  # not all text already (the reason column is)
+        return ["" if v is None or pd.isna(v) else str(v) for v in array]
+    return array
+
+
+def format_bools(values: Iterable) -> list[str]:
+    """``true``/``false`` per value; empty where missing."""
+    return ["" if v is None or v is pd.NA else ("true" if v else "false") for v in values]
+
+
+#: Characters that make a spreadsheet read a cell as a formula (or as DDE), when a cell starts with
+#: them: ``=``, ``+``, ``-``, ``@``, and tab or carriage return before such a character.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"[+-]?(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?"
+
+
+def looks_like_formula(values: pd.Series) -> np.ndarray:
+    """True where a text cell would start a formula in a spreadsheet (and is not a plain number:
+    ``-12,5`` is a number, ``-2+3`` and ``=HYPERLINK(...)`` are formulas)."""
+    text = values.astype(str)
+    danger = text.str.startswith(FORMULA_START)
+    if not danger.any():
+        return danger.to_numpy()
+    number = text.str.fullmatch(_PLAIN_NUMBER)
+    return (danger & ~number).to_numpy()
