@@ -130,3 +130,42 @@ def test_catalogue_files_are_valid_toml_with_the_keys_in_tables():
     for lang in LANGUAGES:
         for key in texts(lang):
             assert re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+", key), key
+
+
+def _config(tmp_path, text: str):
+    from vbr.config import load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+def test_one_language_setting_output_language_with_its_old_name_and_lang(tmp_path):
+    from vbr.config import RunOptions, load_config
+    from vbr.errors import ConfigError
+
+    assert load_config(None).language == "nl"
+    assert _config(tmp_path, '[output]\nlanguage = "en"\n').language == "en"
+    # [explain] language is the older name of the same setting, still read
+    old = _config(tmp_path, '[explain]\nlanguage = "en"\n')
+    assert old.language == old.explain_language == "en"
+    assert old.effective["output"] == {"language": "en"}
+    assert _config(tmp_path, '[output]\nlanguage = "en"\n[explain]\nlanguage = "en"\n').language
+    with pytest.raises(ConfigError, match="give \\[output\\] language only"):
+        _config(tmp_path, '[output]\nlanguage = "en"\n[explain]\nlanguage = "nl"\n')
+    with pytest.raises(ConfigError, match='"nl" or "en"'):
+        _config(tmp_path, '[output]\nlanguage = "de"\n')
+    # --lang wins over the file
+    options = RunOptions(farms=tmp_path, natura=tmp_path, regions=None, out=tmp_path, config=old)
+    assert options.with_overrides(language="nl").config.language == "nl"
+    with pytest.raises(ConfigError, match="--lang"):
+        options.with_overrides(language="fr")
+
+
+def test_a_manifest_from_before_output_language_still_gives_its_language():
+    from vbr.config import config_from_mapping, load_config
+
+    effective = dict(load_config(None).effective)
+    effective.pop("output")
+    effective["explain"] = {"language": "en"}
+    assert config_from_mapping(effective).language == "en"

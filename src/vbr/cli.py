@@ -12,6 +12,7 @@ import click
 from vbr import __version__
 from vbr.config import BUDGET_POLICIES, RunOptions, default_data_dir, load_config
 from vbr.errors import InputError
+from vbr.locale import LANGUAGES
 from vbr.ranking import RANK_BY
 
 __all__ = ["cli", "entry", "main"]
@@ -223,6 +224,12 @@ def cli() -> None:
     help="Write only public maps: farms counted per 1 km cell (cells with fewer than 3 farms "
     "left out), no farm ids, subsidies or other columns, and no lists.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of the maps, index.html and the reason column: nl (Dutch, the default) or "
+    "en. Config: [output] language. The machine lists keep their English column names.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -242,6 +249,7 @@ def run_command(
     rank_by,
     scenarios,
     public,
+    lang,
     quiet,
     animals=None,
     emission_factors=None,
@@ -300,6 +308,7 @@ def run_command(
         budget_eur=budget,
         budget_policy=budget_policy,
         no_budget=no_budget,
+        language=lang,
     )
     if exceedance_crs is not None and exceedance is None:
         raise click.UsageError("--exceedance-crs needs --exceedance")

@@ -192,11 +192,18 @@ class Config:
     subsidy: SubsidyConfig = field(default_factory=_default_subsidy)
     sem: SemConfig = field(default_factory=_default_sem)
     deposition: DepositionSettings = field(default_factory=DepositionSettings)
-    #: Language of the ``reason`` column: ``"nl"`` (default) or ``"en"`` (``[explain] language``).
+    #: Language of every output for people (maps, ``index.html``, the ``reason`` column):
+    #: ``"nl"`` (default) or ``"en"``; ``[output] language`` or ``--lang`` (``[explain] language``
+    #: is its older, deprecated name). Also readable as :attr:`language`.
     explain_language: str = "nl"
     #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
     #: recorded in the manifest so that a run can be repeated from it.
     effective: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def language(self) -> str:
+        """The run's language (``[output] language``, ``--lang``)."""
+        return self.explain_language
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,7 @@ class RunOptions:
         budget_eur: float | None = None,
         budget_policy: str | None = None,
         no_budget: bool = False,
+        language: str | None = None,
     ) -> RunOptions:
         """Return a copy whose config takes the command-line values that were given.
 
@@ -245,6 +253,8 @@ class RunOptions:
             )
         if budget_policy is not None:
             cfg = replace(cfg, budget_policy=_check_policy(budget_policy, "--budget-policy"))
+        if language is not None:
+            cfg = replace(cfg, explain_language=_check_language(language, "--lang"))
         return replace(self, config=cfg)
 
 
@@ -344,6 +354,8 @@ _KNOWN = {
         "pig_rights_per_place",
         "poultry_rights_per_place",
     },
+    "output": {"language"},
+    # the older name of [output] language, still read
     "explain": {"language"},
     "sem": {
         "reduction",
@@ -395,7 +407,9 @@ def load_config(path: Path | None = None) -> Config:
                 "the configuration has unknown entries", source=where, problems=problems
             )
         base["rules"] = {**base.get("rules", {}), **user.get("rules", {})}
-        base["explain"] = {**base.get("explain", {}), **user.get("explain", {})}
+        if "explain" in user:
+            base["explain"] = {**base.get("explain", {}), **user["explain"]}
+        base["output"] = {**base.get("output", {}), **_output_table(user, where)}
         for table in ("subsidy", "sem"):
             merged = dict(base.get(table, {}))
             for key, value in user.get(table, {}).items():
@@ -447,9 +461,7 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         subsidy=_subsidy_config(base.get("subsidy", {}), where),
         sem=_sem_config(base.get("sem", {}), where),
         deposition=_deposition(base.get("deposition", {}), where),
-        explain_language=_check_language(
-            base.get("explain", {}).get("language", "nl"), f"{where}: explain.language"
-        ),
+        explain_language=_language(base, where),
         effective=base,
     )
 
@@ -477,6 +489,33 @@ def _deposition(table: dict, where: str) -> DepositionSettings:
             f"must be 'area' or 'exceedance', got {weight!r}", source=f"{where}: deposition.weight"
         )
     return DepositionSettings(**values, weight=weight, source=str(table.get("source", "")))
+
+
+def _output_table(user: dict, where: str) -> dict:
+    """The user's ``[output]`` table, with ``[explain] language`` (the older name of
+    ``[output] language``) moved into it."""
+    output = dict(user.get("output", {}))
+    old = user.get("explain", {}).get("language")
+    if old is not None:
+        _check_language(old, f"{where}: explain.language")
+        if output.get("language", old) != old:
+            raise ConfigError(
+                "[output] language and [explain] language (its older name) differ; "
+                "give [output] language only",
+                source=f"{where}: explain.language",
+            )
+        output["language"] = old
+    return output
+
+
+def _language(base: dict, where: str) -> str:
+    """``[output] language``; an effective configuration written before it existed (in an older
+    manifest) has ``[explain] language`` instead."""
+    if "language" in base.get("output", {}):
+        return _check_language(base["output"]["language"], f"{where}: output.language")
+    return _check_language(
+        base.get("explain", {}).get("language", "nl"), f"{where}: explain.language"
+    )
 
 
 def _check_language(value: object, where: str) -> str:
