@@ -61,6 +61,20 @@ def test_no_text_is_empty_or_left_untranslated_by_accident():
     }, sorted(same)
 
 
+def test_every_key_is_used_somewhere_in_the_code():
+    from vbr.maps.data import STATUSES
+
+    code = "\n".join(
+        p.read_text(encoding="utf-8") for p in SRC.rglob("*") if p.suffix in (".py", ".js", ".j2")
+    )
+    # the status words are looked up by the status's key (Status.label)
+    dynamic = {f"status.{s.key}" for s in STATUSES}
+    unused = [
+        k for k in texts("nl") if f'"{k}"' not in code and f"'{k}'" not in code and k not in dynamic
+    ]
+    assert not unused, f"texts no code uses: {unused}"
+
+
 def test_t_fills_placeholders_and_names_what_is_missing():
     assert t("map.title", "nl", region="Veluwe") == "Veluwe: Vbr-rangschikking op de kaart"
     assert t("map.title", "en", region="Veluwe") == "Veluwe: Vbr ranking map"
@@ -104,11 +118,12 @@ def test_precision_per_kind():
     assert format_count(24_988, "en") == "24,988"
 
 
-def test_halves_round_away_from_zero_on_the_exact_value_as_intl_does():
-    assert format_number(2.5, "en") == "3"  # an exact half: away from zero (not to even)
+def test_halves_round_away_from_zero_as_intl_does():
+    assert format_number(2.5, "en") == "3"  # a half: away from zero (not to even)
     assert format_number(0.25, "en", 1) == "0.3"
-    # 0.15 is 0.1499999999999999944... as a float: Intl.NumberFormat gives 0.1, so do we
-    assert format_number(0.15, "en", 1) == "0.1"
+    # 0.15 is 0.1499999999999999944... as a float; Chromium's Intl.NumberFormat rounds the
+    # shortest text that reads back as that float ("0.15") and gives 0.2, and so do we
+    assert format_number(0.15, "en", 1) == "0.2"
     assert format_number(1_000_000.5, "nl") == "1.000.001"
 
 

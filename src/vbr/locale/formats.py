@@ -6,8 +6,8 @@
 time); the English forms with ``"en"`` (``€1,234,567``, ``83.9 kg NH₃/year``, ``5 March 2024
 15:59``). Distances to the metre, kg to one decimal, euro to the euro, euro per kg to the cent.
 
-Rounding: the exact value of the float, halves away from zero, as JavaScript's
-``Intl.NumberFormat`` does. The maps format a farm's values in the browser with ``Intl`` from the
+Rounding: the float's shortest decimal text (``0.15`` for 0.15), halves away from zero, as
+JavaScript's ``Intl.NumberFormat`` does in Chromium (V8/ICU). The maps format a farm's values in the browser with ``Intl`` from the
 raw numbers (one popup at a time: no time or bytes spent on 45,000 farms here), and a browser
 test holds the two to the same text.
 
@@ -55,8 +55,9 @@ def intl_locale(lang: str) -> str:
 
 
 def _rounded(value: float, decimals: int) -> decimal.Decimal:
-    """The exact value of ``value`` rounded to ``decimals`` places, halves away from zero."""
-    exact = decimal.Decimal(value)
+    """``value`` (as its shortest decimal text) rounded to ``decimals`` places, halves away from
+    zero."""
+    exact = decimal.Decimal(repr(float(value)))
     return exact.quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP)
 
 

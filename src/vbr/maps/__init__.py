@@ -16,10 +16,11 @@ import shapely
 from pyproj import Transformer
 
 from vbr.io.crs import NL_EXTENT, RD_NEW
-from vbr.maps.data import farm_payload, farm_statuses, polygons_geojson
+from vbr.locale import t
+from vbr.maps.data import Walks, farm_payload, farm_statuses, polygons_geojson
 from vbr.maps.index_page import index_html
 from vbr.maps.region_map import RegionMapContent, write_region_map
-from vbr.maps.summary import RegionSummary, format_eur
+from vbr.maps.summary import RegionSummary, budget_name
 
 __all__ = ["MAP_MARGIN_M", "write_maps"]
 
@@ -60,7 +61,9 @@ def write_maps(result, out_dir: Path) -> list[Path]:
     subsidy_all = result.ranked["subsidy_eur"].to_numpy(dtype=float)
     points_all = result.ranked.geometry.values
     threshold_m = float(result.options.config.threshold_m)
+    lang = result.options.config.language
     deposition = _deposition_overlay(result)
+    submitted = _submitted(result.ranked)
 
     written: list[Path] = []
     summaries: list[RegionSummary] = []
@@ -71,22 +74,31 @@ def write_maps(result, out_dir: Path) -> list[Path]:
             table["selected"].iloc[positions].reset_index(drop=True) if result.with_budget else None
         )
         statuses = farm_statuses(rows, national_selected)
-        extra = None
+        budget = budgets.get(region.budget) if region.budget else national_budget
+        national = None
         if result.with_budget:
-            label = "national budget" if region.selected is None else "national budget walk"
-            extra = pd.DataFrame(
+            national = pd.DataFrame(
                 {
-                    f"selected ({label})": table["selected"].iloc[positions].to_numpy(),
-                    f"cumulative_eur ({label})": table["cumulative_eur"].iloc[positions].to_numpy(),
+                    "selected": table["selected"].iloc[positions].to_numpy(),
+                    "cumulative_eur": table["cumulative_eur"].iloc[positions].to_numpy(),
                 }
             )
+        walks = Walks(
+            shown=budget_name(budget, lang) if budget is not None else None,
+            own=region.selected is not None,
+            national=national,
+        )
         payload = farm_payload(
             rows,
             points_all[positions],
             nh3_all[positions],
             statuses=statuses,
             area_names=area_names,
-            extra=extra,
+            lang=lang,
+            threshold_m=threshold_m,
+            national_total=len(table),
+            walks=walks,
+            submitted=submitted[positions] if submitted is not None else None,
         )
         summary = _summary(
             region,
@@ -94,7 +106,7 @@ def write_maps(result, out_dir: Path) -> list[Path]:
             rows=rows,
             nh3=nh3_all[positions],
             subsidy=subsidy_all[positions],
-            budget=budgets.get(region.budget) if region.budget else national_budget,
+            budget=budget,
         )
         summaries.append(summary)
         region_geom = geometry_by_slug.get(region.slug)
@@ -107,14 +119,27 @@ def write_maps(result, out_dir: Path) -> list[Path]:
             threshold_m=threshold_m,
             farms=payload.data,
             counts=payload.counts,
+            lang=lang,
         )
         content.deposition = deposition
         written.append(write_region_map(content, out_dir / region.slug))
 
     index = out_dir / "index.html"
-    index.write_text(_index(result, summaries), encoding="utf-8")
+    index.write_text(index_html(result, summaries), encoding="utf-8")
     written.append(index)
     return written
+
+
+def _submitted(ranked: pd.DataFrame) -> np.ndarray | None:
+    """``submitted_at`` of every ranked farm as ISO 8601 UTC text (``""`` where none), or
+    ``None`` when no farm has one."""
+    if "submitted_at" not in ranked.columns:
+        return None
+    times = pd.to_datetime(ranked["submitted_at"], utc=True)
+    if not times.notna().any():
+        return None
+    text = times.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return text.where(times.notna(), "").to_numpy(dtype=object)
 
 
 def _deposition_overlay(result) -> tuple[str, tuple[float, float, float, float]] | None:
@@ -155,6 +180,13 @@ def _near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
     return frame[shapely.intersects(frame.geometry.values, box)]
 
 
+def _wgs84_bounds(xmin: float, ymin: float, xmax: float, ymax: float) -> tuple:
+    """(south, west, north, east) in degrees of a box in EPSG:28992."""
+    to_wgs = Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)
+    west, south, east, north = to_wgs.transform_bounds(xmin, ymin, xmax, ymax)
+    return south, west, north, east
+
+
 def map_extent(region_geom, farm_points) -> shapely.Geometry:
     """What a region's map covers: its outline, else its farms, else the whole country."""
     if region_geom is not None and not shapely.is_empty(region_geom):
@@ -174,14 +206,19 @@ def _content(
     threshold_m: float,
     farms: dict,
     counts: dict[str, int],
+    lang: str,
 ) -> RegionMapContent:
     xmin, ymin, xmax, ymax = shapely.bounds(map_extent(region_geom, farm_points))
     box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
     near = _near(areas, box)
     near_over = near[near["overloaded"].to_numpy(dtype=bool)]
     near_other = near[~near["overloaded"].to_numpy(dtype=bool)]
-    to_wgs = Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)
-    west, south, east, north = to_wgs.transform_bounds(xmin, ymin, xmax, ymax)
+    bounds = _wgs84_bounds(xmin, ymin, xmax, ymax)
+    # the first view fits the farms (with 500 m around them), else the region
+    view = bounds
+    if len(farm_points):
+        fx0, fy0, fx1, fy1 = shapely.total_bounds(farm_points)
+        view = _wgs84_bounds(fx0 - 500.0, fy0 - 500.0, fx1 + 500.0, fy1 + 500.0)
     outline = (
         polygons_geojson(
             gpd.GeoDataFrame({"name": [summary.name]}, geometry=[region_geom], crs=RD_NEW),
@@ -191,8 +228,10 @@ def _content(
         else {"type": "FeatureCollection", "features": []}
     )
     return RegionMapContent(
-        title=f"{summary.name}: vbr farm ranking map",
-        bounds=(south, west, north, east),
+        title=t("map.title", lang, region=summary.name),
+        bounds=bounds,
+        view=view,
+        lang=lang,
         outline=outline,
         overloaded=polygons_geojson(near_over, ["nr", "name", "overloaded"]),
         other_areas=polygons_geojson(near_other, ["nr", "name", "overloaded"]),
@@ -202,43 +241,11 @@ def _content(
         counts=counts,
         headline={
             "title": summary.name,
-            "figures": [list(p) for p in summary.figures()],
-            "notes": summary.notes(),
-            "links": [["List (ranking.csv)", "ranking.csv"], ["All regions", "../index.html"]],
+            "figures": [list(p) for p in summary.figures(lang)],
+            "notes": summary.notes(lang),
+            "links": [
+                [t("map.panel.list", lang), "ranking.csv"],
+                [t("map.panel.index", lang), "../index.html"],
+            ],
         },
     )
-
-
-def _index(result, summaries: list[RegionSummary]) -> str:
-    cfg = result.options.config
-    counts = result.counts()
-    national = {
-        "Farms read": f"{counts['read']:,}",
-        "Ranked": f"{counts['ranked']:,}",
-        "Rejected": f"{counts['rejected']:,}",
-        "Priority farms": f"{counts['priority']:,}",
-    }
-    if result.with_budget:
-        national["Selected farms (national budget)"] = f"{counts['selected']:,}"
-    parameters = [
-        ("Priority strip", f"{cfg.threshold_m:,g} m from an overloaded Natura 2000 area"),
-        (
-            "Priority order",
-            "first come, first served (submitted_at)"
-            if result.first_come_first_served
-            else "euro per kg NH3",
-        ),
-        ("Budget policy", cfg.budget_policy),
-    ]
-    for b in result.budgets:
-        scope = "national" if not b.regions else f"{b.name} ({', '.join(b.regions)})"
-        parameters.append(
-            (
-                f"Budget {scope}",
-                f"{format_eur(b.budget_eur)}; used {format_eur(b.used_eur)}, "
-                f"left {format_eur(b.left_eur)}; {b.selected:,} selected",
-            )
-        )
-    if not result.budgets:
-        parameters.append(("Budget", "none (farms ranked, none selected)"))
-    return index_html(summaries, national=national, parameters=parameters, notes=result.notes)

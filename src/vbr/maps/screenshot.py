@@ -54,15 +54,11 @@ def screenshot_map(
             if popup_rank is not None:
                 page.evaluate(
                     """(rank) => {
-                        const {map, farms, data} = window.vbr.maps[0];
+                        const {map, farms} = window.vbr.maps[0];
                         const layer = farms.getLayers()
                             .find(l => l.feature.properties.rank === rank);
                         if (layer) {
-                            L.popup({maxWidth: 380, minWidth: 260})
-                                .setLatLng(layer.getLatLng())
-                                .setContent(window.vbr.farmPopup(farms.vbrData,
-                                                                 layer.feature.properties.i))
-                                .openOn(map);
+                            window.vbr.openFarm(map, farms, layer.feature.properties.i);
                         }
                     }""",
                     popup_rank,
