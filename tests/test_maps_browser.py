@@ -150,7 +150,8 @@ def _assert_popup_box_clear(offline: OfflinePage) -> dict:
                     ? getComputedStyle(body).overflowY : 'fits',
                 clipped: body.scrollWidth > body.clientWidth + 1,
                 controls: [...document.querySelectorAll(
-                    '.leaflet-top .leaflet-control, .vbr-legend')].map(rect).filter(r => r.width > 0),
+                    '.leaflet-top .leaflet-control, .vbr-legend')]
+                    .map(rect).filter(r => r.width > 0),
             };
         }"""
     )

@@ -7,9 +7,9 @@ time); the English forms with ``"en"`` (``€1,234,567``, ``83.9 kg NH₃/year``
 15:59``). Distances to the metre, kg to one decimal, euro to the euro, euro per kg to the cent.
 
 Rounding: the float's shortest decimal text (``0.15`` for 0.15), halves away from zero, as
-JavaScript's ``Intl.NumberFormat`` does in Chromium (V8/ICU). The maps format a farm's values in the browser with ``Intl`` from the
-raw numbers (one popup at a time: no time or bytes spent on 45,000 farms here), and a browser
-test holds the two to the same text.
+JavaScript's ``Intl.NumberFormat`` does in Chromium (V8/ICU). The maps format a farm's values
+in the browser with ``Intl`` from the raw numbers (one popup at a time: no time or bytes spent
+on 45,000 farms here), and a browser test holds the two to the same text.
 
 The words around the numbers (units) come from the catalogue (``units.*``).
 """

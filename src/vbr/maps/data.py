@@ -23,8 +23,8 @@ from vbr.locale.formats import format_count
 
 __all__ = [
     "FACTS",
-    "WALK_FACTS",
     "STATUSES",
+    "WALK_FACTS",
     "FarmPayload",
     "Status",
     "Walks",
