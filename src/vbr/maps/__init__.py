@@ -7,6 +7,7 @@ basemap tiles come from the network.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -180,10 +181,14 @@ def _near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
     return frame[shapely.intersects(frame.geometry.values, box)]
 
 
+@cache
+def _to_wgs84() -> Transformer:
+    return Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)  # 45 ms to make: once
+
+
 def _wgs84_bounds(xmin: float, ymin: float, xmax: float, ymax: float) -> tuple:
     """(south, west, north, east) in degrees of a box in EPSG:28992."""
-    to_wgs = Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)
-    west, south, east, north = to_wgs.transform_bounds(xmin, ymin, xmax, ymax)
+    west, south, east, north = _to_wgs84().transform_bounds(xmin, ymin, xmax, ymax)
     return south, west, north, east
 
 
