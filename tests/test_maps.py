@@ -217,7 +217,8 @@ def test_without_a_budget_farms_are_priority_or_ranked(tmp_path):
     assert set(_statuses(payload)) <= {"priority", "ranked"}
     assert "Geen voorrang" in {s["label"] for s in payload["statuses"]}
     # no budget: no budget lines in the popup, none in the panel
-    assert payload["walk"] == [{"label": "Regio’s", "col": 3, "kind": "list"}]
+    assert payload["walks"] == []
+    assert [f["label"] for f in payload["facts"]][-1] == "Regio’s"
     text = (out / "oost" / "map.html").read_text(encoding="utf-8")
     figures = [label for label, _ in page_payload(text)["headline"]["figures"]]
     assert figures == ["Veehouderijen", "Met voorrang"]
@@ -244,10 +245,10 @@ def test_a_regional_budget_is_named_in_the_panel_and_the_index(tmp_path):
     payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
     np.testing.assert_array_equal(_statuses(payload), _expected_statuses(oost))
     # the popup reports the region's own walk and, after it, the national one
-    labels = [f["label"] for f in payload["walk"]]
-    assert labels[:2] == ["Budget", "Besteed tot en met deze"]
-    assert payload["walk"][0]["text"] == "regionaal budget Oost budget"
-    assert "Landelijke budgetronde" in labels
+    assert [(w["budget"], w["src"]) for w in payload["walks"]] == [
+        ("regionaal budget Oost budget", "row"),
+        ("landelijk budget", "national"),
+    ]
     national = read_list(out / "ranking.csv").set_index("farm_id").loc[oost["farm_id"]]
     assert [r[0] for r in payload["national_walk"]] == national["selected"].tolist()
     index = (out / "index.html").read_text(encoding="utf-8")

@@ -24,7 +24,6 @@ from vbr.locale.formats import format_count
 __all__ = [
     "FACTS",
     "STATUSES",
-    "WALK_FACTS",
     "FarmPayload",
     "Status",
     "Walks",
@@ -80,9 +79,9 @@ _DRAW_LAYER = {
 
 #: The popup's key facts, in order: list column, label (catalogue key) and how the value is
 #: written (the ``kind`` that ``vbr.format`` in vbr_map.js knows). ``farm_id`` heads the popup,
-#: ``priority`` and ``selected`` make its status line and ``reason`` follows the facts; the
-#: budget walk comes after it (:data:`WALK_FACTS`); every other column of the list is carried
-#: through from the input and folds under "Meer gegevens".
+#: ``priority`` and ``selected`` make its status line and ``reason`` follows the facts; then a
+#: line per budget walk (``selected``, ``cumulative_eur``; see :class:`Walks`); every other column
+#: of the list is carried through from the input and folds under "Meer gegevens".
 FACTS = (
     ("rank", "map.popup.rank_region", "rank"),
     ("national_rank", "map.popup.rank_national", "rank"),
@@ -96,14 +95,10 @@ FACTS = (
     ("sem_eur", "map.popup.sem_eur", "eur"),
     ("sem_nh3_kg", "map.popup.sem_nh3_kg", "kg"),
     ("sem_eur_per_kg", "map.popup.sem_eur_per_kg", "eur_per_kg"),
-)
-#: After the reason: the budget walk and the regions.
-WALK_FACTS = (
-    ("cumulative_eur", "map.popup.cumulative", "eur"),
     ("regions", "map.popup.regions", "list"),
 )
 #: Columns of the list that the popup shows elsewhere than in its facts.
-_SHOWN_APART = ("farm_id", "priority", "selected", "reason", "nearest_n2000")
+_SHOWN_APART = ("farm_id", "priority", "selected", "cumulative_eur", "reason", "nearest_n2000")
 #: Words for the values of a ``choice`` column.
 _CHOICES = {"subsidy_source": {"offer": "map.popup.offer", "estimate": "map.popup.estimate"}}
 
@@ -252,10 +247,8 @@ def _fact(rows: pd.DataFrame, column: str, label: str, kind: str, lang: str) -> 
     return fact
 
 
-def _facts(
-    rows: pd.DataFrame, lang: str, *, national_total: int, walks: Walks
-) -> tuple[list, list]:
-    """The popup's key facts and the lines about the budget walk (see :data:`FACTS`)."""
+def _facts(rows: pd.DataFrame, lang: str, *, national_total: int) -> list:
+    """The popup's key facts (see :data:`FACTS`)."""
     totals = {"rank": len(rows), "national_rank": national_total}
     facts = []
     for column, label, kind in FACTS:
@@ -264,34 +257,25 @@ def _facts(
             if column in totals:
                 fact["total"] = format_count(totals[column], lang)
             facts.append(fact)
-    walk = []
+    return facts
+
+
+def _walks(rows: pd.DataFrame, lang: str, walks: Walks) -> list:
+    """One popup line per budget walk: the walk behind the farm's status first, then the national
+    one where the region has its own budget beside it."""
+    columns = list(rows.columns)
+    own = {
+        "src": "row",
+        "selected": columns.index("selected"),
+        "spent": columns.index("cumulative_eur"),
+    }
+    national = {"src": "national", "selected": 0, "spent": 1}
+    lines = []
     if walks.shown is not None:
-        walk.append({"label": t("map.popup.budget", lang), "kind": "text", "text": walks.shown})
-    for column, label, kind in WALK_FACTS:
-        if column == "cumulative_eur" and walks.national is not None and not walks.own:
-            # the region's list has no walk of its own: the national walk's figures
-            walk.append({"label": t(label, lang), "src": "national", "col": 1, "kind": kind})
-            continue
-        fact = _fact(rows, column, label, kind, lang)
-        if fact is None:
-            continue
-        walk.append(fact)
-        if column == "cumulative_eur" and walks.national is not None and walks.own:
-            walk += [
-                {
-                    "label": t("map.popup.national_selected", lang),
-                    "src": "national",
-                    "col": 0,
-                    "kind": "selected",
-                },
-                {
-                    "label": t("map.popup.national_cumulative", lang),
-                    "src": "national",
-                    "col": 1,
-                    "kind": "eur",
-                },
-            ]
-    return facts, walk
+        lines.append({"budget": walks.shown, **(own if walks.own else national)})
+    if walks.own and walks.national is not None:
+        lines.append({"budget": t("budget.national", lang), **national})
+    return lines
 
 
 def farm_payload(
@@ -346,13 +330,8 @@ def farm_payload(
     # Bottom to top: by status layer, then the better rank drawn later (on top).
     draw = np.lexsort((-np.arange(n), draw_layer)) if n else np.array([], dtype=int)
     columns = list(rows.columns)
-    facts, walk = _facts(
-        rows,
-        lang,
-        national_total=national_total if national_total is not None else n,
-        walks=walks,
-    )
-    known = {c for c, _, _ in FACTS + WALK_FACTS} | set(_SHOWN_APART)
+    facts = _facts(rows, lang, national_total=national_total if national_total is not None else n)
+    known = {c for c, _, _ in FACTS} | set(_SHOWN_APART)
     data = {
         "columns": columns,
         "rows": rows.to_numpy(dtype=object).tolist(),
@@ -361,7 +340,7 @@ def farm_payload(
         "national": columns.index("national_rank") if "national_rank" in columns else -1,
         "reason": columns.index("reason") if "reason" in columns else -1,
         "facts": facts,
-        "walk": walk,
+        "walks": _walks(rows, lang, walks),
         "more": [k for k, c in enumerate(columns) if c not in known],
         "threshold": threshold_m,
         "lon": np.round(np.asarray(lon, dtype=float), FARM_DECIMALS).tolist(),

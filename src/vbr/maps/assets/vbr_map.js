@@ -251,13 +251,8 @@
 
   function factValue(d, i, fact) {
     var T = vbr.T;
-    if (fact.kind === "text" && fact.text !== undefined) {
-      return fact.text;
-    }
     var raw;
-    if (fact.src === "national") {
-      raw = d.national_walk[i][fact.col];
-    } else if (fact.src === "submitted") {
+    if (fact.src === "submitted") {
       raw = d.submitted[i];
     } else {
       raw = d.rows[i][fact.col];
@@ -283,6 +278,26 @@
       return fact.choices[raw] !== undefined ? fact.choices[raw] : String(raw);
     }
     return vbr.format(fact.kind, raw, { threshold: d.threshold });
+  }
+
+  /* One sentence per budget walk: which budget, selected or not, spent up to this farm. */
+  function walkLines(d, i) {
+    var lines = [];
+    for (var k = 0; k < d.walks.length; k++) {
+      var w = d.walks[k];
+      var values = w.src === "national" ? d.national_walk[i] : d.rows[i];
+      if (values[w.selected] === "" || values[w.spent] === "") {
+        continue;
+      }
+      lines.push(
+        fill(vbr.T["map.popup.walk"], {
+          budget: w.budget,
+          status: vbr.format("selected", values[w.selected]),
+          spent: vbr.format("eur", values[w.spent]),
+        })
+      );
+    }
+    return lines;
   }
 
   function factTable(d, i, facts, className) {
@@ -323,10 +338,13 @@
       why.appendChild(el("div", null, row[d.reason]));
       body.appendChild(why);
     }
-    var walk = factTable(d, i, d.walk, "vbr-popup-table");
-    if (walk) {
+    var walks = walkLines(d, i);
+    if (walks.length) {
       var budget = el("div", "vbr-popup-budget");
-      budget.appendChild(walk);
+      budget.appendChild(el("div", "vbr-popup-label", T["map.popup.walks"]));
+      for (var w = 0; w < walks.length; w++) {
+        budget.appendChild(el("div", "vbr-popup-walk", walks[w]));
+      }
       body.appendChild(budget);
     }
     if (d.more.length) {
