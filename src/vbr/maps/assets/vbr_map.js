@@ -734,6 +734,18 @@
     map.on("popupopen", function (event) {
       keepPopupClear(map, event.popup, panel);
     });
+    // "Meer gegevens" opened or closed: the popup changed size (toggle does not bubble: capture)
+    map.getContainer().addEventListener(
+      "toggle",
+      function (event) {
+        var popup = map._popup;
+        // (the box grows upwards from its tip; popup.update() would rebuild the content)
+        if (popup && popup.isOpen() && popup.getElement().contains(event.target)) {
+          keepPopupClear(map, popup, panel);
+        }
+      },
+      true
+    );
     fitView(map, page.view, panel);
     vbr.maps.push({ map: map, farms: farms, data: d, panel: panel, overlays: overlays || {} });
     return map;
