@@ -9,6 +9,7 @@ reach it as one JSON object (``vbr.setTexts``) before any layer.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +39,9 @@ class Basemap:
     max_native_zoom: int
 
 
+#: ``{map}`` and ``{photo}`` are the catalogue's words (``map.attribution_*``), HTML-escaped.
 _PDOK_ATTR = (
-    'Kaart: <a href="https://www.kadaster.nl">Kadaster</a> / <a href="https://www.pdok.nl">PDOK</a>'
+    '{map}: <a href="https://www.kadaster.nl">Kadaster</a> / <a href="https://www.pdok.nl">PDOK</a>'
 )
 #: Basemaps, the first shown on opening. Tiles are the only network requests a map makes.
 BASEMAPS = (
@@ -58,7 +60,7 @@ BASEMAPS = (
     Basemap(
         "map.basemap_aerial",
         "https://service.pdok.nl/hwh/luchtfotorgb/wmts/v1_0/Actueel_orthoHR/EPSG:3857/{z}/{x}/{y}.jpeg",
-        'Luchtfoto: <a href="https://www.beeldmateriaal.nl">Beeldmateriaal Nederland</a> / '
+        '{photo}: <a href="https://www.beeldmateriaal.nl">Beeldmateriaal Nederland</a> / '
         '<a href="https://www.pdok.nl">PDOK</a>',
         19,
     ),
@@ -321,7 +323,10 @@ def region_map_html(content: RegionMapContent) -> str:
     for k, base in enumerate(BASEMAPS):
         folium.TileLayer(
             tiles=base.url,
-            attr=base.attribution,
+            attr=base.attribution.format(
+                map=html.escape(t("map.attribution_map", lang)),
+                photo=html.escape(t("map.attribution_photo", lang)),
+            ),
             name=t(base.name, lang),
             max_zoom=21,
             max_native_zoom=base.max_native_zoom,

@@ -48,16 +48,19 @@ class RegionSummary:
         return budget_name(self.budget, lang)
 
     def figures(self, lang: str) -> list[tuple[str, str]]:
-        """(label, text) pairs for the map panel: a budget's lines only where one applies."""
-        rows = [
-            (t("map.panel.farms", lang), format_count(self.farms, lang)),
-            (t("map.panel.priority", lang), format_count(self.priority, lang)),
-        ]
-        if self.budget is not None:
+        """(label, text) pairs for the map panel: a budget's lines only where one applies, the
+        selection's only where the region has farms."""
+        rows = [(t("map.panel.farms", lang), format_count(self.farms, lang))]
+        if self.farms:
+            rows.append((t("map.panel.priority", lang), format_count(self.priority, lang)))
+        if self.budget is not None and self.farms:
             rows += [
                 (t("map.panel.selected", lang), format_count(self.selected or 0, lang)),
                 (t("map.panel.selected_nh3", lang), format_kg(self.selected_nh3_kg or 0.0, lang)),
                 (t("map.panel.selected_eur", lang), format_eur(self.selected_eur or 0.0, lang)),
+            ]
+        if self.budget is not None:
+            rows += [
                 (t("map.panel.budget", lang), format_eur(self.budget.budget_eur, lang)),
                 (t("map.panel.budget_used", lang), format_eur(self.budget.used_eur, lang)),
                 (t("map.panel.budget_left", lang), format_eur(self.budget.left_eur, lang)),
