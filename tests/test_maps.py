@@ -252,7 +252,8 @@ def test_a_regional_budget_is_named_in_the_panel_and_the_index(tmp_path):
     national = read_list(out / "ranking.csv").set_index("farm_id").loc[oost["farm_id"]]
     assert [r[0] for r in payload["national_walk"]] == national["selected"].tolist()
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "<td>regionaal budget Oost budget</td>" in index
+    assert "<td>Oost budget</td>" in index
+    assert '<text class="name" x="0" y="87">Regionaal budget Oost budget</text>' in index
     assert "<th>Budget: regionaal budget Oost budget (Oost)</th>" in index
     assert "<td>€\u00a01.000.000; gebruikt" in index
 
@@ -420,3 +421,32 @@ def test_stable_ids_leave_text_that_looks_like_an_id_alone():
     assert fmap.get_name() not in page  # Folium's random name is gone ...
     assert "map_" + "0" * 32 in page  # ... numbered in order of appearance
     assert lookalike in page  # data is not an id, even when it looks like one
+
+
+def test_index_has_the_national_figures_a_bar_per_budget_and_the_notes(default_run):
+    import dataclasses
+
+    from vbr.maps import index_page
+
+    result, out = default_run
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.startswith('<!DOCTYPE html>\n<html lang="nl">')
+    counts = result.counts()
+    assert (
+        f'<tr><th>Rijen gelezen</th><td class="num">{format_count(counts["read"], "nl")}' in index
+    )
+    # one pair of bars per budget: euro used against the budget, NH3 against the most removed
+    used = [
+        float(w) for w in re.findall(r'class="bar-eur" x="140" y="\d+" width="([\d.]+)"', index)
+    ]
+    nh3 = [float(w) for w in re.findall(r'class="bar-nh3" x="140" y="\d+" width="([\d.]+)"', index)]
+    assert len(used) == len(nh3) == len(result.budgets) == 3
+    most = max(b.selected_nh3_kg for b in result.budgets)
+    for b, u, n in zip(result.budgets, used, nh3, strict=True):
+        assert u == pytest.approx(360 * b.used_eur / b.budget_eur, abs=0.05)
+        assert n == pytest.approx(360 * b.selected_nh3_kg / most, abs=0.05)
+    # the run's notes and warnings, as text
+    noted = dataclasses.replace(result, notes=["Let op: <b>indicatief</b> & niet officieel"])
+    page = index_page.index_html(noted, [])
+    assert "<li>Let op: &lt;b&gt;indicatief&lt;/b&gt; &amp; niet officieel</li>" in page
+    assert "Deze run had geen regio’s." in page

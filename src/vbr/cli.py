@@ -259,7 +259,7 @@ def run_command(
 
     With no options it runs on the embedded synthetic default data and writes to maps/.
     """
-    from vbr.pipeline import run
+    from vbr.pipeline import compute, write_result
 
     if overloaded is not None and all_overloaded:
         raise click.UsageError("give --overloaded or --all-overloaded, not both")
@@ -326,8 +326,9 @@ def run_command(
 
         writers.append(write_scenarios)
     progress = _progress_printer(not quiet and sys.stderr.isatty())
-    result = run(options, progress=progress, writers=writers, command=["vbr", *_argv()])
-    result.notes[:0] = notes
+    result = compute(options, progress=progress)
+    result.notes[:0] = notes  # before writing: index.html and the manifest show them too
+    write_result(result, out, writers=writers, progress=progress, command=["vbr", *_argv()])
     if not quiet:
         click.echo(_summary(result, out))
 

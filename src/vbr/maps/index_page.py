@@ -40,9 +40,10 @@ def budget_chart(budgets: Sequence, lang: str) -> list[ChartRow]:
     rows = []
     for b in budgets:
         share = b.used_eur / b.budget_eur if b.budget_eur > 0 else 0.0
+        name = budget_name(b, lang)
         rows.append(
             ChartRow(
-                name=budget_name(b, lang),
+                name=name[:1].upper() + name[1:],
                 used_px=round(BAR_PX * min(max(share, 0.0), 1.0), 1),
                 used_text=f"{format_eur(b.used_eur, lang)} "
                 + t("index.chart_of", lang, budget=format_eur(b.budget_eur, lang)),

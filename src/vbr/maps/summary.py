@@ -47,6 +47,12 @@ class RegionSummary:
         """Which budget, in words (see :func:`budget_name`)."""
         return budget_name(self.budget, lang)
 
+    def budget_short(self, lang: str) -> str:
+        """Which budget, short: a regional budget's own name, else as :meth:`budget_label`."""
+        if self.budget is not None and self.budget.regions:
+            return self.budget.name
+        return self.budget_label(lang)
+
     def figures(self, lang: str) -> list[tuple[str, str]]:
         """(label, text) pairs for the map panel: a budget's lines only where one applies, the
         selection's only where the region has farms."""
