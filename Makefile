@@ -61,9 +61,10 @@ profile: setup
 data: setup
 	$(BIN)/python -m tools.default_data --out data
 
-# The README's screenshot of the Veluwe map (headless Chromium, network blocked).
+# The README's screenshots of the Veluwe map and a farm's popup (headless Chromium, network blocked).
 screenshot: setup test-deps
-	$(BIN)/python -m vbr.maps.screenshot --region veluwe --out docs/map-veluwe.png
+	$(BIN)/python -m vbr.maps.screenshot --region veluwe --out docs/map-veluwe.png \
+		--popup-out docs/map-popup.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

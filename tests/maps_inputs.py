@@ -30,9 +30,16 @@ def _square(x: float, y: float, size: float) -> list:
     return [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]
 
 
-def write_inputs(folder: Path, *, empty_region: bool = False) -> dict[str, Path]:
+#: With ``wide``: the input's own columns that the farms carry through (snake_case, long text).
+WIDE_COLUMNS = [f"kenmerk_{k:02d}" for k in range(1, 19)] + ["opmerking_lang", "submitted_at"]
+
+
+def write_inputs(
+    folder: Path, *, empty_region: bool = False, wide: bool = False
+) -> dict[str, Path]:
     """Write farms.csv, natura.geojson and regions.geojson into ``folder``; with
-    ``empty_region`` a third region without farms ("Leeg") is added."""
+    ``empty_region`` a third region without farms ("Leeg") is added; with ``wide`` every farm
+    carries twenty more columns (:data:`WIDE_COLUMNS`), one a long text, one a submission time."""
     folder.mkdir(parents=True, exist_ok=True)
     natura = {
         "type": "FeatureCollection",
@@ -91,6 +98,14 @@ def write_inputs(folder: Path, *, empty_region: bool = False) -> dict[str, Path]
                 "note": f"note {k}",
             }
         )
+        if wide:
+            rows[-1].update({c: f"waarde {k}-{c[-2:]} 1234.567891" for c in WIDE_COLUMNS[:-2]})
+            rows[-1]["opmerking_lang"] = (
+                "Een lange opmerking zonder spaties: "
+                + "x" * 120
+                + " en daarna nog een zin met gewone woorden om te zien hoe de popup afbreekt."
+            )
+            rows[-1]["submitted_at"] = f"2024-03-{1 + k % 28:02d}T14:59:00Z"
     rows[0]["farm_id"] = HOSTILE_ID
     rows[1]["farm_id"] = SCRIPT_ID
     rows[1]["subsidy_eur"] = 9_000_000  # a priority farm the budget cannot pay
@@ -112,14 +127,21 @@ def run_small(
     budget_eur: float | None = 2_000_000,
     regional: bool = False,
     empty_region: bool = False,
+    wide: bool = False,
+    lang: str = "nl",
 ):
-    """Run vbr (the lists and the maps) on the small inputs; returns (result, out folder)."""
-    paths = write_inputs(folder / "in", empty_region=empty_region)
+    """Run vbr (with the map writer) on the small inputs in ``lang``; returns (result, out
+    folder)."""
+    paths = write_inputs(folder / "in", empty_region=empty_region, wide=wide)
     groups = (
         (RegionalBudget(name="Oost budget", regions=("Oost",), eur=1_000_000),) if regional else ()
     )
     config = replace(
-        load_config(), threshold_m=1000.0, budget_eur=budget_eur, regional_budgets=groups
+        load_config(),
+        threshold_m=1000.0,
+        budget_eur=budget_eur,
+        regional_budgets=groups,
+        explain_language=lang,
     )
     out = folder / "out"
     options = RunOptions(
@@ -160,6 +182,13 @@ def page_payload(html: str) -> dict:
     """The JSON the page hands to ``vbr.setup`` (legend and headline panel)."""
     start = html.index("vbr.setup(")
     data, _ = json.JSONDecoder().raw_decode(html, html.index("{", start))
+    return data
+
+
+def page_texts(html: str) -> dict:
+    """The words the page hands to ``vbr.setTexts`` (one object from the catalogue)."""
+    start = html.index("vbr.setTexts(") + len("vbr.setTexts(")
+    data, _ = json.JSONDecoder().raw_decode(html, start)
     return data
 
 

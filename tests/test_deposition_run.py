@@ -219,7 +219,7 @@ def test_maps_show_the_exceedance_raster_inline_only_when_one_is_given(inputs):
     assert maps
     for path in maps:
         html = path.read_text(encoding="utf-8")
-        assert "Deposition above KDW (exceedance raster)" in html
+        assert "Depositie boven de KDW (overschrijdingskaart)" in html  # the layer, in Dutch
         assert 'L.imageOverlay("data:image/png;base64,' in html
     code, out = run(inputs, out="without")
     assert code == 0

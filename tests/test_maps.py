@@ -19,9 +19,11 @@ from maps_inputs import (
     default_run_once,
     farm_payload,
     page_payload,
+    page_texts,
     read_list,
     run_small,
 )
+from vbr.locale.formats import format_count, format_eur, format_kg
 from vbr.maps.data import STATUSES, polygons_geojson, safe_json
 from vbr.maps.region_map import _stable_ids
 
@@ -108,20 +110,37 @@ def test_map_makes_no_cdn_request_and_inlines_leaflet(default_run):
         assert "bootstrap" not in text.lower()
 
 
-def test_map_offers_the_four_basemaps_and_every_layer(small):
-    _, out = small
-    text = (out / "oost" / "map.html").read_text(encoding="utf-8")
-    for name in (
+LAYERS = {
+    "nl": (
         "BRT-Achtergrondkaart grijs (PDOK)",
         "BRT-Achtergrondkaart standaard (PDOK)",
         "Luchtfoto (PDOK)",
         "OpenStreetMap",
+        "Geen achtergrondkaart",
+        "Overbelaste Natura 2000-gebieden",
+        "Overige Natura 2000-gebieden",
+        "Voorrangszone (1.000 m)",
+        "Grens van de regio",
+        "Veehouderijen",
+    ),
+    "en": (
+        "BRT background map grey (PDOK)",
+        "Aerial photo (PDOK)",
+        "No basemap",
         "Overloaded Natura 2000 areas",
         "Other Natura 2000 areas",
         "Priority strip (1,000 m)",
         "Region outline",
         "Farms",
-    ):
+    ),
+}
+
+
+def test_map_offers_the_four_basemaps_and_every_layer(small):
+    _, out = small
+    text = (out / "oost" / "map.html").read_text(encoding="utf-8")
+    assert text.startswith('<!DOCTYPE html>\n<html lang="nl">')
+    for name in LAYERS["nl"]:
         assert f'"{name}" :' in text, name
     for url in (
         "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
@@ -132,6 +151,32 @@ def test_map_offers_the_four_basemaps_and_every_layer(small):
         assert url in text
     assert "L.control.layers(" in text
     assert '"preferCanvas": true' in text
+
+
+def test_an_english_run_has_english_maps_and_index(tmp_path):
+    _, out = run_small(tmp_path, lang="en")
+    text = (out / "oost" / "map.html").read_text(encoding="utf-8")
+    assert text.startswith('<!DOCTYPE html>\n<html lang="en">')
+    for name in LAYERS["en"]:
+        assert f'"{name}" :' in text, name
+    assert "<title>Oost: Vbr ranking map</title>" in text
+    texts = page_texts(text)
+    assert texts["locale"] == "en-GB" and texts["map.popup.nh3"] == "Emission"
+    assert {s["label"] for s in farm_payload(text)["statuses"]} >= {"Priority · selected"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "<h1>Vbr: maps and lists per region</h1>" in index
+    assert "€2,000,000" in index  # the national budget, in English
+
+
+def test_map_words_come_from_the_catalogue_as_one_object(small):
+    _, out = small
+    text = (out / "oost" / "map.html").read_text(encoding="utf-8")
+    texts = page_texts(text)
+    assert texts["locale"] == "nl-NL"
+    assert texts["map.popup.reason"] == "Waarom"
+    assert texts["units.kg_per_year"] == "{value} kg NH₃/jaar"
+    assert text.count("vbr.setTexts(") == 1
 
 
 def test_farm_statuses_match_the_region_lists_with_regional_budgets(default_run):
@@ -169,16 +214,23 @@ def test_without_a_budget_farms_are_priority_or_ranked(tmp_path):
     _, out = run_small(tmp_path, budget_eur=None)
     payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
     assert set(_statuses(payload)) <= {"priority", "ranked"}
-    assert "Ranked (no budget)" in (out / "oost" / "map.html").read_text(encoding="utf-8")
+    assert "Geen voorrang" in {s["label"] for s in payload["statuses"]}
+    # no budget: no budget lines in the popup, none in the panel
+    assert payload["walks"] == []
+    assert [f["label"] for f in payload["facts"]][-1] == "Regio’s"
+    text = (out / "oost" / "map.html").read_text(encoding="utf-8")
+    figures = [label for label, _ in page_payload(text)["headline"]["figures"]]
+    assert figures == ["Veehouderijen", "Met voorrang"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "no budget" in index
+    assert "geen budget" in index
 
 
 def test_a_region_without_farms_still_gets_a_map(tmp_path):
     _, out = run_small(tmp_path, empty_region=True)
     text = (out / "leeg" / "map.html").read_text(encoding="utf-8")
     assert farm_payload(text)["rows"] == []
-    assert ["Farms", "0"] in page_payload(text)["headline"]["figures"]
+    assert ["Veehouderijen", "0"] in page_payload(text)["headline"]["figures"]
+    assert page_payload(text)["legend"]["statuses"] == []  # no class without farms
     assert 'href="leeg/map.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
@@ -187,14 +239,22 @@ def test_a_regional_budget_is_named_in_the_panel_and_the_index(tmp_path):
     oost = read_list(out / "oost" / "ranking.csv")
     assert set(oost["selected"]) <= {"true", "false"} and "true" in set(oost["selected"])
     headline = page_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))["headline"]
-    assert ["Budget", "€ 1,000,000"] in headline["figures"]
-    assert "Oost budget" in headline["notes"][0]
+    assert ["Budget", "€\u00a01.000.000"] in headline["figures"]
+    assert headline["notes"] == ["Selectie door het regionale budget ‘Oost budget’."]
     payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
     np.testing.assert_array_equal(_statuses(payload), _expected_statuses(oost))
-    assert "selected (national budget walk)" in payload["extra"]["columns"]
+    # the popup reports the region's own walk and, after it, the national one
+    assert [(w["budget"], w["src"]) for w in payload["walks"]] == [
+        ("regionaal budget Oost budget", "row"),
+        ("landelijk budget", "national"),
+    ]
+    national = read_list(out / "ranking.csv").set_index("farm_id").loc[oost["farm_id"]]
+    assert [r[0] for r in payload["national_walk"]] == national["selected"].tolist()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "<td>Oost budget</td>" in index
-    assert "Budget Oost budget (Oost): € 1,000,000" in index
+    assert '<text class="name" x="0" y="87">Regionaal budget Oost budget</text>' in index
+    assert "<th>Budget: regionaal budget Oost budget (Oost)</th>" in index
+    assert "<td>€\u00a01.000.000; gebruikt" in index
 
 
 def test_legend_names_every_status_drawn_and_the_sizes(default_run):
@@ -206,15 +266,17 @@ def test_legend_names_every_status_drawn_and_the_sizes(default_run):
         drawn = set(_statuses(payload))
         keys = [s.key for s in STATUSES]
         legend_keys = {keys[e["status"]] for e in legend["statuses"]}
-        assert drawn <= legend_keys
+        assert drawn == legend_keys  # every status drawn, none without farms
         for entry in legend["statuses"]:
             assert entry["count"] == int((_statuses(payload) == keys[entry["status"]]).sum())
         assert len(legend["sizes"]) >= 2
         radii = [s["radius"] for s in legend["sizes"]]
         assert radii == sorted(radii)
-        assert [a["label"] for a in legend["areas"]][:2] == [
-            "Overloaded Natura 2000 area",
-            "Other Natura 2000 area (no priority)",
+        assert [a["label"] for a in legend["areas"]] == [
+            "Overbelast Natura 2000-gebied",
+            "Ander Natura 2000-gebied (geeft geen voorrang)",
+            "Voorrangszone (1.000 m)",
+            "Grens van de regio",
         ]
 
 
@@ -272,14 +334,15 @@ def test_index_escapes_names_and_shows_headline_figures(small):
         listed = read_list(out / region.slug / "ranking.csv")
         row = re.search(rf'<tr data-slug="{region.slug}">(.*?)</tr>', index, flags=re.S).group(1)
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
-        assert cells[3] == f"{len(listed):,}"
-        assert cells[4] == f"{int((listed['priority'] == 'true').sum()):,}"
+        assert cells[3] == format_count(len(listed), "nl")
+        assert cells[4] == format_count(int((listed["priority"] == "true").sum()), "nl")
 
 
 def test_region_name_is_text_in_the_map_title_and_panel(small):
     _, out = small
     text = (out / HOSTILE_SLUG / "map.html").read_text(encoding="utf-8")
-    assert f"<title>{html.escape(HOSTILE_REGION)}: vbr farm ranking map</title>" in text
+    title = f"<title>{html.escape(HOSTILE_REGION)}: Vbr-rangschikking op de kaart</title>"
+    assert title in text
     assert "{{ 7*7 }}" in text
     assert page_payload(text)["headline"]["title"] == HOSTILE_REGION
 
@@ -292,10 +355,12 @@ def test_default_index_figures_match_the_lists(default_run):
         row = re.search(rf'<tr data-slug="{region.slug}">(.*?)</tr>', index, flags=re.S).group(1)
         cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
         chosen = listed["selected"] == "true"
-        assert cells[3] == f"{len(listed):,}"
-        assert cells[5] == f"{int(chosen.sum()):,}"
+        assert cells[3] == format_count(len(listed), "nl")
+        assert cells[5] == format_count(int(chosen.sum()), "nl")
         nh3 = listed.loc[chosen, "nh3_kg"].astype(float).sum()
-        assert cells[6] == f"{nh3:,.1f} kg/yr"
+        assert cells[6] == format_kg(nh3, "nl")
+        subsidy = listed.loc[chosen, "subsidy_eur"].astype(float).sum()
+        assert cells[7] == format_eur(subsidy, "nl")
         assert region.budget in cells[8]
 
 
@@ -355,3 +420,30 @@ def test_stable_ids_leave_text_that_looks_like_an_id_alone():
     assert fmap.get_name() not in page  # Folium's random name is gone ...
     assert "map_" + "0" * 32 in page  # ... numbered in order of appearance
     assert lookalike in page  # data is not an id, even when it looks like one
+
+
+def test_index_has_the_national_figures_a_bar_per_budget_and_the_notes(default_run):
+
+    from vbr.maps import index_page
+
+    result, out = default_run
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.startswith('<!DOCTYPE html>\n<html lang="nl">')
+    counts = result.counts()
+    assert (
+        f'<tr><th>Rijen gelezen</th><td class="num">{format_count(counts["read"], "nl")}' in index
+    )
+    # one pair of bars per budget: euro used against the budget, NH3 against the most removed
+    used = [
+        float(w) for w in re.findall(r'class="bar-eur" x="140" y="\d+" width="([\d.]+)"', index)
+    ]
+    nh3 = [float(w) for w in re.findall(r'class="bar-nh3" x="140" y="\d+" width="([\d.]+)"', index)]
+    assert len(used) == len(nh3) == len(result.budgets) == 3
+    most = max(b.selected_nh3_kg for b in result.budgets)
+    for b, u, n in zip(result.budgets, used, nh3, strict=True):
+        assert u == pytest.approx(360 * b.used_eur / b.budget_eur, abs=0.05)
+        assert n == pytest.approx(360 * b.selected_nh3_kg / most, abs=0.05)
+    # the run's notes and warnings, as text
+    page = index_page.index_html(result, [], ["Let op: <b>indicatief</b> & niet officieel"])
+    assert "<li>Let op: &lt;b&gt;indicatief&lt;/b&gt; &amp; niet officieel</li>" in page
+    assert "Deze run had geen regio’s." in page

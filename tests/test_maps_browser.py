@@ -7,14 +7,34 @@ needed a CDN would fail here exactly as it would on a government network.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import time
 from pathlib import Path
 
 import pytest
 
-from maps_inputs import HOSTILE_ID, HOSTILE_SLUG, SCRIPT_ID, default_run_once, read_list, run_small
+from maps_inputs import (
+    HOSTILE_ID,
+    HOSTILE_SLUG,
+    SCRIPT_ID,
+    WIDE_COLUMNS,
+    default_run_once,
+    read_list,
+    run_small,
+)
 from vbr.io.regions import slugify
+from vbr.locale.formats import (
+    format_count,
+    format_datetime,
+    format_eur,
+    format_eur_per_kg,
+    format_eur_per_mol,
+    format_kg,
+    format_m,
+    format_mol,
+)
 from vbr.settings import default_data_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,6 +115,63 @@ class OfflinePage:
         self.page.close()
 
 
+def _nbsp(text: str) -> str:
+    return text.replace("\u00a0", " ")
+
+
+#: A number with more than three decimals, in either language's marks.
+TOO_PRECISE = re.compile(r"\d[.,]\d{4,}")
+#: A label that is a column name rather than words.
+SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+
+def _assert_readable(popup: str) -> None:
+    """The visible popup text: no over-precise number, no column name as a label, units."""
+    assert not TOO_PRECISE.search(popup), TOO_PRECISE.search(popup)
+    labels = [line.split("\t")[0] for line in popup.splitlines() if "\t" in line]
+    assert labels and not [label for label in labels if SNAKE.match(label)], labels
+    assert "kg NH₃/jaar" in popup and "€" in popup and " m" in popup
+
+
+def _assert_popup_box_clear(offline: OfflinePage) -> dict:
+    """The opened popup's box: at most 380 px wide, inside the view, clear of every control in
+    the top corners (zoom, panel, search, layers) and of the legend."""
+    boxes = offline.eval(
+        """() => {
+            const rect = n => { const r = n.getBoundingClientRect();
+                return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                        width: r.width, height: r.height}; };
+            const popup = document.querySelector('.leaflet-popup-content-wrapper');
+            const body = document.querySelector('.vbr-popup-body');
+            return {
+                popup: rect(popup),
+                view: {width: innerWidth, height: innerHeight},
+                scrolls: body.scrollHeight > body.clientHeight
+                    ? getComputedStyle(body).overflowY : 'fits',
+                clipped: body.scrollWidth > body.clientWidth + 1,
+                controls: [...document.querySelectorAll(
+                    '.leaflet-top .leaflet-control, .vbr-legend')]
+                    .map(rect).filter(r => r.width > 0),
+            };
+        }"""
+    )
+    box = boxes["popup"]
+    assert box["width"] <= 380, box
+    assert box["left"] >= 0 and box["top"] >= 0, box
+    assert box["right"] <= boxes["view"]["width"] and box["bottom"] <= boxes["view"]["height"], box
+    assert boxes["scrolls"] in ("fits", "auto"), boxes["scrolls"]
+    assert not boxes["clipped"]  # nothing cut off sideways
+    for control in boxes["controls"]:
+        apart = (
+            box["right"] <= control["left"]
+            or box["left"] >= control["right"]
+            or box["bottom"] <= control["top"]
+            or box["top"] >= control["bottom"]
+        )
+        assert apart, (box, control)
+    return boxes
+
+
 def _click_farm(offline: OfflinePage, rank: str) -> str:
     """Centre the map on the farm with this regional rank, click it and return the popup text."""
     point = offline.eval(
@@ -162,16 +239,20 @@ def test_default_map_works_offline(browser, tmp_path_factory, tmp_path, slug):
         assert drawn["features"] == len(listed)
         assert drawn["drawn"] == len(listed)
         assert drawn["canvases"] >= 1
-        assert drawn["legend"] >= 3
-        assert f"{len(listed):,}" in drawn["panel"]
+        assert drawn["legend"] >= 1  # only the statuses the region has
+        assert format_count(len(listed), "nl") in drawn["panel"]
 
         popup = _click_farm(offline, "1")
         first = listed.iloc[0]
         assert first["farm_id"] in popup
-        assert "rank in region\t1" in popup
-        assert f"national rank\t{first['national_rank']}" in popup
-        for column in ("distance_m", "nh3_kg", "subsidy_eur", "eur_per_kg", "selected"):
-            assert first[column] in popup
+        assert f"Rang in de regio\t1 van {format_count(len(listed), 'nl')}" in popup
+        assert f"Rang in Nederland\t{format_count(int(first['national_rank']), 'nl')} van" in popup
+        assert format_kg(float(first["nh3_kg"]), "nl") in popup
+        assert _nbsp(format_eur(float(first["subsidy_eur"]), "nl")) in _nbsp(popup)
+        assert _nbsp(format_eur_per_kg(float(first["eur_per_kg"]), "nl")) in _nbsp(popup)
+        assert first["reason"] in popup
+        _assert_readable(popup)
+        _assert_popup_box_clear(offline)
         offline.page.screenshot(path=str(tmp_path / f"{slug}.png"))
         assert (tmp_path / f"{slug}.png").stat().st_size > 10_000
         print(f"{slug}: {len(listed)} farms, loaded and drawn in {offline.load_s:.2f} s")
@@ -202,7 +283,9 @@ def test_hostile_farm_ids_show_as_text_and_run_nothing(browser, hostile):
             arg=SCRIPT_ID,
         )
         # The hostile note is a carried-through column of the farm ranked first.
-        text = _click_farm(offline, "1")
+        _click_farm(offline, "1")
+        page.click(".vbr-popup-more summary")  # the input's own columns are folded
+        text = page.inner_text(".leaflet-popup-content")
         assert '"><svg onload=alert(2)> & </script>' in text
         assert page.locator(".leaflet-popup-content svg").count() == 0
         assert offline.dialogs == []
@@ -219,7 +302,9 @@ def test_search_lists_partial_matches_and_says_when_nothing_matches(browser, hos
         page = offline.page
         page.fill(".vbr-search input", "f01")
         page.press(".vbr-search input", "Enter")
-        hits = page.locator(".vbr-search-hit").all_inner_texts()
+        hits = page.locator(".vbr-search-hit .vbr-search-id").all_inner_texts()
+        lines = page.locator(".vbr-search-hit .vbr-search-line").all_inner_texts()
+        assert lines and all(re.match(r"Rang \d+ in de regio · \d+ landelijk · ", x) for x in lines)
         listed = read_list(out / "oost" / "ranking.csv")
         expected = [f for f in listed["farm_id"] if "f01" in f.lower()]
         assert hits and hits == expected[: len(hits)]
@@ -228,7 +313,7 @@ def test_search_lists_partial_matches_and_says_when_nothing_matches(browser, hos
         assert hits[0] in page.inner_text(".leaflet-popup-content")
         page.fill(".vbr-search input", "no-such-farm")
         page.press(".vbr-search input", "Enter")
-        assert "no farm" in page.inner_text(".vbr-search-results")
+        assert "Geen veehouderij" in page.inner_text(".vbr-search-results")
         assert offline.errors == []
     finally:
         offline.close()
@@ -254,6 +339,152 @@ def test_map_of_a_region_without_farms_opens_without_errors(browser, tmp_path):
     try:
         assert offline.errors == []
         assert offline.eval("() => window.vbr.maps[0].farms.getLayers().length") == 0
-        assert "Farms" in offline.page.inner_text(".vbr-panel")
+        assert "Veehouderijen\t0" in offline.page.inner_text(".vbr-panel")
+        # the legend offers no farm class at all, and says why
+        legend = offline.page.inner_text(".vbr-legend")
+        assert offline.page.locator(".vbr-legend-row[data-status]").count() == 0
+        assert "Geen veehouderijen in deze regio." in legend
+        assert "Grootte" not in legend  # no sizes without farms
+    finally:
+        offline.close()
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory):
+    """The small inputs with twenty carried-through columns and submission times."""
+    return run_small(tmp_path_factory.mktemp("maps-wide"), wide=True)
+
+
+@pytest.mark.parametrize("rank", ["1", "2", "17", "33"])
+def test_popups_of_farms_with_many_columns_are_readable_and_clear(browser, wide, rank):
+    _, out = wide
+    listed = read_list(out / "oost" / "ranking.csv")
+    row = listed.iloc[int(rank) - 1]
+    offline = OfflinePage(browser, out / "oost" / "map.html")
+    try:
+        popup = _click_farm(offline, rank)
+        _assert_readable(popup)
+        _assert_popup_box_clear(offline)
+        # the key facts in words, the input's own columns folded away
+        assert "Waarom" in popup and row["reason"] in popup
+        moment = dt.datetime.fromisoformat(row["submitted_at"])
+        assert f"Ingediend op\t{format_datetime(moment, 'nl')}" in popup
+        assert "Meer gegevens (23)" in popup
+        assert "kenmerk_01" not in popup  # folded
+        offline.page.click(".vbr-popup-more summary")
+        opened = offline.page.inner_text(".leaflet-popup-content")
+        for column in WIDE_COLUMNS:
+            assert column in opened
+        assert row["opmerking_lang"] in opened.replace("\n", "")
+        _assert_popup_box_clear(offline)  # still 380 px at most, scrolling inside
+        assert offline.errors == []
+    finally:
+        offline.close()
+
+
+def test_the_first_view_shows_every_farm_beside_the_panel(browser, tmp_path_factory):
+    _, out = default_run_once(tmp_path_factory)
+    for slug in _default_slugs():
+        offline = OfflinePage(browser, out / slug / "map.html")
+        try:
+            hidden = offline.eval(
+                """() => {
+                    const {map, farms} = window.vbr.maps[0];
+                    const view = map.getContainer().getBoundingClientRect();
+                    const panel = document.querySelector('.vbr-panel').getBoundingClientRect();
+                    const search = document.querySelector('.vbr-search').getBoundingClientRect();
+                    const under = (p, r) => p.x >= r.left && p.x <= r.right
+                        && p.y >= r.top && p.y <= r.bottom;
+                    return farms.getLayers().map(l => {
+                        const c = map.latLngToContainerPoint(l.getLatLng());
+                        return {x: view.left + c.x, y: view.top + c.y};
+                    }).filter(p => p.x < view.left || p.x > view.right || p.y < view.top
+                        || p.y > view.bottom || under(p, panel) || under(p, search)).length;
+                }"""
+            )
+            assert hidden == 0, (slug, hidden)
+        finally:
+            offline.close()
+
+
+def test_a_popup_opened_beside_the_panel_is_panned_clear_of_it(browser, tmp_path_factory):
+    _, out = default_run_once(tmp_path_factory)
+    offline = OfflinePage(browser, out / "veluwe" / "map.html")
+    try:
+        # put the farm right under the panel, then click it there through the map's API
+        offline.eval(
+            """() => {
+                const {map, farms} = window.vbr.maps[0];
+                const layer = farms.getLayers().find(l => l.feature.properties.rank === '1');
+                map.setView(layer.getLatLng(), 15, {animate: false});
+                const panel = document.querySelector('.vbr-panel').getBoundingClientRect();
+                const here = map.latLngToContainerPoint(layer.getLatLng());
+                map.panBy([here.x - (panel.left + 60), here.y - (panel.top + 80)],
+                          {animate: false});
+                layer.fire('click', {latlng: layer.getLatLng()}, true);
+            }"""
+        )
+        offline.page.wait_for_selector(".leaflet-popup-content .vbr-popup")
+        _assert_popup_box_clear(offline)
+        assert offline.errors == []
+    finally:
+        offline.close()
+
+
+def test_the_browser_writes_numbers_as_python_does(browser, tmp_path_factory):
+    """Popups format in the browser (Intl) what index and panel format in Python (Babel)."""
+    _, out = default_run_once(tmp_path_factory)
+    values = [0.0, 0.5, 2.5, 0.15, 83.87408781694496, 934.6550323642458, 999.6, 1000.4, 8085.0,
+              678122.0, 1234567.5, 20.129, 1125000000.0, 12.3456]  # fmt: skip
+    python = {
+        "m": format_m,
+        "kg": format_kg,
+        "mol": format_mol,
+        "eur": format_eur,
+        "eur_per_kg": format_eur_per_kg,
+        "eur_per_mol": format_eur_per_mol,
+        "count": format_count,
+    }
+    times = ["2024-03-05T14:59:00Z", "2024-07-01T12:00:00Z", "2024-10-27T00:30:00Z"]
+    for lang in ("nl", "en"):
+        _, english = (None, out) if lang == "nl" else run_small(tmp_path_factory.mktemp("en"),
+                                                                 lang="en")  # fmt: skip
+        page = english / ("veluwe" if lang == "nl" else "oost") / "map.html"
+        offline = OfflinePage(browser, page)
+        try:
+            got = offline.eval(
+                """([kinds, values, times]) => ({
+                    numbers: kinds.map(k => values.map(v => window.vbr.format(k, String(v),
+                                                                              {threshold: 1000}))),
+                    times: times.map(t => window.vbr.format('datetime', t)),
+                })""",
+                [list(python), values, times],
+            )
+        finally:
+            offline.close()
+        for kind, row in zip(python, got["numbers"], strict=True):
+            for value, text in zip(values, row, strict=True):
+                if kind == "m":
+                    expected = format_m(value, lang, threshold_m=1000)
+                else:
+                    expected = python[kind](value, lang)
+                assert text == expected, (lang, kind, value)
+        for moment, text in zip(times, got["times"], strict=True):
+            assert text == format_datetime(dt.datetime.fromisoformat(moment), lang)
+
+
+def test_screenshot_of_an_opened_popup(browser, wide, tmp_path_factory):
+    """docs/map-popup.png: a farm's popup on the Veluwe map of the default data (written when
+    VBR_SCREENSHOTS is set; always taken)."""
+    import os
+
+    _, out = default_run_once(tmp_path_factory)
+    offline = OfflinePage(browser, out / "veluwe" / "map.html")
+    try:
+        _click_farm(offline, "1")
+        _assert_popup_box_clear(offline)
+        target = Path(os.environ.get("VBR_SCREENSHOTS", tmp_path_factory.mktemp("shots")))
+        offline.page.screenshot(path=str(target / "map-popup.png"))
+        assert (target / "map-popup.png").stat().st_size > 10_000
     finally:
         offline.close()

@@ -11,6 +11,7 @@ import click
 
 from vbr._version import __version__
 from vbr.errors import InputError
+from vbr.locale import LANGUAGES
 from vbr.model import Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
@@ -239,6 +240,12 @@ def cli() -> None:
     help="Write only public maps: farms counted per 1 km cell (cells with fewer than 3 farms "
     "left out), no farm ids, subsidies or other columns, and no lists.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of the maps, index.html and the reason column: nl (Dutch, the default) or "
+    "en. Config: [output] language. The machine lists keep their English column names.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -258,6 +265,7 @@ def run_command(
     rank_by,
     scenarios,
     public,
+    lang,
     quiet,
     animals=None,
     emission_factors=None,
@@ -289,6 +297,7 @@ def run_command(
         rank_by=rank_by,
         scenarios=scenarios,
         public=public,
+        language=lang,
     )
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     written = run(options, progress=progress, command=["vbr", *_argv()])

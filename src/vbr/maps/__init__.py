@@ -7,18 +7,16 @@ The pages are self-contained (Leaflet inlined, no CDN); only basemap tiles come 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 
 from vbr.core.budget import cents_sum_eur
 from vbr.geometry import RD_NEW
-from vbr.maps.data import display_image, farm_payload, farm_statuses
+from vbr.maps.data import Walks, display_image, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
 from vbr.maps.region_map import write_region_map
-from vbr.maps.summary import RegionSummary, format_eur
+from vbr.maps.summary import RegionSummary, budget_name
 from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
 
@@ -45,7 +43,9 @@ def write_maps(context: WriteContext) -> WriteReport:
     subsidy_all = result.ranked["subsidy_eur"].to_numpy(dtype=float)
     points_all = result.ranked.geometry.values
     threshold_m = float(result.options.config.threshold_m)
+    lang = result.options.config.language
     deposition = _deposition_overlay(result)
+    submitted = _submitted(result.ranked)
 
     written = []
     summaries: list[RegionSummary] = []
@@ -56,22 +56,31 @@ def write_maps(context: WriteContext) -> WriteReport:
             table["selected"].iloc[positions].reset_index(drop=True) if result.with_budget else None
         )
         statuses = farm_statuses(rows, national_selected)
-        extra = None
+        budget = budgets.get(region.budget) if region.budget else national_budget
+        national = None
         if result.with_budget:
-            label = "national budget" if region.selected is None else "national budget walk"
-            extra = pd.DataFrame(
+            national = pd.DataFrame(
                 {
-                    f"selected ({label})": table["selected"].iloc[positions].to_numpy(),
-                    f"cumulative_eur ({label})": table["cumulative_eur"].iloc[positions].to_numpy(),
+                    "selected": table["selected"].iloc[positions].to_numpy(),
+                    "cumulative_eur": table["cumulative_eur"].iloc[positions].to_numpy(),
                 }
             )
+        walks = Walks(
+            shown=budget_name(budget, lang) if budget is not None else None,
+            own=region.selected is not None,
+            national=national,
+        )
         payload = farm_payload(
             rows,
             points_all[positions],
             nh3_all[positions],
             statuses=statuses,
             area_names=area_names,
-            extra=extra,
+            lang=lang,
+            threshold_m=threshold_m,
+            national_total=len(table),
+            walks=walks,
+            submitted=submitted[positions] if submitted is not None else None,
         )
         summary = _summary(
             region,
@@ -79,7 +88,7 @@ def write_maps(context: WriteContext) -> WriteReport:
             rows=rows,
             nh3=nh3_all[positions],
             subsidy=subsidy_all[positions],
-            budget=budgets.get(region.budget) if region.budget else national_budget,
+            budget=budget,
         )
         summaries.append(summary)
         region_geom = geometry_by_slug.get(region.slug)
@@ -92,14 +101,27 @@ def write_maps(context: WriteContext) -> WriteReport:
             threshold_m=threshold_m,
             farms=payload.data,
             counts=payload.counts,
+            lang=lang,
         )
         content.deposition = deposition
         written.append(write_region_map(content, out_dir / region.slug))
 
     index = out_dir / "index.html"
-    index.write_text(_index(result, summaries, context.notes), encoding="utf-8")
+    index.write_text(index_html(result, summaries, context.notes), encoding="utf-8")
     written.append(index)
     return WriteReport(files=tuple(written))
+
+
+def _submitted(ranked: pd.DataFrame) -> np.ndarray | None:
+    """``submitted_at`` of every ranked farm as ISO 8601 UTC text (``""`` where none), or
+    ``None`` when no farm has one."""
+    if "submitted_at" not in ranked.columns:
+        return None
+    times = pd.to_datetime(ranked["submitted_at"], utc=True)
+    if not times.notna().any():
+        return None
+    text = times.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return text.where(times.notna(), "").to_numpy(dtype=object)
 
 
 def _deposition_overlay(result: Result) -> tuple[str, tuple[float, float, float, float]] | None:
@@ -128,38 +150,3 @@ def _summary(region, *, statuses, rows, nh3, subsidy, budget) -> RegionSummary:
         selected_eur=cents_sum_eur(subsidy[chosen]) if budget is not None else None,
         budget=budget,
     )
-
-
-def _index(result: Result, summaries: list[RegionSummary], notes: Sequence[str]) -> str:
-    cfg = result.options.config
-    counts = result.counts()
-    national = {
-        "Farms read": f"{counts['read']:,}",
-        "Ranked": f"{counts['ranked']:,}",
-        "Rejected": f"{counts['rejected']:,}",
-        "Priority farms": f"{counts['priority']:,}",
-    }
-    if result.with_budget:
-        national["Selected farms (national budget)"] = f"{counts['selected']:,}"
-    parameters = [
-        ("Priority strip", f"{cfg.threshold_m:,g} m from an overloaded Natura 2000 area"),
-        (
-            "Priority order",
-            "first come, first served (submitted_at)"
-            if result.first_come_first_served
-            else "euro per kg NH3",
-        ),
-        ("Budget policy", cfg.budget_policy),
-    ]
-    for b in result.budgets:
-        scope = "national" if not b.regions else f"{b.name} ({', '.join(b.regions)})"
-        parameters.append(
-            (
-                f"Budget {scope}",
-                f"{format_eur(b.budget_eur)}; used {format_eur(b.used_eur)}, "
-                f"left {format_eur(b.left_eur)}; {b.selected:,} selected",
-            )
-        )
-    if not result.budgets:
-        parameters.append(("Budget", "none (farms ranked, none selected)"))
-    return index_html(summaries, national=national, parameters=parameters, notes=notes)

@@ -18,13 +18,16 @@ import pandas as pd
 import shapely
 
 from vbr.io.crs import RD_NEW, to_wgs84
+from vbr.locale import t
+from vbr.locale.formats import format_count
 from vbr.model import OverloadZones
 
 __all__ = [
-    "COLUMN_LABELS",
+    "FACTS",
     "STATUSES",
     "FarmPayload",
     "Status",
+    "Walks",
     "display_image",
     "farm_payload",
     "farm_statuses",
@@ -43,22 +46,26 @@ SIMPLIFY_M = 2.0
 
 @dataclass(frozen=True)
 class Status:
-    """One farm status on the map: its key, legend text and colours (Okabe-Ito palette)."""
+    """One farm status on the map: its key and colours (Okabe-Ito palette); its words are the
+    catalogue's ``status.<key>``."""
 
     key: str
-    label: str
     fill: str
     stroke: str
+
+    def label(self, lang: str) -> str:
+        """The status in words: ``Voorrang · geselecteerd``."""
+        return t(f"status.{self.key}", lang)
 
 
 #: Statuses in legend order. With a budget: the first four; without: ``priority`` and ``ranked``.
 STATUSES = (
-    Status("priority_selected", "Priority, selected", "#D55E00", "#6b2f00"),
-    Status("priority_not_selected", "Priority, not selected", "#F0E442", "#6b2f00"),
-    Status("selected", "Selected", "#009E73", "#004d38"),
-    Status("not_selected", "Not selected", "#9aa5b1", "#4a525a"),
-    Status("priority", "Priority", "#D55E00", "#6b2f00"),
-    Status("ranked", "Ranked (no budget)", "#0072B2", "#003a5c"),
+    Status("priority_selected", "#D55E00", "#6b2f00"),
+    Status("priority_not_selected", "#F0E442", "#6b2f00"),
+    Status("selected", "#009E73", "#004d38"),
+    Status("not_selected", "#9aa5b1", "#4a525a"),
+    Status("priority", "#D55E00", "#6b2f00"),
+    Status("ranked", "#0072B2", "#003a5c"),
 )
 _STATUS_INDEX = {s.key: k for k, s in enumerate(STATUSES)}
 #: Drawing order, bottom to top: priority farms on top of the rest.
@@ -71,21 +78,30 @@ _DRAW_LAYER = {
     "priority": 3,
 }
 
-#: Popup labels of the ranking.csv columns (others show their own name).
-COLUMN_LABELS = {
-    "rank": "rank in region",
-    "national_rank": "national rank",
-    "farm_id": "farm_id",
-    "regions": "regions",
-    "priority": "priority",
-    "distance_m": "distance_m (to overloaded area)",
-    "nearest_n2000": "nearest_n2000",
-    "nh3_kg": "nh3_kg (per year)",
-    "subsidy_eur": "subsidy_eur",
-    "eur_per_kg": "eur_per_kg",
-    "selected": "selected",
-    "cumulative_eur": "cumulative_eur",
-}
+#: The popup's key facts, in order: list column, label (catalogue key) and how the value is
+#: written (the ``kind`` that ``vbr.format`` in vbr_map.js knows). ``farm_id`` heads the popup,
+#: ``priority`` and ``selected`` make its status line and ``reason`` follows the facts; then a
+#: line per budget walk (``selected``, ``cumulative_eur``; see :class:`Walks`); every other column
+#: of the list is carried through from the input and folds under "Meer gegevens".
+FACTS = (
+    ("rank", "map.popup.rank_region", "rank"),
+    ("national_rank", "map.popup.rank_national", "rank"),
+    ("distance_m", "map.popup.distance", "distance"),  # with nearest_n2000, by name
+    ("nh3_kg", "map.popup.nh3", "kg"),
+    ("subsidy_eur", "map.popup.subsidy", "eur"),
+    ("subsidy_source", "map.popup.subsidy_source", "choice"),
+    ("eur_per_kg", "map.popup.eur_per_kg", "eur_per_kg"),
+    ("impact_mol", "map.popup.impact_mol", "mol"),
+    ("eur_per_mol", "map.popup.eur_per_mol", "eur_per_mol"),
+    ("sem_eur", "map.popup.sem_eur", "eur"),
+    ("sem_nh3_kg", "map.popup.sem_nh3_kg", "kg"),
+    ("sem_eur_per_kg", "map.popup.sem_eur_per_kg", "eur_per_kg"),
+    ("regions", "map.popup.regions", "list"),
+)
+#: Columns of the list that the popup shows elsewhere than in its facts.
+_SHOWN_APART = ("farm_id", "priority", "selected", "cumulative_eur", "reason", "nearest_n2000")
+#: Words for the values of a ``choice`` column.
+_CHOICES = {"subsidy_source": {"offer": "map.popup.offer", "estimate": "map.popup.estimate"}}
 
 
 def safe_json(value: object) -> str:
@@ -201,6 +217,65 @@ def _nice(value: float) -> float:
     return float(10 ** (exp + 1))
 
 
+@dataclass(frozen=True)
+class Walks:
+    """Which budget walks a region's popups report.
+
+    ``shown`` names the walk behind the farms' status (the region's own budget, else the
+    national one; ``None`` without a budget). ``national`` holds the national walk's
+    ``selected``/``cumulative_eur`` text per farm where the region's list does not (no own
+    budget) or where it differs (an own budget beside a national one).
+    """
+
+    shown: str | None
+    own: bool
+    national: pd.DataFrame | None = None
+
+
+def _fact(rows: pd.DataFrame, column: str, label: str, kind: str, lang: str) -> dict | None:
+    """A popup line for ``column``, or ``None`` when no farm of the region has a value there."""
+    columns = list(rows.columns)
+    if column not in columns or not (rows[column].to_numpy(dtype=object) != "").any():
+        return None
+    fact = {"label": t(label, lang), "col": columns.index(column), "kind": kind}
+    if column in _CHOICES:
+        fact["choices"] = {raw: t(key, lang) for raw, key in _CHOICES[column].items()}
+    if kind == "distance" and "nearest_n2000" in columns:
+        fact["area"] = columns.index("nearest_n2000")
+    return fact
+
+
+def _facts(rows: pd.DataFrame, lang: str, *, national_total: int) -> list:
+    """The popup's key facts (see :data:`FACTS`)."""
+    totals = {"rank": len(rows), "national_rank": national_total}
+    facts = []
+    for column, label, kind in FACTS:
+        fact = _fact(rows, column, label, kind, lang)
+        if fact is not None:
+            if column in totals:
+                fact["total"] = format_count(totals[column], lang)
+            facts.append(fact)
+    return facts
+
+
+def _walks(rows: pd.DataFrame, lang: str, walks: Walks) -> list:
+    """One popup line per budget walk: the walk behind the farm's status first, then the national
+    one where the region has its own budget beside it."""
+    columns = list(rows.columns)
+    own = {
+        "src": "row",
+        "selected": columns.index("selected"),
+        "spent": columns.index("cumulative_eur"),
+    }
+    national = {"src": "national", "selected": 0, "spent": 1}
+    lines = []
+    if walks.shown is not None:
+        lines.append({"budget": walks.shown, **(own if walks.own else national)})
+    if walks.own and walks.national is not None:
+        lines.append({"budget": t("budget.national", lang), **national})
+    return lines
+
+
 def farm_payload(
     rows: pd.DataFrame,
     geometry: np.ndarray,
@@ -208,9 +283,16 @@ def farm_payload(
     *,
     statuses: np.ndarray,
     area_names: dict[str, str],
-    extra: pd.DataFrame | None = None,
+    lang: str,
+    threshold_m: float = 1000.0,
+    national_total: int | None = None,
+    walks: Walks | None = None,
+    submitted: np.ndarray | None = None,
 ) -> FarmPayload:
     """Prepare the farm layer of one region.
+
+    Values reach the page as the list holds them (exact, as text): the popup writes them in the
+    run's language in the browser (``Intl.NumberFormat``), one farm at a time.
 
     Parameters
     ----------
@@ -224,10 +306,20 @@ def farm_payload(
         Index into :data:`STATUSES` per row (see :func:`farm_statuses`).
     area_names
         Natura 2000 area name by ``nr`` (text), for the popup.
-    extra
-        Further text columns shown in the popup after the row (e.g. the national selection).
+    lang
+        The run's language (labels and status words).
+    threshold_m
+        The priority threshold: a distance that would round onto it shows centimetres.
+    national_total
+        Farms in the national list (``national rank 12 of 24,988``).
+    walks
+        The budget walks the popups report (see :class:`Walks`).
+    submitted
+        ``submitted_at`` per farm as ISO 8601 UTC text (``""`` where none), when any farm has
+        one.
     """
     n = len(rows)
+    walks = walks or Walks(shown=None, own=False)
     coords = shapely.get_coordinates(geometry)
     lon, lat = to_wgs84(coords[:, 0], coords[:, 1]) if n else ([], [])
     reference = float(np.quantile(nh3_kg, 0.95)) if n else 1.0
@@ -236,30 +328,46 @@ def farm_payload(
     # Bottom to top: by status layer, then the better rank drawn later (on top).
     draw = np.lexsort((-np.arange(n), draw_layer)) if n else np.array([], dtype=int)
     columns = list(rows.columns)
+    facts = _facts(rows, lang, national_total=national_total if national_total is not None else n)
+    known = {c for c, _, _ in FACTS} | set(_SHOWN_APART)
     data = {
         "columns": columns,
-        "labels": [COLUMN_LABELS.get(c, c) for c in columns],
         "rows": rows.to_numpy(dtype=object).tolist(),
+        "id": columns.index("farm_id"),
+        "rank": columns.index("rank"),
+        "national": columns.index("national_rank") if "national_rank" in columns else -1,
+        "reason": columns.index("reason") if "reason" in columns else -1,
+        "facts": facts,
+        "walks": _walks(rows, lang, walks),
+        "more": [k for k, c in enumerate(columns) if c not in known],
+        "threshold": threshold_m,
         "lon": np.round(np.asarray(lon, dtype=float), FARM_DECIMALS).tolist(),
         "lat": np.round(np.asarray(lat, dtype=float), FARM_DECIMALS).tolist(),
         "status": statuses.tolist(),
         "radius": radius.tolist(),
         "draw": draw.tolist(),
         "statuses": [
-            {"key": s.key, "label": s.label, "fill": s.fill, "stroke": s.stroke} for s in STATUSES
+            {"key": s.key, "label": s.label(lang), "fill": s.fill, "stroke": s.stroke}
+            for s in STATUSES
         ],
         "areaNames": area_names,
     }
-    if extra is not None and len(extra.columns):
-        data["extra"] = {
-            "columns": list(extra.columns),
-            "labels": list(extra.columns),
-            "rows": extra.to_numpy(dtype=object).tolist(),
-        }
+    if walks.national is not None:
+        data["national_walk"] = (
+            walks.national[["selected", "cumulative_eur"]].to_numpy(dtype=object).tolist()
+        )
+    if submitted is not None:
+        data["submitted"] = list(submitted)
+        data["facts"].append(
+            {"label": t("map.popup.submitted", lang), "src": "submitted", "kind": "datetime"}
+        )
     counts = {s.key: int((statuses == k).sum()) for k, s in enumerate(STATUSES)}
     sizes = sorted({_nice(float(np.quantile(nh3_kg, q))) for q in (0.1, 0.5, 0.95)}) if n else []
     data["sizeLegend"] = [
-        {"radius": float(radius_px(np.array([v]), reference_kg=reference)[0]), "text": f"{v:,.0f}"}
+        {
+            "radius": float(radius_px(np.array([v]), reference_kg=reference)[0]),
+            "text": format_count(int(v), lang),
+        }
         for v in sizes
     ]
     return FarmPayload(data=data, counts=counts)

@@ -1,127 +1,131 @@
-"""``index.html``: the regions with their headline figures, linking every map and list.
+"""``index.html``: the run's headline figures, a bar chart of every budget, the regions with their
+maps and lists, the rules and the run's notes, in the run's language.
 
-Plain HTML with inline styles and no script: it opens offline in any browser. Every text that
-comes from the input (region and budget names) is HTML-escaped.
+Plain HTML from the Jinja2 template ``templates/index.html.j2`` (autoescape), inline styles, an
+inline SVG chart and no script: it opens offline in any browser.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from vbr._version import __version__
-from vbr.maps.summary import RegionSummary, format_eur, format_kg
+from vbr.locale import t
+from vbr.locale.formats import format_count, format_eur, format_kg, format_m, format_tonnes
+from vbr.maps.html import render
+from vbr.maps.summary import RegionSummary, budget_name
 
-__all__ = ["index_html"]
+__all__ = ["ChartRow", "budget_chart", "index_html"]
 
-_STYLE = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
-       margin: 24px; color: #222; }
-h1 { font-size: 20px; margin: 0 0 4px; }
-p.meta { color: #555; margin: 0 0 16px; }
-table { border-collapse: collapse; }
-th, td { padding: 5px 10px; border-bottom: 1px solid #ddd; vertical-align: top; }
-th { text-align: left; background: #f3f4f6; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tfoot td { color: #555; border-bottom: none; }
-ul { padding-left: 20px; }
-.note { color: #555; font-size: 13px; max-width: 60em; }
-"""
+#: Width of a full bar in the chart, pixels.
+BAR_PX = 360
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+@dataclass(frozen=True)
+class ChartRow:
+    """One budget in the chart: euro used against the budget, NH3 removed against the most any
+    budget removed (bar lengths in pixels)."""
+
+    name: str
+    used_px: float
+    used_text: str
+    nh3_px: float
+    nh3_text: str
 
 
-def index_html(
-    summaries: Sequence[RegionSummary],
-    *,
-    national: dict[str, str],
-    parameters: Sequence[tuple[str, str]],
-    notes: Sequence[str] = (),
-) -> str:
-    """The text of ``index.html``.
-
-    Parameters
-    ----------
-    summaries
-        One per region, in the regions file's order.
-    national
-        Figures of the whole run (label -> text), shown above the table.
-    parameters
-        (label, text) of the run's rules and budget.
-    notes
-        Extra lines shown under the table.
-    """
-    head = (
-        "<tr><th>Region</th><th>Map</th><th>List</th><th>Farms</th><th>Priority farms</th>"
-        "<th>Selected farms</th><th>NH3 of selected farms</th><th>Subsidy of selected farms</th>"
-        "<th>Budget</th><th>Budget used</th><th>Budget left</th></tr>"
-    )
+def budget_chart(budgets: Sequence, lang: str) -> list[ChartRow]:
+    """The chart's rows: one per budget walk (national first, then the regional ones)."""
+    most_nh3 = max((b.selected_nh3_kg for b in budgets), default=0.0)
     rows = []
-    for s in summaries:
-        slug = _e(s.slug)
-        has_budget = s.budget is not None
-        cells = [
-            f"<td>{_e(s.name)}</td>",
-            f'<td><a href="{slug}/map.html">map</a></td>',
-            f'<td><a href="{slug}/ranking.csv">ranking.csv</a></td>',
-            f'<td class="num">{s.farms:,}</td>',
-            f'<td class="num">{s.priority:,}</td>',
-            f'<td class="num">{s.selected:,}</td>' if has_budget else '<td class="num">-</td>',
-            f'<td class="num">{_e(format_kg(s.selected_nh3_kg or 0.0))}</td>'
-            if has_budget
-            else '<td class="num">-</td>',
-            f'<td class="num">{_e(format_eur(s.selected_eur or 0.0))}</td>'
-            if has_budget
-            else '<td class="num">-</td>',
-            f"<td>{_e(s.budget_label)}</td>",
-            f'<td class="num">{_e(format_eur(s.budget.used_eur))}</td>'
-            if has_budget
-            else '<td class="num">-</td>',
-            f'<td class="num">{_e(format_eur(s.budget.left_eur))}</td>'
-            if has_budget
-            else '<td class="num">-</td>',
+    for b in budgets:
+        share = b.used_eur / b.budget_eur if b.budget_eur > 0 else 0.0
+        name = budget_name(b, lang)
+        rows.append(
+            ChartRow(
+                name=name[:1].upper() + name[1:],
+                used_px=round(BAR_PX * min(max(share, 0.0), 1.0), 1),
+                used_text=f"{format_eur(b.used_eur, lang)} "
+                + t("index.chart_of", lang, budget=format_eur(b.budget_eur, lang)),
+                nh3_px=round(BAR_PX * b.selected_nh3_kg / most_nh3, 1) if most_nh3 > 0 else 0.0,
+                nh3_text=format_tonnes(b.selected_nh3_kg, lang),
+            )
+        )
+    return rows
+
+
+def _national(result, lang: str) -> list[tuple[str, str]]:
+    counts = result.counts()
+    figures = [
+        (t("index.read", lang), format_count(counts["read"], lang)),
+        (t("index.ranked", lang), format_count(counts["ranked"], lang)),
+        (t("index.rejected", lang), format_count(counts["rejected"], lang)),
+        (t("index.priority", lang), format_count(counts["priority"], lang)),
+    ]
+    national = next((b for b in result.budgets if not b.regions), None)
+    if result.with_budget and national is not None:
+        figures += [
+            (t("index.selected", lang), format_count(national.selected, lang)),
+            (t("index.selected_nh3", lang), format_kg(national.selected_nh3_kg, lang)),
+            (t("index.selected_eur", lang), format_eur(national.used_eur, lang)),
         ]
-        rows.append(f'<tr data-slug="{slug}">' + "".join(cells) + "</tr>")
-    if not rows:
-        rows.append('<tr><td colspan="11">The run had no regions.</td></tr>')
-    national_items = "".join(f"<li>{_e(k)}: {_e(v)}</li>" for k, v in national.items())
-    parameter_items = "".join(f"<li>{_e(k)}: {_e(v)}</li>" for k, v in parameters)
-    note_items = "".join(f"<li>{_e(n)}</li>" for n in notes)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vbr: maps and lists per region</title>
-<style>{_STYLE}</style>
-</head>
-<body>
-<h1>vbr: maps and lists per region</h1>
-<p class="meta">vbr {_e(__version__)}. Every page here opens offline; only the map backgrounds
-(basemap tiles) need a network.</p>
-<table>
-<thead>{head}</thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-<p class="note">Selected farms, their NH3 and subsidy count the farms of the region selected by
-the budget shown for it. Used and left are for that whole budget, which regions in one regional
-budget share.</p>
-<h2>Whole run</h2>
-<ul>{national_items}</ul>
-<ul>
-<li><a href="ranking.csv">ranking.csv</a> (national order)</li>
-<li><a href="ranking.xlsx">ranking.xlsx</a> (national and regional sheets)</li>
-<li><a href="ranking.gpkg">ranking.gpkg</a> (for QGIS)</li>
-<li><a href="rejected.csv">rejected.csv</a> (rows that could not be used, with the reason)</li>
-<li><a href="manifest.json">manifest.json</a> (inputs, parameters, counts)</li>
-</ul>
-<h2>Rules and budget</h2>
-<ul>{parameter_items}</ul>
-{f"<h2>Notes</h2><ul>{note_items}</ul>" if note_items else ""}
-</body>
-</html>
-"""
+    return figures
+
+
+def _rules(result, lang: str) -> list[tuple[str, str]]:
+    cfg = result.options.config
+    rules = [
+        (
+            t("index.rule_zone", lang),
+            t("index.rule_zone_value", lang, distance=format_m(cfg.threshold_m, lang)),
+        ),
+        (
+            t("index.rule_order", lang),
+            t("index.rule_order_fcfs", lang)
+            if result.first_come_first_served
+            else t("index.rule_order_cost", lang),
+        ),
+        (
+            t("index.rule_policy", lang),
+            t("index.rule_policy_stop", lang)
+            if cfg.budget_policy == "stop"
+            else t("index.rule_policy_skip", lang),
+        ),
+    ]
+    for b in result.budgets:
+        name = budget_name(b, lang)
+        if b.regions:
+            name += f" ({', '.join(b.regions)})"
+        rules.append(
+            (
+                t("index.rule_budget", lang, name=name),
+                t(
+                    "index.rule_budget_value",
+                    lang,
+                    budget=format_eur(b.budget_eur, lang),
+                    used=format_eur(b.used_eur, lang),
+                    left=format_eur(b.left_eur, lang),
+                    selected=format_count(b.selected, lang),
+                ),
+            )
+        )
+    if not result.budgets:
+        rules.append((t("index.col_budget", lang), t("index.rule_no_budget", lang)))
+    return rules
+
+
+def index_html(result, summaries: Sequence[RegionSummary], notes: Sequence[str]) -> str:
+    """The text of ``index.html`` for a computed run, its regions' summaries (in the regions
+    file's order) and the run's notes so far."""
+    lang = result.options.config.language
+    return render(
+        "index.html.j2",
+        lang,
+        version=__version__,
+        national=_national(result, lang),
+        chart=budget_chart(result.budgets, lang),
+        bar_px=BAR_PX,
+        regions=summaries,
+        rules=_rules(result, lang),
+        notes=list(notes),
+    )

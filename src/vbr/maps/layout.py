@@ -7,6 +7,7 @@ import geopandas as gpd
 import shapely
 
 from vbr.io.crs import NL_EXTENT, RD_NEW, wgs84_bounds
+from vbr.locale import t
 from vbr.maps.data import polygons_geojson
 from vbr.maps.region_map import RegionMapContent
 from vbr.maps.summary import RegionSummary
@@ -60,6 +61,7 @@ def region_content(
     threshold_m: float,
     farms: dict,
     counts: dict[str, int],
+    lang: str,
 ) -> RegionMapContent:
     """What a region's map shows around its farms, all converted for the web map: the region's
     outline, the Natura 2000 areas and the priority strip that come within
@@ -81,6 +83,8 @@ def region_content(
         The priority strip, metres.
     farms, counts
         The farm layer's payload and the farms per status (see :mod:`vbr.maps.data`).
+    lang
+        The run's language.
     """
     xmin, ymin, xmax, ymax = shapely.bounds(map_extent(region_geom, farm_points))
     box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
@@ -88,6 +92,13 @@ def region_content(
     near_over = shown[shown["overloaded"].to_numpy(dtype=bool)]
     near_other = shown[~shown["overloaded"].to_numpy(dtype=bool)]
     west, south, east, north = wgs84_bounds(xmin, ymin, xmax, ymax)
+    bounds = (south, west, north, east)
+    # the first view fits the farms (with 500 m around them), else the region
+    view = bounds
+    if len(farm_points):
+        fx0, fy0, fx1, fy1 = shapely.total_bounds(farm_points)
+        fw, fs, fe, fn = wgs84_bounds(fx0 - 500.0, fy0 - 500.0, fx1 + 500.0, fy1 + 500.0)
+        view = (fs, fw, fn, fe)
     outline = (
         polygons_geojson(
             gpd.GeoDataFrame({"name": [summary.name]}, geometry=[region_geom], crs=RD_NEW),
@@ -97,8 +108,10 @@ def region_content(
         else {"type": "FeatureCollection", "features": []}
     )
     return RegionMapContent(
-        title=f"{summary.name}: vbr farm ranking map",
-        bounds=(south, west, north, east),
+        title=t("map.title", lang, region=summary.name),
+        bounds=bounds,
+        view=view,
+        lang=lang,
         outline=outline,
         overloaded=polygons_geojson(near_over, ["nr", "name", "overloaded"]),
         other_areas=polygons_geojson(near_other, ["nr", "name", "overloaded"]),
@@ -108,8 +121,11 @@ def region_content(
         counts=counts,
         headline={
             "title": summary.name,
-            "figures": [list(p) for p in summary.figures()],
-            "notes": summary.notes(),
-            "links": [["List (ranking.csv)", "ranking.csv"], ["All regions", "../index.html"]],
+            "figures": [list(p) for p in summary.figures(lang)],
+            "notes": summary.notes(lang),
+            "links": [
+                [t("map.panel.list", lang), "ranking.csv"],
+                [t("map.panel.index", lang), "../index.html"],
+            ],
         },
     )

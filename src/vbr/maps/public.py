@@ -9,7 +9,6 @@ subsidy, rank or carried-through column reaches the page; the lists are not writ
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +19,10 @@ import shapely
 
 from vbr._version import __version__
 from vbr.geometry import RD_NEW
+from vbr.locale import t
+from vbr.locale.formats import format_count, format_m, format_tonnes
 from vbr.maps.data import polygons_geojson
+from vbr.maps.html import render
 from vbr.maps.layout import MAP_MARGIN_M, map_extent, near, region_content
 from vbr.maps.region_map import write_region_map
 from vbr.maps.summary import RegionSummary
@@ -36,11 +38,37 @@ MIN_FARMS_PER_CELL = 3
 
 #: Colour classes by the cell's NH3 sum (kg/yr): upper bounds and colours (light to dark).
 _CLASSES = (
-    (5_000.0, "< 5 t NH3/yr", "#fee8c8", "#c9a98a"),
-    (20_000.0, "5 - 20 t NH3/yr", "#fdbb84", "#b9804f"),
-    (50_000.0, "20 - 50 t NH3/yr", "#e34a33", "#9c2c1b"),
-    (np.inf, ">= 50 t NH3/yr", "#7f0000", "#4a0000"),
+    (5_000.0, "#fee8c8", "#c9a98a"),
+    (20_000.0, "#fdbb84", "#b9804f"),
+    (50_000.0, "#e34a33", "#9c2c1b"),
+    (np.inf, "#7f0000", "#4a0000"),
 )
+
+
+def _class_labels(lang: str) -> list[str]:
+    """``minder dan 5 t NH₃/jaar``, ``5 tot 20 t NH₃/jaar``, ..., ``50 t NH₃/jaar of meer``."""
+
+    def tonnes(kg: float) -> str:
+        return t("units.t_per_year", lang, value=format_count(round(kg / 1000), lang))
+
+    labels = []
+    lower = None
+    for upper, _, _ in _CLASSES:
+        if lower is None:
+            labels.append(t("public.class_below", lang, upper=tonnes(upper)))
+        elif np.isinf(upper):
+            labels.append(t("public.class_above", lang, lower=tonnes(lower)))
+        else:
+            labels.append(
+                t(
+                    "public.class_between",
+                    lang,
+                    lower=format_count(round(lower / 1000), lang),
+                    upper=tonnes(upper),
+                )
+            )
+        lower = upper
+    return labels
 
 
 @dataclass
@@ -83,7 +111,7 @@ def grid_cells(
     grouped = grouped.reset_index()
     keep = grouped["n"].to_numpy() >= min_farms
     shown = grouped[keep].reset_index(drop=True)
-    bounds = np.array([upper for upper, *_ in _CLASSES])
+    bounds = np.array([upper for upper, _, _ in _CLASSES])
     x0 = shown["ix"].to_numpy() * cell_m
     y0 = shown["iy"].to_numpy() * cell_m
     cells = gpd.GeoDataFrame(
@@ -123,13 +151,15 @@ def write_public_maps(context: WriteContext) -> WriteReport:
     regions = result.regions.regions
     geometry_by_slug = dict(zip(regions["slug"], regions.geometry.values, strict=True))
     threshold_m = float(result.options.config.threshold_m)
+    lang = result.options.config.language
+    cell = _cell_text(lang)
     legend = {
-        "title": f"Farms per {CELL_M / 1000:g} km cell",
+        "title": t("public.legend_title", lang, cell=cell),
         "classes": [
-            {"label": label, "fill": fill, "stroke": stroke} for _, label, fill, stroke in _CLASSES
+            {"label": label, "fill": fill, "stroke": stroke}
+            for (_, fill, stroke), label in zip(_CLASSES, _class_labels(lang), strict=True)
         ],
-        "note": f"Colour: NH3 emission of the cell's farms. Cells with fewer than "
-        f"{MIN_FARMS_PER_CELL} farms are not shown.",
+        "note": t("public.legend_note", lang, min=MIN_FARMS_PER_CELL),
     }
     written: list[Path] = []
     rows = []
@@ -155,22 +185,24 @@ def write_public_maps(context: WriteContext) -> WriteReport:
             threshold_m=threshold_m,
             farms={},
             counts={},
+            lang=lang,
         )
-        content.title = f"{region.name}: livestock farms per km2 (public map)"
+        # the first view fits the region (a cell is not a farm), not single farms
+        content.view = content.bounds
+        content.title = t("public.title", lang, region=region.name)
         content.headline = {
             "title": region.name,
             "figures": [
-                ["Farms", f"{len(pos):,}"],
-                ["Priority farms", f"{int(priority[pos].sum()):,}"],
-                ["NH3 of all farms", f"{nh3[pos].sum() / 1000:,.1f} t/yr"],
-                ["Cells shown", f"{len(cells.frame):,}"],
-                ["Farms in suppressed cells", f"{cells.farms_suppressed:,}"],
+                [t("public.farms", lang), format_count(len(pos), lang)],
+                [t("public.priority", lang), format_count(int(priority[pos].sum()), lang)],
+                [t("public.nh3", lang), format_tonnes(float(nh3[pos].sum()), lang)],
+                [t("public.cells", lang), format_count(len(cells.frame), lang)],
+                [t("public.suppressed", lang), format_count(cells.farms_suppressed, lang)],
             ],
             "notes": [
-                "Public map: farms are counted per 1 km cell; no farm is shown. Priority: "
-                f"within {threshold_m:,g} m of an overloaded Natura 2000 area."
+                t("public.note", lang, cell=cell, distance=format_m(threshold_m, lang)),
             ],
-            "links": [["All regions", "../index.html"]],
+            "links": [[t("map.panel.index", lang), "../index.html"]],
         }
         extent = map_extent(geometry_by_slug.get(region.slug), ranked.geometry.values[pos])
         box = shapely.box(*shapely.bounds(extent))
@@ -180,37 +212,31 @@ def write_public_maps(context: WriteContext) -> WriteReport:
         content.grid = {
             "geojson": polygons_geojson(near_cells, ["n", "nh3", "prio", "c"], simplify_m=0.0),
             "classes": legend["classes"],
-            "cell_text": f"{CELL_M / 1000:g} km cell",
+            "cell_text": t("public.cell", lang, cell=cell),
+            "layer": t("public.layer", lang, cell=cell),
         }
         content.grid_legend = legend
         written.append(write_region_map(content, out_dir / region.slug))
         rows.append((region, len(pos), int(priority[pos].sum()), len(cells.frame)))
     index = out_dir / "index.html"
-    index.write_text(_public_index(rows), encoding="utf-8")
+    index.write_text(
+        render(
+            "public_index.html.j2",
+            lang,
+            version=__version__,
+            cell=cell,
+            min_farms=MIN_FARMS_PER_CELL,
+            rows=[
+                {"name": r.name, "slug": r.slug, "farms": n, "priority": p, "cells": c}
+                for r, n, p, c in rows
+            ],
+        ),
+        encoding="utf-8",
+    )
     written.append(index)
     return WriteReport(files=tuple(written))
 
 
-def _public_index(rows) -> str:
-    def e(text: object) -> str:
-        return html.escape(str(text), quote=True)
-
-    body = "\n".join(
-        f'<tr><td>{e(r.name)}</td><td><a href="{e(r.slug)}/map.html">map</a></td>'
-        f'<td class="num">{n:,}</td><td class="num">{p:,}</td><td class="num">{c:,}</td></tr>'
-        for r, n, p, c in rows
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>vbr public maps</title>
-<style>body {{ font: 14px/1.45 system-ui, Arial, sans-serif; margin: 24px; }}
-table {{ border-collapse: collapse; }}
-th, td {{ padding: 5px 10px; border-bottom: 1px solid #ddd; }}
-th {{ text-align: left; background: #f3f4f6; }} td.num {{ text-align: right; }}</style></head>
-<body><h1>Livestock farms near Natura 2000: public maps</h1>
-<p>Farms are counted per {CELL_M / 1000:g} km cell; cells with fewer than {MIN_FARMS_PER_CELL}
-farms are not shown. No farm-level data is published. Made with vbr {e(__version__)}.</p>
-<table><thead><tr><th>Region</th><th>Map</th><th>Farms</th><th>Priority farms</th>
-<th>Cells shown</th></tr></thead><tbody>
-{body}
-</tbody></table></body></html>
-"""
+def _cell_text(lang: str) -> str:
+    """The cell's size in words: ``1 km``."""
+    return f"{format_count(round(CELL_M / 1000), lang)} km"

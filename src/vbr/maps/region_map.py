@@ -2,11 +2,14 @@
 
 Folium builds the page (map, basemaps, layer control); the data layers are small Folium layers
 whose script hands JSON to ``vbr_map.js``, which draws the farms as one GeoJSON layer of circle
-markers on a canvas and builds legend, panel, search and popups from DOM text.
+markers on a canvas and builds legend, panel, search and popups from DOM text. Every word on the
+page is from the run's language catalogue (:mod:`vbr.locale`); the words ``vbr_map.js`` needs
+reach it as one JSON object (``vbr.setTexts``) before any layer.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +20,18 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.map import Layer
 
+from vbr.locale import t, texts
+from vbr.locale.formats import format_count, format_m, intl_locale
 from vbr.maps import assets
 from vbr.maps.data import STATUSES, safe_json
+from vbr.maps.html import render
 
 __all__ = ["BASEMAPS", "Basemap", "RegionMapContent", "region_map_html", "write_region_map"]
 
 
 @dataclass(frozen=True)
 class Basemap:
-    """A tile layer a user can switch to."""
+    """A tile layer a user can switch to; ``name`` is its catalogue key."""
 
     name: str
     url: str
@@ -33,32 +39,33 @@ class Basemap:
     max_native_zoom: int
 
 
+#: ``{map}`` and ``{photo}`` are the catalogue's words (``map.attribution_*``), HTML-escaped.
 _PDOK_ATTR = (
-    'Kaart: <a href="https://www.kadaster.nl">Kadaster</a> / <a href="https://www.pdok.nl">PDOK</a>'
+    '{map}: <a href="https://www.kadaster.nl">Kadaster</a> / <a href="https://www.pdok.nl">PDOK</a>'
 )
 #: Basemaps, the first shown on opening. Tiles are the only network requests a map makes.
 BASEMAPS = (
     Basemap(
-        "BRT-Achtergrondkaart grijs (PDOK)",
+        "map.basemap_grey",
         "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
         _PDOK_ATTR,
         19,
     ),
     Basemap(
-        "BRT-Achtergrondkaart standaard (PDOK)",
+        "map.basemap_standard",
         "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
         _PDOK_ATTR,
         19,
     ),
     Basemap(
-        "Luchtfoto (PDOK)",
+        "map.basemap_aerial",
         "https://service.pdok.nl/hwh/luchtfotorgb/wmts/v1_0/Actueel_orthoHR/EPSG:3857/{z}/{x}/{y}.jpeg",
-        'Luchtfoto: <a href="https://www.beeldmateriaal.nl">Beeldmateriaal Nederland</a> / '
+        '{photo}: <a href="https://www.beeldmateriaal.nl">Beeldmateriaal Nederland</a> / '
         '<a href="https://www.pdok.nl">PDOK</a>',
         19,
     ),
     Basemap(
-        "OpenStreetMap",
+        "map.basemap_osm",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
         19,
@@ -72,27 +79,27 @@ AREA_STYLES = {
         "weight": 1.5,
         "fillColor": "#b07cc6",
         "fillOpacity": 0.35,
-        "label": "Overloaded Natura 2000 area",
+        "label": "map.legend.overloaded",
     },
     "other": {
         "color": "#2e7d32",
         "weight": 1.5,
         "fill": False,
         "dashArray": "4 3",
-        "label": "Other Natura 2000 area (no priority)",
+        "label": "map.legend.other",
     },
     "zone": {
         "color": "#c77c00",
         "weight": 1,
         "fillColor": "#f6c56b",
         "fillOpacity": 0.18,
-        "label": "Priority strip",
+        "label": "map.legend.zone",
     },
     "outline": {
         "color": "#111111",
         "weight": 2.5,
         "fill": False,
-        "label": "Region outline",
+        "label": "map.legend.outline",
     },
 }
 
@@ -205,6 +212,9 @@ class RegionMapContent:
 
     title: str
     bounds: tuple[float, float, float, float]  # south, west, north, east
+    #: What the first view fits (the region's farms, else ``bounds``): south, west, north, east.
+    view: tuple[float, float, float, float]
+    lang: str
     outline: dict
     overloaded: dict
     other_areas: dict
@@ -223,35 +233,53 @@ class RegionMapContent:
 
 
 def _legend(content: RegionMapContent) -> dict:
-    present = [s for s in STATUSES if content.counts.get(s.key, 0) > 0]
-    with_budget = any(s.key in ("priority_selected", "selected", "not_selected") for s in present)
-    keys = (
-        ["priority_selected", "priority_not_selected", "selected", "not_selected"]
-        if with_budget
-        else ["priority", "ranked"]
-    )
-    entries = []
-    for key in keys:
-        count = content.counts.get(key, 0)
-        if key == "priority_not_selected" and count == 0:
-            continue
-        index = next(k for k, s in enumerate(STATUSES) if s.key == key)
-        entries.append({"status": index, "count": count, "count_text": f"{count:,}"})
+    """The legend: the statuses the region's farms have (none without farms), sizes, areas."""
+    lang = content.lang
+    entries = [
+        {
+            "status": k,
+            "count": content.counts[s.key],
+            "count_text": format_count(content.counts[s.key], lang),
+        }
+        for k, s in enumerate(STATUSES)
+        if content.counts.get(s.key, 0) > 0
+    ]
     areas = []
     for key in ("overloaded", "other", "zone", "outline"):
         style = AREA_STYLES[key]
-        label = style["label"]
-        if key == "zone":
-            label = f"Priority strip ({content.threshold_m:,g} m)"
         areas.append(
             {
-                "label": label,
+                "label": t(style["label"], lang, distance=_distance(content)),
                 "stroke": style["color"],
                 "fill": style.get("fillColor") if style.get("fill", True) else None,
                 "dashed": "dashArray" in style,
             }
         )
     return {"statuses": entries, "sizes": content.farms.get("sizeLegend", []), "areas": areas}
+
+
+def _distance(content: RegionMapContent) -> str:
+    return format_m(content.threshold_m, content.lang)
+
+
+#: The catalogue texts each kind of page hands to ``vbr_map.js``.
+_JS_TEXTS = {
+    "region": (
+        "units.",
+        "map.popup.",
+        "map.tip.",
+        "map.search.",
+        "map.legend.",
+        "map.panel.fold",
+        "map.panel.unfold",
+    ),
+    "public": ("units.", "public.cell_", "map.panel.fold", "map.panel.unfold"),
+}
+
+
+def page_texts(lang: str, kind: str) -> dict[str, str]:
+    """The one JSON object of words (and the ``Intl`` locale) a page's script gets."""
+    return {"locale": intl_locale(lang), **texts(lang).subset(_JS_TEXTS[kind])}
 
 
 def _path_style(key: str) -> dict:
@@ -265,6 +293,7 @@ def region_map_html(content: RegionMapContent) -> str:
     tile templates and attribution links.
     """
     south, west, north, east = content.bounds
+    lang = content.lang
     fmap = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=10,
@@ -280,24 +309,32 @@ def region_map_html(content: RegionMapContent) -> str:
     fmap.default_css = []
     root = fmap.get_root()
     header = root.header
-    header.add_child(_Raw(f"<title>{_html_text(content.title)}</title>"), name="vbr_title")
+    header.add_child(_Raw(render("map_title.html.j2", lang, title=content.title)), name="vbr_title")
     header.add_child(_Raw(assets.inline_css(assets.leaflet_css())), name="leaflet_css")
     header.add_child(_Raw(assets.inline_css(assets.vbr_css())), name="vbr_css")
     header.add_child(_Raw(assets.inline_script(assets.leaflet_js())), name="leaflet_js")
     header.add_child(_Raw(assets.inline_script(assets.vbr_js())), name="vbr_js")
+    kind = "public" if content.grid is not None else "region"
+    header.add_child(
+        _Raw(assets.inline_script(f"vbr.setTexts({safe_json(page_texts(lang, kind))});")),
+        name="vbr_texts",
+    )
 
     for k, base in enumerate(BASEMAPS):
         folium.TileLayer(
             tiles=base.url,
-            attr=base.attribution,
-            name=base.name,
+            attr=base.attribution.format(
+                map=html.escape(t("map.attribution_map", lang)),
+                photo=html.escape(t("map.attribution_photo", lang)),
+            ),
+            name=t(base.name, lang),
             max_zoom=21,
             max_native_zoom=base.max_native_zoom,
             overlay=False,
             control=True,
             show=k == 0,
         ).add_to(fmap)
-    _BlankBase("No basemap").add_to(fmap)
+    _BlankBase(t("map.basemap_none", lang)).add_to(fmap)
 
     layers = [
         (
@@ -308,10 +345,9 @@ def region_map_html(content: RegionMapContent) -> str:
                     "geojson": content.zone,
                     "style": _path_style("zone"),
                     "tooltip": "text",
-                    "text": f"Priority strip: within {content.threshold_m:,g} m of an overloaded "
-                    "Natura 2000 area (display only; priority uses exact distances)",
+                    "text": t("map.tip.zone", lang, distance=_distance(content)),
                 },
-                name=f"Priority strip ({content.threshold_m:,g} m)",
+                name=t("map.layer.zone", lang, distance=_distance(content)),
             ),
         ),
         (
@@ -319,7 +355,7 @@ def region_map_html(content: RegionMapContent) -> str:
             _ScriptLayer(
                 "polygons",
                 {"geojson": content.other_areas, "style": _path_style("other"), "tooltip": "area"},
-                name="Other Natura 2000 areas",
+                name=t("map.layer.other", lang),
             ),
         ),
         (
@@ -331,7 +367,7 @@ def region_map_html(content: RegionMapContent) -> str:
                     "style": _path_style("overloaded"),
                     "tooltip": "area",
                 },
-                name="Overloaded Natura 2000 areas",
+                name=t("map.layer.overloaded", lang),
             ),
         ),
         (
@@ -339,7 +375,7 @@ def region_map_html(content: RegionMapContent) -> str:
             _ScriptLayer(
                 "polygons",
                 {"geojson": content.outline, "style": _path_style("outline"), "tooltip": "none"},
-                name="Region outline",
+                name=t("map.layer.outline", lang),
             ),
         ),
     ]
@@ -349,27 +385,37 @@ def region_map_html(content: RegionMapContent) -> str:
             0,
             (
                 "deposition",
-                _ImageLayer(uri, image_bounds, name="Deposition above KDW (exceedance raster)"),
+                _ImageLayer(uri, image_bounds, name=t("map.layer.deposition", lang)),
             ),
         )
     for _, layer in layers:
         layer.add_to(fmap)
+    v_south, v_west, v_north, v_east = content.view
+    view = [[v_south, v_west], [v_north, v_east]]
     if content.grid is not None:
-        grid = _ScriptLayer("grid", content.grid, name="Farms per 1 km cell")
+        grid = _ScriptLayer("grid", content.grid, name=content.grid["layer"])
         grid.add_to(fmap)
         folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-        fmap.fit_bounds([[south, west], [north, east]])
-        payload = {"legend": content.grid_legend, "headline": content.headline}
+        payload = {"legend": content.grid_legend, "headline": content.headline, "view": view}
         fmap.add_child(_PublicSetup(fmap.get_name(), grid.get_name(), payload))
-        return _stable_ids(root, root.render())
-    farms = _ScriptLayer("farms", content.farms, name="Farms")
+        return _page(root, lang)
+    farms = _ScriptLayer("farms", content.farms, name=t("map.layer.farms", lang))
     farms.add_to(fmap)
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]])
     overlays = [(key, layer.get_name()) for key, layer in layers] + [("farms", farms.get_name())]
-    setup_payload = {"legend": _legend(content), "headline": content.headline}
+    setup_payload = {"legend": _legend(content), "headline": content.headline, "view": view}
     fmap.add_child(_Setup(fmap.get_name(), farms.get_name(), setup_payload, overlays))
-    return _stable_ids(root, root.render())
+    return _page(root, lang)
+
+
+def _page(root: Element, lang: str) -> str:
+    """The rendered page with stable ids, declaring its language (Folium's page template has a
+    bare ``<html>``)."""
+    html = _stable_ids(root, root.render())
+    head, sep, rest = html.partition("<html>")
+    if not sep or "<html" in head:
+        raise ValueError("the map page has no <html> element to declare its language on")
+    return f'{head}<html lang="{lang}">{rest}'
 
 
 def _stable_ids(root: Element, html: str) -> str:
@@ -390,12 +436,6 @@ def _stable_ids(root: Element, html: str) -> str:
     if not order:
         return html
     return re.sub("|".join(map(re.escape, order)), lambda m: order[m.group(0)], html)
-
-
-def _html_text(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=True)
 
 
 def status_counts(statuses: np.ndarray) -> pd.Series:

@@ -1,9 +1,10 @@
-"""Make the README's screenshot of a region map: ``python -m vbr.maps.screenshot``.
+"""Make the README's screenshots of a region map: ``python -m vbr.maps.screenshot``.
 
 Runs vbr on the embedded default data into a temporary folder, opens the region's map in
 headless Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright from the ``[test]``
-extras) with every network request blocked, opens the popup of the region's first farm and saves
-a PNG. With no network the basemap stays blank: what the picture shows comes from the page alone.
+extras) with every network request blocked and saves a PNG of the first view and, with
+``--popup-out``, one with the popup of the region's first farm open. With no network the basemap
+stays blank: what the picture shows comes from the page alone.
 """
 
 from __future__ import annotations
@@ -55,15 +56,11 @@ def screenshot_map(
             if popup_rank is not None:
                 page.evaluate(
                     """(rank) => {
-                        const {map, farms, data} = window.vbr.maps[0];
+                        const {map, farms} = window.vbr.maps[0];
                         const layer = farms.getLayers()
                             .find(l => l.feature.properties.rank === rank);
                         if (layer) {
-                            L.popup({maxWidth: 380, minWidth: 260})
-                                .setLatLng(layer.getLatLng())
-                                .setContent(window.vbr.farmPopup(farms.vbrData,
-                                                                 layer.feature.properties.i))
-                                .openOn(map);
+                            window.vbr.openFarm(map, farms, layer.feature.properties.i);
                         }
                     }""",
                     popup_rank,
@@ -81,8 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vbr.maps.screenshot", description=__doc__)
     parser.add_argument("--region", default="veluwe", help="region slug (default: veluwe)")
     parser.add_argument(
-        "--out", type=Path, default=Path("docs/map-veluwe.png"), help="PNG to write"
+        "--out", type=Path, default=Path("docs/map-veluwe.png"), help="PNG of the first view"
     )
+    parser.add_argument(
+        "--popup-out", type=Path, help="PNG with the popup of the region's first farm open"
+    )
+    parser.add_argument("--lang", choices=("nl", "en"), default="nl", help="the run's language")
     parser.add_argument("--chromium", type=Path, default=Path("/usr/bin/chromium"))
     args = parser.parse_args(argv)
     try:
@@ -97,14 +98,28 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp) / "out"
         # `vbr run` in a child process: the maps layer stays below the pipeline
         subprocess.run(
-            [sys.executable, "-m", "vbr.cli", "run", "--quiet", "--out", str(out)], check=True
+            [
+                sys.executable,
+                "-m",
+                "vbr.cli",
+                "run",
+                "--quiet",
+                "--lang",
+                args.lang,
+                "--out",
+                str(out),
+            ],
+            check=True,
         )
         page = out / args.region / "map.html"
         if not page.exists():
             print(f"no region {args.region!r} in the default data", file=sys.stderr)
             return 2
-        screenshot_map(page, args.out, chromium=args.chromium)
-    print(f"wrote {args.out}")
+        screenshot_map(page, args.out, chromium=args.chromium, popup_rank=None)
+        print(f"wrote {args.out}")
+        if args.popup_out is not None:
+            screenshot_map(page, args.popup_out, chromium=args.chromium)
+            print(f"wrote {args.popup_out}")
     return 0
 
 

@@ -1,26 +1,27 @@
-"""Headline figures of a region: shown in the map's panel and in ``index.html``."""
+"""Headline figures of a region: shown in the map's panel and in ``index.html``, in the run's
+language (texts from :mod:`vbr.locale`, numbers by :mod:`vbr.locale.formats`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vbr.core.budget import to_cents
+from babel.lists import format_list
+
+from vbr.locale import babel_locale, t
+from vbr.locale.formats import format_count, format_eur, format_kg
 from vbr.model import BudgetSummary
 
-__all__ = ["RegionSummary", "format_eur", "format_kg"]
+__all__ = ["RegionSummary", "budget_name"]
 
 
-def format_eur(value: float) -> str:
-    """``€ 1,234,567`` (cents shown only when there are any)."""
-    cents = int(to_cents(value))
-    if cents % 100 == 0:
-        return f"€ {cents // 100:,}"
-    return f"€ {value:,.2f}"
-
-
-def format_kg(value: float) -> str:
-    """``1,234.5 kg/yr``."""
-    return f"{value:,.1f} kg/yr"
+def budget_name(budget: BudgetSummary | None, lang: str) -> str:
+    """Which budget, in words: ``landelijk budget``, ``regionaal budget Veluwe en Peel``,
+    ``geen budget``."""
+    if budget is None:
+        return t("budget.none", lang)
+    if not budget.regions:
+        return t("budget.national", lang)
+    return t("budget.regional", lang, name=budget.name)
 
 
 @dataclass
@@ -42,37 +43,44 @@ class RegionSummary:
     selected_eur: float | None
     budget: BudgetSummary | None
 
-    @property
-    def budget_label(self) -> str:
-        """Which budget: ``national budget`` or the regional budget's name."""
-        if self.budget is None:
-            return "no budget"
-        if not self.budget.regions:
-            return "national budget"
-        return self.budget.name
+    def budget_label(self, lang: str) -> str:
+        """Which budget, in words (see :func:`budget_name`)."""
+        return budget_name(self.budget, lang)
 
-    def figures(self) -> list[tuple[str, str]]:
-        """(label, text) pairs for the map panel."""
-        rows = [("Farms", f"{self.farms:,}"), ("Priority farms", f"{self.priority:,}")]
+    def budget_short(self, lang: str) -> str:
+        """Which budget, short: a regional budget's own name, else as :meth:`budget_label`."""
+        if self.budget is not None and self.budget.regions:
+            return self.budget.name
+        return self.budget_label(lang)
+
+    def figures(self, lang: str) -> list[tuple[str, str]]:
+        """(label, text) pairs for the map panel: a budget's lines only where one applies, the
+        selection's only where the region has farms."""
+        rows = [(t("map.panel.farms", lang), format_count(self.farms, lang))]
+        if self.farms:
+            rows.append((t("map.panel.priority", lang), format_count(self.priority, lang)))
+        if self.budget is not None and self.farms:
+            rows += [
+                (t("map.panel.selected", lang), format_count(self.selected or 0, lang)),
+                (t("map.panel.selected_nh3", lang), format_kg(self.selected_nh3_kg or 0.0, lang)),
+                (t("map.panel.selected_eur", lang), format_eur(self.selected_eur or 0.0, lang)),
+            ]
         if self.budget is not None:
             rows += [
-                ("Selected farms", f"{self.selected:,}"),
-                ("NH3 of selected farms", format_kg(self.selected_nh3_kg or 0.0)),
-                ("Subsidy of selected farms", format_eur(self.selected_eur or 0.0)),
-                ("Budget", format_eur(self.budget.budget_eur)),
-                ("Budget used", format_eur(self.budget.used_eur)),
-                ("Budget left", format_eur(self.budget.left_eur)),
+                (t("map.panel.budget", lang), format_eur(self.budget.budget_eur, lang)),
+                (t("map.panel.budget_used", lang), format_eur(self.budget.used_eur, lang)),
+                (t("map.panel.budget_left", lang), format_eur(self.budget.left_eur, lang)),
             ]
         return rows
 
-    def notes(self) -> list[str]:
+    def notes(self, lang: str) -> list[str]:
         """Explanations shown under the figures."""
         if self.budget is None:
-            return ["No budget was given: farms are ranked, none is selected."]
+            return [t("map.panel.no_budget", lang)]
         if not self.budget.regions:
-            return ["Selection by the national budget walk; used and left are national."]
+            return [t("map.panel.national", lang)]
         shared = [r for r in self.budget.regions if r != self.name]
-        text = f"Selection by the regional budget '{self.budget.name}'"
         if shared:
-            text += f", shared with {', '.join(shared)}; used and left are for the whole budget"
-        return [text + "."]
+            regions = format_list(shared, locale=babel_locale(lang))
+            return [t("map.panel.regional_shared", lang, budget=self.budget.name, regions=regions)]
+        return [t("map.panel.regional", lang, budget=self.budget.name)]

@@ -180,11 +180,18 @@ class Config:
     subsidy: SubsidyConfig
     sem: SemConfig
     deposition: DepositionSettings
-    #: Language of the ``reason`` column: ``"nl"`` or ``"en"`` (``[explain] language``).
+    #: Language of every output for people (maps, ``index.html``, the ``reason`` column):
+    #: ``"nl"`` or ``"en"``; ``[output] language`` or ``--lang`` (``[explain] language`` is its
+    #: older, deprecated name). Also readable as :attr:`language`.
     explain_language: str
     #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
     #: recorded in the manifest so that a run can be repeated from it.
     effective: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def language(self) -> str:
+        """The run's language (``[output] language``, ``--lang``)."""
+        return self.explain_language
 
     def overridden(
         self,
@@ -193,6 +200,7 @@ class Config:
         budget_eur: float | None = None,
         budget_policy: str | None = None,
         no_budget: bool = False,
+        language: str | None = None,
     ) -> Config:
         """A copy that takes the command-line values that were given (``None``: keep).
 
@@ -216,6 +224,8 @@ class Config:
             )
         if budget_policy is not None:
             cfg = replace(cfg, budget_policy=_check_policy(budget_policy, "--budget-policy"))
+        if language is not None:
+            cfg = replace(cfg, explain_language=_check_language(language, "--lang"))
         return cfg
 
 
@@ -269,8 +279,11 @@ def _read_toml(path: Path | None) -> dict:
 
 
 def _known_keys() -> dict[str, set[str]]:
-    """The tables and keys a configuration file may hold: those of ``default_config.toml``."""
-    return {table: set(values) for table, values in _read_toml(None).items()}
+    """The tables and keys a configuration file may hold: those of ``default_config.toml``, and
+    ``[explain] language``, the older name of ``[output] language``."""
+    known = {table: set(values) for table, values in _read_toml(None).items()}
+    known.setdefault("explain", set()).add("language")
+    return known
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -303,7 +316,9 @@ def load_config(path: Path | None = None) -> Config:
                 "the configuration has unknown entries", source=where, problems=problems
             )
         base["rules"] = {**base.get("rules", {}), **user.get("rules", {})}
-        base["explain"] = {**base.get("explain", {}), **user.get("explain", {})}
+        if "explain" in user:
+            base["explain"] = {**base.get("explain", {}), **user["explain"]}
+        base["output"] = {**base.get("output", {}), **_output_table(user, where)}
         for table in ("subsidy", "sem"):
             merged = dict(base.get(table, {}))
             for key, value in user.get(table, {}).items():
@@ -360,13 +375,10 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         budget_source=str(budget.get("national_source", "")),
         regional_budgets=tuple(regional),
         source=where,
-        subsidy=_subsidy_config(_required(base, "subsidy", where), where),
-        sem=_sem_config(_required(base, "sem", where), where),
-        deposition=_deposition(_required(base, "deposition", where), where),
-        explain_language=_check_language(
-            _required(_required(base, "explain", where), "language", f"{where}: explain"),
-            f"{where}: explain.language",
-        ),
+        subsidy=_subsidy_config(base.get("subsidy", {}), where),
+        sem=_sem_config(base.get("sem", {}), where),
+        deposition=_deposition(base.get("deposition", {}), where),
+        explain_language=_language(base, where),
         effective=base,
     )
 
@@ -400,6 +412,34 @@ def _required(table: dict, key: str, where: str) -> Any:
     if not isinstance(table, dict) or key not in table:
         raise ConfigError(f"missing key {key}", source=where)
     return table[key]
+
+
+def _output_table(user: dict, where: str) -> dict:
+    """The user's ``[output]`` table, with ``[explain] language`` (the older name of
+    ``[output] language``) moved into it."""
+    output = dict(user.get("output", {}))
+    old = user.get("explain", {}).get("language")
+    if old is not None:
+        _check_language(old, f"{where}: explain.language")
+        if output.get("language", old) != old:
+            raise ConfigError(
+                "[output] language and [explain] language (its older name) differ; "
+                "give [output] language only",
+                source=f"{where}: explain.language",
+            )
+        output["language"] = old
+    return output
+
+
+def _language(base: dict, where: str) -> str:
+    """``[output] language``; an effective configuration written before it existed (in an older
+    manifest) has ``[explain] language`` instead."""
+    if "language" in base.get("output", {}):
+        return _check_language(base["output"]["language"], f"{where}: output.language")
+    return _check_language(
+        _required(_required(base, "explain", where), "language", f"{where}: explain"),
+        f"{where}: explain.language",
+    )
 
 
 def _check_language(value: object, where: str) -> str:

@@ -122,6 +122,7 @@ def run_options(
     budget_eur: float | None = None,
     budget_policy: str | None = None,
     no_budget: bool = False,
+    language: str | None = None,
     **options: object,
 ) -> RunOptions:
     """The options of ``vbr run``: the embedded default data for every input not given.
@@ -135,7 +136,7 @@ def run_options(
         The output folder.
     config
         A TOML file (``None``: the built-in ``default_config.toml``).
-    threshold_m, budget_eur, budget_policy, no_budget
+    threshold_m, budget_eur, budget_policy, no_budget, language
         Command-line overrides of the config (``None``: keep).
     **options
         Any other :class:`RunOptions` field (``overloaded``, ``farms_crs``, ``exceedance`` ...).
@@ -151,6 +152,7 @@ def run_options(
         budget_eur=budget_eur,
         budget_policy=budget_policy,
         no_budget=no_budget,
+        language=language,
     )
     return RunOptions(
         farms=Path(farms) if farms is not None else data / "farms.csv",

@@ -1,0 +1,110 @@
+"""The texts people read, one catalogue per language (``nl.toml``, ``en.toml``), and their API.
+
+Why TOML and not gettext: the catalogues are small (a few hundred texts), read by people who
+are not programmers (a province that wants a word changed opens ``nl.toml`` in any editor), and
+need no compile step (gettext's ``.po`` wants a ``.mo`` build or a parser; TOML is read by the
+standard library's ``tomllib``). Texts have keys (``popup.subsidy``), not English source text
+as gettext ``msgid``s, so changing an English text never orphans the Dutch one. Placeholders are
+Python format fields (``{value}``); JavaScript fills the same ones. Tables group texts by where
+they appear (``[map.popup]``); the key of a text is its table path and name (``map.popup.nh3``).
+
+``tests/test_locale.py`` fails when a key is missing in a language, when a text's placeholders
+differ between languages, or when a key is used nowhere.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Texts",
+    "babel_locale",
+    "check_language",
+    "placeholders",
+    "t",
+    "texts",
+]
+
+#: The languages with a catalogue; the first is the default.
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+#: The CLDR locale behind each language: number, money and date formats.
+_BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def check_language(lang: str) -> str:
+    """``lang`` when it has a catalogue, else ``ValueError`` naming the languages there are."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def babel_locale(lang: str) -> str:
+    """The Babel/CLDR locale of a language (``nl_NL``, ``en_GB``)."""
+    return _BABEL_LOCALES[check_language(lang)]
+
+
+def _flatten(table: Mapping, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+class Texts(Mapping):
+    """The catalogue of one language: ``key -> text``."""
+
+    def __init__(self, lang: str, entries: dict[str, str]):
+        self.lang = lang
+        self._entries = entries
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise KeyError(f"no text {key!r} in the {self.lang!r} catalogue") from None
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        """The text of ``key`` with ``values`` filled in (see :func:`t`)."""
+        return self[key].format_map(values)
+
+    def subset(self, prefixes: Iterable[str]) -> dict[str, str]:
+        """The entries whose key starts with one of ``prefixes`` (the texts a page's JavaScript
+        needs, handed to it as one JSON object)."""
+        prefixes = tuple(prefixes)
+        return {k: v for k, v in self._entries.items() if k.startswith(prefixes)}
+
+
+@cache
+def texts(lang: str) -> Texts:
+    """The catalogue of ``lang`` (read once)."""
+    check_language(lang)
+    raw = resources.files("vbr.locale").joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+    return Texts(lang, _flatten(tomllib.loads(raw)))
+
+
+def t(key: str, lang: str, /, **values: object) -> str:
+    """The text ``key`` in ``lang`` with its placeholders filled: ``t("map.title", "nl",
+    region="Veluwe")``. A missing key raises ``KeyError``; a missing value ``KeyError`` too."""
+    return texts(lang)(key, **values)
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the ``{placeholders}`` in a text."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}

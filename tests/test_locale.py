@@ -1,0 +1,185 @@
+"""The text catalogues (vbr.locale) and the number, money and date formats (vbr.locale.formats)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from vbr.locale import LANGUAGES, placeholders, t, texts
+from vbr.locale.formats import (
+    format_count,
+    format_datetime,
+    format_eur,
+    format_eur_per_kg,
+    format_kg,
+    format_m,
+    format_number,
+    format_tonnes,
+)
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "vbr"
+
+
+def _nbsp(text: str) -> str:
+    """CLDR puts a no-break space between € and the amount in Dutch; compare as a space."""
+    return text.replace("\u00a0", " ")
+
+
+def test_every_language_has_every_key():
+    keys = {lang: set(texts(lang)) for lang in LANGUAGES}
+    every = set().union(*keys.values())
+    for lang, have in keys.items():
+        assert not every - have, f"missing in {lang}.toml: {sorted(every - have)}"
+
+
+def test_every_text_has_the_same_placeholders_in_every_language():
+    first, *others = LANGUAGES
+    for key, text in texts(first).items():
+        for lang in others:
+            assert placeholders(texts(lang)[key]) == placeholders(text), (key, lang)
+
+
+def test_no_text_is_empty_or_left_untranslated_by_accident():
+    for lang in LANGUAGES:
+        for key, text in texts(lang).items():
+            assert text.strip(), (lang, key)
+    # Dutch and English differ except for names and units that are the same in both
+    same = {k for k, v in texts("nl").items() if texts("en")[k] == v}
+    assert same <= {
+        "units.m",
+        "units.eur_per_kg",
+        "units.eur_per_mol",
+        "map.basemap_osm",
+        "map.panel.budget",
+        "map.popup.budget",
+        "index.col_budget",
+        "index.not_applicable",
+        "index.rule_budget",
+    }, sorted(same)
+
+
+def test_every_key_is_used_somewhere_in_the_code():
+    from vbr.maps.data import STATUSES
+
+    code = "\n".join(
+        p.read_text(encoding="utf-8") for p in SRC.rglob("*") if p.suffix in (".py", ".js", ".j2")
+    )
+    # the status words are looked up by the status's key (Status.label)
+    dynamic = {f"status.{s.key}" for s in STATUSES}
+    unused = [
+        k for k in texts("nl") if f'"{k}"' not in code and f"'{k}'" not in code and k not in dynamic
+    ]
+    assert not unused, f"texts no code uses: {unused}"
+
+
+def test_t_fills_placeholders_and_names_what_is_missing():
+    assert t("map.title", "nl", region="Veluwe") == "Veluwe: Vbr-rangschikking op de kaart"
+    assert t("map.title", "en", region="Veluwe") == "Veluwe: Vbr ranking map"
+    with pytest.raises(KeyError, match=r"no text 'map\.nothing' in the 'nl' catalogue"):
+        t("map.nothing", "nl")
+    with pytest.raises(KeyError):
+        t("map.title", "nl")  # the region is missing
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        texts("fr")
+
+
+def test_input_text_is_filled_in_as_it_is():
+    # a value holding braces or markup is not parsed again (escaping is the template's job)
+    text = t("map.title", "nl", region="{{ 7*7 }} <b>")
+    assert text == "{{ 7*7 }} <b>: Vbr-rangschikking op de kaart"
+
+
+def test_the_formats_of_the_issue():
+    assert _nbsp(format_eur(1_234_567, "nl")) == "€ 1.234.567"
+    assert _nbsp(format_eur_per_kg(20.129, "nl")) == "€ 20,13 per kg NH₃"
+    assert format_kg(83.87408781694496, "nl") == "83,9 kg NH₃/jaar"
+    assert format_m(934.6550323642458, "nl") == "935 m"
+    moment = dt.datetime(2024, 3, 5, 14, 59, tzinfo=dt.UTC)  # 15:59 in Amsterdam (winter time)
+    assert format_datetime(moment, "nl") == "5 maart 2024 15:59"
+
+    assert format_eur(1_234_567, "en") == "€1,234,567"
+    assert format_eur_per_kg(20.129, "en") == "€20.13 per kg NH₃"
+    assert format_kg(83.87408781694496, "en") == "83.9 kg NH₃/year"
+    assert format_m(934.6550323642458, "en") == "935 m"
+    assert format_datetime(moment, "en") == "5 March 2024 15:59"
+
+
+def test_precision_per_kind():
+    assert _nbsp(format_eur(678_122.49, "nl")) == "€ 678.122"  # to the euro
+    assert _nbsp(format_eur_per_kg(83.87408781694496, "nl")) == "€ 83,87 per kg NH₃"  # the cent
+    assert format_kg(8085, "nl") == "8.085,0 kg NH₃/jaar"  # one decimal, always
+    assert format_m(0.0, "nl") == "0 m"
+    assert format_m(12_345.5, "en") == "12,346 m"
+    assert format_tonnes(6_911_234, "nl") == "6.911,2 t NH₃/jaar"
+    assert format_count(24_988, "nl") == "24.988"
+    assert format_count(24_988, "en") == "24,988"
+
+
+def test_halves_round_away_from_zero_as_intl_does():
+    assert format_number(2.5, "en") == "3"  # a half: away from zero (not to even)
+    assert format_number(0.25, "en", 1) == "0.3"
+    # 0.15 is 0.1499999999999999944... as a float; Chromium's Intl.NumberFormat rounds the
+    # shortest text that reads back as that float ("0.15") and gives 0.2, and so do we
+    assert format_number(0.15, "en", 1) == "0.2"
+    assert format_number(1_000_000.5, "nl") == "1.000.001"
+
+
+def test_a_distance_next_to_the_threshold_shows_centimetres():
+    assert format_m(999.6, "nl", threshold_m=1000) == "999,60 m"
+    assert format_m(1000.4, "en", threshold_m=1000) == "1,000.40 m"
+    assert format_m(1000.0, "nl", threshold_m=1000) == "1.000 m"
+    assert format_m(998.4, "nl", threshold_m=1000) == "998 m"
+
+
+def test_times_are_dutch_local_time_in_summer_and_winter():
+    summer = dt.datetime(2024, 7, 1, 12, 0, tzinfo=dt.UTC)
+    assert format_datetime(summer, "nl") == "1 juli 2024 14:00"
+    naive = dt.datetime(2024, 10, 27, 9, 30)  # no zone: already Dutch local time
+    assert format_datetime(naive, "en") == "27 October 2024 09:30"
+
+
+def test_catalogue_files_are_valid_toml_with_the_keys_in_tables():
+    for lang in LANGUAGES:
+        for key in texts(lang):
+            assert re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+", key), key
+
+
+def _config(tmp_path, text: str):
+    from vbr.settings import load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+def test_one_language_setting_output_language_with_its_old_name_and_lang(tmp_path):
+    from vbr.errors import ConfigError
+    from vbr.settings import load_config
+
+    assert load_config(None).language == "nl"
+    assert _config(tmp_path, '[output]\nlanguage = "en"\n').language == "en"
+    # [explain] language is the older name of the same setting, still read
+    old = _config(tmp_path, '[explain]\nlanguage = "en"\n')
+    assert old.language == old.explain_language == "en"
+    assert old.effective["output"] == {"language": "en"}
+    assert _config(tmp_path, '[output]\nlanguage = "en"\n[explain]\nlanguage = "en"\n').language
+    with pytest.raises(ConfigError, match="give \\[output\\] language only"):
+        _config(tmp_path, '[output]\nlanguage = "en"\n[explain]\nlanguage = "nl"\n')
+    with pytest.raises(ConfigError, match='"nl" or "en"'):
+        _config(tmp_path, '[output]\nlanguage = "de"\n')
+    # --lang wins over the file
+    assert old.overridden(language="nl").language == "nl"
+    with pytest.raises(ConfigError, match="--lang"):
+        old.overridden(language="fr")
+
+
+def test_a_manifest_from_before_output_language_still_gives_its_language():
+    from vbr.settings import config_from_mapping, load_config
+
+    effective = dict(load_config(None).effective)
+    effective.pop("output")
+    effective["explain"] = {"language": "en"}
+    assert config_from_mapping(effective).language == "en"
