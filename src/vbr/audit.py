@@ -18,7 +18,7 @@ from vbr._version import __version__
 from vbr.errors import InputError
 from vbr.pipeline import default_writers, run
 from vbr.settings import RunOptions
-from vbr.writers.context import Writer
+from vbr.writers.context import Writer, run_time
 from vbr.writers.lists import write_lists
 from vbr.writers.manifest import MANIFEST, read_manifest, rerun_options, sha256_of
 from vbr.writers.scenarios import write_scenarios
@@ -150,7 +150,12 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     work = Path(tempfile.mkdtemp(prefix="vbr-verify-"))
     try:
         options = rerun_options(manifest, paths, work / "out")
-        run(options, writers=_writers(options), command=["vbr", "verify", str(outdir)])
+        run(
+            options,
+            writers=_writers(options),
+            command=["vbr", "verify", str(outdir)],
+            created=run_time(manifest.get("created")),  # the pages print the run's date
+        )
         again = json.loads((options.out / MANIFEST).read_text(encoding="utf-8"))
         suffix = PUBLIC_COMPARED_SUFFIX if options.public else COMPARED_SUFFIX
         _compare(report, manifest["outputs"], again["outputs"], outdir, options.out, suffix)

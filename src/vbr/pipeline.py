@@ -9,6 +9,7 @@ notes so far, writes the manifest last and moves the folder into place. ``run`` 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -293,6 +294,7 @@ def write_result(
     writers: Sequence[Writer] | None = None,
     progress: Progress | None = None,
     command: Sequence[str] = (),
+    created: dt.datetime | None = None,
 ) -> Written:
     """Write every output of a result into ``out``.
 
@@ -314,6 +316,9 @@ def write_result(
         Called with a message before every writer.
     command
         The command line that made the run, for the manifest.
+    created
+        When the run was written, for the manifest and the maps (default: now, or
+        ``$SOURCE_DATE_EPOCH``; ``vbr verify`` gives the recorded time).
 
     Returns
     -------
@@ -329,7 +334,7 @@ def write_result(
     writers = default_writers(result.options) if writers is None else list(writers)
     timings: dict[str, float] = {}
     with RunFolder(out) as folder:
-        context = WriteContext.of(result, folder.path)
+        context = WriteContext.of(result, folder.path, created=created)
         context.start_priority_zone()
         notes = list(result.notes)
         files: list[str] = []
@@ -347,7 +352,9 @@ def write_result(
         if progress:
             progress("writing manifest.json")
         t0 = time.perf_counter()
-        manifest = build_manifest(result, folder.path, written, notes=notes, command=command)
+        manifest = build_manifest(
+            result, folder.path, written, notes=notes, command=command, created=context.created
+        )
         write_manifest(manifest, folder.path / MANIFEST)
         timings["manifest"] = time.perf_counter() - t0
         folder.commit(written)
@@ -362,6 +369,7 @@ def run(
     progress: Progress | None = None,
     writers: Sequence[Writer] | None = None,
     command: Sequence[str] = (),
+    created: dt.datetime | None = None,
 ) -> Written:
     """Compute and write one run into ``options.out``.
 
@@ -375,6 +383,8 @@ def run(
         The writers (see :func:`write_result`).
     command
         The command line, for the manifest.
+    created
+        When the run was written (see :func:`write_result`).
 
     Returns
     -------
@@ -382,7 +392,9 @@ def run(
         The result and what was written (see :func:`write_result`).
     """
     result = compute(options, progress=progress)
-    return write_result(result, options.out, writers=writers, progress=progress, command=command)
+    return write_result(
+        result, options.out, writers=writers, progress=progress, command=command, created=created
+    )
 
 
 class _Clock:

@@ -7,15 +7,21 @@ The pages are self-contained (Leaflet inlined, no CDN); only basemap tiles come 
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from vbr.core.budget import cents_sum_eur
 from vbr.geometry import RD_NEW
-from vbr.maps.data import Walks, display_image, farm_payload, farm_statuses
+from vbr.maps.credits import credits
+from vbr.maps.data import Walks, carried_columns, display_image, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
 from vbr.maps.region_map import write_region_map
+from vbr.maps.search import search_columns
+from vbr.maps.static import PictureDrawer, static_map
 from vbr.maps.summary import RegionSummary, budget_name
 from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
@@ -24,9 +30,33 @@ __all__ = ["write_maps"]
 
 
 def write_maps(context: WriteContext) -> WriteReport:
-    """Write ``<slug>/map.html`` for every region and ``index.html`` (with the notes so far)
-    into ``context.folder``; region folders are created when missing."""
+    """Write ``<slug>/map.html`` and ``<slug>/map.png`` for every region and ``index.html``
+    (with the notes so far) into ``context.folder``; region folders are created when missing.
+    The pictures are drawn in worker processes while the pages are written."""
     result, out_dir = context.result, context.folder
+    start = time.perf_counter()
+    written: list[Path] = []
+    summaries: list[RegionSummary] = []
+    with PictureDrawer(jobs=len(result.region_lists)) as drawer:
+        for region, summary, content in _region_contents(context):
+            summaries.append(summary)
+            written.append(write_region_map(content, out_dir / region.slug))
+            drawer.submit(static_map(content), out_dir / region.slug / "map.png")
+        index = out_dir / "index.html"
+        index.write_text(index_html(result, summaries, context.notes), encoding="utf-8")
+        written.append(index)
+        waited = time.perf_counter()
+        written += drawer.finish()
+    done = time.perf_counter()
+    return WriteReport(
+        files=tuple(written), timings={"maps": waited - start, "map_png": done - waited}
+    )
+
+
+def _region_contents(context: WriteContext):
+    """Every region's map content (what :func:`write_region_map` and :func:`static_map` draw),
+    with the region and its summary, one region at a time."""
+    result = context.result
     table = context.ranking_text()
     areas = result.natura.areas
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
@@ -45,10 +75,11 @@ def write_maps(context: WriteContext) -> WriteReport:
     threshold_m = float(result.options.config.threshold_m)
     lang = result.options.config.language
     deposition = _deposition_overlay(result)
+    run_credits = credits(result, context.created)
+    columns = [str(c) for c in table.columns]
+    search = search_columns(table, [columns[k] for k in carried_columns(columns)])
     submitted = _submitted(result.ranked)
 
-    written = []
-    summaries: list[RegionSummary] = []
     for region in result.region_lists:
         positions = np.asarray(region.positions, dtype=np.int64)
         rows = context.region_text(region)
@@ -81,6 +112,7 @@ def write_maps(context: WriteContext) -> WriteReport:
             national_total=len(table),
             walks=walks,
             submitted=submitted[positions] if submitted is not None else None,
+            search=search,
         )
         summary = _summary(
             region,
@@ -90,7 +122,6 @@ def write_maps(context: WriteContext) -> WriteReport:
             subsidy=subsidy_all[positions],
             budget=budget,
         )
-        summaries.append(summary)
         region_geom = geometry_by_slug.get(region.slug)
         content = region_content(
             summary,
@@ -104,12 +135,8 @@ def write_maps(context: WriteContext) -> WriteReport:
             lang=lang,
         )
         content.deposition = deposition
-        written.append(write_region_map(content, out_dir / region.slug))
-
-    index = out_dir / "index.html"
-    index.write_text(index_html(result, summaries, context.notes), encoding="utf-8")
-    written.append(index)
-    return WriteReport(files=tuple(written))
+        content.credits = run_credits.as_dict()
+        yield region, summary, content
 
 
 def _submitted(ranked: pd.DataFrame) -> np.ndarray | None:

@@ -7,6 +7,8 @@ A writer is a function ``writer(context) -> WriteReport``: it writes files into
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,7 +21,26 @@ from vbr.core.zones import priority_zone
 from vbr.model import RegionList, Result, WriteReport
 from vbr.writers.tables import ranking_table, region_list_table
 
-__all__ = ["WriteContext", "Writer"]
+__all__ = ["WriteContext", "Writer", "run_time"]
+
+
+def run_time(recorded: str | None = None) -> dt.datetime:
+    """When the run was written (UTC, whole seconds): ``recorded`` (an ISO 8601 time, as
+    ``manifest.json`` holds it) when given, else ``$SOURCE_DATE_EPOCH`` when set (the
+    reproducible-builds convention), else now. A ``recorded`` text that is no time is passed
+    over (``vbr verify`` then shows the pages that differ)."""
+    try:
+        moment = dt.datetime.fromisoformat(recorded) if isinstance(recorded, str) else None
+    except ValueError:
+        moment = None
+    if moment is not None:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC).replace(microsecond=0)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 @dataclass
@@ -28,6 +49,7 @@ class _Shared:
 
     lists: dict[str, pd.DataFrame] = field(default_factory=dict)
     zone: Future | None = None
+    created: dt.datetime = field(default_factory=run_time)
 
 
 @dataclass(frozen=True)
@@ -51,9 +73,19 @@ class WriteContext:
     _shared: _Shared = field(default_factory=_Shared, repr=False, compare=False)
 
     @classmethod
-    def of(cls, result: Result, folder: Path) -> WriteContext:
-        """The context of the first writer: the result's own notes."""
-        return cls(result=result, folder=Path(folder), notes=tuple(result.notes))
+    def of(
+        cls, result: Result, folder: Path, *, created: dt.datetime | None = None
+    ) -> WriteContext:
+        """The context of the first writer: the result's own notes; ``created`` is when the run
+        was written (default :func:`run_time`)."""
+        shared = _Shared(created=created) if created is not None else _Shared()
+        return cls(result=result, folder=Path(folder), notes=tuple(result.notes), _shared=shared)
+
+    @property
+    def created(self) -> dt.datetime:
+        """When the run was written (UTC): ``manifest.json``'s ``created``, and the date the
+        maps print."""
+        return self._shared.created
 
     def with_notes(self, notes: Sequence[str]) -> WriteContext:
         """The same context (and shared lists) with other notes so far."""

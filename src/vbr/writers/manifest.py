@@ -47,6 +47,7 @@ def build_manifest(
     *,
     notes: Sequence[str],
     command: Sequence[str] = (),
+    created: _dt.datetime | None = None,
 ) -> dict:
     """The manifest of a written run.
 
@@ -62,6 +63,8 @@ def build_manifest(
         Every note of the run (the result's and the writers').
     command
         The command line that made the run.
+    created
+        When the run was written (default: now).
     """
     options, cfg = result.options, result.options.config
     versions = {"python": platform.python_version()}
@@ -80,7 +83,7 @@ def build_manifest(
     return {
         "tool": "vbr",
         "version": __version__,
-        "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "created": (created or _dt.datetime.now(_dt.UTC)).replace(microsecond=0).isoformat(),
         "command": list(command),
         "parameters": {
             "threshold_m": cfg.threshold_m,
