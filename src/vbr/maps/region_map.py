@@ -495,14 +495,14 @@ def _print_payload(content: RegionMapContent) -> dict:
 
 def search_scope(farms: dict, lang: str) -> dict:
     """What the note under the search box says it searches: the searched columns by their
-    input names (the first five and a count when there are more than six, with the full list
+    input names (the first six and a count when there are more than eight, with the full list
     to unfold) and the Natura 2000 areas."""
     search = farms.get("search")
     if not search:
         return {}
     names = [str(farms["columns"][k]) for k in search["cols"]]
-    if len(names) > 6:
-        shown = t("map.search.scope_more", lang, shown=", ".join(names[:5]), count=len(names) - 5)
+    if len(names) > 8:
+        shown = t("map.search.scope_more", lang, shown=", ".join(names[:6]), count=len(names) - 6)
         return {"text": t("map.search.scope", lang, columns=shown), "all": ", ".join(names)}
     listed = format_list(names, locale=babel_locale(lang))
     return {"text": t("map.search.scope", lang, columns=listed), "all": None}

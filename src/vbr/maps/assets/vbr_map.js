@@ -325,12 +325,17 @@
     farms.on("click", function (e) {
       farmClick = e.originalEvent;
     });
-    map.on("mousemove", function (e) {
-      if (overFarm || (farms._renderer && farms._renderer._hoveredLayer)) {
+    // every pointer move on the map (the canvas passes on only one in 32 ms), at most once a frame
+    var pending = null;
+    function update() {
+      var event = pending;
+      pending = null;
+      if (!event || overFarm || (farms._renderer && farms._renderer._hoveredLayer)) {
         hide();
         return;
       }
-      var hits = areaHits(map, index, e.latlng);
+      var latlng = map.mouseEventToLatLng(event);
+      var hits = areaHits(map, index, latlng);
       if (!hits.length) {
         hide();
         return;
@@ -340,10 +345,21 @@
         tip.setContent(hitsBox(hits));
         shownKey = key;
       }
-      tip.setLatLng(e.latlng);
+      tip.setLatLng(latlng);
       if (!map.hasLayer(tip)) {
         tip.addTo(map);
       }
+    }
+    L.DomEvent.on(map.getContainer(), "mousemove", function (event) {
+      if (event.target.closest && event.target.closest(".leaflet-control")) {
+        pending = null;
+        hide();
+        return;
+      }
+      if (pending === null) {
+        L.Util.requestAnimFrame(update);
+      }
+      pending = event;
     });
     map.on("mouseout zoomstart movestart popupopen", hide);
     map.on("click", function (e) {
@@ -359,7 +375,13 @@
         .setContent(hitsBox(hits))
         .openOn(map);
     });
-    return { index: index, hits: function (latlng) { return areaHits(map, index, latlng); } };
+    return {
+      index: index,
+      tip: tip,
+      hits: function (latlng) {
+        return areaHits(map, index, latlng);
+      },
+    };
   }
 
   /* Area names as labels where they fit: in the circle inside the area (lx, ly, radius lr in
