@@ -526,5 +526,5 @@ def test_pictures_take_their_words_from_the_run_language(tmp_path):
         assert static.title == f"{region.name}: Vbr ranking map"
         assert static.run.startswith("Run of ")
         assert static.legend_title == "Farms"
-        assert [e.label for e in static.areas][0] == "Overloaded Natura 2000 area"
+        assert static.areas[0].label == "Overloaded Natura 2000 area"
         assert any(s.startswith("Farms: ") for s in static.sources)
