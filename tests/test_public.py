@@ -271,3 +271,18 @@ def test_public_map_of_real_veluwe_farms_shows_at_least_four_fifths_of_them(vbr,
     assert farms_n > 100
     assert int(shown.replace(".", "")) >= 0.8 * farms_n
     assert all(c["n"] >= MIN_FARMS_PER_CELL for c in _cells(page))
+
+
+def test_verify_repeats_a_public_run_with_its_own_date(vbr, scene, monkeypatch):
+    # the pages print the day of the run; vbr verify repeats the run with the recorded time,
+    # so a public run made on another day still verifies
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709647140")  # 2024-03-05 13:59 UTC
+    out = scene["tmp"] / "public"
+    _public_run(vbr, scene, out)
+    page = (out / "regio" / "map.html").read_text(encoding="utf-8")
+    assert "Run van 5 maart 2024" in page
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["created"] == "2024-03-05T13:59:00+00:00"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    code, stdout, stderr = vbr("verify", out)
+    assert code == 0, stdout + stderr
