@@ -7,9 +7,6 @@ The pages are self-contained (Leaflet inlined, no CDN); only basemap tiles come 
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -19,9 +16,8 @@ from vbr.maps.credits import credits
 from vbr.maps.data import Walks, carried_columns, display_image, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
-from vbr.maps.region_map import write_region_map
+from vbr.maps.pages import write_pages
 from vbr.maps.search import search_columns
-from vbr.maps.static import PictureDrawer, static_map
 from vbr.maps.summary import RegionSummary, budget_name
 from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
@@ -33,23 +29,20 @@ def write_maps(context: WriteContext) -> WriteReport:
     """Write ``<slug>/map.html`` and ``<slug>/map.png`` for every region and ``index.html``
     (with the notes so far) into ``context.folder``; region folders are created when missing.
     The pictures are drawn in worker processes while the pages are written."""
-    result, out_dir = context.result, context.folder
-    start = time.perf_counter()
-    written: list[Path] = []
+    result = context.result
     summaries: list[RegionSummary] = []
-    with PictureDrawer(jobs=len(result.region_lists)) as drawer:
+
+    def pages():
         for region, summary, content in _region_contents(context):
             summaries.append(summary)
-            written.append(write_region_map(content, out_dir / region.slug))
-            drawer.submit(static_map(content), out_dir / region.slug / "map.png")
-        index = out_dir / "index.html"
-        index.write_text(index_html(result, summaries, context.notes), encoding="utf-8")
-        written.append(index)
-        waited = time.perf_counter()
-        written += drawer.finish()
-    done = time.perf_counter()
-    return WriteReport(
-        files=tuple(written), timings={"maps": waited - start, "map_png": done - waited}
+            yield region.slug, content
+
+    return write_pages(
+        context.folder,
+        pages(),
+        lambda: index_html(result, summaries, context.notes),
+        jobs=len(result.region_lists),
+        stage="maps",
     )
 
 

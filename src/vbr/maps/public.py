@@ -12,9 +12,7 @@ rank or carried-through column reaches a page or a picture; the lists are not wr
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -35,8 +33,7 @@ from vbr.maps.hexagons import (
 )
 from vbr.maps.html import render
 from vbr.maps.layout import region_content
-from vbr.maps.region_map import write_region_map
-from vbr.maps.static import PictureDrawer, static_map
+from vbr.maps.pages import write_pages
 from vbr.maps.summary import RegionSummary
 from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
@@ -176,7 +173,6 @@ def write_public_maps(context: WriteContext) -> WriteReport:
     areas; no list is written beside them, and no note (a note may name a farm).
     """
     result, out_dir = context.result, context.folder
-    start = time.perf_counter()
     ranked = result.ranked
     x = shapely.get_x(ranked.geometry.values)
     y = shapely.get_y(ranked.geometry.values)
@@ -206,9 +202,9 @@ def write_public_maps(context: WriteContext) -> WriteReport:
         {"label": label, "fill": fill, "stroke": stroke}
         for (_, fill, stroke), label in zip(_CLASSES, _class_labels(lang), strict=True)
     ]
-    written: list[Path] = []
     rows: list[PublicRegion] = []
-    with PictureDrawer(jobs=len(result.region_lists)) as drawer:
+
+    def pages():
         for region, aggregation in zip(result.region_lists, aggregations, strict=True):
             pos = np.asarray(region.positions, dtype=np.int64)
             if region.selected is not None:
@@ -272,16 +268,14 @@ def write_public_maps(context: WriteContext) -> WriteReport:
             }
             content.geometry.cells = cells
             content.credits = run_credits.as_dict()
-            written.append(write_region_map(content, out_dir / region.slug))
-            drawer.submit(static_map(content), out_dir / region.slug / "map.png")
-        index = out_dir / "index.html"
-        index.write_text(_index(rows, lang), encoding="utf-8")
-        written.append(index)
-        waited = time.perf_counter()
-        written += drawer.finish()
-    done = time.perf_counter()
-    return WriteReport(
-        files=tuple(written), timings={"public_maps": waited - start, "map_png": done - waited}
+            yield region.slug, content
+
+    return write_pages(
+        out_dir,
+        pages(),
+        lambda: _index(rows, lang),
+        jobs=len(result.region_lists),
+        stage="public_maps",
     )
 
 
