@@ -104,6 +104,7 @@ class StaticMap:
     sizes_title: str = ""
     sizes: list[tuple[float, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    figure_notes: list[str] = field(default_factory=list)
     farms: FarmsToDraw | None = None
     cells: CellsToDraw | None = None
 
@@ -398,6 +399,11 @@ def _legend(fig, static: StaticMap) -> None:
         ax.text(0, y, textwrap.fill(label, 30), fontsize=11, va="top", color="#444")
         ax.text(1.0, y, value, fontsize=11, va="top", ha="right", fontweight="bold")
         y -= line * (0.95 + 0.8 * textwrap.fill(label, 30).count("\n"))
+    for note in static.figure_notes:
+        wrapped = textwrap.fill(note, 46)
+        y -= line * 0.2
+        ax.text(0, y, wrapped, fontsize=10, va="top", color="#444")
+        y -= line * (0.85 + 0.75 * wrapped.count("\n"))
 
 
 def draw_png(static: StaticMap, path: Path) -> Path:
@@ -659,6 +665,7 @@ def static_map(content) -> StaticMap:
         areas=areas,
         figures_title=content.headline["title"],
         figures=[(str(a), str(b)) for a, b in content.headline["figures"]],
+        figure_notes=[str(n) for n in content.headline.get("notes", [])],
         sources=list(credits["sources"]),
         limits=list(credits["limits"]),
         sizes_title=t("map.legend.sizes", lang),

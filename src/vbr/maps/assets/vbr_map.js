@@ -180,7 +180,8 @@
   /* Every polygon of a feature with its bounding box, for quick hit tests. */
   function indexFeature(feature) {
     var g = feature.geometry;
-    var polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    var polygons =
+      g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
     var parts = [];
     var all = [Infinity, Infinity, -Infinity, -Infinity];
     for (var p = 0; p < polygons.length; p++) {
@@ -193,7 +194,12 @@
         box[3] = Math.max(box[3], outer[k][1]);
       }
       parts.push({ box: box, rings: polygons[p] });
-      all = [Math.min(all[0], box[0]), Math.min(all[1], box[1]), Math.max(all[2], box[2]), Math.max(all[3], box[3])];
+      all = [
+        Math.min(all[0], box[0]),
+        Math.min(all[1], box[1]),
+        Math.max(all[2], box[2]),
+        Math.max(all[3], box[3]),
+      ];
     }
     return { feature: feature, parts: parts, box: all };
   }
@@ -204,7 +210,8 @@
     }
     for (var p = 0; p < item.parts.length; p++) {
       var b = item.parts[p].box;
-      if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] && polygonContains(item.parts[p].rings, x, y)) {
+      var inBox = x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+      if (inBox && polygonContains(item.parts[p].rings, x, y)) {
         return true;
       }
     }
@@ -284,9 +291,8 @@
         part.appendChild(el("strong", null, T["map.tip.zone_name"]));
         part.appendChild(el("div", null, h.layer.vbrText));
       } else {
-        part.appendChild(
-          el("div", "vbr-hit-region", fill(T["map.tip.region"], { name: h.item.feature.properties.name }))
-        );
+        var region = fill(T["map.tip.region"], { name: h.item.feature.properties.name });
+        part.appendChild(el("div", "vbr-hit-region", region));
       }
       box.appendChild(part);
     }
@@ -296,7 +302,8 @@
   function hitsKey(hits) {
     return hits
       .map(function (h) {
-        return h.kind + ":" + (h.item.feature.properties.nr || h.item.feature.properties.name || "");
+        var p = h.item.feature.properties;
+        return h.kind + ":" + (p.nr || p.name || "");
       })
       .join("|");
   }
@@ -305,7 +312,12 @@
    * under the pointer, whatever layers are on. */
   function identifyAreas(map, farms, overlays) {
     var index = areaIndex(overlays);
-    var tip = L.tooltip({ direction: "right", offset: [14, 0], className: "vbr-area-tooltip", opacity: 0.96 });
+    var tip = L.tooltip({
+      direction: "right",
+      offset: [14, 0],
+      className: "vbr-area-tooltip",
+      opacity: 0.96,
+    });
     var shownKey = "";
     var overFarm = false;
     var farmClick = null;
@@ -384,6 +396,9 @@
     };
   }
 
+  /* The earth's circumference at the equator, metres (Web Mercator: metres per pixel). */
+  var EARTH_M = 40075016.686;
+
   /* Area names as labels where they fit: in the circle inside the area (lx, ly, radius lr in
    * metres, from vbr.maps.layout), never overlapping another label; bigger areas first. */
   function areaLabels(map, overlays) {
@@ -410,7 +425,7 @@
           keyboard: false,
           pane: "vbr-labels",
         });
-        labels.push({ marker: marker, text: text, layer: layer, r: p.lr || 0, nr: p.nr, size: null });
+        labels.push({ marker: marker, text: text, layer: layer, r: p.lr || 0, nr: p.nr });
       });
     });
     labels.sort(function (a, b) {
@@ -420,7 +435,8 @@
     function place() {
       var size = map.getSize();
       var placed = [];
-      var metresPerPx = 40075016.686 * Math.cos((map.getCenter().lat * Math.PI) / 180) / Math.pow(2, map.getZoom() + 8);
+      var latitude = (map.getCenter().lat * Math.PI) / 180;
+      var metresPerPx = (EARTH_M * Math.cos(latitude)) / Math.pow(2, map.getZoom() + 8);
       for (var k = 0; k < labels.length; k++) {
         var l = labels[k];
         var node = l.marker.getElement();
@@ -438,11 +454,17 @@
         }
         var roomPx = (2 * l.r) / metresPerPx;
         var c = map.latLngToContainerPoint(l.marker.getLatLng());
-        var rect = { left: c.x - l.size.w / 2, right: c.x + l.size.w / 2, top: c.y - l.size.h / 2, bottom: c.y + l.size.h / 2 };
+        var rect = {
+          left: c.x - l.size.w / 2,
+          right: c.x + l.size.w / 2,
+          top: c.y - l.size.h / 2,
+          bottom: c.y + l.size.h / 2,
+        };
         var fits = l.size.w <= roomPx * 1.15 && l.size.h <= roomPx;
         var inView = rect.right > 0 && rect.left < size.x && rect.bottom > 0 && rect.top < size.y;
         var free = placed.every(function (o) {
-          return rect.right + 4 < o.left || rect.left - 4 > o.right || rect.bottom + 2 < o.top || rect.top - 2 > o.bottom;
+          var apart = rect.right + 4 < o.left || rect.left - 4 > o.right;
+          return apart || rect.bottom + 2 < o.top || rect.top - 2 > o.bottom;
         });
         if (fits && inView && free) {
           placed.push(rect);
@@ -913,7 +935,8 @@
     var b = item.box;
     fitView(map, [[b[1], b[0]], [b[3], b[2]]], panel, 16);
     var p = item.feature.properties;
-    var at = p.lx !== undefined && p.lx !== null ? L.latLng(p.ly, p.lx) : L.latLng((b[1] + b[3]) / 2, (b[0] + b[2]) / 2);
+    var labelled = p.lx !== undefined && p.lx !== null;
+    var at = labelled ? L.latLng(p.ly, p.lx) : L.latLng((b[1] + b[3]) / 2, (b[0] + b[2]) / 2);
     return L.popup({ maxWidth: 330, className: "vbr-area-popup", autoPan: false })
       .setLatLng(at)
       .setContent(hitsBox([{ kind: "area", item: item, layer: entry.layer }]))
@@ -1032,7 +1055,8 @@
           results.appendChild(farmHit(foundFarms[f].i));
         }
         if (total > shown) {
-          results.appendChild(el("div", "vbr-search-none", fill(T["map.search.more"], { shown: vbr.format("count", shown) })));
+          var more = fill(T["map.search.more"], { shown: vbr.format("count", shown) });
+          results.appendChild(el("div", "vbr-search-none", more));
         }
         // the list scrolls inside the map's height
         var view = map.getContainer().getBoundingClientRect();
@@ -1197,7 +1221,10 @@
       var view = map.getContainer().getBoundingClientRect();
       left = Math.min(size.x / 2, panel.getContainer().getBoundingClientRect().right - view.left);
     }
-    return L.latLngBounds(map.containerPointToLatLng([left, 0]), map.containerPointToLatLng([size.x, size.y]));
+    return L.latLngBounds(
+      map.containerPointToLatLng([left, 0]),
+      map.containerPointToLatLng([size.x, size.y])
+    );
   }
 
   /* The print view: a title, the run's date, the figures, the legend, the sources and the
@@ -1326,7 +1353,11 @@
       fitting = true; // the fit for print is not someone moving the map
       map.invalidateSize({ animate: false, pan: false });
       map.options.zoomSnap = 0; // fit exactly into the printed frame
-      map.fitBounds(saved.bounds, { paddingTopLeft: [8, 8], paddingBottomRight: [8, 34], animate: false });
+      map.fitBounds(saved.bounds, {
+        paddingTopLeft: [8, 8],
+        paddingBottomRight: [8, 34],
+        animate: false,
+      });
       fitting = false;
       labels.place();
       canvasesToPictures(map);
@@ -1398,7 +1429,17 @@
     if (printing) {
       printing.watch();
     }
-    vbr.maps.push({ map: map, grid: grid, data: d, panel: panel, public: true, overlays: overlays || {}, areas: areas, labels: labels, print: printing });
+    vbr.maps.push({
+      map: map,
+      grid: grid,
+      data: d,
+      panel: panel,
+      public: true,
+      overlays: overlays || {},
+      areas: areas,
+      labels: labels,
+      print: printing,
+    });
     return map;
   };
 
@@ -1432,7 +1473,16 @@
     if (printing) {
       printing.watch();
     }
-    vbr.maps.push({ map: map, farms: farms, data: d, panel: panel, overlays: overlays, areas: areas, labels: labels, print: printing });
+    vbr.maps.push({
+      map: map,
+      farms: farms,
+      data: d,
+      panel: panel,
+      overlays: overlays,
+      areas: areas,
+      labels: labels,
+      print: printing,
+    });
     return map;
   };
 
