@@ -40,8 +40,10 @@ __all__ = [
 ]
 
 #: Sizes tried, smallest first: the distance between opposite sides of a hexagon, metres.
-HEX_SIZES_M = (1_000.0, 1_500.0, 2_000.0, 3_000.0, 4_000.0, 5_000.0, 7_500.0, 10_000.0,
-               15_000.0, 20_000.0)  # fmt: skip
+HEX_SIZES_M = (
+    *(1_000.0, 1_500.0, 2_000.0, 3_000.0, 4_000.0),
+    *(5_000.0, 7_500.0, 10_000.0, 15_000.0, 20_000.0),
+)
 #: A hexagon with fewer farms than this is not shown.
 MIN_FARMS = 3
 #: The size is the smallest for which at most this share of a region's farms is left out.
@@ -171,10 +173,8 @@ def aggregate(
     if 0 < suppressed < min_farms:
         # leave out the shown hexagons with the fewest of the region's farms (then the fewest
         # farms, then by place) until the left-out farms are not 1 or 2
-        order = np.lexsort(
-            (cells["r"].to_numpy(), cells["q"].to_numpy(), cells["n"].to_numpy(),
-             cells["own"].to_numpy())
-        )  # fmt: skip
+        keys = [cells[c].to_numpy() for c in ("r", "q", "n", "own")]
+        order = np.lexsort(keys)  # by own, then n, then q, then r
         for k in order:
             if not shown[k]:
                 continue

@@ -264,14 +264,17 @@ def _scale_bar(ax, view, lang: str) -> None:
 def _labels(ax, static: StaticMap, metres_per_px: float) -> None:
     """Area names where they fit in the area (its inner circle), bigger areas first, none on
     another."""
+    import matplotlib.patheffects as effects
+
     frames = [f for f in (static.overloaded, static.other) if len(f) and "label_x" in f]
     if not frames:
         return
+    # a few dozen areas at most: one row each
     rows = [
         (float(r.lr), int(r.nr), str(r.name), float(r.label_x), float(r.label_y))
         for f in frames
         for r in f.itertuples()
-    ]  # fmt: skip  (a few dozen areas)
+    ]
     rows.sort(key=lambda r: (-r[0], r[1]))
     xmin, ymin, xmax, ymax = static.view
     size_pt = 11.0
@@ -289,8 +292,6 @@ def _labels(ax, static: StaticMap, metres_per_px: float) -> None:
         ):
             continue
         placed.append(box)
-        import matplotlib.patheffects as effects
-
         ax.text(
             x,
             y,
