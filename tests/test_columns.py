@@ -837,3 +837,10 @@ def test_geopackage_table_without_geometry_reads_its_coordinate_columns(tmp_path
     table = load_farms(path)
     assert len(table.farms) == 1
     assert table.sources["x"] == FieldSource(column="x", found_by="name")
+
+
+def test_layer_or_sheet_for_an_imaer_file_exits_2(tmp_path):
+    gml = Path(__file__).parent / "data" / "imaer5_two_stables.gml"
+    with pytest.raises(InputError, match="is an AERIUS IMAER file, which vbr reads whole") as info:
+        load_farms(gml, sheet="x")
+    assert info.value.source == "--sheet"

@@ -315,6 +315,13 @@ def load_farms(
     path = Path(path)
     mapping, imaer_animals = columns, None
     if is_imaer(path):
+        if layer is not None or sheet is not None:
+            option = "--layer" if layer is not None else "--sheet"
+            raise InputError(
+                f"chooses a {option[2:]}, but {path.name} is an AERIUS IMAER file, which vbr "
+                f"reads whole; leave out {option}",
+                source=option,
+            )
         parsed = read_imaer(path)
         table, imaer_animals = parsed.table, parsed.animals
     else:

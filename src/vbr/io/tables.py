@@ -515,7 +515,15 @@ def _read_spatial(
             notes += note
             extra = {"WRITE_GFS": "NO"} if gml else {}
             gdf = pyogrio.read_dataframe(path, layer=chosen, **extra)
-        except (DataSourceError, DataLayerError, OSError, ValueError, RuntimeError) as exc:
+        except DataLayerError as exc:
+            if layer is not None:  # a GML's layers are not listed first
+                raise InputError(
+                    f"has no layer {layer!r} ({layer_option}), or it cannot be read; open the "
+                    "file in QGIS to see its layers",
+                    source=str(path),
+                ) from None
+            raise _unreadable(path, exc) from None
+        except (DataSourceError, OSError, ValueError, RuntimeError) as exc:
             raise _unreadable(path, exc) from None
     notes += _plain_warnings(caught, path, layer_option=layer_option)
     spatial = isinstance(gdf, gpd.GeoDataFrame) and gdf.geometry.name in gdf.columns
