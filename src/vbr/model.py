@@ -115,7 +115,7 @@ class FarmTable:
     nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
     estimate_subsidy: bool = False
     notes: list[str] = field(default_factory=list)
-    sources: dict[str, FieldSource] = field(default_factory=dict)
+    sources: dict[str, FieldSource | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -165,7 +165,7 @@ class NaturaAreas:
     notes: list[str] = field(default_factory=list)
     columns: pd.DataFrame = field(default_factory=pd.DataFrame)
     path: Path | None = None
-    sources: dict[str, FieldSource] = field(default_factory=dict)
+    sources: dict[str, FieldSource | None] = field(default_factory=dict)
     rows: np.ndarray | None = None
     _outlines: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(
@@ -219,7 +219,7 @@ class Regions:
     regions: gpd.GeoDataFrame
     repaired: int = 0
     notes: list[str] = field(default_factory=list)
-    sources: dict[str, FieldSource] = field(default_factory=dict)
+    sources: dict[str, FieldSource | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -418,7 +418,7 @@ class Result:
     exceedance: OverloadZones | None = None
     priority_changes: pd.DataFrame | None = None
     overloaded_list: Path | None = None
-    columns: Mapping[str, Mapping[str, FieldSource]] = field(default_factory=dict)
+    columns: Mapping[str, Mapping[str, FieldSource | None]] = field(default_factory=dict)
 
     def carried_table(self) -> pd.DataFrame:
         """The carried-through input columns (text, input names) of the ranked farms, in

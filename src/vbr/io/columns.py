@@ -141,7 +141,9 @@ class ColumnMatch:
         """The input columns that give a field."""
         return {c for c in self.columns.values() if c}
 
-    def source(self, name: str, *, made: str | None = None, made_rows: int | None = None):
+    def source(
+        self, name: str, *, made: str | None = None, made_rows: int | None = None
+    ) -> FieldSource | None:
         """The :class:`FieldSource` of a field (with how values were made where no column gave
         them, if ``made``); ``None`` when neither a column nor ``made`` gives it."""
         column = self.columns.get(name)

@@ -328,7 +328,7 @@ def load_farms(
         table = read_table(path, layer=layer, sheet=sheet, geometry="point")
     frame = table.frame
     columns = list(frame.columns)
-    use_geometry = table.geometry is not None and not columns_named(mapping, _LOCATION_FIELDS)
+    use_geometry = table.geometry is not None and not _columns_named(mapping, _LOCATION_FIELDS)
     match = match_columns(
         columns,
         FARM_FIELDS,
@@ -516,7 +516,7 @@ def load_farms(
     )
 
 
-def columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:
+def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:
     """The fields among ``fields`` that a column mapping names a column for."""
     return [f for f in fields if columns and f in columns.columns]
 
