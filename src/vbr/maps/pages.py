@@ -47,8 +47,9 @@ def write_pages(
     written: list[Path] = []
     with PictureDrawer(jobs=jobs) as drawer:
         for slug, content in pages:
-            written.append(write_region_map(content, folder / slug))
+            # the picture first: a worker draws it while this process writes the page
             drawer.submit(static_map(content), folder / slug / "map.png")
+            written.append(write_region_map(content, folder / slug))
         path = folder / "index.html"
         path.write_text(index(), encoding="utf-8")
         written.append(path)

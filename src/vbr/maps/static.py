@@ -447,8 +447,8 @@ def draw_png(static: StaticMap, path: Path) -> Path:
         ax.add_collection(
             PatchCollection(
                 [Polygon(r, closed=True) for r in rings],
-                facecolors=[(*_rgb(c), 0.75) for c in static.cells.fill],
-                edgecolors=list(static.cells.stroke),
+                facecolors=_rgba(static.cells.fill, 0.75),
+                edgecolors=_rgba(static.cells.stroke, 1.0),
                 linewidths=0.8,
                 zorder=5,
             )
@@ -462,10 +462,9 @@ def draw_png(static: StaticMap, path: Path) -> Path:
             farms.x,
             farms.y,
             s=diameter_pt**2,
-            c=list(farms.fill),
-            edgecolors=list(farms.stroke),
+            c=_rgba(farms.fill, 0.9),
+            edgecolors=_rgba(farms.stroke, 0.9),
             linewidths=0.8,
-            alpha=0.9,
             zorder=10,
         )
     _labels(ax, static, metres_per_px)
@@ -487,14 +486,30 @@ def draw_png(static: StaticMap, path: Path) -> Path:
         y -= 0.018 * (1 + text.count("\n")) + 0.006
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    _save_rgb(fig, path)
     return path
 
 
-def _rgb(colour: str) -> tuple[float, float, float]:
-    from matplotlib.colors import to_rgb
+def _save_rgb(fig, path: Path) -> None:
+    """Save the figure as an RGB PNG (no alpha channel: the picture is opaque), zlib level 3:
+    half the time of matplotlib's RGBA at level 6, and a smaller file."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
-    return to_rgb(colour)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image.convert("RGB").save(path, format="PNG", compress_level=3)
+
+
+def _rgba(colours: np.ndarray, alpha: float) -> np.ndarray:
+    """Colours (hex text, one per item) as an RGBA array, each distinct colour converted once."""
+    from matplotlib.colors import to_rgba
+
+    distinct, index = np.unique(np.asarray(colours, dtype=str), return_inverse=True)
+    table = np.array([to_rgba(c, alpha) for c in distinct]).reshape(len(distinct), 4)
+    return table[index]
 
 
 def draw_pngs(maps: Sequence[tuple[StaticMap, Path]]) -> list[Path]:
@@ -508,7 +523,7 @@ def _draw_job(job: tuple[StaticMap, Path]) -> Path:
 
 class PictureDrawer:
     """Draws ``map.png`` files beside other work: in forked worker processes where the machine
-    has more than one core (each picture takes about a second, mostly matplotlib's own Python),
+    has more than one core (a picture takes 0.3-0.4 s of CPU, 1.6 s with 45,000 farms),
     else here when :meth:`finish` is called. Use it as a context manager::
 
         with PictureDrawer(jobs=5) as drawer:
@@ -521,12 +536,14 @@ class PictureDrawer:
         import multiprocessing as mp
         import os
 
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         if workers is None:
-            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-            workers = min(cores, 4, jobs)
+            # one worker per picture and core, at most four; none on a single core (the
+            # pictures are then drawn here, after the pages)
+            workers = min(cores, 4, jobs) if cores > 1 else 0
         self._pool = None
         self._jobs: list = []
-        if workers > 1 and "fork" in mp.get_all_start_methods():
+        if workers >= 1 and "fork" in mp.get_all_start_methods():
             _warm_up()  # the children inherit matplotlib and its font cache
             try:
                 self._pool = mp.get_context("fork").Pool(workers)
