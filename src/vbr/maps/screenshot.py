@@ -141,7 +141,7 @@ def screenshot_views(
                         let best = null;
                         for (let dy = -120; dy <= 120; dy += 6) {
                             for (let dx = -120; dx <= 120; dx += 6) {
-                                const x = at.x + dx, y = at.y + dy + 40;
+                                const x = at.x + dx - 40, y = at.y + dy + 90;
                                 if (dots.some(d => Math.hypot(d.x - x, d.y - y) < 25)) continue;
                                 const hits = areas.hits(map.containerPointToLatLng([x, y]));
                                 if (!hits.some(h => h.item.feature.properties.nr === nr)) continue;

@@ -313,7 +313,7 @@
   function identifyAreas(map, farms, overlays) {
     var index = areaIndex(overlays);
     var tip = L.tooltip({
-      direction: "right",
+      direction: "auto", // right of the pointer, left of it in the map's right half
       offset: [14, 0],
       className: "vbr-area-tooltip",
       opacity: 0.96,
