@@ -522,9 +522,10 @@ def _draw_job(job: tuple[StaticMap, Path]) -> Path:
 
 
 class PictureDrawer:
-    """Draws ``map.png`` files beside other work: in forked worker processes where the machine
-    has more than one core (a picture takes 0.3-0.4 s of CPU, 1.6 s with 45,000 farms),
-    else here when :meth:`finish` is called. Use it as a context manager::
+    """Draws ``map.png`` files beside other work: in forked worker processes (one per core left
+    free by this one) where the machine has more than one core, else here when :meth:`finish`
+    is called. A picture takes 0.3-0.4 s of CPU (1.6 s with 45,000 farms). Use it as a context
+    manager::
 
         with PictureDrawer(jobs=5) as drawer:
             drawer.submit(static, path)   # starts drawing at once, in a worker
@@ -538,9 +539,10 @@ class PictureDrawer:
 
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         if workers is None:
-            # one worker per picture and core, at most four; none on a single core (the
-            # pictures are then drawn here, after the pages)
-            workers = min(cores, 4, jobs) if cores > 1 else 0
+            # one worker per core that this process (writing the pages) leaves free, at most
+            # four and one per picture; none on a single core (the pictures are then drawn
+            # here, after the pages)
+            workers = min(cores - 1, 4, jobs)
         self._pool = None
         self._jobs: list = []
         if workers >= 1 and "fork" in mp.get_all_start_methods():
