@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from vbr.core.bounds import reject_out_of_range
 from vbr.core.budget import walk_budgets
 from vbr.core.deposition import run_impacts
 from vbr.core.distance import distance_to_overloaded
@@ -148,6 +149,11 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                     cfg.deposition,
                 )
             )
+    with clock.stage("bounds", "checking the computed values"):
+        checked = reject_out_of_range(
+            farms, farm_table, extra_tables=extra_tables, priority_changes=changes
+        )
+        farms, extra_tables, changes = checked.farms, checked.extra_tables, checked.priority_changes
     with clock.stage("rank", "ranking"):
         ranked, fcfs = rank_farms(farms, threshold_m=cfg.threshold_m, rank_by=options.rank_by)
     with clock.stage("regions", "assigning regions"):
@@ -181,7 +187,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     return Result(
         options=options,
         ranked=ranked,
-        rejected=farm_table.rejected,
+        rejected=checked.rejected,
         carried=farm_table.carried,
         carried_values=farm_table.carried_values,
         natura=natura,

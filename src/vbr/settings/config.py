@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vbr.errors import ConfigError
+from vbr.settings.limits import MAX_EUR_OPTION, MAX_THRESHOLD_M
 
 __all__ = [
     "BUDGET_POLICIES",
@@ -85,7 +86,7 @@ def _number(value: object, where: str, *, upper: float | None = None) -> float:
         raise ConfigError(f"must be a number, got {value!r}", source=where)
     try:
         v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"must be a number, got {value!r}", source=where) from None
     if not math.isfinite(v) or v < 0 or (upper is not None and v > upper):
         limit = f" and <= {upper:g}" if upper is not None else ""
@@ -93,10 +94,16 @@ def _number(value: object, where: str, *, upper: float | None = None) -> float:
     return v
 
 
-def _numbers(table: object, where: str) -> dict[str, float]:
+def _numbers(table: object, where: str, *, upper: float | None = None) -> dict[str, float]:
     if not isinstance(table, dict):
         raise ConfigError("must be a table of numbers", source=where)
-    return {str(k): _number(v, f"{where}.{k}") for k, v in table.items()}
+    return {str(k): _number(v, f"{where}.{k}", upper=upper) for k, v in table.items()}
+
+
+def _euro_ceiling(name: str) -> float | None:
+    """The ceiling of a config number: :data:`MAX_EUR_OPTION` for a euro amount (a key that
+    names ``eur``), else none."""
+    return MAX_EUR_OPTION if "eur" in name.split("_") else None
 
 
 def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
@@ -137,9 +144,10 @@ def _from_table(cls: type, raw: dict, where: str, *, fractions: tuple[str, ...] 
         key = f"{where}.{f.name}"
         value = _required(raw, f.name, where)
         if f.type == "float":
-            values[f.name] = _number(value, key, upper=1 if f.name in fractions else None)
+            upper = 1 if f.name in fractions else _euro_ceiling(f.name)
+            values[f.name] = _number(value, key, upper=upper)
         elif f.type == "dict[str, float]":
-            values[f.name] = _numbers(value, key)
+            values[f.name] = _numbers(value, key, upper=_euro_ceiling(f.name))
         else:
             values[f.name] = value
     return cls(**values)
@@ -231,7 +239,11 @@ class Config:
 
 def _check_threshold(value: object, where: str) -> float:
     return _non_negative(
-        value, where, expected="threshold must be a number of metres", unit="number >= 0 metres"
+        value,
+        where,
+        expected="threshold must be a number of metres",
+        unit=f"number of metres from 0 to {MAX_THRESHOLD_M:,.0f}",
+        upper=MAX_THRESHOLD_M,
     )
 
 
@@ -239,18 +251,23 @@ def _check_budget(value: object, where: str) -> float | None:
     if value is None:
         return None
     return _non_negative(
-        value, where, expected="budget must be an amount in euro", unit="amount >= 0 euro"
+        value,
+        where,
+        expected="budget must be an amount in euro",
+        unit=f"amount from 0 to EUR {MAX_EUR_OPTION:,.0f} (the ceiling of vbr)",
+        upper=MAX_EUR_OPTION,
     )
 
 
-def _non_negative(value: object, where: str, *, expected: str, unit: str) -> float:
-    """``value`` as a finite number >= 0, else a :class:`ConfigError`: ``expected`` where it is
-    no number, ``... must be a finite <unit>`` where it is out of range."""
+def _non_negative(value: object, where: str, *, expected: str, unit: str, upper: float) -> float:
+    """``value`` as a finite number from 0 to ``upper``, else a :class:`ConfigError`:
+    ``expected`` where it is no number, ``... must be a finite <unit>`` where it is out of
+    range."""
     try:
         v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"{expected}, got {value!r}", source=where) from None
-    if not math.isfinite(v) or v < 0:
+    if not (0 <= v <= upper):
         what = expected.split(" must ", 1)[0]
         raise ConfigError(f"{what} must be a finite {unit}, got {value!r}", source=where)
     return v
@@ -383,19 +400,31 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
     )
 
 
+#: Upper bounds of the ``[deposition]`` numbers that size the work (the kernel grid, the
+#: solver's time): the width of the Netherlands, a 10 km cell, a day.
+_DEPOSITION_UPPER = {
+    "cutoff_m": 300_000.0,
+    "min_cell_m": 10_000.0,
+    "knapsack_time_limit_s": 86_400.0,
+}
+
+
 def _deposition(table: dict, where: str) -> DepositionSettings:
     values = {}
     for key in ("c", "r0_m", "power", "cutoff_m", "min_cell_m", "knapsack_time_limit_s"):
         raw = _required(table, key, f"{where}: deposition")
         try:
             v = float(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ConfigError(
                 f"must be a number, got {raw!r}", source=f"{where}: deposition.{key}"
             ) from None
-        if not math.isfinite(v) or v <= 0:
+        upper = _DEPOSITION_UPPER.get(key, math.inf)
+        if not math.isfinite(v) or v <= 0 or v > upper:
+            limit = f" and <= {upper:,g}" if math.isfinite(upper) else ""
             raise ConfigError(
-                f"must be a finite number > 0, got {raw!r}", source=f"{where}: deposition.{key}"
+                f"must be a finite number > 0{limit}, got {raw!r}",
+                source=f"{where}: deposition.{key}",
             )
         values[key] = v
     weight = _required(table, "weight", f"{where}: deposition")
