@@ -171,10 +171,12 @@ class NaturaAreas:
 
 @dataclass
 class Regions:
-    """Regions in EPSG:28992, one row each: ``name``, ``slug``, polygonal geometry."""
+    """Regions in EPSG:28992, one row each: ``name``, ``slug``, polygonal geometry; ``notes``
+    say what the reader changed or left out (folder names, regions without geometry)."""
 
     regions: gpd.GeoDataFrame
     repaired: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -263,7 +263,7 @@ def _decide(
 
 
 def _region_notes(regions: Regions, region_lists: list, options: RunOptions) -> list[str]:
-    notes = []
+    notes = list(regions.notes)
     if regions.repaired:
         notes.append(
             f"{regions.repaired} invalid region geometr"

@@ -87,14 +87,17 @@ def read_in_rd(
     return frame, geoms, present, invalid, table.crs
 
 
-def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int]:
+def polygons_in_rd(
+    path: Path, *, what: str
+) -> tuple[gpd.GeoDataFrame, int, gpd.GeoDataFrame]:
     """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
 
     Returns
     -------
     frame, repaired, dropped
         Rows holding area (geometry polygonal), the number of repaired geometries and the
-        number of rows dropped for holding no area.
+        rows dropped for holding no area (no geometry, an empty one or one without area), both
+        indexed by input row position (0-based).
 
     Raises
     ------
@@ -105,9 +108,11 @@ def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int
     if invalid.any():
         geoms[invalid] = map_geometries(repair_each, geoms[invalid])
     area = np.where(present, shapely.area(geoms), 0.0)
-    frame = keep_with_area(frame, geoms, present & (area > 0), path=path, what=what)
+    has_area = present & (area > 0)
+    dropped = frame.loc[~has_area].set_axis(np.flatnonzero(~has_area))
+    frame = keep_with_area(frame, geoms, has_area, path=path, what=what)
     check_in_netherlands(frame, crs, path=path, what=what)
-    return frame, int(invalid[frame.index].sum()), int(len(geoms) - len(frame))
+    return frame, int(invalid[frame.index].sum()), dropped
 
 
 def keep_with_area(

@@ -13,7 +13,7 @@ import pandas as pd
 
 from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
-from vbr.writers.tables import as_text, numeric_columns
+from vbr.writers.tables import as_text, numeric_columns, renamed_note
 from vbr.writers.text import format_number, join_all, looks_like_formula
 
 __all__ = ["excel_table", "write_csv", "write_excel_csv", "write_lists"]
@@ -52,7 +52,8 @@ def write_lists(context: WriteContext) -> WriteReport:
         written.append(folder / "priority_changes.csv")
     t3 = time.perf_counter()
     timings = {"ranking_csv": t1 - t0, "excel_csv": t2 - t1, "region_csv": t3 - t2}
-    return WriteReport(files=tuple(written), timings=timings)
+    renamed = renamed_note(result.carried, result.ranked)
+    return WriteReport(files=tuple(written), notes=(renamed,) if renamed else (), timings=timings)
 
 
 def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:
