@@ -96,6 +96,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                 animals=options.animals,
                 emission_factors=factors,
                 estimate_subsidy=cfg.subsidy.estimate_missing,
+                large=options.large,
             )
         with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
             natura = natura_job.result()

@@ -25,7 +25,7 @@ from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
 from vbr.model import FarmTable
 from vbr.settings import option_default
-from vbr.settings.limits import MAX_NH3_KG, MAX_OFFER_EUR, MAX_REJECTED_CELL_CHARS
+from vbr.settings.limits import MAX_NH3_KG, MAX_OFFER_EUR, MAX_REJECTED_CELL_CHARS, MAX_ROWS
 
 __all__ = [
     "FARM_COLUMNS",
@@ -273,6 +273,7 @@ def load_farms(
     animals: Path | None = None,
     emission_factors: EmissionFactors | None = None,
     estimate_subsidy: bool = False,
+    large: bool = False,
 ) -> FarmTable:
     """Read farm locations and sort every row into usable or rejected.
 
@@ -291,6 +292,8 @@ def load_farms(
         Leave empty ``subsidy_eur`` values to the subsidy estimate instead of rejecting them.
         It is switched on by itself when the file has no ``subsidy_eur`` column but has animal
         counts (herd data, IMAER).
+    large
+        Read a file of more than :data:`~vbr.settings.limits.MAX_ROWS` rows (``--large``).
 
     Raises
     ------
@@ -305,7 +308,7 @@ def load_farms(
         parsed = read_imaer(path)
         table, imaer_animals = parsed.table, parsed.animals
     else:
-        table = read_table(path)
+        table = read_table(path, max_rows=None if large else MAX_ROWS)
     frame = table.frame
     columns = list(frame.columns)
     cols = {key: find_column(columns, names, path=path) for key, names in FARM_COLUMNS.items()}

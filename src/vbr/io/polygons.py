@@ -87,9 +87,7 @@ def read_in_rd(
     return frame, geoms, present, invalid, table.crs
 
 
-def polygons_in_rd(
-    path: Path, *, what: str
-) -> tuple[gpd.GeoDataFrame, int, gpd.GeoDataFrame]:
+def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, gpd.GeoDataFrame]:
     """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
 
     Returns

@@ -61,6 +61,8 @@ class RunOptions:
     scenarios: bool = False
     #: Public mode: only aggregated maps (1 km cells), no lists and no farm-level data.
     public: bool = False
+    #: Read a farm file of more than :data:`~vbr.settings.limits.MAX_ROWS` rows (``--large``).
+    large: bool = False
 
     def __post_init__(self) -> None:
         if self.overloaded is not None and self.all_overloaded:

@@ -29,6 +29,7 @@ from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
 from vbr.writers.lists import write_csv
 from vbr.writers.tables import as_text
+from vbr.writers.text import neutralise_formulas
 
 __all__ = ["write_scenarios"]
 
@@ -238,13 +239,14 @@ def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None, secon
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`~vbr.writers.tables.as_text` of the frame with sums of kg and mol to 0.001 (float
-    round-off hidden; euro are whole cents) and the solver's gap to 1e-6."""
+    round-off hidden; euro are whole cents) and the solver's gap to 1e-6; formula-like text
+    (a farm id ``=1+2``) neutralised, as these are lists for people."""
     rounded = {
         c: frame[c].round(6 if c == "gap" else 3)
         for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c])
     }
-    return as_text(frame.assign(**rounded))
+    return neutralise_formulas(as_text(frame.assign(**rounded)))
 
 
 def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float | None) -> None:
