@@ -137,7 +137,7 @@ def test_a_budget_at_the_ceiling_is_taken():
 @pytest.mark.parametrize(
     ("toml", "where"),
     [
-        ('[budget]\nnational_eur = 1e17\n', "budget.national_eur"),
+        ("[budget]\nnational_eur = 1e17\n", "budget.national_eur"),
         (
             '[budget]\nnational_eur = 1\n[[budget.regional]]\nregions = ["Peel"]\neur = 1e14\n',
             "budget.regional[1]",

@@ -282,7 +282,8 @@ def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float |
         ax.set_xlabel("cumulative subsidy (EUR M)")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:  # a region without farms has no curve
+            ax.legend(fontsize=8)
     fig.suptitle(f"Cost curve: {title} (priority farms first in both rankings)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": None})
