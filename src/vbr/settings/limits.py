@@ -37,8 +37,9 @@ MAX_THRESHOLD_M = 100_000.0
 MAX_LINE_BYTES = 1_000_000
 #: The most data rows of one input file without ``--large``.
 MAX_ROWS = 2_000_000
-#: Memory a whole run needs per input row (bytes, measured on 1,000,000 farms with every
-#: output, rounded up): an input that needs more than the machine has free stops early.
+#: Memory a whole run needs per input row (bytes): a whole run of 1,000,000 farms with every
+#: output and the maps peaked at 2,935 MB; the rest is margin. An input that needs more than
+#: the machine has free stops early.
 BYTES_PER_ROW = 4_000
 #: ``rejected.csv`` keeps at most this many characters of a cell as read (the input has all).
 MAX_REJECTED_CELL_CHARS = 1_000
