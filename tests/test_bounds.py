@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from vbr.core.bounds import out_of_range
-from vbr.errors import ConfigError
+from vbr.errors import ConfigError, InputError
+from vbr.io.tables import read_table
 from vbr.locale.formats import format_eur, format_eur_per_kg, format_kg
 from vbr.settings import load_config, run_options
 from vbr.settings.limits import MAX_EUR_OPTION
@@ -76,3 +77,35 @@ def test_the_people_formats_take_any_finite_number(value):
     assert format_eur(value, "nl")
     assert format_eur_per_kg(value, "en")
     assert format_kg(value, "nl")
+
+
+# --- the line scan of text inputs ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("long_line", [2, 41_000, 44_999])
+def test_the_line_limit_names_the_right_line_across_the_pieces_read(tmp_path, long_line):
+    """Text files are read in pieces of 4 MiB; a long line that straddles two pieces (line
+    41,000 starts just before the first piece ends) is found and named alike."""
+    lines = [b"farm_id,x,y,nh3_kg,subsidy_eur"] + [
+        b"f%07d,180000,460000,1,1" % k for k in range(1, 45_000)
+    ]
+    lines[long_line - 1] = b"long," + b"9" * 1_000_001
+    path = tmp_path / "farms.csv"
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    with pytest.raises(InputError, match=f"line {long_line:,} is longer than 1,000,000 bytes"):
+        read_table(path)
+
+
+def test_a_line_just_under_the_limit_is_read(tmp_path):
+    path = tmp_path / "farms.csv"
+    cell = "9" * (1_000_000 - len("a,180000,460000,1,"))
+    path.write_text(f"farm_id,x,y,nh3_kg,note\na,180000,460000,1,{cell}\n", encoding="utf-8")
+    assert len(read_table(path).frame["note"].iat[0]) == len(cell)
+
+
+def test_the_row_limit_counts_data_lines_not_the_header(tmp_path):
+    path = tmp_path / "farms.csv"
+    path.write_text("farm_id\na\nb\nc", encoding="utf-8")  # no line end after the last row
+    assert len(read_table(path, max_rows=3).frame) == 3
+    with pytest.raises(InputError, match="more than vbr reads without --large"):
+        read_table(path, max_rows=2)

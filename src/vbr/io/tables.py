@@ -199,8 +199,10 @@ def _read_text_bytes(path: Path, *, max_rows: int | None) -> bytes:
             if max_rows is not None and lines - 1 > max_rows:
                 _too_many_rows(path, f"more than {max_rows:,} lines", max_rows)
             pieces.append(piece)
-    rows = lines - 1 + (run > 0)
+    rows = lines - 1 + (run > 0)  # a last line without a line end is a row too
     if max_rows is not None:
+        if rows > max_rows:
+            _too_many_rows(path, f"{rows:,} lines after the header", max_rows)
         _check_memory(path, rows)
     return b"".join(pieces)
 
