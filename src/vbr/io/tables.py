@@ -224,6 +224,10 @@ def _too_many_rows(path: Path, found: str, max_rows: int) -> None:
     )
 
 
+#: Below this estimate (1 GiB) the free memory is not asked.
+_MEMORY_WORTH_ASKING = 1 << 30
+
+
 def available_memory() -> int | None:
     """Bytes of memory the system can give a process now (``MemAvailable`` of
     ``/proc/meminfo``), or ``None`` where that cannot be read."""
@@ -240,7 +244,7 @@ def available_memory() -> int | None:
 def _check_memory(path: Path, rows: int) -> None:
     """Stop early when ``rows`` rows would need more memory than the machine has free."""
     needed = rows * BYTES_PER_ROW
-    if needed < 1 << 30:  # below 1 GB: not worth asking
+    if needed < _MEMORY_WORTH_ASKING:
         return
     free = available_memory()
     if free is not None and needed > free:
@@ -552,11 +556,24 @@ def _read_spatial(path: Path, *, max_rows: int | None = None) -> RawTable:
     )
 
 
+#: The fewest bytes one feature of a text spatial file takes (GeoJSON's
+#: ``{"type":"Feature","properties":{},"geometry":null}`` is 50).
+_MIN_TEXT_FEATURE_BYTES = 40
+
+
 def _check_spatial_size(path: Path, max_rows: int) -> None:
-    """The feature count a spatial file declares (cheap for GeoPackage, counted for GeoJSON),
-    against ``max_rows`` and the free memory."""
+    """The feature count of a spatial file against ``max_rows`` and the free memory.
+
+    GeoPackage and the other binary formats give the count from their metadata; a text format
+    (GeoJSON, GML) must be parsed to count, so it is counted only when its size leaves room
+    for more features than a guard allows.
+    """
     import pyogrio
 
+    if path.suffix.lower() in {".geojson", ".json", ".gml"}:
+        most = path.stat().st_size // _MIN_TEXT_FEATURE_BYTES
+        if most <= max_rows and most * BYTES_PER_ROW < _MEMORY_WORTH_ASKING:
+            return
     options = {"WRITE_GFS": "NO"} if path.suffix.lower() == ".gml" else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
