@@ -159,7 +159,7 @@ UNUSABLE_FARM_FILES = {
     "two columns that mean the same": (
         "farms.csv",
         lambda t: b"farm_id,X,x,y,nh3_kg,subsidy_eur\r\na,1,180000,460000,1,1\r\n",
-        "columns 'X', 'x' all mean `x`",
+        "x: 'x' or 'X'",
     ),
     "truncated XLSX": ("farms.xlsx", lambda t: xlsx_bytes(t)[:-200], "Excel workbook"),
     "XLSX cut in half": ("farms.xlsx", lambda t: xlsx_bytes(t)[:1500], "Excel workbook"),
@@ -223,7 +223,7 @@ UNUSABLE_FARM_FILES = {
     "no farm_id column": (
         "farms.csv",
         lambda t: b"id_of_farm,x,y,nh3_kg,subsidy_eur\r\na,180000,460000,1,1\r\n",
-        "missing column(s) farm_id",
+        "no column gives farm_id",
     ),
     "no location columns": (
         "farms.csv",
@@ -233,7 +233,7 @@ UNUSABLE_FARM_FILES = {
     "only x, no y": (
         "farms.csv",
         lambda t: b"farm_id,x,nh3_kg,subsidy_eur\r\na,180000,1,1\r\n",
-        "has only one of the columns x and y",
+        "has a column for x ('x') but none for y; give both",
     ),
     "unknown file type": ("farms.dat", lambda t: b"farm_id\r\na\r\n", "unknown file type '.dat'"),
     "old Excel .xls name": ("farms.xls", lambda t: b"anything", "old Excel .xls is not supported"),
@@ -1035,7 +1035,7 @@ def test_regions_without_a_name_column_exit_2(run, tmp_path, farms_csv):
     )
     code, stderr, _ = run(farms_csv, regions=regions)
     assert code == 2
-    assert f"{regions}: needs a column `name`; the file has: code" in stderr
+    assert f"{regions}: no column gives name" in stderr
 
 
 def test_an_unknown_farms_crs_exits_2(run, farms_csv):
