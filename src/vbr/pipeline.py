@@ -105,6 +105,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                 columns=options.columns,
                 layer=options.layer,
                 sheet=options.sheet,
+                min_herd_share=cfg.subsidy.min_herd_share,
             )
         with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
             natura = natura_job.result()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,7 +27,7 @@ from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.tables import RawTable, no_crs_message, parse_numbers, read_table
 from vbr.model import FarmTable, FieldSource
-from vbr.settings import ColumnMapping, option_default
+from vbr.settings import ColumnMapping, load_config, option_default
 
 __all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times"]
 
@@ -279,6 +281,7 @@ def load_farms(
     columns: ColumnMapping | None = None,
     layer: str | None = None,
     sheet: str | None = None,
+    min_herd_share: float | None = None,
 ) -> FarmTable:
     """Read farm locations and sort every row into usable or rejected.
 
@@ -303,6 +306,10 @@ def load_farms(
     layer, sheet
         The layer of a GeoPackage or the sheet of a workbook to read (``--layer``,
         ``--sheet``); by default the first layer of points, the first visible sheet.
+    min_herd_share
+        A subsidy is estimated from animal counts only where they explain at least this share
+        of the row's ``nh3_kg`` (``[subsidy] min_herd_share``; ``None``: the configured
+        default); a row below it is rejected with both figures.
 
     Raises
     ------
@@ -395,6 +402,7 @@ def load_farms(
     herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
     nh3_check = pd.DataFrame()
     from_animals = np.zeros(n, dtype=bool)
+    herd_check: _HerdCheck | None = None
     if with_animals:
         herd, animal_problems, notes = _herd(
             frame, wide, table.decimal, animals, imaer_animals, ids
@@ -421,6 +429,9 @@ def load_farms(
         both = ~given_empty & has_animals & np.isfinite(nh3) & (nh3 > 0)
         both[list(unknown)] = False
         nh3_check = _nh3_check(ids, np.flatnonzero(both), nh3, computed)
+        herd_check = _HerdCheck(
+            explained=np.where(has_animals, computed, np.nan), nh3=nh3, both=both
+        )
         if imaer_animals is not None:
             herd = _implied_herd(herd, frame, nh3, has_animals, factors)
     if estimate:
@@ -430,6 +441,11 @@ def load_farms(
             sub_problems.pop(i, None)
             if i not in rows_with_animals:
                 sub_problems[i] = "subsidy_eur missing and no animal counts to estimate it from"
+        if herd_check is not None:
+            share = _herd_share_rule(min_herd_share)
+            sub_problems.update(
+                _herd_share_problems(herd_check, sub_empty & ~from_animals, min_share=share)
+            )
 
     for found in (loc_problems, nh3_problems, sub_problems):
         for i, text in found.items():
@@ -456,6 +472,9 @@ def load_farms(
             "row": np.flatnonzero(keep),
         }
     )
+    if herd_check is not None and cols["nh3_kg"] and herd_check.both.any():
+        farms["nh3_animals_kg"] = herd_check.explained[keep]
+        farms["nh3_given_vs_animals"] = herd_check.ratio()[keep]
     if estimate:
         farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
@@ -499,6 +518,7 @@ def load_farms(
         *table.notes,
         *notes,
         *_reading_notes(info, nh3_check, farms, estimate=estimate),
+        *(_herd_notes(farms, min_share=_herd_share_rule(min_herd_share)) if estimate else []),
         *_column_notes(match, ids),
     ]
     return FarmTable(
@@ -632,6 +652,84 @@ def _implied_herd(
     )
     out = pd.concat([herd.assign(implied=False), implied], ignore_index=True)
     return out.sort_values("row", kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _HerdCheck:
+    """What the animal counts explain of each input row's NH3.
+
+    Attributes
+    ----------
+    explained
+        kg NH3 per year that the counted animals explain (places x factor; species without an
+        emission factor explain nothing), NaN for a row without counts.
+    nh3
+        The row's ``nh3_kg`` (given, or computed from the counts).
+    both
+        Rows with a given ``nh3_kg`` > 0 and counts whose codes are all known.
+    """
+
+    explained: np.ndarray
+    nh3: np.ndarray
+    both: np.ndarray
+
+    def ratio(self) -> np.ndarray:
+        """``nh3_kg / nh3_animals_kg`` where both are given (3 decimals), else NaN: above 1 the
+        given NH3 is more than the counts explain (part of the farm is not counted), below 1
+        the counts explain more (low-emission housing, or more animals than the NH3 covers)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.round(self.nh3 / self.explained, 3)
+        return np.where(self.both & (self.explained > 0), ratio, np.nan)
+
+
+def _herd_share_rule(min_herd_share: float | None) -> float:
+    """The ``min_herd_share`` of a run: as given, else the configured default."""
+    if min_herd_share is not None:
+        return float(min_herd_share)
+    return load_config().subsidy.min_herd_share
+
+
+def _herd_share_problems(
+    check: _HerdCheck, to_estimate: np.ndarray, *, min_share: float, no_offer: str = ""
+) -> dict[int, str]:
+    """The rejection of every row whose subsidy would be estimated from animal counts that
+    explain less than ``min_share`` of its given NH3, with both figures and the fix.
+
+    ``no_offer`` starts the reason of rows that have no offer in an offers table."""
+    with np.errstate(invalid="ignore"):
+        short = to_estimate & check.both & (check.explained < min_share * check.nh3)
+    out: dict[int, str] = {}
+    for i in np.flatnonzero(short):
+        explained, nh3 = check.explained[i], check.nh3[i]
+        out[int(i)] = (
+            f"{no_offer or 'subsidy_eur missing'} and the animal counts explain too little NH3 "
+            f"to estimate {'the subsidy' if no_offer else 'it'} ({explained:.1f} of {nh3:.1f} "
+            f"kg, {_floor_percent(explained / nh3)}; min_herd_share {100 * min_share:g}%): give "
+            f"an offer for this farm or complete animal counts"
+        )
+    return out
+
+
+def _floor_percent(share: float) -> str:
+    """A share as a whole percentage rounded down, so that one below a limit never reads as
+    the limit (49.96 % is ``49%``, not ``50%``)."""
+    return f"{math.floor(100 * share + 1e-9):d}%"
+
+
+def _herd_notes(farms: pd.DataFrame, *, min_share: float) -> list[str]:
+    """Estimates from counts that explain far more than the given NH3: kept, but said."""
+    if "nh3_given_vs_animals" not in farms or min_share <= 0:
+        return []
+    estimated = (farms["subsidy_source"] == "estimate").to_numpy()
+    low = int((estimated & (farms["nh3_given_vs_animals"].to_numpy() < min_share)).sum())
+    if not low:
+        return []
+    return [
+        f"{low:,} subsidy estimate(s) rest on animal counts that explain more than "
+        f"{1 / min_share:g} times the given nh3_kg (nh3_given_vs_animals below {min_share:g}: "
+        "low-emission housing, or counts of more animals than the NH3 covers); they are "
+        "ranked, check them"
+    ]
 
 
 def _nh3_check(

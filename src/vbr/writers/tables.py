@@ -51,6 +51,8 @@ LEAD_COLUMNS = [
 #: Computed columns that later stages may add; when present in the ranked frame they are
 #: written in this order after ``cumulative_eur`` and before the carried-through columns.
 EXTRA_COLUMNS = [
+    "nh3_animals_kg",
+    "nh3_given_vs_animals",
     "subsidy_source",
     "sem_eur",
     "sem_nh3_kg",
@@ -69,6 +71,8 @@ NUMERIC_COLUMNS = {
     "distance_m": "#,##0.00",
     "nearest_n2000": "0",
     "nh3_kg": "#,##0.0",
+    "nh3_animals_kg": "#,##0.0",
+    "nh3_given_vs_animals": "0.00",
     "subsidy_eur": "#,##0",
     "eur_per_kg": "#,##0.00",
     "cumulative_eur": "#,##0",
