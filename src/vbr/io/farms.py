@@ -25,8 +25,9 @@ from vbr.io.animals import (
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
 from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
+from vbr.io.offer_join import FileValues, OfferJoin, join_offers, offer_rows, take_offers
 from vbr.io.tables import RawTable, no_crs_message, parse_numbers, read_table
-from vbr.model import FarmTable, FieldSource
+from vbr.model import FarmTable, FieldSource, OfferTable
 from vbr.settings import ColumnMapping, load_config, option_default
 
 __all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times"]
@@ -282,6 +283,7 @@ def load_farms(
     layer: str | None = None,
     sheet: str | None = None,
     min_herd_share: float | None = None,
+    offers: OfferTable | None = None,
 ) -> FarmTable:
     """Read farm locations and sort every row into usable or rejected.
 
@@ -310,6 +312,12 @@ def load_farms(
         A subsidy is estimated from animal counts only where they explain at least this share
         of the row's ``nh3_kg`` (``[subsidy] min_herd_share``; ``None``: the configured
         default); a row below it is rejected with both figures.
+    offers
+        An offers table (:func:`vbr.io.offers.read_offers`) joined on ``farm_id`` (see
+        :mod:`vbr.io.offer_join`): a location takes the subsidy and times of its offer; a
+        location without one keeps the farm file's subsidy, or is estimated where the rules
+        allow, else rejected (``no offer``); an offer joined to no location is a rejected row
+        of its own (``n_read`` counts the locations and those offers).
 
     Raises
     ------
@@ -351,7 +359,7 @@ def load_farms(
     missing = [key for key in ("farm_id",) if cols[key] is None]
     if cols["nh3_kg"] is None and not with_animals:
         missing.append("nh3_kg")
-    if cols["subsidy_eur"] is None and not estimate:
+    if cols["subsidy_eur"] is None and not estimate and offers is None:
         missing.append("subsidy_eur")
     if missing:
         raise missing_fields_error(
@@ -397,6 +405,32 @@ def load_farms(
         reasons[i].append("farm_id missing")
     for i in np.flatnonzero(duplicated):
         reasons[i].append(f"farm_id duplicated ({counts[ids.iat[i]]} rows share it)")
+    join, lacking = None, {}
+    if offers is not None:
+        join = join_offers(
+            offers,
+            ids,
+            duplicated=duplicated,
+            farm_path=path,
+            source_ids=frame["imaer_sources"] if imaer_animals is not None else None,
+        )
+        offered = take_offers(
+            join,
+            ids=ids,
+            subsidy=FileValues(subsidy, sub_raw, cols["subsidy_eur"]),
+            submitted_at=_file_times(frame, cols["submitted_at"], parsed=times),
+            complete_at=_file_times(frame, cols["complete_at"]),
+            farm_path=path,
+        )
+        subsidy, sub_raw, times = offered.subsidy, offered.subsidy_raw, offered.submitted_at
+        for i in np.flatnonzero(offered.subsidy_from_offer):
+            sub_problems.pop(i, None)
+        for i, texts in offered.problems.items():
+            reasons[i] += texts
+        for i, text in join.location_problems.items():
+            reasons[i].append(text)
+        lacking = offered.missing
+        sub_problems.update({i: text for i, text in lacking.items() if i in sub_problems})
 
     notes: list[str] = []
     herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
@@ -440,11 +474,17 @@ def load_farms(
         for i in np.flatnonzero(sub_empty):
             sub_problems.pop(i, None)
             if i not in rows_with_animals:
-                sub_problems[i] = "subsidy_eur missing and no animal counts to estimate it from"
+                sub_problems[i] = (
+                    f"{lacking[i]} and no animal counts to estimate the subsidy from"
+                    if i in lacking
+                    else "subsidy_eur missing and no animal counts to estimate it from"
+                )
         if herd_check is not None:
             share = _herd_share_rule(min_herd_share)
             sub_problems.update(
-                _herd_share_problems(herd_check, sub_empty & ~from_animals, min_share=share)
+                _herd_share_problems(
+                    herd_check, sub_empty & ~from_animals, min_share=share, lacking=lacking
+                )
             )
 
     for found in (loc_problems, nh3_problems, sub_problems):
@@ -478,6 +518,14 @@ def load_farms(
     if estimate:
         farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
+    # names the offers' columns take in the outputs: offers_<name> where a farm column has it
+    taken = {*columns, "farm_id", "reason", "input_farm_id", "input_reason"}
+    if join is not None:
+        from_offers = offer_rows(join, join.offer_of_row, taken)
+        names = dict(zip(join.offers.frame.columns, from_offers.columns, strict=True))
+        offered_carried = [names[c] for c in join.offers.carried]
+        carried_values = pd.concat([carried_values, from_offers[offered_carried]], axis=1)
+        carried = [*carried, *offered_carried]
     geometry = shapely.points(rx[keep], ry[keep])
     farms_gdf = gpd.GeoDataFrame(farms, geometry=geometry, crs=RD_NEW)
 
@@ -491,6 +539,8 @@ def load_farms(
     for c in columns:
         name = c if c not in ("farm_id", "reason") else f"input_{c}"
         rejected[name] = raw_rows[c].to_numpy(dtype=object)
+    if join is not None:
+        rejected = _rejected_with_offers(rejected, join, bad, taken)
     # Sorted by content (farm_id, reason, then the row as read), not by input position, so that
     # the same rows in another order give the same rejected.csv byte for byte.
     if len(rejected) > 1:
@@ -508,24 +558,29 @@ def load_farms(
         }
     if estimate:
         info["subsidy_estimate"] = True
+    if join is not None:
+        info["offers"] = _offers_info(join, farms, estimate=estimate)
     sources = _field_sources(
         match,
         use_geometry=use_geometry,
         nh3_from_animals=int(from_animals.sum()),
         estimated=int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+        offers=join.offers if join is not None else None,
+        offered_rows=int(join.has_offer.sum()) if join is not None else 0,
     )
     notes = [
         *table.notes,
         *notes,
         *_reading_notes(info, nh3_check, farms, estimate=estimate),
         *(_herd_notes(farms, min_share=_herd_share_rule(min_herd_share)) if estimate else []),
+        *(_offers_notes(info["offers"], join.offers) if join is not None else []),
         *_column_notes(match, ids),
     ]
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
         carried=carried,
-        n_read=n,
+        n_read=n + (len(join.unattached) if join is not None else 0),
         info=info,
         carried_values=carried_values,
         animals=herd,
@@ -536,15 +591,96 @@ def load_farms(
     )
 
 
+def _file_times(
+    frame: pd.DataFrame, column: str | None, *, parsed: pd.Series | None = None
+) -> FileValues:
+    """A time column of the farm file as the offers join compares it (parsed here unless
+    given); an empty column where the file has none."""
+    if column is None:
+        empty = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+        return FileValues(
+            pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"), empty, None
+        )
+    if parsed is None:
+        parsed = parse_times(frame[column])[0]
+    return FileValues(parsed, frame[column], column)
+
+
+def _rejected_with_offers(
+    rejected: pd.DataFrame, join: OfferJoin, bad: np.ndarray, taken: set[str]
+) -> pd.DataFrame:
+    """The rejected locations with the row of their offer beside them, and a row for every
+    offer joined to no location (its farm_id and reason, the offer as read, the farm file's
+    columns empty)."""
+    beside = offer_rows(join, join.offer_of_row[bad], taken)
+    rejected = pd.concat([rejected.reset_index(drop=True), beside], axis=1)
+    if not len(join.unattached):
+        return rejected
+    alone = offer_rows(join, join.unattached, taken)
+    alone.insert(0, "farm_id", join.offers.ids.to_numpy(dtype=object)[join.unattached])
+    alone.insert(1, "reason", join.unattached_reasons)
+    return pd.concat([rejected, alone], ignore_index=True).fillna("")[list(rejected.columns)]
+
+
+def _offers_info(join: OfferJoin, farms: pd.DataFrame, *, estimate: bool) -> dict:
+    """How the offers table was joined, for the manifest and the notes."""
+    offers = join.offers
+    reasons = pd.Series(join.unattached_reasons, dtype=object).str.split(" (", regex=False).str[0]
+    return {
+        "path": str(offers.path),
+        "rows": len(offers.frame),
+        "joined": int(join.has_offer.sum()),
+        "joined_by_imaer_source": join.via_source,
+        "not_joined": {k: int(v) for k, v in reasons.value_counts().sort_index().items()},
+        "locations_with_several_offers": len(join.location_problems),
+        "ranked_with_offer": int(farms["row"].isin(np.flatnonzero(join.has_offer)).sum()),
+        "ranked_on_estimate": int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+    }
+
+
+def _offers_notes(info: dict, offers: OfferTable) -> list[str]:
+    """What the user should know about the join: how many offers found a location, and what
+    became of the others and of the locations without one."""
+    not_joined = sum(info["not_joined"].values())
+    text = (
+        f"offers: {info['rows']:,} row(s) read from {offers.path.name}, {info['joined']:,} "
+        "joined to a location on farm_id"
+    )
+    if info["joined_by_imaer_source"]:
+        text += (
+            f" ({info['joined_by_imaer_source']:,} by the id of another IMAER source merged "
+            "into the location)"
+        )
+    if not_joined:
+        text += f"; {not_joined:,} rejected: " + ", ".join(
+            f"{kind} {count:,}" for kind, count in info["not_joined"].items()
+        )
+    notes = [*offers.notes, text]
+    if info["ranked_on_estimate"]:
+        notes.append(
+            f"{info['ranked_on_estimate']:,} location(s) without an offer are ranked on an "
+            "estimated subsidy (subsidy_source = estimate)"
+        )
+    return notes
+
+
 def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:
     """The fields among ``fields`` that a column mapping names a column for."""
     return [f for f in fields if columns and f in columns.columns]
 
 
 def _field_sources(
-    match, *, use_geometry: bool, nh3_from_animals: int, estimated: int
+    match,
+    *,
+    use_geometry: bool,
+    nh3_from_animals: int,
+    estimated: int,
+    offers: OfferTable | None = None,
+    offered_rows: int = 0,
 ) -> dict[str, FieldSource | None]:
-    """Every farm field and where its values came from (``None``: not in the file)."""
+    """Every farm field and where its values came from (``None``: not in the file); with an
+    offers table, the fields it gives say ``offers table`` (its own columns are in its own
+    entry)."""
     sources: dict[str, FieldSource | None] = {
         name: match.source(name) for name in FARM_FIELDS.fields
     }
@@ -563,6 +699,16 @@ def _field_sources(
         sources["subsidy_eur"] = match.source(
             "subsidy_eur", made="estimate", made_rows=estimated if match["subsidy_eur"] else None
         )
+    if offers is not None:
+        for name, source in offers.sources.items():
+            if name == "farm_id" or source is None:
+                continue
+            made = f"offers table ({offers.path.name})"
+            if name == "subsidy_eur" and estimated:
+                made += f"; estimate for {estimated:,} rows"
+            sources[name] = match.source(
+                name, made=made, made_rows=offered_rows if match[name] else None
+            )
     return sources
 
 
@@ -690,20 +836,27 @@ def _herd_share_rule(min_herd_share: float | None) -> float:
 
 
 def _herd_share_problems(
-    check: _HerdCheck, to_estimate: np.ndarray, *, min_share: float, no_offer: str = ""
+    check: _HerdCheck,
+    to_estimate: np.ndarray,
+    *,
+    min_share: float,
+    lacking: dict[int, str] | None = None,
 ) -> dict[int, str]:
     """The rejection of every row whose subsidy would be estimated from animal counts that
     explain less than ``min_share`` of its given NH3, with both figures and the fix.
 
-    ``no_offer`` starts the reason of rows that have no offer in an offers table."""
+    ``lacking`` starts the reason of rows joined to an offers table (``no offer``) instead of
+    ``subsidy_eur missing``."""
+    lacking = lacking or {}
     with np.errstate(invalid="ignore"):
         short = to_estimate & check.both & (check.explained < min_share * check.nh3)
     out: dict[int, str] = {}
     for i in np.flatnonzero(short):
         explained, nh3 = check.explained[i], check.nh3[i]
+        lack = lacking.get(int(i))
         out[int(i)] = (
-            f"{no_offer or 'subsidy_eur missing'} and the animal counts explain too little NH3 "
-            f"to estimate {'the subsidy' if no_offer else 'it'} ({explained:.1f} of {nh3:.1f} "
+            f"{lack or 'subsidy_eur missing'} and the animal counts explain too little NH3 "
+            f"to estimate {'the subsidy' if lack else 'it'} ({explained:.1f} of {nh3:.1f} "
             f"kg, {_floor_percent(explained / nh3)}; min_herd_share {100 * min_share:g}%): give "
             f"an offer for this farm or complete animal counts"
         )
@@ -768,8 +921,9 @@ def _reading_notes(
             f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
             "differ by more than 10% (see nh3_check.csv)"
         )
-    if estimate and "subsidy_source" in farms:
-        n_est = int((farms["subsidy_source"] == "estimate").sum())
+    estimated = farms["subsidy_source"] == "estimate" if estimate else pd.Series([], dtype=bool)
+    n_est = int(estimated.sum())
+    if n_est:
         notes.append(
             f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
             "(see subsidy_estimates.csv; prices from the [subsidy] config table)"
