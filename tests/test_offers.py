@@ -58,7 +58,7 @@ def test_offers_join_on_farm_id_and_every_row_is_ranked_or_rejected(
     )  # fmt: skip
     assert code == 0
     # rows read = the 3 locations + the offer that no location has: 2 ranked, 2 rejected
-    assert "4 rows read (3 locations + 1 offers joined to none), 2 ranked, 2 rejected" in stdout
+    assert "4 rows read (3 locations + 1 offer(s) joined to none), 2 ranked, 2 rejected" in stdout
     assert "columns of the offers table: farm_id, subsidy_eur, submitted_at" in stdout
     ranked = {r["farm_id"]: r for r in read_rows(out / "ranking.csv")}
     assert ranked["A"]["subsidy_eur"] == "500000" and ranked["B"]["subsidy_eur"] == "250000"

@@ -95,7 +95,7 @@ def _rows_read(result: Result) -> str:
     if not offers:
         return ""
     alone = sum(offers["not_joined"].values())
-    return f" ({result.n_read - alone:,} locations + {alone:,} offers joined to none)"
+    return f" ({result.n_read - alone:,} locations + {alone:,} offer(s) joined to none)"
 
 
 def _field_text(name: str, source: FieldSource) -> str:
