@@ -652,16 +652,12 @@ def _offers_notes(info: dict, offers: OfferTable) -> list[str]:
             "into the location)"
         )
     if not_joined:
-        text += f"; {not_joined:,} rejected: " + ", ".join(
-            f"{kind} {count:,}" for kind, count in info["not_joined"].items()
+        text += (
+            f"; {not_joined:,} joined to none and rejected ("
+            + ", ".join(f"{kind}: {count:,}" for kind, count in info["not_joined"].items())
+            + ")"
         )
-    notes = [*offers.notes, text]
-    if info["ranked_on_estimate"]:
-        notes.append(
-            f"{info['ranked_on_estimate']:,} location(s) without an offer are ranked on an "
-            "estimated subsidy (subsidy_source = estimate)"
-        )
-    return notes
+    return [*offers.notes, text]
 
 
 def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:
