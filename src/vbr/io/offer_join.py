@@ -234,10 +234,12 @@ def take_offers(
         from_offer = has & offers.submitted_given[position]
         offered_times = pd.Series(offers.submitted_at.array[position], index=submitted.index)
         submitted = offered_times.where(from_offer, submitted)
+    location_of_offer = np.full(len(offers.frame), -1, dtype="int64")
+    location_of_offer[join.offer_of_row[has]] = np.flatnonzero(has)
     problems = {
-        int(r): offers.problems[int(join.offer_of_row[r])]
-        for r in np.flatnonzero(has)
-        if int(join.offer_of_row[r]) in offers.problems
+        int(location_of_offer[j]): texts
+        for j, texts in offers.problems.items()
+        if location_of_offer[j] >= 0
     }
     left = ~offer_subsidy & ~subsidy.given
     missing = {}
