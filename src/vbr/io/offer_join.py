@@ -181,7 +181,9 @@ class FileValues:
 
     @property
     def given(self) -> np.ndarray:
-        """Where the cell is not empty."""
+        """Where the cell is not empty (nowhere for a file without the column)."""
+        if self.column is None:
+            return np.zeros(len(self.raw), dtype=bool)
         return self.raw.astype(str).str.strip().to_numpy() != ""
 
 
