@@ -11,7 +11,7 @@ import pytest
 from conftest import REALDATA, X0, Y0, read_rows, write_csv
 from vbr.errors import ConfigError
 from vbr.pipeline import compute, run
-from vbr.settings import load_config, run_options
+from vbr.settings import config_from_mapping, load_config, run_options
 from vbr.writers.tables import LEAD_COLUMNS
 
 HEADER = ["farm_id", "x", "y", "nh3_kg", "geiten", "varkens", "overige_dieren"]
@@ -149,3 +149,13 @@ def test_real_igo_file_no_farm_in_the_top_15_has_counts_that_miss_half_its_nh3(t
     shares = pd.Series(result.ranked["nh3_animals_kg"] / result.ranked["nh3_kg"])
     estimated = (result.ranked["subsidy_source"] == "estimate").to_numpy()
     assert (shares[estimated].dropna() >= 0.5).all()
+
+
+def test_a_manifest_from_before_the_rule_repeats_its_run_without_it():
+    """``vbr verify`` of a run made before min_herd_share existed estimates from any counts, as
+    that run did; a configuration read today always has the rule."""
+    effective = load_config().effective
+    older = {**effective, "subsidy": {k: v for k, v in effective["subsidy"].items()
+                                      if k != "min_herd_share"}}  # fmt: skip
+    assert config_from_mapping(older).subsidy.min_herd_share == 0.0
+    assert config_from_mapping(effective).subsidy.min_herd_share == 0.5
