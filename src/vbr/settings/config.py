@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vbr.errors import ConfigError
+from vbr.locale.amounts import AmountError, parse_euro
 
 __all__ = [
     "BUDGET_POLICIES",
@@ -80,7 +81,9 @@ class SemConfig:
     source: str = ""
 
 
-def _number(value: object, where: str, *, upper: float | None = None) -> float:
+def _number(value: object, where: str, *, upper: float | None = None, euro: bool = False) -> float:
+    if euro:
+        return _euro(value, where)
     if isinstance(value, bool):
         raise ConfigError(f"must be a number, got {value!r}", source=where)
     try:
@@ -93,10 +96,25 @@ def _number(value: object, where: str, *, upper: float | None = None) -> float:
     return v
 
 
-def _numbers(table: object, where: str) -> dict[str, float]:
+def _numbers(table: object, where: str, *, euro: bool = False) -> dict[str, float]:
     if not isinstance(table, dict):
         raise ConfigError("must be a table of numbers", source=where)
-    return {str(k): _number(v, f"{where}.{k}") for k, v in table.items()}
+    return {str(k): _number(v, f"{where}.{k}", euro=euro) for k, v in table.items()}
+
+
+def _euro(value: object, where: str) -> float:
+    """A euro value of the config: a number, or text as people type amounts (``"100 mln"``,
+    ``"1.125.000.000"``; see :mod:`vbr.locale.amounts`).
+
+    Raises
+    ------
+    ConfigError
+        When it is no amount, reads two ways, or is negative or not finite.
+    """
+    try:
+        return float(parse_euro(value))  # type: ignore[arg-type]
+    except AmountError as exc:
+        raise ConfigError(str(exc), source=where) from None
 
 
 def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
@@ -136,10 +154,15 @@ def _from_table(cls: type, raw: dict, where: str, *, fractions: tuple[str, ...] 
             continue
         key = f"{where}.{f.name}"
         value = _required(raw, f.name, where)
+        # euro values (names with "eur": phosphate_eur_per_kg, pig_right_eur ...) take what
+        # people type, as --budget does
+        euro = "eur" in f.name.split("_")
         if f.type == "float":
-            values[f.name] = _number(value, key, upper=1 if f.name in fractions else None)
+            values[f.name] = _number(
+                value, key, upper=1 if f.name in fractions else None, euro=euro
+            )
         elif f.type == "dict[str, float]":
-            values[f.name] = _numbers(value, key)
+            values[f.name] = _numbers(value, key, euro=euro)
         else:
             values[f.name] = value
     return cls(**values)
@@ -184,6 +207,9 @@ class Config:
     #: ``"nl"`` or ``"en"``; ``[output] language`` or ``--lang`` (``[explain] language`` is its
     #: older, deprecated name). Also readable as :attr:`language`.
     explain_language: str
+    #: Refuse the run (exit 2) when more than this percentage of the farm rows is rejected
+    #: (``[input] max_rejected_percent``, ``--max-rejected``), 0..100.
+    max_rejected_percent: float
     #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
     #: recorded in the manifest so that a run can be repeated from it.
     effective: dict = field(default_factory=dict, compare=False, repr=False)
@@ -201,6 +227,7 @@ class Config:
         budget_policy: str | None = None,
         no_budget: bool = False,
         language: str | None = None,
+        max_rejected_percent: float | None = None,
     ) -> Config:
         """A copy that takes the command-line values that were given (``None``: keep).
 
@@ -226,7 +253,31 @@ class Config:
             cfg = replace(cfg, budget_policy=_check_policy(budget_policy, "--budget-policy"))
         if language is not None:
             cfg = replace(cfg, explain_language=_check_language(language, "--lang"))
+        if max_rejected_percent is not None:
+            cfg = replace(
+                cfg,
+                max_rejected_percent=_check_percent(max_rejected_percent, "--max-rejected"),
+            )
         return cfg
+
+
+def _check_percent(value: object, where: str) -> float:
+    """``value`` as a percentage 0..100.
+
+    Raises
+    ------
+    ConfigError
+        When it is no number or outside 0..100.
+    """
+    if isinstance(value, bool):
+        raise ConfigError(f"must be a percentage 0..100, got {value!r}", source=where)
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(f"must be a percentage 0..100, got {value!r}", source=where) from None
+    if not (0 <= v <= 100):
+        raise ConfigError(f"must be a percentage 0..100, got {value!r}", source=where)
+    return v
 
 
 def _check_threshold(value: object, where: str) -> float:
@@ -236,11 +287,7 @@ def _check_threshold(value: object, where: str) -> float:
 
 
 def _check_budget(value: object, where: str) -> float | None:
-    if value is None:
-        return None
-    return _non_negative(
-        value, where, expected="budget must be an amount in euro", unit="amount >= 0 euro"
-    )
+    return None if value is None else _euro(value, where)
 
 
 def _non_negative(value: object, where: str, *, expected: str, unit: str) -> float:
@@ -328,6 +375,7 @@ def load_config(path: Path | None = None) -> Config:
                     merged[key] = value
             base[table] = merged
         base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
+        base["input"] = {**base.get("input", {}), **user.get("input", {})}
         if "budget" in user:
             base["budget"] = user["budget"]
     return config_from_mapping(base, where=where)
@@ -379,6 +427,7 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         sem=_sem_config(base.get("sem", {}), where),
         deposition=_deposition(base.get("deposition", {}), where),
         explain_language=_language(base, where),
+        max_rejected_percent=_max_rejected(base, where),
         effective=base,
     )
 
@@ -429,6 +478,16 @@ def _output_table(user: dict, where: str) -> dict:
             )
         output["language"] = old
     return output
+
+
+def _max_rejected(base: dict, where: str) -> float:
+    """``[input] max_rejected_percent``; an effective configuration written before it existed
+    (in an older manifest) takes the built-in default."""
+    table = base.get("input") or _read_toml(None)["input"]
+    return _check_percent(
+        _required(table, "max_rejected_percent", f"{where}: input"),
+        f"{where}: input.max_rejected_percent",
+    )
 
 
 def _language(base: dict, where: str) -> str:
