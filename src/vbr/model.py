@@ -35,6 +35,7 @@ __all__ = [
     "Result",
     "WriteReport",
     "Written",
+    "empty_rejections",
 ]
 
 #: A Rav code: a capital letter, then dot-separated numbers (A1.100, D1.1.100, G2.1.100).
@@ -74,6 +75,9 @@ class FarmTable:
         ``farms``, ``subsidy_source`` = ``estimate``) instead of rejected.
     notes
         Remarks for the run summary (e.g. animal rows that match no farm).
+    rejections
+        One row per problem of a rejected row: ``row`` (0-based), ``where`` (``row 5``),
+        ``farm_id``, ``kind`` (the reason without its values), for the counts by kind.
     """
 
     farms: gpd.GeoDataFrame
@@ -86,6 +90,19 @@ class FarmTable:
     nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
     estimate_subsidy: bool = False
     notes: list[str] = field(default_factory=list)
+    rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
+
+
+def empty_rejections() -> pd.DataFrame:
+    """A :attr:`FarmTable.rejections` table without rows."""
+    return pd.DataFrame(
+        {
+            "row": pd.Series(dtype="int64"),
+            "where": pd.Series(dtype=object),
+            "farm_id": pd.Series(dtype=object),
+            "kind": pd.Series(dtype=object),
+        }
+    )
 
 
 @dataclass
@@ -365,6 +382,8 @@ class Result:
     exceedance: OverloadZones | None = None
     priority_changes: pd.DataFrame | None = None
     overloaded_list: Path | None = None
+    #: The problems of the rejected rows by kind (:attr:`FarmTable.rejections`).
+    rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
 
     def carried_table(self) -> pd.DataFrame:
         """The carried-through input columns (text, input names) of the ranked farms, in
