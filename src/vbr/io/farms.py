@@ -25,7 +25,7 @@ from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.locations import locate
 from vbr.io.rejections import rejection_table
 from vbr.io.tables import find_column, parse_numbers, read_table, row_label, short_text
-from vbr.io.times import parse_times
+from vbr.io.times import ParsedTimes, parse_times
 from vbr.model import FarmTable
 from vbr.settings import option_default
 
@@ -171,12 +171,14 @@ def load_farms(
     sub_problems = _number_problems("subsidy_eur", sub_raw, subsidy, sub_bad, positive=False)
     times = {
         key: parse_times(
-            frame[cols[key]] if cols[key] else pd.Series([""] * n, dtype=object),
+            frame[cols[key]],
             column=key,
             source=str(path),
             excel_epoch=table.excel_epoch,
             row_label=lambda i: row_label(table, i),
         )
+        if cols[key]
+        else ParsedTimes.not_given(n)
         for key in ("submitted_at", "complete_at")
     }
 

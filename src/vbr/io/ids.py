@@ -35,9 +35,12 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, dict[int, str]]:
         character (row position -> text).
     """
     text = values.astype(str).reset_index(drop=True)
-    plain = text.str.fullmatch(_PLAIN_ASCII).to_numpy(dtype=bool)
     ids = text.str.strip()
     problems: dict[int, str] = {}
+    joined = "".join(text.tolist())
+    if joined.isascii() and joined.isprintable():  # one C pass: nothing to normalise or check
+        return ids, problems
+    plain = text.str.fullmatch(_PLAIN_ASCII).to_numpy(dtype=bool)
     rest = np.flatnonzero(~plain)
     if len(rest):
         ids.iloc[rest] = text.iloc[rest].str.normalize("NFC").str.strip()

@@ -14,7 +14,7 @@ stops with exit 2 and the fix, instead of rejecting nearly every row:
 
 When both ``x``/``y`` and ``lon``/``lat`` are given, they must agree within :data:`AGREE_M`
 metres after conversion wherever a row has both; then ``x``/``y`` is used (``lon``/``lat`` only
-where ``x`` and ``y`` are empty) and a note says so. Where they disagree the run stops.
+where ``x`` or ``y`` is empty) and a note says so. Where they disagree the run stops.
 """
 
 from __future__ import annotations
@@ -75,8 +75,6 @@ class _Pair:
     names: tuple[str, str]
     kind: str  # "columns", "geometry"
     label: str  # "columns x, y" / "geometry"
-    #: Rows where both cells are blank (columns only).
-    empty: np.ndarray | None = None
 
 
 def locate(table: RawTable, cols: dict[str, str | None], farms_crs: str) -> Located:
@@ -184,10 +182,6 @@ def _column_pair(
         names=names,
         kind="columns",
         label=f"columns {x_col}, {y_col}",
-        empty=(
-            (table.frame[x_col].astype(str).str.strip() == "")
-            & (table.frame[y_col].astype(str).str.strip() == "")
-        ).to_numpy(),
     )
 
 
@@ -415,11 +409,14 @@ def _both_pairs(
     """``x``/``y`` and ``lon``/``lat`` both given: one location per row, or a refusal.
 
     Where a row has both pairs they must agree within :data:`AGREE_M`; ``x``/``y`` is used,
-    ``lon``/``lat`` only where ``x`` and ``y`` are both empty.
+    ``lon``/``lat`` only where ``x`` or ``y`` is empty.
     """
     (xy, xrx, xry, xprob), (ll, lrx, lry, lprob) = converted
     has_xy = np.isfinite(xy.x) & np.isfinite(xy.y)
-    xy_empty = xy.empty if xy.empty is not None else ~has_xy
+    # rows whose x and y are both blank (not unreadable): they take lon/lat
+    blank = [i for i, text in xprob.items() if text == "coordinate missing"]
+    xy_empty = np.zeros(len(xy.x), dtype=bool)
+    xy_empty[blank] = True
     has_ll = np.isfinite(ll.x) & np.isfinite(ll.y)
     both = has_xy & has_ll
     with np.errstate(invalid="ignore"):

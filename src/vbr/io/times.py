@@ -40,15 +40,16 @@ ACCEPTED_FORMS = (
 AMSTERDAM = "Europe/Amsterdam"
 
 _TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
-#: A time with a zone: a date and a time (``T`` or a space between digits), then a zone suffix.
-#: The suffix holds no ``T``, space or leading digit, so "somewhere a digit-T-digit, and the
-#: suffix at the end" is the same as "a digit-T-digit, anything, the suffix".
-_ZONED = re.compile(r"\d[T ]\d.*" + _TZ_SUFFIX, re.DOTALL)
+#: ISO 8601 as accepted here starts with a full date (``2024`` or ``2024-03`` alone is no time).
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+#: A time with a zone (matched at the start): a full date, a time after ``T`` or a space, then a
+#: zone suffix at the end. The suffix starts with no digit, so it cannot take the time's digit.
+_ZONED = re.compile(_ISO_DATE + r"[T ]\d.*" + _TZ_SUFFIX, re.DOTALL)
+#: A full ISO date, alone or followed by a time (matched at the start).
+_ISO_START = re.compile(_ISO_DATE + r"(?:$|[T ])")
 #: Dutch day-first dates with an optional time, for pandas' strptime (after ``/`` -> ``-``;
 #: ``%d``, ``%m`` and ``%H`` take one or two digits).
 _DUTCH_FORMS = ("%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y")
-#: ISO 8601 as accepted here: a full date first (``2024`` or ``2024-03`` alone is no time).
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[T ])")
 _SERIAL = re.compile(r"^\d+(?:\.\d+)?$")
 #: Excel serials read as dates: 1970-01-01 .. 2099-12-31 (days since 1899-12-30).
 _SERIAL_RANGE = (25_569.0, 73_051.0)
@@ -79,6 +80,14 @@ class ParsedTimes:
     problems: dict[int, str] = field(default_factory=dict)
     ambiguous: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def not_given(cls, n: int) -> ParsedTimes:
+        """``n`` rows without a time (the file has no such column)."""
+        return cls(
+            times=pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]"),
+            ambiguous=np.zeros(n, dtype=bool),
+        )
 
 
 def parse_times(
@@ -119,11 +128,15 @@ def parse_times(
     # range, then kept in nanoseconds.
     utc = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us, UTC]")
     local = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-    full_date = s.str.contains(_ISO_DATE, regex=True).to_numpy(dtype=bool)
-    zoned = s.str.contains(_ZONED, regex=True).to_numpy(dtype=bool) & full_date
+    # one regex pass over every value; the others only look at what is left
+    zoned = s.str.match(_ZONED).to_numpy(dtype=bool)
     if zoned.any():
         utc[zoned] = pd.to_datetime(s[zoned], format="ISO8601", utc=True, errors="coerce")
-    naive_rows = np.flatnonzero(~zoned & ~empty & full_date)
+    full_date = np.zeros(n, dtype=bool)
+    others = np.flatnonzero(~zoned & ~empty)
+    if len(others):
+        full_date[others] = s.iloc[others].str.match(_ISO_START).to_numpy(dtype=bool)
+    naive_rows = np.flatnonzero(full_date)
     not_iso = ~zoned & ~empty & ~full_date
     if len(naive_rows):
         iso = pd.to_datetime(s.iloc[naive_rows], format="ISO8601", errors="coerce")
