@@ -173,27 +173,13 @@ def test_python_and_scientific_forms_read_back(amount):
     ("typed", "expected"),
     [("100.000.000", 100_000_000.0), ("EUR 1,125 mld", 1_125_000_000.0), ("1.5e8", 150_000_000.0)],
 )
-def test_budget_option_takes_what_people_type(vbr, tmp_path, one_area, no_regions, typed, expected):
-    out = tmp_path / "out"
+def test_budget_option_takes_what_people_type(run_small, tmp_path, typed, expected):
     farms = write_csv(
         tmp_path / "farms.csv",
         ["farm_id", "x", "y", "nh3_kg", "subsidy_eur"],
         [["a", X0 + 500, Y0 + 500, 1000, 500_000]],
     )
-    code, _, err = vbr(
-        "run",
-        "--farms",
-        farms,
-        "--natura",
-        one_area,
-        "--regions",
-        no_regions,
-        "--budget",
-        typed,
-        "--out",
-        out,
-        "--quiet",
-    )
+    code, _, err, out = run_small(farms, "--budget", typed, "--quiet")
     assert code == 0, err
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["budget_eur"] == expected

@@ -214,35 +214,23 @@ def test_rows_without_x_y_take_lon_lat(tmp_path):
 # --- the cases of issue 14, end to end: exit 2 with a clear first line --------------------------
 
 
-def test_issue_14_lon_lat_in_x_y_and_swapped_rd_are_exit_2(vbr, tmp_path, one_area, no_regions):
+def test_issue_14_lon_lat_in_x_y_and_swapped_rd_are_exit_2(run_small, tmp_path):
     for name, points, first_words in [
         ("lonlat.csv", DEGREE_POINTS, "the columns x, y hold longitude/latitude degrees"),
         ("swapped.csv", [(y, x) for x, y in RD_POINTS], "x and y look swapped"),
     ]:
-        out = tmp_path / f"out-{name}"
-        code, _, err = vbr(
-            "run",
-            "--farms",
-            csv_of(tmp_path, XY, points, name=name),
-            "--natura",
-            one_area,
-            "--regions",
-            no_regions,
-            "--out",
-            out,
-        )
+        farms = csv_of(tmp_path, XY, points, name=name)
+        code, _, err, out = run_small(farms, out=tmp_path / f"out-{name}")
         assert code == 2
-        assert err.splitlines()[0].startswith(f"vbr: error: {tmp_path / name}: {first_words}")
+        assert err.splitlines()[0].startswith(f"vbr: error: {farms}: {first_words}")
         assert not out.exists()
 
 
-def test_issue_14_rd_geojson_without_crs_is_exit_2(vbr, tmp_path, one_area, no_regions):
-    out = tmp_path / "out"
+def test_issue_14_rd_geojson_without_crs_is_exit_2(run_small, tmp_path):
     path = geojson(tmp_path / "farms.geojson", RD_POINTS)
-    code, _, err = vbr(
-        "run", "--farms", path, "--natura", one_area, "--regions", no_regions, "--out", out
-    )
+    code, _, err, out = run_small(path)
     assert code == 2
     assert err.splitlines()[0].startswith(
         f"vbr: error: {path}: the point coordinates hold RD New metres (EPSG:28992)"
     )
+    assert not out.exists()

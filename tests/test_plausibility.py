@@ -9,10 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import rasterio
-from rasterio.transform import from_origin
 
 from conftest import REALDATA, X0, Y0, square, write_csv, write_natura
+from test_raster_overload import write_geotiff
 from vbr.core.plausibility import exceedance_warnings, priority_warnings
 from vbr.core.zones import overloaded_zones
 from vbr.io.natura import read_natura
@@ -23,21 +22,9 @@ HEADER = ["farm_id", "x", "y", "nh3_kg", "subsidy_eur"]
 RIVM_CONCENTRATION = REALDATA / "deposition" / "rivm_gcn_conc_nh3_2023.asc"
 
 
-def write_raster(path: Path, values: np.ndarray, *, x0: float = X0, y0: float = Y0 + 1000):
-    """A GeoTIFF in RD New with 100 m cells, its top-left corner at (x0, y0)."""
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=values.shape[0],
-        width=values.shape[1],
-        count=1,
-        dtype="float64",
-        crs="EPSG:28992",
-        transform=from_origin(x0, y0, 100.0, 100.0),
-    ) as dst:
-        dst.write(values, 1)
-    return path
+def write_raster(path: Path, values: np.ndarray) -> Path:
+    """A GeoTIFF in RD New with 100 m cells over the 1 km square of `area`."""
+    return write_geotiff(path, values, x0=X0, y0=Y0 + 1000)
 
 
 @pytest.fixture
@@ -89,14 +76,9 @@ def test_a_run_without_any_priority_farm_warns_and_one_with_them_does_not():
     assert priority_warnings(pd.DataFrame({"priority": []}), threshold_m=1000) == []
 
 
-def test_no_priority_warning_is_printed_and_written_but_the_run_succeeds(
-    vbr, tmp_path, area, no_regions
-):
+def test_no_priority_warning_is_printed_and_written_but_the_run_succeeds(run_small, tmp_path, area):
     far = write_csv(tmp_path / "farms.csv", HEADER, [["far", X0 + 5000, Y0, 1000, 500_000]])
-    out = tmp_path / "out"
-    code, stdout, err = vbr(
-        "run", "--farms", far, "--natura", area, "--regions", no_regions, "--out", out
-    )
+    code, stdout, err, out = run_small(far, natura=area)
     assert code == 0, err
     line = next(x for x in stdout.splitlines() if "no farm lies within" in x)
     assert line.startswith("warning: no farm lies within 1,000 m")  # not "note: warning: ..."
@@ -128,18 +110,9 @@ def test_real_rivm_nh3_concentration_grid_as_exceedance_warns(vbr, tmp_path, no_
     )
     out = tmp_path / "out"
     code, stdout, err = vbr(
-        "run",
-        "--farms",
-        farms,
-        "--regions",
-        no_regions,
-        "--exceedance",
-        raster,
-        "--exceedance-crs",
-        "28992",
-        "--out",
-        out,
-    )
+        "run", "--farms", farms, "--regions", no_regions, "--out", out,
+        "--exceedance", raster, "--exceedance-crs", "28992",
+    )  # fmt: skip
     assert code == 0, err
     warnings = [line for line in stdout.splitlines() if line.startswith("warning: ")]
     assert any("looks like a concentration" in w for w in warnings), stdout

@@ -32,25 +32,8 @@ BAD = [
 
 
 @pytest.fixture
-def run(vbr, tmp_path, one_area, no_regions):
-    def _run(farms: Path, *extra: object):
-        out = tmp_path / "out"
-        code, stdout, err = vbr(
-            "run",
-            "--farms",
-            farms,
-            "--natura",
-            one_area,
-            "--regions",
-            no_regions,
-            "--out",
-            out,
-            *extra,
-        )
-        assert "Traceback" not in err
-        return code, stdout, err, out
-
-    return _run
+def run(run_small):
+    return run_small
 
 
 def test_more_than_half_rejected_is_exit_2_with_counts_reasons_examples_and_the_override(

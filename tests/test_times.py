@@ -185,16 +185,14 @@ def test_plain_numbers_in_a_csv_date_column_are_not_guessed_to_be_serials(tmp_pa
 
 
 def test_issue_14_dutch_dates_once_rejected_every_row_now_order_first_come_first_served(
-    vbr, tmp_path, one_area, no_regions
+    run_small, tmp_path
 ):
     rows = [
         ["later", *NEAR, 1000, 100_000, "05-03-2024 15:59"],
         ["earlier", *NEAR, 1000, 900_000, "5-3-2024 09:00"],
     ]
-    farms = write_csv(tmp_path / "farms.csv", HEADER, rows, delimiter=";")
-    out = tmp_path / "out"
-    code, stdout, err = vbr(
-        "run", "--farms", farms, "--natura", one_area, "--regions", no_regions, "--out", out
+    code, stdout, err, out = run_small(
+        write_csv(tmp_path / "farms.csv", HEADER, rows, delimiter=";")
     )
     assert code == 0, err
     assert "ordered by submitted_at (first come, first served)" in stdout
@@ -203,15 +201,9 @@ def test_issue_14_dutch_dates_once_rejected_every_row_now_order_first_come_first
     assert (out / "rejected.csv").read_text(encoding="utf-8").count("\n") == 1  # header only
 
 
-def test_a_month_first_column_is_exit_2_naming_file_column_and_fix(
-    vbr, tmp_path, one_area, no_regions
-):
+def test_a_month_first_column_is_exit_2_naming_file_column_and_fix(run_small, tmp_path):
     rows = [["a", *NEAR, 10, 5, "12/31/2024"], ["b", *NEAR, 10, 5, "1/2/2024"]]
-    farms = write_csv(tmp_path / "farms.csv", HEADER, rows)
-    out = tmp_path / "out"
-    code, _, err = vbr(
-        "run", "--farms", farms, "--natura", one_area, "--regions", no_regions, "--out", out
-    )
+    code, _, err, out = run_small(write_csv(tmp_path / "farms.csv", HEADER, rows))
     assert code == 2
     first = err.splitlines()[0]
     assert "farms.csv" in first and "column submitted_at holds '12/31/2024' (row 2)" in first

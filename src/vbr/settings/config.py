@@ -256,28 +256,9 @@ class Config:
         if max_rejected_percent is not None:
             cfg = replace(
                 cfg,
-                max_rejected_percent=_check_percent(max_rejected_percent, "--max-rejected"),
+                max_rejected_percent=_number(max_rejected_percent, "--max-rejected", upper=100),
             )
         return cfg
-
-
-def _check_percent(value: object, where: str) -> float:
-    """``value`` as a percentage 0..100.
-
-    Raises
-    ------
-    ConfigError
-        When it is no number or outside 0..100.
-    """
-    if isinstance(value, bool):
-        raise ConfigError(f"must be a percentage 0..100, got {value!r}", source=where)
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ConfigError(f"must be a percentage 0..100, got {value!r}", source=where) from None
-    if not (0 <= v <= 100):
-        raise ConfigError(f"must be a percentage 0..100, got {value!r}", source=where)
-    return v
 
 
 def _check_threshold(value: object, where: str) -> float:
@@ -484,9 +465,10 @@ def _max_rejected(base: dict, where: str) -> float:
     """``[input] max_rejected_percent``; an effective configuration written before it existed
     (in an older manifest) takes the built-in default."""
     table = base.get("input") or _read_toml(None)["input"]
-    return _check_percent(
+    return _number(
         _required(table, "max_rejected_percent", f"{where}: input"),
         f"{where}: input.max_rejected_percent",
+        upper=100,
     )
 
 
