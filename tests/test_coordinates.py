@@ -141,9 +141,8 @@ def test_a_spatial_file_without_crs_says_what_its_numbers_look_like(tmp_path):
         crs=None,
     ).to_file(path)
     message = refusal(path)
-    assert "declares no coordinate reference system; its coordinates look like RD New metres" in (
-        message
-    )
+    assert "declares no coordinate reference system" in message
+    assert "Its coordinates look like RD New metres (EPSG:28992) for most points" in message
     assert "Set CRS of Layer" in message
 
 

@@ -20,6 +20,7 @@ where ``x`` or ``y`` is empty) and a note says so. Where they disagree the run s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -27,7 +28,7 @@ from pyproj import CRS
 
 from vbr.errors import InputError
 from vbr.io.crs import inside_netherlands, looks_like_degrees, parse_crs, to_rd
-from vbr.io.tables import RawTable, parse_numbers, row_label, short_text
+from vbr.io.tables import RawTable, no_crs_message, parse_numbers, row_label, short_text
 
 __all__ = ["AGREE_M", "MOST", "Located", "locate"]
 
@@ -77,7 +78,9 @@ class _Pair:
     label: str  # "columns x, y" / "geometry"
 
 
-def locate(table: RawTable, cols: dict[str, str | None], farms_crs: str) -> Located:
+def locate(
+    table: RawTable, cols: dict[str, str | None], farms_crs: str, *, use_geometry: bool
+) -> Located:
     """Every row's location in RD New, the problem of each row without one.
 
     Parameters
@@ -88,6 +91,9 @@ def locate(table: RawTable, cols: dict[str, str | None], farms_crs: str) -> Loca
         The input column of each field (``x``, ``y``, ``lon``, ``lat``), ``None`` where absent.
     farms_crs
         The CRS of ``x``/``y`` columns.
+    use_geometry
+        Take a spatial file's point geometry (else its ``x``/``y`` or ``lon``/``lat`` columns,
+        named with ``--columns``).
 
     Raises
     ------
@@ -97,7 +103,7 @@ def locate(table: RawTable, cols: dict[str, str | None], farms_crs: str) -> Loca
     """
     path = str(table.path)
     notes: list[str] = []
-    if table.geometry is not None:
+    if use_geometry:
         pair = _geometry_pair(table)
         _refuse_whole_file(pair, table)
         rx, ry = _to_rd(pair)
@@ -107,8 +113,11 @@ def locate(table: RawTable, cols: dict[str, str | None], farms_crs: str) -> Loca
     with_lonlat = bool(cols.get("lon") or cols.get("lat"))
     if not (with_xy or with_lonlat):
         raise InputError(
-            "has no location: give columns x and y (EPSG:28992, or --farms-crs), columns lon and "
-            "lat (EPSG:4326), or a spatial file with point geometry",
+            "has no location: no columns x and y (EPSG:28992, or --farms-crs), no columns lon "
+            "and lat (EPSG:4326) and no point geometry. The columns found: "
+            + (", ".join(repr(c) for c in table.frame.columns) or "(none)")
+            + ". If the file has them under other names, name them with --columns "
+            "x=COLUMN,y=COLUMN (or lon=COLUMN,lat=COLUMN)",
             source=path,
         )
     pairs = []
@@ -156,8 +165,10 @@ def _column_pair(
 ) -> _Pair:
     """Parse a pair of coordinate columns; the problem of every row where they cannot be used."""
     if not (x_col and y_col):
+        have, lack = (names[0], names[1]) if x_col else (names[1], names[0])
         raise InputError(
-            f"has only one of the columns {names[0]} and {names[1]}; give both",
+            f"has a column for {have} ({x_col or y_col!r}) but none for {lack}; give both, or "
+            f"name the other with --columns {lack}=COLUMN",
             source=str(table.path),
         )
     x, ux = parse_numbers(table.frame[x_col], decimal=table.decimal)
@@ -208,7 +219,7 @@ def _geometry_pair(table: RawTable) -> _Pair:
     finite = np.isfinite(x) & np.isfinite(y)
     x, y = np.where(finite, x, np.nan), np.where(finite, y, np.nan)
     if table.crs is None:
-        raise InputError(_no_crs_message(x, y), source=str(table.path))
+        raise InputError(_no_crs_message(table.path, x, y), source=str(table.path))
     return _Pair(
         x=x,
         y=y,
@@ -341,27 +352,22 @@ def _metres_fix(pair: _Pair, table: RawTable) -> str:
     )
 
 
-def _no_crs_message(x: np.ndarray, y: np.ndarray) -> str:
-    """The message for a spatial file without CRS: what its numbers look like, how to declare."""
+def _no_crs_message(path: Path, x: np.ndarray, y: np.ndarray) -> str:
+    """The message for a spatial file without CRS (:func:`vbr.io.tables.no_crs_message`), with
+    what its numbers look like where most of them look like RD New metres or degrees."""
     finite = np.isfinite(x) & np.isfinite(y)
     n = int(finite.sum())
-    how = (
-        "declare it: in QGIS, Layer > Set CRS of Layer, then save (a shapefile keeps its CRS in "
-        "the .prj file beside it)"
-    )
+    looks = None
     if n and int((_rd_metres(x, y) & finite).sum()) > MOST * n:
-        return (
-            "the file declares no coordinate reference system; its coordinates look like RD New "
-            f"metres (EPSG:28992) for most points: {how}"
-        )
-    if n and int((_degrees(x, y) & finite).sum()) > MOST * n:
-        return (
-            "the file declares no coordinate reference system; its coordinates look like "
-            f"longitude/latitude degrees (EPSG:4326) for most points: {how}"
-        )
+        looks = "RD New metres (EPSG:28992)"
+    elif n and int((_degrees(x, y) & finite).sum()) > MOST * n:
+        looks = "longitude/latitude degrees (EPSG:4326)"
+    message = no_crs_message(path)
+    if looks is None:
+        return message
     return (
-        "the file declares no coordinate reference system; save it with its CRS "
-        f"(e.g. EPSG:28992) so locations cannot be misread: {how}"
+        f"{message}. Its coordinates look like {looks} for most points: declare that CRS (in "
+        "QGIS: Layer > Set CRS of Layer, then save)"
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from vbr.errors import ConfigError
 from vbr.locale.amounts import AmountError, parse_euro
+from vbr.settings.columns import COLUMN_TABLES, parse_column_mapping
 
 __all__ = [
     "BUDGET_POLICIES",
@@ -210,6 +212,9 @@ class Config:
     #: Refuse the run (exit 2) when more than this percentage of the farm rows is rejected
     #: (``[input] max_rejected_percent``, ``--max-rejected``), 0..100.
     max_rejected_percent: float
+    #: Column mappings of the config file by input (``farms``, ``natura``, ``regions``): field ->
+    #: input column, from the tables ``[columns]``, ``[natura_columns]``, ``[regions_columns]``.
+    column_tables: Mapping[str, Mapping[str, str]]
     #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
     #: recorded in the manifest so that a run can be repeated from it.
     effective: dict = field(default_factory=dict, compare=False, repr=False)
@@ -334,10 +339,13 @@ def load_config(path: Path | None = None) -> Config:
         user = _read_toml(path)
         known = _known_keys()
         problems = []
+        mapping_tables = {table for table, _ in COLUMN_TABLES.values()}
         for table, values in user.items():
             if table not in known or not isinstance(values, dict):
                 problems.append(f"unknown table [{table}] (known: {', '.join(known)})")
                 continue
+            if table in mapping_tables:
+                continue  # any field name here; the readers check them against their fields
             problems += [f"unknown key {table}.{k}" for k in values if k not in known[table]]
         if problems:
             raise ConfigError(
@@ -357,6 +365,9 @@ def load_config(path: Path | None = None) -> Config:
             base[table] = merged
         base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
         base["input"] = {**base.get("input", {}), **user.get("input", {})}
+        for table, _ in COLUMN_TABLES.values():
+            if table in user:
+                base[table] = user[table]
         if "budget" in user:
             base["budget"] = user["budget"]
     return config_from_mapping(base, where=where)
@@ -409,6 +420,10 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         deposition=_deposition(base.get("deposition", {}), where),
         explain_language=_language(base, where),
         max_rejected_percent=_max_rejected(base, where),
+        column_tables={
+            kind: parse_column_mapping(base.get(table) or {}, where=f"{where} [{table}]")
+            for kind, (table, _) in COLUMN_TABLES.items()
+        },
         effective=base,
     )
 
