@@ -173,3 +173,15 @@ def test_refusal_counts_rows_not_problems():
         refuse_misleading_list(
             n_read=3, n_rejected=1, rejections=rejections, max_percent=30, source="f.csv"
         )
+
+
+def test_a_public_run_counts_reasons_without_naming_a_farm(run, tmp_path):
+    secret = "GEHEIM-REJECTED"
+    farms = farms_with_bad_rows(tmp_path, 3, [[secret, *NEAR, "", 500_000]])
+    code, stdout, err, out = run(farms, "--public")
+    assert code == 0, err
+    manifest_text = (out / "manifest.json").read_text(encoding="utf-8")
+    assert secret not in manifest_text and secret not in stdout
+    manifest = json.loads(manifest_text)
+    assert manifest["rejected_top"] == [{"reason": "nh3_kg missing", "rows": 1, "example": "row 5"}]
+    assert "  - nh3_kg missing: 1 row(s) (e.g. row 5)" in stdout

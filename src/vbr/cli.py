@@ -111,7 +111,7 @@ def _rejection_summary(result: Result) -> list[str]:
     """The most common kinds of reason of the rejected rows, with their counts."""
     kinds = top_reasons(result.rejections, None)
     lines = [f"rejected rows by reason (a row can have several): {len(kinds):,} kind(s)"]
-    lines += [f"  - {r}" for r in kinds[:3]]
+    lines += [f"  - {r.text(public=result.options.public)}" for r in kinds[:3]]
     if len(kinds) > 3:
         lines.append(
             f"  - ... and {len(kinds) - 3:,} more kind(s) (manifest.json: rejected_reasons)"

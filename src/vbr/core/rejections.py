@@ -31,18 +31,25 @@ class ReasonCount:
     example: str
     example_farm_id: str
 
-    def as_dict(self) -> dict[str, object]:
-        """For the manifest."""
-        return {
+    def as_dict(self, *, public: bool = False) -> dict[str, object]:
+        """For the manifest; ``public`` leaves the farm id out (a public folder names no farm)."""
+        entry: dict[str, object] = {
             "reason": self.reason,
             "rows": self.rows,
             "example": self.example,
-            "example_farm_id": self.example_farm_id,
         }
+        if not public:
+            entry["example_farm_id"] = self.example_farm_id
+        return entry
+
+    def text(self, *, public: bool = False) -> str:
+        """``nh3_kg missing: 2 row(s) (e.g. row 3, farm_id 'a')``; ``public`` leaves the farm id
+        out."""
+        farm = f", farm_id {self.example_farm_id!r}" if self.example_farm_id and not public else ""
+        return f"{self.reason}: {self.rows:,} row(s) (e.g. {self.example}{farm})"
 
     def __str__(self) -> str:
-        farm = f", farm_id {self.example_farm_id!r}" if self.example_farm_id else ""
-        return f"{self.reason}: {self.rows:,} row(s) (e.g. {self.example}{farm})"
+        return self.text()
 
 
 def top_reasons(rejections: pd.DataFrame, n: int | None = TOP) -> list[ReasonCount]:

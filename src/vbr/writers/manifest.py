@@ -116,7 +116,7 @@ def build_manifest(
         "counts": result.counts(),
         # every kind of reason with its rows, and the most common ones with an example row
         "rejected_reasons": {r.reason: r.rows for r in top_reasons(result.rejections, None)},
-        "rejected_top": [r.as_dict() for r in top_reasons(result.rejections)],
+        "rejected_top": [r.as_dict(public=options.public) for r in top_reasons(result.rejections)],
         "priority_order": "submitted_at (first come, first served)"
         if result.first_come_first_served
         else options.rank_by,
