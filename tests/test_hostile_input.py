@@ -23,25 +23,11 @@ def good_rows() -> list[list[object]]:
 
 
 @pytest.fixture
-def run(vbr, tmp_path, one_area, no_regions):
+def run(run_small):
     """Run ``vbr run`` on a farm file (and maybe another Natura file); assert no traceback."""
 
     def _run(farms: Path, *extra: object, natura: Path | None = None):
-        out = tmp_path / "out"
-        code, _stdout, stderr = vbr(
-            "run",
-            "--farms",
-            farms,
-            "--natura",
-            natura or one_area,
-            "--regions",
-            no_regions,
-            "--out",
-            out,
-            "--quiet",
-            *extra,
-        )
-        assert "Traceback" not in stderr
+        code, _stdout, stderr, out = run_small(farms, "--quiet", *extra, natura=natura)
         assert code in (0, 2), stderr
         return code, stderr, out
 
