@@ -119,3 +119,22 @@ def test_real_rivm_nh3_concentration_grid_as_exceedance_warns(vbr, tmp_path, no_
     assert any("of Natura 2000, as overloaded (more than 50%)" in w for w in warnings), stdout
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
     assert sum(n.startswith("warning: the exceedance raster") for n in notes) == 2
+
+
+IGO = REALDATA / "farms" / "geonovius_igo_veehouderijen_nabij_n2000.gpkg"
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not IGO.is_file(), reason="../shared/realdata is absent")
+def test_real_igo_farms_ranked_by_the_embedded_regions_are_told_they_are_indicative(vbr, tmp_path):
+    farms = tmp_path / IGO.name  # a copy: nothing is written beside the shared file
+    shutil.copyfile(IGO, farms)
+    out = tmp_path / "out"
+    code, stdout, err = vbr(
+        "run", "--farms", farms, "--columns", "farm_id=vthobject_id", "--out", out
+    )  # fmt: skip
+    assert code == 0, err
+    assert "note: Regions: the embedded INDICATIVE outlines" in stdout
+    assert "note: Natura 2000: the embedded INDICATIVE outlines" in stdout
+    notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
+    assert any(n.startswith("Regions: the embedded INDICATIVE outlines") for n in notes)
