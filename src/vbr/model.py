@@ -36,6 +36,7 @@ __all__ = [
     "Result",
     "WriteReport",
     "Written",
+    "empty_rejections",
 ]
 
 #: A Rav code: a capital letter, then dot-separated numbers (A1.100, D1.1.100, G2.1.100).
@@ -100,6 +101,9 @@ class FarmTable:
         ``farms``, ``subsidy_source`` = ``estimate``) instead of rejected.
     notes
         Remarks for the run summary (e.g. animal rows that match no farm).
+    rejections
+        One row per problem of a rejected row: ``row`` (0-based), ``where`` (``row 5``),
+        ``farm_id``, ``kind`` (the reason without its values), for the counts by kind.
     sources
         Every field and where it came from (:class:`FieldSource`), for the manifest and the
         summary.
@@ -116,6 +120,19 @@ class FarmTable:
     estimate_subsidy: bool = False
     notes: list[str] = field(default_factory=list)
     sources: dict[str, FieldSource | None] = field(default_factory=dict)
+    rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
+
+
+def empty_rejections() -> pd.DataFrame:
+    """A :attr:`FarmTable.rejections` table without rows."""
+    return pd.DataFrame(
+        {
+            "row": pd.Series(dtype="int64"),
+            "where": pd.Series(dtype=object),
+            "farm_id": pd.Series(dtype=object),
+            "kind": pd.Series(dtype=object),
+        }
+    )
 
 
 @dataclass
@@ -418,6 +435,8 @@ class Result:
     exceedance: OverloadZones | None = None
     priority_changes: pd.DataFrame | None = None
     overloaded_list: Path | None = None
+    #: The problems of the rejected rows by kind (:attr:`FarmTable.rejections`).
+    rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
     columns: Mapping[str, Mapping[str, FieldSource | None]] = field(default_factory=dict)
 
     def carried_table(self) -> pd.DataFrame:

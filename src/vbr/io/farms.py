@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,9 +20,13 @@ from vbr.io.animals import (
     wide_to_long,
 )
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
-from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
+from vbr.io.crs import RD_NEW
+from vbr.io.ids import normalise_ids
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
-from vbr.io.tables import RawTable, no_crs_message, parse_numbers, read_table
+from vbr.io.locations import locate
+from vbr.io.rejections import rejection_table
+from vbr.io.tables import parse_numbers, read_table, row_label, short_text
+from vbr.io.times import ParsedTimes, parse_times
 from vbr.model import FarmTable, FieldSource
 from vbr.settings import ColumnMapping, option_default
 
@@ -86,58 +89,6 @@ FARM_FIELDS = FieldSet(
 )
 _LOCATION_FIELDS = ("x", "y", "lon", "lat")
 
-_TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
-#: A time with a zone: a date and a time (``T`` or a space between digits), then a zone suffix.
-#: The suffix holds no ``T``, space or leading digit, so "somewhere a digit-T-digit, and the
-#: suffix at the end" is the same as "a digit-T-digit, anything, the suffix".
-_ZONED = re.compile(r"\d[T ]\d.*" + _TZ_SUFFIX, re.DOTALL)
-
-
-def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse ISO 8601 times to UTC; times without a zone are Dutch local time (Europe/Amsterdam).
-
-    Returns
-    -------
-    times, unparsed
-        A UTC datetime Series (NaT where empty or unparseable) and a mask of non-empty values that
-        are not ISO 8601 times.
-    """
-    s = values.astype(str).str.strip()
-    empty = (s == "").to_numpy()
-    has_zone = s.str.contains(_ZONED, regex=True)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-    if has_zone.any():
-        out[has_zone] = _within_range(
-            pd.to_datetime(s[has_zone], format="ISO8601", utc=True, errors="coerce")
-        )
-    naive = ~has_zone & ~pd.Series(empty, index=s.index)
-    if naive.any():
-        local = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
-        if getattr(local.dt, "tz", None) is None:
-            # Leave a day's margin at both ends so that the zone shift cannot overflow.
-            local = local.where((local > _TIME_MIN) & (local < _TIME_MAX))
-            local = local.dt.tz_localize(
-                "Europe/Amsterdam",
-                ambiguous=np.ones(len(local), dtype=bool),
-                nonexistent="shift_forward",
-            )
-        out[naive] = _within_range(local.dt.tz_convert("UTC"))
-    unparsed = out.isna().to_numpy() & ~empty
-    return out, unparsed
-
-
-# Times are kept in nanoseconds (years 1678..2261); a time outside that range is a typing error
-# (``9999-12-31``) and is rejected like any other unreadable time rather than crashing the run.
-_TIME_MIN = pd.Timestamp("1678-01-02")
-_TIME_MAX = pd.Timestamp("2261-12-31")
-
-
-def _within_range(times: pd.Series) -> pd.Series:
-    """UTC times with those outside the nanosecond range set to NaT, as nanoseconds."""
-    naive = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    ok = (naive > _TIME_MIN) & (naive < _TIME_MAX)
-    return times.where(ok).astype("datetime64[ns, UTC]")
-
 
 def _number_problems(
     name: str, raw: pd.Series, values: np.ndarray, unparsed: np.ndarray, *, positive: bool
@@ -161,112 +112,7 @@ def _number_problems(
     return out
 
 
-def _short(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return repr(text if len(text) <= limit else text[:limit] + "...")
-
-
-def _coordinate_columns(
-    table: RawTable, x_col: str | None, y_col: str | None, names: tuple[str, str]
-) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-    """Parse a pair of coordinate columns; the problem of every row where they cannot be used."""
-    if not (x_col and y_col):
-        have, lack = (names[0], names[1]) if x_col else (names[1], names[0])
-        raise InputError(
-            f"has a column for {have} ({x_col or y_col!r}) but none for {lack}; give both, or "
-            f"name the other with --columns {lack}=COLUMN",
-            source=str(table.path),
-        )
-    x, ux = parse_numbers(table.frame[x_col], decimal=table.decimal)
-    y, uy = parse_numbers(table.frame[y_col], decimal=table.decimal)
-    raw_x = table.frame[x_col].to_numpy(dtype=object)
-    raw_y = table.frame[y_col].to_numpy(dtype=object)
-    problems: dict[int, str] = {}
-    for i in np.flatnonzero(ux | uy | ~np.isfinite(x) | ~np.isfinite(y)):
-        if ux[i] or uy[i] or np.isinf(x[i]) or np.isinf(y[i]):
-            problems[i] = (
-                f"coordinate not a number ({names[0]}={_short(raw_x[i])}, "
-                f"{names[1]}={_short(raw_y[i])})"
-            )
-        else:
-            problems[i] = "coordinate missing"
-    return x, y, problems
-
-
-def _locate(
-    table: RawTable, cols: dict[str, str | None], farms_crs: str, *, use_geometry: bool
-) -> tuple[np.ndarray, np.ndarray, dict[int, str], dict]:
-    """Return RD x, y per row, the location problem by row and a description of the source."""
-    problems: dict[int, str] = {}
-    path = table.path
-    if use_geometry:
-        if table.crs is None:
-            raise InputError(no_crs_message(path), source=str(path))
-        geoms = np.asarray(table.geometry.values, dtype=object)
-        kinds = shapely.get_type_id(geoms)
-        # single points; a multipoint of exactly one point counts as that point
-        multi_one = (kinds == 4) & (shapely.get_num_geometries(geoms) == 1)
-        pts = np.where(multi_one, shapely.get_geometry(geoms, 0), geoms)
-        is_point = (shapely.get_type_id(pts) == 0) & ~shapely.is_empty(pts)
-        x = np.where(is_point, shapely.get_x(np.where(is_point, pts, shapely.Point(0, 0))), np.nan)
-        y = np.where(is_point, shapely.get_y(np.where(is_point, pts, shapely.Point(0, 0))), np.nan)
-        for i in np.flatnonzero(~is_point):
-            g = geoms[i]
-            if g is None or shapely.is_empty(g):
-                problems[i] = "coordinate missing (empty geometry)"
-            elif g.geom_type == "MultiPoint":
-                problems[i] = f"geometry is a multipoint of {len(g.geoms)} points, not one point"
-            else:
-                problems[i] = f"geometry is a {g.geom_type}, not a point"
-        crs = table.crs
-        source = {"location": "geometry", "crs": crs.to_string()}
-    elif cols["x"] or cols["y"]:
-        crs = parse_crs(farms_crs, where="--farms-crs")
-        x, y, problems = _coordinate_columns(table, cols["x"], cols["y"], ("x", "y"))
-        source = {"location": f"columns {cols['x']}, {cols['y']}", "crs": crs.to_string()}
-    elif cols["lon"] or cols["lat"]:
-        crs = parse_crs(4326, where="lon/lat")
-        x, y, problems = _coordinate_columns(table, cols["lon"], cols["lat"], ("lon", "lat"))
-        source = {"location": f"columns {cols['lon']}, {cols['lat']}", "crs": "EPSG:4326"}
-    else:
-        raise InputError(
-            "has no location: no columns x and y (EPSG:28992, or --farms-crs), no columns lon "
-            "and lat (EPSG:4326) and no point geometry. The columns found: "
-            + (", ".join(repr(c) for c in table.frame.columns) or "(none)")
-            + ". If the file has them under other names, name them with --columns "
-            "x=COLUMN,y=COLUMN (or lon=COLUMN,lat=COLUMN)",
-            source=str(path),
-        )
-    finite = np.isfinite(x) & np.isfinite(y)
-    x = np.where(finite, x, np.nan)
-    y = np.where(finite, y, np.nan)
-    rx, ry = to_rd(x, y, crs)
-    outside = finite & ~inside_netherlands(rx, ry)
-    degrees = looks_like_degrees(x, y) & (not crs.is_geographic)
-    for i in np.flatnonzero(outside):
-        if i not in problems:
-            msg = (
-                f"location outside the Netherlands ({rx[i]:.0f}, {ry[i]:.0f} in EPSG:28992)"
-                if np.isfinite(rx[i])
-                else "location outside the Netherlands (cannot be converted)"
-            )
-            if degrees[i]:
-                msg += "; these look like degrees: use lon/lat columns or --farms-crs 4326"
-            elif crs.is_geographic and not (abs(x[i]) <= 180 and abs(y[i]) <= 90):
-                msg = (
-                    f"location ({x[i]:.0f}, {y[i]:.0f}) is not longitude/latitude degrees, but "
-                    f"is read as {crs.to_string()}"
-                    + (
-                        " (a GeoJSON file without a `crs` member counts as WGS84 degrees; save "
-                        "it with its real CRS)"
-                        if table.geometry is not None
-                        else " (use columns x and y with --farms-crs for metres)"
-                    )
-                )
-            elif crs.is_geographic:
-                msg += "; are latitude and longitude swapped?"
-            problems[i] = msg
-    return rx, ry, problems, source
+_short = short_text
 
 
 def load_farms(
@@ -363,7 +209,8 @@ def load_farms(
     if n == 0:
         raise InputError("has a header but no rows", source=str(path))
 
-    rx, ry, loc_problems, loc_info = _locate(table, cols, farms_crs, use_geometry=use_geometry)
+    located = locate(table, cols, farms_crs, use_geometry=use_geometry)
+    rx, ry, loc_problems, loc_info = located.x, located.y, located.problems, located.info
     empty_text = pd.Series([""] * n, index=frame.index, dtype=object)
     nh3_raw = frame[cols["nh3_kg"]] if cols["nh3_kg"] else empty_text
     nh3, nh3_bad = parse_numbers(nh3_raw, decimal=table.decimal)
@@ -371,15 +218,20 @@ def load_farms(
     sub_raw = frame[cols["subsidy_eur"]] if cols["subsidy_eur"] else empty_text
     subsidy, sub_bad = parse_numbers(sub_raw, decimal=table.decimal)
     sub_problems = _number_problems("subsidy_eur", sub_raw, subsidy, sub_bad, positive=False)
-    if cols["submitted_at"]:
-        times, time_bad = parse_times(frame[cols["submitted_at"]])
-    else:
-        times, time_bad = (
-            pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"),
-            np.zeros(n, dtype=bool),
+    times = {
+        key: parse_times(
+            frame[cols[key]],
+            column=key,
+            source=str(path),
+            excel_epoch=table.excel_epoch,
+            row_label=lambda i: row_label(table, i),
         )
+        if cols[key]
+        else ParsedTimes.not_given(n)
+        for key in ("submitted_at", "complete_at")
+    }
 
-    ids = frame[cols["farm_id"]].astype(str).str.strip()
+    ids, id_problems = normalise_ids(frame[cols["farm_id"]])
     duplicated = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
     counts = ids[duplicated].value_counts()  # only of the duplicated ones: no map over all rows
     # problems by row; only rows that have one are in it (no Python loop over every farm)
@@ -390,6 +242,8 @@ def load_farms(
         reasons[i].append("farm_id missing")
     for i in np.flatnonzero(duplicated):
         reasons[i].append(f"farm_id duplicated ({counts[ids.iat[i]]} rows share it)")
+    for i, text in id_problems.items():
+        reasons[i].append(text)
 
     notes: list[str] = []
     herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
@@ -434,11 +288,9 @@ def load_farms(
     for found in (loc_problems, nh3_problems, sub_problems):
         for i, text in found.items():
             reasons[i].append(text)
-    raw_times = frame[cols["submitted_at"]].to_numpy(dtype=object) if cols["submitted_at"] else []
-    for i in np.flatnonzero(time_bad):
-        reasons[i].append(
-            f"submitted_at not an ISO 8601 time between 1678 and 2261 ({_short(raw_times[i])})"
-        )
+    for parsed in times.values():
+        for i, text in parsed.problems.items():
+            reasons[i].append(text)
 
     bad = np.zeros(n, dtype=bool)
     bad[list(reasons)] = True
@@ -452,10 +304,12 @@ def load_farms(
             "nh3_kg": nh3[keep],
             "subsidy_eur": subsidy[keep],
             # the UTC datetime array itself (to_numpy would make a Timestamp object per farm)
-            "submitted_at": times.array[keep],
+            "submitted_at": times["submitted_at"].times.array[keep],
             "row": np.flatnonzero(keep),
         }
     )
+    if cols["complete_at"]:
+        farms["complete_at"] = times["complete_at"].times.array[keep]
     if estimate:
         farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
@@ -468,6 +322,7 @@ def load_farms(
             "reason": ["; ".join(reasons[i]) for i in np.flatnonzero(bad)],
         }
     )
+    rejections = rejection_table(reasons, ids, label=lambda i: row_label(table, i))
     raw_rows = frame.loc[bad].reset_index(drop=True)
     for c in columns:
         name = c if c not in ("farm_id", "reason") else f"input_{c}"
@@ -497,7 +352,9 @@ def load_farms(
     )
     notes = [
         *table.notes,
+        *located.notes,
         *notes,
+        *(note for parsed in times.values() for note in parsed.notes),
         *_reading_notes(info, nh3_check, farms, estimate=estimate),
         *_column_notes(match, ids),
     ]
@@ -513,6 +370,7 @@ def load_farms(
         estimate_subsidy=estimate,
         notes=notes,
         sources=sources,
+        rejections=rejections,
     )
 
 
