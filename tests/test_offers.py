@@ -12,9 +12,12 @@ import pytest
 import shapely
 
 from conftest import REALDATA, X0, Y0, read_rows, write_csv
+from vbr.core.rejections import top_reasons
 from vbr.errors import ConfigError, InputError
+from vbr.io.farms import load_farms
 from vbr.io.imaer import read_imaer
 from vbr.io.offers import read_offers
+from vbr.io.times import ACCEPTED_FORMS
 from vbr.pipeline import compute
 from vbr.settings import ColumnMapping, run_options
 
@@ -175,7 +178,8 @@ def test_imaer_locations_take_offers_by_any_of_their_source_ids(tmp_path, one_ar
     assert ranked.loc["ES.3", "subsidy_source"] == "estimate"  # no offer, counts complete
     assert result.farms_info["offers"]["joined_by_imaer_source"] == 1
     both = offers_csv(tmp_path / "both.csv", [["ES.1", "900000", "", ""], ["ES.2", "1", "", ""]])
-    result = compute_with(tmp_path, gml, both, one_area, no_regions)
+    # 3 of the 4 rows are rejected: more than --max-rejected's default 50 %
+    result = compute_with(tmp_path, gml, both, one_area, no_regions, max_rejected=100)
     rejected = sorted(zip(result.rejected["farm_id"], result.rejected["reason"], strict=True))
     assert [(fid, reason.split(" (")[0]) for fid, reason in rejected] == [
         ("ES.1", "farm_id duplicated in the offers table"),  # the offer naming ES.1
@@ -195,7 +199,7 @@ def test_duplicated_offers_and_offers_for_duplicated_locations_are_all_rejected(
         tmp_path / "offers.csv",
         [["A", "1", "", ""], ["A", "2", "", ""], ["B", "3", "", ""], ["D", "4", "", ""]],
     )
-    result = compute_with(tmp_path, farms, offers, one_area, no_regions)
+    result = compute_with(tmp_path, farms, offers, one_area, no_regions, max_rejected=100)
     assert result.ranked["farm_id"].tolist() == ["B"]
     reasons = sorted(result.rejected["reason"].str.split(" \\(").str[0])
     assert reasons == [
@@ -218,13 +222,21 @@ def test_an_offer_that_cannot_be_used_rejects_its_location_naming_the_offer_row(
         tmp_path / "offers.csv",
         [["A", "veel", "", ""], ["B", "", "2025-01-01", ""], ["C", "5", "gisteren", ""]],
     )
-    result = compute_with(tmp_path, farms, offers, one_area, no_regions)
+    result = compute_with(tmp_path, farms, offers, one_area, no_regions, max_rejected=100)
     reasons = dict(zip(result.rejected["farm_id"], result.rejected["reason"], strict=True))
     assert reasons["A"] == "subsidy_eur not a number ('veel' in offers.csv row 2)"
     assert reasons["B"] == "subsidy_eur missing (the offer, offers.csv row 3, gives no amount)"
     assert reasons["C"] == (
-        "submitted_at not an ISO 8601 time between 1678 and 2261 ('gisteren' in offers.csv row 4)"
+        "submitted_at not a time in an accepted form ('gisteren' in offers.csv row 4); accepted: "
+        + ACCEPTED_FORMS
     )
+    # counted by kind like the farm file's own problems
+    kinds = {r.reason: r.rows for r in top_reasons(result.rejections, None)}
+    assert kinds == {
+        "subsidy_eur missing": 1,
+        "subsidy_eur not a number": 1,
+        "submitted_at not a time in an accepted form": 1,
+    }
 
 
 def test_a_value_in_both_files_must_agree_else_exit_2(vbr, tmp_path, one_area, no_regions):
@@ -308,6 +320,119 @@ def test_read_offers_keeps_every_row_and_names_problems_by_file_row(tmp_path):
     assert offers.ids.tolist() == ["A", ""]
     assert offers.problems == {0: ["subsidy_eur must be >= 0 ('-5' in o.csv row 2)"]}
     assert offers.carried == ["submitted_at", "dossier"]
+
+
+def test_offers_times_are_read_as_the_farm_files_and_complete_at_goes_into_the_farm_table(
+    tmp_path,
+):
+    """Dutch dates, Excel date cells and serials, summer time: as in the farm file."""
+    import datetime as dt
+
+    import openpyxl
+    import pandas as pd
+
+    farms = locations_csv(tmp_path / "locations.csv", ids=("A", "B", "C", "D"))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["farm_id", "subsidy_eur", "ingediend_op", "datum_volledig"])
+    sheet.append(["A", 1, "05-03-2025 15:59", dt.datetime(2025, 3, 10, 9, 0)])
+    sheet.append(["B", 2, 45722.5, "10/03/2025"])  # an Excel serial: 2025-03-06 12:00
+    sheet.append(["C", 3, "30-03-2025 02:30", ""])  # the hour skipped as summer time begins
+    sheet.append(["D", 4, "", "2025-03-10"])
+    book.save(tmp_path / "aanvragen.xlsx")
+    table = load_farms(farms, offers=read_offers(tmp_path / "aanvragen.xlsx"))
+    farm = table.farms.set_index("farm_id")
+
+    def utc(text):
+        return pd.Timestamp(text).tz_convert("UTC")
+
+    assert farm.loc["A", "submitted_at"] == utc("2025-03-05T15:59+01:00")
+    assert farm.loc["B", "submitted_at"] == utc("2025-03-06T12:00+01:00")
+    assert pd.isna(farm.loc["D", "submitted_at"])
+    assert farm.loc["A", "complete_at"] == utc("2025-03-10T09:00+01:00")
+    assert (
+        farm.loc["B", "complete_at"]
+        == farm.loc["D", "complete_at"]
+        == utc("2025-03-10T00:00+01:00")
+    )
+    reasons = dict(zip(table.rejected["farm_id"], table.rejected["reason"], strict=True))
+    assert reasons == {
+        "C": "submitted_at does not exist in Dutch local time ('30-03-2025 02:30' in "
+        "aanvragen.xlsx row 4: that night the clocks jump from 02:00 to 03:00 as summer time "
+        "begins); give the time with its zone (+01:00) or as the clock showed it"
+    }
+    assert table.sources["complete_at"].made == "offers table (aanvragen.xlsx)"
+
+
+def test_a_time_in_both_files_is_compared_as_read_dutch_or_iso(tmp_path, one_area, no_regions):
+    farms = write_csv(
+        tmp_path / "farms.csv",
+        [*LOCATIONS, "submitted_at", "datum_volledig"],
+        [["A", X0, Y0 - 2000, 1000, "05-03-2025 15:59", "10-03-2025"]],
+    )
+    same = write_csv(
+        tmp_path / "same.csv",
+        ["farm_id", "subsidy_eur", "submitted_at", "complete_at"],
+        [["A", "5", "2025-03-05T14:59:00Z", "2025-03-10"]],
+    )
+    result = compute_with(tmp_path, farms, same, one_area, no_regions)
+    assert str(result.ranked["complete_at"].iloc[0]) == "2025-03-09 23:00:00+00:00"
+    other = write_csv(
+        tmp_path / "other.csv",
+        ["farm_id", "subsidy_eur", "complete_at"],
+        [["A", "5", "11-03-2025"]],
+    )
+    with pytest.raises(InputError, match="both give complete_at for 1 farm"):
+        compute_with(tmp_path, farms, other, one_area, no_regions)
+
+
+def test_offer_ids_are_normalised_as_the_farm_files(tmp_path):
+    farms = locations_csv(tmp_path / "locations.csv", ids=("Caf\u00e9", "B"))
+    offers = offers_csv(
+        tmp_path / "offers.csv",
+        [[" Cafe\u0301 ", "5", "", ""], ["B\u200b", "6", "", ""]],  # decomposed; zero-width space
+    )
+    table = load_farms(farms, offers=read_offers(offers))
+    assert table.farms["farm_id"].tolist() == ["Caf\u00e9"]  # joined: one id in NFC
+    reasons = dict(zip(table.rejected["farm_id"], table.rejected["reason"], strict=True))
+    assert reasons == {
+        "B": "no offer",
+        "B\u200b": "no location for this offer (farm_id not in locations.csv; offers.csv row 3); "
+        "farm_id holds an invisible character (U+200B ZERO WIDTH SPACE at position 2 of "
+        "'B\\u200b' in offers.csv row 3); retype the id without it",
+    }
+
+
+def test_offers_joined_to_no_location_count_towards_max_rejected_and_the_top_reasons(
+    vbr, tmp_path, one_area, no_regions
+):
+    farms = locations_csv(tmp_path / "locations.csv")
+    offers = offers_csv(
+        tmp_path / "offers.csv",
+        [[fid, "5", "", ""] for fid in ("A", "B", "C", "P", "Q", "R", "S")],
+    )
+    args = ["run", "--farms", farms, "--offers", offers, "--natura", one_area]
+    args += ["--regions", no_regions]
+    # 3 locations + 4 offers without one: 4 of 7 rows rejected, more than the default 50 %
+    code, _, err = vbr(*args, "--out", tmp_path / "refused")
+    assert code == 2 and not (tmp_path / "refused").exists()
+    assert "4 of 7 rows (57.1%) are rejected, more than --max-rejected 50%" in err
+    assert "no location for this offer: 4 row(s) (e.g. offers.csv row 5, farm_id 'P')" in err
+    out = tmp_path / "out"
+    code, stdout, err = vbr(*args, "--out", out, "--max-rejected", 60)
+    assert code == 0, err
+    assert "7 rows read (3 locations + 4 offer(s) joined to none), 3 ranked, 4 rejected" in stdout
+    assert "  - no location for this offer: 4 row(s) (e.g. offers.csv row 5, farm_id 'P')" in stdout
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rejected_reasons"] == {"no location for this offer": 4}
+    assert manifest["rejected_top"] == [
+        {
+            "reason": "no location for this offer",
+            "rows": 4,
+            "example": "offers.csv row 5",
+            "example_farm_id": "P",
+        }
+    ]
 
 
 GELDERLAND = REALDATA / "farms" / "geonovius_imaer_gelderland.gml"

@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from vbr._version import __version__
+from vbr.core.rejections import top_reasons
 from vbr.errors import InputError
 from vbr.locale import LANGUAGES
+from vbr.locale.amounts import AmountError, parse_euro
 from vbr.model import FieldSource, Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
@@ -28,6 +30,21 @@ __all__ = ["cli", "entry", "main"]
 #: The built-in configuration, for the defaults the help shows (they are written only in
 #: ``default_config.toml``).
 _BUILT_IN = load_config()
+
+
+class EuroAmount(click.ParamType):
+    """A euro amount as people type it (``100.000.000``, ``EUR 100 mln``, ``1,125 mld``);
+    :func:`vbr.locale.amounts.parse_euro` reads it, and a form it refuses is exit 2."""
+
+    name = "EUR"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, float):
+            return value
+        try:
+            return float(parse_euro(value))  # type: ignore[arg-type]
+        except AmountError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def _progress_printer(enabled: bool):
@@ -81,8 +98,11 @@ def _summary(written: Written) -> str:
         lines.append(
             "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
         )
+    if counts["rejected"]:
+        lines += _rejection_summary(result)
     if counts["repaired"]:
         lines.append(f"repaired geometries: {counts['repaired']}")
+    # plausibility warnings are notes that start with "warning: "; they show as such
     lines += [n if n.startswith("warning: ") else f"note: {n}" for n in written.notes]
     lines.append(f"outputs in {written.folder}/")
     return "\n".join(lines)
@@ -96,6 +116,18 @@ def _rows_read(result: Result) -> str:
         return ""
     alone = sum(offers["not_joined"].values())
     return f" ({result.n_read - alone:,} locations + {alone:,} offer(s) joined to none)"
+
+
+def _rejection_summary(result: Result) -> list[str]:
+    """The most common kinds of reason of the rejected rows, with their counts."""
+    kinds = top_reasons(result.rejections, None)
+    lines = [f"rejected rows by reason (a row can have several): {len(kinds):,} kind(s)"]
+    lines += [f"  - {r.text(public=result.options.public)}" for r in kinds[:3]]
+    if len(kinds) > 3:
+        lines.append(
+            f"  - ... and {len(kinds) - 3:,} more kind(s) (manifest.json: rejected_reasons)"
+        )
+    return lines
 
 
 def _field_text(name: str, source: FieldSource) -> str:
@@ -202,9 +234,10 @@ def cli() -> None:
 )
 @click.option(
     "--budget",
-    type=float,
+    type=EuroAmount(),
     metavar="EUR",
-    help="National budget in euro (default from the config: "
+    help="National budget in euro, as you would type it: 100000000, 100.000.000, "
+    "'EUR 100 mln', '1,125 mld', 1.5e8 (default from the config: "
     + (_eur(_BUILT_IN.budget_eur) if _BUILT_IN.budget_eur is not None else "none")
     + ").",
 )
@@ -292,6 +325,14 @@ def cli() -> None:
     "en. Config: [output] language. The machine lists keep their English column names.",
 )
 @click.option(
+    "--max-rejected",
+    type=float,
+    metavar="PERCENT",
+    help="Refuse to rank (exit 2) when more than this percentage of the farm rows is rejected "
+    f"(0..100; default from the config: {_BUILT_IN.max_rejected_percent:g}); the message gives "
+    "the most common reasons.",
+)
+@click.option(
     "--columns",
     "columns",
     multiple=True,
@@ -372,6 +413,7 @@ def run_command(
     scenarios,
     public,
     lang,
+    max_rejected,
     quiet,
     columns=(),
     natura_columns=(),
@@ -413,6 +455,7 @@ def run_command(
         scenarios=scenarios,
         public=public,
         language=lang,
+        max_rejected=max_rejected,
         columns=columns or None,
         natura_columns=natura_columns or None,
         regions_columns=regions_columns or None,

@@ -37,6 +37,7 @@ __all__ = [
     "Result",
     "WriteReport",
     "Written",
+    "empty_rejections",
 ]
 
 #: A Rav code: a capital letter, then dot-separated numbers (A1.100, D1.1.100, G2.1.100).
@@ -101,6 +102,9 @@ class FarmTable:
         ``farms``, ``subsidy_source`` = ``estimate``) instead of rejected.
     notes
         Remarks for the run summary (e.g. animal rows that match no farm).
+    rejections
+        One row per problem of a rejected row: ``row`` (0-based), ``where`` (``row 5``),
+        ``farm_id``, ``kind`` (the reason without its values), for the counts by kind.
     sources
         Every field and where it came from (:class:`FieldSource`), for the manifest and the
         summary.
@@ -117,6 +121,19 @@ class FarmTable:
     estimate_subsidy: bool = False
     notes: list[str] = field(default_factory=list)
     sources: dict[str, FieldSource | None] = field(default_factory=dict)
+    rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
+
+
+def empty_rejections() -> pd.DataFrame:
+    """A :attr:`FarmTable.rejections` table without rows."""
+    return pd.DataFrame(
+        {
+            "row": pd.Series(dtype="int64"),
+            "where": pd.Series(dtype=object),
+            "farm_id": pd.Series(dtype=object),
+            "kind": pd.Series(dtype=object),
+        }
+    )
 
 
 @dataclass
@@ -131,13 +148,15 @@ class OfferTable:
     frame
         Every input column as read (text), one row per offer.
     ids
-        ``farm_id`` per offer (text, spaces around it removed; empty where missing).
+        ``farm_id`` per offer, as the farm reader makes them (:func:`vbr.io.ids.normalise_ids`:
+        NFC, spaces around it removed; empty where missing).
     subsidy
         ``subsidy_eur`` per offer (NaN where empty or unusable); ``subsidy_given`` says where
         the cell is not empty.
     submitted_at, complete_at
-        The times (UTC, NaT where empty or unreadable); ``None`` where the table has no such
-        column. ``submitted_given``, ``complete_given``: where the cell is not empty.
+        The times, read as the farm file's (:func:`vbr.io.times.parse_times`; UTC, NaT where
+        empty or unreadable); ``None`` where the table has no such column. ``submitted_given``,
+        ``complete_given``: where the cell is not empty.
     problems
         Per offer row, what makes its values unusable (a subsidy that is no number, a time that
         cannot be read, a row the reader could not split), each naming the file and row.
@@ -465,6 +484,8 @@ class Result:
     exceedance: OverloadZones | None = None
     priority_changes: pd.DataFrame | None = None
     overloaded_list: Path | None = None
+    #: The problems of the rejected rows by kind (:attr:`FarmTable.rejections`).
+    rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
     columns: Mapping[str, Mapping[str, FieldSource | None]] = field(default_factory=dict)
 
     def carried_table(self) -> pd.DataFrame:

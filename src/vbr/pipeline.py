@@ -28,8 +28,10 @@ from vbr.core.overloaded import (
     decide_overloaded,
     wants_nitrogen_sensitive_list,
 )
+from vbr.core.plausibility import exceedance_warnings, priority_warnings
 from vbr.core.ranking import rank_farms
 from vbr.core.regions import assign_regions
+from vbr.core.rejections import refuse_misleading_list
 from vbr.core.subsidy import fill_estimates
 from vbr.core.zones import changes_note, compare_whole_areas, overloaded_zones
 from vbr.geometry import RD_NEW
@@ -115,6 +117,13 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                 min_herd_share=cfg.subsidy.min_herd_share,
                 offers=offers,
             )
+            refuse_misleading_list(
+                n_read=farm_table.n_read,
+                n_rejected=len(farm_table.rejected),
+                rejections=farm_table.rejections,
+                max_percent=cfg.max_rejected_percent,
+                source=str(options.farms),
+            )
         with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
             natura = natura_job.result()
             listed, list_path = _overloaded_list(options, natura, notes)
@@ -198,6 +207,8 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     notes += natura.notes + farm_table.notes
     if zones is not None:
         notes += [*zones.notes, changes_note(changes, threshold_m=cfg.threshold_m)]
+        notes += exceedance_warnings(zones, natura)
+    notes += priority_warnings(ranked, threshold_m=cfg.threshold_m)
     notes += _region_notes(regions, walks.region_lists, options)
     return Result(
         options=options,
@@ -219,6 +230,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         exceedance=zones,
         priority_changes=changes,
         overloaded_list=list_path,
+        rejections=farm_table.rejections,
         columns={
             "farms": farm_table.sources,
             "natura2000": natura.sources,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,10 +22,14 @@ from vbr.io.animals import (
     wide_to_long,
 )
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
-from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
+from vbr.io.crs import RD_NEW
+from vbr.io.ids import normalise_ids
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
+from vbr.io.locations import locate
 from vbr.io.offer_join import FileValues, OfferJoin, join_offers, offer_rows, take_offers
-from vbr.io.tables import RawTable, no_crs_message, parse_numbers, read_table
+from vbr.io.rejections import rejection_table
+from vbr.io.tables import parse_numbers, read_table, row_label, short_text
+from vbr.io.times import ParsedTimes, parse_times
 from vbr.model import FarmTable, FieldSource, OfferTable
 from vbr.settings import ColumnMapping, load_config, option_default
 
@@ -89,58 +92,6 @@ FARM_FIELDS = FieldSet(
 )
 _LOCATION_FIELDS = ("x", "y", "lon", "lat")
 
-_TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
-#: A time with a zone: a date and a time (``T`` or a space between digits), then a zone suffix.
-#: The suffix holds no ``T``, space or leading digit, so "somewhere a digit-T-digit, and the
-#: suffix at the end" is the same as "a digit-T-digit, anything, the suffix".
-_ZONED = re.compile(r"\d[T ]\d.*" + _TZ_SUFFIX, re.DOTALL)
-
-
-def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse ISO 8601 times to UTC; times without a zone are Dutch local time (Europe/Amsterdam).
-
-    Returns
-    -------
-    times, unparsed
-        A UTC datetime Series (NaT where empty or unparseable) and a mask of non-empty values that
-        are not ISO 8601 times.
-    """
-    s = values.astype(str).str.strip()
-    empty = (s == "").to_numpy()
-    has_zone = s.str.contains(_ZONED, regex=True)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-    if has_zone.any():
-        out[has_zone] = _within_range(
-            pd.to_datetime(s[has_zone], format="ISO8601", utc=True, errors="coerce")
-        )
-    naive = ~has_zone & ~pd.Series(empty, index=s.index)
-    if naive.any():
-        local = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
-        if getattr(local.dt, "tz", None) is None:
-            # Leave a day's margin at both ends so that the zone shift cannot overflow.
-            local = local.where((local > _TIME_MIN) & (local < _TIME_MAX))
-            local = local.dt.tz_localize(
-                "Europe/Amsterdam",
-                ambiguous=np.ones(len(local), dtype=bool),
-                nonexistent="shift_forward",
-            )
-        out[naive] = _within_range(local.dt.tz_convert("UTC"))
-    unparsed = out.isna().to_numpy() & ~empty
-    return out, unparsed
-
-
-# Times are kept in nanoseconds (years 1678..2261); a time outside that range is a typing error
-# (``9999-12-31``) and is rejected like any other unreadable time rather than crashing the run.
-_TIME_MIN = pd.Timestamp("1678-01-02")
-_TIME_MAX = pd.Timestamp("2261-12-31")
-
-
-def _within_range(times: pd.Series) -> pd.Series:
-    """UTC times with those outside the nanosecond range set to NaT, as nanoseconds."""
-    naive = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    ok = (naive > _TIME_MIN) & (naive < _TIME_MAX)
-    return times.where(ok).astype("datetime64[ns, UTC]")
-
 
 def _number_problems(
     name: str, raw: pd.Series, values: np.ndarray, unparsed: np.ndarray, *, positive: bool
@@ -164,112 +115,7 @@ def _number_problems(
     return out
 
 
-def _short(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return repr(text if len(text) <= limit else text[:limit] + "...")
-
-
-def _coordinate_columns(
-    table: RawTable, x_col: str | None, y_col: str | None, names: tuple[str, str]
-) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-    """Parse a pair of coordinate columns; the problem of every row where they cannot be used."""
-    if not (x_col and y_col):
-        have, lack = (names[0], names[1]) if x_col else (names[1], names[0])
-        raise InputError(
-            f"has a column for {have} ({x_col or y_col!r}) but none for {lack}; give both, or "
-            f"name the other with --columns {lack}=COLUMN",
-            source=str(table.path),
-        )
-    x, ux = parse_numbers(table.frame[x_col], decimal=table.decimal)
-    y, uy = parse_numbers(table.frame[y_col], decimal=table.decimal)
-    raw_x = table.frame[x_col].to_numpy(dtype=object)
-    raw_y = table.frame[y_col].to_numpy(dtype=object)
-    problems: dict[int, str] = {}
-    for i in np.flatnonzero(ux | uy | ~np.isfinite(x) | ~np.isfinite(y)):
-        if ux[i] or uy[i] or np.isinf(x[i]) or np.isinf(y[i]):
-            problems[i] = (
-                f"coordinate not a number ({names[0]}={_short(raw_x[i])}, "
-                f"{names[1]}={_short(raw_y[i])})"
-            )
-        else:
-            problems[i] = "coordinate missing"
-    return x, y, problems
-
-
-def _locate(
-    table: RawTable, cols: dict[str, str | None], farms_crs: str, *, use_geometry: bool
-) -> tuple[np.ndarray, np.ndarray, dict[int, str], dict]:
-    """Return RD x, y per row, the location problem by row and a description of the source."""
-    problems: dict[int, str] = {}
-    path = table.path
-    if use_geometry:
-        if table.crs is None:
-            raise InputError(no_crs_message(path), source=str(path))
-        geoms = np.asarray(table.geometry.values, dtype=object)
-        kinds = shapely.get_type_id(geoms)
-        # single points; a multipoint of exactly one point counts as that point
-        multi_one = (kinds == 4) & (shapely.get_num_geometries(geoms) == 1)
-        pts = np.where(multi_one, shapely.get_geometry(geoms, 0), geoms)
-        is_point = (shapely.get_type_id(pts) == 0) & ~shapely.is_empty(pts)
-        x = np.where(is_point, shapely.get_x(np.where(is_point, pts, shapely.Point(0, 0))), np.nan)
-        y = np.where(is_point, shapely.get_y(np.where(is_point, pts, shapely.Point(0, 0))), np.nan)
-        for i in np.flatnonzero(~is_point):
-            g = geoms[i]
-            if g is None or shapely.is_empty(g):
-                problems[i] = "coordinate missing (empty geometry)"
-            elif g.geom_type == "MultiPoint":
-                problems[i] = f"geometry is a multipoint of {len(g.geoms)} points, not one point"
-            else:
-                problems[i] = f"geometry is a {g.geom_type}, not a point"
-        crs = table.crs
-        source = {"location": "geometry", "crs": crs.to_string()}
-    elif cols["x"] or cols["y"]:
-        crs = parse_crs(farms_crs, where="--farms-crs")
-        x, y, problems = _coordinate_columns(table, cols["x"], cols["y"], ("x", "y"))
-        source = {"location": f"columns {cols['x']}, {cols['y']}", "crs": crs.to_string()}
-    elif cols["lon"] or cols["lat"]:
-        crs = parse_crs(4326, where="lon/lat")
-        x, y, problems = _coordinate_columns(table, cols["lon"], cols["lat"], ("lon", "lat"))
-        source = {"location": f"columns {cols['lon']}, {cols['lat']}", "crs": "EPSG:4326"}
-    else:
-        raise InputError(
-            "has no location: no columns x and y (EPSG:28992, or --farms-crs), no columns lon "
-            "and lat (EPSG:4326) and no point geometry. The columns found: "
-            + (", ".join(repr(c) for c in table.frame.columns) or "(none)")
-            + ". If the file has them under other names, name them with --columns "
-            "x=COLUMN,y=COLUMN (or lon=COLUMN,lat=COLUMN)",
-            source=str(path),
-        )
-    finite = np.isfinite(x) & np.isfinite(y)
-    x = np.where(finite, x, np.nan)
-    y = np.where(finite, y, np.nan)
-    rx, ry = to_rd(x, y, crs)
-    outside = finite & ~inside_netherlands(rx, ry)
-    degrees = looks_like_degrees(x, y) & (not crs.is_geographic)
-    for i in np.flatnonzero(outside):
-        if i not in problems:
-            msg = (
-                f"location outside the Netherlands ({rx[i]:.0f}, {ry[i]:.0f} in EPSG:28992)"
-                if np.isfinite(rx[i])
-                else "location outside the Netherlands (cannot be converted)"
-            )
-            if degrees[i]:
-                msg += "; these look like degrees: use lon/lat columns or --farms-crs 4326"
-            elif crs.is_geographic and not (abs(x[i]) <= 180 and abs(y[i]) <= 90):
-                msg = (
-                    f"location ({x[i]:.0f}, {y[i]:.0f}) is not longitude/latitude degrees, but "
-                    f"is read as {crs.to_string()}"
-                    + (
-                        " (a GeoJSON file without a `crs` member counts as WGS84 degrees; save "
-                        "it with its real CRS)"
-                        if table.geometry is not None
-                        else " (use columns x and y with --farms-crs for metres)"
-                    )
-                )
-            elif crs.is_geographic:
-                msg += "; are latitude and longitude swapped?"
-            problems[i] = msg
-    return rx, ry, problems, source
+_short = short_text
 
 
 def load_farms(
@@ -317,7 +163,7 @@ def load_farms(
         :mod:`vbr.io.offer_join`): a location takes the subsidy and times of its offer; a
         location without one keeps the farm file's subsidy, or is estimated where the rules
         allow, else rejected (``no offer``); an offer joined to no location is a rejected row
-        of its own (``n_read`` counts the locations and those offers).
+        of its own (``n_read`` and ``rejections`` count the locations and those offers).
 
     Raises
     ------
@@ -378,7 +224,8 @@ def load_farms(
     if n == 0:
         raise InputError("has a header but no rows", source=str(path))
 
-    rx, ry, loc_problems, loc_info = _locate(table, cols, farms_crs, use_geometry=use_geometry)
+    located = locate(table, cols, farms_crs, use_geometry=use_geometry)
+    rx, ry, loc_problems, loc_info = located.x, located.y, located.problems, located.info
     empty_text = pd.Series([""] * n, index=frame.index, dtype=object)
     nh3_raw = frame[cols["nh3_kg"]] if cols["nh3_kg"] else empty_text
     nh3, nh3_bad = parse_numbers(nh3_raw, decimal=table.decimal)
@@ -386,15 +233,20 @@ def load_farms(
     sub_raw = frame[cols["subsidy_eur"]] if cols["subsidy_eur"] else empty_text
     subsidy, sub_bad = parse_numbers(sub_raw, decimal=table.decimal)
     sub_problems = _number_problems("subsidy_eur", sub_raw, subsidy, sub_bad, positive=False)
-    if cols["submitted_at"]:
-        times, time_bad = parse_times(frame[cols["submitted_at"]])
-    else:
-        times, time_bad = (
-            pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"),
-            np.zeros(n, dtype=bool),
+    times = {
+        key: parse_times(
+            frame[cols[key]],
+            column=key,
+            source=str(path),
+            excel_epoch=table.excel_epoch,
+            row_label=lambda i: row_label(table, i),
         )
+        if cols[key]
+        else ParsedTimes.not_given(n)
+        for key in ("submitted_at", "complete_at")
+    }
 
-    ids = frame[cols["farm_id"]].astype(str).str.strip()
+    ids, id_problems = normalise_ids(frame[cols["farm_id"]])
     duplicated = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
     counts = ids[duplicated].value_counts()  # only of the duplicated ones: no map over all rows
     # problems by row; only rows that have one are in it (no Python loop over every farm)
@@ -405,6 +257,8 @@ def load_farms(
         reasons[i].append("farm_id missing")
     for i in np.flatnonzero(duplicated):
         reasons[i].append(f"farm_id duplicated ({counts[ids.iat[i]]} rows share it)")
+    for i, text in id_problems.items():
+        reasons[i].append(text)
     join, lacking = None, {}
     if offers is not None:
         join = join_offers(
@@ -418,11 +272,17 @@ def load_farms(
             join,
             ids=ids,
             subsidy=FileValues(subsidy, sub_raw, cols["subsidy_eur"]),
-            submitted_at=_file_times(frame, cols["submitted_at"], parsed=times),
-            complete_at=_file_times(frame, cols["complete_at"]),
+            submitted_at=_file_times(frame, cols["submitted_at"], times["submitted_at"]),
+            complete_at=_file_times(frame, cols["complete_at"], times["complete_at"]),
             farm_path=path,
         )
-        subsidy, sub_raw, times = offered.subsidy, offered.subsidy_raw, offered.submitted_at
+        subsidy, sub_raw = offered.subsidy, offered.subsidy_raw
+        # the times of each location: its offer's where that gives one (the farm file's own
+        # problems stay: a time that both give and that differs has stopped the run)
+        times = {
+            "submitted_at": replace(times["submitted_at"], times=offered.submitted_at),
+            "complete_at": replace(times["complete_at"], times=offered.complete_at),
+        }
         for i in np.flatnonzero(offered.subsidy_from_offer):
             sub_problems.pop(i, None)
         for i, texts in offered.problems.items():
@@ -490,11 +350,9 @@ def load_farms(
     for found in (loc_problems, nh3_problems, sub_problems):
         for i, text in found.items():
             reasons[i].append(text)
-    raw_times = frame[cols["submitted_at"]].to_numpy(dtype=object) if cols["submitted_at"] else []
-    for i in np.flatnonzero(time_bad):
-        reasons[i].append(
-            f"submitted_at not an ISO 8601 time between 1678 and 2261 ({_short(raw_times[i])})"
-        )
+    for parsed in times.values():
+        for i, text in parsed.problems.items():
+            reasons[i].append(text)
 
     bad = np.zeros(n, dtype=bool)
     bad[list(reasons)] = True
@@ -508,10 +366,12 @@ def load_farms(
             "nh3_kg": nh3[keep],
             "subsidy_eur": subsidy[keep],
             # the UTC datetime array itself (to_numpy would make a Timestamp object per farm)
-            "submitted_at": times.array[keep],
+            "submitted_at": times["submitted_at"].times.array[keep],
             "row": np.flatnonzero(keep),
         }
     )
+    if cols["complete_at"] or (join is not None and join.offers.complete_at is not None):
+        farms["complete_at"] = times["complete_at"].times.array[keep]
     if herd_check is not None and cols["nh3_kg"] and herd_check.both.any():
         farms["nh3_animals_kg"] = herd_check.explained[keep]
         farms["nh3_given_vs_animals"] = herd_check.ratio()[keep]
@@ -535,6 +395,9 @@ def load_farms(
             "reason": ["; ".join(reasons[i]) for i in np.flatnonzero(bad)],
         }
     )
+    rejections = rejection_table(reasons, ids, label=lambda i: row_label(table, i))
+    if join is not None:
+        rejections = _rejections_with_offers(rejections, join, after=n)
     raw_rows = frame.loc[bad].reset_index(drop=True)
     for c in columns:
         name = c if c not in ("farm_id", "reason") else f"input_{c}"
@@ -570,7 +433,9 @@ def load_farms(
     )
     notes = [
         *table.notes,
+        *located.notes,
         *notes,
+        *(note for parsed in times.values() for note in parsed.notes),
         *_reading_notes(info, nh3_check, farms, estimate=estimate),
         *(_herd_notes(farms, min_share=_herd_share_rule(min_herd_share)) if estimate else []),
         *(_offers_notes(info["offers"], join.offers) if join is not None else []),
@@ -588,22 +453,38 @@ def load_farms(
         estimate_subsidy=estimate,
         notes=notes,
         sources=sources,
+        rejections=rejections,
     )
 
 
-def _file_times(
-    frame: pd.DataFrame, column: str | None, *, parsed: pd.Series | None = None
-) -> FileValues:
-    """A time column of the farm file as the offers join compares it (parsed here unless
-    given); an empty column where the file has none."""
+def _file_times(frame: pd.DataFrame, column: str | None, parsed: ParsedTimes) -> FileValues:
+    """A time column of the farm file as the offers join compares it: the times as read
+    (UTC, NaT where empty or unreadable), the cells as read, the column (``None``: the file has
+    none, and its cells count as empty)."""
     if column is None:
-        empty = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-        return FileValues(
-            pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"), empty, None
-        )
-    if parsed is None:
-        parsed = parse_times(frame[column])[0]
-    return FileValues(parsed, frame[column], column)
+        empty = pd.Series([""] * len(frame), index=parsed.times.index, dtype=object)
+        return FileValues(parsed.times, empty, None)
+    return FileValues(parsed.times, frame[column].reset_index(drop=True), column)
+
+
+def _rejections_with_offers(
+    rejections: pd.DataFrame, join: OfferJoin, *, after: int
+) -> pd.DataFrame:
+    """The rejections of the locations and those of the offers joined to no location, for the
+    counts by kind, ``--max-rejected`` and the top reasons. An offer alone is named by its row
+    of the offers table (``offers.csv row 4``); its ``row`` is ``after`` (the number of
+    locations) plus its position, so that the example of a kind is a location where one has it.
+    """
+    if not len(join.unattached):
+        return rejections
+    offers = join.offers
+    alone = rejection_table(
+        dict(zip(join.unattached.tolist(), join.unattached_problems, strict=True)),
+        offers.ids,
+        label=lambda j: f"{offers.path.name} row {j + 2}",
+    )
+    alone["row"] += after
+    return pd.concat([rejections, alone], ignore_index=True)
 
 
 def _rejected_with_offers(
@@ -625,7 +506,8 @@ def _rejected_with_offers(
 def _offers_info(join: OfferJoin, farms: pd.DataFrame, *, estimate: bool) -> dict:
     """How the offers table was joined, for the manifest and the notes."""
     offers = join.offers
-    reasons = pd.Series(join.unattached_reasons, dtype=object).str.split(" (", regex=False).str[0]
+    reasons = pd.Series([texts[0] for texts in join.unattached_problems], dtype=object)
+    reasons = reasons.str.split(" (", regex=False).str[0]
     return {
         "path": str(offers.path),
         "rows": len(offers.frame),
@@ -657,7 +539,14 @@ def _offers_notes(info: dict, offers: OfferTable) -> list[str]:
             + ", ".join(f"{kind}: {count:,}" for kind, count in info["not_joined"].items())
             + ")"
         )
-    return [*offers.notes, text]
+    notes = [*offers.notes, text]
+    complete = offers.sources.get("complete_at")
+    if complete is not None and complete.column:
+        notes.append(
+            f"complete_at (column {complete.column!r} of {offers.path.name}) is carried through "
+            "but not yet used for the order: first come, first served follows submitted_at"
+        )
+    return notes
 
 
 def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:

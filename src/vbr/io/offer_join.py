@@ -37,8 +37,10 @@ class OfferJoin:
         Per location row, the position of its offer in the offers table; -1 for none.
     location_problems
         Locations named by several offers, with the reason.
-    unattached, unattached_reasons
-        The offers that are joined to no location (positions, in table order) and why.
+    unattached, unattached_problems
+        The offers that are joined to no location (positions, in table order) and why: the
+        reason it was not joined first, then the problems of the offer's row
+        (:attr:`unattached_reasons` joins them as ``rejected.csv`` gives them).
     via_source
         Offers joined through another IMAER source id of their location than its ``farm_id``.
     """
@@ -47,13 +49,18 @@ class OfferJoin:
     offer_of_row: np.ndarray
     location_problems: dict[int, str]
     unattached: np.ndarray
-    unattached_reasons: list[str]
+    unattached_problems: list[list[str]]
     via_source: int = 0
 
     @property
     def has_offer(self) -> np.ndarray:
         """Per location row: whether an offer was joined to it."""
         return self.offer_of_row >= 0
+
+    @property
+    def unattached_reasons(self) -> list[str]:
+        """The reason of every offer joined to no location, as ``rejected.csv`` gives it."""
+        return ["; ".join(texts) for texts in self.unattached_problems]
 
 
 def _where(offers: OfferTable, position: int) -> str:
@@ -130,14 +137,14 @@ def join_offers(
             )
         else:
             reason = f"no location for this offer (farm_id not in {farm_path.name}; {where})"
-        reasons.append("; ".join([reason, *offers.problems.get(int(j), [])]))
+        reasons.append([reason, *offers.problems.get(int(j), [])])
     via_source = int((offer_ids[single] != location_ids[target[single]]).sum())
     return OfferJoin(
         offers=offers,
         offer_of_row=offer_of_row,
         location_problems=location_problems,
         unattached=unattached,
-        unattached_reasons=reasons,
+        unattached_problems=reasons,
         via_source=via_source,
     )
 
@@ -151,9 +158,9 @@ class OfferedValues:
     subsidy, subsidy_raw, subsidy_from_offer
         ``subsidy_eur`` per location row (the offer's where it gives one, else the farm
         file's), as parsed and as read, and where it came from the offer.
-    submitted_at
-        ``submitted_at`` per location row (the offer's where it gives one, else the farm
-        file's).
+    submitted_at, complete_at
+        ``submitted_at`` and ``complete_at`` per location row, UTC (the offer's where it gives
+        one, else the farm file's).
     problems
         The problems of each joined offer's row (a subsidy that is no number, a time that
         cannot be read), by location row.
@@ -166,6 +173,7 @@ class OfferedValues:
     subsidy_raw: pd.Series
     subsidy_from_offer: np.ndarray
     submitted_at: pd.Series
+    complete_at: pd.Series
     problems: dict[int, list[str]]
     missing: dict[int, str]
 
@@ -231,11 +239,13 @@ def take_offers(
         index=subsidy.raw.index,
         dtype=object,
     )
-    submitted = submitted_at.values
-    if offers.submitted_at is not None:
-        from_offer = has & offers.submitted_given[position]
-        offered_times = pd.Series(offers.submitted_at.array[position], index=submitted.index)
-        submitted = offered_times.where(from_offer, submitted)
+    taken = {}
+    for key, (offered, offered_given, own) in times.items():
+        taken[key] = own.values
+        if offered is not None:
+            from_offer = has & offered_given[position]
+            offered_times = pd.Series(offered.array[position], index=own.values.index)
+            taken[key] = offered_times.where(from_offer, own.values)
     location_of_offer = np.full(len(offers.frame), -1, dtype="int64")
     location_of_offer[join.offer_of_row[has]] = np.flatnonzero(has)
     problems = {
@@ -256,7 +266,8 @@ def take_offers(
         subsidy=values,
         subsidy_raw=raw,
         subsidy_from_offer=offer_subsidy,
-        submitted_at=submitted,
+        submitted_at=taken["submitted_at"],
+        complete_at=taken["complete_at"],
         problems=problems,
         missing=missing,
     )

@@ -4,8 +4,11 @@ holds it, to be joined on ``farm_id`` to the locations of any farm file.
 The table is CSV or XLSX (or any table :func:`vbr.io.tables.read_table` reads) with the fields
 ``farm_id``, ``subsidy_eur`` and optionally ``submitted_at`` and ``complete_at``, recognised by
 the same names and aliases as in the farm file and mapped with ``--offers-columns`` or the
-config's ``[offers_columns]``; numbers and times are read as in the farm file. Every other
-column is carried through. The join itself is the farm reader's (:func:`vbr.io.farms.load_farms`).
+config's ``[offers_columns]``. Numbers, times and ids are read exactly as in the farm file
+(:func:`vbr.io.tables.parse_numbers`, :func:`vbr.io.times.parse_times`,
+:func:`vbr.io.ids.normalise_ids`), so that an offer joins its location and its times compare
+with the farm file's. Every other column is carried through. The join itself is the farm
+reader's (:func:`vbr.io.farms.load_farms`).
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import numpy as np
 
 from vbr.errors import InputError
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
-from vbr.io.farms import FARM_COLUMNS, parse_times
-from vbr.io.tables import parse_numbers, read_table
+from vbr.io.farms import FARM_COLUMNS
+from vbr.io.ids import normalise_ids
+from vbr.io.tables import parse_numbers, read_table, row_label, short_text
+from vbr.io.times import parse_times
 from vbr.model import OfferTable
 from vbr.settings import ColumnMapping
 
@@ -69,6 +74,7 @@ def read_offers(path: Path, *, columns: ColumnMapping | None = None) -> OfferTab
         raise InputError("has a header but no offers", source=str(path))
     n = len(frame)
     problems: dict[int, list[str]] = {i: [text] for i, text in table.row_problems.items()}
+    notes = list(table.notes)
 
     def where(i: int) -> str:
         return f"{path.name} row {i + 2}"
@@ -91,19 +97,30 @@ def read_offers(path: Path, *, columns: ColumnMapping | None = None) -> OfferTab
         if column is None:
             times[key] = (None, np.zeros(n, dtype=bool))
             continue
-        parsed, bad = parse_times(frame[column])
-        texts = frame[column].to_numpy(dtype=object)
-        for i in np.flatnonzero(bad):
+        # read exactly as the farm file's times: ISO 8601, Dutch dates, Excel date cells, DST
+        parsed = parse_times(
+            frame[column],
+            column=key,
+            source=str(path),
+            excel_epoch=table.excel_epoch,
+            row_label=lambda i: row_label(table, i),
+        )
+        texts = frame[column].astype(str).str.strip()
+        for i, text in parsed.problems.items():
             problems.setdefault(int(i), []).append(
-                f"{key} not an ISO 8601 time between 1678 and 2261 ({texts[i]!r} in "
-                f"{where(int(i))})"
+                _naming_row(text, short_text(texts.iat[i]), where(int(i)))
             )
-        times[key] = (parsed, frame[column].astype(str).str.strip().to_numpy() != "")
+        notes += [f"{path.name}: {note}" for note in parsed.notes]
+        times[key] = (parsed.times, texts.to_numpy() != "")
+    # ids as the farm reader makes them: NFC, trimmed, an invisible character rejected
+    ids, id_problems = normalise_ids(frame[match["farm_id"]])
+    for i, text in id_problems.items():
+        problems.setdefault(int(i), []).append(_naming_row(text, repr(ids.iat[i]), where(int(i))))
     used = {match["farm_id"], match["subsidy_eur"]}
     return OfferTable(
         path=path,
         frame=frame,
-        ids=frame[match["farm_id"]].astype(str).str.strip(),
+        ids=ids,
         subsidy=subsidy,
         subsidy_given=given,
         submitted_at=times["submitted_at"][0],
@@ -113,5 +130,13 @@ def read_offers(path: Path, *, columns: ColumnMapping | None = None) -> OfferTab
         problems=problems,
         carried=[c for c in frame.columns if c not in used],
         sources={name: match.source(name) for name in OFFER_FIELDS.fields},
-        notes=list(table.notes),
+        notes=notes,
     )
+
+
+def _naming_row(text: str, value: str, where: str) -> str:
+    """A problem text of the farm reader with the offer's row put beside the value it quotes:
+    ``submitted_at not a time in an accepted form ('gisteren' in offers.csv row 4); ...``."""
+    if value in text:
+        return text.replace(value, f"{value} in {where}", 1)
+    return f"{text} ({where})"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vbr.errors import ConfigError
+from vbr.locale.amounts import AmountError, parse_euro
 from vbr.settings.columns import COLUMN_TABLES, parse_column_mapping
 
 __all__ = [
@@ -85,7 +86,9 @@ class SemConfig:
     source: str = ""
 
 
-def _number(value: object, where: str, *, upper: float | None = None) -> float:
+def _number(value: object, where: str, *, upper: float | None = None, euro: bool = False) -> float:
+    if euro:
+        return _euro(value, where)
     if isinstance(value, bool):
         raise ConfigError(f"must be a number, got {value!r}", source=where)
     try:
@@ -98,10 +101,25 @@ def _number(value: object, where: str, *, upper: float | None = None) -> float:
     return v
 
 
-def _numbers(table: object, where: str) -> dict[str, float]:
+def _numbers(table: object, where: str, *, euro: bool = False) -> dict[str, float]:
     if not isinstance(table, dict):
         raise ConfigError("must be a table of numbers", source=where)
-    return {str(k): _number(v, f"{where}.{k}") for k, v in table.items()}
+    return {str(k): _number(v, f"{where}.{k}", euro=euro) for k, v in table.items()}
+
+
+def _euro(value: object, where: str) -> float:
+    """A euro value of the config: a number, or text as people type amounts (``"100 mln"``,
+    ``"1.125.000.000"``; see :mod:`vbr.locale.amounts`).
+
+    Raises
+    ------
+    ConfigError
+        When it is no amount, reads two ways, or is negative or not finite.
+    """
+    try:
+        return float(parse_euro(value))  # type: ignore[arg-type]
+    except AmountError as exc:
+        raise ConfigError(str(exc), source=where) from None
 
 
 def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
@@ -145,10 +163,15 @@ def _from_table(cls: type, raw: dict, where: str, *, fractions: tuple[str, ...] 
             continue
         key = f"{where}.{f.name}"
         value = _required(raw, f.name, where)
+        # euro values (names with "eur": phosphate_eur_per_kg, pig_right_eur ...) take what
+        # people type, as --budget does
+        euro = "eur" in f.name.split("_")
         if f.type == "float":
-            values[f.name] = _number(value, key, upper=1 if f.name in fractions else None)
+            values[f.name] = _number(
+                value, key, upper=1 if f.name in fractions else None, euro=euro
+            )
         elif f.type == "dict[str, float]":
-            values[f.name] = _numbers(value, key)
+            values[f.name] = _numbers(value, key, euro=euro)
         else:
             values[f.name] = value
     return cls(**values)
@@ -193,6 +216,9 @@ class Config:
     #: ``"nl"`` or ``"en"``; ``[output] language`` or ``--lang`` (``[explain] language`` is its
     #: older, deprecated name). Also readable as :attr:`language`.
     explain_language: str
+    #: Refuse the run (exit 2) when more than this percentage of the farm rows is rejected
+    #: (``[input] max_rejected_percent``, ``--max-rejected``), 0..100.
+    max_rejected_percent: float
     #: Column mappings of the config file by input (``farms``, ``natura``, ``regions``): field ->
     #: input column, from the tables ``[columns]``, ``[natura_columns]``, ``[regions_columns]``.
     column_tables: Mapping[str, Mapping[str, str]]
@@ -213,6 +239,7 @@ class Config:
         budget_policy: str | None = None,
         no_budget: bool = False,
         language: str | None = None,
+        max_rejected_percent: float | None = None,
     ) -> Config:
         """A copy that takes the command-line values that were given (``None``: keep).
 
@@ -238,6 +265,11 @@ class Config:
             cfg = replace(cfg, budget_policy=_check_policy(budget_policy, "--budget-policy"))
         if language is not None:
             cfg = replace(cfg, explain_language=_check_language(language, "--lang"))
+        if max_rejected_percent is not None:
+            cfg = replace(
+                cfg,
+                max_rejected_percent=_number(max_rejected_percent, "--max-rejected", upper=100),
+            )
         return cfg
 
 
@@ -248,11 +280,7 @@ def _check_threshold(value: object, where: str) -> float:
 
 
 def _check_budget(value: object, where: str) -> float | None:
-    if value is None:
-        return None
-    return _non_negative(
-        value, where, expected="budget must be an amount in euro", unit="amount >= 0 euro"
-    )
+    return None if value is None else _euro(value, where)
 
 
 def _non_negative(value: object, where: str, *, expected: str, unit: str) -> float:
@@ -343,6 +371,7 @@ def load_config(path: Path | None = None) -> Config:
                     merged[key] = value
             base[table] = merged
         base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
+        base["input"] = {**base.get("input", {}), **user.get("input", {})}
         for table, _ in COLUMN_TABLES.values():
             if table in user:
                 base[table] = user[table]
@@ -397,6 +426,7 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         sem=_sem_config(base.get("sem", {}), where),
         deposition=_deposition(base.get("deposition", {}), where),
         explain_language=_language(base, where),
+        max_rejected_percent=_max_rejected(base, where),
         column_tables={
             kind: parse_column_mapping(base.get(table) or {}, where=f"{where} [{table}]")
             for kind, (table, _) in COLUMN_TABLES.items()
@@ -451,6 +481,17 @@ def _output_table(user: dict, where: str) -> dict:
             )
         output["language"] = old
     return output
+
+
+def _max_rejected(base: dict, where: str) -> float:
+    """``[input] max_rejected_percent``; an effective configuration written before it existed
+    (in an older manifest) takes the built-in default."""
+    table = base.get("input") or _read_toml(None)["input"]
+    return _number(
+        _required(table, "max_rejected_percent", f"{where}: input"),
+        f"{where}: input.max_rejected_percent",
+        upper=100,
+    )
 
 
 def _language(base: dict, where: str) -> str:

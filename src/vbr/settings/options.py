@@ -149,6 +149,7 @@ def run_options(
     budget_policy: str | None = None,
     no_budget: bool = False,
     language: str | None = None,
+    max_rejected: float | None = None,
     columns: str | Sequence[str] | Mapping[str, str] | None = None,
     natura_columns: str | Sequence[str] | Mapping[str, str] | None = None,
     regions_columns: str | Sequence[str] | Mapping[str, str] | None = None,
@@ -166,7 +167,7 @@ def run_options(
         The output folder.
     config
         A TOML file (``None``: the built-in ``default_config.toml``).
-    threshold_m, budget_eur, budget_policy, no_budget, language
+    threshold_m, budget_eur, budget_policy, no_budget, language, max_rejected
         Command-line overrides of the config (``None``: keep).
     columns, natura_columns, regions_columns, offers_columns
         ``FIELD=COLUMN[,FIELD=COLUMN...]`` (or several such texts, or a dict) naming input
@@ -189,6 +190,7 @@ def run_options(
         budget_policy=budget_policy,
         no_budget=no_budget,
         language=language,
+        max_rejected_percent=max_rejected,
     )
     given = {
         "farms": columns,
@@ -226,15 +228,25 @@ def default_options(out: Path) -> RunOptions:
 def input_notes(options: RunOptions) -> list[str]:
     """What the user should know about the choice of inputs (none for the default data).
 
-    Own farms measured against the embedded Natura 2000 outlines: those are indicative.
+    Own farms measured against the embedded Natura 2000 outlines, or listed by the embedded
+    region outlines: those are indicative.
     """
     data = default_data_dir()
     notes = []
-    if Path(options.natura) == data / "natura2000.geojson" and Path(options.farms) != (
-        data / "farms.csv"
-    ):
+    own_farms = Path(options.farms) != data / "farms.csv"
+    if own_farms and Path(options.natura) == data / "natura2000.geojson":
         notes.append(
             "Natura 2000: the embedded INDICATIVE outlines are used; give --natura "
             "with official PDOK data for real decisions"
+        )
+    if (
+        own_farms
+        and options.regions is not None
+        and Path(options.regions) == (data / "regions.geojson")
+    ):
+        notes.append(
+            "Regions: the embedded INDICATIVE outlines of the five area processes are used for "
+            "the region lists, maps and regional budgets; give --regions with your own polygons "
+            "(a `name` column) for real lists"
         )
     return notes

@@ -19,6 +19,7 @@ from pathlib import Path
 import shapely
 
 from vbr._version import __version__
+from vbr.core.rejections import top_reasons
 from vbr.errors import InputError
 from vbr.model import FieldSource, Result
 from vbr.settings import ColumnMapping, RegionalBudget, RunOptions, config_from_mapping
@@ -28,7 +29,6 @@ __all__ = [
     "build_manifest",
     "columns_entry",
     "read_manifest",
-    "reason_counts",
     "recorded_outputs",
     "rerun_options",
     "sha256_of",
@@ -89,6 +89,7 @@ def build_manifest(
             "budget_policy": cfg.budget_policy,
             "farms_crs": options.farms_crs,
             "all_overloaded": options.all_overloaded,
+            "max_rejected_percent": cfg.max_rejected_percent,
             "config": cfg.source,
             "regional_budgets": [
                 {"name": g.name, "regions": list(g.regions), "eur": g.eur, "source": g.source}
@@ -114,7 +115,9 @@ def build_manifest(
         "farms_read_as": result.farms_info,
         "columns": columns_entry(result.columns),
         "counts": result.counts(),
-        "rejected_reasons": reason_counts(result.rejected["reason"]),
+        # every kind of reason with its rows, and the most common ones with an example row
+        "rejected_reasons": {r.reason: r.rows for r in top_reasons(result.rejections, None)},
+        "rejected_top": [r.as_dict(public=options.public) for r in top_reasons(result.rejections)],
         "priority_order": "submitted_at (first come, first served)"
         if result.first_come_first_served
         else options.rank_by,
@@ -238,6 +241,7 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
             for g in params["regional_budgets"]
         ),
         explain_language=str(rerun.get("explain_language", config.explain_language)),
+        max_rejected_percent=float(params.get("max_rejected_percent", config.max_rejected_percent)),
     )
     return RunOptions(
         farms=inputs["farms"],
@@ -281,16 +285,6 @@ def _rerun_reading(rerun: Mapping) -> dict:
             raise InputError(f"rerun.{name} must be a name or null", source=MANIFEST)
         out[name] = value
     return out
-
-
-def reason_counts(reasons: Sequence[str]) -> dict[str, int]:
-    """How often each kind of rejection occurs (a row with two problems counts for both)."""
-    counts: dict[str, int] = {}
-    for reason in reasons:
-        for part in str(reason).split("; "):
-            kind = part.split(" (", 1)[0]
-            counts[kind] = counts.get(kind, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def sha256_of(path: Path) -> str:
