@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from vbr._version import __version__
+from vbr._version import __version__, version_text
 from vbr.errors import InputError
 from vbr.locale import LANGUAGES
 from vbr.model import Result, Written
@@ -108,8 +108,22 @@ def _deposition_summary(result: Result) -> list[str]:
     return lines
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="vbr")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version, the git commit (and whether the tree had uncommitted changes) and "
+    "the sha256 of the package's source files, as manifest.json records them; then exit.",
+)
 def cli() -> None:
     """vbr: rank livestock farm locations for the Dutch voluntary buyout scheme (Vbr).
 

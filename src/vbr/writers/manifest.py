@@ -18,7 +18,7 @@ from pathlib import Path
 
 import shapely
 
-from vbr._version import __version__
+from vbr._version import __version__, code_identity
 from vbr.errors import InputError
 from vbr.model import Result
 from vbr.settings import RegionalBudget, RunOptions, config_from_mapping
@@ -80,6 +80,7 @@ def build_manifest(
     return {
         "tool": "vbr",
         "version": __version__,
+        "code": code_identity(),
         "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "command": list(command),
         "parameters": {
