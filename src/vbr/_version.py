@@ -103,9 +103,11 @@ def git_revision(package_dir: Path = PACKAGE_DIR) -> dict[str, object]:
     if git_dir is None or not (git_dir / "HEAD").is_file():
         return {"commit": None, "dirty": None}
     head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
-    commit = _resolve_ref(git_dir, head.removeprefix("ref:").strip()) if head.startswith(
-        "ref:"
-    ) else head
+    commit = (
+        _resolve_ref(git_dir, head.removeprefix("ref:").strip())
+        if head.startswith("ref:")
+        else head
+    )
     return {"commit": commit, "dirty": _dirty(package_dir)}
 
 
