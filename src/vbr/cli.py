@@ -16,9 +16,11 @@ from vbr.model import Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
     DEFAULT_OUT,
+    DEFAULT_RULES,
     RANK_BY,
     load_config,
     option_default,
+    rule_set_names,
     run_options,
 )
 
@@ -65,15 +67,30 @@ def _summary(written: Written) -> str:
             else result.options.rank_by
         ),
     ]
+    if cfg.rule_set:
+        lines.append(f"rule set {cfg.rule_set.get('name')} (first come first served by {cfg.fcfs})")
     for b in result.budgets:
-        label = "national budget" if b.name == "national" else f"budget {b.name}"
+        label = "national pot" if b.name == "national" else f"pot {b.name}"
         lines.append(
-            f"{label} {_eur(b.budget_eur)} ({cfg.budget_policy}): {b.selected:,} of "
-            f"{b.farms:,} farms selected, {_eur(b.used_eur)} used, {_eur(b.left_eur)} left, "
-            f"{b.selected_nh3_kg / 1000:,.1f} t NH3/yr"
+            f"{label} {_eur(b.budget_eur)} ({b.policy}): {b.selected:,} selected of "
+            f"{b.farms:,} farms walked, {_eur(b.used_eur)} used, {_eur(b.left_eur)} "
+            f"left, {b.selected_nh3_kg / 1000:,.1f} t NH3/yr"
         )
-    if not result.with_budget:
-        lines.append("no national budget: ranked without selecting (give --budget EUR)")
+        for w in b.windows:
+            lines.append(
+                f"  window {w.name} ({w.opens}..{w.closes}): {w.granted:,} of "
+                f"{w.applications:,} granted, {_eur(w.available_eur)} available, round 1 "
+                f"{_eur(w.used_round1_eur)}, round 2 {_eur(w.used_round2_eur)}, "
+                f"{_eur(w.carried_out_eur)} carried over"
+            )
+    if result.with_budget:
+        granted = sum(b.selected for b in result.budgets)
+        lines.append(
+            f"decisions: {granted:,} granted (each farm by one pot at most), "
+            f"{_eur(sum(b.used_eur for b in result.budgets))} in all (decisions.csv)"
+        )
+    else:
+        lines.append("no budget: ranked without selecting (give --budget EUR)")
     lines += _deposition_summary(result)
     if "scenarios/budgets.csv" in written.files:
         lines.append(
@@ -173,14 +190,48 @@ def cli() -> None:
     "--budget",
     type=float,
     metavar="EUR",
-    help="National budget in euro (default from the config: "
+    help="The national pot in euro (default from the rule set: "
     + (_eur(_BUILT_IN.budget_eur) if _BUILT_IN.budget_eur is not None else "none")
-    + ").",
+    + "). With application windows it caps their total.",
 )
 @click.option(
     "--no-budget",
     is_flag=True,
-    help="Rank without selecting: no national and no regional budget walk.",
+    help="Rank without selecting: no pot is walked.",
+)
+@click.option(
+    "--pot",
+    "pots",
+    multiple=True,
+    metavar="NAME",
+    help="Walk only this pot (repeat for more; 'national' is the national pot, the others by "
+    "their names in the rule set or config). Default: every pot, in the rule set's order.",
+)
+@click.option(
+    "--only-national",
+    is_flag=True,
+    help="Walk only the national pot (same as --pot national).",
+)
+@click.option(
+    "--rules",
+    metavar="NAME|PATH",
+    help=f"The rule set: one of the package's ({', '.join(rule_set_names())}; default "
+    f"{DEFAULT_RULES}) or a TOML file. A --config file may still override its values.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**53 - 1),
+    metavar="N",
+    help="Seed of the lottery that orders a day whose applications do not all fit (default: "
+    "derived from the farm file's sha256; both recorded in manifest.json).",
+)
+@click.option(
+    "--draw",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="An official draw: CSV/XLSX with a farm_id column listing the applications of the days "
+    "drawn by lot, in drawn order; used as given (an id not in a drawn day, or a drawn "
+    "application missing, is exit 2).",
 )
 @click.option(
     "--budget-policy",
@@ -270,6 +321,11 @@ def run_command(
     all_overloaded,
     budget,
     no_budget,
+    pots,
+    only_national,
+    rules,
+    seed,
+    draw,
     budget_policy,
     threshold_m,
     farms_crs,
@@ -312,6 +368,11 @@ def run_command(
         scenarios=scenarios,
         public=public,
         language=lang,
+        rules=rules,
+        pots=tuple(pots) or None,
+        only_national=only_national,
+        seed=seed,
+        draw=draw,
     )
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     written = run(options, progress=progress, command=["vbr", *_argv()])

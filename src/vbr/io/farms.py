@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,7 +27,7 @@ from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
 from vbr.model import FarmTable
 from vbr.settings import option_default
 
-__all__ = ["FARM_COLUMNS", "load_farms", "parse_times"]
+__all__ = ["FARM_COLUMNS", "load_farms", "parse_times", "reject_farms"]
 
 #: Recognised columns and their accepted aliases (matched case-insensitively; spaces, hyphens and
 #: dots count as underscores). The README lists them.
@@ -63,6 +64,7 @@ FARM_COLUMNS: dict[str, tuple[str, ...]] = {
         "aanvraagdatum",
         "ontvangen_op",
     ),
+    "complete_at": ("complete_at", "datum_volledig", "volledig_op"),
 }
 
 _TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
@@ -388,6 +390,15 @@ def load_farms(
         reasons[i].append(
             f"submitted_at not an ISO 8601 time between 1678 and 2261 ({_short(raw_times[i])})"
         )
+    complete = None
+    if cols["complete_at"]:
+        complete, complete_bad = parse_times(frame[cols["complete_at"]])
+        raw_complete = frame[cols["complete_at"]].to_numpy(dtype=object)
+        for i in np.flatnonzero(complete_bad):
+            reasons[i].append(
+                "complete_at not an ISO 8601 time between 1678 and 2261 "
+                f"({_short(raw_complete[i])})"
+            )
 
     bad = np.zeros(n, dtype=bool)
     bad[list(reasons)] = True
@@ -405,6 +416,8 @@ def load_farms(
             "row": np.flatnonzero(keep),
         }
     )
+    if complete is not None:
+        farms["complete_at"] = complete.array[keep]
     if estimate:
         farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
@@ -455,7 +468,36 @@ def load_farms(
         nh3_check=nh3_check,
         estimate_subsidy=estimate,
         notes=notes,
+        input_rows=frame.reset_index(drop=True),
     )
+
+
+def reject_farms(table: FarmTable, reasons: np.ndarray) -> FarmTable:
+    """The farm table with more rows rejected: the usable farms whose ``reasons`` (one per farm,
+    ``""`` to keep it) are not empty go to ``rejected`` with that reason and their input row as
+    read, sorted in as :func:`load_farms` sorts.
+
+    Parameters
+    ----------
+    table
+        As :func:`load_farms` gave it.
+    reasons
+        Per row of ``table.farms``: why it is rejected, or ``""``.
+    """
+    reasons = np.asarray(reasons, dtype=object)
+    bad = reasons != ""
+    if not bad.any():
+        return table
+    farms = table.farms
+    rows = farms["row"].to_numpy()[bad]
+    more = pd.DataFrame({"farm_id": farms["farm_id"].to_numpy(dtype=object)[bad]})
+    more["reason"] = reasons[bad]
+    raw = table.input_rows.iloc[rows].reset_index(drop=True)
+    for c in raw.columns:
+        more[c if c not in ("farm_id", "reason") else f"input_{c}"] = raw[c].to_numpy(dtype=object)
+    rejected = pd.concat([table.rejected.astype(str), more.astype(str)], ignore_index=True)
+    rejected = rejected.sort_values(list(rejected.columns), kind="stable").reset_index(drop=True)
+    return replace(table, farms=farms[~bad].reset_index(drop=True), rejected=rejected)
 
 
 def _herd(

@@ -61,6 +61,10 @@ class RunOptions:
     scenarios: bool = False
     #: Public mode: only aggregated maps (1 km cells), no lists and no farm-level data.
     public: bool = False
+    #: The lottery's seed (``--seed``); ``None``: derived from the farm file's sha256.
+    seed: int | None = None
+    #: An official draw (``--draw``): the farm ids of the days drawn by lot, in drawn order.
+    draw: Path | None = None
 
     def __post_init__(self) -> None:
         if self.overloaded is not None and self.all_overloaded:
@@ -77,6 +81,14 @@ class RunOptions:
             raise ConfigError(
                 "ranking by euro per mol needs the deposition impact: give --exceedance RASTER",
                 source="--rank-by eur_per_mol",
+            )
+        if self.seed is not None and self.draw is not None:
+            raise ConfigError(
+                "give --seed or --draw, not both: a draw fixes the order itself", source="--draw"
+            )
+        if self.seed is not None and not (0 <= int(self.seed) < 2**53):
+            raise ConfigError(
+                f"must be a whole number from 0 to 2**53 - 1, got {self.seed!r}", source="--seed"
             )
         if self.public and self.scenarios:
             raise ConfigError(
@@ -123,6 +135,9 @@ def run_options(
     budget_policy: str | None = None,
     no_budget: bool = False,
     language: str | None = None,
+    rules: str | Path | None = None,
+    pots: tuple[str, ...] | None = None,
+    only_national: bool = False,
     **options: object,
 ) -> RunOptions:
     """The options of ``vbr run``: the embedded default data for every input not given.
@@ -138,6 +153,10 @@ def run_options(
         A TOML file (``None``: the built-in ``default_config.toml``).
     threshold_m, budget_eur, budget_policy, no_budget, language
         Command-line overrides of the config (``None``: keep).
+    rules
+        The rule set (``--rules NAME|PATH``; ``None``: ``vbr-2026``).
+    pots, only_national
+        The pots that run (``--pot NAME`` repeated, ``--only-national``; default: all).
     **options
         Any other :class:`RunOptions` field (``overloaded``, ``farms_crs``, ``exceedance`` ...).
 
@@ -147,12 +166,14 @@ def run_options(
         On unusable values or options that cannot go together.
     """
     data = default_data_dir()
-    config_read = load_config(config).overridden(
+    config_read = load_config(config, rules=rules).overridden(
         threshold_m=threshold_m,
         budget_eur=budget_eur,
         budget_policy=budget_policy,
         no_budget=no_budget,
         language=language,
+        pots=pots,
+        only_national=only_national,
     )
     return RunOptions(
         farms=Path(farms) if farms is not None else data / "farms.csv",
