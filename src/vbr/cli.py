@@ -456,6 +456,24 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
     raise click.exceptions.Exit(3)
 
 
+@cli.command("explain")
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.argument("farm_id")
+def explain_command(outdir: Path, farm_id: str) -> None:
+    """Say why application FARM_ID of the run in OUTDIR got its place and its outcome.
+
+    In the run's language, from OUTDIR's ranking.csv, decisions.csv and manifest.json alone:
+    the distance and the nearest area, the round, the day (and the lot) or the rank, the
+    applications before it, the budget left at its turn in every pot that walked it, the
+    decision, and the bid that would have changed it. Exit status 2 when OUTDIR is no run of
+    vbr 0.3.0 or later, or has no application FARM_ID.
+    """
+    from vbr.outcome import explain
+
+    for line in explain(outdir, farm_id):
+        click.echo(line)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
