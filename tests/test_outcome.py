@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import X0, Y0, write_csv
+from conftest import X0, Y0, read_rows, write_csv
 
 HEADER = ["farm_id", "x", "y", "nh3_kg", "subsidy_eur", "submitted_at"]
 
@@ -129,4 +129,69 @@ def test_explain_refuses_lists_edited_after_the_run(vbr, run_dir, tmp_path):
     assert "vbr verify" in err
     (edited / "decisions.csv").unlink()
     code, _, err = vbr("explain", edited, "a0")
+    assert code == 2 and "decisions.csv: is missing" in err
+
+
+# --- vbr diff ---------------------------------------------------------------------------------
+
+
+def _run(vbr, tmp_path, one_area, no_regions, name, *options):
+    farms = write_csv(tmp_path / "farms.csv", HEADER, ROWS)
+    out = tmp_path / name
+    code, _, err = vbr(
+        "run", "--farms", farms, "--natura", one_area, "--regions", no_regions, "--out", out,
+        "--only-national", "--quiet", *options,
+    )  # fmt: skip
+    assert code == 0, err
+    return out
+
+
+def test_diff_names_every_changed_farm_and_the_cause(vbr, tmp_path, one_area, no_regions):
+    a = _run(vbr, tmp_path, one_area, no_regions, "a", "--budget", 1_100_000, "--seed", 7)
+    b = _run(vbr, tmp_path, one_area, no_regions, "b", "--budget", 1_250_000, "--seed", 8)
+    code, printed, err = vbr("diff", a, b, "--out", tmp_path / "diff.csv")
+    assert code == 0, err
+    rows_a = {r["farm_id"]: r for r in read_rows(a / "decisions.csv")}
+    rows_b = {r["farm_id"]: r for r in read_rows(b / "decisions.csv")}
+    rank_a = {r["farm_id"]: r["rank"] for r in read_rows(a / "ranking.csv")}
+    rank_b = {r["farm_id"]: r["rank"] for r in read_rows(b / "ranking.csv")}
+    changed = {
+        f
+        for f in rows_a
+        if any(rows_a[f][c] != rows_b[f][c] for c in ("status", "funded_by", "reason"))
+        or rank_a.get(f) != rank_b.get(f)
+    }
+    listed = {r["farm_id"]: r for r in read_rows(tmp_path / "diff.csv")}
+    assert set(listed) == changed and changed
+    now = {f for f in rows_a if rows_a[f]["status"] != "granted" == rows_b[f]["status"]}
+    assert now and {f for f, r in listed.items() if "now granted" in r["change"]} == now
+    gone = {f for f in rows_a if rows_a[f]["status"] == "granted" != rows_b[f]["status"]}
+    assert {f for f, r in listed.items() if "no longer granted" in r["change"]} == gone
+    first = printed.splitlines()[0]
+    assert first.startswith(f"{len(now)} aanvragen nu geselecteerd, {len(gone)} niet meer;")
+    assert "Oorzaak: budget 1,1 -> 1,25 mln; lottery.seed 7 -> 8" in first
+    assert "  lottery.seed: 7 -> 8" in printed
+
+
+def test_diff_of_the_same_run_finds_nothing(vbr, tmp_path, one_area, no_regions):
+    a = _run(vbr, tmp_path, one_area, no_regions, "a", "--seed", 7)
+    code, printed, _ = vbr("diff", a, a)
+    assert code == 0
+    assert printed.splitlines() == [
+        "0 aanvragen nu geselecteerd, 0 niet meer; 0 uit een ander budget; 0 op een andere "
+        "plaats; 0 alleen met een andere reden. Toegekend: 1,71 -> 1,71 mln. Oorzaak: geen "
+        "verschil in parameters, invoer of code."
+    ]
+
+
+def test_diff_writes_nothing_into_a_run_and_needs_runs_of_this_version(
+    vbr, tmp_path, one_area, no_regions
+):
+    a = _run(vbr, tmp_path, one_area, no_regions, "a", "--seed", 7)
+    before = sorted(p.name for p in a.iterdir())
+    code, _, err = vbr("diff", a, a, "--out", a / "diff.csv")
+    assert code == 2 and "would write into a run's output folder" in err
+    assert sorted(p.name for p in a.iterdir()) == before
+    (a / "decisions.csv").unlink()
+    code, _, err = vbr("diff", a, a)
     assert code == 2 and "decisions.csv: is missing" in err

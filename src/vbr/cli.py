@@ -474,6 +474,58 @@ def explain_command(outdir: Path, farm_id: str) -> None:
         click.echo(line)
 
 
+@cli.command("diff")
+@click.argument("outdir_a", type=click.Path(path_type=Path))
+@click.argument("outdir_b", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write every changed application to FILE as CSV (diff.csv: farm_id, change, then "
+    "status, funded_by, rank and reason in A and in B). Default: print only.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Print every changed application.")
+def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all: bool) -> None:
+    """Say what changed between the runs in OUTDIR_A and OUTDIR_B.
+
+    Prints a summary in run B's language ("12 aanvragen nu geselecteerd, 3 niet meer; oorzaak:
+    budget 750 -> 800 mln"), the parameters, inputs, rule set and code that differ (from the
+    manifests), and the applications whose status, pot, rank or reason changed (the first 20;
+    --all for every one, --out FILE to write them all as CSV). Neither folder is changed.
+    Exit status 0 (also when the runs differ); 2 when a folder is no run of vbr 0.3.0 or later.
+    """
+    from vbr.compare import compare
+    from vbr.writers.lists import write_csv
+
+    result = compare(outdir_a, outdir_b)
+    click.echo(result.summary)
+    for what, before, after in result.causes:
+        click.echo(f"  {what}: {before} -> {after}")
+    table = result.table
+    shown = table if show_all else table.head(20)
+    for row in shown.itertuples(index=False):
+        parts = [f"{row.status_a or '-'} -> {row.status_b or '-'}"]
+        if row.funded_by_a != row.funded_by_b:
+            parts.append(f"pot {row.funded_by_a or '-'} -> {row.funded_by_b or '-'}")
+        if row.rank_a != row.rank_b:
+            parts.append(f"rank {row.rank_a or '-'} -> {row.rank_b or '-'}")
+        click.echo(f"{row.farm_id}: {row.change} ({'; '.join(parts)})")
+    if len(shown) < len(table):
+        click.echo(
+            f"... and {len(table) - len(shown):,} more (--all prints them, --out FILE writes them)"
+        )
+    if out_file is not None:
+        for run in (outdir_a, outdir_b):
+            if Path(out_file).resolve().parent == Path(run).resolve():
+                raise InputError(
+                    "would write into a run's output folder; write diff.csv elsewhere",
+                    source=f"--out {out_file}",
+                )
+        write_csv(table, out_file)
+        click.echo(f"{len(table):,} changed application(s) written to {out_file}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
