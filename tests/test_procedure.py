@@ -476,3 +476,30 @@ def test_lot_keys_are_sha256_of_seed_and_farm_id():
     # two applications keep their drawn order whatever else is in the day
     pair = ids[[0, 2]]
     assert [f for f in got if f in pair] == pair[Lottery(seed=42).order(pair)].tolist()
+
+
+def test_scenarios_show_what_the_reserve_adds_with_the_same_walk(place, tmp_path):
+    config = tmp_path / "reserve.toml"
+    config.write_text(
+        "[budget]\nnational_eur = 1_000_000\nnational_reserve_eur = 400_000\n", encoding="utf-8"
+    )
+    code, out, err = place([*DAY1, *DAY2, *DAY3], "--config", config, "--seed", 7, "--scenarios")
+    assert code == 0, err
+    rows = {r["scenario"]: r for r in read_rows(out / "scenarios" / "reserve.csv")}
+    # committed 600k: day 1 only (600k); with the reserve: day 1 and two of day 2 (drawn)
+    assert rows["committed"]["granted"] == "3" and rows["committed"]["granted_eur"] == "600000"
+    assert rows["committed + reserve"]["granted"] == "5"
+    assert rows["reserve adds"] == {
+        "scenario": "reserve adds",
+        "national_budget_eur": "400000",
+        "granted": "2",
+        "granted_eur": "400000",
+        "nh3_kg": rows["reserve adds"]["nh3_kg"],
+        "national_granted": "2",
+        "national_eur": "400000",
+    }
+    # the run itself decided with the whole budget, as the scenario with the reserve
+    assert sum(r["status"] == "granted" for r in read_rows(out / "decisions.csv")) == 5
+    budgets = read_rows(out / "scenarios" / "budgets.csv")
+    assert {r["budget"] for r in budgets} == {"national"}  # the regional pots have no farms here
+    assert "pot ALONE" in (out / "scenarios" / "README.txt").read_text(encoding="utf-8")

@@ -30,9 +30,7 @@ from vbr.core.overloaded import (
 )
 from vbr.core.procedure import (
     Lottery,
-    application_times,
-    day_numbers,
-    decide,
+    decide_ranked,
     derive_seed,
     window_index,
     window_rejections,
@@ -177,7 +175,9 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         region_lists, region_names = assign_regions(ranked.geometry.values, regions)
         ranked["regions"] = region_names
     with clock.stage("allocate", "deciding: pots, windows, first come first served, lottery"):
-        decisions = _run_procedure(ranked, region_lists, options, first_come_first_served=fcfs)
+        decisions = decide_ranked(
+            ranked, region_lists, cfg, _lottery(options), first_come_first_served=fcfs
+        )
         ranked, region_lists = _in_decided_order(ranked, region_lists, decisions)
     with clock.stage("explain", "writing the reasons"):
         areas = natura.attributes
@@ -289,42 +289,6 @@ def _region_notes(regions: Regions, region_lists: list, options: RunOptions) -> 
                 f"file: {', '.join(unknown)}"
             )
     return notes
-
-
-def _run_procedure(
-    ranked: gpd.GeoDataFrame,
-    region_lists: list[RegionList],
-    options: RunOptions,
-    *,
-    first_come_first_served: bool,
-) -> Decisions:
-    """Run the decision procedure (:func:`vbr.core.procedure.decide`) on the ranked farms: the
-    pots with the farms each may fund, the windows, the days and the lottery."""
-    cfg = options.config
-    n = len(ranked)
-    by_region = {r.name: r.positions for r in region_lists}
-    eligible = []
-    for pot in cfg.pots:
-        may = np.zeros(n, dtype=bool)
-        if not pot.regions:
-            may[:] = True
-        for name in pot.regions:
-            may[by_region.get(name, [])] = True
-        eligible.append(may)
-    times = application_times(ranked.get("submitted_at"), ranked.get("complete_at"))
-    by_day = first_come_first_served and cfg.fcfs == "day"
-    return decide(
-        farm_id=ranked["farm_id"].to_numpy(dtype=object),
-        subsidy_eur=ranked["subsidy_eur"].to_numpy(),
-        nh3_kg=ranked["nh3_kg"].to_numpy(),
-        priority=ranked["priority"].to_numpy(dtype=bool),
-        window=window_index(ranked["submitted_at"], cfg.windows),
-        day=day_numbers(times) if by_day else None,
-        eligible=eligible,
-        pots=cfg.pots,
-        windows=cfg.windows,
-        lottery=_lottery(options),
-    )
 
 
 def _lottery(options: RunOptions) -> Lottery:

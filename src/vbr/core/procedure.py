@@ -30,8 +30,8 @@ import pandas as pd
 
 from vbr.core.budget import allocate_budget, to_cents
 from vbr.errors import InputError
-from vbr.model import BudgetSummary, Decisions, PotWalk, WindowSummary
-from vbr.settings import Pot, Window
+from vbr.model import BudgetSummary, Decisions, PotWalk, RegionList, WindowSummary
+from vbr.settings import Config, Pot, Window
 
 __all__ = [
     "TIME_ZONE",
@@ -40,6 +40,7 @@ __all__ = [
     "day_numbers",
     "day_texts",
     "decide",
+    "decide_ranked",
     "derive_seed",
     "lot_key",
     "needs_lot",
@@ -490,4 +491,56 @@ def _decisions(state, walks, window_figures, pots, windows, day, nh3_kg, lottery
         drawn=tuple(drawn),
         seed=lottery.seed if lottery.draw is None and not lottery.as_given else None,
         draw=lottery.draw,
+    )
+
+
+def decide_ranked(
+    ranked: pd.DataFrame,
+    region_lists: Sequence[RegionList],
+    config: Config,
+    lottery: Lottery,
+    *,
+    first_come_first_served: bool,
+) -> Decisions:
+    """:func:`decide` for ranked farms (:func:`vbr.core.ranking.rank_farms`, with ``regions``
+    assigned): the pots of ``config`` with the farms each may fund (its regions; all for the
+    national pot), the windows, and the days where round 1 is first come first served by day.
+
+    Parameters
+    ----------
+    ranked
+        The farms in national order (``farm_id``, ``subsidy_eur``, ``nh3_kg``, ``priority``,
+        ``submitted_at`` and, where given, ``complete_at``).
+    region_lists
+        The regions with their farms' positions in that order.
+    config
+        The pots, windows and ``fcfs``.
+    lottery
+        How a drawn day is ordered.
+    first_come_first_served
+        Whether round 1 is ordered by time (every priority farm has one).
+    """
+    n = len(ranked)
+    by_region = {r.name: r.positions for r in region_lists}
+    eligible = []
+    for pot in config.pots:
+        may = np.zeros(n, dtype=bool)
+        if not pot.regions:
+            may[:] = True
+        for name in pot.regions:
+            may[by_region.get(name, [])] = True
+        eligible.append(may)
+    times = application_times(ranked.get("submitted_at"), ranked.get("complete_at"))
+    by_day = first_come_first_served and config.fcfs == "day"
+    return decide(
+        farm_id=ranked["farm_id"].to_numpy(dtype=object),
+        subsidy_eur=ranked["subsidy_eur"].to_numpy(),
+        nh3_kg=ranked["nh3_kg"].to_numpy(),
+        priority=ranked["priority"].to_numpy(dtype=bool),
+        window=window_index(ranked["submitted_at"], config.windows),
+        day=day_numbers(times) if by_day else None,
+        eligible=eligible,
+        pots=config.pots,
+        windows=config.windows,
+        lottery=lottery,
     )
