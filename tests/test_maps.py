@@ -472,3 +472,38 @@ def test_index_has_the_national_figures_a_bar_per_budget_and_the_notes(default_r
     page = index_page.index_html(result, [], ["Let op: <b>indicatief</b> & niet officieel"])
     assert "<li>Let op: &lt;b&gt;indicatief&lt;/b&gt; &amp; niet officieel</li>" in page
     assert "Deze run had geen regio’s." in page
+
+
+def test_every_list_map_and_the_index_agree_with_ranking_csv_on_every_farm(default_run):
+    """Issue 20: one status everywhere. The default run has the national pot and two regional
+    pots, regions that overlap and farms in no region."""
+    result, out = default_run
+    national = read_list(out / "ranking.csv").set_index("farm_id")
+    decided = read_list(out / "decisions.csv").set_index("farm_id")
+    ranked_ids = national.index
+    assert (decided.loc[ranked_ids, "status"] == "granted").tolist() == (
+        national["selected"] == "true"
+    ).tolist()
+    assert decided.loc[ranked_ids, "funded_by"].tolist() == national["funded_by"].tolist()
+    assert set(national["funded_by"]) == {"", "national", *(b.name for b in result.budgets)}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for region in result.region_lists:
+        listed = read_list(out / region.slug / "ranking.csv")
+        mine = national.loc[listed["farm_id"]].reset_index()
+        for column in ("selected", "funded_by", "reason", "regions"):
+            assert listed[column].tolist() == mine[column].tolist(), (region.slug, column)
+        payload = farm_payload((out / region.slug / "map.html").read_text(encoding="utf-8"))
+        np.testing.assert_array_equal(_statuses(payload), _expected_statuses(mine))
+        row = re.search(rf'<tr data-slug="{region.slug}">(.*?)</tr>', index, flags=re.S).group(1)
+        cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        assert cells[5] == format_count(int((mine["selected"] == "true").sum()), "nl")
+    outside = int((national["regions"] == "").sum())
+    assert outside > 0
+    assert (
+        f'<tr><th>Gerangschikt, in geen enkele regio</th><td class="num">'
+        f"{format_count(outside, 'nl')}</td></tr>"
+    ) in index
+    # the pots' figures add up to the money granted, each farm counted once
+    granted = national.loc[national["selected"] == "true", "subsidy_eur"].astype(float).sum()
+    assert sum(b.used_eur for b in result.budgets) == pytest.approx(granted, abs=0.005)
+    assert sum(b.selected for b in result.budgets) == int((national["selected"] == "true").sum())

@@ -503,3 +503,28 @@ def test_scenarios_show_what_the_reserve_adds_with_the_same_walk(place, tmp_path
     budgets = read_rows(out / "scenarios" / "budgets.csv")
     assert {r["budget"] for r in budgets} == {"national"}  # the regional pots have no farms here
     assert "pot ALONE" in (out / "scenarios" / "README.txt").read_text(encoding="utf-8")
+
+
+def test_verify_repeats_a_run_with_a_rule_file_windows_and_a_draw(place, vbr, tmp_path):
+    shipped = Path(__file__).parents[1] / "src" / "vbr" / "rules" / "vbr-2026.toml"
+    rules = tmp_path / "rules.toml"
+    rules.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    draw = write_csv(tmp_path / "draw.csv", ["farm_id"], [["b4"], ["b2"], ["b0"], ["b1"], ["b3"]])
+    config = tmp_path / "windows.toml"
+    config.write_text(
+        '[[window]]\nname = "w"\nopens = 2026-03-01\ncloses = 2026-03-31\nbudget_eur = 1_000_000\n',
+        encoding="utf-8",
+    )
+    code, out, err = place(
+        [*DAY1, *DAY2, *DAY3], "--rules", rules, "--config", config, "--draw", draw,
+        "--only-national",
+    )  # fmt: skip
+    assert code == 0, err
+    assert order(out)[3:8] == ["b4", "b2", "b0", "b1", "b3"]
+    code, printed, err = vbr("verify", out)
+    assert code == 0, err
+    assert "input draw: " in printed and "input rules: " in printed
+    assert "decisions.csv" in printed.splitlines()[-1]
+    draw.write_text("farm_id\nb0\nb1\nb2\nb3\nb4\n", encoding="utf-8")
+    code, _, err = vbr("verify", out)
+    assert code == 3 and "input draw" in err

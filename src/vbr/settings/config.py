@@ -281,12 +281,10 @@ class Config:
         """Every pot of the configuration in walking order (also those ``--pot`` leaves out)."""
         pots = []
         if self.budget_eur is not None or self.windows:
-            # without a national budget the windows' budgets together are the national pot
-            budget = (
-                self.budget_eur
-                if self.budget_eur is not None
-                else sum(w.budget_eur for w in self.windows)
-            )
+            # with windows the pot holds their budgets together, capped by the national budget
+            budget = self.budget_eur if self.budget_eur is not None else math.inf
+            if self.windows:
+                budget = min(budget, sum(w.budget_eur for w in self.windows))
             pots.append(
                 Pot(
                     name=NATIONAL_POT,

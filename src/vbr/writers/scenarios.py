@@ -254,10 +254,12 @@ def reserve_table(result) -> pd.DataFrame | None:
     ranked = result.ranked
     seed = result.decisions.seed
     lottery = Lottery(seed=seed) if seed is not None else Lottery(as_given=True)
-    committed = national.budget_eur - national.reserve_eur
+    # the national budget (with windows only: theirs together) is committed + reserve
+    whole = cfg.budget_eur if cfg.budget_eur is not None else national.budget_eur
+    committed = whole - national.reserve_eur
     variants = {
         "committed": replace(cfg, budget_eur=committed),
-        "committed + reserve": replace(cfg, budget_eur=national.budget_eur),
+        "committed + reserve": replace(cfg, budget_eur=whole),
     }
     if cfg.windows:
         last = cfg.windows[-1]
