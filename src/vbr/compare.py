@@ -166,7 +166,7 @@ def _millions(value: object, lang: str) -> str:
         amount = float(value) / 1e6
     except (TypeError, ValueError):
         return str(value)
-    decimals = next(d for d in range(4) if d == 3 or round(amount, d) == round(amount, 3))
+    decimals = next(d for d in range(3) if d == 2 or round(amount, d) == round(amount, 2))
     return format_number(amount, lang, decimals)
 
 
