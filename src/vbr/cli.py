@@ -60,12 +60,7 @@ def _summary(written: Written) -> str:
             else ""
         ),
         f"priority (within {cfg.threshold_m:,.0f} m of an overloaded Natura 2000 area): "
-        f"{counts['priority']:,} farms, ordered by "
-        + (
-            "submitted_at (first come, first served)"
-            if result.first_come_first_served
-            else result.options.rank_by
-        ),
+        f"{counts['priority']:,} farms, ordered by " + _order_words(result),
     ]
     if cfg.rule_set:
         lines.append(f"rule set {cfg.rule_set.get('name')} (first come first served by {cfg.fcfs})")
@@ -101,6 +96,16 @@ def _summary(written: Written) -> str:
     lines += [f"note: {n}" for n in written.notes]
     lines.append(f"outputs in {written.folder}/")
     return "\n".join(lines)
+
+
+def _order_words(result: Result) -> str:
+    """How the priority group is ordered, for the summary."""
+    if not result.first_come_first_served:
+        return result.options.rank_by
+    if result.options.config.fcfs != "day":
+        return "submitted_at (first come, first served)"
+    drawn = len(result.decisions.drawn) if result.decisions is not None else 0
+    return f"the day of submission (first come, first served; {drawn} day(s) drawn by lot)"
 
 
 def _deposition_summary(result: Result) -> list[str]:
@@ -258,7 +263,9 @@ def cli() -> None:
     "config_path",
     type=click.Path(path_type=Path),
     metavar="TOML",
-    help="Rules and budgets (see src/vbr/settings/default_config.toml).",
+    help="Override values of the rule set (--rules) and of src/vbr/settings/default_config.toml "
+    "with the same tables ([rules], [subsidy], [budget], [[window]], ...); every other value is "
+    "kept.",
 )
 @click.option(
     "--animals",

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vbr.locale import t
@@ -111,26 +112,23 @@ def _table(outdir: Path) -> pd.DataFrame:
     return out.set_index("farm_id")
 
 
-def _change(row: pd.Series) -> str:
-    if row["status_a"] == "":
-        return "only in B"
-    if row["status_b"] == "":
-        return "only in A"
-    changes = []
-    if row["status_a"] != row["status_b"]:
-        if row["status_b"] == "granted":
-            changes.append("now granted")
-        elif row["status_a"] == "granted":
-            changes.append("no longer granted")
-        else:
-            changes.append("status")
-    elif row["funded_by_a"] != row["funded_by_b"]:
-        changes.append("other pot")
-    if row["rank_a"] != row["rank_b"]:
-        changes.append("rank")
-    if row["reason_a"] != row["reason_b"]:
-        changes.append("reason")
-    return ";".join(changes)
+def _changes(both: pd.DataFrame) -> np.ndarray:
+    """The ``change`` of every application (``""`` where nothing changed), column by column."""
+    a, b = (both[f"status_{x}"].to_numpy(dtype=object) for x in "ab")
+    status = np.where(
+        a == b,
+        np.where(both["funded_by_a"] != both["funded_by_b"], "other pot", ""),
+        np.where(
+            b == "granted", "now granted", np.where(a == "granted", "no longer granted", "status")
+        ),
+    ).astype(object)
+    rank = np.where(both["rank_a"] != both["rank_b"], "rank", "").astype(object)
+    reason = np.where(both["reason_a"] != both["reason_b"], "reason", "").astype(object)
+    joined = pd.Series(status + ";" + rank + ";" + reason).str.replace(r";+", ";", regex=True)
+    change = joined.str.strip(";").to_numpy(dtype=object)
+    change[a == ""] = "only in B"
+    change[b == ""] = "only in A"
+    return change
 
 
 def compare(outdir_a: Path, outdir_b: Path) -> Comparison:
@@ -149,7 +147,7 @@ def compare(outdir_a: Path, outdir_b: Path) -> Comparison:
     for column in ("status", "funded_by", "rank", "reason"):
         both[f"{column}_a"] = ta[column].reindex(ids).fillna("").to_numpy(dtype=object)
         both[f"{column}_b"] = tb[column].reindex(ids).fillna("").to_numpy(dtype=object)
-    both["change"] = both.apply(_change, axis=1) if len(both) else []
+    both["change"] = _changes(both)
     table = both[both["change"] != ""][DIFF_COLUMNS]
     # decisions first, then places, then reasons alone (each in run B's order)
     weight = table["change"].map(

@@ -136,14 +136,14 @@ def replay(outdir: Path) -> Replay:
     if has_day.any():
         day = np.full(len(days), NO_DAY, dtype="int64")
         day[has_day] = days[has_day].astype("datetime64[D]").astype("int64")
-    regions = ranking["regions"].str.split(";")
+    regions = ranking["regions"].reset_index(drop=True).str.split(";").explode()
     eligible = []
     for pot in pots:
         if not pot.regions:
             eligible.append(np.ones(len(ranking), dtype=bool))
         else:
-            wanted = set(pot.regions)
-            eligible.append(np.array([bool(wanted & set(r)) for r in regions], dtype=bool))
+            member = regions.isin(pot.regions).groupby(level=0).any()
+            eligible.append(member.reindex(range(len(ranking)), fill_value=False).to_numpy())
     subsidy = pd.to_numeric(ranking["subsidy_eur"]).to_numpy(dtype="float64")
     decisions = decide(
         farm_id=ranking["farm_id"].to_numpy(dtype=object),

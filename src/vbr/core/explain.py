@@ -416,9 +416,10 @@ def decision_reasons(
         )
         if named:
             if walk.name == "national" and windows:
-                labels = _strings(
-                    [pot_label(walk.name, language, window=str(x)) for x in decisions.window[rows]]
-                )
+                names, which = np.unique(decisions.window[rows].astype(str), return_inverse=True)
+                labels = _strings([pot_label(walk.name, language, window=str(x)) for x in names])[
+                    which
+                ]
             else:
                 labels = _strings([pot_label(walk.name, language)] * len(rows))
             head, _, rest = np.strings.partition(text, _strings(": "))

@@ -110,14 +110,15 @@ def window_rejections(submitted_at: pd.Series, windows: Sequence[Window]) -> np.
         return reasons
     spans = ", ".join(f"{w.name}: {w.opens}..{w.closes}" for w in windows)
     days = day_texts(day_numbers(submitted_at))
-    outside = np.flatnonzero(index < 0)
-    for i in outside:
-        reasons[i] = (
-            f"submitted_at {days[i]} is outside every application window ({spans})"
-            if days[i]
-            else "submitted_at missing: an application needs it to belong to an application "
-            f"window ({spans})"
-        )
+    outside = index < 0
+    dated = outside & (days != "")
+    reasons[dated] = (
+        "submitted_at " + days[dated] + f" is outside every application window ({spans})"
+    )
+    reasons[outside & ~dated] = (
+        "submitted_at missing: an application needs it to belong to an application window "
+        f"({spans})"
+    )
     return reasons
 
 

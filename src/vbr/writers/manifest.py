@@ -143,9 +143,11 @@ def build_manifest(
         "farms_read_as": result.farms_info,
         "counts": result.counts(),
         "rejected_reasons": reason_counts(result.rejected["reason"]),
-        "priority_order": "submitted_at (first come, first served)"
-        if result.first_come_first_served
-        else options.rank_by,
+        "priority_order": (
+            f"first come, first served by {cfg.fcfs} (complete_at, else submitted_at)"
+            if result.first_come_first_served
+            else options.rank_by
+        ),
         **_deposition_entries(result),
         "budgets": [
             {
