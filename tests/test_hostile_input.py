@@ -106,7 +106,7 @@ UNUSABLE_FARM_FILES = {
     "two columns that mean the same": (
         "farms.csv",
         lambda t: b"farm_id,X,x,y,nh3_kg,subsidy_eur\r\na,1,180000,460000,1,1\r\n",
-        "columns 'X', 'x' all mean `x`",
+        "x: 'x' or 'X'",
     ),
     "truncated XLSX": ("farms.xlsx", lambda t: xlsx_bytes(t)[:-200], "Excel workbook"),
     "XLSX cut in half": ("farms.xlsx", lambda t: xlsx_bytes(t)[:1500], "Excel workbook"),

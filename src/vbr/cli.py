@@ -12,7 +12,7 @@ import click
 from vbr._version import __version__, version_text
 from vbr.errors import InputError
 from vbr.locale import LANGUAGES
-from vbr.model import Result, Written
+from vbr.model import FieldSource, Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
     DEFAULT_OUT,
@@ -62,6 +62,7 @@ def _summary(written: Written) -> str:
         f"priority (within {cfg.threshold_m:,.0f} m of an overloaded Natura 2000 area): "
         f"{counts['priority']:,} farms, ordered by " + _order_words(result),
     ]
+    lines += _columns_summary(result)
     if cfg.rule_set:
         lines.append(f"rule set {cfg.rule_set.get('name')} (first come first served by {cfg.fcfs})")
     for b in result.budgets:
@@ -93,7 +94,7 @@ def _summary(written: Written) -> str:
         )
     if counts["repaired"]:
         lines.append(f"repaired geometries: {counts['repaired']}")
-    lines += [f"note: {n}" for n in written.notes]
+    lines += [n if n.startswith("warning: ") else f"note: {n}" for n in written.notes]
     lines.append(f"outputs in {written.folder}/")
     return "\n".join(lines)
 
@@ -106,6 +107,36 @@ def _order_words(result: Result) -> str:
         return "submitted_at (first come, first served)"
     drawn = len(result.decisions.drawn) if result.decisions is not None else 0
     return f"the day of submission (first come, first served; {drawn} day(s) drawn by lot)"
+
+
+def _field_text(name: str, source: FieldSource) -> str:
+    """One field of the column summary: ``nh3_kg``, ``farm_id=vthobject_id``, ``subsidy_eur:
+    estimate``, ``nh3_kg=nh3 (computed from animal counts for 12 rows)``."""
+    if source.column is None:
+        return f"{name}: {source.made}"
+    text = name if source.column == name else f"{name}={source.column}"
+    if source.made:
+        text += f" ({source.made} for {source.made_rows:,} rows)"
+    return text
+
+
+def _columns_summary(result: Result) -> list[str]:
+    """Which input column gave each field (the manifest's ``columns``), a line per input."""
+    labels = {"farms": "farm file", "natura2000": "Natura 2000", "regions": "regions"}
+    parts = []
+    for kind, fields in result.columns.items():
+        geometry = FieldSource(made="geometry")
+        texts = [
+            "location: geometry" if source == geometry else _field_text(name, source)
+            for name, source in fields.items()
+            if source is not None and not (name == "y" and source == geometry)
+        ]
+        parts.append((labels.get(kind, kind), ", ".join(texts)))
+    if not parts:
+        return []
+    farms = [f"columns of the {label}: {text}" for label, text in parts[:1]]
+    rest = "; ".join(f"{label}: {text}" for label, text in parts[1:])
+    return farms + ([f"columns of {rest}"] if rest else [])
 
 
 def _deposition_summary(result: Result) -> list[str]:
@@ -158,7 +189,7 @@ def cli() -> None:
 @click.option(
     "--farms",
     type=click.Path(path_type=Path),
-    help="Farm locations: CSV (, or ;), XLSX, GeoPackage or GeoJSON. "
+    help="Farm locations: CSV (, or ;), XLSX, GeoPackage, GeoJSON, Shapefile or AERIUS IMAER GML. "
     "Default: the embedded synthetic farms in data/.",
 )
 @click.option(
@@ -318,6 +349,51 @@ def cli() -> None:
     help="Language of the maps, index.html and the reason column: nl (Dutch, the default) or "
     "en. Config: [output] language. The machine lists keep their English column names.",
 )
+@click.option(
+    "--columns",
+    "columns",
+    multiple=True,
+    metavar="FIELD=COL,...",
+    help="Name the --farms column of a field where vbr does not recognise it or where two "
+    "columns could be it, e.g. farm_id=vthobject_id,nh3_kg=nh3. Fields: farm_id, x, y, lon, "
+    "lat, nh3_kg, subsidy_eur, submitted_at, complete_at. Config: [columns].",
+)
+@click.option(
+    "--natura-columns",
+    "natura_columns",
+    multiple=True,
+    metavar="FIELD=COL,...",
+    help="The same for --natura; fields: nr, name, overloaded. Config: [natura_columns].",
+)
+@click.option(
+    "--regions-columns",
+    "regions_columns",
+    multiple=True,
+    metavar="FIELD=COL",
+    help="The same for --regions; field: name. Config: [regions_columns].",
+)
+@click.option(
+    "--layer",
+    metavar="NAME",
+    help="The layer of a --farms GeoPackage to read (default: the first layer of points; "
+    "the choice is noted when there are several).",
+)
+@click.option(
+    "--sheet",
+    metavar="NAME",
+    help="The sheet of a --farms workbook to read (default: the first visible sheet; the "
+    "choice is noted when there are several).",
+)
+@click.option(
+    "--natura-layer",
+    metavar="NAME",
+    help="The layer of a --natura GeoPackage to read (default: the first layer of polygons).",
+)
+@click.option(
+    "--regions-layer",
+    metavar="NAME",
+    help="The layer of a --regions GeoPackage to read (default: the first layer of polygons).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -344,6 +420,13 @@ def run_command(
     public,
     lang,
     quiet,
+    columns=(),
+    natura_columns=(),
+    regions_columns=(),
+    layer=None,
+    sheet=None,
+    natura_layer=None,
+    regions_layer=None,
     animals=None,
     emission_factors=None,
 ) -> None:
@@ -380,6 +463,13 @@ def run_command(
         only_national=only_national,
         seed=seed,
         draw=draw,
+        columns=columns or None,
+        natura_columns=natura_columns or None,
+        regions_columns=regions_columns or None,
+        layer=layer,
+        sheet=sheet,
+        natura_layer=natura_layer,
+        regions_layer=regions_layer,
     )
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     written = run(options, progress=progress, command=["vbr", *_argv()])

@@ -21,16 +21,20 @@ from vbr.io.animals import (
     nh3_from_animals,
     wide_to_long,
 )
+from vbr.io.columns import FieldSet, match_columns, missing_fields_error
 from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
-from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
-from vbr.model import FarmTable
-from vbr.settings import option_default
+from vbr.io.tables import RawTable, no_crs_message, parse_numbers, read_table
+from vbr.model import FarmTable, FieldSource
+from vbr.settings import ColumnMapping, option_default
 
-__all__ = ["FARM_COLUMNS", "load_farms", "parse_times", "reject_farms"]
+__all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times", "reject_farms"]
 
-#: Recognised columns and their accepted aliases (matched case-insensitively; spaces, hyphens and
-#: dots count as underscores). The README lists them.
+#: Recognised columns and their accepted aliases, best first (matched case-insensitively; spaces,
+#: hyphens, dots and slashes count as underscores; shapefile-truncated names too, see
+#: :mod:`vbr.io.columns`). The README lists them. ``vthobject_id`` is the location id of the
+#: omgevingsdiensten's IGO register; a bare ``id`` comes last: it is often a database row number,
+#: so it is used only where no other column could be ``farm_id``.
 FARM_COLUMNS: dict[str, tuple[str, ...]] = {
     "farm_id": (
         "farm_id",
@@ -38,13 +42,15 @@ FARM_COLUMNS: dict[str, tuple[str, ...]] = {
         "locatie_id",
         "locatieid",
         "locatienummer",
+        "vthobject_id",
+        "vth_object_id",
         "bedrijf_id",
         "bedrijfsnummer",
         "vestiging_id",
         "id",
     ),
-    "x": ("x", "x_rd", "rd_x", "xcoord", "x_coord", "x_coordinaat"),
-    "y": ("y", "y_rd", "rd_y", "ycoord", "y_coord", "y_coordinaat"),
+    "x": ("x", "x_rd", "rd_x", "xcoord", "x_coord", "x_coordinaat", "geo_x"),
+    "y": ("y", "y_rd", "rd_y", "ycoord", "y_coord", "y_coordinaat", "geo_y"),
     "lon": ("lon", "lng", "long", "longitude", "lengtegraad"),
     "lat": ("lat", "latitude", "breedtegraad"),
     "nh3_kg": (
@@ -66,6 +72,20 @@ FARM_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "complete_at": ("complete_at", "datum_volledig", "volledig_op"),
 }
+
+#: The farm file's fields, for the column resolver (``--columns``, ``[columns]``).
+FARM_FIELDS = FieldSet(
+    table="farm file",
+    names=FARM_COLUMNS,
+    option="--columns",
+    config_table="columns",
+    meaning={
+        "farm_id": "required: the location's own id",
+        "nh3_kg": "kg NH3 per year",
+        "subsidy_eur": "the subsidy asked or offered, euro",
+    },
+)
+_LOCATION_FIELDS = ("x", "y", "lon", "lat")
 
 _TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 #: A time with a zone: a date and a time (``T`` or a space between digits), then a zone suffix.
@@ -152,8 +172,10 @@ def _coordinate_columns(
 ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     """Parse a pair of coordinate columns; the problem of every row where they cannot be used."""
     if not (x_col and y_col):
+        have, lack = (names[0], names[1]) if x_col else (names[1], names[0])
         raise InputError(
-            f"has only one of the columns {names[0]} and {names[1]}; give both",
+            f"has a column for {have} ({x_col or y_col!r}) but none for {lack}; give both, or "
+            f"name the other with --columns {lack}=COLUMN",
             source=str(table.path),
         )
     x, ux = parse_numbers(table.frame[x_col], decimal=table.decimal)
@@ -173,18 +195,14 @@ def _coordinate_columns(
 
 
 def _locate(
-    table: RawTable, cols: dict[str, str | None], farms_crs: str
+    table: RawTable, cols: dict[str, str | None], farms_crs: str, *, use_geometry: bool
 ) -> tuple[np.ndarray, np.ndarray, dict[int, str], dict]:
     """Return RD x, y per row, the location problem by row and a description of the source."""
     problems: dict[int, str] = {}
     path = table.path
-    if table.geometry is not None:
+    if use_geometry:
         if table.crs is None:
-            raise InputError(
-                "the file declares no coordinate reference system; save it with its CRS "
-                "(e.g. EPSG:28992) so locations cannot be misread",
-                source=str(path),
-            )
+            raise InputError(no_crs_message(path), source=str(path))
         geoms = np.asarray(table.geometry.values, dtype=object)
         kinds = shapely.get_type_id(geoms)
         # single points; a multipoint of exactly one point counts as that point
@@ -213,8 +231,11 @@ def _locate(
         source = {"location": f"columns {cols['lon']}, {cols['lat']}", "crs": "EPSG:4326"}
     else:
         raise InputError(
-            "has no location: give columns x and y (EPSG:28992, or --farms-crs), columns lon and "
-            "lat (EPSG:4326), or a spatial file with point geometry",
+            "has no location: no columns x and y (EPSG:28992, or --farms-crs), no columns lon "
+            "and lat (EPSG:4326) and no point geometry. The columns found: "
+            + (", ".join(repr(c) for c in table.frame.columns) or "(none)")
+            + ". If the file has them under other names, name them with --columns "
+            "x=COLUMN,y=COLUMN (or lon=COLUMN,lat=COLUMN)",
             source=str(path),
         )
     finite = np.isfinite(x) & np.isfinite(y)
@@ -256,6 +277,9 @@ def load_farms(
     animals: Path | None = None,
     emission_factors: EmissionFactors | None = None,
     estimate_subsidy: bool = False,
+    columns: ColumnMapping | None = None,
+    layer: str | None = None,
+    sheet: str | None = None,
 ) -> FarmTable:
     """Read farm locations and sort every row into usable or rejected.
 
@@ -274,27 +298,48 @@ def load_farms(
         Leave empty ``subsidy_eur`` values to the subsidy estimate instead of rejecting them.
         It is switched on by itself when the file has no ``subsidy_eur`` column but has animal
         counts (herd data, IMAER).
+    columns
+        Input columns named for fields (``--columns``, ``[columns]``): they settle which column
+        gives a field (see :mod:`vbr.io.columns`).
+    layer, sheet
+        The layer of a GeoPackage or the sheet of a workbook to read (``--layer``,
+        ``--sheet``); by default the first layer of points, the first visible sheet.
 
     Raises
     ------
     InputError
         When the file as a whole cannot be used: missing, unreadable, no ``farm_id`` column, no
         ``nh3_kg`` column and no animal counts, no ``subsidy_eur`` column and nothing to
-        estimate it from, no location, no CRS.
+        estimate it from, no location, no CRS; two columns that could be one field; a column
+        mapping that names a column the file does not have.
     """
     path = Path(path)
-    imaer_animals = None
+    mapping, imaer_animals = columns, None
     if is_imaer(path):
+        if layer is not None or sheet is not None:
+            option = "--layer" if layer is not None else "--sheet"
+            raise InputError(
+                f"chooses a {option[2:]}, but {path.name} is an AERIUS IMAER file, which vbr "
+                f"reads whole; leave out {option}",
+                source=option,
+            )
         parsed = read_imaer(path)
         table, imaer_animals = parsed.table, parsed.animals
     else:
-        table = read_table(path)
+        table = read_table(path, layer=layer, sheet=sheet, geometry="point")
     frame = table.frame
     columns = list(frame.columns)
-    cols = {key: find_column(columns, names, path=path) for key, names in FARM_COLUMNS.items()}
+    use_geometry = table.geometry is not None and not _columns_named(mapping, _LOCATION_FIELDS)
+    match = match_columns(
+        columns,
+        FARM_FIELDS,
+        path=path,
+        mapping=mapping,
+        unused=_LOCATION_FIELDS if use_geometry else (),
+    )
+    cols = dict(match.columns)
     factors = emission_factors if emission_factors is not None else load_emission_factors()
-    taken = {v for v in cols.values() if v}
-    wide = [c for c in animal_columns(columns, factors) if c not in taken]
+    wide = [c for c in animal_columns(columns, factors) if c not in match.used]
     with_animals = bool(wide) or animals is not None or imaer_animals is not None
     estimate = estimate_subsidy or (cols["subsidy_eur"] is None and with_animals)
     missing = [key for key in ("farm_id",) if cols[key] is None]
@@ -303,18 +348,23 @@ def load_farms(
     if cols["subsidy_eur"] is None and not estimate:
         missing.append("subsidy_eur")
     if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)}; the file has: "
-            f"{', '.join(columns) if columns else '(no columns)'}. See the README for the names "
-            "and Dutch aliases that are accepted (nh3_kg may be replaced by animal counts per "
-            "Rav code; without subsidy_eur the subsidy is estimated from animal counts)",
-            source=str(path),
+        raise missing_fields_error(
+            FARM_FIELDS,
+            missing,
+            columns=columns,
+            path=path,
+            alternatives={
+                "nh3_kg": "animal counts to compute it from (columns named by Rav code or "
+                "species, or --animals FILE)",
+                "subsidy_eur": "animal counts to estimate it from (columns named by Rav code or "
+                "species, or --animals FILE)",
+            },
         )
     n = len(frame)
     if n == 0:
         raise InputError("has a header but no rows", source=str(path))
 
-    rx, ry, loc_problems, loc_info = _locate(table, cols, farms_crs)
+    rx, ry, loc_problems, loc_info = _locate(table, cols, farms_crs, use_geometry=use_geometry)
     empty_text = pd.Series([""] * n, index=frame.index, dtype=object)
     nh3_raw = frame[cols["nh3_kg"]] if cols["nh3_kg"] else empty_text
     nh3, nh3_bad = parse_numbers(nh3_raw, decimal=table.decimal)
@@ -439,12 +489,7 @@ def load_farms(
     if len(rejected) > 1:
         rejected = rejected.astype(str).sort_values(list(rejected.columns), kind="stable")
         rejected = rejected.reset_index(drop=True)
-    info = {
-        **table.info,
-        **loc_info,
-        "decimal": table.decimal,
-        "columns": {k: v for k, v in cols.items() if v},
-    }
+    info = {**table.info, **loc_info, "decimal": table.decimal}
     if with_animals:
         info["animals"] = {
             "wide_columns": wide,
@@ -456,7 +501,18 @@ def load_farms(
         }
     if estimate:
         info["subsidy_estimate"] = True
-    notes = [*notes, *_reading_notes(info, nh3_check, farms, estimate=estimate)]
+    sources = _field_sources(
+        match,
+        use_geometry=use_geometry,
+        nh3_from_animals=int(from_animals.sum()),
+        estimated=int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+    )
+    notes = [
+        *table.notes,
+        *notes,
+        *_reading_notes(info, nh3_check, farms, estimate=estimate),
+        *_column_notes(match, ids),
+    ]
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
@@ -468,6 +524,7 @@ def load_farms(
         nh3_check=nh3_check,
         estimate_subsidy=estimate,
         notes=notes,
+        sources=sources,
         input_rows=frame.reset_index(drop=True),
     )
 
@@ -498,6 +555,57 @@ def reject_farms(table: FarmTable, reasons: np.ndarray) -> FarmTable:
     rejected = pd.concat([table.rejected.astype(str), more.astype(str)], ignore_index=True)
     rejected = rejected.sort_values(list(rejected.columns), kind="stable").reset_index(drop=True)
     return replace(table, farms=farms[~bad].reset_index(drop=True), rejected=rejected)
+
+
+def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:
+    """The fields among ``fields`` that a column mapping names a column for."""
+    return [f for f in fields if columns and f in columns.columns]
+
+
+def _field_sources(
+    match, *, use_geometry: bool, nh3_from_animals: int, estimated: int
+) -> dict[str, FieldSource | None]:
+    """Every farm field and where its values came from (``None``: not in the file)."""
+    sources: dict[str, FieldSource | None] = {
+        name: match.source(name) for name in FARM_FIELDS.fields
+    }
+    if use_geometry:
+        sources.update(
+            x=FieldSource(made="geometry"), y=FieldSource(made="geometry"), lon=None, lat=None
+        )
+    if nh3_from_animals:
+        computed = "computed from animal counts"
+        sources["nh3_kg"] = match.source(
+            "nh3_kg",
+            made=computed,
+            made_rows=nh3_from_animals if match["nh3_kg"] else None,
+        )
+    if estimated:
+        sources["subsidy_eur"] = match.source(
+            "subsidy_eur", made="estimate", made_rows=estimated if match["subsidy_eur"] else None
+        )
+    return sources
+
+
+def _column_notes(match, ids: pd.Series) -> list[str]:
+    """What the user should know about the columns used: a ``farm_id`` that looks like row
+    numbers."""
+    notes = []
+    column = match["farm_id"]
+    if column and match.found_by.get("farm_id") in ("name", "alias", "shapefile name"):
+        digits = ids.str.fullmatch(r"\d{1,15}")
+        if len(ids) > 1 and bool(digits.all()):
+            numbers = ids.astype("int64").to_numpy()
+            for first in (0, 1):
+                if np.array_equal(numbers, np.arange(first, first + len(ids))):
+                    notes.append(
+                        f"farm_id comes from column {column!r}, which holds the row numbers "
+                        f"{first}..{first + len(ids) - 1}: if these are database row numbers "
+                        "rather than the locations' own ids, name the right column with "
+                        "--columns farm_id=COLUMN"
+                    )
+                    break
+    return notes
 
 
 def _herd(

@@ -4,6 +4,12 @@
 are where every default is written, each in one of them.
 """
 
+from vbr.settings.columns import (
+    COLUMN_TABLES,
+    ColumnMapping,
+    merge_mappings,
+    parse_column_mapping,
+)
 from vbr.settings.config import (
     BUDGET_POLICIES,
     NATIONAL_POT,
@@ -32,10 +38,12 @@ from vbr.settings.rules import DEFAULT_RULES, RuleSet, load_rule_set, rule_set_n
 
 __all__ = [
     "BUDGET_POLICIES",
+    "COLUMN_TABLES",
     "DEFAULT_OUT",
     "DEFAULT_RULES",
     "NATIONAL_POT",
     "RANK_BY",
+    "ColumnMapping",
     "Config",
     "DepositionSettings",
     "Pot",
@@ -51,8 +59,10 @@ __all__ = [
     "input_notes",
     "load_config",
     "load_rule_set",
+    "merge_mappings",
     "nitrogen_sensitive_list",
     "option_default",
+    "parse_column_mapping",
     "rule_set_names",
     "run_options",
 ]

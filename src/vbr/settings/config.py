@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from vbr.errors import ConfigError
+from vbr.settings.columns import COLUMN_TABLES, parse_column_mapping
 from vbr.settings.rules import (
     FCFS,
     MEASURED_TO,
@@ -255,6 +257,9 @@ class Config:
     #: ``"nl"`` or ``"en"``; ``[output] language`` or ``--lang`` (``[explain] language`` is its
     #: older, deprecated name). Also readable as :attr:`language`.
     explain_language: str
+    #: Column mappings of the config file by input (``farms``, ``natura``, ``regions``): field ->
+    #: input column, from the tables ``[columns]``, ``[natura_columns]``, ``[regions_columns]``.
+    column_tables: Mapping[str, Mapping[str, str]]
     #: The rule set: ``name``, ``title``, ``source``, ``path`` and ``sha256`` (README, "Rule
     #: sets").
     rule_set: dict = field(default_factory=dict)
@@ -481,11 +486,14 @@ def load_config(path: Path | None = None, *, rules: str | Path | None = None) ->
         user = _read_toml(path)
         known = _known_keys()
         problems = []
+        mapping_tables = {table for table, _ in COLUMN_TABLES.values()}
         for table, values in user.items():
             rows = values if table == "window" and isinstance(values, list) else [values]
             if table not in known or not all(isinstance(r, dict) for r in rows):
                 problems.append(f"unknown table [{table}] (known: {', '.join(known)})")
                 continue
+            if table in mapping_tables:
+                continue  # any field name here; the readers check them against their fields
             for row in rows:
                 problems += [f"unknown key {table}.{k}" for k in row if k not in known[table]]
         if problems:
@@ -505,6 +513,9 @@ def load_config(path: Path | None = None, *, rules: str | Path | None = None) ->
                     merged[key] = value
             base[table] = merged
         base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
+        for table, _ in COLUMN_TABLES.values():
+            if table in user:
+                base[table] = user[table]
         if "budget" in user:
             base["budget"] = user["budget"]
         if "window" in user:
@@ -574,6 +585,10 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         if national_policy is None
         else _check_policy(national_policy, f"{where}: budget.national_policy"),
         pot_order=_pot_order(budget, regional, national is not None, where),
+        column_tables={
+            kind: parse_column_mapping(base.get(table) or {}, where=f"{where} [{table}]")
+            for kind, (table, _) in COLUMN_TABLES.items()
+        },
         effective=base,
     )
     _choice(rules, "measured_to", MEASURED_TO, where)

@@ -21,12 +21,13 @@ import shapely
 
 from vbr._version import __version__, code_identity
 from vbr.errors import InputError
-from vbr.model import Result
-from vbr.settings import RegionalBudget, RunOptions, config_from_mapping
+from vbr.model import FieldSource, Result
+from vbr.settings import ColumnMapping, RegionalBudget, RunOptions, config_from_mapping
 
 __all__ = [
     "MANIFEST",
     "build_manifest",
+    "columns_entry",
     "read_manifest",
     "reason_counts",
     "recorded_outputs",
@@ -141,10 +142,12 @@ def build_manifest(
         },
         "rerun": _rerun_entry(options),
         "farms_read_as": result.farms_info,
+        "columns": columns_entry(result.columns),
         "counts": result.counts(),
         "rejected_reasons": reason_counts(result.rejected["reason"]),
         "priority_order": (
-            f"first come, first served by {cfg.fcfs} (complete_at, else submitted_at)"
+            f"submitted_at (first come, first served by {cfg.fcfs}; complete_at counts where "
+            "given)"
             if result.first_come_first_served
             else options.rank_by
         ),
@@ -170,6 +173,25 @@ def build_manifest(
         "outputs": outputs,
         "environment": versions,
     }
+
+
+def columns_entry(columns: Mapping[str, Mapping[str, FieldSource | None]]) -> dict:
+    """The manifest's ``columns``: for every input (``farms``, ``natura2000``, ``regions``),
+    every field and where it came from: ``{"column": ..., "found_by": ...}`` for an input
+    column (found by ``name``, ``alias``, ``shapefile name``, or the option or config table
+    that named it), ``{"made": ...}`` for values made otherwise (``geometry``, ``row number``,
+    ``computed from animal counts``, ``estimate``, ``--overloaded list`` ...), both with
+    ``made_rows`` where a column gave some rows and the rest were made; ``null`` for a field
+    the input does not give."""
+    out: dict[str, dict] = {}
+    for kind, fields in columns.items():
+        out[kind] = {
+            name: None
+            if source is None
+            else {k: v for k, v in vars(source).items() if v is not None}
+            for name, source in fields.items()
+        }
+    return out
 
 
 def write_manifest(manifest: Mapping, path: Path) -> None:
@@ -277,7 +299,31 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         public=bool(rerun.get("public", False)),
         seed=rerun.get("seed"),
         draw=inputs.get("draw"),
+        **_rerun_reading(rerun),
     )
+
+
+#: The column mappings a run records, by :class:`RunOptions` field.
+_MAPPINGS = ("columns", "natura_columns", "regions_columns")
+#: The layer and sheet choices a run records.
+_CHOICES = ("layer", "natura_layer", "regions_layer", "sheet")
+
+
+def _rerun_reading(rerun: Mapping) -> dict:
+    """The recorded column mappings, layers and sheet as :class:`RunOptions` fields (none in a
+    manifest written before they existed)."""
+    out: dict[str, object] = {}
+    for name in _MAPPINGS:
+        pairs = rerun.get(name) or {}
+        if not isinstance(pairs, Mapping) or not all(isinstance(v, str) for v in pairs.values()):
+            raise InputError(f"rerun.{name} must map field names to column names", source=MANIFEST)
+        out[name] = ColumnMapping.given(pairs, where=f"{MANIFEST} rerun.{name}")
+    for name in _CHOICES:
+        value = rerun.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"rerun.{name} must be a name or null", source=MANIFEST)
+        out[name] = value
+    return out
 
 
 def reason_counts(reasons: Sequence[str]) -> dict[str, int]:
@@ -365,6 +411,8 @@ def _rerun_entry(options: RunOptions) -> dict:
         "scenarios": options.scenarios,
         "public": options.public,
         "seed": options.seed,
+        **{name: dict(getattr(options, name).columns) for name in _MAPPINGS},
+        **{name: getattr(options, name) for name in _CHOICES},
         "config_effective": options.config.effective,
     }
 
