@@ -146,8 +146,7 @@ def build_manifest(
         "counts": result.counts(),
         "rejected_reasons": reason_counts(result.rejected["reason"]),
         "priority_order": (
-            f"submitted_at (first come, first served by {cfg.fcfs}; complete_at counts where "
-            "given)"
+            f"submitted_at (first come, first served by {cfg.fcfs}; complete_at counts where given)"
             if result.first_come_first_served
             else options.rank_by
         ),
