@@ -44,9 +44,10 @@ def test_the_ranking_shows_what_the_counts_explain_beside_the_given_nh3(
     run(options(tmp_path, herd_file, one_area, no_regions))
     rows = {r["farm_id"]: r for r in read_rows(tmp_path / "out" / "ranking.csv")}
     header = list(rows["complete"])
-    # contract section 6: new columns after cumulative_eur, before the carried-through ones
-    after = header[len(LEAD_COLUMNS) : len(LEAD_COLUMNS) + 3]
-    assert after == ["nh3_animals_kg", "nh3_given_vs_animals", "subsidy_source"]
+    # contract section 6: funded_by after cumulative_eur, then the new columns, before the
+    # carried-through ones
+    after = header[len(LEAD_COLUMNS) : len(LEAD_COLUMNS) + 4]
+    assert after == ["funded_by", "nh3_animals_kg", "nh3_given_vs_animals", "subsidy_source"]
     assert rows["complete"]["nh3_animals_kg"] == "1008"
     assert rows["complete"]["nh3_given_vs_animals"] == "0.992"  # given / animals
     assert rows["scrubber"]["nh3_given_vs_animals"] == "0.298"

@@ -27,13 +27,13 @@ from vbr.io.ids import normalise_ids
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.locations import locate
 from vbr.io.offer_join import FileValues, OfferJoin, join_offers, offer_rows, take_offers
-from vbr.io.rejections import rejection_table
+from vbr.io.rejections import reason_kind, rejection_table
 from vbr.io.tables import parse_numbers, read_table, row_label, short_text
 from vbr.io.times import ParsedTimes, parse_times
 from vbr.model import FarmTable, FieldSource, OfferTable
 from vbr.settings import ColumnMapping, load_config, option_default
 
-__all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times"]
+__all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times", "reject_farms"]
 
 #: Recognised columns and their accepted aliases, best first (matched case-insensitively; spaces,
 #: hyphens, dots and slashes count as underscores; shapefile-truncated names too, see
@@ -454,6 +454,51 @@ def load_farms(
         notes=notes,
         sources=sources,
         rejections=rejections,
+        input_rows=frame.reset_index(drop=True),
+    )
+
+
+def reject_farms(table: FarmTable, reasons: np.ndarray) -> FarmTable:
+    """The farm table with more rows rejected: the usable farms whose ``reasons`` (one per farm,
+    ``""`` to keep it) are not empty go to ``rejected`` with that reason and their input row as
+    read, sorted in as :func:`load_farms` sorts.
+
+    Parameters
+    ----------
+    table
+        As :func:`load_farms` gave it.
+    reasons
+        Per row of ``table.farms``: why it is rejected, or ``""``.
+    """
+    reasons = np.asarray(reasons, dtype=object)
+    bad = reasons != ""
+    if not bad.any():
+        return table
+    farms = table.farms
+    rows = farms["row"].to_numpy()[bad]
+    more = pd.DataFrame({"farm_id": farms["farm_id"].to_numpy(dtype=object)[bad]})
+    more["reason"] = reasons[bad]
+    raw = table.input_rows.iloc[rows].reset_index(drop=True)
+    for c in raw.columns:
+        more[c if c not in ("farm_id", "reason") else f"input_{c}"] = raw[c].to_numpy(dtype=object)
+    rejected = pd.concat([table.rejected.astype(str), more.astype(str)], ignore_index=True)
+    rejected = rejected.sort_values(list(rejected.columns), kind="stable").reset_index(drop=True)
+    # the kinds of reason behind --max-rejected and the summary count these rows too
+    spatial = table.info.get("format") not in ("csv", "xlsx")
+    kinds = pd.DataFrame(
+        {
+            "row": pd.Series(rows, dtype="int64"),
+            "where": [f"feature {r + 1}" if spatial else f"row {r + 2}" for r in rows],
+            "farm_id": more["farm_id"].to_numpy(dtype=object),
+            "kind": [reason_kind(text) for text in reasons[bad]],
+        }
+    )
+    rejections = pd.concat([table.rejections, kinds], ignore_index=True)
+    return replace(
+        table,
+        farms=farms[~bad].reset_index(drop=True),
+        rejected=rejected,
+        rejections=rejections.sort_values(["row", "kind"], kind="stable").reset_index(drop=True),
     )
 
 
@@ -599,7 +644,7 @@ def _field_sources(
 
 def _column_notes(match, ids: pd.Series) -> list[str]:
     """What the user should know about the columns used: a ``farm_id`` that looks like row
-    numbers, a ``complete_at`` column that the rules do not use yet."""
+    numbers."""
     notes = []
     column = match["farm_id"]
     if column and match.found_by.get("farm_id") in ("name", "alias", "shapefile name"):
@@ -615,11 +660,6 @@ def _column_notes(match, ids: pd.Series) -> list[str]:
                         "--columns farm_id=COLUMN"
                     )
                     break
-    if match["complete_at"]:
-        notes.append(
-            f"complete_at (column {match['complete_at']!r}) is carried through but not yet used "
-            "for the order: first come, first served follows submitted_at"
-        )
     return notes
 
 

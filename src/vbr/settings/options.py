@@ -80,6 +80,10 @@ class RunOptions:
     #: (``--offers-columns``, ``[offers_columns]``).
     offers: Path | None = None
     offers_columns: ColumnMapping = field(default_factory=ColumnMapping)
+    #: The lottery's seed (``--seed``); ``None``: derived from the farm file's sha256.
+    seed: int | None = None
+    #: An official draw (``--draw``): the farm ids of the days drawn by lot, in drawn order.
+    draw: Path | None = None
 
     def __post_init__(self) -> None:
         if self.overloaded is not None and self.all_overloaded:
@@ -103,6 +107,14 @@ class RunOptions:
                 "names the columns of an offers table, but no --offers is given; give the "
                 "table with --offers PATH, or leave out --offers-columns",
                 source="--offers-columns",
+            )
+        if self.seed is not None and self.draw is not None:
+            raise ConfigError(
+                "give --seed or --draw, not both: a draw fixes the order itself", source="--draw"
+            )
+        if self.seed is not None and not (0 <= int(self.seed) < 2**53):
+            raise ConfigError(
+                f"must be a whole number from 0 to 2**53 - 1, got {self.seed!r}", source="--seed"
             )
         if self.public and self.scenarios:
             raise ConfigError(
@@ -154,6 +166,9 @@ def run_options(
     natura_columns: str | Sequence[str] | Mapping[str, str] | None = None,
     regions_columns: str | Sequence[str] | Mapping[str, str] | None = None,
     offers_columns: str | Sequence[str] | Mapping[str, str] | None = None,
+    rules: str | Path | None = None,
+    pots: tuple[str, ...] | None = None,
+    only_national: bool = False,
     **options: object,
 ) -> RunOptions:
     """The options of ``vbr run``: the embedded default data for every input not given.
@@ -175,6 +190,10 @@ def run_options(
         ``--offers-columns``); they replace what the config's ``[columns]``,
         ``[natura_columns]``, ``[regions_columns]`` and ``[offers_columns]`` give for the same
         fields.
+    rules
+        The rule set (``--rules NAME|PATH``; ``None``: ``vbr-2026``).
+    pots, only_national
+        The pots that run (``--pot NAME`` repeated, ``--only-national``; default: all).
     **options
         Any other :class:`RunOptions` field (``overloaded``, ``farms_crs``, ``exceedance`` ...).
 
@@ -184,13 +203,15 @@ def run_options(
         On unusable values or options that cannot go together.
     """
     data = default_data_dir()
-    config_read = load_config(config).overridden(
+    config_read = load_config(config, rules=rules).overridden(
         threshold_m=threshold_m,
         budget_eur=budget_eur,
         budget_policy=budget_policy,
         no_budget=no_budget,
         language=language,
         max_rejected_percent=max_rejected,
+        pots=pots,
+        only_national=only_national,
     )
     given = {
         "farms": columns,

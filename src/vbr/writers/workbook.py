@@ -31,14 +31,15 @@ NO_NOTES = "Geen opmerkingen bij deze run."
 
 
 def write_workbook(context: WriteContext) -> WriteReport:
-    """Write ``ranking.xlsx``: the notes so far, the national list, each region's list and the
-    rejected rows."""
+    """Write ``ranking.xlsx``: the notes so far, the national list, each region's list, the
+    rejected rows and the decisions (``decisions.csv``)."""
     result = context.result
     path = context.folder / "ranking.xlsx"
     sheets = [
         ("Nederland", context.ranking_text()),
         *((r.name, context.region_text(r)) for r in result.region_lists),
         ("Afgewezen (rejected)", result.rejected),
+        ("Besluiten (decisions)", context.decisions_text()),
     ]
     t0 = time.perf_counter()
     own = write_xlsx(sheets, path, notes_sheet=NOTES_SHEET, notes=context.notes)
