@@ -69,7 +69,8 @@ def _summary(written: Written) -> str:
     counts = result.counts()
     cfg = result.options.config
     lines = [
-        f"vbr {__version__}: {counts['read']:,} rows read, {counts['ranked']:,} ranked, "
+        f"vbr {__version__}: {counts['read']:,} rows read{_rows_read(result)}, "
+        f"{counts['ranked']:,} ranked, "
         f"{counts['rejected']:,} rejected"
         + (
             (" (not listed: public mode)" if result.options.public else " (see rejected.csv)")
@@ -119,6 +120,16 @@ def _summary(written: Written) -> str:
     return "\n".join(lines)
 
 
+def _rows_read(result: Result) -> str:
+    """With an offers table, what the rows read are: the locations, and the offers that were
+    joined to none (each is a rejected row of its own)."""
+    offers = result.farms_info.get("offers")
+    if not offers:
+        return ""
+    alone = sum(offers["not_joined"].values())
+    return f" ({result.n_read - alone:,} locations + {alone:,} offer(s) joined to none)"
+
+
 def _rejection_summary(result: Result) -> list[str]:
     """The most common kinds of reason of the rejected rows, with their counts."""
     kinds = top_reasons(result.rejections, None)
@@ -155,7 +166,7 @@ def _field_text(name: str, source: FieldSource) -> str:
 def _columns_summary(result: Result) -> list[str]:
     """Which input column gave each field (the manifest's ``columns``), a line per input."""
     labels = {"farms": "farm file", "natura2000": "Natura 2000", "regions": "regions"}
-    parts = []
+    parts, offers = [], []
     for kind, fields in result.columns.items():
         geometry = FieldSource(made="geometry")
         texts = [
@@ -163,12 +174,15 @@ def _columns_summary(result: Result) -> list[str]:
             for name, source in fields.items()
             if source is not None and not (name == "y" and source == geometry)
         ]
-        parts.append((labels.get(kind, kind), ", ".join(texts)))
+        if kind == "offers":
+            offers.append(f"columns of the offers table: {', '.join(texts)}")
+        else:
+            parts.append((labels.get(kind, kind), ", ".join(texts)))
     if not parts:
-        return []
+        return offers
     farms = [f"columns of the {label}: {text}" for label, text in parts[:1]]
     rest = "; ".join(f"{label}: {text}" for label, text in parts[1:])
-    return farms + ([f"columns of {rest}"] if rest else [])
+    return farms + offers + ([f"columns of {rest}"] if rest else [])
 
 
 def _deposition_summary(result: Result) -> list[str]:
@@ -414,6 +428,22 @@ def cli() -> None:
     help="The same for --regions; field: name. Config: [regions_columns].",
 )
 @click.option(
+    "--offers",
+    type=click.Path(path_type=Path),
+    help="Offers (CSV or XLSX: farm_id, subsidy_eur, optional submitted_at, complete_at) joined "
+    "on farm_id to the locations of --farms in any format (an IMAER source by its gml:id). An "
+    "offer without a location and a location without an offer that cannot be estimated are "
+    "rejected.",
+)
+@click.option(
+    "--offers-columns",
+    "offers_columns",
+    multiple=True,
+    metavar="FIELD=COL,...",
+    help="The same as --columns for --offers; fields: farm_id, subsidy_eur, submitted_at, "
+    "complete_at. Config: [offers_columns].",
+)
+@click.option(
     "--layer",
     metavar="NAME",
     help="The layer of a --farms GeoPackage to read (default: the first layer of points; "
@@ -465,6 +495,8 @@ def run_command(
     columns=(),
     natura_columns=(),
     regions_columns=(),
+    offers=None,
+    offers_columns=(),
     layer=None,
     sheet=None,
     natura_layer=None,
@@ -509,6 +541,8 @@ def run_command(
         columns=columns or None,
         natura_columns=natura_columns or None,
         regions_columns=regions_columns or None,
+        offers=offers,
+        offers_columns=offers_columns or None,
         layer=layer,
         sheet=sheet,
         natura_layer=natura_layer,

@@ -31,6 +31,7 @@ __all__ = [
     "FarmTable",
     "FieldSource",
     "NaturaAreas",
+    "OfferTable",
     "OverloadZones",
     "PotWalk",
     "RegionList",
@@ -140,6 +141,54 @@ def empty_rejections() -> pd.DataFrame:
             "kind": pd.Series(dtype=object),
         }
     )
+
+
+@dataclass
+class OfferTable:
+    """Offers read from an offers table (``--offers``): one row per offer, as read, with the
+    fields parsed; joined on ``farm_id`` to the locations of the farm file by the farm reader.
+
+    Attributes
+    ----------
+    path
+        The file read.
+    frame
+        Every input column as read (text), one row per offer.
+    ids
+        ``farm_id`` per offer, as the farm reader makes them (:func:`vbr.io.ids.normalise_ids`:
+        NFC, spaces around it removed; empty where missing).
+    subsidy
+        ``subsidy_eur`` per offer (NaN where empty or unusable); ``subsidy_given`` says where
+        the cell is not empty.
+    submitted_at, complete_at
+        The times, read as the farm file's (:func:`vbr.io.times.parse_times`; UTC, NaT where
+        empty or unreadable); ``None`` where the table has no such column. ``submitted_given``,
+        ``complete_given``: where the cell is not empty.
+    problems
+        Per offer row, what makes its values unusable (a subsidy that is no number, a time that
+        cannot be read, a row the reader could not split), each naming the file and row.
+    carried
+        The offers' columns carried through to the outputs (all but those of ``farm_id`` and
+        ``subsidy_eur``), in file order.
+    sources
+        Every field and the column it came from (:class:`FieldSource`), for the manifest.
+    notes
+        What the user should know about how the table was read.
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    ids: pd.Series
+    subsidy: np.ndarray
+    subsidy_given: np.ndarray
+    submitted_at: pd.Series | None
+    submitted_given: np.ndarray
+    complete_at: pd.Series | None
+    complete_given: np.ndarray
+    problems: dict[int, list[str]] = field(default_factory=dict)
+    carried: list[str] = field(default_factory=list)
+    sources: dict[str, FieldSource | None] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

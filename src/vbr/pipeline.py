@@ -47,6 +47,7 @@ from vbr.io.columns import check_mapping
 from vbr.io.draw import load_draw
 from vbr.io.farms import FARM_FIELDS, load_farms, reject_farms
 from vbr.io.natura import NATURA_FIELDS, read_natura, read_overloaded_list
+from vbr.io.offers import OFFER_FIELDS, read_offers
 from vbr.io.raster import load_exceedance
 from vbr.io.regions import REGION_FIELDS, load_regions
 from vbr.maps import write_maps
@@ -96,6 +97,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     check_mapping(options.columns, FARM_FIELDS)
     check_mapping(options.natura_columns, NATURA_FIELDS)
     check_mapping(options.regions_columns, REGION_FIELDS)
+    check_mapping(options.offers_columns, OFFER_FIELDS)
     notes = input_notes(options)
     # Natura 2000 is read and repaired in a thread while the farms are read here: the repair runs
     # in GEOS, which releases the GIL, and the farms reader is mostly Python. "load_natura" is the
@@ -106,6 +108,11 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         )
         with clock.stage("load_farms", f"reading farms from {options.farms}"):
             factors = load_emission_factors(options.emission_factors)
+            offers = (
+                read_offers(options.offers, columns=options.offers_columns)
+                if options.offers is not None
+                else None
+            )
             farm_table = load_farms(
                 options.farms,
                 farms_crs=options.farms_crs,
@@ -115,6 +122,8 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                 columns=options.columns,
                 layer=options.layer,
                 sheet=options.sheet,
+                min_herd_share=cfg.subsidy.min_herd_share,
+                offers=offers,
             )
             if cfg.windows:
                 # an application outside every window is rejected (it counts as read)
@@ -243,6 +252,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
             "farms": farm_table.sources,
             "natura2000": natura.sources,
             **({"regions": regions.sources} if options.regions else {}),
+            **({"offers": offers.sources} if offers is not None else {}),
         },
     )
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,11 +26,12 @@ from vbr.io.crs import RD_NEW
 from vbr.io.ids import normalise_ids
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.locations import locate
+from vbr.io.offer_join import FileValues, OfferJoin, join_offers, offer_rows, take_offers
 from vbr.io.rejections import reason_kind, rejection_table
 from vbr.io.tables import parse_numbers, read_table, row_label, short_text
 from vbr.io.times import ParsedTimes, parse_times
-from vbr.model import FarmTable, FieldSource
-from vbr.settings import ColumnMapping, option_default
+from vbr.model import FarmTable, FieldSource, OfferTable
+from vbr.settings import ColumnMapping, load_config, option_default
 
 __all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times", "reject_farms"]
 
@@ -126,6 +128,8 @@ def load_farms(
     columns: ColumnMapping | None = None,
     layer: str | None = None,
     sheet: str | None = None,
+    min_herd_share: float | None = None,
+    offers: OfferTable | None = None,
 ) -> FarmTable:
     """Read farm locations and sort every row into usable or rejected.
 
@@ -150,6 +154,16 @@ def load_farms(
     layer, sheet
         The layer of a GeoPackage or the sheet of a workbook to read (``--layer``,
         ``--sheet``); by default the first layer of points, the first visible sheet.
+    min_herd_share
+        A subsidy is estimated from animal counts only where they explain at least this share
+        of the row's ``nh3_kg`` (``[subsidy] min_herd_share``; ``None``: the configured
+        default); a row below it is rejected with both figures.
+    offers
+        An offers table (:func:`vbr.io.offers.read_offers`) joined on ``farm_id`` (see
+        :mod:`vbr.io.offer_join`): a location takes the subsidy and times of its offer; a
+        location without one keeps the farm file's subsidy, or is estimated where the rules
+        allow, else rejected (``no offer``); an offer joined to no location is a rejected row
+        of its own (``n_read`` and ``rejections`` count the locations and those offers).
 
     Raises
     ------
@@ -191,7 +205,7 @@ def load_farms(
     missing = [key for key in ("farm_id",) if cols[key] is None]
     if cols["nh3_kg"] is None and not with_animals:
         missing.append("nh3_kg")
-    if cols["subsidy_eur"] is None and not estimate:
+    if cols["subsidy_eur"] is None and not estimate and offers is None:
         missing.append("subsidy_eur")
     if missing:
         raise missing_fields_error(
@@ -245,11 +259,44 @@ def load_farms(
         reasons[i].append(f"farm_id duplicated ({counts[ids.iat[i]]} rows share it)")
     for i, text in id_problems.items():
         reasons[i].append(text)
+    join, lacking = None, {}
+    if offers is not None:
+        join = join_offers(
+            offers,
+            ids,
+            duplicated=duplicated,
+            farm_path=path,
+            source_ids=frame["imaer_sources"] if imaer_animals is not None else None,
+        )
+        offered = take_offers(
+            join,
+            ids=ids,
+            subsidy=FileValues(subsidy, sub_raw, cols["subsidy_eur"]),
+            submitted_at=_file_times(frame, cols["submitted_at"], times["submitted_at"]),
+            complete_at=_file_times(frame, cols["complete_at"], times["complete_at"]),
+            farm_path=path,
+        )
+        subsidy, sub_raw = offered.subsidy, offered.subsidy_raw
+        # the times of each location: its offer's where that gives one (the farm file's own
+        # problems stay: a time that both give and that differs has stopped the run)
+        times = {
+            "submitted_at": replace(times["submitted_at"], times=offered.submitted_at),
+            "complete_at": replace(times["complete_at"], times=offered.complete_at),
+        }
+        for i in np.flatnonzero(offered.subsidy_from_offer):
+            sub_problems.pop(i, None)
+        for i, texts in offered.problems.items():
+            reasons[i] += texts
+        for i, text in join.location_problems.items():
+            reasons[i].append(text)
+        lacking = offered.missing
+        sub_problems.update({i: text for i, text in lacking.items() if i in sub_problems})
 
     notes: list[str] = []
     herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
     nh3_check = pd.DataFrame()
     from_animals = np.zeros(n, dtype=bool)
+    herd_check: _HerdCheck | None = None
     if with_animals:
         herd, animal_problems, notes = _herd(
             frame, wide, table.decimal, animals, imaer_animals, ids
@@ -276,6 +323,9 @@ def load_farms(
         both = ~given_empty & has_animals & np.isfinite(nh3) & (nh3 > 0)
         both[list(unknown)] = False
         nh3_check = _nh3_check(ids, np.flatnonzero(both), nh3, computed)
+        herd_check = _HerdCheck(
+            explained=np.where(has_animals, computed, np.nan), nh3=nh3, both=both
+        )
         if imaer_animals is not None:
             herd = _implied_herd(herd, frame, nh3, has_animals, factors)
     if estimate:
@@ -284,7 +334,18 @@ def load_farms(
         for i in np.flatnonzero(sub_empty):
             sub_problems.pop(i, None)
             if i not in rows_with_animals:
-                sub_problems[i] = "subsidy_eur missing and no animal counts to estimate it from"
+                sub_problems[i] = (
+                    f"{lacking[i]} and no animal counts to estimate the subsidy from"
+                    if i in lacking
+                    else "subsidy_eur missing and no animal counts to estimate it from"
+                )
+        if herd_check is not None:
+            share = _herd_share_rule(min_herd_share)
+            sub_problems.update(
+                _herd_share_problems(
+                    herd_check, sub_empty & ~from_animals, min_share=share, lacking=lacking
+                )
+            )
 
     for found in (loc_problems, nh3_problems, sub_problems):
         for i, text in found.items():
@@ -309,11 +370,22 @@ def load_farms(
             "row": np.flatnonzero(keep),
         }
     )
-    if cols["complete_at"]:
+    if cols["complete_at"] or (join is not None and join.offers.complete_at is not None):
         farms["complete_at"] = times["complete_at"].times.array[keep]
+    if herd_check is not None and cols["nh3_kg"] and herd_check.both.any():
+        farms["nh3_animals_kg"] = herd_check.explained[keep]
+        farms["nh3_given_vs_animals"] = herd_check.ratio()[keep]
     if estimate:
         farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
+    # names the offers' columns take in the outputs: offers_<name> where a farm column has it
+    taken = {*columns, "farm_id", "reason", "input_farm_id", "input_reason"}
+    if join is not None:
+        from_offers = offer_rows(join, join.offer_of_row, taken)
+        names = dict(zip(join.offers.frame.columns, from_offers.columns, strict=True))
+        offered_carried = [names[c] for c in join.offers.carried]
+        carried_values = pd.concat([carried_values, from_offers[offered_carried]], axis=1)
+        carried = [*carried, *offered_carried]
     geometry = shapely.points(rx[keep], ry[keep])
     farms_gdf = gpd.GeoDataFrame(farms, geometry=geometry, crs=RD_NEW)
 
@@ -324,10 +396,14 @@ def load_farms(
         }
     )
     rejections = rejection_table(reasons, ids, label=lambda i: row_label(table, i))
+    if join is not None:
+        rejections = _rejections_with_offers(rejections, join, after=n)
     raw_rows = frame.loc[bad].reset_index(drop=True)
     for c in columns:
         name = c if c not in ("farm_id", "reason") else f"input_{c}"
         rejected[name] = raw_rows[c].to_numpy(dtype=object)
+    if join is not None:
+        rejected = _rejected_with_offers(rejected, join, bad, taken)
     # Sorted by content (farm_id, reason, then the row as read), not by input position, so that
     # the same rows in another order give the same rejected.csv byte for byte.
     if len(rejected) > 1:
@@ -345,11 +421,15 @@ def load_farms(
         }
     if estimate:
         info["subsidy_estimate"] = True
+    if join is not None:
+        info["offers"] = _offers_info(join, farms, estimate=estimate)
     sources = _field_sources(
         match,
         use_geometry=use_geometry,
         nh3_from_animals=int(from_animals.sum()),
         estimated=int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+        offers=join.offers if join is not None else None,
+        offered_rows=int(join.has_offer.sum()) if join is not None else 0,
     )
     notes = [
         *table.notes,
@@ -357,13 +437,15 @@ def load_farms(
         *notes,
         *(note for parsed in times.values() for note in parsed.notes),
         *_reading_notes(info, nh3_check, farms, estimate=estimate),
+        *(_herd_notes(farms, min_share=_herd_share_rule(min_herd_share)) if estimate else []),
+        *(_offers_notes(info["offers"], join.offers) if join is not None else []),
         *_column_notes(match, ids),
     ]
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
         carried=carried,
-        n_read=n,
+        n_read=n + (len(join.unattached) if join is not None else 0),
         info=info,
         carried_values=carried_values,
         animals=herd,
@@ -420,15 +502,115 @@ def reject_farms(table: FarmTable, reasons: np.ndarray) -> FarmTable:
     )
 
 
+def _file_times(frame: pd.DataFrame, column: str | None, parsed: ParsedTimes) -> FileValues:
+    """A time column of the farm file as the offers join compares it: the times as read
+    (UTC, NaT where empty or unreadable), the cells as read, the column (``None``: the file has
+    none, and its cells count as empty)."""
+    if column is None:
+        empty = pd.Series([""] * len(frame), index=parsed.times.index, dtype=object)
+        return FileValues(parsed.times, empty, None)
+    return FileValues(parsed.times, frame[column].reset_index(drop=True), column)
+
+
+def _rejections_with_offers(
+    rejections: pd.DataFrame, join: OfferJoin, *, after: int
+) -> pd.DataFrame:
+    """The rejections of the locations and those of the offers joined to no location, for the
+    counts by kind, ``--max-rejected`` and the top reasons. An offer alone is named by its row
+    of the offers table (``offers.csv row 4``); its ``row`` is ``after`` (the number of
+    locations) plus its position, so that the example of a kind is a location where one has it.
+    """
+    if not len(join.unattached):
+        return rejections
+    offers = join.offers
+    alone = rejection_table(
+        dict(zip(join.unattached.tolist(), join.unattached_problems, strict=True)),
+        offers.ids,
+        label=lambda j: f"{offers.path.name} row {j + 2}",
+    )
+    alone["row"] += after
+    return pd.concat([rejections, alone], ignore_index=True)
+
+
+def _rejected_with_offers(
+    rejected: pd.DataFrame, join: OfferJoin, bad: np.ndarray, taken: set[str]
+) -> pd.DataFrame:
+    """The rejected locations with the row of their offer beside them, and a row for every
+    offer joined to no location (its farm_id and reason, the offer as read, the farm file's
+    columns empty)."""
+    beside = offer_rows(join, join.offer_of_row[bad], taken)
+    rejected = pd.concat([rejected.reset_index(drop=True), beside], axis=1)
+    if not len(join.unattached):
+        return rejected
+    alone = offer_rows(join, join.unattached, taken)
+    alone.insert(0, "farm_id", join.offers.ids.to_numpy(dtype=object)[join.unattached])
+    alone.insert(1, "reason", join.unattached_reasons)
+    return pd.concat([rejected, alone], ignore_index=True).fillna("")[list(rejected.columns)]
+
+
+def _offers_info(join: OfferJoin, farms: pd.DataFrame, *, estimate: bool) -> dict:
+    """How the offers table was joined, for the manifest and the notes."""
+    offers = join.offers
+    reasons = pd.Series([texts[0] for texts in join.unattached_problems], dtype=object)
+    reasons = reasons.str.split(" (", regex=False).str[0]
+    return {
+        "path": str(offers.path),
+        "rows": len(offers.frame),
+        "joined": int(join.has_offer.sum()),
+        "joined_by_imaer_source": join.via_source,
+        "not_joined": {k: int(v) for k, v in reasons.value_counts().sort_index().items()},
+        "locations_with_several_offers": len(join.location_problems),
+        "ranked_with_offer": int(farms["row"].isin(np.flatnonzero(join.has_offer)).sum()),
+        "ranked_on_estimate": int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+    }
+
+
+def _offers_notes(info: dict, offers: OfferTable) -> list[str]:
+    """What the user should know about the join: how many offers found a location, and what
+    became of the others and of the locations without one."""
+    not_joined = sum(info["not_joined"].values())
+    text = (
+        f"offers: {info['rows']:,} row(s) read from {offers.path.name}, {info['joined']:,} "
+        "joined to a location on farm_id"
+    )
+    if info["joined_by_imaer_source"]:
+        text += (
+            f" ({info['joined_by_imaer_source']:,} by the id of another IMAER source merged "
+            "into the location)"
+        )
+    if not_joined:
+        text += (
+            f"; {not_joined:,} joined to none and rejected ("
+            + ", ".join(f"{kind}: {count:,}" for kind, count in info["not_joined"].items())
+            + ")"
+        )
+    notes = [*offers.notes, text]
+    complete = offers.sources.get("complete_at")
+    if complete is not None and complete.column:
+        notes.append(
+            f"complete_at (column {complete.column!r} of {offers.path.name}) is carried through "
+            "but not yet used for the order: first come, first served follows submitted_at"
+        )
+    return notes
+
+
 def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:
     """The fields among ``fields`` that a column mapping names a column for."""
     return [f for f in fields if columns and f in columns.columns]
 
 
 def _field_sources(
-    match, *, use_geometry: bool, nh3_from_animals: int, estimated: int
+    match,
+    *,
+    use_geometry: bool,
+    nh3_from_animals: int,
+    estimated: int,
+    offers: OfferTable | None = None,
+    offered_rows: int = 0,
 ) -> dict[str, FieldSource | None]:
-    """Every farm field and where its values came from (``None``: not in the file)."""
+    """Every farm field and where its values came from (``None``: not in the file); with an
+    offers table, the fields it gives say ``offers table`` (its own columns are in its own
+    entry)."""
     sources: dict[str, FieldSource | None] = {
         name: match.source(name) for name in FARM_FIELDS.fields
     }
@@ -447,6 +629,16 @@ def _field_sources(
         sources["subsidy_eur"] = match.source(
             "subsidy_eur", made="estimate", made_rows=estimated if match["subsidy_eur"] else None
         )
+    if offers is not None:
+        for name, source in offers.sources.items():
+            if name == "farm_id" or source is None:
+                continue
+            made = f"offers table ({offers.path.name})"
+            if name == "subsidy_eur" and estimated:
+                made += f"; estimate for {estimated:,} rows"
+            sources[name] = match.source(
+                name, made=made, made_rows=offered_rows if match[name] else None
+            )
     return sources
 
 
@@ -533,6 +725,91 @@ def _implied_herd(
     return out.sort_values("row", kind="stable").reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class _HerdCheck:
+    """What the animal counts explain of each input row's NH3.
+
+    Attributes
+    ----------
+    explained
+        kg NH3 per year that the counted animals explain (places x factor; species without an
+        emission factor explain nothing), NaN for a row without counts.
+    nh3
+        The row's ``nh3_kg`` (given, or computed from the counts).
+    both
+        Rows with a given ``nh3_kg`` > 0 and counts whose codes are all known.
+    """
+
+    explained: np.ndarray
+    nh3: np.ndarray
+    both: np.ndarray
+
+    def ratio(self) -> np.ndarray:
+        """``nh3_kg / nh3_animals_kg`` where both are given (3 decimals), else NaN: above 1 the
+        given NH3 is more than the counts explain (part of the farm is not counted), below 1
+        the counts explain more (low-emission housing, or more animals than the NH3 covers)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.round(self.nh3 / self.explained, 3)
+        return np.where(self.both & (self.explained > 0), ratio, np.nan)
+
+
+def _herd_share_rule(min_herd_share: float | None) -> float:
+    """The ``min_herd_share`` of a run: as given, else the configured default."""
+    if min_herd_share is not None:
+        return float(min_herd_share)
+    return load_config().subsidy.min_herd_share
+
+
+def _herd_share_problems(
+    check: _HerdCheck,
+    to_estimate: np.ndarray,
+    *,
+    min_share: float,
+    lacking: dict[int, str] | None = None,
+) -> dict[int, str]:
+    """The rejection of every row whose subsidy would be estimated from animal counts that
+    explain less than ``min_share`` of its given NH3, with both figures and the fix.
+
+    ``lacking`` starts the reason of rows joined to an offers table (``no offer``) instead of
+    ``subsidy_eur missing``."""
+    lacking = lacking or {}
+    with np.errstate(invalid="ignore"):
+        short = to_estimate & check.both & (check.explained < min_share * check.nh3)
+    out: dict[int, str] = {}
+    for i in np.flatnonzero(short):
+        explained, nh3 = check.explained[i], check.nh3[i]
+        lack = lacking.get(int(i))
+        out[int(i)] = (
+            f"{lack or 'subsidy_eur missing'} and the animal counts explain too little NH3 "
+            f"to estimate {'the subsidy' if lack else 'it'} ({explained:.1f} of {nh3:.1f} "
+            f"kg, {_floor_percent(explained / nh3)}; min_herd_share {100 * min_share:g}%): give "
+            f"an offer for this farm or complete animal counts"
+        )
+    return out
+
+
+def _floor_percent(share: float) -> str:
+    """A share as a whole percentage rounded down, so that one below a limit never reads as
+    the limit (49.96 % is ``49%``, not ``50%``)."""
+    return f"{math.floor(100 * share + 1e-9):d}%"
+
+
+def _herd_notes(farms: pd.DataFrame, *, min_share: float) -> list[str]:
+    """Estimates from counts that explain far more than the given NH3: kept, but said."""
+    if "nh3_given_vs_animals" not in farms or min_share <= 0:
+        return []
+    estimated = (farms["subsidy_source"] == "estimate").to_numpy()
+    low = int((estimated & (farms["nh3_given_vs_animals"].to_numpy() < min_share)).sum())
+    if not low:
+        return []
+    return [
+        f"{low:,} subsidy estimate(s) rest on animal counts that explain more than "
+        f"{1 / min_share:g} times the given nh3_kg (nh3_given_vs_animals below {min_share:g}: "
+        "low-emission housing, or counts of more animals than the NH3 covers); they are "
+        "ranked, check them"
+    ]
+
+
 def _nh3_check(
     ids: pd.Series, rows: np.ndarray, given: np.ndarray, computed: np.ndarray
 ) -> pd.DataFrame:
@@ -569,8 +846,9 @@ def _reading_notes(
             f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
             "differ by more than 10% (see nh3_check.csv)"
         )
-    if estimate and "subsidy_source" in farms:
-        n_est = int((farms["subsidy_source"] == "estimate").sum())
+    estimated = farms["subsidy_source"] == "estimate" if estimate else pd.Series([], dtype=bool)
+    n_est = int(estimated.sum())
+    if n_est:
         notes.append(
             f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
             "(see subsidy_estimates.csv; prices from the [subsidy] config table)"

@@ -88,6 +88,8 @@ FACTS = (
     ("national_rank", "map.popup.rank_national", "rank"),
     ("distance_m", "map.popup.distance", "distance"),  # with nearest_n2000, by name
     ("nh3_kg", "map.popup.nh3", "kg"),
+    ("nh3_animals_kg", "map.popup.nh3_animals", "kg"),
+    ("nh3_given_vs_animals", "map.popup.nh3_given_vs_animals", "ratio"),
     ("subsidy_eur", "map.popup.subsidy", "eur"),
     ("funded_by", "map.popup.funded_by", "choice"),
     ("subsidy_source", "map.popup.subsidy_source", "choice"),

@@ -124,6 +124,9 @@ class SubsidyConfig:
     """Prices and percentages of the subsidy estimate (``[subsidy]`` in the config file)."""
 
     estimate_missing: bool
+    #: The least share of ``nh3_kg`` that animal counts must explain for a subsidy to be
+    #: estimated from them (0..1).
+    min_herd_share: float
     write_off_years: float
     floor_fraction: float
     reference_year: float
@@ -201,7 +204,11 @@ def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
     sectors = raw.get("sector_of_group", {})
     if not isinstance(sectors, dict) or not all(isinstance(v, str) for v in sectors.values()):
         raise ConfigError("must be a table of sector names", source=f"{w}.sector_of_group")
-    config = _from_table(SubsidyConfig, raw, w, fractions=("floor_fraction",))
+    if "min_herd_share" not in raw:
+        # an effective configuration recorded before the rule existed (an older manifest): the
+        # run it repeats estimated from any counts
+        raw = {**raw, "min_herd_share": 0.0}
+    config = _from_table(SubsidyConfig, raw, w, fractions=("floor_fraction", "min_herd_share"))
     return replace(
         config, write_off_years=config.write_off_years or 1.0, sector_of_group=dict(sectors)
     )

@@ -75,6 +75,11 @@ class RunOptions:
     regions_layer: str | None = None
     #: The sheet of an XLSX farm file to read (``--sheet``); ``None``: the first visible sheet.
     sheet: str | None = None
+    #: An offers table (``--offers``: ``farm_id, subsidy_eur[, submitted_at, complete_at]``)
+    #: joined on ``farm_id`` to the locations of ``farms``, and its column mapping
+    #: (``--offers-columns``, ``[offers_columns]``).
+    offers: Path | None = None
+    offers_columns: ColumnMapping = field(default_factory=ColumnMapping)
     #: The lottery's seed (``--seed``); ``None``: derived from the farm file's sha256.
     seed: int | None = None
     #: An official draw (``--draw``): the farm ids of the days drawn by lot, in drawn order.
@@ -95,6 +100,13 @@ class RunOptions:
             raise ConfigError(
                 "ranking by euro per mol needs the deposition impact: give --exceedance RASTER",
                 source="--rank-by eur_per_mol",
+            )
+        if self.offers is None and "--offers-columns" in self.offers_columns.given_in.values():
+            # (a config file's [offers_columns] may serve runs with and without offers)
+            raise ConfigError(
+                "names the columns of an offers table, but no --offers is given; give the "
+                "table with --offers PATH, or leave out --offers-columns",
+                source="--offers-columns",
             )
         if self.seed is not None and self.draw is not None:
             raise ConfigError(
@@ -153,6 +165,7 @@ def run_options(
     columns: str | Sequence[str] | Mapping[str, str] | None = None,
     natura_columns: str | Sequence[str] | Mapping[str, str] | None = None,
     regions_columns: str | Sequence[str] | Mapping[str, str] | None = None,
+    offers_columns: str | Sequence[str] | Mapping[str, str] | None = None,
     rules: str | Path | None = None,
     pots: tuple[str, ...] | None = None,
     only_national: bool = False,
@@ -171,11 +184,12 @@ def run_options(
         A TOML file (``None``: the built-in ``default_config.toml``).
     threshold_m, budget_eur, budget_policy, no_budget, language, max_rejected
         Command-line overrides of the config (``None``: keep).
-    columns, natura_columns, regions_columns
+    columns, natura_columns, regions_columns, offers_columns
         ``FIELD=COLUMN[,FIELD=COLUMN...]`` (or several such texts, or a dict) naming input
-        columns for fields (``--columns``, ``--natura-columns``, ``--regions-columns``); they
-        replace what the config's ``[columns]``, ``[natura_columns]`` and ``[regions_columns]``
-        give for the same fields.
+        columns for fields (``--columns``, ``--natura-columns``, ``--regions-columns``,
+        ``--offers-columns``); they replace what the config's ``[columns]``,
+        ``[natura_columns]``, ``[regions_columns]`` and ``[offers_columns]`` give for the same
+        fields.
     rules
         The rule set (``--rules NAME|PATH``; ``None``: ``vbr-2026``).
     pots, only_national
@@ -199,7 +213,12 @@ def run_options(
         pots=pots,
         only_national=only_national,
     )
-    given = {"farms": columns, "natura": natura_columns, "regions": regions_columns}
+    given = {
+        "farms": columns,
+        "natura": natura_columns,
+        "regions": regions_columns,
+        "offers": offers_columns,
+    }
     mappings = {}
     for kind, (table, option) in COLUMN_TABLES.items():
         mappings[kind] = merge_mappings(
@@ -217,6 +236,7 @@ def run_options(
         columns=mappings["farms"],
         natura_columns=mappings["natura"],
         regions_columns=mappings["regions"],
+        offers_columns=mappings["offers"],
         **options,
     )
 

@@ -129,6 +129,7 @@ def build_manifest(
             k: v
             for k, v in {
                 "farms": _input_entry(options.farms),
+                "offers": _input_entry(options.offers),
                 "natura": _input_entry(options.natura),
                 "regions": _input_entry(options.regions),
                 "overloaded": _input_entry(result.overloaded_list),
@@ -178,11 +179,12 @@ def build_manifest(
 
 
 def columns_entry(columns: Mapping[str, Mapping[str, FieldSource | None]]) -> dict:
-    """The manifest's ``columns``: for every input (``farms``, ``natura2000``, ``regions``),
-    every field and where it came from: ``{"column": ..., "found_by": ...}`` for an input
-    column (found by ``name``, ``alias``, ``shapefile name``, or the option or config table
-    that named it), ``{"made": ...}`` for values made otherwise (``geometry``, ``row number``,
-    ``computed from animal counts``, ``estimate``, ``--overloaded list`` ...), both with
+    """The manifest's ``columns``: for every input (``farms``, ``natura2000``, ``regions``,
+    ``offers``), every field and where it came from: ``{"column": ..., "found_by": ...}`` for
+    an input column (found by ``name``, ``alias``, ``shapefile name``, or the option or config
+    table that named it), ``{"made": ...}`` for values made otherwise (``geometry``, ``row
+    number``, ``computed from animal counts``, ``estimate``, ``offers table (FILE)``,
+    ``--overloaded list`` ...), both with
     ``made_rows`` where a column gave some rows and the rest were made; ``null`` for a field
     the input does not give."""
     out: dict[str, dict] = {}
@@ -295,6 +297,7 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         config=config,
         animals=inputs.get("animals"),
         emission_factors=inputs.get("emission_factors"),
+        offers=inputs.get("offers"),
         exceedance=inputs.get("exceedance"),
         exceedance_crs=rerun.get("exceedance_crs"),
         rank_by=str(rerun.get("rank_by", "eur_per_kg")),
@@ -307,7 +310,7 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
 
 
 #: The column mappings a run records, by :class:`RunOptions` field.
-_MAPPINGS = ("columns", "natura_columns", "regions_columns")
+_MAPPINGS = ("columns", "natura_columns", "regions_columns", "offers_columns")
 #: The layer and sheet choices a run records.
 _CHOICES = ("layer", "natura_layer", "regions_layer", "sheet")
 

@@ -60,6 +60,8 @@ LEAD_COLUMNS = [
 #: ``funded_by`` (the pot that funded the farm) is always there.
 EXTRA_COLUMNS = [
     "funded_by",
+    "nh3_animals_kg",
+    "nh3_given_vs_animals",
     "subsidy_source",
     "sem_eur",
     "sem_nh3_kg",
@@ -78,6 +80,8 @@ NUMERIC_COLUMNS = {
     "distance_m": "#,##0.00",
     "nearest_n2000": "0",
     "nh3_kg": "#,##0.0",
+    "nh3_animals_kg": "#,##0.0",
+    "nh3_given_vs_animals": "0.00",
     "subsidy_eur": "#,##0",
     "eur_per_kg": "#,##0.00",
     "cumulative_eur": "#,##0",
