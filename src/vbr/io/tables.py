@@ -42,6 +42,8 @@ __all__ = [
     "normalise_name",
     "parse_numbers",
     "read_table",
+    "row_label",
+    "short_text",
 ]
 
 SPATIAL_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".fgb", ".gml"}
@@ -69,6 +71,8 @@ class RawTable:
         How the file was read (format, encoding, separator), for the manifest.
     row_problems
         Problems per row found while reading (row position -> text), e.g. too many fields.
+    excel_epoch
+        The date epoch of an XLSX workbook, else ``None``.
     notes
         What the user should know about how the file was read: the sheet or layer chosen
         among several, what the GIS library reported (in plain words).
@@ -82,6 +86,24 @@ class RawTable:
     info: dict = field(default_factory=dict)
     row_problems: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: The date epoch of an XLSX workbook (1899-12-30, or 1904-01-01 for the Mac date system):
+    #: plain numbers in a date column are days since it. ``None`` for other files.
+    excel_epoch: _dt.datetime | None = None
+
+
+def row_label(table: RawTable, position: int) -> str:
+    """How a message names the data row at ``position`` (0-based): ``row 5`` as a spreadsheet
+    numbers it (the header is row 1; blank rows are not counted) in a CSV or XLSX file,
+    ``feature 4`` in a spatial file."""
+    if table.geometry is not None:
+        return f"feature {position + 1}"
+    return f"row {position + 2}"
+
+
+def short_text(value: object, limit: int = 40) -> str:
+    """A value as a message quotes it: ``repr`` of its text, cut after ``limit`` characters."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def normalise_name(name: str) -> str:
@@ -522,6 +544,7 @@ def _read_xlsx(
         raise InputError(
             f"cannot be opened as an Excel workbook (damaged or not .xlsx): {exc}", source=str(path)
         ) from None
+    epoch = wb.epoch
     try:
         ws, notes = _choose_sheet(wb, path, sheet=sheet, sheet_option=sheet_option)
         if max_rows is not None and (ws.max_row or 0) > max_rows + 1:
@@ -566,6 +589,7 @@ def _read_xlsx(
         decimal=".",
         info={"format": "xlsx", "sheet": ws.title},
         row_problems=problems,
+        excel_epoch=epoch,
         notes=notes,
     )
 

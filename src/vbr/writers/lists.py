@@ -20,22 +20,23 @@ __all__ = ["excel_table", "write_csv", "write_excel_csv", "write_lists"]
 
 
 def write_lists(context: WriteContext) -> WriteReport:
-    """Write every CSV list: ``ranking.csv``, ``rejected.csv``, their ``*_excel.csv``, the
-    further lists (``nh3_check.csv`` ...), ``<slug>/ranking.csv`` and ``ranking_excel.csv`` per
-    region, and ``priority_changes.csv`` with an exceedance raster."""
+    """Write every CSV list: ``ranking.csv``, ``rejected.csv``, ``decisions.csv``, their
+    ``*_excel.csv``, the further lists (``nh3_check.csv`` ...), ``<slug>/ranking.csv`` and
+    ``ranking_excel.csv`` per region, and ``priority_changes.csv`` with an exceedance raster."""
     result, folder = context.result, context.folder
     t0 = time.perf_counter()
     table = context.ranking_text()
     numeric = numeric_columns(result.ranked)
-    written = [folder / "ranking.csv", folder / "rejected.csv"]
+    written = [folder / "ranking.csv", folder / "rejected.csv", folder / "decisions.csv"]
     write_csv(table, written[0])
     write_csv(result.rejected, written[1])
+    write_csv(context.decisions_text(), written[2])
     for name, extra in result.extra_tables.items():
         write_csv(neutralise_formulas(as_text(extra)), folder / name)
     t1 = time.perf_counter()
     written += [folder / "ranking_excel.csv", folder / "rejected_excel.csv"]
-    write_excel_csv(table, written[2], numeric=numeric)
-    write_excel_csv(result.rejected, written[3], numeric=())
+    write_excel_csv(table, written[3], numeric=numeric)
+    write_excel_csv(result.rejected, written[4], numeric=())
     written += [folder / name for name in result.extra_tables]
     t2 = time.perf_counter()
     for region in result.region_lists:

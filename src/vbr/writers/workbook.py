@@ -30,19 +30,21 @@ NOTES_SHEET = "Toelichting"
 #: named alike gets another).
 NATIONAL_SHEET = "Nederland"
 REJECTED_SHEET = "Afgewezen (rejected)"
+DECISIONS_SHEET = "Besluiten (decisions)"
 #: What the notes sheet says when the run has no notes.
 NO_NOTES = "Geen opmerkingen bij deze run."
 
 
 def write_workbook(context: WriteContext) -> WriteReport:
-    """Write ``ranking.xlsx``: the notes so far, the national list, each region's list and the
-    rejected rows."""
+    """Write ``ranking.xlsx``: the notes so far, the national list, each region's list, the
+    rejected rows and the decisions (``decisions.csv``)."""
     result = context.result
     path = context.folder / "ranking.xlsx"
     sheets = [
         (NATIONAL_SHEET, context.ranking_text()),
         *((r.name, context.region_text(r)) for r in result.region_lists),
         (REJECTED_SHEET, result.rejected),
+        (DECISIONS_SHEET, context.decisions_text()),
     ]
     t0 = time.perf_counter()
     own = write_xlsx(
@@ -50,7 +52,7 @@ def write_workbook(context: WriteContext) -> WriteReport:
         path,
         notes_sheet=NOTES_SHEET,
         notes=context.notes,
-        fixed=(0, len(sheets) - 1),
+        fixed=(0, len(sheets) - 2, len(sheets) - 1),
     )
     return WriteReport(files=(path,), notes=tuple(own), timings={"xlsx": time.perf_counter() - t0})
 
