@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ from vbr.settings import (
     rule_set_names,
     run_options,
 )
+from vbr.settings.limits import BYTES_PER_ROW, MAX_ROWS, MAX_THRESHOLD_M
 
 __all__ = ["cli", "entry", "main"]
 
@@ -324,7 +326,7 @@ def cli() -> None:
 )
 @click.option(
     "--threshold-m",
-    type=float,
+    type=click.FloatRange(0, MAX_THRESHOLD_M),
     metavar="M",
     help="Priority strip around overloaded areas, metres "
     f"(default from the config: {_BUILT_IN.threshold_m:,g}).",
@@ -465,6 +467,12 @@ def cli() -> None:
     metavar="NAME",
     help="The layer of a --regions GeoPackage to read (default: the first layer of polygons).",
 )
+@click.option(
+    "--large",
+    is_flag=True,
+    help=f"Read a farm file of more than {MAX_ROWS:,} rows (needs about "
+    f"{BYTES_PER_ROW * 1_000_000 / 1e9:,.0f} GB of memory per million rows).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -490,6 +498,7 @@ def run_command(
     scenarios,
     public,
     lang,
+    large,
     max_rejected,
     quiet,
     columns=(),
@@ -547,6 +556,7 @@ def run_command(
         sheet=sheet,
         natura_layer=natura_layer,
         regions_layer=regions_layer,
+        large=large,
     )
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     written = run(options, progress=progress, command=["vbr", *_argv()])
@@ -740,5 +750,13 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    Floating-point RuntimeWarnings of numpy, pandas and shapely never reach the user (not even
+    with ``--quiet``): every value that leaves the finite range rejects its row with a reason
+    (:mod:`vbr.core.bounds`), and the tests run the hostile inputs with such warnings as errors.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        code = main()
+    sys.exit(code)

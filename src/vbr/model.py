@@ -90,6 +90,10 @@ class FarmTable:
     carried_values
         Those columns as read (text), one row per input row (index = ``row``), so that no input
         name can collide with a computed column.
+    used_values, columns
+        The other input columns (those read as ``farm_id``, ``nh3_kg``, ``subsidy_eur``) as
+        read, one row per input row, and every input column's name in file order: with
+        ``carried_values`` the rows as read, for a row that a later stage rejects.
     n_read
         Rows read from the file (= usable + rejected).
     info
@@ -122,6 +126,8 @@ class FarmTable:
     n_read: int
     info: dict = field(default_factory=dict)
     carried_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    used_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    columns: list[str] = field(default_factory=list)
     animals: pd.DataFrame = field(default_factory=pd.DataFrame)
     nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
     estimate_subsidy: bool = False
@@ -287,7 +293,8 @@ class NaturaAreas:
 @dataclass
 class Regions:
     """Regions in EPSG:28992, one row each: ``name``, ``slug``, polygonal geometry; where the
-    name came from (``sources``) and what the user should know about reading them (``notes``)."""
+    name came from (``sources``) and what the user should know about reading them (``notes``:
+    folder names changed, regions without geometry left out, ...)."""
 
     regions: gpd.GeoDataFrame
     repaired: int = 0

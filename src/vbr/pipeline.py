@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from vbr.core.bounds import reject_out_of_range
 from vbr.core.budget import to_cents
 from vbr.core.deposition import run_impacts
 from vbr.core.distance import distance_to_overloaded
@@ -122,6 +123,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                 columns=options.columns,
                 layer=options.layer,
                 sheet=options.sheet,
+                large=options.large,
                 min_herd_share=cfg.subsidy.min_herd_share,
                 offers=offers,
             )
@@ -192,6 +194,11 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                     cfg.deposition,
                 )
             )
+    with clock.stage("bounds", "checking the computed values"):
+        checked = reject_out_of_range(
+            farms, farm_table, extra_tables=extra_tables, priority_changes=changes
+        )
+        farms, extra_tables, changes = checked.farms, checked.extra_tables, checked.priority_changes
     with clock.stage("rank", "ranking"):
         ranked, fcfs = rank_farms(
             farms,
@@ -230,7 +237,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     return Result(
         options=options,
         ranked=ranked,
-        rejected=farm_table.rejected,
+        rejected=checked.rejected,
         carried=farm_table.carried,
         carried_values=farm_table.carried_values,
         natura=natura,

@@ -32,8 +32,25 @@ from vbr.io.tables import parse_numbers, read_table, row_label, short_text
 from vbr.io.times import ParsedTimes, parse_times
 from vbr.model import FarmTable, FieldSource, OfferTable
 from vbr.settings import ColumnMapping, load_config, option_default
+from vbr.settings.limits import MAX_NH3_KG, MAX_OFFER_EUR, MAX_REJECTED_CELL_CHARS, MAX_ROWS
 
-__all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times", "reject_farms"]
+__all__ = [
+    "FARM_COLUMNS",
+    "FARM_FIELDS",
+    "cut_cells_note",
+    "cut_long_cells",
+    "load_farms",
+    "parse_times",
+    "reject_farms",
+    "rejected_table",
+    "sort_rejected",
+]
+
+#: The ceiling of each number column of a farm row, and how the reason names it.
+_CEILINGS = {
+    "nh3_kg": (MAX_NH3_KG, f"{MAX_NH3_KG:,.0f} kg a year"),
+    "subsidy_eur": (MAX_OFFER_EUR, f"EUR {MAX_OFFER_EUR:,.0f} per farm"),
+}
 
 #: Recognised columns and their accepted aliases, best first (matched case-insensitively; spaces,
 #: hyphens, dots and slashes count as underscores; shapefile-truncated names too, see
@@ -100,16 +117,20 @@ def _number_problems(
     empty = raw.astype(str).str.strip().to_numpy() == ""
     out: dict[int, str] = {}
     raw_list = raw.to_numpy(dtype=object)
+    ceiling, ceiling_text = _CEILINGS[name]
     with np.errstate(invalid="ignore"):
         bad_range = (values <= 0) if positive else (values < 0)
+        too_large = values > ceiling
     infinite = np.isinf(values)
-    for i in np.flatnonzero(empty | unparsed | infinite | bad_range):
+    for i in np.flatnonzero(empty | unparsed | infinite | bad_range | too_large):
         if empty[i]:
             out[i] = f"{name} missing"
         elif unparsed[i]:
             out[i] = f"{name} not a number ({_short(raw_list[i])})"
         elif infinite[i]:
             out[i] = f"{name} not a finite number ({_short(raw_list[i])})"
+        elif too_large[i]:
+            out[i] = f"{name} above the ceiling of {ceiling_text} (got {_short(raw_list[i])})"
         else:
             out[i] = f"{name} must be {'> 0' if positive else '>= 0'} (got {_short(raw_list[i])})"
     return out
@@ -128,6 +149,7 @@ def load_farms(
     columns: ColumnMapping | None = None,
     layer: str | None = None,
     sheet: str | None = None,
+    large: bool = False,
     min_herd_share: float | None = None,
     offers: OfferTable | None = None,
 ) -> FarmTable:
@@ -154,6 +176,8 @@ def load_farms(
     layer, sheet
         The layer of a GeoPackage or the sheet of a workbook to read (``--layer``,
         ``--sheet``); by default the first layer of points, the first visible sheet.
+    large
+        Read a file of more than :data:`~vbr.settings.limits.MAX_ROWS` rows (``--large``).
     min_herd_share
         A subsidy is estimated from animal counts only where they explain at least this share
         of the row's ``nh3_kg`` (``[subsidy] min_herd_share``; ``None``: the configured
@@ -186,7 +210,13 @@ def load_farms(
         parsed = read_imaer(path)
         table, imaer_animals = parsed.table, parsed.animals
     else:
-        table = read_table(path, layer=layer, sheet=sheet, geometry="point")
+        table = read_table(
+            path,
+            layer=layer,
+            sheet=sheet,
+            geometry="point",
+            max_rows=None if large else MAX_ROWS,
+        )
     frame = table.frame
     columns = list(frame.columns)
     use_geometry = table.geometry is not None and not _columns_named(mapping, _LOCATION_FIELDS)
@@ -301,8 +331,17 @@ def load_farms(
         herd, animal_problems, notes = _herd(
             frame, wide, table.decimal, animals, imaer_animals, ids
         )
-        computed, has_animals, unknown = nh3_from_animals(herd, factors, n)
-        computed = np.round(computed, 3)
+        with np.errstate(over="ignore", invalid="ignore"):
+            computed, has_animals, unknown = nh3_from_animals(herd, factors, n)
+            computed = np.round(computed, 3)
+        # counts that give an emission beyond the ceiling (or beyond floats) cannot be right
+        absurd = has_animals & ~(computed <= MAX_NH3_KG)
+        for i in np.flatnonzero(absurd):
+            reasons[i].append(
+                f"nh3_kg computed from the animal counts is above the ceiling of "
+                f"{_CEILINGS['nh3_kg'][1]} ({computed[i]:.3g}); check the counts"
+            )
+        computed = np.where(absurd, np.nan, computed)
         for i, texts in sorted(animal_problems.items()):
             reasons[i] += texts
         for i, codes in sorted(unknown.items()):
@@ -316,12 +355,13 @@ def load_farms(
         nh3 = np.where(from_animals, computed, nh3)
         for i in np.flatnonzero(from_animals):
             nh3_problems.pop(i, None)
-            if not (computed[i] > 0 or i in unknown):
+            if not (computed[i] > 0 or i in unknown or absurd[i]):
                 nh3_problems[i] = "nh3_kg must be > 0 (computed from animals: 0)"
         for i in np.flatnonzero(given_empty & ~has_animals):
             nh3_problems[i] = "nh3_kg missing (no nh3_kg value and no animal counts)"
         both = ~given_empty & has_animals & np.isfinite(nh3) & (nh3 > 0)
         both[list(unknown)] = False
+        both &= ~absurd
         nh3_check = _nh3_check(ids, np.flatnonzero(both), nh3, computed)
         herd_check = _HerdCheck(
             explained=np.where(has_animals, computed, np.nan), nh3=nh3, both=both
@@ -350,6 +390,8 @@ def load_farms(
     for found in (loc_problems, nh3_problems, sub_problems):
         for i, text in found.items():
             reasons[i].append(text)
+    for i, text in _ratio_problems(subsidy, nh3, nh3_problems, sub_problems).items():
+        reasons[i].append(text)
     for parsed in times.values():
         for i, text in parsed.problems.items():
             reasons[i].append(text)
@@ -389,26 +431,17 @@ def load_farms(
     geometry = shapely.points(rx[keep], ry[keep])
     farms_gdf = gpd.GeoDataFrame(farms, geometry=geometry, crs=RD_NEW)
 
-    rejected = pd.DataFrame(
-        {
-            "farm_id": ids.to_numpy(dtype=object)[bad],
-            "reason": ["; ".join(reasons[i]) for i in np.flatnonzero(bad)],
-        }
+    bad_rows = np.flatnonzero(bad)
+    rejected = rejected_table(
+        ids.to_numpy(dtype=object)[bad],
+        ["; ".join(reasons[i]) for i in bad_rows],
+        frame.loc[bad].reset_index(drop=True),
     )
     rejections = rejection_table(reasons, ids, label=lambda i: row_label(table, i))
     if join is not None:
         rejections = _rejections_with_offers(rejections, join, after=n)
-    raw_rows = frame.loc[bad].reset_index(drop=True)
-    for c in columns:
-        name = c if c not in ("farm_id", "reason") else f"input_{c}"
-        rejected[name] = raw_rows[c].to_numpy(dtype=object)
-    if join is not None:
         rejected = _rejected_with_offers(rejected, join, bad, taken)
-    # Sorted by content (farm_id, reason, then the row as read), not by input position, so that
-    # the same rows in another order give the same rejected.csv byte for byte.
-    if len(rejected) > 1:
-        rejected = rejected.astype(str).sort_values(list(rejected.columns), kind="stable")
-        rejected = rejected.reset_index(drop=True)
+    rejected, cut = cut_long_cells(sort_rejected(rejected))
     info = {**table.info, **loc_info, "decimal": table.decimal}
     if with_animals:
         info["animals"] = {
@@ -441,6 +474,8 @@ def load_farms(
         *(_offers_notes(info["offers"], join.offers) if join is not None else []),
         *_column_notes(match, ids),
     ]
+    if cut:
+        notes.append(cut_cells_note(cut))
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
@@ -448,6 +483,8 @@ def load_farms(
         n_read=n + (len(join.unattached) if join is not None else 0),
         info=info,
         carried_values=carried_values,
+        used_values=frame[[c for c in columns if c in used]].reset_index(drop=True),
+        columns=columns,
         animals=herd,
         nh3_check=nh3_check,
         estimate_subsidy=estimate,
@@ -455,6 +492,93 @@ def load_farms(
         sources=sources,
         rejections=rejections,
         input_rows=frame.reset_index(drop=True),
+    )
+
+
+def _ratio_problems(
+    subsidy: np.ndarray, nh3: np.ndarray, nh3_problems: dict, sub_problems: dict
+) -> dict[int, str]:
+    """Rows whose ``eur_per_kg = subsidy_eur / nh3_kg`` leaves the finite range (an emission
+    too small for its subsidy), among the rows whose two numbers are fine on their own."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ratio = subsidy / nh3
+    usable = np.isfinite(subsidy) & np.isfinite(nh3) & (nh3 > 0)
+    out = {}
+    for i in np.flatnonzero(usable & ~np.isfinite(ratio)):
+        if i not in nh3_problems and i not in sub_problems:
+            out[i] = (
+                f"eur_per_kg = subsidy_eur / nh3_kg is not a finite number "
+                f"({subsidy[i]:.6g} / {nh3[i]:.6g}); is nh3_kg in kg a year?"
+            )
+    return out
+
+
+def rejected_table(
+    farm_ids: np.ndarray, reasons: list[str], rows_as_read: pd.DataFrame
+) -> pd.DataFrame:
+    """The rejected rows as ``rejected.csv`` holds them: ``farm_id``, ``reason``, then the input
+    row as read (an input column named ``farm_id`` or ``reason`` as ``input_<name>``).
+
+    Parameters
+    ----------
+    farm_ids, reasons
+        Per rejected row: the farm id as used (trimmed) and the reason.
+    rows_as_read
+        The rows as read, every input column in file order (text).
+    """
+    rejected = pd.DataFrame({"farm_id": farm_ids, "reason": reasons})
+    for c in rows_as_read.columns:
+        name = c if c not in ("farm_id", "reason") else f"input_{c}"
+        rejected[name] = rows_as_read[c].to_numpy(dtype=object)
+    return rejected
+
+
+def sort_rejected(rejected: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows sorted by content (farm_id, reason, then the row as read), not by input
+    position, so that the same rows in another order give the same rejected.csv byte for
+    byte."""
+    if len(rejected) <= 1:
+        return rejected
+    rejected = rejected.astype(str).sort_values(list(rejected.columns), kind="stable")
+    return rejected.reset_index(drop=True)
+
+
+def cut_long_cells(
+    rejected: pd.DataFrame, *, limit: int = MAX_REJECTED_CELL_CHARS
+) -> tuple[pd.DataFrame, int]:
+    """Cells of rejected rows longer than ``limit`` characters cut to ``limit``, marked as cut
+    (the ``reason`` is left whole; the input file keeps every cell whole).
+
+    Returns
+    -------
+    rejected, cut
+        The table and the number of cells cut. Cutting twice changes nothing.
+    """
+    cut = 0
+    out = rejected
+    for c in rejected.columns:
+        if c == "reason" or len(rejected) == 0:
+            continue
+        values = rejected[c].astype(str)
+        long = values.str.len().to_numpy() > limit
+        if not long.any():
+            continue
+        if out is rejected:
+            out = rejected.copy()
+        texts = values.to_numpy(dtype=object)
+        for i in np.flatnonzero(long):
+            marker = f" [... cut: {len(texts[i]):,} characters in the input]"
+            texts[i] = texts[i][: max(0, limit - len(marker))] + marker
+        out[c] = texts
+        cut += int(long.sum())
+    return out, cut
+
+
+def cut_cells_note(cut: int) -> str:
+    """The note that says how many cells of ``rejected.csv`` were cut."""
+    return (
+        f"rejected.csv: {cut:,} cell(s) longer than {MAX_REJECTED_CELL_CHARS:,} characters are "
+        "cut there (marked '[... cut: N characters in the input]'); the input file has them whole"
     )
 
 
@@ -476,20 +600,20 @@ def reject_farms(table: FarmTable, reasons: np.ndarray) -> FarmTable:
         return table
     farms = table.farms
     rows = farms["row"].to_numpy()[bad]
-    more = pd.DataFrame({"farm_id": farms["farm_id"].to_numpy(dtype=object)[bad]})
-    more["reason"] = reasons[bad]
-    raw = table.input_rows.iloc[rows].reset_index(drop=True)
-    for c in raw.columns:
-        more[c if c not in ("farm_id", "reason") else f"input_{c}"] = raw[c].to_numpy(dtype=object)
-    rejected = pd.concat([table.rejected.astype(str), more.astype(str)], ignore_index=True)
-    rejected = rejected.sort_values(list(rejected.columns), kind="stable").reset_index(drop=True)
+    more = rejected_table(
+        farms["farm_id"].to_numpy(dtype=object)[bad],
+        list(reasons[bad]),
+        table.input_rows.iloc[rows].reset_index(drop=True),
+    )
+    more, _ = cut_long_cells(more)
+    rejected = sort_rejected(pd.concat([table.rejected, more], ignore_index=True))
     # the kinds of reason behind --max-rejected and the summary count these rows too
     spatial = table.info.get("format") not in ("csv", "xlsx")
     kinds = pd.DataFrame(
         {
             "row": pd.Series(rows, dtype="int64"),
             "where": [f"feature {r + 1}" if spatial else f"row {r + 2}" for r in rows],
-            "farm_id": more["farm_id"].to_numpy(dtype=object),
+            "farm_id": farms["farm_id"].to_numpy(dtype=object)[bad],
             "kind": [reason_kind(text) for text in reasons[bad]],
         }
     )

@@ -19,6 +19,7 @@ from typing import Any
 from vbr.errors import ConfigError
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.settings.columns import COLUMN_TABLES, parse_column_mapping
+from vbr.settings.limits import MAX_EUR_OPTION, MAX_THRESHOLD_M
 from vbr.settings.rules import (
     FCFS,
     MEASURED_TO,
@@ -164,7 +165,7 @@ def _number(value: object, where: str, *, upper: float | None = None, euro: bool
         raise ConfigError(f"must be a number, got {value!r}", source=where)
     try:
         v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"must be a number, got {value!r}", source=where) from None
     if not math.isfinite(v) or v < 0 or (upper is not None and v > upper):
         limit = f" and <= {upper:g}" if upper is not None else ""
@@ -185,12 +186,20 @@ def _euro(value: object, where: str) -> float:
     Raises
     ------
     ConfigError
-        When it is no amount, reads two ways, or is negative or not finite.
+        When it is no amount, reads two ways, is negative or not finite, or is above
+        :data:`~vbr.settings.limits.MAX_EUR_OPTION`.
     """
     try:
-        return float(parse_euro(value))  # type: ignore[arg-type]
+        amount = float(parse_euro(value))  # type: ignore[arg-type]
     except AmountError as exc:
         raise ConfigError(str(exc), source=where) from None
+    if amount > MAX_EUR_OPTION:
+        raise ConfigError(
+            f"must be an amount from 0 to EUR {MAX_EUR_OPTION:,.0f} (the ceiling of vbr), "
+            f"got {value!r}",
+            source=where,
+        )
+    return amount
 
 
 def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
@@ -442,7 +451,11 @@ def _check_pots_run(cfg: Config, names: tuple[str, ...], budget_eur: float | Non
 
 def _check_threshold(value: object, where: str) -> float:
     return _non_negative(
-        value, where, expected="threshold must be a number of metres", unit="number >= 0 metres"
+        value,
+        where,
+        expected="threshold must be a number of metres",
+        unit=f"number of metres from 0 to {MAX_THRESHOLD_M:,.0f}",
+        upper=MAX_THRESHOLD_M,
     )
 
 
@@ -450,14 +463,15 @@ def _check_budget(value: object, where: str) -> float | None:
     return None if value is None else _euro(value, where)
 
 
-def _non_negative(value: object, where: str, *, expected: str, unit: str) -> float:
-    """``value`` as a finite number >= 0, else a :class:`ConfigError`: ``expected`` where it is
-    no number, ``... must be a finite <unit>`` where it is out of range."""
+def _non_negative(value: object, where: str, *, expected: str, unit: str, upper: float) -> float:
+    """``value`` as a finite number from 0 to ``upper``, else a :class:`ConfigError`:
+    ``expected`` where it is no number, ``... must be a finite <unit>`` where it is out of
+    range."""
     try:
         v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"{expected}, got {value!r}", source=where) from None
-    if not math.isfinite(v) or v < 0:
+    if not (0 <= v <= upper):
         what = expected.split(" must ", 1)[0]
         raise ConfigError(f"{what} must be a finite {unit}, got {value!r}", source=where)
     return v
@@ -721,19 +735,31 @@ def _windows(rows: object, where: str) -> tuple[Window, ...]:
     return tuple(windows)
 
 
+#: Upper bounds of the ``[deposition]`` numbers that size the work (the kernel grid, the
+#: solver's time): the width of the Netherlands, a 10 km cell, a day.
+_DEPOSITION_UPPER = {
+    "cutoff_m": 300_000.0,
+    "min_cell_m": 10_000.0,
+    "knapsack_time_limit_s": 86_400.0,
+}
+
+
 def _deposition(table: dict, where: str) -> DepositionSettings:
     values = {}
     for key in ("c", "r0_m", "power", "cutoff_m", "min_cell_m", "knapsack_time_limit_s"):
         raw = _required(table, key, f"{where}: deposition")
         try:
             v = float(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ConfigError(
                 f"must be a number, got {raw!r}", source=f"{where}: deposition.{key}"
             ) from None
-        if not math.isfinite(v) or v <= 0:
+        upper = _DEPOSITION_UPPER.get(key, math.inf)
+        if not math.isfinite(v) or v <= 0 or v > upper:
+            limit = f" and <= {upper:,g}" if math.isfinite(upper) else ""
             raise ConfigError(
-                f"must be a finite number > 0, got {raw!r}", source=f"{where}: deposition.{key}"
+                f"must be a finite number > 0{limit}, got {raw!r}",
+                source=f"{where}: deposition.{key}",
             )
         values[key] = v
     weight = _required(table, "weight", f"{where}: deposition")

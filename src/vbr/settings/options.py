@@ -75,6 +75,8 @@ class RunOptions:
     regions_layer: str | None = None
     #: The sheet of an XLSX farm file to read (``--sheet``); ``None``: the first visible sheet.
     sheet: str | None = None
+    #: Read a farm file of more than :data:`~vbr.settings.limits.MAX_ROWS` rows (``--large``).
+    large: bool = False
     #: An offers table (``--offers``: ``farm_id, subsidy_eur[, submitted_at, complete_at]``)
     #: joined on ``farm_id`` to the locations of ``farms``, and its column mapping
     #: (``--offers-columns``, ``[offers_columns]``).

@@ -303,6 +303,7 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         rank_by=str(rerun.get("rank_by", "eur_per_kg")),
         scenarios=bool(rerun.get("scenarios", False)),
         public=bool(rerun.get("public", False)),
+        large=True,  # the run read its farm file already: verify re-reads it whatever its size
         seed=rerun.get("seed"),
         draw=inputs.get("draw"),
         **_rerun_reading(rerun),

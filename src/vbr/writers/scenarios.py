@@ -32,6 +32,7 @@ from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
 from vbr.writers.lists import write_csv
 from vbr.writers.tables import as_text
+from vbr.writers.text import neutralise_formulas
 
 __all__ = ["reserve_table", "write_scenarios"]
 
@@ -318,13 +319,14 @@ def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None, secon
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`~vbr.writers.tables.as_text` of the frame with sums of kg and mol to 0.001 (float
-    round-off hidden; euro are whole cents) and the solver's gap to 1e-6."""
+    round-off hidden; euro are whole cents) and the solver's gap to 1e-6; formula-like text
+    (a farm id ``=1+2``) neutralised, as these are lists for people."""
     rounded = {
         c: frame[c].round(6 if c == "gap" else 3)
         for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c])
     }
-    return as_text(frame.assign(**rounded))
+    return neutralise_formulas(as_text(frame.assign(**rounded)))
 
 
 def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float | None) -> None:
@@ -360,7 +362,8 @@ def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float |
         ax.set_xlabel("cumulative subsidy (EUR M)")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:  # a region without farms has no curve
+            ax.legend(fontsize=8)
     fig.suptitle(f"Cost curve: {title} (priority farms first in both rankings)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": None})

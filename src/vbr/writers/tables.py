@@ -30,14 +30,17 @@ __all__ = [
     "NOT_GRANTED",
     "NO_POT",
     "NUMERIC_COLUMNS",
+    "RESERVED_NAMES",
     "as_text",
     "carried_names",
     "decisions_table",
     "granted_cents",
     "numeric_columns",
+    "output_columns",
     "ranking_table",
     "region_list_table",
     "region_table",
+    "renamed_note",
 ]
 
 #: The leading columns of ranking.csv (contract section 6).
@@ -93,17 +96,46 @@ NUMERIC_COLUMNS = {
 }
 
 
+#: Names a carried-through column cannot keep in the outputs, whatever their case: the
+#: GeoPackage's own feature id and geometry columns (QGIS CSV exports carry ``fid``).
+RESERVED_NAMES = ("fid", "geom", "geometry")
+
+
 def carried_names(carried: Sequence[str], taken: Sequence[str]) -> dict[str, str]:
-    """Output names of carried-through columns: ``input_<name>`` where a name is already taken."""
-    taken_set = set(taken)
+    """Output names of carried-through columns: ``input_<name>`` where the name is taken.
+
+    Names are compared without regard to case (the GeoPackage and Excel's filters do): a name
+    is taken by an output column (``taken``), by :data:`RESERVED_NAMES`, or by a carried column
+    before it (``Name`` then ``NAME`` gives ``Name``, ``input_NAME``).
+    """
+    taken_set = {t.lower() for t in (*taken, *RESERVED_NAMES)}
     out = {}
     for c in carried:
         name = c
-        while name in taken_set:
+        while name.lower() in taken_set:
             name = f"input_{name}"
         out[c] = name
-        taken_set.add(name)
+        taken_set.add(name.lower())
     return out
+
+
+def output_columns(ranked: pd.DataFrame) -> list[str]:
+    """The computed columns of the lists (national and regional), in order."""
+    return [*LEAD_COLUMNS, *(c for c in EXTRA_COLUMNS if c in ranked.columns), "national_rank"]
+
+
+def renamed_note(carried: Sequence[str], ranked: pd.DataFrame) -> str | None:
+    """The note naming every carried-through column that the outputs rename (``None`` when
+    none is)."""
+    names = carried_names(carried, output_columns(ranked))
+    renamed = [f"{c!r} -> {n!r}" for c, n in names.items() if c != n]
+    if not renamed:
+        return None
+    return (
+        f"{len(renamed)} input column(s) renamed in the outputs because vbr uses the name itself "
+        "(compared without regard to case; fid, geom and geometry are the GeoPackage's): "
+        + ", ".join(renamed)
+    )
 
 
 def ranking_table(
@@ -145,7 +177,7 @@ def ranking_table(
             if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
             else format_texts(values)
         )
-    names = carried_names(list(carried.columns), [*LEAD_COLUMNS, *extras, "national_rank"])
+    names = carried_names(list(carried.columns), output_columns(ranked))
     for c in carried.columns:
         out[names[c]] = carried[c].to_numpy(dtype=object)
     return out
