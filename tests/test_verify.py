@@ -50,8 +50,11 @@ def run_dir(vbr, tmp_path, inputs) -> Path:
 def test_verify_passes_on_a_fresh_run(vbr, run_dir):
     code, out, err = vbr("verify", run_dir)
     assert code == 0, err
-    assert out.splitlines()[-1].startswith("identical: 8 lists re-computed byte for byte")
-    for name in ("ranking.csv", "rejected.csv", "west/ranking.csv", "noord/ranking_excel.csv"):
+    assert out.splitlines()[-1].startswith("identical: 9 lists re-computed byte for byte")
+    for name in (
+        "ranking.csv", "rejected.csv", "decisions.csv", "west/ranking.csv",
+        "noord/ranking_excel.csv",
+    ):  # fmt: skip
         assert name in out
 
 

@@ -178,7 +178,7 @@ def write_public_maps(context: WriteContext) -> WriteReport:
     y = shapely.get_y(ranked.geometry.values)
     nh3 = ranked["nh3_kg"].to_numpy(dtype=float)
     priority = ranked["priority"].to_numpy(dtype=bool)
-    national_selected = (
+    selected_all = (
         ranked["selected"].to_numpy(dtype=bool)
         if result.with_budget and "selected" in ranked
         else None
@@ -207,12 +207,8 @@ def write_public_maps(context: WriteContext) -> WriteReport:
     def pages():
         for region, aggregation in zip(result.region_lists, aggregations, strict=True):
             pos = np.asarray(region.positions, dtype=np.int64)
-            if region.selected is not None:
-                selected = int(np.asarray(region.selected, dtype=bool).sum())
-            elif national_selected is not None:
-                selected = int(national_selected[pos].sum())
-            else:
-                selected = None
+            # the one decision of ranking.csv, whichever pot funded the farm
+            selected = int(selected_all[pos].sum()) if selected_all is not None else None
             public = PublicRegion(
                 name=region.name,
                 slug=region.slug,
@@ -231,7 +227,6 @@ def write_public_maps(context: WriteContext) -> WriteReport:
                 selected=None,
                 selected_nh3_kg=None,
                 selected_eur=None,
-                budget=None,
             )
             content = region_content(
                 summary,

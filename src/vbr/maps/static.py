@@ -46,6 +46,9 @@ DPI = 100
 #: Where the map sits in the figure (left, bottom, width, height; figure fractions).
 _MAP_BOX = (0.015, 0.135, 0.705, 0.78)
 _SIDE_X = 0.735
+#: A figure whose value and the first line of its label together are longer (characters) has
+#: its value on a line of its own: the side column holds about this many at 11 pt.
+_FIGURE_CHARS = 44
 
 
 @dataclass(frozen=True)
@@ -397,9 +400,16 @@ def _legend(fig, static: StaticMap) -> None:
     y -= line * 0.6
     heading(static.figures_title)
     for label, value in static.figures:
-        ax.text(0, y, textwrap.fill(label, 30), fontsize=11, va="top", color="#444")
+        wrapped = textwrap.fill(label, 30)
+        beside = len(wrapped.split("\n")[0]) + len(value) <= _FIGURE_CHARS
+        if not beside:  # a long value (a pot's "92 veehouderijen, € ..."): under its label
+            wrapped = textwrap.fill(label, 40)
+        ax.text(0, y, wrapped, fontsize=11, va="top", color="#444")
+        label_height = line * (0.95 + 0.8 * wrapped.count("\n"))
+        if not beside:
+            y -= label_height
         ax.text(1.0, y, value, fontsize=11, va="top", ha="right", fontweight="bold")
-        y -= line * (0.95 + 0.8 * textwrap.fill(label, 30).count("\n"))
+        y -= label_height if beside else line * 0.95
     for note in static.figure_notes:
         wrapped = textwrap.fill(note, 46)
         y -= line * 0.2

@@ -8,6 +8,7 @@ next run into the same folder), so that what is written and what is read cannot 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import shapely
 
-from vbr._version import __version__
+from vbr._version import __version__, code_identity
+from vbr.core.rejections import top_reasons
 from vbr.errors import InputError
 from vbr.model import FieldSource, Result
 from vbr.settings import ColumnMapping, RegionalBudget, RunOptions, config_from_mapping
@@ -28,7 +30,6 @@ __all__ = [
     "build_manifest",
     "columns_entry",
     "read_manifest",
-    "reason_counts",
     "recorded_outputs",
     "rerun_options",
     "sha256_of",
@@ -84,6 +85,7 @@ def build_manifest(
     return {
         "tool": "vbr",
         "version": __version__,
+        "code": code_identity(),
         "created": (created or _dt.datetime.now(_dt.UTC)).replace(microsecond=0).isoformat(),
         "command": list(command),
         "parameters": {
@@ -92,16 +94,45 @@ def build_manifest(
             "budget_policy": cfg.budget_policy,
             "farms_crs": options.farms_crs,
             "all_overloaded": options.all_overloaded,
+            "max_rejected_percent": cfg.max_rejected_percent,
             "config": cfg.source,
             "regional_budgets": [
-                {"name": g.name, "regions": list(g.regions), "eur": g.eur, "source": g.source}
+                {
+                    "name": g.name,
+                    "regions": list(g.regions),
+                    "eur": g.eur,
+                    "source": g.source,
+                    "policy": g.policy,
+                }
                 for g in cfg.regional_budgets
             ],
+            "rule_set": {
+                k: cfg.rule_set.get(k)
+                for k in ("name", "title", "path", "sha256")
+                if k in cfg.rule_set
+            },
+            "fcfs": cfg.fcfs,
+            "priority_group": cfg.priority_group,
+            "pots_run": None if cfg.pots_run is None else list(cfg.pots_run),
+            "pot_order": [p.name for p in cfg.pots],
+            "windows": [
+                {
+                    "name": w.name,
+                    "opens": w.opens.isoformat(),
+                    "closes": w.closes.isoformat(),
+                    "budget_eur": w.budget_eur,
+                    "carry_over": w.carry_over,
+                    "source": w.source,
+                }
+                for w in cfg.windows
+            ],
+            "lottery": _lottery_entry(result),
         },
         "inputs": {
             k: v
             for k, v in {
                 "farms": _input_entry(options.farms),
+                "offers": _input_entry(options.offers),
                 "natura": _input_entry(options.natura),
                 "regions": _input_entry(options.regions),
                 "overloaded": _input_entry(result.overloaded_list),
@@ -109,6 +140,8 @@ def build_manifest(
                 "emission_factors": _input_entry(options.emission_factors),
                 "exceedance": _input_entry(options.exceedance),
                 "config": _input_entry(config_file) if config_file.is_file() else None,
+                "rules": _rules_entry(cfg.rule_set),
+                "draw": _input_entry(options.draw),
             }.items()
             if v is not None
         },
@@ -116,10 +149,14 @@ def build_manifest(
         "farms_read_as": result.farms_info,
         "columns": columns_entry(result.columns),
         "counts": result.counts(),
-        "rejected_reasons": reason_counts(result.rejected["reason"]),
-        "priority_order": "submitted_at (first come, first served)"
-        if result.first_come_first_served
-        else options.rank_by,
+        # every kind of reason with its rows, and the most common ones with an example row
+        "rejected_reasons": {r.reason: r.rows for r in top_reasons(result.rejections, None)},
+        "rejected_top": [r.as_dict(public=options.public) for r in top_reasons(result.rejections)],
+        "priority_order": (
+            f"submitted_at (first come, first served by {cfg.fcfs}; complete_at counts where given)"
+            if result.first_come_first_served
+            else options.rank_by
+        ),
         **_deposition_entries(result),
         "budgets": [
             {
@@ -131,9 +168,13 @@ def build_manifest(
                 "selected": b.selected,
                 "selected_nh3_kg": round(b.selected_nh3_kg, 3),
                 "farms": b.farms,
+                "policy": b.policy,
+                "source": b.source,
+                "windows": [dataclasses.asdict(w) for w in b.windows],
             }
             for b in result.budgets
         ],
+        "decisions": _decision_counts(result),
         "notes": list(notes),
         "outputs": outputs,
         "environment": versions,
@@ -141,11 +182,12 @@ def build_manifest(
 
 
 def columns_entry(columns: Mapping[str, Mapping[str, FieldSource | None]]) -> dict:
-    """The manifest's ``columns``: for every input (``farms``, ``natura2000``, ``regions``),
-    every field and where it came from: ``{"column": ..., "found_by": ...}`` for an input
-    column (found by ``name``, ``alias``, ``shapefile name``, or the option or config table
-    that named it), ``{"made": ...}`` for values made otherwise (``geometry``, ``row number``,
-    ``computed from animal counts``, ``estimate``, ``--overloaded list`` ...), both with
+    """The manifest's ``columns``: for every input (``farms``, ``natura2000``, ``regions``,
+    ``offers``), every field and where it came from: ``{"column": ..., "found_by": ...}`` for
+    an input column (found by ``name``, ``alias``, ``shapefile name``, or the option or config
+    table that named it), ``{"made": ...}`` for values made otherwise (``geometry``, ``row
+    number``, ``computed from animal counts``, ``estimate``, ``offers table (FILE)``,
+    ``--overloaded list`` ...), both with
     ``made_rows`` where a column gave some rows and the rest were made; ``null`` for a field
     the input does not give."""
     out: dict[str, dict] = {}
@@ -227,6 +269,7 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
     """
     params, rerun = manifest["parameters"], manifest["rerun"]
     config = config_from_mapping(rerun["config_effective"], where=MANIFEST)
+    pots_run = params.get("pots_run")
     config = replace(
         config,
         threshold_m=float(params["threshold_m"]),
@@ -234,11 +277,17 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         budget_eur=None if params["budget_eur"] is None else float(params["budget_eur"]),
         regional_budgets=tuple(
             RegionalBudget(
-                name=g["name"], regions=tuple(g["regions"]), eur=float(g["eur"]), source=g["source"]
+                name=g["name"],
+                regions=tuple(g["regions"]),
+                eur=float(g["eur"]),
+                source=g["source"],
+                policy=g.get("policy"),
             )
             for g in params["regional_budgets"]
         ),
         explain_language=str(rerun.get("explain_language", config.explain_language)),
+        max_rejected_percent=float(params.get("max_rejected_percent", config.max_rejected_percent)),
+        pots_run=None if pots_run is None else tuple(pots_run),
     )
     return RunOptions(
         farms=inputs["farms"],
@@ -251,17 +300,21 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         config=config,
         animals=inputs.get("animals"),
         emission_factors=inputs.get("emission_factors"),
+        offers=inputs.get("offers"),
         exceedance=inputs.get("exceedance"),
         exceedance_crs=rerun.get("exceedance_crs"),
         rank_by=str(rerun.get("rank_by", "eur_per_kg")),
         scenarios=bool(rerun.get("scenarios", False)),
         public=bool(rerun.get("public", False)),
+        large=True,  # the run read its farm file already: verify re-reads it whatever its size
+        seed=rerun.get("seed"),
+        draw=inputs.get("draw"),
         **_rerun_reading(rerun),
     )
 
 
 #: The column mappings a run records, by :class:`RunOptions` field.
-_MAPPINGS = ("columns", "natura_columns", "regions_columns")
+_MAPPINGS = ("columns", "natura_columns", "regions_columns", "offers_columns")
 #: The layer and sheet choices a run records.
 _CHOICES = ("layer", "natura_layer", "regions_layer", "sheet")
 
@@ -281,16 +334,6 @@ def _rerun_reading(rerun: Mapping) -> dict:
             raise InputError(f"rerun.{name} must be a name or null", source=MANIFEST)
         out[name] = value
     return out
-
-
-def reason_counts(reasons: Sequence[str]) -> dict[str, int]:
-    """How often each kind of rejection occurs (a row with two problems counts for both)."""
-    counts: dict[str, int] = {}
-    for reason in reasons:
-        for part in str(reason).split("; "):
-            kind = part.split(" (", 1)[0]
-            counts[kind] = counts.get(kind, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def sha256_of(path: Path) -> str:
@@ -314,6 +357,47 @@ def _input_entry(path: Path | None) -> dict | None:
     }
 
 
+def _lottery_entry(result: Result) -> dict:
+    """How the order inside a drawn day was decided: the seed (given, or derived from the farm
+    file's sha256) or the draw file; and the days drawn."""
+    decisions, options = result.decisions, result.options
+    entry: dict = {"lot_key": "sha256 of the UTF-8 text '<seed>:<farm_id>', ascending"}
+    if decisions is None:
+        return entry
+    if decisions.draw is not None:
+        entry.update(draw=str(options.draw), seed=None)
+    else:
+        entry.update(
+            seed=decisions.seed,
+            seed_from="--seed" if options.seed is not None else "sha256 of the farm file",
+        )
+    entry["days_drawn"] = [dict(d) for d in decisions.drawn]
+    return entry
+
+
+def _decision_counts(result: Result) -> dict:
+    """How many applications got which decision (``decisions.csv``'s statuses)."""
+    ranked = result.ranked
+    funded = ranked["funded_by"].to_numpy(dtype=object) if "funded_by" in ranked else []
+    return {
+        "applications": int(result.n_read),
+        "granted": int((funded != "").sum()) if result.with_budget else 0,
+        "granted_eur": round(sum(b.used_eur for b in result.budgets), 2),
+        "not_granted": int((funded == "").sum()) if result.with_budget else 0,
+        "rejected": len(result.rejected),
+        "by_pot": {b.name: b.selected for b in result.budgets},
+    }
+
+
+def _rules_entry(rule_set: dict) -> dict | None:
+    """A rule set read from a file (``--rules PATH``) is an input like the others; the
+    package's own are named and hashed in ``parameters.rule_set``."""
+    path = str(rule_set.get("path", ""))
+    if not path or path.startswith("vbr:") or not Path(path).is_file():
+        return None
+    return _input_entry(Path(path))
+
+
 def _rerun_entry(options: RunOptions) -> dict:
     """Everything ``vbr verify`` needs to repeat the run: the options and the effective config
     (defaults merged with the user's file; command-line overrides are in ``parameters``)."""
@@ -326,6 +410,7 @@ def _rerun_entry(options: RunOptions) -> dict:
         "rank_by": options.rank_by,
         "scenarios": options.scenarios,
         "public": options.public,
+        "seed": options.seed,
         **{name: dict(getattr(options, name).columns) for name in _MAPPINGS},
         **{name: getattr(options, name) for name in _CHOICES},
         "config_effective": options.config.effective,

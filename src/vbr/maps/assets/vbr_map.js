@@ -120,6 +120,8 @@
       }
       case "kg":
         return fill(T["units.kg_per_year"], { value: fmt.n1.format(x) });
+      case "ratio":
+        return fmt.n2.format(x);
       case "mol":
         return fill(T["units.mol_per_year"], { value: fmt.n1.format(x) });
       case "eur":
@@ -1270,8 +1272,36 @@
   }
 
   /* The printed map's frame, mm: the width of an A4 page in landscape inside the margins of
-   * @page in vbr_map.css, and what the title and the legend under it leave of its height. */
+   * @page in vbr_map.css, and at most this height (what the title and the legend under it
+   * leave of the page, unless the figures under it take more: printFrameMm). */
   var PRINT_FRAME_MM = [279, 122];
+  /* The page's height inside those margins, the margins between head, map and foot (with some
+   * room to spare), and the least height of the map, mm. */
+  var PRINT_PAGE_MM = 192;
+  var PRINT_GAPS_MM = 6;
+  var PRINT_MIN_MM = 80;
+
+  /* The map's height on paper, mm: what the title above and the figures, legend and sources
+   * under it leave of the page (the foot grows with the pots that funded farms in the region),
+   * at most PRINT_FRAME_MM[1]. Both are measured at the printed width, hidden, as
+   * vbr_map.css lays them out for print. */
+  function printFrameMm(head, foot) {
+    var taken = 0;
+    [
+      [head, "block"],
+      [foot, "flex"],
+    ].forEach(function (item) {
+      var node = item[0];
+      var saved = node.style.cssText;
+      node.style.cssText =
+        "display: " + item[1] + "; position: absolute; left: 0; top: 0; " +
+        "visibility: hidden; width: " + PRINT_FRAME_MM[0] + "mm";
+      taken += (node.getBoundingClientRect().height * 25.4) / 96;
+      node.style.cssText = saved;
+    });
+    var left = PRINT_PAGE_MM - PRINT_GAPS_MM - taken;
+    return Math.max(PRINT_MIN_MM, Math.min(PRINT_FRAME_MM[1], Math.floor(left)));
+  }
 
   function printSheet(map, page, panel, legend, labels) {
     var T = vbr.T;
@@ -1349,7 +1379,7 @@
       // the frame on an A4 page in landscape (vbr_map.css: @page), set before the browser lays
       // the page out for print, so that the map is fitted to the frame it is printed in
       container.style.width = PRINT_FRAME_MM[0] + "mm";
-      container.style.height = PRINT_FRAME_MM[1] + "mm";
+      container.style.height = printFrameMm(head, foot) + "mm";
       fitting = true; // the fit for print is not someone moving the map
       map.invalidateSize({ animate: false, pan: false });
       map.options.zoomSnap = 0; // fit exactly into the printed frame
