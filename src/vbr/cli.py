@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from vbr._version import __version__
-from vbr.errors import InputError
+from vbr.errors import InputError, Terminated
 from vbr.locale import LANGUAGES
 from vbr.model import Result, Written
 from vbr.settings import (
@@ -21,6 +21,7 @@ from vbr.settings import (
     option_default,
     run_options,
 )
+from vbr.termination import stop_cleanly
 
 __all__ = ["cli", "entry", "main"]
 
@@ -355,12 +356,14 @@ def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None
     "Default: the paths recorded in manifest.json.",
 )
 def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
-    """Repeat a run from OUTDIR/manifest.json and check that every list is byte-identical.
+    """Check OUTDIR against its manifest.json and repeat the run it records.
 
-    Checks the sha256 of every input file, re-runs with the recorded options and configuration
-    in a temporary folder, and compares every CSV list with the manifest and with OUTDIR.
-    Exit status: 0 identical; 3 an input or a list differs (each difference is printed);
-    2 the manifest cannot be used or an input file is missing.
+    Checks manifest.json against manifest.sha256, every output's sha256 and that no file is
+    missing or added, the sha256 of every input file; then re-runs with the recorded options
+    and configuration in a temporary folder and compares every output byte for byte and the
+    manifest's figures (counts, budgets, notes ...). Exit status: 0 identical; 3 something
+    differs (each difference is printed, naming the file); 2 the manifest cannot be used or an
+    input file is missing.
     """
     from vbr.audit import verify
 
@@ -371,8 +374,9 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
         click.echo(f"input {line}")
     if report.identical:
         click.echo(
-            f"identical: {len(report.lists_compared)} lists re-computed byte for byte "
-            f"({', '.join(report.lists_compared)})"
+            f"identical: {len(report.outputs_compared)} outputs re-computed byte for byte "
+            f"({', '.join(report.outputs_compared)}), {report.figures_compared} manifest "
+            "entries re-computed, manifest.sha256 matches, no file missing or added"
         )
         return
     click.echo(f"DIFFERS: {len(report.differences)} difference(s)", err=True)
@@ -384,12 +388,20 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
-        code = cli.main(
-            args=argv,
-            prog_name="vbr",
-            standalone_mode=False,
-            obj={"argv": list(sys.argv[1:] if argv is None else argv)},
+        with stop_cleanly():
+            code = cli.main(
+                args=argv,
+                prog_name="vbr",
+                standalone_mode=False,
+                obj={"argv": list(sys.argv[1:] if argv is None else argv)},
+            )
+    except Terminated as exc:
+        click.echo(
+            f"vbr: {exc}; temporary files removed, the output folder holds a complete run "
+            "(the earlier one, unless this one had already been moved into place)",
+            err=True,
         )
+        return 128 + int(exc.signal_received)
     except InputError as exc:
         click.echo(f"vbr: error: {exc}", err=True)
         return 2
