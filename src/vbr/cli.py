@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -428,10 +429,17 @@ def main(argv: list[str] | None = None) -> int:
     return code if isinstance(code, int) else 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
 def entry() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    if code > 128:
+        # stopped by a signal, temporary files removed: do not wait for background work (the
+        # priority strip is buffered in threads) that the interpreter would join on exit
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

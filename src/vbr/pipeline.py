@@ -257,10 +257,15 @@ def _decide(
     *,
     zones: OverloadZones | None,
 ) -> NaturaAreas:
+    # the shipped list by its place in vbr, not this machine's path: notes must read alike
+    # wherever the run is repeated (vbr verify compares them)
+    list_name = (
+        "--overloaded" if options.overloaded is not None else f"data/{Path(str(list_path)).name}"
+    )
     return decide_overloaded(
         natura,
         listed=listed,
-        list_name="--overloaded" if options.overloaded is not None else str(list_path),
+        list_name=list_name,
         all_overloaded=options.all_overloaded,
         zone_nrs=None if zones is None else set(zones.zones["nr"].tolist()),
     )

@@ -303,7 +303,7 @@ def manifest_problems(manifest: object) -> list[str]:
     for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.path))):
         where = ".".join(str(p) for p in error.absolute_path) or "the manifest"
         message = error.message
-        if error.validator == "propertyNames":
+        if "propertyNames" in error.absolute_schema_path:
             message = f"{error.instance!r} is not a path inside the output folder"
         elif error.validator == "const":
             message = f"is {error.instance!r}, not 'vbr': not a vbr manifest"
