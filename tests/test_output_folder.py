@@ -170,6 +170,13 @@ def test_an_output_of_the_previous_run_given_as_input_is_exit_2(vbr, scene):
     assert f"{listed}: an input of this run is inside {scene['out'] / 'regiona'}" in err
     assert "copy the input elsewhere" in err
     assert tree(scene["root"]) == before
+    ranking = scene["out"] / "ranking.csv"
+    code, _, err = vbr(
+        "run", "--farms", ranking, "--natura", scene["natura"], "--out", scene["out"], "--quiet"
+    )
+    assert code == 2
+    assert f"{ranking}: an input of this run is an output of the previous run" in err
+    assert tree(scene["root"]) == before
 
 
 def test_what_the_user_keeps_in_out_is_left_alone(vbr, scene):

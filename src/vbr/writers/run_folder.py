@@ -318,14 +318,20 @@ def _replaced_names(
         resolved = _resolved(Path(path))
         for name in old:
             inside = (out / name).resolve()
-            if resolved == inside or inside in resolved.parents:
+            if resolved == inside:
                 conflicts.append(
-                    f"{path}: an input of this run is inside {shown / name}, which the run "
+                    f"{path}: an input of this run is an output of the previous run, which "
+                    "this run replaces; copy the input elsewhere and give that path"
+                )
+            elif inside in resolved.parents:
+                conflicts.append(
+                    f"{path}: an input of this run is inside {shown / name}, which this run "
                     "replaces; copy the input elsewhere and give that path"
                 )
     if conflicts:
         raise OutputError(
-            "holds what vbr did not write where this run writes (nothing was changed)",
+            "the run cannot write here without changing what is not its own to change "
+            "(nothing was changed)",
             source=str(shown),
             problems=conflicts,
         )
