@@ -58,12 +58,12 @@ def inputs(tmp_path, one_area) -> dict[str, Path]:
     return {"farms": farms, "natura": one_area, "regions": regions, "config": config}
 
 
-def run_into(vbr, inputs: dict[str, Path], out: Path) -> Path:
+def run_into(vbr, inputs: dict[str, Path], out: Path, *extra: str) -> Path:
     """The run every test here checks, written to ``out``."""
     code, _, err = vbr(
         "run", "--farms", inputs["farms"], "--natura", inputs["natura"],
         "--regions", inputs["regions"], "--config", inputs["config"], "--out", out,
-        "--threshold-m", 1500, "--budget-policy", "stop", "--quiet",
+        "--threshold-m", 1500, "--budget-policy", "stop", "--quiet", *extra,
     )  # fmt: skip
     assert code == 0, err
     return out
@@ -102,6 +102,14 @@ def test_verify_passes_on_a_public_run(vbr, tmp_path, inputs):
     assert code == 0, err
     assert stdout.splitlines()[-1].startswith("identical: 5 outputs re-computed byte for byte")
     assert "index.html" in stdout and "west/map.html" in stdout
+
+
+def test_verify_passes_on_a_scenarios_run(vbr, tmp_path, inputs):
+    """The scenarios (cost curves as CSV and PNG, the best selections) are the same bytes."""
+    out = run_into(vbr, inputs, tmp_path / "scenarios", "--scenarios")
+    code, stdout, err = vbr("verify", out)
+    assert code == 0, err
+    assert "scenarios/budgets.csv" in stdout and "scenarios/national/cost_curve.png" in stdout
 
 
 def test_manifest_holds_everything_needed_to_rerun(run_dir, inputs):
