@@ -75,6 +75,8 @@ def run_dir(vbr, tmp_path, inputs) -> Path:
 
 
 def test_verify_passes_on_a_fresh_run(vbr, run_dir):
+    digest = hashlib.sha256((run_dir / "manifest.json").read_bytes()).hexdigest()
+    assert (run_dir / "manifest.sha256").read_text() == f"{digest}  manifest.json\n"  # sha256sum
     code, out, err = vbr("verify", run_dir)
     assert code == 0, err
     last = out.splitlines()[-1]
