@@ -293,7 +293,8 @@ def _replaced_names(
     """
     recorded, manifest_problem = previous_outputs(out)
     legacy = manifest_problem is None and not _present(out / SIDECAR)
-    conflicts, old = [], []
+    conflicts: list[tuple[bool, str]] = []  # (not the manifest, line): the manifest's first
+    old: list[str] = []
     for entry in sorted(out.iterdir(), key=lambda p: p.name):
         name = entry.name
         if name.startswith(TEMPORARY_PREFIX):
@@ -310,30 +311,24 @@ def _replaced_names(
         if why is None:
             old.append(name)
         elif name in new:
-            conflicts.append(
-                f"{shown / name}: {why}; this run writes {name}: move it out of the folder "
-                "or choose another --out"
-            )
+            conflicts.append((name not in (MANIFEST, SIDECAR), f"{shown / name}: {why}"))
     for path in inputs:
         resolved = _resolved(Path(path))
         for name in old:
             inside = (out / name).resolve()
             if resolved == inside:
                 conflicts.append(
-                    f"{path}: an input of this run is an output of the previous run, which "
-                    "this run replaces; copy the input elsewhere and give that path"
+                    (True, f"{path}: an input of this run is an output of the previous run")
                 )
             elif inside in resolved.parents:
-                conflicts.append(
-                    f"{path}: an input of this run is inside {shown / name}, which this run "
-                    "replaces; copy the input elsewhere and give that path"
-                )
+                conflicts.append((True, f"{path}: an input of this run is inside {shown / name}"))
     if conflicts:
         raise OutputError(
-            "the run cannot write here without changing what is not its own to change "
-            "(nothing was changed)",
+            "this run would write over what is not its own (nothing was changed): move each "
+            "path below out of the folder (copy an input elsewhere and give that path), or "
+            "choose another --out",
             source=str(shown),
-            problems=conflicts,
+            problems=[line for _, line in sorted(conflicts)],
         )
     first = [n for n in (SIDECAR, MANIFEST) if n in old]
     return [*first, *(n for n in old if n not in first)]
@@ -359,12 +354,9 @@ def _why_not_vbrs(
         problem = sidecar_problem(out)
         return None if problem is None else f"is not as vbr wrote it ({problem})"
     if not recorded:
-        reason = (
-            f"{MANIFEST} here {manifest_problem}"
-            if manifest_problem
-            else f"there is no {MANIFEST} here"
-        )
-        return f"vbr cannot tell it wrote this ({reason})"
+        if manifest_problem:
+            return f"vbr cannot tell it wrote this (the {MANIFEST} here is not as vbr wrote it)"
+        return f"vbr cannot tell it wrote this (there is no {MANIFEST} here)"
     if path.is_file():
         return _why_file_not_vbrs(path, out, recorded)
     if not path.is_dir():
