@@ -117,3 +117,28 @@ def polygon_with_hole(x: float, y: float, size: float, hole: float) -> Polygon:
     return Polygon(
         square(x, y, size).exterior.coords, [square(inner_x, inner_y, hole).exterior.coords]
     )
+
+
+@pytest.fixture
+def run_small(vbr, tmp_path, one_area, no_regions):
+    """``vbr run`` on a farm file against `one_area` without regions, into ``tmp_path/out``
+    (or ``out=``); returns ``(exit code, stdout, stderr, out folder)``; never a traceback."""
+
+    def _run(farms: Path, *extra: object, out: Path | None = None, natura: Path | None = None):
+        out = out or tmp_path / "out"
+        code, stdout, stderr = vbr(
+            "run",
+            "--farms",
+            farms,
+            "--natura",
+            natura or one_area,
+            "--regions",
+            no_regions,
+            "--out",
+            out,
+            *extra,
+        )
+        assert "Traceback" not in stderr
+        return code, stdout, stderr, out
+
+    return _run

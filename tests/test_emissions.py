@@ -11,6 +11,7 @@ import pytest
 from realdata import REALDATA
 from vbr.io.animals import load_emission_factors
 from vbr.io.farms import load_farms
+from vbr.settings import ColumnMapping
 
 ISSUE_FACTORS = {
     "A1.100": 13.0,
@@ -145,7 +146,8 @@ def test_species_fallbacks_come_close_to_recorded_emission_of_real_farms():
     path = REALDATA / "farms" / "geonovius_igo_veehouderijen_nabij_n2000.gpkg"
     if not path.exists():
         pytest.skip("shared/realdata is absent")
-    table = load_farms(path)
+    # its `id` is a database row number: the location id is named (tests/test_columns.py)
+    table = load_farms(path, columns=ColumnMapping.given({"farm_id": "vthobject_id"}, where="test"))
     assert table.n_read == 1141 == len(table.farms) + len(table.rejected)
     check = table.nh3_check
     ratio = (check["nh3_kg_from_animals"] / check["nh3_kg_given"]).to_numpy()

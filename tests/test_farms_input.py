@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import X0, Y0, write_csv
 from vbr.errors import InputError
-from vbr.io.farms import _TZ_SUFFIX, _ZONED, load_farms
+from vbr.io.farms import load_farms
+from vbr.io.times import _ISO_DATE, _TZ_SUFFIX, _ZONED
 
 HEADER = ["farm_id", "x", "y", "nh3_kg", "subsidy_eur"]
 
@@ -127,7 +128,9 @@ def test_unparseable_submitted_at_is_rejected(tmp_path):
     header = [*HEADER, "submitted_at"]
     rows = [["a", X0, Y0, 10, 10, "gisteren"], ["ok", X0, Y0, 10, 10, "2024-01-02T10:00:00Z"]]
     table = load_rows(tmp_path, rows, header)
-    assert reasons_of(table)["a"].startswith("submitted_at not an ISO 8601 time")
+    reason = reasons_of(table)["a"]
+    assert reason.startswith("submitted_at not a time in an accepted form ('gisteren'); accepted:")
+    assert "dd-mm-jjjj, d-m-jjjj or dd/mm/jjjj" in reason
 
 
 def test_rows_read_equal_rows_kept_plus_rows_rejected(tmp_path):
@@ -307,11 +310,19 @@ def test_times_with_a_zone_keep_their_zone_in_every_iso_form(tmp_path):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789T Z+-:\n", max_size=14))
-def test_one_pass_zone_test_is_the_two_tests_it_replaced(text):
-    # a time "has a zone" when it ends in a zone suffix and holds digit-T-digit somewhere
-    two_tests = bool(re.search(_TZ_SUFFIX, text)) and bool(re.search(r"\d[T ]\d", text))
-    assert bool(_ZONED.search(text)) == two_tests
+@given(
+    st.sampled_from(["2024-03-05", "2024-3-05", "", "05-03-2024"]),
+    st.text(alphabet="0123456789T Z+-:\n", max_size=14),
+)
+def test_one_pass_zone_test_is_the_three_tests_it_replaced(date, tail):
+    # a time "has a zone" when it starts with a full date and a time and ends in a zone suffix
+    text = date + tail
+    three_tests = (
+        bool(re.match(_ISO_DATE, text))
+        and bool(re.match(r"[T ]\d", text[10:]))
+        and bool(re.search(_TZ_SUFFIX, text))
+    )
+    assert bool(_ZONED.match(text)) == three_tests
 
 
 def test_empty_file_is_an_error(tmp_path):

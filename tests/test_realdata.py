@@ -24,9 +24,11 @@ pytestmark = [
 ]
 
 
-def boerderijen_areas() -> gpd.GeoDataFrame:
+def boerderijen_areas(flag_column: str = "richtlijn_stikstofgevoelig") -> gpd.GeoDataFrame:
     """The 144 real outlines as read from their custom JSON: one naive multipolygon per area
-    (parts are NOT unioned, so overlapping PDOK features make some of them invalid)."""
+    (parts are NOT unioned, so overlapping PDOK features make some of them invalid). The
+    nitrogen-sensitivity flag (true/false/-) goes into ``flag_column``: by default a name vbr
+    does not read, so that ``--all-overloaded`` counts every area."""
     rows = []
     for folder in sorted(p for p in N2K.iterdir() if (p / "geometrie.json").is_file()):
         area = json.loads((folder / "geometrie.json").read_text(encoding="utf-8"))
@@ -37,7 +39,7 @@ def boerderijen_areas() -> gpd.GeoDataFrame:
             {
                 "nr": int(fields[0]),
                 "naamN2K": area["naam"],
-                "stikstofgevoelig": fields[6],
+                flag_column: fields[6],
                 "geometry": MultiPolygon(polygons),
             }
         )
@@ -89,6 +91,35 @@ def test_aerius_1000m_selection_gets_priority_with_the_real_outlines(vbr, real_i
     # farms in Brabant and Limburg measure to areas there (Veluwe 57 is far north)
     nearest = {int(r["nearest_n2000"]) for r in rows if r["priority"] == "true"}
     assert 57 not in nearest
+
+
+def test_real_stikstofgevoelig_flags_are_read_and_a_dash_is_refused(vbr, real_inputs):
+    """The real flags say true, false or `-` (bruine-bank, a marine area): `-` is no answer vbr
+    may guess, so the run stops naming it; as an empty cell the list or --all-overloaded
+    decides there."""
+    areas = boerderijen_areas("stikstofgevoelig")
+    natura = real_inputs["tmp"] / "flags.gpkg"
+    areas.to_file(natura)
+    out = real_inputs["tmp"] / "flags-out"
+    args = ["run", "--farms", real_inputs["farms"], "--all-overloaded", "--no-budget",
+            "--out", out, "--quiet"]  # fmt: skip
+    code, _, stderr = vbr(*args, "--natura", natura)
+    assert code == 2
+    dashes = [i + 1 for i, v in enumerate(areas["stikstofgevoelig"]) if v == "-"]
+    assert dashes and f"  - '-' in feature(s) {', '.join(map(str, dashes))}" in stderr
+    areas["stikstofgevoelig"] = areas["stikstofgevoelig"].replace("-", "")
+    areas.to_file(natura)
+    code, _, stderr = vbr(*args, "--natura", natura)
+    assert code == 0, stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["columns"]["natura2000"]["overloaded"] == {
+        "column": "stikstofgevoelig",
+        "found_by": "alias",
+        "made": "--all-overloaded",
+        "made_rows": len(dashes),
+    }
+    insensitive = int((areas["stikstofgevoelig"] == "false").sum())
+    assert manifest["counts"]["overloaded_features"] == len(areas) - insensitive
 
 
 def test_real_invalid_outlines_measure_by_parts_as_to_their_repaired_whole(real_inputs):

@@ -11,9 +11,11 @@ from pathlib import Path
 import click
 
 from vbr._version import __version__
+from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
 from vbr.locale import LANGUAGES
-from vbr.model import Result, Written
+from vbr.locale.amounts import AmountError, parse_euro
+from vbr.model import FieldSource, Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
     DEFAULT_OUT,
@@ -30,6 +32,21 @@ __all__ = ["cli", "entry", "main"]
 #: The built-in configuration, for the defaults the help shows (they are written only in
 #: ``default_config.toml``).
 _BUILT_IN = load_config()
+
+
+class EuroAmount(click.ParamType):
+    """A euro amount as people type it (``100.000.000``, ``EUR 100 mln``, ``1,125 mld``);
+    :func:`vbr.locale.amounts.parse_euro` reads it, and a form it refuses is exit 2."""
+
+    name = "EUR"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, float):
+            return value
+        try:
+            return float(parse_euro(value))  # type: ignore[arg-type]
+        except AmountError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def _progress_printer(enabled: bool):
@@ -67,6 +84,7 @@ def _summary(written: Written) -> str:
             else result.options.rank_by
         ),
     ]
+    lines += _columns_summary(result)
     for b in result.budgets:
         label = "national budget" if b.name == "national" else f"budget {b.name}"
         lines.append(
@@ -81,11 +99,56 @@ def _summary(written: Written) -> str:
         lines.append(
             "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
         )
+    if counts["rejected"]:
+        lines += _rejection_summary(result)
     if counts["repaired"]:
         lines.append(f"repaired geometries: {counts['repaired']}")
-    lines += [f"note: {n}" for n in written.notes]
+    # plausibility warnings are notes that start with "warning: "; they show as such
+    lines += [n if n.startswith("warning: ") else f"note: {n}" for n in written.notes]
     lines.append(f"outputs in {written.folder}/")
     return "\n".join(lines)
+
+
+def _rejection_summary(result: Result) -> list[str]:
+    """The most common kinds of reason of the rejected rows, with their counts."""
+    kinds = top_reasons(result.rejections, None)
+    lines = [f"rejected rows by reason (a row can have several): {len(kinds):,} kind(s)"]
+    lines += [f"  - {r.text(public=result.options.public)}" for r in kinds[:3]]
+    if len(kinds) > 3:
+        lines.append(
+            f"  - ... and {len(kinds) - 3:,} more kind(s) (manifest.json: rejected_reasons)"
+        )
+    return lines
+
+
+def _field_text(name: str, source: FieldSource) -> str:
+    """One field of the column summary: ``nh3_kg``, ``farm_id=vthobject_id``, ``subsidy_eur:
+    estimate``, ``nh3_kg=nh3 (computed from animal counts for 12 rows)``."""
+    if source.column is None:
+        return f"{name}: {source.made}"
+    text = name if source.column == name else f"{name}={source.column}"
+    if source.made:
+        text += f" ({source.made} for {source.made_rows:,} rows)"
+    return text
+
+
+def _columns_summary(result: Result) -> list[str]:
+    """Which input column gave each field (the manifest's ``columns``), a line per input."""
+    labels = {"farms": "farm file", "natura2000": "Natura 2000", "regions": "regions"}
+    parts = []
+    for kind, fields in result.columns.items():
+        geometry = FieldSource(made="geometry")
+        texts = [
+            "location: geometry" if source == geometry else _field_text(name, source)
+            for name, source in fields.items()
+            if source is not None and not (name == "y" and source == geometry)
+        ]
+        parts.append((labels.get(kind, kind), ", ".join(texts)))
+    if not parts:
+        return []
+    farms = [f"columns of the {label}: {text}" for label, text in parts[:1]]
+    rest = "; ".join(f"{label}: {text}" for label, text in parts[1:])
+    return farms + ([f"columns of {rest}"] if rest else [])
 
 
 def _deposition_summary(result: Result) -> list[str]:
@@ -124,7 +187,7 @@ def cli() -> None:
 @click.option(
     "--farms",
     type=click.Path(path_type=Path),
-    help="Farm locations: CSV (, or ;), XLSX, GeoPackage or GeoJSON. "
+    help="Farm locations: CSV (, or ;), XLSX, GeoPackage, GeoJSON, Shapefile or AERIUS IMAER GML. "
     "Default: the embedded synthetic farms in data/.",
 )
 @click.option(
@@ -159,9 +222,10 @@ def cli() -> None:
 )
 @click.option(
     "--budget",
-    type=float,
+    type=EuroAmount(),
     metavar="EUR",
-    help="National budget in euro (default from the config: "
+    help="National budget in euro, as you would type it: 100000000, 100.000.000, "
+    "'EUR 100 mln', '1,125 mld', 1.5e8 (default from the config: "
     + (_eur(_BUILT_IN.budget_eur) if _BUILT_IN.budget_eur is not None else "none")
     + ").",
 )
@@ -248,6 +312,59 @@ def cli() -> None:
     help="Language of the maps, index.html and the reason column: nl (Dutch, the default) or "
     "en. Config: [output] language. The machine lists keep their English column names.",
 )
+@click.option(
+    "--max-rejected",
+    type=float,
+    metavar="PERCENT",
+    help="Refuse to rank (exit 2) when more than this percentage of the farm rows is rejected "
+    f"(0..100; default from the config: {_BUILT_IN.max_rejected_percent:g}); the message gives "
+    "the most common reasons.",
+)
+@click.option(
+    "--columns",
+    "columns",
+    multiple=True,
+    metavar="FIELD=COL,...",
+    help="Name the --farms column of a field where vbr does not recognise it or where two "
+    "columns could be it, e.g. farm_id=vthobject_id,nh3_kg=nh3. Fields: farm_id, x, y, lon, "
+    "lat, nh3_kg, subsidy_eur, submitted_at, complete_at. Config: [columns].",
+)
+@click.option(
+    "--natura-columns",
+    "natura_columns",
+    multiple=True,
+    metavar="FIELD=COL,...",
+    help="The same for --natura; fields: nr, name, overloaded. Config: [natura_columns].",
+)
+@click.option(
+    "--regions-columns",
+    "regions_columns",
+    multiple=True,
+    metavar="FIELD=COL",
+    help="The same for --regions; field: name. Config: [regions_columns].",
+)
+@click.option(
+    "--layer",
+    metavar="NAME",
+    help="The layer of a --farms GeoPackage to read (default: the first layer of points; "
+    "the choice is noted when there are several).",
+)
+@click.option(
+    "--sheet",
+    metavar="NAME",
+    help="The sheet of a --farms workbook to read (default: the first visible sheet; the "
+    "choice is noted when there are several).",
+)
+@click.option(
+    "--natura-layer",
+    metavar="NAME",
+    help="The layer of a --natura GeoPackage to read (default: the first layer of polygons).",
+)
+@click.option(
+    "--regions-layer",
+    metavar="NAME",
+    help="The layer of a --regions GeoPackage to read (default: the first layer of polygons).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -268,7 +385,15 @@ def run_command(
     scenarios,
     public,
     lang,
+    max_rejected,
     quiet,
+    columns=(),
+    natura_columns=(),
+    regions_columns=(),
+    layer=None,
+    sheet=None,
+    natura_layer=None,
+    regions_layer=None,
     animals=None,
     emission_factors=None,
 ) -> None:
@@ -300,6 +425,14 @@ def run_command(
         scenarios=scenarios,
         public=public,
         language=lang,
+        max_rejected=max_rejected,
+        columns=columns or None,
+        natura_columns=natura_columns or None,
+        regions_columns=regions_columns or None,
+        layer=layer,
+        sheet=sheet,
+        natura_layer=natura_layer,
+        regions_layer=regions_layer,
     )
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     written = run(options, progress=progress, command=["vbr", *_argv()])

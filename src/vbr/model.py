@@ -28,6 +28,7 @@ __all__ = [
     "EmissionFactors",
     "Exceedance",
     "FarmTable",
+    "FieldSource",
     "NaturaAreas",
     "OverloadZones",
     "RegionList",
@@ -35,10 +36,36 @@ __all__ = [
     "Result",
     "WriteReport",
     "Written",
+    "empty_rejections",
 ]
 
 #: A Rav code: a capital letter, then dot-separated numbers (A1.100, D1.1.100, G2.1.100).
 RAV_CODE = re.compile(r"^[A-Za-z]\d+(?:\.\d+)+$")
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """Where the values of one input field came from: an input column, or how they were made.
+
+    Attributes
+    ----------
+    column
+        The input column, if one gave the values.
+    found_by
+        How that column was found: ``name`` (the field's own name), ``alias``, ``shapefile
+        name`` (a 10-character prefix of a name), or where it was named (``--columns``, ``my.toml
+        [columns]``).
+    made
+        How the values were made where no column gave them: ``geometry``, ``row number``,
+        ``computed from animal counts``, ``estimate``, ``--overloaded list`` ...
+    made_rows
+        With both a column and ``made``: for how many rows the values were made so.
+    """
+
+    column: str | None = None
+    found_by: str | None = None
+    made: str | None = None
+    made_rows: int | None = None
 
 
 @dataclass
@@ -74,6 +101,12 @@ class FarmTable:
         ``farms``, ``subsidy_source`` = ``estimate``) instead of rejected.
     notes
         Remarks for the run summary (e.g. animal rows that match no farm).
+    rejections
+        One row per problem of a rejected row: ``row`` (0-based), ``where`` (``row 5``),
+        ``farm_id``, ``kind`` (the reason without its values), for the counts by kind.
+    sources
+        Every field and where it came from (:class:`FieldSource`), for the manifest and the
+        summary.
     """
 
     farms: gpd.GeoDataFrame
@@ -86,6 +119,20 @@ class FarmTable:
     nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
     estimate_subsidy: bool = False
     notes: list[str] = field(default_factory=list)
+    sources: dict[str, FieldSource | None] = field(default_factory=dict)
+    rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
+
+
+def empty_rejections() -> pd.DataFrame:
+    """A :attr:`FarmTable.rejections` table without rows."""
+    return pd.DataFrame(
+        {
+            "row": pd.Series(dtype="int64"),
+            "where": pd.Series(dtype=object),
+            "farm_id": pd.Series(dtype=object),
+            "kind": pd.Series(dtype=object),
+        }
+    )
 
 
 @dataclass
@@ -119,6 +166,10 @@ class NaturaAreas:
         Input features left out because they hold no area (empty or zero-area geometry).
     notes
         Things the user should know (printed in the summary, written to the manifest).
+    sources
+        Where ``nr``, ``name`` and ``overloaded`` came from (:class:`FieldSource`).
+    rows
+        The feature number in the file (1-based) of every area, for messages.
     """
 
     attributes: pd.DataFrame
@@ -131,10 +182,24 @@ class NaturaAreas:
     notes: list[str] = field(default_factory=list)
     columns: pd.DataFrame = field(default_factory=pd.DataFrame)
     path: Path | None = None
+    sources: dict[str, FieldSource | None] = field(default_factory=dict)
+    rows: np.ndarray | None = None
     _outlines: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False, compare=False
     )
+
+    @property
+    def flag_column(self) -> str | None:
+        """The input column that says per area whether it is overloaded, if any."""
+        source = self.sources.get("overloaded")
+        return source.column if source is not None else None
+
+    @property
+    def has_area_numbers(self) -> bool:
+        """Whether the areas' numbers come from the file (not from their row)."""
+        source = self.sources.get("nr")
+        return source is None or source.column is not None
 
     @property
     def areas(self) -> gpd.GeoDataFrame:
@@ -165,10 +230,13 @@ class NaturaAreas:
 
 @dataclass
 class Regions:
-    """Regions in EPSG:28992, one row each: ``name``, ``slug``, polygonal geometry."""
+    """Regions in EPSG:28992, one row each: ``name``, ``slug``, polygonal geometry; where the
+    name came from (``sources``) and what the user should know about reading them (``notes``)."""
 
     regions: gpd.GeoDataFrame
     repaired: int = 0
+    notes: list[str] = field(default_factory=list)
+    sources: dict[str, FieldSource | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -344,6 +412,8 @@ class Result:
     overloaded_list
         The list of overloaded area numbers that decided (``--overloaded``, or the shipped
         nitrogen-sensitive list for PDOK data), if any.
+    columns
+        For ``farms``, ``natura2000`` and ``regions``: every field and where it came from.
     """
 
     options: RunOptions
@@ -365,6 +435,9 @@ class Result:
     exceedance: OverloadZones | None = None
     priority_changes: pd.DataFrame | None = None
     overloaded_list: Path | None = None
+    #: The problems of the rejected rows by kind (:attr:`FarmTable.rejections`).
+    rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
+    columns: Mapping[str, Mapping[str, FieldSource | None]] = field(default_factory=dict)
 
     def carried_table(self) -> pd.DataFrame:
         """The carried-through input columns (text, input names) of the ranked farms, in

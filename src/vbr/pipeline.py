@@ -29,20 +29,23 @@ from vbr.core.overloaded import (
     decide_overloaded,
     wants_nitrogen_sensitive_list,
 )
+from vbr.core.plausibility import exceedance_warnings, priority_warnings
 from vbr.core.ranking import rank_farms
 from vbr.core.regions import assign_regions
+from vbr.core.rejections import refuse_misleading_list
 from vbr.core.subsidy import fill_estimates
 from vbr.core.zones import changes_note, compare_whole_areas, overloaded_zones
 from vbr.geometry import RD_NEW
 from vbr.io.animals import load_emission_factors
-from vbr.io.farms import load_farms
-from vbr.io.natura import load_overloaded_list, read_natura
+from vbr.io.columns import check_mapping
+from vbr.io.farms import FARM_FIELDS, load_farms
+from vbr.io.natura import NATURA_FIELDS, read_natura, read_overloaded_list
 from vbr.io.raster import load_exceedance
-from vbr.io.regions import load_regions
+from vbr.io.regions import REGION_FIELDS, load_regions
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
 from vbr.model import NaturaAreas, OverloadZones, Regions, Result, Written
-from vbr.settings import RunOptions, input_notes, nitrogen_sensitive_list
+from vbr.settings import ColumnMapping, RunOptions, input_notes, nitrogen_sensitive_list
 from vbr.writers.context import WriteContext, Writer
 from vbr.writers.geopackage import write_geopackage
 from vbr.writers.lists import write_lists
@@ -91,12 +94,18 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     """
     cfg = options.config
     clock = _Clock(progress)
+    # a field name that no table has stops the run before any file is read
+    check_mapping(options.columns, FARM_FIELDS)
+    check_mapping(options.natura_columns, NATURA_FIELDS)
+    check_mapping(options.regions_columns, REGION_FIELDS)
     notes = input_notes(options)
     # Natura 2000 is read and repaired in a thread while the farms are read here: the repair runs
     # in GEOS, which releases the GIL, and the farms reader is mostly Python. "load_natura" is the
     # wait for it after the farms. When both fail, the farms' error is the one raised.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbr-natura") as pool:
-        natura_job = pool.submit(read_natura, options.natura)
+        natura_job = pool.submit(
+            read_natura, options.natura, columns=options.natura_columns, layer=options.natura_layer
+        )
         with clock.stage("load_farms", f"reading farms from {options.farms}"):
             factors = load_emission_factors(options.emission_factors)
             farm_table = load_farms(
@@ -105,6 +114,16 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                 animals=options.animals,
                 emission_factors=factors,
                 estimate_subsidy=cfg.subsidy.estimate_missing,
+                columns=options.columns,
+                layer=options.layer,
+                sheet=options.sheet,
+            )
+            refuse_misleading_list(
+                n_read=farm_table.n_read,
+                n_rejected=len(farm_table.rejected),
+                rejections=farm_table.rejections,
+                max_percent=cfg.max_rejected_percent,
+                source=str(options.farms),
             )
         with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
             natura = natura_job.result()
@@ -119,7 +138,9 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
             natura = _decide(natura, options, listed, list_path, zones=zones)
     with clock.stage("load_regions", "reading regions"):
         regions = (
-            load_regions(options.regions)
+            load_regions(
+                options.regions, columns=options.regions_columns, layer=options.regions_layer
+            )
             if options.regions
             else Regions(
                 regions=gpd.GeoDataFrame({"name": [], "slug": []}, geometry=[], crs=RD_NEW)
@@ -187,6 +208,8 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     notes += natura.notes + farm_table.notes
     if zones is not None:
         notes += [*zones.notes, changes_note(changes, threshold_m=cfg.threshold_m)]
+        notes += exceedance_warnings(zones, natura)
+    notes += priority_warnings(ranked, threshold_m=cfg.threshold_m)
     notes += _region_notes(regions, walks.region_lists, options)
     return Result(
         options=options,
@@ -208,11 +231,22 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         exceedance=zones,
         priority_changes=changes,
         overloaded_list=list_path,
+        rejections=farm_table.rejections,
+        columns={
+            "farms": farm_table.sources,
+            "natura2000": natura.sources,
+            **({"regions": regions.sources} if options.regions else {}),
+        },
     )
 
 
 def load_natura(
-    path: Path, *, overloaded_list: set[int] | None = None, all_overloaded: bool = False
+    path: Path,
+    *,
+    overloaded_list: set[int] | None = None,
+    all_overloaded: bool = False,
+    columns: ColumnMapping | None = None,
+    layer: str | None = None,
 ) -> NaturaAreas:
     """Read Natura 2000 areas and decide which are overloaded (see :mod:`vbr.core.overloaded`).
 
@@ -224,6 +258,8 @@ def load_natura(
         Area numbers of an ``--overloaded`` list.
     all_overloaded
         ``--all-overloaded``.
+    columns, layer
+        Input columns named for ``nr``, ``name``, ``overloaded``, and the layer to read.
 
     Raises
     ------
@@ -231,7 +267,9 @@ def load_natura(
         When the file cannot be used, or when nothing says which areas are overloaded.
     """
     return decide_overloaded(
-        read_natura(path), listed=overloaded_list, all_overloaded=all_overloaded
+        read_natura(path, columns=columns, layer=layer),
+        listed=overloaded_list,
+        all_overloaded=all_overloaded,
     )
 
 
@@ -241,11 +279,13 @@ def _overloaded_list(
     """The list of overloaded area numbers and its file: ``--overloaded``, or for PDOK data
     that says nothing itself the shipped nitrogen-sensitive list (with a note)."""
     if options.overloaded is not None:
-        return load_overloaded_list(options.overloaded), Path(options.overloaded)
+        listed, list_notes = read_overloaded_list(options.overloaded)
+        notes += list_notes
+        return listed, Path(options.overloaded)
     if wants_nitrogen_sensitive_list(natura, listed=False, all_overloaded=options.all_overloaded):
         notes.append(NITROGEN_SENSITIVE_NOTE)
         path = nitrogen_sensitive_list()
-        return load_overloaded_list(path), path
+        return read_overloaded_list(path)[0], path
     return None, None
 
 
@@ -272,7 +312,7 @@ def _decide(
 
 
 def _region_notes(regions: Regions, region_lists: list, options: RunOptions) -> list[str]:
-    notes = []
+    notes = list(regions.notes)
     if regions.repaired:
         notes.append(
             f"{regions.repaired} invalid region geometr"

@@ -1,12 +1,16 @@
 """Which Natura 2000 areas count as overloaded: the one place that decides it (contract section 3).
 
 An area counts as overloaded when, in this order: its own ``overloaded`` column (or an alias,
-:data:`FLAG_NAMES`) says so; else its area number is in the ``--overloaded`` list; else
-``--all-overloaded`` is given; else, with an exceedance raster, an overloaded cell lies in it.
-When nothing says anything for an area, the run stops. PDOK data that says nothing itself (its
-attributes, and no flag column) takes the shipped list of areas with nitrogen-sensitive habitat
-as its list (:func:`wants_nitrogen_sensitive_list`). Areas that are not overloaded never give
-priority.
+:data:`FLAG_NAMES`, e.g. ``stikstofgevoelig``; values :data:`FLAG_TRUE` / :data:`FLAG_FALSE`)
+says so; else its area number is in the ``--overloaded`` list; else ``--all-overloaded`` is
+given; else, with an exceedance raster, an overloaded cell lies in it. When nothing says anything
+for an area, the run stops. PDOK data that says nothing itself (its attributes, and no flag
+column) takes the shipped list of areas with nitrogen-sensitive habitat as its list
+(:func:`wants_nitrogen_sensitive_list`). Areas that are not overloaded never give priority.
+
+Area numbers are facts: a list of area numbers is never matched against row numbers (a file
+without an area number column cannot take a list), a listed number that matches no area is
+named, and features of one area number that say different things stop the run.
 """
 
 from __future__ import annotations
@@ -17,22 +21,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vbr.errors import InputError, refuse_rows
-from vbr.io.tables import find_column
-from vbr.model import NaturaAreas
+from vbr.errors import InputError
+from vbr.io.natura import FLAG_NAMES
+from vbr.model import FieldSource, NaturaAreas
 
 __all__ = [
+    "FLAG_FALSE",
     "FLAG_NAMES",
+    "FLAG_TRUE",
     "NITROGEN_SENSITIVE_NOTE",
     "decide_overloaded",
     "flag_column",
     "wants_nitrogen_sensitive_list",
 ]
 
-#: The column that says per area whether it is overloaded, and its aliases.
-FLAG_NAMES = ("overloaded", "overbelast", "overbelasting", "is_overloaded")
-_TRUE = {"true", "1", "yes", "y", "ja", "j", "waar", "t", "x"}
-_FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
+#: The values of the flag column, case-insensitive (an empty cell says nothing).
+FLAG_TRUE = ("ja", "j", "waar", "yes", "true", "1")
+FLAG_FALSE = ("nee", "n", "onwaar", "no", "false", "0")
 
 #: The attributes that mark the PDOK Natura 2000 data (and the vector formats it comes in).
 _PDOK_NAME_COLUMNS = {"naamn2k", "naam_n2k"}
@@ -47,7 +52,7 @@ NITROGEN_SENSITIVE_NOTE = (
 
 def flag_column(natura: NaturaAreas) -> str | None:
     """The input column that says per area whether it is overloaded, if the file has one."""
-    return find_column(list(natura.columns.columns), FLAG_NAMES, path=natura.path)
+    return natura.flag_column
 
 
 def wants_nitrogen_sensitive_list(
@@ -107,37 +112,46 @@ def decide_overloaded(
     Raises
     ------
     InputError
-        When the flag column holds other values than yes/no, when nothing decides for an area,
-        or when no area is overloaded (without a raster).
+        When the flag column holds other values than yes/no, or features of one area number
+        say different things; when a list is given for a file without area numbers, or none of
+        its numbers matches an area; when nothing decides for an area, or when no area is
+        overloaded (without a raster).
     """
     path = natura.path
     file_name = Path(path).name if path is not None else "the Natura 2000 file"
     nrs = natura.attributes["nr"].to_numpy(dtype="int64")
+    rows = natura.rows if natura.rows is not None else np.arange(1, len(nrs) + 1)
     flag_col = flag_column(natura)
-    flags = (
-        _parse_flags(natura.columns[flag_col], path=path, column=flag_col)
-        if flag_col
-        else np.full(len(nrs), None, dtype=object)
-    )
+    notes: list[str] = []
+    flags = np.full(len(nrs), None, dtype=object)
+    if flag_col:
+        flags = _parse_flags(natura.columns[flag_col], rows=rows, path=path, column=flag_col)
+        if natura.has_area_numbers:
+            flags, filled = _one_flag_per_area(flags, nrs, rows, path=path, column=flag_col)
+            if filled:
+                notes.append(
+                    f"column {flag_col!r} is empty for {filled} feature(s) of areas whose other "
+                    "features have a value: they take that value (one area number, one answer)"
+                )
+    if listed is not None:
+        notes += _check_listed(natura, nrs, listed, list_name=list_name, file_name=file_name)
     decided = np.array([f is not None for f in flags], dtype=bool)
     overloaded = np.array([bool(f) for f in flags], dtype=bool)
     by = np.where(decided, "column", "").astype(object)
     rest = ~decided
     # what the old rule "undecided areas count as overloaded under a raster" checks against
     any_without_zones = bool(overloaded.any() or rest.any())
-    notes: list[str] = []
+    made = None
     if rest.any() and listed is not None:
         overloaded[rest] = np.isin(nrs[rest], list(listed))
         by[rest] = "list"
-        unknown = sorted(set(listed) - set(nrs.tolist()))
-        if unknown:
-            notes.append(
-                f"{list_name} lists area numbers that {file_name} does not "
-                f"hold: {', '.join(map(str, unknown[:20]))}"
-            )
+        made = (
+            "--overloaded list" if list_name == "--overloaded" else f"list {Path(list_name).name}"
+        )
     elif rest.any() and all_overloaded:
         overloaded[rest] = True
         by[rest] = "all"
+        made = "--all-overloaded"
     elif rest.any() and zone_nrs is not None:
         has_zone = np.isin(nrs, list(zone_nrs))
         overloaded[rest] = has_zone[rest]
@@ -147,6 +161,7 @@ def decide_overloaded(
             "overloaded for the whole-area comparison when an overloaded cell lies in them "
             f"({int(has_zone[rest].sum())} do)"
         )
+        made = "exceedance raster"
     elif rest.any():
         missing = sorted(set(nrs[rest].tolist()))
         raise InputError(
@@ -156,7 +171,13 @@ def decide_overloaded(
                 if flag_col
                 else ""
             )
-            + "; give --overloaded FILE (a CSV with column nr) or --all-overloaded",
+            + "; give --overloaded FILE (a CSV with column nr) or --all-overloaded"
+            + (
+                ""
+                if flag_col
+                else ", or name the file's own yes/no column with --natura-columns "
+                "overloaded=COLUMN"
+            ),
             source=str(path),
         )
     if decided.any() and (listed is not None or all_overloaded):
@@ -173,20 +194,120 @@ def decide_overloaded(
             source=str(path),
         )
     attributes = natura.attributes.assign(overloaded=overloaded, overloaded_by=by)
-    return replace(natura, attributes=attributes, notes=[*natura.notes, *notes])
+    sources = dict(natura.sources)
+    column_source = sources.get("overloaded")
+    rest_count = int(rest.sum())
+    if made is not None and rest_count:
+        sources["overloaded"] = FieldSource(
+            column=column_source.column if column_source else None,
+            found_by=column_source.found_by if column_source else None,
+            made=made,
+            made_rows=rest_count if column_source else None,
+        )
+    return replace(natura, attributes=attributes, notes=[*natura.notes, *notes], sources=sources)
 
 
-def _parse_flags(values: pd.Series, *, path: Path | None, column: str) -> np.ndarray:
-    """Parse a yes/no column to an object array of True/False/None (None: empty)."""
+def _check_listed(
+    natura: NaturaAreas, nrs: np.ndarray, listed: set[int], *, list_name: str, file_name: str
+) -> list[str]:
+    """Stop where a list of area numbers cannot be matched; a note naming the numbers that
+    match no area."""
+    path = natura.path
+    if not natura.has_area_numbers:
+        found = ", ".join(repr(str(c)) for c in natura.columns.columns) or "(none)"
+        raise InputError(
+            f"has no area number column (nr), so the area numbers of {list_name} cannot be "
+            "matched to its areas: vbr never matches area numbers against row numbers. Name "
+            "the column that holds the PDOK area numbers with --natura-columns nr=COLUMN, use a "
+            "Natura 2000 file that has them (vbr download natura2000), or say per area whether "
+            f"it is overloaded in a yes/no column. The columns found: {found}",
+            source=str(path),
+        )
+    unknown = sorted(set(listed) - set(nrs.tolist()))
+    if unknown and len(unknown) == len(listed):
+        shown = ", ".join(map(str, unknown[:20])) + (" ..." if len(unknown) > 20 else "")
+        raise InputError(
+            f"none of the {len(listed)} area number(s) in {list_name} ({shown}) is an area of "
+            f"this file (its numbers run {int(nrs.min())}..{int(nrs.max())}); is it the list "
+            "for this Natura 2000 file, and is the right column used as nr?",
+            source=str(path),
+        )
+    if not unknown:
+        return []
+    shown = ", ".join(map(str, unknown[:20])) + (" ..." if len(unknown) > 20 else "")
+    return [
+        f"warning: {list_name} lists {len(unknown)} area number(s) that {file_name} does not "
+        f"hold: {shown}; they count for nothing (check the list against the file's areas)"
+    ]
+
+
+def _one_flag_per_area(
+    flags: np.ndarray, nrs: np.ndarray, rows: np.ndarray, *, path: Path | None, column: str
+) -> tuple[np.ndarray, int]:
+    """One answer per area number: stop where its features say both yes and no; features
+    without a value take the value of the area's other features. Returns the flags and how
+    many features were filled."""
+    known = np.array([f is not None for f in flags], dtype=bool)
+    if not known.any():
+        return flags, 0
+    said = pd.DataFrame({"nr": nrs[known], "flag": flags[known].astype(bool), "row": rows[known]})
+    kinds = said.groupby("nr")["flag"].nunique()
+    conflicting = kinds.index[kinds.to_numpy() > 1]
+    if len(conflicting):
+        problems = []
+        for nr in conflicting[:20]:
+            part = said[said["nr"] == nr]
+            yes = part.loc[part["flag"], "row"].tolist()
+            no = part.loc[~part["flag"], "row"].tolist()
+            problems.append(
+                f"nr {nr}: yes in feature(s) {', '.join(map(str, yes))}; no in feature(s) "
+                f"{', '.join(map(str, no))}"
+            )
+        raise InputError(
+            f"column {column!r} says both yes and no for one area number; the features of one "
+            "area are measured together as one area, so they must all say the same (or leave "
+            "all but one empty). Correct the file",
+            source=str(path),
+            problems=problems,
+        )
+    per_area = said.groupby("nr")["flag"].first()
+    fill = ~known & np.isin(nrs, per_area.index.to_numpy())
+    if fill.any():
+        flags = flags.copy()
+        flags[fill] = per_area.reindex(nrs[fill]).to_numpy(dtype=bool)
+    return flags, int(fill.sum())
+
+
+def _parse_flags(
+    values: pd.Series, *, rows: np.ndarray, path: Path | None, column: str
+) -> np.ndarray:
+    """Parse a yes/no column to an object array of True/False/None (None: empty).
+
+    Raises
+    ------
+    InputError
+        Naming every other value and the features (rows) that hold it.
+    """
     text = values.astype(str).str.strip().str.lower()
+    yes, no = text.isin(FLAG_TRUE).to_numpy(), text.isin(FLAG_FALSE).to_numpy()
     out = np.full(len(text), None, dtype=object)
-    out[text.isin(_TRUE).to_numpy()] = True
-    out[text.isin(_FALSE).to_numpy()] = False
-    bad = ~(text.isin(_TRUE) | text.isin(_FALSE) | (text == "") | (text == "none")).to_numpy()
-    refuse_rows(
-        values.to_numpy(dtype=object),
-        bad,
-        f"column {column!r} must hold true/false (or ja/nee, 1/0)",
-        source=str(path),
-    )
+    out[yes] = True
+    out[no] = False
+    bad = ~(yes | no | (text == "").to_numpy())
+    if bad.any():
+        raw = values.astype(str).str.strip().to_numpy(dtype=object)
+        wrong = pd.DataFrame({"value": raw[bad], "row": rows[bad]})
+        problems = [
+            f"{value!r} in feature(s) {', '.join(map(str, group['row'].tolist()[:20]))}"
+            + (" ..." if len(group) > 20 else "")
+            for value, group in wrong.groupby("value", sort=False)
+        ]
+        raise InputError(
+            f"column {column!r} says per area whether it is overloaded, so it must hold ja or "
+            "nee (also j/n, waar/onwaar, yes/no, true/false, 1/0, in any case; an empty cell "
+            "says nothing); these values are none of those. Correct them, or name another "
+            "column with --natura-columns overloaded=COLUMN",
+            source=str(path),
+            problems=problems,
+        )
     return out

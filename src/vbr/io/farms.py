@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,16 +19,24 @@ from vbr.io.animals import (
     nh3_from_animals,
     wide_to_long,
 )
-from vbr.io.crs import RD_NEW, inside_netherlands, looks_like_degrees, parse_crs, to_rd
+from vbr.io.columns import FieldSet, match_columns, missing_fields_error
+from vbr.io.crs import RD_NEW
+from vbr.io.ids import normalise_ids
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
-from vbr.io.tables import RawTable, find_column, parse_numbers, read_table
-from vbr.model import FarmTable
-from vbr.settings import option_default
+from vbr.io.locations import locate
+from vbr.io.rejections import rejection_table
+from vbr.io.tables import parse_numbers, read_table, row_label, short_text
+from vbr.io.times import ParsedTimes, parse_times
+from vbr.model import FarmTable, FieldSource
+from vbr.settings import ColumnMapping, option_default
 
-__all__ = ["FARM_COLUMNS", "load_farms", "parse_times"]
+__all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times"]
 
-#: Recognised columns and their accepted aliases (matched case-insensitively; spaces, hyphens and
-#: dots count as underscores). The README lists them.
+#: Recognised columns and their accepted aliases, best first (matched case-insensitively; spaces,
+#: hyphens, dots and slashes count as underscores; shapefile-truncated names too, see
+#: :mod:`vbr.io.columns`). The README lists them. ``vthobject_id`` is the location id of the
+#: omgevingsdiensten's IGO register; a bare ``id`` comes last: it is often a database row number,
+#: so it is used only where no other column could be ``farm_id``.
 FARM_COLUMNS: dict[str, tuple[str, ...]] = {
     "farm_id": (
         "farm_id",
@@ -37,13 +44,15 @@ FARM_COLUMNS: dict[str, tuple[str, ...]] = {
         "locatie_id",
         "locatieid",
         "locatienummer",
+        "vthobject_id",
+        "vth_object_id",
         "bedrijf_id",
         "bedrijfsnummer",
         "vestiging_id",
         "id",
     ),
-    "x": ("x", "x_rd", "rd_x", "xcoord", "x_coord", "x_coordinaat"),
-    "y": ("y", "y_rd", "rd_y", "ycoord", "y_coord", "y_coordinaat"),
+    "x": ("x", "x_rd", "rd_x", "xcoord", "x_coord", "x_coordinaat", "geo_x"),
+    "y": ("y", "y_rd", "rd_y", "ycoord", "y_coord", "y_coordinaat", "geo_y"),
     "lon": ("lon", "lng", "long", "longitude", "lengtegraad"),
     "lat": ("lat", "latitude", "breedtegraad"),
     "nh3_kg": (
@@ -63,59 +72,22 @@ FARM_COLUMNS: dict[str, tuple[str, ...]] = {
         "aanvraagdatum",
         "ontvangen_op",
     ),
+    "complete_at": ("complete_at", "datum_volledig", "volledig_op"),
 }
 
-_TZ_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
-#: A time with a zone: a date and a time (``T`` or a space between digits), then a zone suffix.
-#: The suffix holds no ``T``, space or leading digit, so "somewhere a digit-T-digit, and the
-#: suffix at the end" is the same as "a digit-T-digit, anything, the suffix".
-_ZONED = re.compile(r"\d[T ]\d.*" + _TZ_SUFFIX, re.DOTALL)
-
-
-def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse ISO 8601 times to UTC; times without a zone are Dutch local time (Europe/Amsterdam).
-
-    Returns
-    -------
-    times, unparsed
-        A UTC datetime Series (NaT where empty or unparseable) and a mask of non-empty values that
-        are not ISO 8601 times.
-    """
-    s = values.astype(str).str.strip()
-    empty = (s == "").to_numpy()
-    has_zone = s.str.contains(_ZONED, regex=True)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-    if has_zone.any():
-        out[has_zone] = _within_range(
-            pd.to_datetime(s[has_zone], format="ISO8601", utc=True, errors="coerce")
-        )
-    naive = ~has_zone & ~pd.Series(empty, index=s.index)
-    if naive.any():
-        local = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
-        if getattr(local.dt, "tz", None) is None:
-            # Leave a day's margin at both ends so that the zone shift cannot overflow.
-            local = local.where((local > _TIME_MIN) & (local < _TIME_MAX))
-            local = local.dt.tz_localize(
-                "Europe/Amsterdam",
-                ambiguous=np.ones(len(local), dtype=bool),
-                nonexistent="shift_forward",
-            )
-        out[naive] = _within_range(local.dt.tz_convert("UTC"))
-    unparsed = out.isna().to_numpy() & ~empty
-    return out, unparsed
-
-
-# Times are kept in nanoseconds (years 1678..2261); a time outside that range is a typing error
-# (``9999-12-31``) and is rejected like any other unreadable time rather than crashing the run.
-_TIME_MIN = pd.Timestamp("1678-01-02")
-_TIME_MAX = pd.Timestamp("2261-12-31")
-
-
-def _within_range(times: pd.Series) -> pd.Series:
-    """UTC times with those outside the nanosecond range set to NaT, as nanoseconds."""
-    naive = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    ok = (naive > _TIME_MIN) & (naive < _TIME_MAX)
-    return times.where(ok).astype("datetime64[ns, UTC]")
+#: The farm file's fields, for the column resolver (``--columns``, ``[columns]``).
+FARM_FIELDS = FieldSet(
+    table="farm file",
+    names=FARM_COLUMNS,
+    option="--columns",
+    config_table="columns",
+    meaning={
+        "farm_id": "required: the location's own id",
+        "nh3_kg": "kg NH3 per year",
+        "subsidy_eur": "the subsidy asked or offered, euro",
+    },
+)
+_LOCATION_FIELDS = ("x", "y", "lon", "lat")
 
 
 def _number_problems(
@@ -140,111 +112,7 @@ def _number_problems(
     return out
 
 
-def _short(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return repr(text if len(text) <= limit else text[:limit] + "...")
-
-
-def _coordinate_columns(
-    table: RawTable, x_col: str | None, y_col: str | None, names: tuple[str, str]
-) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-    """Parse a pair of coordinate columns; the problem of every row where they cannot be used."""
-    if not (x_col and y_col):
-        raise InputError(
-            f"has only one of the columns {names[0]} and {names[1]}; give both",
-            source=str(table.path),
-        )
-    x, ux = parse_numbers(table.frame[x_col], decimal=table.decimal)
-    y, uy = parse_numbers(table.frame[y_col], decimal=table.decimal)
-    raw_x = table.frame[x_col].to_numpy(dtype=object)
-    raw_y = table.frame[y_col].to_numpy(dtype=object)
-    problems: dict[int, str] = {}
-    for i in np.flatnonzero(ux | uy | ~np.isfinite(x) | ~np.isfinite(y)):
-        if ux[i] or uy[i] or np.isinf(x[i]) or np.isinf(y[i]):
-            problems[i] = (
-                f"coordinate not a number ({names[0]}={_short(raw_x[i])}, "
-                f"{names[1]}={_short(raw_y[i])})"
-            )
-        else:
-            problems[i] = "coordinate missing"
-    return x, y, problems
-
-
-def _locate(
-    table: RawTable, cols: dict[str, str | None], farms_crs: str
-) -> tuple[np.ndarray, np.ndarray, dict[int, str], dict]:
-    """Return RD x, y per row, the location problem by row and a description of the source."""
-    problems: dict[int, str] = {}
-    path = table.path
-    if table.geometry is not None:
-        if table.crs is None:
-            raise InputError(
-                "the file declares no coordinate reference system; save it with its CRS "
-                "(e.g. EPSG:28992) so locations cannot be misread",
-                source=str(path),
-            )
-        geoms = np.asarray(table.geometry.values, dtype=object)
-        kinds = shapely.get_type_id(geoms)
-        # single points; a multipoint of exactly one point counts as that point
-        multi_one = (kinds == 4) & (shapely.get_num_geometries(geoms) == 1)
-        pts = np.where(multi_one, shapely.get_geometry(geoms, 0), geoms)
-        is_point = (shapely.get_type_id(pts) == 0) & ~shapely.is_empty(pts)
-        x = np.where(is_point, shapely.get_x(np.where(is_point, pts, shapely.Point(0, 0))), np.nan)
-        y = np.where(is_point, shapely.get_y(np.where(is_point, pts, shapely.Point(0, 0))), np.nan)
-        for i in np.flatnonzero(~is_point):
-            g = geoms[i]
-            if g is None or shapely.is_empty(g):
-                problems[i] = "coordinate missing (empty geometry)"
-            elif g.geom_type == "MultiPoint":
-                problems[i] = f"geometry is a multipoint of {len(g.geoms)} points, not one point"
-            else:
-                problems[i] = f"geometry is a {g.geom_type}, not a point"
-        crs = table.crs
-        source = {"location": "geometry", "crs": crs.to_string()}
-    elif cols["x"] or cols["y"]:
-        crs = parse_crs(farms_crs, where="--farms-crs")
-        x, y, problems = _coordinate_columns(table, cols["x"], cols["y"], ("x", "y"))
-        source = {"location": f"columns {cols['x']}, {cols['y']}", "crs": crs.to_string()}
-    elif cols["lon"] or cols["lat"]:
-        crs = parse_crs(4326, where="lon/lat")
-        x, y, problems = _coordinate_columns(table, cols["lon"], cols["lat"], ("lon", "lat"))
-        source = {"location": f"columns {cols['lon']}, {cols['lat']}", "crs": "EPSG:4326"}
-    else:
-        raise InputError(
-            "has no location: give columns x and y (EPSG:28992, or --farms-crs), columns lon and "
-            "lat (EPSG:4326), or a spatial file with point geometry",
-            source=str(path),
-        )
-    finite = np.isfinite(x) & np.isfinite(y)
-    x = np.where(finite, x, np.nan)
-    y = np.where(finite, y, np.nan)
-    rx, ry = to_rd(x, y, crs)
-    outside = finite & ~inside_netherlands(rx, ry)
-    degrees = looks_like_degrees(x, y) & (not crs.is_geographic)
-    for i in np.flatnonzero(outside):
-        if i not in problems:
-            msg = (
-                f"location outside the Netherlands ({rx[i]:.0f}, {ry[i]:.0f} in EPSG:28992)"
-                if np.isfinite(rx[i])
-                else "location outside the Netherlands (cannot be converted)"
-            )
-            if degrees[i]:
-                msg += "; these look like degrees: use lon/lat columns or --farms-crs 4326"
-            elif crs.is_geographic and not (abs(x[i]) <= 180 and abs(y[i]) <= 90):
-                msg = (
-                    f"location ({x[i]:.0f}, {y[i]:.0f}) is not longitude/latitude degrees, but "
-                    f"is read as {crs.to_string()}"
-                    + (
-                        " (a GeoJSON file without a `crs` member counts as WGS84 degrees; save "
-                        "it with its real CRS)"
-                        if table.geometry is not None
-                        else " (use columns x and y with --farms-crs for metres)"
-                    )
-                )
-            elif crs.is_geographic:
-                msg += "; are latitude and longitude swapped?"
-            problems[i] = msg
-    return rx, ry, problems, source
+_short = short_text
 
 
 def load_farms(
@@ -254,6 +122,9 @@ def load_farms(
     animals: Path | None = None,
     emission_factors: EmissionFactors | None = None,
     estimate_subsidy: bool = False,
+    columns: ColumnMapping | None = None,
+    layer: str | None = None,
+    sheet: str | None = None,
 ) -> FarmTable:
     """Read farm locations and sort every row into usable or rejected.
 
@@ -272,27 +143,48 @@ def load_farms(
         Leave empty ``subsidy_eur`` values to the subsidy estimate instead of rejecting them.
         It is switched on by itself when the file has no ``subsidy_eur`` column but has animal
         counts (herd data, IMAER).
+    columns
+        Input columns named for fields (``--columns``, ``[columns]``): they settle which column
+        gives a field (see :mod:`vbr.io.columns`).
+    layer, sheet
+        The layer of a GeoPackage or the sheet of a workbook to read (``--layer``,
+        ``--sheet``); by default the first layer of points, the first visible sheet.
 
     Raises
     ------
     InputError
         When the file as a whole cannot be used: missing, unreadable, no ``farm_id`` column, no
         ``nh3_kg`` column and no animal counts, no ``subsidy_eur`` column and nothing to
-        estimate it from, no location, no CRS.
+        estimate it from, no location, no CRS; two columns that could be one field; a column
+        mapping that names a column the file does not have.
     """
     path = Path(path)
-    imaer_animals = None
+    mapping, imaer_animals = columns, None
     if is_imaer(path):
+        if layer is not None or sheet is not None:
+            option = "--layer" if layer is not None else "--sheet"
+            raise InputError(
+                f"chooses a {option[2:]}, but {path.name} is an AERIUS IMAER file, which vbr "
+                f"reads whole; leave out {option}",
+                source=option,
+            )
         parsed = read_imaer(path)
         table, imaer_animals = parsed.table, parsed.animals
     else:
-        table = read_table(path)
+        table = read_table(path, layer=layer, sheet=sheet, geometry="point")
     frame = table.frame
     columns = list(frame.columns)
-    cols = {key: find_column(columns, names, path=path) for key, names in FARM_COLUMNS.items()}
+    use_geometry = table.geometry is not None and not _columns_named(mapping, _LOCATION_FIELDS)
+    match = match_columns(
+        columns,
+        FARM_FIELDS,
+        path=path,
+        mapping=mapping,
+        unused=_LOCATION_FIELDS if use_geometry else (),
+    )
+    cols = dict(match.columns)
     factors = emission_factors if emission_factors is not None else load_emission_factors()
-    taken = {v for v in cols.values() if v}
-    wide = [c for c in animal_columns(columns, factors) if c not in taken]
+    wide = [c for c in animal_columns(columns, factors) if c not in match.used]
     with_animals = bool(wide) or animals is not None or imaer_animals is not None
     estimate = estimate_subsidy or (cols["subsidy_eur"] is None and with_animals)
     missing = [key for key in ("farm_id",) if cols[key] is None]
@@ -301,18 +193,24 @@ def load_farms(
     if cols["subsidy_eur"] is None and not estimate:
         missing.append("subsidy_eur")
     if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)}; the file has: "
-            f"{', '.join(columns) if columns else '(no columns)'}. See the README for the names "
-            "and Dutch aliases that are accepted (nh3_kg may be replaced by animal counts per "
-            "Rav code; without subsidy_eur the subsidy is estimated from animal counts)",
-            source=str(path),
+        raise missing_fields_error(
+            FARM_FIELDS,
+            missing,
+            columns=columns,
+            path=path,
+            alternatives={
+                "nh3_kg": "animal counts to compute it from (columns named by Rav code or "
+                "species, or --animals FILE)",
+                "subsidy_eur": "animal counts to estimate it from (columns named by Rav code or "
+                "species, or --animals FILE)",
+            },
         )
     n = len(frame)
     if n == 0:
         raise InputError("has a header but no rows", source=str(path))
 
-    rx, ry, loc_problems, loc_info = _locate(table, cols, farms_crs)
+    located = locate(table, cols, farms_crs, use_geometry=use_geometry)
+    rx, ry, loc_problems, loc_info = located.x, located.y, located.problems, located.info
     empty_text = pd.Series([""] * n, index=frame.index, dtype=object)
     nh3_raw = frame[cols["nh3_kg"]] if cols["nh3_kg"] else empty_text
     nh3, nh3_bad = parse_numbers(nh3_raw, decimal=table.decimal)
@@ -320,15 +218,20 @@ def load_farms(
     sub_raw = frame[cols["subsidy_eur"]] if cols["subsidy_eur"] else empty_text
     subsidy, sub_bad = parse_numbers(sub_raw, decimal=table.decimal)
     sub_problems = _number_problems("subsidy_eur", sub_raw, subsidy, sub_bad, positive=False)
-    if cols["submitted_at"]:
-        times, time_bad = parse_times(frame[cols["submitted_at"]])
-    else:
-        times, time_bad = (
-            pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"),
-            np.zeros(n, dtype=bool),
+    times = {
+        key: parse_times(
+            frame[cols[key]],
+            column=key,
+            source=str(path),
+            excel_epoch=table.excel_epoch,
+            row_label=lambda i: row_label(table, i),
         )
+        if cols[key]
+        else ParsedTimes.not_given(n)
+        for key in ("submitted_at", "complete_at")
+    }
 
-    ids = frame[cols["farm_id"]].astype(str).str.strip()
+    ids, id_problems = normalise_ids(frame[cols["farm_id"]])
     duplicated = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
     counts = ids[duplicated].value_counts()  # only of the duplicated ones: no map over all rows
     # problems by row; only rows that have one are in it (no Python loop over every farm)
@@ -339,6 +242,8 @@ def load_farms(
         reasons[i].append("farm_id missing")
     for i in np.flatnonzero(duplicated):
         reasons[i].append(f"farm_id duplicated ({counts[ids.iat[i]]} rows share it)")
+    for i, text in id_problems.items():
+        reasons[i].append(text)
 
     notes: list[str] = []
     herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
@@ -383,11 +288,9 @@ def load_farms(
     for found in (loc_problems, nh3_problems, sub_problems):
         for i, text in found.items():
             reasons[i].append(text)
-    raw_times = frame[cols["submitted_at"]].to_numpy(dtype=object) if cols["submitted_at"] else []
-    for i in np.flatnonzero(time_bad):
-        reasons[i].append(
-            f"submitted_at not an ISO 8601 time between 1678 and 2261 ({_short(raw_times[i])})"
-        )
+    for parsed in times.values():
+        for i, text in parsed.problems.items():
+            reasons[i].append(text)
 
     bad = np.zeros(n, dtype=bool)
     bad[list(reasons)] = True
@@ -401,10 +304,12 @@ def load_farms(
             "nh3_kg": nh3[keep],
             "subsidy_eur": subsidy[keep],
             # the UTC datetime array itself (to_numpy would make a Timestamp object per farm)
-            "submitted_at": times.array[keep],
+            "submitted_at": times["submitted_at"].times.array[keep],
             "row": np.flatnonzero(keep),
         }
     )
+    if cols["complete_at"]:
+        farms["complete_at"] = times["complete_at"].times.array[keep]
     if estimate:
         farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
@@ -417,6 +322,7 @@ def load_farms(
             "reason": ["; ".join(reasons[i]) for i in np.flatnonzero(bad)],
         }
     )
+    rejections = rejection_table(reasons, ids, label=lambda i: row_label(table, i))
     raw_rows = frame.loc[bad].reset_index(drop=True)
     for c in columns:
         name = c if c not in ("farm_id", "reason") else f"input_{c}"
@@ -426,12 +332,7 @@ def load_farms(
     if len(rejected) > 1:
         rejected = rejected.astype(str).sort_values(list(rejected.columns), kind="stable")
         rejected = rejected.reset_index(drop=True)
-    info = {
-        **table.info,
-        **loc_info,
-        "decimal": table.decimal,
-        "columns": {k: v for k, v in cols.items() if v},
-    }
+    info = {**table.info, **loc_info, "decimal": table.decimal}
     if with_animals:
         info["animals"] = {
             "wide_columns": wide,
@@ -443,7 +344,20 @@ def load_farms(
         }
     if estimate:
         info["subsidy_estimate"] = True
-    notes = [*notes, *_reading_notes(info, nh3_check, farms, estimate=estimate)]
+    sources = _field_sources(
+        match,
+        use_geometry=use_geometry,
+        nh3_from_animals=int(from_animals.sum()),
+        estimated=int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+    )
+    notes = [
+        *table.notes,
+        *located.notes,
+        *notes,
+        *(note for parsed in times.values() for note in parsed.notes),
+        *_reading_notes(info, nh3_check, farms, estimate=estimate),
+        *_column_notes(match, ids),
+    ]
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
@@ -455,7 +369,65 @@ def load_farms(
         nh3_check=nh3_check,
         estimate_subsidy=estimate,
         notes=notes,
+        sources=sources,
+        rejections=rejections,
     )
+
+
+def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:
+    """The fields among ``fields`` that a column mapping names a column for."""
+    return [f for f in fields if columns and f in columns.columns]
+
+
+def _field_sources(
+    match, *, use_geometry: bool, nh3_from_animals: int, estimated: int
+) -> dict[str, FieldSource | None]:
+    """Every farm field and where its values came from (``None``: not in the file)."""
+    sources: dict[str, FieldSource | None] = {
+        name: match.source(name) for name in FARM_FIELDS.fields
+    }
+    if use_geometry:
+        sources.update(
+            x=FieldSource(made="geometry"), y=FieldSource(made="geometry"), lon=None, lat=None
+        )
+    if nh3_from_animals:
+        computed = "computed from animal counts"
+        sources["nh3_kg"] = match.source(
+            "nh3_kg",
+            made=computed,
+            made_rows=nh3_from_animals if match["nh3_kg"] else None,
+        )
+    if estimated:
+        sources["subsidy_eur"] = match.source(
+            "subsidy_eur", made="estimate", made_rows=estimated if match["subsidy_eur"] else None
+        )
+    return sources
+
+
+def _column_notes(match, ids: pd.Series) -> list[str]:
+    """What the user should know about the columns used: a ``farm_id`` that looks like row
+    numbers, a ``complete_at`` column that the rules do not use yet."""
+    notes = []
+    column = match["farm_id"]
+    if column and match.found_by.get("farm_id") in ("name", "alias", "shapefile name"):
+        digits = ids.str.fullmatch(r"\d{1,15}")
+        if len(ids) > 1 and bool(digits.all()):
+            numbers = ids.astype("int64").to_numpy()
+            for first in (0, 1):
+                if np.array_equal(numbers, np.arange(first, first + len(ids))):
+                    notes.append(
+                        f"farm_id comes from column {column!r}, which holds the row numbers "
+                        f"{first}..{first + len(ids) - 1}: if these are database row numbers "
+                        "rather than the locations' own ids, name the right column with "
+                        "--columns farm_id=COLUMN"
+                    )
+                    break
+    if match["complete_at"]:
+        notes.append(
+            f"complete_at (column {match['complete_at']!r}) is carried through but not yet used "
+            "for the order: first come, first served follows submitted_at"
+        )
+    return notes
 
 
 def _herd(

@@ -8,14 +8,48 @@ import numpy as np
 import pandas as pd
 
 from vbr.errors import InputError, refuse_rows
+from vbr.io.columns import FieldSet, match_columns, missing_fields_error
 from vbr.io.polygons import check_in_netherlands, keep_with_area, read_in_rd, valid_parts
-from vbr.io.tables import find_column, parse_numbers, read_table
+from vbr.io.tables import parse_numbers, read_table
 from vbr.model import NaturaAreas
+from vbr.settings import ColumnMapping
 
-__all__ = ["load_overloaded_list", "read_natura"]
+__all__ = [
+    "FLAG_NAMES",
+    "NATURA_FIELDS",
+    "load_overloaded_list",
+    "read_natura",
+    "read_overloaded_list",
+]
 
 NR_NAMES = ("nr", "nummer", "gebiedsnummer", "n2000_nr", "n2k_nr", "natura2000_nr")
 NAME_NAMES = ("naamN2K", "naam_n2k", "naamn2k", "naam", "name", "gebiedsnaam", "naam_n2000")
+#: The column that says per area whether it is overloaded (values: see
+#: :mod:`vbr.core.overloaded`), and its aliases: Dutch files say ``overbelast`` or
+#: ``stikstofgevoelig`` (nitrogen-sensitive, which the Vbr treats as overloaded).
+FLAG_NAMES = (
+    "overloaded",
+    "overbelast",
+    "overbelast_stikstof",
+    "overbelasting",
+    "stikstofgevoelig",
+    "is_overloaded",
+)
+
+#: The Natura 2000 file's fields, for the column resolver (``--natura-columns``).
+NATURA_FIELDS = FieldSet(
+    table="Natura 2000 file",
+    names={"nr": NR_NAMES, "name": NAME_NAMES, "overloaded": FLAG_NAMES},
+    option="--natura-columns",
+    config_table="natura_columns",
+    meaning={"nr": "the area number, as in the PDOK Natura 2000 data"},
+)
+#: The ``--overloaded`` list has one field; it has no mapping option.
+_LIST_FIELDS = FieldSet(
+    table="list of overloaded areas",
+    names={"nr": NR_NAMES},
+    meaning={"nr": "the numbers of the overloaded Natura 2000 areas"},
+)
 
 
 def _parse_nrs(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
@@ -33,35 +67,66 @@ def _parse_nrs(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
 
 def load_overloaded_list(path: Path) -> set[int]:
     """Read the area numbers listed in an ``--overloaded`` file (column ``nr``)."""
+    return read_overloaded_list(path)[0]
+
+
+def read_overloaded_list(path: Path) -> tuple[set[int], list[str]]:
+    """Read the area numbers listed in an ``--overloaded`` file (column ``nr``), and the notes
+    of reading it (the sheet chosen in a workbook of several).
+
+    Raises
+    ------
+    InputError
+        No ``nr`` column, numbers that are not whole, or no number at all.
+    """
     path = Path(path)
-    table = read_table(path)
-    column = find_column(list(table.frame.columns), NR_NAMES, path=path)
+    table = read_table(path, sheet_option=None)
+    columns = list(table.frame.columns)
+    column = match_columns(columns, _LIST_FIELDS, path=path)["nr"]
     if column is None:
-        raise InputError(
-            "needs a column `nr` with the numbers of the overloaded Natura 2000 areas; the file "
-            f"has: {', '.join(table.frame.columns)}",
-            source=str(path),
-        )
+        raise missing_fields_error(_LIST_FIELDS, ["nr"], columns=columns, path=path)
     values = table.frame[column]
     values = values[values.astype(str).str.strip() != ""]
-    return set(_parse_nrs(values.reset_index(drop=True), path=path, column=column).tolist())
+    if len(values) == 0:
+        raise InputError(
+            f"lists no area numbers (column {column!r} is empty); give the numbers of the "
+            "overloaded Natura 2000 areas, one per row, or leave out --overloaded",
+            source=str(path),
+        )
+    numbers = _parse_nrs(values.reset_index(drop=True), path=path, column=column)
+    return set(numbers.tolist()), table.notes
 
 
-def read_natura(path: Path) -> NaturaAreas:
+def read_natura(
+    path: Path, *, columns: ColumnMapping | None = None, layer: str | None = None
+) -> NaturaAreas:
     """Read Natura 2000 areas: number, name, the other columns as text and the outlines.
 
     Which areas count as overloaded is not decided here (every area reads as not overloaded,
-    ``overloaded_by`` empty): :func:`vbr.core.overloaded.decide_overloaded` decides.
+    ``overloaded_by`` empty): :func:`vbr.core.overloaded.decide_overloaded` decides, with the
+    flag column found here (``sources["overloaded"]``).
+
+    Parameters
+    ----------
+    path
+        The file.
+    columns
+        Input columns named for ``nr``, ``name``, ``overloaded`` (``--natura-columns``).
+    layer
+        The layer to read (``--natura-layer``; default: the first layer of polygons).
 
     Raises
     ------
     InputError
         When the file cannot be used: no CRS, not polygons, nothing inside the Netherlands, or
-        area numbers that are not whole numbers.
+        area numbers that are not whole numbers; two columns that could be one field; a mapping
+        that names a column the file does not have.
     """
     path = Path(path)
     what = "Natura 2000 areas"
-    frame, geoms, present, invalid, crs = read_in_rd(path, what=what)
+    frame, geoms, present, invalid, crs, read_notes = read_in_rd(
+        path, what=what, layer=layer, layer_option="--natura-layer"
+    )
     # only the parts are repaired now (what distances need); whole outlines when first shown
     parts, part_of, area = valid_parts(geoms, invalid)
     has_area = present & (area > 0)
@@ -72,15 +137,20 @@ def read_natura(path: Path) -> NaturaAreas:
     kept = has_area[part_of]
     row_of = np.cumsum(has_area) - 1  # input position -> position among the kept areas
     parts, part_of = parts[kept], row_of[part_of[kept]]
-    columns = [c for c in frame.columns if c != frame.geometry.name]
-    nr_col = find_column(columns, NR_NAMES, path=path)
-    name_col = find_column(columns, NAME_NAMES, path=path)
-    notes: list[str] = []
+    input_columns = [c for c in frame.columns if c != frame.geometry.name]
+    match = match_columns(input_columns, NATURA_FIELDS, path=path, mapping=columns)
+    nr_col, name_col = match["nr"], match["name"]
+    notes: list[str] = list(read_notes)
     if nr_col:
         nrs = _parse_nrs(frame[nr_col].reset_index(drop=True), path=path, column=nr_col)
     else:
         nrs = frame.index.to_numpy(dtype="int64") + 1
-        notes.append(f"{path.name} has no `nr` column: areas are numbered by their row (1, 2, ...)")
+        notes.append(
+            f"{path.name} has no area number column (nr): areas are numbered by their row "
+            "(1, 2, ...) for nearest_n2000, and a list of area numbers (--overloaded) cannot be "
+            "used with it. If the file has the numbers under another name, name it with "
+            "--natura-columns nr=COLUMN"
+        )
     names = (
         frame[name_col].astype(str).to_numpy(dtype=object)
         if name_col
@@ -110,6 +180,12 @@ def read_natura(path: Path) -> NaturaAreas:
         repaired=repaired,
         dropped=dropped,
         notes=notes,
-        columns=pd.DataFrame(frame[columns]).reset_index(drop=True),
+        columns=pd.DataFrame(frame[input_columns]).reset_index(drop=True),
         path=path,
+        sources={
+            "nr": match.source("nr", made=None if nr_col else "row number"),
+            "name": match.source("name", made=None if name_col else "'area' and the number"),
+            "overloaded": match.source("overloaded"),
+        },
+        rows=frame.index.to_numpy(dtype="int64") + 1,
     )

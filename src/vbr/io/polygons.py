@@ -15,7 +15,7 @@ import shapely
 from vbr.errors import InputError
 from vbr.geometry import repair_each
 from vbr.io.crs import NL_EXTENT, RD_NEW
-from vbr.io.tables import read_table
+from vbr.io.tables import no_crs_message, read_table
 from vbr.threads import map_geometries
 
 __all__ = [
@@ -28,33 +28,48 @@ __all__ = [
 
 
 def read_in_rd(
-    path: Path, *, what: str
-) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, np.ndarray, object]:
+    path: Path, *, what: str, layer: str | None = None, layer_option: str = "--layer"
+) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, np.ndarray, object, list[str]]:
     """Read a polygon file and convert it to EPSG:28992; nothing is repaired yet.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What it holds, for messages (``Natura 2000 areas``).
+    layer, layer_option
+        The layer to read (``None``: the first layer of polygons, noted when the file has
+        several) and the option that names it.
 
     Returns
     -------
-    frame, geoms, present, invalid, crs
+    frame, geoms, present, invalid, crs, notes
         The table, its geometries in EPSG:28992 (object array), which are present (not missing
-        nor empty), which of those are invalid, and the file's declared CRS.
+        nor empty), which of those are invalid, the file's declared CRS, and what the user
+        should know about how it was read (the layer chosen, what the GIS library reported).
 
     Raises
     ------
     InputError
         No CRS, not polygons, or coordinates that cannot be converted.
     """
-    table = read_table(path)
+    table = read_table(
+        path, layer=layer, geometry="polygon", layer_option=layer_option, sheet_option=None
+    )
     if table.geometry is None:
         raise InputError(
-            f"{what} must be a spatial file (GeoPackage, GeoJSON, Shapefile) with polygons",
+            f"{what} must be a spatial file (GeoPackage, GeoJSON, Shapefile) with polygons"
+            + (
+                f" (the layer {table.info['layer']!r} has no geometry)"
+                if "layer" in table.info
+                else ""
+            )
+            + "; export the areas from QGIS as a GeoPackage",
             source=str(path),
         )
     if table.crs is None:
-        raise InputError(
-            "the file declares no coordinate reference system; save it with its "
-            "CRS (e.g. EPSG:28992)",
-            source=str(path),
-        )
+        raise InputError(no_crs_message(path), source=str(path))
     frame = gpd.GeoDataFrame(table.frame, geometry=table.geometry.values, crs=table.crs)
     if len(frame) == 0:
         raise InputError(f"holds no {what}", source=str(path))
@@ -84,30 +99,34 @@ def read_in_rd(
             problems=[f"row {i + 1}" for i in np.flatnonzero(~coords_ok)],
         )
     invalid = present & ~shapely.is_valid(geoms)
-    return frame, geoms, present, invalid, table.crs
+    return frame, geoms, present, invalid, table.crs, table.notes
 
 
-def polygons_in_rd(path: Path, *, what: str) -> tuple[gpd.GeoDataFrame, int, int]:
+def polygons_in_rd(
+    path: Path, *, what: str, layer: str | None = None, layer_option: str = "--layer"
+) -> tuple[gpd.GeoDataFrame, int, int, list[str]]:
     """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
 
     Returns
     -------
-    frame, repaired, dropped
-        Rows holding area (geometry polygonal), the number of repaired geometries and the
-        number of rows dropped for holding no area.
+    frame, repaired, dropped, notes
+        Rows holding area (geometry polygonal), the number of repaired geometries, the
+        number of rows dropped for holding no area, and the notes of reading the file.
 
     Raises
     ------
     InputError
         No CRS, not polygons, or nothing inside the Netherlands.
     """
-    frame, geoms, present, invalid, crs = read_in_rd(path, what=what)
+    frame, geoms, present, invalid, crs, notes = read_in_rd(
+        path, what=what, layer=layer, layer_option=layer_option
+    )
     if invalid.any():
         geoms[invalid] = map_geometries(repair_each, geoms[invalid])
     area = np.where(present, shapely.area(geoms), 0.0)
     frame = keep_with_area(frame, geoms, present & (area > 0), path=path, what=what)
     check_in_netherlands(frame, crs, path=path, what=what)
-    return frame, int(invalid[frame.index].sum()), int(len(geoms) - len(frame))
+    return frame, int(invalid[frame.index].sum()), int(len(geoms) - len(frame)), notes
 
 
 def keep_with_area(

@@ -1,9 +1,14 @@
 """Read tabular and spatial files into text columns; parse numbers the way Dutch Excel writes them.
 
 CSV: separator ``,``, ``;`` or tab (from the header line), UTF-8 with or without BOM, UTF-16 with
-BOM, else Windows-1252. XLSX: the first sheet. GeoPackage, GeoJSON, Shapefile: through pyogrio.
-Every value arrives as text (empty string for nothing), so that carried-through columns leave
-unchanged and numbers are parsed in one place (:func:`parse_numbers`).
+BOM, else Windows-1252. XLSX: the first visible sheet, or the one named. GeoPackage, GeoJSON,
+Shapefile: through pyogrio, the first layer of the wanted geometry, or the one named. Every value
+arrives as text (empty string for nothing), so that carried-through columns leave unchanged and
+numbers are parsed in one place (:func:`parse_numbers`).
+
+Which sheet or layer was read is stated in the table's notes whenever the file holds more than
+one; what GDAL says while reading reaches the user as a note in plain words, never as a raw
+warning, and a file GDAL cannot open gets a message that says what is wrong and what to do.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as _dt
+import glob
 import io
 import re
 import sys
+import threading
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -28,9 +35,12 @@ __all__ = [
     "SPATIAL_SUFFIXES",
     "RawTable",
     "find_column",
+    "no_crs_message",
     "normalise_name",
     "parse_numbers",
     "read_table",
+    "row_label",
+    "short_text",
 ]
 
 SPATIAL_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".fgb", ".gml"}
@@ -58,6 +68,11 @@ class RawTable:
         How the file was read (format, encoding, separator), for the manifest.
     row_problems
         Problems per row found while reading (row position -> text), e.g. too many fields.
+    excel_epoch
+        The date epoch of an XLSX workbook, else ``None``.
+    notes
+        What the user should know about how the file was read: the sheet or layer chosen
+        among several, what the GIS library reported (in plain words).
     """
 
     path: Path
@@ -67,6 +82,25 @@ class RawTable:
     decimal: str = "."
     info: dict = field(default_factory=dict)
     row_problems: dict[int, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    #: The date epoch of an XLSX workbook (1899-12-30, or 1904-01-01 for the Mac date system):
+    #: plain numbers in a date column are days since it. ``None`` for other files.
+    excel_epoch: _dt.datetime | None = None
+
+
+def row_label(table: RawTable, position: int) -> str:
+    """How a message names the data row at ``position`` (0-based): ``row 5`` as a spreadsheet
+    numbers it (the header is row 1; blank rows are not counted) in a CSV or XLSX file,
+    ``feature 4`` in a spatial file."""
+    if table.geometry is not None:
+        return f"feature {position + 1}"
+    return f"row {position + 2}"
+
+
+def short_text(value: object, limit: int = 40) -> str:
+    """A value as a message quotes it: ``repr`` of its text, cut after ``limit`` characters."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def normalise_name(name: str) -> str:
@@ -86,40 +120,78 @@ def find_column(frame_columns: list[str], names: tuple[str, ...], *, path: Path)
     hits = [c for c in frame_columns if normalise_name(c) in wanted]
     if len(hits) > 1:
         raise InputError(
-            f"columns {', '.join(repr(h) for h in hits)} all mean `{names[0]}`; keep one of them",
+            f"columns {', '.join(repr(h) for h in hits)} could all be `{names[0]}`, and vbr does "
+            "not choose between them; rename or remove the others so that one remains",
             source=str(path),
         )
     return hits[0] if hits else None
 
 
-def read_table(path: Path) -> RawTable:
+def read_table(
+    path: Path,
+    *,
+    layer: str | None = None,
+    sheet: str | None = None,
+    geometry: str | None = None,
+    layer_option: str = "--layer",
+    sheet_option: str | None = "--sheet",
+) -> RawTable:
     """Read a CSV, XLSX or spatial file as text columns.
+
+    Parameters
+    ----------
+    path
+        The file.
+    layer
+        The layer of a spatial file to read (``None``: the first layer whose geometry is
+        ``geometry``, else the first layer; the choice is noted when there are several).
+    sheet
+        The sheet of a workbook to read (``None``: the first visible sheet; the choice is noted
+        when there are several).
+    geometry
+        The geometry the caller wants, ``"point"`` or ``"polygon"`` (for the layer choice).
+    layer_option, sheet_option
+        The options that name a layer or sheet, for messages and notes.
 
     Raises
     ------
     InputError
-        When the file is missing, empty, unreadable or of an unknown format.
+        When the file is missing, empty, unreadable or of an unknown format, or when the layer
+        or sheet named does not exist or the file has none.
     """
     path = Path(path)
+    suffix = path.suffix.lower()
+    if layer is not None and suffix not in SPATIAL_SUFFIXES:
+        raise InputError(
+            f"chooses a layer, but {path.name} is not a file with layers (GeoPackage, GeoJSON, "
+            f"Shapefile); leave out {layer_option}",
+            source=layer_option,
+        )
+    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+        raise InputError(
+            f"chooses a sheet, but {path.name} is not an Excel workbook (.xlsx); leave out "
+            f"{sheet_option}",
+            source=sheet_option,
+        )
     if not path.exists():
         raise InputError("file not found", source=str(path))
     if path.is_dir():
         raise InputError("is a folder, not a file", source=str(path))
     if path.stat().st_size == 0:
         raise InputError("the file is empty", source=str(path))
-    suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return _read_csv(path)
     if suffix in EXCEL_SUFFIXES:
-        return _read_xlsx(path)
+        return _read_xlsx(path, sheet=sheet, sheet_option=sheet_option)
     if suffix in SPATIAL_SUFFIXES:
-        return _read_spatial(path)
+        return _read_spatial(path, layer=layer, geometry=geometry, layer_option=layer_option)
     if suffix == ".xls":
         raise InputError(
             "old Excel .xls is not supported; save it as .xlsx or CSV", source=str(path)
         )
     raise InputError(
-        f"unknown file type {suffix or '(none)'!r}; use CSV, XLSX, GeoPackage or GeoJSON",
+        f"unknown file type {suffix or '(none)'!r}; use CSV, XLSX, GeoPackage, GeoJSON or "
+        "Shapefile (.shp with its .shx, .dbf and .prj)",
         source=str(path),
     )
 
@@ -331,7 +403,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> RawTable:
+def _read_xlsx(path: Path, *, sheet: str | None, sheet_option: str | None) -> RawTable:
     import openpyxl
 
     try:
@@ -340,8 +412,9 @@ def _read_xlsx(path: Path) -> RawTable:
         raise InputError(
             f"cannot be opened as an Excel workbook (damaged or not .xlsx): {exc}", source=str(path)
         ) from None
+    epoch = wb.epoch
     try:
-        ws = wb.worksheets[0]
+        ws, notes = _choose_sheet(wb, path, sheet=sheet, sheet_option=sheet_option)
         rows = [
             r
             for r in ws.iter_rows(values_only=True)
@@ -349,12 +422,22 @@ def _read_xlsx(path: Path) -> RawTable:
         ]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise InputError(
-            f"the first sheet cannot be read (damaged workbook?): {exc}", source=str(path)
+            f"the sheet cannot be read (damaged workbook?): {exc}", source=str(path)
         ) from None
     finally:
         wb.close()
     if not rows:
-        raise InputError("the first sheet is empty", source=str(path))
+        others = [w.title for w in wb.worksheets if w.title != ws.title]
+        raise InputError(
+            f"the sheet {ws.title!r} is empty"
+            + (
+                f"; the workbook also has {', '.join(repr(o) for o in others)}: choose one with "
+                f"{sheet_option} NAME"
+                if others and sheet_option
+                else ""
+            ),
+            source=str(path),
+        )
     header = list(rows[0])
     while header and (header[-1] is None or str(header[-1]).strip() == ""):
         header.pop()
@@ -370,44 +453,277 @@ def _read_xlsx(path: Path) -> RawTable:
         decimal=".",
         info={"format": "xlsx", "sheet": ws.title},
         row_problems=problems,
+        excel_epoch=epoch,
+        notes=notes,
     )
 
 
-def _read_spatial(path: Path) -> RawTable:
+def _choose_sheet(wb, path: Path, *, sheet: str | None, sheet_option: str | None):
+    """The sheet to read, and a note where the workbook has more than one: the named sheet,
+    else the first visible one (a hidden first sheet is passed over, and the note says so)."""
+    sheets = list(wb.worksheets)
+    if sheet is not None:
+        titles = [ws.title for ws in sheets]
+        match = [ws for ws in sheets if ws.title == sheet] or [
+            ws for ws in sheets if ws.title.strip().lower() == sheet.strip().lower()
+        ]
+        if len(match) != 1:
+            raise InputError(
+                f"has no sheet {sheet!r} ({sheet_option}); its sheets: "
+                + ", ".join(repr(t) for t in titles),
+                source=str(path),
+            )
+        return match[0], []
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+    ws = visible[0] if visible else sheets[0]
+    if len(sheets) == 1:
+        return ws, []
+    hidden = [w.title for w in sheets if w.sheet_state != "visible"]
+    others = [w.title for w in sheets if w.title != ws.title and w.title not in hidden]
+    parts = [f"{path.name}: read sheet {ws.title!r}"]
+    if hidden:
+        parts.append(f"hidden sheet(s) {', '.join(repr(h) for h in hidden)} not read")
+    if others:
+        parts.append(f"other sheet(s) not read: {', '.join(repr(o) for o in others)}")
+    if sheet_option:
+        parts.append(f"choose another with {sheet_option} NAME")
+    return ws, ["; ".join(parts)]
+
+
+#: GDAL's warnings go through Python's warning filters, which are process-wide: one spatial read
+#: at a time records them, so that each file's notes hold its own.
+_READ_LOCK = threading.Lock()
+
+_KINDS = {
+    ".gpkg": "GeoPackage",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".shp": "Shapefile",
+    ".fgb": "FlatGeobuf",
+    ".gml": "GML",
+}
+
+
+def no_crs_message(path: Path) -> str:
+    """What to say of a spatial file that declares no coordinate reference system."""
+    if Path(path).suffix.lower() == ".shp":
+        return (
+            "the shapefile has no .prj file beside it, so its coordinate reference system is "
+            "unknown; copy its .prj with it (a shapefile is a set of files with one name), or "
+            "save it as a GeoPackage with its CRS (e.g. EPSG:28992)"
+        )
+    return (
+        "the file declares no coordinate reference system; save it with its CRS (e.g. "
+        "EPSG:28992) so locations cannot be misread"
+    )
+
+
+def _read_spatial(
+    path: Path, *, layer: str | None, geometry: str | None, layer_option: str
+) -> RawTable:
+    import geopandas as gpd
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
-    try:
-        with warnings.catch_warnings():
-            # GDAL's own complaints about a damaged file; the error below says it plainly.
-            warnings.simplefilter("ignore", RuntimeWarning)
-            gdf = (
-                pyogrio.read_dataframe(path, WRITE_GFS="NO")
-                if path.suffix.lower() == ".gml"
-                else pyogrio.read_dataframe(path)
+    _check_shapefile_parts(path)
+    gml = path.suffix.lower() == ".gml"
+    notes: list[str] = []
+    with _READ_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            # GDAL writes a .gfs file beside a GML it lists: a GML's layer is read as GDAL picks
+            layers = None if gml else pyogrio.list_layers(path)
+            chosen, note = _choose_layer(
+                path, layers, layer=layer, geometry=geometry, layer_option=layer_option
             )
-    except (DataSourceError, DataLayerError, OSError, ValueError, RuntimeError) as exc:
-        raise InputError(
-            f"cannot be read as a spatial file (damaged, cut short, or not a "
-            f"{path.suffix.lstrip('.')} file): {exc}",
-            source=str(path),
-        ) from None
-    columns = _check_header([c for c in gdf.columns if c != gdf.geometry.name], path)
+            notes += note
+            extra = {"WRITE_GFS": "NO"} if gml else {}
+            gdf = pyogrio.read_dataframe(path, layer=chosen, **extra)
+        except DataLayerError as exc:
+            if layer is not None:  # a GML's layers are not listed first
+                raise InputError(
+                    f"has no layer {layer!r} ({layer_option}), or it cannot be read; open the "
+                    "file in QGIS to see its layers",
+                    source=str(path),
+                ) from None
+            raise _unreadable(path, exc) from None
+        except (DataSourceError, OSError, ValueError, RuntimeError) as exc:
+            raise _unreadable(path, exc) from None
+    notes += _plain_warnings(caught, path, layer_option=layer_option)
+    spatial = isinstance(gdf, gpd.GeoDataFrame) and gdf.geometry.name in gdf.columns
+    geometry_name = gdf.geometry.name if spatial else None
+    columns = _check_header([c for c in gdf.columns if c != geometry_name], path)
     frame = pd.DataFrame(
         {c: [_cell_text(v) for v in gdf[c].tolist()] for c in columns}, index=range(len(gdf))
     )
     frame = frame.astype(object) if len(columns) else pd.DataFrame(index=range(len(gdf)))
+    crs = gdf.crs if spatial else None
+    info = {"format": path.suffix.lower().lstrip("."), "crs": crs.to_string() if crs else None}
+    if chosen is not None and layers is not None and len(layers) > 1:
+        info["layer"] = chosen
     return RawTable(
         path=path,
         frame=frame,
-        geometry=gdf.geometry.reset_index(drop=True),
-        crs=gdf.crs,
+        geometry=gdf.geometry.reset_index(drop=True) if spatial else None,
+        crs=crs,
         decimal=".",
-        info={
-            "format": path.suffix.lower().lstrip("."),
-            "crs": gdf.crs.to_string() if gdf.crs else None,
-        },
+        info=info,
+        notes=notes,
     )
+
+
+def _check_shapefile_parts(path: Path) -> None:
+    """Stop when a shapefile lacks a file it cannot be read without (``.shx``, ``.dbf``)."""
+    if path.suffix.lower() != ".shp":
+        return
+    present = {p.name.lower() for p in path.parent.glob(f"{glob.escape(path.stem)}.*")}
+    missing = [
+        f"{path.stem}{ext}"
+        for ext, what in ((".shx", "index"), (".dbf", "attribute table"))
+        if f"{path.stem}{ext}".lower() not in present
+    ]
+    if missing:
+        raise InputError(
+            f"the shapefile is incomplete: {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing beside it. A shapefile is a set of "
+            "files with one name (.shp, .shx, .dbf, .prj): copy them together, or save the data "
+            "as one GeoPackage",
+            source=str(path),
+        )
+
+
+def _kind_of(geometry_type: object) -> str:
+    """A layer's geometry type in plain words."""
+    text = str(geometry_type or "")
+    if not text or text == "None":
+        return "no geometry"
+    for word in ("Polygon", "Point", "LineString"):
+        if word in text:
+            return {"Polygon": "polygons", "Point": "points", "LineString": "lines"}[word]
+    return "mixed geometry"
+
+
+def _choose_layer(
+    path: Path,
+    layers,
+    *,
+    layer: str | None,
+    geometry: str | None,
+    layer_option: str,
+) -> tuple[str | None, list[str]]:
+    """The layer to read and a note where the file has more than one."""
+    if layers is None:
+        return layer, []
+    names = [str(n) for n in layers[:, 0]]
+    kinds = [_kind_of(g) for g in layers[:, 1]]
+    listing = ", ".join(f"{n!r} ({k})" for n, k in zip(names, kinds, strict=True))
+    if layer is not None:
+        match = [n for n in names if n == layer] or [
+            n for n in names if n.lower() == layer.strip().lower()
+        ]
+        if len(match) != 1:
+            raise InputError(
+                f"has no layer {layer!r} ({layer_option}); its layers: {listing}",
+                source=str(path),
+            )
+        return match[0], []
+    if len(names) == 0:
+        raise InputError(
+            f"holds no layers: the {_KINDS.get(path.suffix.lower(), 'file')} is empty",
+            source=str(path),
+        )
+    if len(names) == 1:
+        return names[0], []
+    wanted = {"point": "points", "polygon": "polygons"}.get(geometry or "")
+    fitting = [n for n, k in zip(names, kinds, strict=True) if k == wanted]
+    chosen = fitting[0] if fitting else names[0]
+    others = ", ".join(f"{n!r} ({k})" for n, k in zip(names, kinds, strict=True) if n != chosen)
+    why = f"the first layer of {wanted}" if fitting else "the first layer"
+    return chosen, [
+        f"{path.name} holds {len(names)} layers; read {chosen!r} ({why}); not read: {others}. "
+        f"Choose another with {layer_option} NAME"
+    ]
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    """A spatial file GDAL cannot open, said plainly (GDAL's own text and its advice to prefix
+    the path with a driver name are not for people)."""
+    text = str(exc)
+    kind = _KINDS.get(path.suffix.lower(), "spatial")
+    head = (
+        f"cannot be read as a spatial file (damaged, cut short, or not a "
+        f"{path.suffix.lstrip('.')} file)"
+    )
+    where = re.search(r"line (\d+), character (\d+)", text)
+    if "not recognized as" in text or "not recognised as" in text:
+        detail = (
+            f"its content is not {kind}. If it is another kind of file, give it the extension "
+            "of its real format (.csv, .xlsx, .gpkg, .geojson, .shp); else export it again from "
+            "the program that made it"
+        )
+    elif "malformed" in text or "not a database" in text or "database" in text.lower():
+        detail = (
+            f"the {kind}'s database is damaged or incomplete (a copy that broke off?); copy or "
+            "export the file again"
+        )
+    elif where:
+        detail = (
+            f"the {kind} text is cut short or damaged at line {where.group(1)}, character "
+            f"{where.group(2)}; copy or export the file again"
+        )
+    else:
+        detail = "copy or export the file again, or open it in QGIS to see whether it is whole"
+    return InputError(f"{head}: {detail}", source=str(path))
+
+
+#: GDAL's warnings while reading, in plain words (pattern -> text; ``{0}`` is the first group).
+_PLAIN_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"More than one layer found in '[^']*': '([^']*)' \(default\)", re.S),
+        "holds more than one layer; read {0!r}, the file's first; choose another with "
+        "{layer_option} NAME",
+    ),
+    (
+        re.compile(r"Measured \(M\) geometry types are not supported", re.S),
+        "its geometries carry measure (M) values; vbr does not use them",
+    ),
+    (
+        re.compile(r"Error parsing datetimes", re.S),
+        "some date or time values could not be read as dates; they are kept as text as written",
+    ),
+    (
+        re.compile(r"Non closed ring", re.S),
+        "some polygon rings were not closed; they were closed by joining the last point to the "
+        "first",
+    ),
+)
+
+
+def _plain_warnings(caught: list, path: Path, *, layer_option: str) -> list[str]:
+    """Notes in plain words for what the GIS library warned while reading ``path``; warnings
+    from elsewhere (another thread at the same time) are passed on as they were."""
+    notes: list[str] = []
+    for record in caught:
+        origin = str(record.filename)
+        if "pyogrio" not in origin and "geopandas" not in origin and "osgeo" not in origin:
+            warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
+            continue
+        message = str(record.message)
+        for pattern, text in _PLAIN_WARNINGS:
+            found = pattern.search(message)
+            if found:
+                note = text.format(*found.groups(), layer_option=layer_option)
+                break
+        else:
+            first = message.strip().splitlines()[0] if message.strip() else "(no text)"
+            note = (
+                f"the GIS library reported while reading it: {first[:200]!r}; vbr read the file "
+                "anyway: check the result where this concerns the columns or shapes it uses"
+            )
+        note = f"{path.name}: {note}"
+        if note not in notes:
+            notes.append(note)
+    return notes
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f'€]")

@@ -3,6 +3,12 @@
 ``default_config.toml`` in this folder is the one place where a rule's default is written.
 """
 
+from vbr.settings.columns import (
+    COLUMN_TABLES,
+    ColumnMapping,
+    merge_mappings,
+    parse_column_mapping,
+)
 from vbr.settings.config import (
     BUDGET_POLICIES,
     Config,
@@ -27,8 +33,10 @@ from vbr.settings.options import (
 
 __all__ = [
     "BUDGET_POLICIES",
+    "COLUMN_TABLES",
     "DEFAULT_OUT",
     "RANK_BY",
+    "ColumnMapping",
     "Config",
     "DepositionSettings",
     "RegionalBudget",
@@ -40,7 +48,9 @@ __all__ = [
     "default_options",
     "input_notes",
     "load_config",
+    "merge_mappings",
     "nitrogen_sensitive_list",
     "option_default",
+    "parse_column_mapping",
     "run_options",
 ]

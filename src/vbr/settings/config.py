@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from vbr.errors import ConfigError
+from vbr.locale.amounts import AmountError, parse_euro
+from vbr.settings.columns import COLUMN_TABLES, parse_column_mapping
 
 __all__ = [
     "BUDGET_POLICIES",
@@ -80,7 +83,9 @@ class SemConfig:
     source: str = ""
 
 
-def _number(value: object, where: str, *, upper: float | None = None) -> float:
+def _number(value: object, where: str, *, upper: float | None = None, euro: bool = False) -> float:
+    if euro:
+        return _euro(value, where)
     if isinstance(value, bool):
         raise ConfigError(f"must be a number, got {value!r}", source=where)
     try:
@@ -93,10 +98,25 @@ def _number(value: object, where: str, *, upper: float | None = None) -> float:
     return v
 
 
-def _numbers(table: object, where: str) -> dict[str, float]:
+def _numbers(table: object, where: str, *, euro: bool = False) -> dict[str, float]:
     if not isinstance(table, dict):
         raise ConfigError("must be a table of numbers", source=where)
-    return {str(k): _number(v, f"{where}.{k}") for k, v in table.items()}
+    return {str(k): _number(v, f"{where}.{k}", euro=euro) for k, v in table.items()}
+
+
+def _euro(value: object, where: str) -> float:
+    """A euro value of the config: a number, or text as people type amounts (``"100 mln"``,
+    ``"1.125.000.000"``; see :mod:`vbr.locale.amounts`).
+
+    Raises
+    ------
+    ConfigError
+        When it is no amount, reads two ways, or is negative or not finite.
+    """
+    try:
+        return float(parse_euro(value))  # type: ignore[arg-type]
+    except AmountError as exc:
+        raise ConfigError(str(exc), source=where) from None
 
 
 def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
@@ -136,10 +156,15 @@ def _from_table(cls: type, raw: dict, where: str, *, fractions: tuple[str, ...] 
             continue
         key = f"{where}.{f.name}"
         value = _required(raw, f.name, where)
+        # euro values (names with "eur": phosphate_eur_per_kg, pig_right_eur ...) take what
+        # people type, as --budget does
+        euro = "eur" in f.name.split("_")
         if f.type == "float":
-            values[f.name] = _number(value, key, upper=1 if f.name in fractions else None)
+            values[f.name] = _number(
+                value, key, upper=1 if f.name in fractions else None, euro=euro
+            )
         elif f.type == "dict[str, float]":
-            values[f.name] = _numbers(value, key)
+            values[f.name] = _numbers(value, key, euro=euro)
         else:
             values[f.name] = value
     return cls(**values)
@@ -184,6 +209,12 @@ class Config:
     #: ``"nl"`` or ``"en"``; ``[output] language`` or ``--lang`` (``[explain] language`` is its
     #: older, deprecated name). Also readable as :attr:`language`.
     explain_language: str
+    #: Refuse the run (exit 2) when more than this percentage of the farm rows is rejected
+    #: (``[input] max_rejected_percent``, ``--max-rejected``), 0..100.
+    max_rejected_percent: float
+    #: Column mappings of the config file by input (``farms``, ``natura``, ``regions``): field ->
+    #: input column, from the tables ``[columns]``, ``[natura_columns]``, ``[regions_columns]``.
+    column_tables: Mapping[str, Mapping[str, str]]
     #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
     #: recorded in the manifest so that a run can be repeated from it.
     effective: dict = field(default_factory=dict, compare=False, repr=False)
@@ -201,6 +232,7 @@ class Config:
         budget_policy: str | None = None,
         no_budget: bool = False,
         language: str | None = None,
+        max_rejected_percent: float | None = None,
     ) -> Config:
         """A copy that takes the command-line values that were given (``None``: keep).
 
@@ -226,6 +258,11 @@ class Config:
             cfg = replace(cfg, budget_policy=_check_policy(budget_policy, "--budget-policy"))
         if language is not None:
             cfg = replace(cfg, explain_language=_check_language(language, "--lang"))
+        if max_rejected_percent is not None:
+            cfg = replace(
+                cfg,
+                max_rejected_percent=_number(max_rejected_percent, "--max-rejected", upper=100),
+            )
         return cfg
 
 
@@ -236,11 +273,7 @@ def _check_threshold(value: object, where: str) -> float:
 
 
 def _check_budget(value: object, where: str) -> float | None:
-    if value is None:
-        return None
-    return _non_negative(
-        value, where, expected="budget must be an amount in euro", unit="amount >= 0 euro"
-    )
+    return None if value is None else _euro(value, where)
 
 
 def _non_negative(value: object, where: str, *, expected: str, unit: str) -> float:
@@ -306,10 +339,13 @@ def load_config(path: Path | None = None) -> Config:
         user = _read_toml(path)
         known = _known_keys()
         problems = []
+        mapping_tables = {table for table, _ in COLUMN_TABLES.values()}
         for table, values in user.items():
             if table not in known or not isinstance(values, dict):
                 problems.append(f"unknown table [{table}] (known: {', '.join(known)})")
                 continue
+            if table in mapping_tables:
+                continue  # any field name here; the readers check them against their fields
             problems += [f"unknown key {table}.{k}" for k in values if k not in known[table]]
         if problems:
             raise ConfigError(
@@ -328,6 +364,10 @@ def load_config(path: Path | None = None) -> Config:
                     merged[key] = value
             base[table] = merged
         base["deposition"] = {**base.get("deposition", {}), **user.get("deposition", {})}
+        base["input"] = {**base.get("input", {}), **user.get("input", {})}
+        for table, _ in COLUMN_TABLES.values():
+            if table in user:
+                base[table] = user[table]
         if "budget" in user:
             base["budget"] = user["budget"]
     return config_from_mapping(base, where=where)
@@ -379,6 +419,11 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         sem=_sem_config(base.get("sem", {}), where),
         deposition=_deposition(base.get("deposition", {}), where),
         explain_language=_language(base, where),
+        max_rejected_percent=_max_rejected(base, where),
+        column_tables={
+            kind: parse_column_mapping(base.get(table) or {}, where=f"{where} [{table}]")
+            for kind, (table, _) in COLUMN_TABLES.items()
+        },
         effective=base,
     )
 
@@ -429,6 +474,17 @@ def _output_table(user: dict, where: str) -> dict:
             )
         output["language"] = old
     return output
+
+
+def _max_rejected(base: dict, where: str) -> float:
+    """``[input] max_rejected_percent``; an effective configuration written before it existed
+    (in an older manifest) takes the built-in default."""
+    table = base.get("input") or _read_toml(None)["input"]
+    return _number(
+        _required(table, "max_rejected_percent", f"{where}: input"),
+        f"{where}: input.max_rejected_percent",
+        upper=100,
+    )
 
 
 def _language(base: dict, where: str) -> str:

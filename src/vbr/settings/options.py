@@ -7,11 +7,13 @@ calls for. Both are read by :func:`vbr.compute`, so a library run behaves as ``v
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
 from vbr.errors import ConfigError
+from vbr.settings.columns import COLUMN_TABLES, ColumnMapping, merge_mappings, parse_column_mapping
 from vbr.settings.config import Config, load_config
 
 __all__ = [
@@ -61,6 +63,18 @@ class RunOptions:
     scenarios: bool = False
     #: Public mode: only aggregated maps (1 km cells), no lists and no farm-level data.
     public: bool = False
+    #: Input columns named for fields: of the farm file (``--columns``), the Natura 2000 file
+    #: (``--natura-columns``) and the regions file (``--regions-columns``), config tables included.
+    columns: ColumnMapping = field(default_factory=ColumnMapping)
+    natura_columns: ColumnMapping = field(default_factory=ColumnMapping)
+    regions_columns: ColumnMapping = field(default_factory=ColumnMapping)
+    #: The layer of a GeoPackage (or other multi-layer file) to read: ``--layer`` for the farms,
+    #: ``--natura-layer``, ``--regions-layer``; ``None``: the first layer of the right kind.
+    layer: str | None = None
+    natura_layer: str | None = None
+    regions_layer: str | None = None
+    #: The sheet of an XLSX farm file to read (``--sheet``); ``None``: the first visible sheet.
+    sheet: str | None = None
 
     def __post_init__(self) -> None:
         if self.overloaded is not None and self.all_overloaded:
@@ -123,6 +137,10 @@ def run_options(
     budget_policy: str | None = None,
     no_budget: bool = False,
     language: str | None = None,
+    max_rejected: float | None = None,
+    columns: str | Sequence[str] | Mapping[str, str] | None = None,
+    natura_columns: str | Sequence[str] | Mapping[str, str] | None = None,
+    regions_columns: str | Sequence[str] | Mapping[str, str] | None = None,
     **options: object,
 ) -> RunOptions:
     """The options of ``vbr run``: the embedded default data for every input not given.
@@ -136,8 +154,13 @@ def run_options(
         The output folder.
     config
         A TOML file (``None``: the built-in ``default_config.toml``).
-    threshold_m, budget_eur, budget_policy, no_budget, language
+    threshold_m, budget_eur, budget_policy, no_budget, language, max_rejected
         Command-line overrides of the config (``None``: keep).
+    columns, natura_columns, regions_columns
+        ``FIELD=COLUMN[,FIELD=COLUMN...]`` (or several such texts, or a dict) naming input
+        columns for fields (``--columns``, ``--natura-columns``, ``--regions-columns``); they
+        replace what the config's ``[columns]``, ``[natura_columns]`` and ``[regions_columns]``
+        give for the same fields.
     **options
         Any other :class:`RunOptions` field (``overloaded``, ``farms_crs``, ``exceedance`` ...).
 
@@ -153,13 +176,26 @@ def run_options(
         budget_policy=budget_policy,
         no_budget=no_budget,
         language=language,
+        max_rejected_percent=max_rejected,
     )
+    given = {"farms": columns, "natura": natura_columns, "regions": regions_columns}
+    mappings = {}
+    for kind, (table, option) in COLUMN_TABLES.items():
+        mappings[kind] = merge_mappings(
+            ColumnMapping.given(
+                config_read.column_tables.get(kind, {}), where=f"{config_read.source} [{table}]"
+            ),
+            ColumnMapping.given(parse_column_mapping(given[kind], where=option), where=option),
+        )
     return RunOptions(
         farms=Path(farms) if farms is not None else data / "farms.csv",
         natura=Path(natura) if natura is not None else data / "natura2000.geojson",
         regions=Path(regions) if regions is not None else data / "regions.geojson",
         out=Path(out),
         config=config_read,
+        columns=mappings["farms"],
+        natura_columns=mappings["natura"],
+        regions_columns=mappings["regions"],
         **options,
     )
 
@@ -172,15 +208,25 @@ def default_options(out: Path) -> RunOptions:
 def input_notes(options: RunOptions) -> list[str]:
     """What the user should know about the choice of inputs (none for the default data).
 
-    Own farms measured against the embedded Natura 2000 outlines: those are indicative.
+    Own farms measured against the embedded Natura 2000 outlines, or listed by the embedded
+    region outlines: those are indicative.
     """
     data = default_data_dir()
     notes = []
-    if Path(options.natura) == data / "natura2000.geojson" and Path(options.farms) != (
-        data / "farms.csv"
-    ):
+    own_farms = Path(options.farms) != data / "farms.csv"
+    if own_farms and Path(options.natura) == data / "natura2000.geojson":
         notes.append(
             "Natura 2000: the embedded INDICATIVE outlines are used; give --natura "
             "with official PDOK data for real decisions"
+        )
+    if (
+        own_farms
+        and options.regions is not None
+        and Path(options.regions) == (data / "regions.geojson")
+    ):
+        notes.append(
+            "Regions: the embedded INDICATIVE outlines of the five area processes are used for "
+            "the region lists, maps and regional budgets; give --regions with your own polygons "
+            "(a `name` column) for real lists"
         )
     return notes

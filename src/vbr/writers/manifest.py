@@ -24,11 +24,13 @@ import jsonschema
 import shapely
 
 from vbr._version import __version__
+from vbr.core.rejections import top_reasons
 from vbr.errors import InputError
-from vbr.model import Result
+from vbr.model import FieldSource, Result
 from vbr.settings import (
     BUDGET_POLICIES,
     RANK_BY,
+    ColumnMapping,
     RegionalBudget,
     RunOptions,
     config_from_mapping,
@@ -40,12 +42,12 @@ __all__ = [
     "MANIFEST_SCHEMA",
     "SIDECAR",
     "build_manifest",
+    "columns_entry",
     "comparable_figures",
     "is_output_path",
     "manifest_problems",
     "previous_outputs",
     "read_manifest",
-    "reason_counts",
     "rerun_options",
     "sha256_of",
     "sidecar_problem",
@@ -204,6 +206,7 @@ def build_manifest(
             "budget_policy": cfg.budget_policy,
             "farms_crs": options.farms_crs,
             "all_overloaded": options.all_overloaded,
+            "max_rejected_percent": cfg.max_rejected_percent,
             "config": cfg.source,
             "regional_budgets": [
                 {"name": g.name, "regions": list(g.regions), "eur": g.eur, "source": g.source}
@@ -226,8 +229,11 @@ def build_manifest(
         },
         "rerun": _rerun_entry(options),
         "farms_read_as": result.farms_info,
+        "columns": columns_entry(result.columns),
         "counts": result.counts(),
-        "rejected_reasons": reason_counts(result.rejected["reason"]),
+        # every kind of reason with its rows, and the most common ones with an example row
+        "rejected_reasons": {r.reason: r.rows for r in top_reasons(result.rejections, None)},
+        "rejected_top": [r.as_dict(public=options.public) for r in top_reasons(result.rejections)],
         "priority_order": "submitted_at (first come, first served)"
         if result.first_come_first_served
         else options.rank_by,
@@ -249,6 +255,25 @@ def build_manifest(
         "outputs": outputs,
         "environment": versions,
     }
+
+
+def columns_entry(columns: Mapping[str, Mapping[str, FieldSource | None]]) -> dict:
+    """The manifest's ``columns``: for every input (``farms``, ``natura2000``, ``regions``),
+    every field and where it came from: ``{"column": ..., "found_by": ...}`` for an input
+    column (found by ``name``, ``alias``, ``shapefile name``, or the option or config table
+    that named it), ``{"made": ...}`` for values made otherwise (``geometry``, ``row number``,
+    ``computed from animal counts``, ``estimate``, ``--overloaded list`` ...), both with
+    ``made_rows`` where a column gave some rows and the rest were made; ``null`` for a field
+    the input does not give."""
+    out: dict[str, dict] = {}
+    for kind, fields in columns.items():
+        out[kind] = {
+            name: None
+            if source is None
+            else {k: v for k, v in vars(source).items() if v is not None}
+            for name, source in fields.items()
+        }
+    return out
 
 
 def write_manifest(manifest: Mapping, path: Path) -> None:
@@ -444,6 +469,7 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
             for g in params["regional_budgets"]
         ),
         explain_language=str(rerun.get("explain_language", config.explain_language)),
+        max_rejected_percent=float(params.get("max_rejected_percent", config.max_rejected_percent)),
     )
     return RunOptions(
         farms=inputs["farms"],
@@ -461,17 +487,31 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         rank_by=str(rerun.get("rank_by", "eur_per_kg")),
         scenarios=bool(rerun.get("scenarios", False)),
         public=bool(rerun.get("public", False)),
+        **_rerun_reading(rerun),
     )
 
 
-def reason_counts(reasons: Sequence[str]) -> dict[str, int]:
-    """How often each kind of rejection occurs (a row with two problems counts for both)."""
-    counts: dict[str, int] = {}
-    for reason in reasons:
-        for part in str(reason).split("; "):
-            kind = part.split(" (", 1)[0]
-            counts[kind] = counts.get(kind, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+#: The column mappings a run records, by :class:`RunOptions` field.
+_MAPPINGS = ("columns", "natura_columns", "regions_columns")
+#: The layer and sheet choices a run records.
+_CHOICES = ("layer", "natura_layer", "regions_layer", "sheet")
+
+
+def _rerun_reading(rerun: Mapping) -> dict:
+    """The recorded column mappings, layers and sheet as :class:`RunOptions` fields (none in a
+    manifest written before they existed)."""
+    out: dict[str, object] = {}
+    for name in _MAPPINGS:
+        pairs = rerun.get(name) or {}
+        if not isinstance(pairs, Mapping) or not all(isinstance(v, str) for v in pairs.values()):
+            raise InputError(f"rerun.{name} must map field names to column names", source=MANIFEST)
+        out[name] = ColumnMapping.given(pairs, where=f"{MANIFEST} rerun.{name}")
+    for name in _CHOICES:
+        value = rerun.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"rerun.{name} must be a name or null", source=MANIFEST)
+        out[name] = value
+    return out
 
 
 def sha256_of(path: Path) -> str:
@@ -510,6 +550,8 @@ def _rerun_entry(options: RunOptions) -> dict:
         "rank_by": options.rank_by,
         "scenarios": options.scenarios,
         "public": options.public,
+        **{name: dict(getattr(options, name).columns) for name in _MAPPINGS},
+        **{name: getattr(options, name) for name in _CHOICES},
         "config_effective": options.config.effective,
     }
 
