@@ -505,7 +505,20 @@ def _rerun_reading(rerun: Mapping) -> dict:
         pairs = rerun.get(name) or {}
         if not isinstance(pairs, Mapping) or not all(isinstance(v, str) for v in pairs.values()):
             raise InputError(f"rerun.{name} must map field names to column names", source=MANIFEST)
-        out[name] = ColumnMapping.given(pairs, where=f"{MANIFEST} rerun.{name}")
+        given_in = rerun.get(f"{name}_given_in") or {}
+        if not isinstance(given_in, Mapping) or not all(
+            isinstance(v, str) for v in given_in.values()
+        ):
+            raise InputError(
+                f"rerun.{name}_given_in must map field names to where they were given",
+                source=MANIFEST,
+            )
+        # where each pair was given as the run recorded it (its manifest says so in `columns`),
+        # so that the repeated run's manifest reads alike
+        where = f"{MANIFEST} rerun.{name}"
+        out[name] = ColumnMapping(
+            columns=dict(pairs), given_in={k: str(given_in.get(k, where)) for k in pairs}
+        )
     for name in _CHOICES:
         value = rerun.get(name)
         if value is not None and not isinstance(value, str):
@@ -551,6 +564,7 @@ def _rerun_entry(options: RunOptions) -> dict:
         "scenarios": options.scenarios,
         "public": options.public,
         **{name: dict(getattr(options, name).columns) for name in _MAPPINGS},
+        **{f"{name}_given_in": dict(getattr(options, name).given_in) for name in _MAPPINGS},
         **{name: getattr(options, name) for name in _CHOICES},
         "config_effective": options.config.effective,
     }
