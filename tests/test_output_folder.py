@@ -150,12 +150,18 @@ def test_an_input_inside_out_named_like_an_output_is_not_overwritten(vbr, scene)
     farms = scene["out"] / "ranking.csv"
     farms.write_bytes(scene["farms"].read_bytes())
     before = tree(scene["root"])
+    err = refused_with_farms(vbr, scene, farms)
+    assert f"{farms}: vbr cannot tell it wrote this (there is no manifest.json here)" in err
+    assert tree(scene["root"]) == before
+
+
+def refused_with_farms(vbr, scene, farms: Path) -> str:
+    """Run on ``farms`` into the scene's output folder; the run must refuse (exit 2)."""
     code, _, err = vbr(
         "run", "--farms", farms, "--natura", scene["natura"], "--out", scene["out"], "--quiet"
     )
-    assert code == 2
-    assert f"{farms}: vbr cannot tell it wrote this (there is no manifest.json here)" in err
-    assert tree(scene["root"]) == before
+    assert code == 2, err
+    return err
 
 
 def test_an_output_of_the_previous_run_given_as_input_is_exit_2(vbr, scene):
@@ -172,10 +178,7 @@ def test_an_output_of_the_previous_run_given_as_input_is_exit_2(vbr, scene):
     assert "copy an input elsewhere and give that path" in err
     assert tree(scene["root"]) == before
     ranking = scene["out"] / "ranking.csv"
-    code, _, err = vbr(
-        "run", "--farms", ranking, "--natura", scene["natura"], "--out", scene["out"], "--quiet"
-    )
-    assert code == 2
+    err = refused_with_farms(vbr, scene, ranking)
     assert f"{ranking}: an input of this run is an output of the previous run" in err
     assert tree(scene["root"]) == before
 
