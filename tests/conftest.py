@@ -121,10 +121,17 @@ def polygon_with_hole(x: float, y: float, size: float, hole: float) -> Polygon:
 
 @pytest.fixture
 def run_small(vbr, tmp_path, one_area, no_regions):
-    """``vbr run`` on a farm file against `one_area` without regions, into ``tmp_path/out``
-    (or ``out=``); returns ``(exit code, stdout, stderr, out folder)``; never a traceback."""
+    """``vbr run`` on a farm file against `one_area` (or ``natura=``) without regions (or
+    ``regions=``), into ``tmp_path/out`` (or ``out=``); returns ``(exit code, stdout, stderr,
+    out folder)``; never a traceback."""
 
-    def _run(farms: Path, *extra: object, out: Path | None = None, natura: Path | None = None):
+    def _run(
+        farms: Path,
+        *extra: object,
+        out: Path | None = None,
+        natura: Path | None = None,
+        regions: Path | None = None,
+    ):
         out = out or tmp_path / "out"
         code, stdout, stderr = vbr(
             "run",
@@ -133,7 +140,7 @@ def run_small(vbr, tmp_path, one_area, no_regions):
             "--natura",
             natura or one_area,
             "--regions",
-            no_regions,
+            regions or no_regions,
             "--out",
             out,
             *extra,

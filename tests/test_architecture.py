@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("writers", ("vbr.writers",)),
     ("maps", ("vbr.maps",)),
     ("pipeline", ("vbr.pipeline",)),
-    ("tasks", ("vbr.audit", "vbr.download")),
+    ("tasks", ("vbr.audit", "vbr.download", "vbr.outcome", "vbr.compare")),
     ("cli", ("vbr.cli",)),
 )
 

@@ -106,7 +106,10 @@ def test_default_ranking_columns_and_order_follow_the_contract(default_run):
     assert keys == sorted(keys)
     cumulative = [float(r["cumulative_eur"]) for r in rows]
     assert cumulative == sorted(cumulative)
-    assert cumulative[-1] <= 1_125_000_000
+    # every pot's money at most: national 1,125 M, Veluwe en Peel 600 M, the other three 242 M
+    assert cumulative[-1] <= 1_125_000_000 + 600_000_000 + 242_000_000
+    national = sum(float(r["subsidy_eur"]) for r in rows if r["funded_by"] == "national")
+    assert national <= 1_125_000_000
 
 
 def test_region_lists_keep_national_order_and_give_national_rank(default_run):
@@ -136,7 +139,7 @@ def test_workbook_has_a_sheet_for_the_notes_the_nation_every_region_and_the_reje
     wb = load_workbook(default_run / "ranking.xlsx", read_only=True)
     assert wb.sheetnames == [
         "Toelichting", "Nederland", "Veluwe", "Peel", "Rotterdam", "Eindhoven", "Groene Hart",
-        "Afgewezen (rejected)",
+        "Afgewezen (rejected)", "Besluiten (decisions)",
     ]  # fmt: skip
     # the default run has no notes; the sheet says so
     assert list(wb["Toelichting"].iter_rows(values_only=True)) == [
@@ -213,7 +216,8 @@ def test_small_run_ranks_priority_first_and_rejects_the_bad_row(vbr, small):
 
 
 def test_budget_skip_and_stop_select_as_the_contract_walks(vbr, small):
-    code, _, _, out = run_small(vbr, small, "--budget", 1_600_000)
+    # the national pot alone: the contract's walk down the national order
+    code, _, _, out = run_small(vbr, small, "--budget", 1_600_000, "--only-national")
     assert code == 0
     rows = read_rows(out / "ranking.csv")
     # 900k + 600k = 1.5M; far-cheap 300k does not fit; west 100k does (skip)
@@ -225,7 +229,9 @@ def test_budget_skip_and_stop_select_as_the_contract_walks(vbr, small):
         "1600000",
         "1600000",
     ]
-    code, _, _, out = run_small(vbr, small, "--budget", 1_600_000, "--budget-policy", "stop")
+    code, _, _, out = run_small(
+        vbr, small, "--budget", 1_600_000, "--budget-policy", "stop", "--only-national"
+    )
     rows = read_rows(out / "ranking.csv")
     assert [r["selected"] for r in rows] == ["true", "true", "false", "false", "false"]
 
@@ -240,7 +246,7 @@ def test_without_a_budget_selected_and_cumulative_are_empty(vbr, small, tmp_path
         extra = ["--config", config]
     code, stdout, stderr, out = run_small(vbr, small, *extra)
     assert code == 0, stderr
-    assert "no national budget" in stdout
+    assert "no budget: ranked without selecting" in stdout
     rows = read_rows(out / "ranking.csv")
     assert {r["selected"] for r in rows} == {""}
     assert {r["cumulative_eur"] for r in rows} == {""}

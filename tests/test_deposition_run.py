@@ -126,7 +126,7 @@ def test_impact_columns_follow_cumulative_eur_and_farms_out_of_reach_get_none(in
     table = read(out / "ranking.csv")
     columns = list(table.columns)
     at = columns.index("cumulative_eur")
-    assert columns[at + 1 : at + 3] == ["impact_mol", "eur_per_mol"]
+    assert columns[at + 1 : at + 4] == ["funded_by", "impact_mol", "eur_per_mol"]
     assert columns.index("note") > at + 2  # carried-through columns come after
     rows = table.set_index("farm_id")
     assert rows.loc["far", "impact_mol"] == "0"

@@ -53,6 +53,7 @@ def test_no_text_is_empty_or_left_untranslated_by_accident():
         "units.eur_per_kg",
         "units.eur_per_mol",
         "map.basemap_osm",
+        "diff.cause_value",
         "map.panel.budget",
         "map.popup.budget",
         "index.col_budget",

@@ -197,15 +197,17 @@ def test_farm_statuses_match_the_region_lists_with_regional_budgets(default_run)
         )
 
 
-def test_regions_without_own_budget_show_the_national_selection(small):
+def test_region_lists_and_maps_show_the_national_decision(small):
     result, out = small
     national = read_list(out / "ranking.csv").set_index("farm_id")
     for region in result.region_lists:
         payload = farm_payload((out / region.slug / "map.html").read_text(encoding="utf-8"))
         listed = read_list(out / region.slug / "ranking.csv")
-        assert (listed["selected"] == "").all()  # the region has no budget of its own
         national_rows = national.loc[listed["farm_id"]].reset_index()
-        np.testing.assert_array_equal(_statuses(payload), _expected_statuses(listed, national_rows))
+        for column in ("selected", "funded_by", "reason"):
+            assert listed[column].tolist() == national_rows[column].tolist()
+        np.testing.assert_array_equal(_statuses(payload), _expected_statuses(listed))
+        assert payload["walks"] == []  # no walk of the region's own
     statuses = _statuses(farm_payload((out / HOSTILE_SLUG / "map.html").read_text()))
     assert "priority_not_selected" in statuses  # the farm the budget could not pay
 
@@ -234,27 +236,47 @@ def test_a_region_without_farms_still_gets_a_map(tmp_path):
     assert 'href="leeg/map.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_regional_budget_is_named_in_the_panel_and_the_index(tmp_path):
-    _, out = run_small(tmp_path, regional=True)
+def test_a_regional_pot_is_named_in_the_panel_the_popup_and_the_index(tmp_path):
+    result, out = run_small(tmp_path, regional=True)
     oost = read_list(out / "oost" / "ranking.csv")
-    assert set(oost["selected"]) <= {"true", "false"} and "true" in set(oost["selected"])
+    funded = oost.loc[oost["selected"] == "true", "funded_by"].value_counts().to_dict()
+    assert set(funded) == {"national", "Oost budget"}  # both pots funded farms here
+    assert set(oost.loc[oost["selected"] == "false", "funded_by"]) == {""}
     headline = page_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))["headline"]
-    assert ["Budget", "€\u00a01.000.000"] in headline["figures"]
-    assert headline["notes"] == ["Selectie door het regionale budget ‘Oost budget’."]
+    figures = dict(map(tuple, headline["figures"]))
+    assert figures["Geselecteerd"] == str(sum(funded.values()))
+    eur = {
+        name: format_eur(
+            oost.loc[oost["funded_by"] == name, "subsidy_eur"].astype(float).sum(), "nl"
+        )
+        for name in funded
+    }
+    assert (
+        figures["Uit landelijk budget"]
+        == f"{funded['national']} veehouderijen, " + (eur["national"])
+    )
+    assert figures["Uit regionaal budget Oost budget"] == (
+        f"{funded['Oost budget']} veehouderijen, {eur['Oost budget']}"
+    )
+    assert headline["notes"][0].startswith("Eén besluit per veehouderij")
     payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
     np.testing.assert_array_equal(_statuses(payload), _expected_statuses(oost))
-    # the popup reports the region's own walk and, after it, the national one
-    assert [(w["budget"], w["src"]) for w in payload["walks"]] == [
-        ("regionaal budget Oost budget", "row"),
-        ("landelijk budget", "national"),
-    ]
-    national = read_list(out / "ranking.csv").set_index("farm_id").loc[oost["farm_id"]]
-    assert [r[0] for r in payload["national_walk"]] == national["selected"].tolist()
+    # the popup names the pot that funded the farm
+    (fact,) = [f for f in payload["facts"] if f["label"] == "Gefinancierd uit"]
+    assert fact["choices"] == {
+        "Oost budget": "regionaal budget Oost budget",
+        "national": "landelijk budget",
+    }
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "<td>Oost budget</td>" in index
+    assert (
+        f"<td>landelijk budget: {funded['national']}, regionaal budget Oost budget: "
+        f"{funded['Oost budget']}</td>"
+    ) in index
     assert '<text class="name" x="0" y="87">Regionaal budget Oost budget</text>' in index
     assert "<th>Budget: regionaal budget Oost budget (Oost)</th>" in index
-    assert "<td>€\u00a01.000.000; gebruikt" in index
+    oost_pot = result.budgets[1]
+    assert oost_pot.selected == funded["Oost budget"]
+    assert f"<td>€\u00a01.000.000; gebruikt {format_eur(oost_pot.used_eur, 'nl')}" in index
 
 
 def test_legend_names_every_status_drawn_and_the_sizes(default_run):
@@ -361,7 +383,10 @@ def test_default_index_figures_match_the_lists(default_run):
         assert cells[6] == format_kg(nh3, "nl")
         subsidy = listed.loc[chosen, "subsidy_eur"].astype(float).sum()
         assert cells[7] == format_eur(subsidy, "nl")
-        assert region.budget in cells[8]
+        by_pot = listed.loc[chosen, "funded_by"].value_counts()
+        for pot, count in by_pot.items():
+            words = "landelijk budget" if pot == "national" else f"regionaal budget {pot}"
+            assert f"{words}: {format_count(int(count), 'nl')}" in cells[8]
 
 
 def test_safe_json_cannot_close_a_script_element():
@@ -447,3 +472,38 @@ def test_index_has_the_national_figures_a_bar_per_budget_and_the_notes(default_r
     page = index_page.index_html(result, [], ["Let op: <b>indicatief</b> & niet officieel"])
     assert "<li>Let op: &lt;b&gt;indicatief&lt;/b&gt; &amp; niet officieel</li>" in page
     assert "Deze run had geen regio’s." in page
+
+
+def test_every_list_map_and_the_index_agree_with_ranking_csv_on_every_farm(default_run):
+    """Issue 20: one status everywhere. The default run has the national pot and two regional
+    pots, regions that overlap and farms in no region."""
+    result, out = default_run
+    national = read_list(out / "ranking.csv").set_index("farm_id")
+    decided = read_list(out / "decisions.csv").set_index("farm_id")
+    ranked_ids = national.index
+    assert (decided.loc[ranked_ids, "status"] == "granted").tolist() == (
+        national["selected"] == "true"
+    ).tolist()
+    assert decided.loc[ranked_ids, "funded_by"].tolist() == national["funded_by"].tolist()
+    assert set(national["funded_by"]) == {"", "national", *(b.name for b in result.budgets)}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for region in result.region_lists:
+        listed = read_list(out / region.slug / "ranking.csv")
+        mine = national.loc[listed["farm_id"]].reset_index()
+        for column in ("selected", "funded_by", "reason", "regions"):
+            assert listed[column].tolist() == mine[column].tolist(), (region.slug, column)
+        payload = farm_payload((out / region.slug / "map.html").read_text(encoding="utf-8"))
+        np.testing.assert_array_equal(_statuses(payload), _expected_statuses(mine))
+        row = re.search(rf'<tr data-slug="{region.slug}">(.*?)</tr>', index, flags=re.S).group(1)
+        cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        assert cells[5] == format_count(int((mine["selected"] == "true").sum()), "nl")
+    outside = int((national["regions"] == "").sum())
+    assert outside > 0
+    assert (
+        f'<tr><th>Gerangschikt, in geen enkele regio</th><td class="num">'
+        f"{format_count(outside, 'nl')}</td></tr>"
+    ) in index
+    # the pots' figures add up to the money granted, each farm counted once
+    granted = national.loc[national["selected"] == "true", "subsidy_eur"].astype(float).sum()
+    assert sum(b.used_eur for b in result.budgets) == pytest.approx(granted, abs=0.005)
+    assert sum(b.selected for b in result.budgets) == int((national["selected"] == "true").sum())

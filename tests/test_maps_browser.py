@@ -34,6 +34,7 @@ from vbr.locale.formats import (
     format_kg,
     format_m,
     format_mol,
+    format_number,
 )
 from vbr.settings import default_data_dir
 
@@ -444,6 +445,7 @@ def test_the_browser_writes_numbers_as_python_does(browser, tmp_path_factory):
         "eur_per_kg": format_eur_per_kg,
         "eur_per_mol": format_eur_per_mol,
         "count": format_count,
+        "ratio": lambda value, lang: format_number(value, lang, 2),
     }
     times = ["2024-03-05T14:59:00Z", "2024-07-01T12:00:00Z", "2024-10-27T00:30:00Z"]
     for lang in ("nl", "en"):

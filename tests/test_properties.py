@@ -21,7 +21,7 @@ from vbr.core.ranking import rank_farms
 from vbr.pipeline import compute
 from vbr.settings import RunOptions, load_config
 from vbr.writers.lists import write_csv
-from vbr.writers.tables import ranking_table, region_table
+from vbr.writers.tables import granted_cents, ranking_table, region_table
 
 coordinate = st.floats(min_value=0, max_value=20_000, allow_nan=False, allow_infinity=False)
 
@@ -217,9 +217,7 @@ def test_no_row_is_lost_and_row_order_changes_no_output_byte(scene_files, rows, 
         lists = {
             "ranking.csv": table,
             "rejected.csv": result.rejected,
-            "regio/ranking.csv": region_table(
-                table, region.positions, region.selected, region.cumulative_eur
-            ),
+            "regio/ranking.csv": region_table(table, region.positions, granted_cents(result)),
         }
         outputs.append({})
         for name, frame in lists.items():

@@ -146,3 +146,72 @@ def test_real_invalid_outlines_measure_by_parts_as_to_their_repaired_whole(real_
     )
     np.testing.assert_allclose(by_parts, by_whole, rtol=0, atol=1e-6)
     assert (nearest_parts == nearest_whole).all()
+
+
+IGO = REALDATA / "farms" / "geonovius_igo_veehouderijen_nabij_n2000.gpkg"
+
+
+@pytest.mark.skipif(not IGO.is_file(), reason="the IGO GeoPackage is absent")
+def test_the_rvo_trial_on_igo_locations_one_decision_per_farm(vbr, real_inputs):
+    """Issue 20's trial: the IGO locations near Natura 2000 as applications (NH3 from the
+    permit, subsidy estimated from the animal counts), EUR 750 M then 800 M, every pot: each farm
+    funded once, every list agrees with ranking.csv, the pots add up, vbr diff names every
+    changed farm."""
+    import pandas as pd
+
+    tmp = real_inputs["tmp"]
+    igo = pyogrio.read_dataframe(IGO)
+    animals = ["geiten", "kippen", "rundvee", "schapen", "varkens"]
+    counts = igo[animals].apply(pd.to_numeric, errors="coerce").fillna(0).astype(int)
+    keep = (counts.sum(axis=1) > 0) & ~igo["vthobject_id"].duplicated(keep=False)
+    points = igo.geometry[keep].centroid
+    farms = write_csv(
+        tmp / "igo.csv",
+        ["farm_id", "x", "y", "nh3_kg", *animals],
+        [
+            [fid, p.x, p.y, nh3, *row]
+            for fid, p, nh3, row in zip(
+                igo["vthobject_id"][keep],
+                points,
+                igo["nh3_emissie"][keep],
+                counts[keep].itertuples(index=False),
+                strict=True,
+            )
+        ],
+    )
+    outs = {}
+    for budget in (750_000_000, 800_000_000):
+        out = tmp / f"igo-{budget}"
+        code, _, err = vbr(
+            "run", "--farms", farms, "--natura", real_inputs["natura"], "--budget", budget,
+            "--out", out, "--quiet",
+        )  # fmt: skip
+        assert code == 0, err
+        outs[budget] = out
+        ranking = {r["farm_id"]: r for r in read_rows(out / "ranking.csv")}
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        granted = [r for r in ranking.values() if r["selected"] == "true"]
+        assert all(r["funded_by"] for r in granted)
+        assert sum(b["selected"] for b in manifest["budgets"]) == len(granted)
+        total = sum(float(r["subsidy_eur"]) for r in granted)
+        assert sum(b["used_eur"] for b in manifest["budgets"]) == pytest.approx(total, abs=0.01)
+        for b in manifest["budgets"]:
+            assert b["used_eur"] <= b["budget_eur"]
+        for region in ("veluwe", "peel", "eindhoven"):
+            for row in read_rows(out / region / "ranking.csv"):
+                assert row["funded_by"] == ranking[row["farm_id"]]["funded_by"]
+                assert row["reason"] == ranking[row["farm_id"]]["reason"]
+    code, printed, err = vbr("diff", outs[750_000_000], outs[800_000_000], "--out", tmp / "d.csv")
+    assert code == 0, err
+    assert "Oorzaak: budget 750 -> 800 mln." in printed.splitlines()[0]
+    a = {r["farm_id"]: r for r in read_rows(outs[750_000_000] / "decisions.csv")}
+    b = {r["farm_id"]: r for r in read_rows(outs[800_000_000] / "decisions.csv")}
+    changed = {
+        f for f in a if (a[f]["status"], a[f]["funded_by"]) != (b[f]["status"], b[f]["funded_by"])
+    }
+    listed = {
+        r["farm_id"]
+        for r in read_rows(tmp / "d.csv")
+        if set(r["change"].split(";")) & {"now granted", "no longer granted", "other pot", "status"}
+    }
+    assert listed == changed and changed

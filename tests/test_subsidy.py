@@ -140,7 +140,9 @@ def test_herd_file_without_offers_is_ranked_on_estimates_with_sem_columns(tmp_pa
     header = list(rows["near"])
     assert header[: len(LEAD_COLUMNS)] == LEAD_COLUMNS
     i = len(LEAD_COLUMNS)
-    assert header[i : i + 4] == ["subsidy_source", "sem_eur", "sem_nh3_kg", "sem_eur_per_kg"]
+    assert header[i : i + 5] == [
+        "funded_by", "subsidy_source", "sem_eur", "sem_nh3_kg", "sem_eur_per_kg",
+    ]  # fmt: skip
     assert rows["near"]["priority"] == "true" and rows["far"]["priority"] == "false"
     assert rows["near"]["subsidy_source"] == "estimate"
     # 1,000 m from the area: inside the strip, so 110% of the dairy estimate (east)
@@ -179,7 +181,8 @@ def test_plain_input_gets_no_new_columns(tmp_path):
     run(options)
     with open(tmp_path / "out" / "ranking.csv", encoding="utf-8") as fh:
         header = next(csv.reader(fh))
-    # every list now explains its rows (issue 7); no subsidy or Sem columns appear
-    assert header == [*LEAD_COLUMNS, "reason", "x", "y", "note"]
+    # every list now explains its rows (issue 7) and names the pot (issue 20); no subsidy or
+    # Sem columns appear
+    assert header == [*LEAD_COLUMNS, "funded_by", "reason", "x", "y", "note"]
     assert not (tmp_path / "out" / "subsidy_estimates.csv").exists()
     assert not (tmp_path / "out" / "nh3_check.csv").exists()

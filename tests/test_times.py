@@ -188,15 +188,16 @@ def test_issue_14_dutch_dates_once_rejected_every_row_now_order_first_come_first
     run_small, tmp_path
 ):
     rows = [
-        ["later", *NEAR, 1000, 100_000, "05-03-2024 15:59"],
-        ["earlier", *NEAR, 1000, 900_000, "5-3-2024 09:00"],
+        ["later", *NEAR, 1000, 100_000, "06-03-2024 08:59"],
+        ["earlier", *NEAR, 1000, 900_000, "5-3-2024 15:59"],
     ]
     code, stdout, err, out = run_small(
         write_csv(tmp_path / "farms.csv", HEADER, rows, delimiter=";")
     )
     assert code == 0, err
-    assert "ordered by submitted_at (first come, first served)" in stdout
+    assert "(first come, first served" in stdout
     ranked = read_rows(out / "ranking.csv")
+    # the day counts (vbr-2026: first come first served by day), read day first
     assert [r["farm_id"] for r in ranked] == ["earlier", "later"]
     assert (out / "rejected.csv").read_text(encoding="utf-8").count("\n") == 1  # header only
 

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vbr._version import __version__
+from vbr._version import __version__, code_identity
 from vbr.errors import InputError
 from vbr.pipeline import run
 from vbr.writers.manifest import (
@@ -114,6 +114,8 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
             f"the run was made with vbr {manifest['version']}, this is vbr {__version__}; "
             f"install vbr=={manifest['version']} to repeat it exactly"
         )
+    else:
+        report.notes += _code_notes(manifest.get("code"))
     problem = sidecar_problem(outdir)
     if problem is not None:
         report.differences.append(Difference(SIDECAR, problem))
@@ -353,3 +355,20 @@ def _first_cell_difference(a: Path, b: Path) -> str:
 def _cut(line: str, limit: int = 160) -> str:
     line = line.rstrip("\r\n")
     return line if len(line) <= limit else line[:limit] + "..."
+
+
+def _code_notes(recorded: dict | None) -> list[str]:
+    """A note when the run's code (its source sha256) is not this code; none where the manifest
+    records no code (written before 0.3.0) or the code is the same."""
+    if not isinstance(recorded, dict) or not recorded.get("source_sha256"):
+        return []
+    here = code_identity()
+    if recorded["source_sha256"] == here["source_sha256"]:
+        return []
+    commit = recorded.get("commit")
+    return [
+        f"the run was made by other code (source sha256 {str(recorded['source_sha256'])[:12]}..."
+        + (f", git commit {str(commit)[:12]}" if commit else "")
+        + f"; this is {str(here['source_sha256'])[:12]}...): a difference may come from the code"
+        + (f"; git checkout {commit} gives the run's code" if commit else "")
+    ]

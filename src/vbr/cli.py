@@ -6,11 +6,12 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 import click
 
-from vbr._version import __version__
+from vbr._version import __version__, version_text
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
 from vbr.locale import LANGUAGES
@@ -19,11 +20,14 @@ from vbr.model import FieldSource, Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
     DEFAULT_OUT,
+    DEFAULT_RULES,
     RANK_BY,
     load_config,
     option_default,
+    rule_set_names,
     run_options,
 )
+from vbr.settings.limits import BYTES_PER_ROW, MAX_ROWS, MAX_THRESHOLD_M
 from vbr.termination import stop_cleanly
 
 __all__ = ["cli", "entry", "main"]
@@ -69,7 +73,8 @@ def _summary(written: Written) -> str:
     counts = result.counts()
     cfg = result.options.config
     lines = [
-        f"vbr {__version__}: {counts['read']:,} rows read, {counts['ranked']:,} ranked, "
+        f"vbr {__version__}: {counts['read']:,} rows read{_rows_read(result)}, "
+        f"{counts['ranked']:,} ranked, "
         f"{counts['rejected']:,} rejected"
         + (
             (" (not listed: public mode)" if result.options.public else " (see rejected.csv)")
@@ -77,23 +82,33 @@ def _summary(written: Written) -> str:
             else ""
         ),
         f"priority (within {cfg.threshold_m:,.0f} m of an overloaded Natura 2000 area): "
-        f"{counts['priority']:,} farms, ordered by "
-        + (
-            "submitted_at (first come, first served)"
-            if result.first_come_first_served
-            else result.options.rank_by
-        ),
+        f"{counts['priority']:,} farms, ordered by " + _order_words(result),
     ]
     lines += _columns_summary(result)
+    if cfg.rule_set:
+        lines.append(f"rule set {cfg.rule_set.get('name')} (first come first served by {cfg.fcfs})")
     for b in result.budgets:
-        label = "national budget" if b.name == "national" else f"budget {b.name}"
+        label = "national pot" if b.name == "national" else f"pot {b.name}"
         lines.append(
-            f"{label} {_eur(b.budget_eur)} ({cfg.budget_policy}): {b.selected:,} of "
-            f"{b.farms:,} farms selected, {_eur(b.used_eur)} used, {_eur(b.left_eur)} left, "
-            f"{b.selected_nh3_kg / 1000:,.1f} t NH3/yr"
+            f"{label} {_eur(b.budget_eur)} ({b.policy}): {b.selected:,} selected of "
+            f"{b.farms:,} farms walked, {_eur(b.used_eur)} used, {_eur(b.left_eur)} "
+            f"left, {b.selected_nh3_kg / 1000:,.1f} t NH3/yr"
         )
-    if not result.with_budget:
-        lines.append("no national budget: ranked without selecting (give --budget EUR)")
+        for w in b.windows:
+            lines.append(
+                f"  window {w.name} ({w.opens}..{w.closes}): {w.granted:,} of "
+                f"{w.applications:,} granted, {_eur(w.available_eur)} available, round 1 "
+                f"{_eur(w.used_round1_eur)}, round 2 {_eur(w.used_round2_eur)}, "
+                f"{_eur(w.carried_out_eur)} carried over"
+            )
+    if result.with_budget:
+        granted = sum(b.selected for b in result.budgets)
+        lines.append(
+            f"decisions: {granted:,} granted (each farm by one pot at most), "
+            f"{_eur(sum(b.used_eur for b in result.budgets))} in all (decisions.csv)"
+        )
+    else:
+        lines.append("no budget: ranked without selecting (give --budget EUR)")
     lines += _deposition_summary(result)
     if "scenarios/budgets.csv" in written.files:
         lines.append(
@@ -109,6 +124,16 @@ def _summary(written: Written) -> str:
     return "\n".join(lines)
 
 
+def _rows_read(result: Result) -> str:
+    """With an offers table, what the rows read are: the locations, and the offers that were
+    joined to none (each is a rejected row of its own)."""
+    offers = result.farms_info.get("offers")
+    if not offers:
+        return ""
+    alone = sum(offers["not_joined"].values())
+    return f" ({result.n_read - alone:,} locations + {alone:,} offer(s) joined to none)"
+
+
 def _rejection_summary(result: Result) -> list[str]:
     """The most common kinds of reason of the rejected rows, with their counts."""
     kinds = top_reasons(result.rejections, None)
@@ -119,6 +144,16 @@ def _rejection_summary(result: Result) -> list[str]:
             f"  - ... and {len(kinds) - 3:,} more kind(s) (manifest.json: rejected_reasons)"
         )
     return lines
+
+
+def _order_words(result: Result) -> str:
+    """How the priority group is ordered, for the summary."""
+    if not result.first_come_first_served:
+        return result.options.rank_by
+    if result.options.config.fcfs != "day":
+        return "submitted_at (first come, first served)"
+    drawn = len(result.decisions.drawn) if result.decisions is not None else 0
+    return f"the day of submission (first come, first served; {drawn} day(s) drawn by lot)"
 
 
 def _field_text(name: str, source: FieldSource) -> str:
@@ -135,7 +170,7 @@ def _field_text(name: str, source: FieldSource) -> str:
 def _columns_summary(result: Result) -> list[str]:
     """Which input column gave each field (the manifest's ``columns``), a line per input."""
     labels = {"farms": "farm file", "natura2000": "Natura 2000", "regions": "regions"}
-    parts = []
+    parts, offers = [], []
     for kind, fields in result.columns.items():
         geometry = FieldSource(made="geometry")
         texts = [
@@ -143,12 +178,15 @@ def _columns_summary(result: Result) -> list[str]:
             for name, source in fields.items()
             if source is not None and not (name == "y" and source == geometry)
         ]
-        parts.append((labels.get(kind, kind), ", ".join(texts)))
+        if kind == "offers":
+            offers.append(f"columns of the offers table: {', '.join(texts)}")
+        else:
+            parts.append((labels.get(kind, kind), ", ".join(texts)))
     if not parts:
-        return []
+        return offers
     farms = [f"columns of the {label}: {text}" for label, text in parts[:1]]
     rest = "; ".join(f"{label}: {text}" for label, text in parts[1:])
-    return farms + ([f"columns of {rest}"] if rest else [])
+    return farms + offers + ([f"columns of {rest}"] if rest else [])
 
 
 def _deposition_summary(result: Result) -> list[str]:
@@ -173,8 +211,22 @@ def _deposition_summary(result: Result) -> list[str]:
     return lines
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="vbr")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version, the git commit (and whether the tree had uncommitted changes) and "
+    "the sha256 of the package's source files, as manifest.json records them; then exit.",
+)
 def cli() -> None:
     """vbr: rank livestock farm locations for the Dutch voluntary buyout scheme (Vbr).
 
@@ -224,15 +276,49 @@ def cli() -> None:
     "--budget",
     type=EuroAmount(),
     metavar="EUR",
-    help="National budget in euro, as you would type it: 100000000, 100.000.000, "
-    "'EUR 100 mln', '1,125 mld', 1.5e8 (default from the config: "
+    help="The national pot in euro, as you would type it: 100000000, 100.000.000, "
+    "'EUR 100 mln', '1,125 mld', 1.5e8 (default from the rule set: "
     + (_eur(_BUILT_IN.budget_eur) if _BUILT_IN.budget_eur is not None else "none")
-    + ").",
+    + "). With application windows it caps their total.",
 )
 @click.option(
     "--no-budget",
     is_flag=True,
-    help="Rank without selecting: no national and no regional budget walk.",
+    help="Rank without selecting: no pot is walked.",
+)
+@click.option(
+    "--pot",
+    "pots",
+    multiple=True,
+    metavar="NAME",
+    help="Walk only this pot (repeat for more; 'national' is the national pot, the others by "
+    "their names in the rule set or config). Default: every pot, in the rule set's order.",
+)
+@click.option(
+    "--only-national",
+    is_flag=True,
+    help="Walk only the national pot (same as --pot national).",
+)
+@click.option(
+    "--rules",
+    metavar="NAME|PATH",
+    help=f"The rule set: one of the package's ({', '.join(rule_set_names())}; default "
+    f"{DEFAULT_RULES}) or a TOML file. A --config file may still override its values.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**53 - 1),
+    metavar="N",
+    help="Seed of the lottery that orders a day whose applications do not all fit (default: "
+    "derived from the farm file's sha256; both recorded in manifest.json).",
+)
+@click.option(
+    "--draw",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="An official draw: CSV/XLSX with a farm_id column listing the applications of the days "
+    "drawn by lot, in drawn order; used as given (an id not in a drawn day, or a drawn "
+    "application missing, is exit 2).",
 )
 @click.option(
     "--budget-policy",
@@ -242,7 +328,7 @@ def cli() -> None:
 )
 @click.option(
     "--threshold-m",
-    type=float,
+    type=click.FloatRange(0, MAX_THRESHOLD_M),
     metavar="M",
     help="Priority strip around overloaded areas, metres "
     f"(default from the config: {_BUILT_IN.threshold_m:,g}).",
@@ -259,7 +345,9 @@ def cli() -> None:
     "config_path",
     type=click.Path(path_type=Path),
     metavar="TOML",
-    help="Rules and budgets (see src/vbr/settings/default_config.toml).",
+    help="Override values of the rule set (--rules) and of src/vbr/settings/default_config.toml "
+    "with the same tables ([rules], [subsidy], [budget], [[window]], ...); every other value is "
+    "kept.",
 )
 @click.option(
     "--animals",
@@ -344,6 +432,22 @@ def cli() -> None:
     help="The same for --regions; field: name. Config: [regions_columns].",
 )
 @click.option(
+    "--offers",
+    type=click.Path(path_type=Path),
+    help="Offers (CSV or XLSX: farm_id, subsidy_eur, optional submitted_at, complete_at) joined "
+    "on farm_id to the locations of --farms in any format (an IMAER source by its gml:id). An "
+    "offer without a location and a location without an offer that cannot be estimated are "
+    "rejected.",
+)
+@click.option(
+    "--offers-columns",
+    "offers_columns",
+    multiple=True,
+    metavar="FIELD=COL,...",
+    help="The same as --columns for --offers; fields: farm_id, subsidy_eur, submitted_at, "
+    "complete_at. Config: [offers_columns].",
+)
+@click.option(
     "--layer",
     metavar="NAME",
     help="The layer of a --farms GeoPackage to read (default: the first layer of points; "
@@ -365,6 +469,12 @@ def cli() -> None:
     metavar="NAME",
     help="The layer of a --regions GeoPackage to read (default: the first layer of polygons).",
 )
+@click.option(
+    "--large",
+    is_flag=True,
+    help=f"Read a farm file of more than {MAX_ROWS:,} rows (needs about "
+    f"{BYTES_PER_ROW * 1_000_000 / 1e9:,.0f} GB of memory per million rows).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     farms,
@@ -375,6 +485,11 @@ def run_command(
     all_overloaded,
     budget,
     no_budget,
+    pots,
+    only_national,
+    rules,
+    seed,
+    draw,
     budget_policy,
     threshold_m,
     farms_crs,
@@ -385,11 +500,14 @@ def run_command(
     scenarios,
     public,
     lang,
+    large,
     max_rejected,
     quiet,
     columns=(),
     natura_columns=(),
     regions_columns=(),
+    offers=None,
+    offers_columns=(),
     layer=None,
     sheet=None,
     natura_layer=None,
@@ -426,13 +544,21 @@ def run_command(
         public=public,
         language=lang,
         max_rejected=max_rejected,
+        rules=rules,
+        pots=tuple(pots) or None,
+        only_national=only_national,
+        seed=seed,
+        draw=draw,
         columns=columns or None,
         natura_columns=natura_columns or None,
         regions_columns=regions_columns or None,
+        offers=offers,
+        offers_columns=offers_columns or None,
         layer=layer,
         sheet=sheet,
         natura_layer=natura_layer,
         regions_layer=regions_layer,
+        large=large,
     )
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     written = run(options, progress=progress, command=["vbr", *_argv()])
@@ -519,6 +645,76 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
     raise click.exceptions.Exit(3)
 
 
+@cli.command("explain")
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.argument("farm_id")
+def explain_command(outdir: Path, farm_id: str) -> None:
+    """Say why application FARM_ID of the run in OUTDIR got its place and its outcome.
+
+    In the run's language, from OUTDIR's ranking.csv, decisions.csv and manifest.json alone:
+    the distance and the nearest area, the round, the day (and the lot) or the rank, the
+    applications before it, the budget left at its turn in every pot that walked it, the
+    decision, and the bid that would have changed it. Exit status 2 when OUTDIR is no run of
+    vbr 0.3.0 or later, or has no application FARM_ID.
+    """
+    from vbr.outcome import explain
+
+    for line in explain(outdir, farm_id):
+        click.echo(line)
+
+
+@cli.command("diff")
+@click.argument("outdir_a", type=click.Path(path_type=Path))
+@click.argument("outdir_b", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write every changed application to FILE as CSV (diff.csv: farm_id, change, then "
+    "status, funded_by, rank and reason in A and in B). Default: print only.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Print every changed application.")
+def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all: bool) -> None:
+    """Say what changed between the runs in OUTDIR_A and OUTDIR_B.
+
+    Prints a summary in run B's language ("12 aanvragen nu geselecteerd, 3 niet meer; oorzaak:
+    budget 750 -> 800 mln"), the parameters, inputs, rule set and code that differ (from the
+    manifests), and the applications whose status, pot, rank or reason changed (the first 20;
+    --all for every one, --out FILE to write them all as CSV). Neither folder is changed.
+    Exit status 0 (also when the runs differ); 2 when a folder is no run of vbr 0.3.0 or later.
+    """
+    from vbr.compare import compare
+    from vbr.writers.lists import write_csv
+
+    result = compare(outdir_a, outdir_b)
+    click.echo(result.summary)
+    for what, before, after in result.causes:
+        click.echo(f"  {what}: {before} -> {after}")
+    table = result.table
+    shown = table if show_all else table.head(20)
+    for row in shown.itertuples(index=False):
+        parts = [f"{row.status_a or '-'} -> {row.status_b or '-'}"]
+        if row.funded_by_a != row.funded_by_b:
+            parts.append(f"pot {row.funded_by_a or '-'} -> {row.funded_by_b or '-'}")
+        if row.rank_a != row.rank_b:
+            parts.append(f"rank {row.rank_a or '-'} -> {row.rank_b or '-'}")
+        click.echo(f"{row.farm_id}: {row.change} ({'; '.join(parts)})")
+    if len(shown) < len(table):
+        click.echo(
+            f"... and {len(table) - len(shown):,} more (--all prints them, --out FILE writes them)"
+        )
+    if out_file is not None:
+        for run in (outdir_a, outdir_b):
+            if Path(out_file).resolve().parent == Path(run).resolve():
+                raise InputError(
+                    "would write into a run's output folder; write diff.csv elsewhere",
+                    source=f"--out {out_file}",
+                )
+        write_csv(table, out_file)
+        click.echo(f"{len(table):,} changed application(s) written to {out_file}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
@@ -563,8 +759,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
-    """Console-script entry point."""
-    code = main()
+    """Console-script entry point.
+
+    Floating-point RuntimeWarnings of numpy, pandas and shapely never reach the user (not even
+    with ``--quiet``): every value that leaves the finite range rejects its row with a reason
+    (:mod:`vbr.core.bounds`), and the tests run the hostile inputs with such warnings as errors.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        code = main()
     if code > 128:
         # stopped by a signal, temporary files removed: do not wait for background work (the
         # priority strip is buffered in threads) that the interpreter would join on exit

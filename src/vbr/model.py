@@ -25,15 +25,19 @@ from vbr.settings import RunOptions
 __all__ = [
     "RAV_CODE",
     "BudgetSummary",
+    "Decisions",
     "EmissionFactors",
     "Exceedance",
     "FarmTable",
     "FieldSource",
     "NaturaAreas",
+    "OfferTable",
     "OverloadZones",
+    "PotWalk",
     "RegionList",
     "Regions",
     "Result",
+    "WindowSummary",
     "WriteReport",
     "Written",
     "empty_rejections",
@@ -86,6 +90,10 @@ class FarmTable:
     carried_values
         Those columns as read (text), one row per input row (index = ``row``), so that no input
         name can collide with a computed column.
+    used_values, columns
+        The other input columns (those read as ``farm_id``, ``nh3_kg``, ``subsidy_eur``) as
+        read, one row per input row, and every input column's name in file order: with
+        ``carried_values`` the rows as read, for a row that a later stage rejects.
     n_read
         Rows read from the file (= usable + rejected).
     info
@@ -107,6 +115,9 @@ class FarmTable:
     sources
         Every field and where it came from (:class:`FieldSource`), for the manifest and the
         summary.
+    input_rows
+        Every input row as read (text, index = ``row``), for rows that a later rule rejects
+        (:func:`vbr.io.farms.reject_farms`).
     """
 
     farms: gpd.GeoDataFrame
@@ -115,12 +126,15 @@ class FarmTable:
     n_read: int
     info: dict = field(default_factory=dict)
     carried_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    used_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    columns: list[str] = field(default_factory=list)
     animals: pd.DataFrame = field(default_factory=pd.DataFrame)
     nh3_check: pd.DataFrame = field(default_factory=pd.DataFrame)
     estimate_subsidy: bool = False
     notes: list[str] = field(default_factory=list)
     sources: dict[str, FieldSource | None] = field(default_factory=dict)
     rejections: pd.DataFrame = field(default_factory=lambda: empty_rejections())
+    input_rows: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def empty_rejections() -> pd.DataFrame:
@@ -133,6 +147,54 @@ def empty_rejections() -> pd.DataFrame:
             "kind": pd.Series(dtype=object),
         }
     )
+
+
+@dataclass
+class OfferTable:
+    """Offers read from an offers table (``--offers``): one row per offer, as read, with the
+    fields parsed; joined on ``farm_id`` to the locations of the farm file by the farm reader.
+
+    Attributes
+    ----------
+    path
+        The file read.
+    frame
+        Every input column as read (text), one row per offer.
+    ids
+        ``farm_id`` per offer, as the farm reader makes them (:func:`vbr.io.ids.normalise_ids`:
+        NFC, spaces around it removed; empty where missing).
+    subsidy
+        ``subsidy_eur`` per offer (NaN where empty or unusable); ``subsidy_given`` says where
+        the cell is not empty.
+    submitted_at, complete_at
+        The times, read as the farm file's (:func:`vbr.io.times.parse_times`; UTC, NaT where
+        empty or unreadable); ``None`` where the table has no such column. ``submitted_given``,
+        ``complete_given``: where the cell is not empty.
+    problems
+        Per offer row, what makes its values unusable (a subsidy that is no number, a time that
+        cannot be read, a row the reader could not split), each naming the file and row.
+    carried
+        The offers' columns carried through to the outputs (all but those of ``farm_id`` and
+        ``subsidy_eur``), in file order.
+    sources
+        Every field and the column it came from (:class:`FieldSource`), for the manifest.
+    notes
+        What the user should know about how the table was read.
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    ids: pd.Series
+    subsidy: np.ndarray
+    subsidy_given: np.ndarray
+    submitted_at: pd.Series | None
+    submitted_given: np.ndarray
+    complete_at: pd.Series | None
+    complete_given: np.ndarray
+    problems: dict[int, list[str]] = field(default_factory=dict)
+    carried: list[str] = field(default_factory=list)
+    sources: dict[str, FieldSource | None] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -231,7 +293,8 @@ class NaturaAreas:
 @dataclass
 class Regions:
     """Regions in EPSG:28992, one row each: ``name``, ``slug``, polygonal geometry; where the
-    name came from (``sources``) and what the user should know about reading them (``notes``)."""
+    name came from (``sources``) and what the user should know about reading them (``notes``:
+    folder names changed, regions without geometry left out, ...)."""
 
     regions: gpd.GeoDataFrame
     repaired: int = 0
@@ -338,8 +401,35 @@ class EmissionFactors:
 
 
 @dataclass(frozen=True)
+class WindowSummary:
+    """One application window of the national pot as walked.
+
+    ``available_eur`` = the window's budget + ``carried_in_eur``, capped by what the national
+    budget had left; ``used_round1_eur`` + ``used_round2_eur`` were granted; ``carried_out_eur``
+    went on to the next window (``carry_over``).
+    """
+
+    name: str
+    opens: str
+    closes: str
+    budget_eur: float
+    carried_in_eur: float
+    available_eur: float
+    used_round1_eur: float
+    used_round2_eur: float
+    carried_out_eur: float
+    applications: int
+    granted: int
+
+
+@dataclass(frozen=True)
 class BudgetSummary:
-    """One budget walk: the national one or a regional group."""
+    """One pot as walked (the national pot or a regional one): each farm counts once, in the
+    pot that funded it, so the pots' ``used_eur`` add up to the money granted.
+
+    ``farms`` is the number of farms the pot walked: those it may fund (its regions; all for the
+    national pot) that no earlier pot funded.
+    """
 
     name: str
     regions: tuple[str, ...]
@@ -349,6 +439,8 @@ class BudgetSummary:
     selected_nh3_kg: float
     farms: int
     source: str = ""
+    policy: str = "skip"
+    windows: tuple[WindowSummary, ...] = ()
 
     @property
     def left_eur(self) -> float:
@@ -357,19 +449,94 @@ class BudgetSummary:
 
 
 @dataclass(frozen=True)
+class PotWalk:
+    """One pot's walk per farm, in national order.
+
+    Attributes
+    ----------
+    name
+        The pot.
+    considered
+        The farms the pot walked (it may fund them and no earlier pot did).
+    selected
+        The farms it funded.
+    left_before_eur
+        The pot's budget left when its walk reached each farm (NaN where it did not walk it;
+        with windows: the budget left in the farm's window).
+    reached
+        Whether the walk reached the farm (``False`` after a walk ended early, policy ``stop``).
+    stopped_at_rank
+        Policy ``stop``: the national rank of the farm at which a walk ended, per window (empty:
+        it did not end early).
+    """
+
+    name: str
+    considered: np.ndarray
+    selected: np.ndarray
+    left_before_eur: np.ndarray
+    reached: np.ndarray
+    stopped_at_rank: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the decision procedure decided, per farm in national order.
+
+    Attributes
+    ----------
+    order
+        The national order as positions into the order the procedure was given (the lottery
+        changes the order inside a drawn day only).
+    funded_by
+        The pot that funded each farm (``""``: none).
+    window
+        The application window of each farm (``""`` without windows).
+    round
+        1 (the priority group) or 2.
+    day
+        The day that counted for first come first served (``YYYY-MM-DD``, Europe/Amsterdam;
+        ``""`` where the order is not by day).
+    lot_number, lot_size
+        In a day drawn by lot: the place drawn (1 ...) and the applications of that day; 0
+        elsewhere.
+    walks
+        Every pot's walk.
+    budgets
+        Every pot's figures, in walking order.
+    drawn
+        The days drawn by lot: ``window``, ``day``, ``applications``, ``pot`` (the first pot
+        for which the order mattered).
+    seed, draw
+        The lottery: the seed, or the draw file's farm ids in drawn order.
+    """
+
+    order: np.ndarray
+    funded_by: np.ndarray
+    window: np.ndarray
+    round: np.ndarray
+    day: np.ndarray
+    lot_number: np.ndarray
+    lot_size: np.ndarray
+    walks: tuple[PotWalk, ...]
+    budgets: tuple[BudgetSummary, ...]
+    drawn: tuple[dict, ...] = ()
+    seed: int | None = None
+    draw: tuple[str, ...] | None = None
+
+    @property
+    def selected(self) -> np.ndarray:
+        """Funded by some pot."""
+        return self.funded_by != ""
+
+
+@dataclass(frozen=True)
 class RegionList:
-    """A region's farms (positions into the national order) and its own budget walk."""
+    """A region's farms: their positions in the national order. A region has no walk of its
+    own: its list shows the national decision of each farm (:class:`Decisions`)."""
 
     name: str
     slug: str
     positions: np.ndarray
-    selected: np.ndarray | None = None
-    cumulative_eur: np.ndarray | None = None
-    budget: str | None = None
-    #: The group's budget left when its walk reached each farm (for the ``reason`` column).
-    left_before_eur: np.ndarray | None = None
-    #: Policy ``stop``: the national rank at which the group's walk ended early, else ``None``.
-    stopped_at_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -390,7 +557,7 @@ class Result:
     natura, regions
         The Natura 2000 areas (with the decision which are overloaded) and the regions.
     region_lists, budgets
-        Each region's farms with its own budget walk, and every budget walk's summary.
+        Each region's farms, and every pot's figures in walking order.
     n_read
         Rows read from the farm file.
     first_come_first_served
@@ -403,9 +570,9 @@ class Result:
         Seconds per stage of the computation.
     extra_tables
         Further lists by file name (``nh3_check.csv``, ``subsidy_estimates.csv``).
-    order_reasons
-        The order part of each ranked farm's reason (national order); region lists add their
-        own budget part.
+    decisions
+        What the decision procedure decided per farm (national order): pots, windows, rounds,
+        days and lots.
     exceedance, priority_changes
         With ``--exceedance``: the raster and its overloaded zones, and the farms whose priority
         differs from the whole-area rule.
@@ -431,7 +598,7 @@ class Result:
     notes: tuple[str, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
     extra_tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
-    order_reasons: np.ndarray | None = field(default=None, repr=False)
+    decisions: Decisions | None = field(default=None, repr=False)
     exceedance: OverloadZones | None = None
     priority_changes: pd.DataFrame | None = None
     overloaded_list: Path | None = None
@@ -447,8 +614,8 @@ class Result:
 
     @property
     def with_budget(self) -> bool:
-        """Whether a national budget was walked."""
-        return self.options.config.budget_eur is not None
+        """Whether a pot was walked (``selected`` and ``funded_by`` mean something)."""
+        return bool(self.budgets)
 
     def counts(self) -> dict[str, int]:
         """Headline counts (the manifest's ``counts``)."""

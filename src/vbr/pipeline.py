@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from vbr.core.budget import walk_budgets
+from vbr.core.bounds import reject_out_of_range
+from vbr.core.budget import to_cents
 from vbr.core.deposition import run_impacts
 from vbr.core.distance import distance_to_overloaded
 from vbr.core.explain import join_reasons, national_reasons
@@ -30,6 +31,13 @@ from vbr.core.overloaded import (
     wants_nitrogen_sensitive_list,
 )
 from vbr.core.plausibility import exceedance_warnings, priority_warnings
+from vbr.core.procedure import (
+    Lottery,
+    decide_ranked,
+    derive_seed,
+    window_index,
+    window_rejections,
+)
 from vbr.core.ranking import rank_farms
 from vbr.core.regions import assign_regions
 from vbr.core.rejections import refuse_misleading_list
@@ -38,18 +46,27 @@ from vbr.core.zones import changes_note, compare_whole_areas, overloaded_zones
 from vbr.geometry import RD_NEW
 from vbr.io.animals import load_emission_factors
 from vbr.io.columns import check_mapping
-from vbr.io.farms import FARM_FIELDS, load_farms
+from vbr.io.draw import load_draw
+from vbr.io.farms import FARM_FIELDS, load_farms, reject_farms
 from vbr.io.natura import NATURA_FIELDS, read_natura, read_overloaded_list
+from vbr.io.offers import OFFER_FIELDS, read_offers
 from vbr.io.raster import load_exceedance
 from vbr.io.regions import REGION_FIELDS, load_regions
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
-from vbr.model import NaturaAreas, OverloadZones, Regions, Result, Written
+from vbr.model import Decisions, NaturaAreas, OverloadZones, RegionList, Regions, Result, Written
 from vbr.settings import ColumnMapping, RunOptions, input_notes, nitrogen_sensitive_list
 from vbr.writers.context import WriteContext, Writer
 from vbr.writers.geopackage import write_geopackage
 from vbr.writers.lists import write_lists
-from vbr.writers.manifest import MANIFEST, SIDECAR, build_manifest, write_manifest, write_sidecar
+from vbr.writers.manifest import (
+    MANIFEST,
+    SIDECAR,
+    build_manifest,
+    sha256_of,
+    write_manifest,
+    write_sidecar,
+)
 from vbr.writers.run_folder import RunFolder, check_output_folder
 from vbr.writers.scenarios import write_scenarios
 from vbr.writers.workbook import write_workbook
@@ -98,6 +115,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     check_mapping(options.columns, FARM_FIELDS)
     check_mapping(options.natura_columns, NATURA_FIELDS)
     check_mapping(options.regions_columns, REGION_FIELDS)
+    check_mapping(options.offers_columns, OFFER_FIELDS)
     notes = input_notes(options)
     # Natura 2000 is read and repaired in a thread while the farms are read here: the repair runs
     # in GEOS, which releases the GIL, and the farms reader is mostly Python. "load_natura" is the
@@ -108,6 +126,11 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         )
         with clock.stage("load_farms", f"reading farms from {options.farms}"):
             factors = load_emission_factors(options.emission_factors)
+            offers = (
+                read_offers(options.offers, columns=options.offers_columns)
+                if options.offers is not None
+                else None
+            )
             farm_table = load_farms(
                 options.farms,
                 farms_crs=options.farms_crs,
@@ -117,7 +140,16 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                 columns=options.columns,
                 layer=options.layer,
                 sheet=options.sheet,
+                large=options.large,
+                min_herd_share=cfg.subsidy.min_herd_share,
+                offers=offers,
             )
+            if cfg.windows:
+                # an application outside every window is rejected (it counts as read)
+                farm_table = reject_farms(
+                    farm_table,
+                    window_rejections(farm_table.farms["submitted_at"], cfg.windows),
+                )
             refuse_misleading_list(
                 n_read=farm_table.n_read,
                 n_rejected=len(farm_table.rejected),
@@ -179,55 +211,63 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                     cfg.deposition,
                 )
             )
+    with clock.stage("bounds", "checking the computed values"):
+        checked = reject_out_of_range(
+            farms, farm_table, extra_tables=extra_tables, priority_changes=changes
+        )
+        farms, extra_tables, changes = checked.farms, checked.extra_tables, checked.priority_changes
     with clock.stage("rank", "ranking"):
-        ranked, fcfs = rank_farms(farms, threshold_m=cfg.threshold_m, rank_by=options.rank_by)
+        ranked, fcfs = rank_farms(
+            farms,
+            threshold_m=cfg.threshold_m,
+            rank_by=options.rank_by,
+            fcfs=cfg.fcfs,
+            priority_group=cfg.priority_group,
+            window=window_index(farms["submitted_at"], cfg.windows),
+        )
     with clock.stage("regions", "assigning regions"):
         region_lists, region_names = assign_regions(ranked.geometry.values, regions)
         ranked["regions"] = region_names
-    with clock.stage("allocate", "walking the budgets"):
-        walks = walk_budgets(
-            ranked["subsidy_eur"].to_numpy(),
-            ranked["nh3_kg"].to_numpy(),
-            ranked["rank"].to_numpy(),
-            region_lists,
-            cfg,
+    with clock.stage("allocate", "deciding: pots, windows, first come first served, lottery"):
+        decisions = decide_ranked(
+            ranked, region_lists, cfg, _lottery(options), first_come_first_served=fcfs
         )
-        if walks.selected is not None:
-            ranked["selected"] = walks.selected
-            ranked["cumulative_eur"] = walks.cumulative_eur
-        else:
-            ranked["selected"] = pd.array([pd.NA] * len(ranked), dtype="boolean")
-            ranked["cumulative_eur"] = np.nan
+        ranked, region_lists = _in_decided_order(ranked, region_lists, decisions)
     with clock.stage("explain", "writing the reasons"):
         areas = natura.attributes
         names = dict(zip(areas["nr"].to_numpy()[::-1], areas["name"].to_numpy()[::-1], strict=True))
-        order, national_budget = national_reasons(
-            ranked, area_names=names, config=cfg, first_come_first_served=fcfs
+        order, decision = national_reasons(
+            ranked,
+            area_names=names,
+            config=cfg,
+            first_come_first_served=fcfs,
+            decisions=decisions,
         )
-        ranked["reason"] = join_reasons(order, national_budget)
+        ranked["reason"] = join_reasons(order, decision)
     notes += natura.notes + farm_table.notes
     if zones is not None:
         notes += [*zones.notes, changes_note(changes, threshold_m=cfg.threshold_m)]
         notes += exceedance_warnings(zones, natura)
     notes += priority_warnings(ranked, threshold_m=cfg.threshold_m)
-    notes += _region_notes(regions, walks.region_lists, options)
+    notes += _region_notes(regions, region_lists, options)
+    notes += _procedure_notes(decisions, ranked)
     return Result(
         options=options,
         ranked=ranked,
-        rejected=farm_table.rejected,
+        rejected=checked.rejected,
         carried=farm_table.carried,
         carried_values=farm_table.carried_values,
         natura=natura,
         regions=regions,
-        region_lists=walks.region_lists,
-        budgets=walks.budgets,
+        region_lists=region_lists,
+        budgets=list(decisions.budgets),
         n_read=farm_table.n_read,
         first_come_first_served=fcfs,
         farms_info=farm_table.info,
         notes=tuple(notes),
         timings=clock.timings,
         extra_tables=extra_tables,
-        order_reasons=order,
+        decisions=decisions,
         exceedance=zones,
         priority_changes=changes,
         overloaded_list=list_path,
@@ -236,6 +276,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
             "farms": farm_table.sources,
             "natura2000": natura.sources,
             **({"regions": regions.sources} if options.regions else {}),
+            **({"offers": offers.sources} if offers is not None else {}),
         },
     )
 
@@ -319,12 +360,73 @@ def _region_notes(regions: Regions, region_lists: list, options: RunOptions) -> 
             f"{'y was' if regions.repaired == 1 else 'ies were'} repaired"
         )
     known = {r.name for r in region_lists}
-    for group in options.config.regional_budgets:
-        unknown = [r for r in group.regions if r not in known]
+    for pot in options.config.pots:
+        unknown = [r for r in pot.regions if r not in known]
         if unknown:
             notes.append(
-                f"regional budget {group.name!r} names region(s) not in the regions "
+                f"regional budget {pot.name!r} names region(s) not in the regions "
                 f"file: {', '.join(unknown)}"
+            )
+    return notes
+
+
+def _lottery(options: RunOptions) -> Lottery:
+    """``--draw``, else ``--seed``, else a seed from the farm file's sha256."""
+    if options.draw is not None:
+        return Lottery(draw=load_draw(options.draw))
+    if options.seed is not None:
+        return Lottery(seed=int(options.seed))
+    return Lottery(seed=derive_seed(sha256_of(Path(options.farms))))
+
+
+def _in_decided_order(
+    ranked: gpd.GeoDataFrame, region_lists: list[RegionList], decisions: Decisions
+) -> tuple[gpd.GeoDataFrame, list[RegionList]]:
+    """The ranked farms in the procedure's national order (a drawn day in lot order) with
+    ``rank``, ``selected``, ``cumulative_eur`` and ``funded_by``, and the regions' positions in
+    that order."""
+    order = decisions.order
+    ranked = ranked.iloc[order].reset_index(drop=True)
+    ranked["rank"] = np.arange(1, len(ranked) + 1)
+    position = np.empty(len(order), dtype="int64")
+    position[order] = np.arange(len(order))
+    region_lists = [
+        RegionList(name=r.name, slug=r.slug, positions=np.sort(position[r.positions]))
+        for r in region_lists
+    ]
+    if decisions.walks:
+        selected = decisions.selected
+        ranked["selected"] = selected
+        granted = np.where(selected, to_cents(ranked["subsidy_eur"].to_numpy()), 0)
+        ranked["cumulative_eur"] = np.cumsum(granted) / 100
+    else:
+        ranked["selected"] = pd.array([pd.NA] * len(ranked), dtype="boolean")
+        ranked["cumulative_eur"] = np.nan
+    ranked["funded_by"] = decisions.funded_by
+    return ranked, region_lists
+
+
+def _procedure_notes(decisions: Decisions, ranked: pd.DataFrame) -> list[str]:
+    """What the user should know about the procedure: the days drawn by lot, and applications
+    whose completion time is missing where others have one."""
+    notes = []
+    for d in decisions.drawn:
+        where = f" (window {d['window']})" if d["window"] else ""
+        notes.append(
+            f"the order of the {d['applications']} priority applications of {d['day']}{where} "
+            f"was drawn by lot (pot {d['pot']}); "
+            + (
+                "as the draw file lists them"
+                if decisions.draw is not None
+                else f"seed {decisions.seed}"
+            )
+        )
+    if "complete_at" in ranked:
+        fallback = int((ranked["complete_at"].isna() & ranked["submitted_at"].notna()).sum())
+        if fallback:
+            notes.append(
+                f"{fallback:,} application(s) have no complete_at: their submitted_at counts "
+                "for first come first served"
             )
     return notes
 

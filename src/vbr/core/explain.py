@@ -9,7 +9,13 @@ A reason has two parts joined by ``"; "``:
   Veluwe (57), meer dan 1.000 m; rang op kosteneffectiviteit: 812 euro/kg``;
 - the budget walk, when there is one: ``geselecteerd: subsidie EUR 2,0 mln binnen resterend budget
   EUR 45,3 mln``, ``niet geselecteerd: resterend budget EUR 1,2 mln < subsidie EUR 2,0 mln``, or
-  (policy ``stop``) ``niet geselecteerd: budgetronde gestopt bij rang 812``.
+  (policy ``stop``) ``niet geselecteerd: budgetronde gestopt bij rang 812``. Where more than one
+  pot walked farms, one such part per pot that walked the farm, in walking order, each naming
+  its pot: ``niet geselecteerd (landelijk budget): ...; geselecteerd (Veluwe en Peel): ...``
+  (:func:`decision_reasons`).
+
+First come first served by day says the day and, in a day drawn by lot, the draw: ``wie het
+eerst komt: volledig op 2026-03-02; volgorde bepaald door loting (trekking 7 van 23)``.
 """
 
 from __future__ import annotations
@@ -17,17 +23,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vbr.core.budget import left_before, stopped_at
-from vbr.model import RegionList
+from vbr.core.procedure import TIME_ZONE, application_times
+from vbr.model import Decisions
 from vbr.settings import Config
 
 __all__ = [
     "LANGUAGES",
     "budget_reasons",
+    "decision_reasons",
     "join_reasons",
     "national_reasons",
     "order_reasons",
-    "region_reasons",
+    "pot_label",
 ]
 
 LANGUAGES = ("nl", "en")
@@ -40,6 +47,14 @@ _WORDS = {
         "inside": "in",
         "more_than": "meer dan",
         "fcfs": "wie het eerst komt: ingediend",
+        "fcfs_day": "wie het eerst komt: ingediend op",
+        "fcfs_complete": "wie het eerst komt: volledig op",
+        "fcfs_complete_time": "wie het eerst komt: volledig",
+        "lot": "volgorde bepaald door loting (trekking {number} van {size})",
+        "national_pot": "landelijk budget",
+        "window": "openstelling",
+        "no_pot": "niet geselecteerd: geen budget voor deze locatie (buiten de regio's van de "
+        "budgetten)",
         "cost": "rang op kosteneffectiviteit",
         "selected": "geselecteerd: subsidie {sub} binnen resterend budget {left}",
         "not_selected": "niet geselecteerd: resterend budget {left} < subsidie {sub}",
@@ -55,6 +70,13 @@ _WORDS = {
         "inside": "inside",
         "more_than": "more than",
         "fcfs": "first come, first served: submitted",
+        "fcfs_day": "first come, first served: submitted on",
+        "fcfs_complete": "first come, first served: complete on",
+        "fcfs_complete_time": "first come, first served: complete",
+        "lot": "order drawn by lot (draw {number} of {size})",
+        "national_pot": "national budget",
+        "window": "window",
+        "no_pot": "not selected: no budget for this location (outside the regions of the budgets)",
         "cost": "rank by cost-effectiveness",
         "selected": "selected: subsidy {sub} within remaining budget {left}",
         "not_selected": "not selected: remaining budget {left} < subsidy {sub}",
@@ -166,6 +188,9 @@ def order_reasons(
     threshold_m: float,
     first_come_first_served: bool,
     language: str,
+    by_day: bool = False,
+    lot_number: np.ndarray | None = None,
+    lot_size: np.ndarray | None = None,
 ) -> np.ndarray:
     """Why each farm stands where it stands in the national order.
 
@@ -179,9 +204,15 @@ def order_reasons(
     threshold_m
         The priority strip, metres.
     first_come_first_served
-        Whether the priority group is ordered by ``submitted_at``.
+        Whether the priority group is ordered by ``submitted_at`` (``complete_at`` where the
+        column gives one).
     language
         ``"nl"`` or ``"en"``.
+    by_day
+        First come first served by the calendar day (the day is said, not the time).
+    lot_number, lot_size
+        Per farm in a day drawn by lot: its place in the draw and the day's applications (0
+        elsewhere).
     """
     w = _words(language)
     n = len(ranked)
@@ -208,11 +239,34 @@ def order_reasons(
     # no overloaded area at all (infinite distance): say nothing about distance
     head = np.where(finite, head, _strings([w["no_priority"]] * n))
     tail = cost
-    if first_come_first_served and "submitted_at" in ranked:
-        local = pd.to_datetime(ranked["submitted_at"], utc=True).dt.tz_convert("Europe/Amsterdam")
-        naive = local.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
-        stamp = np.strings.replace(_strings(np.datetime_as_string(naive, unit="s")), "T", " ")
-        tail = np.where(priority, _cat(f"; {w['fcfs']} ", stamp), cost)
+    if first_come_first_served and ("submitted_at" in ranked or "complete_at" in ranked):
+        times = application_times(ranked.get("submitted_at"), ranked.get("complete_at"))
+        complete = (
+            ranked["complete_at"].notna().to_numpy()
+            if "complete_at" in ranked
+            else np.zeros(n, dtype=bool)
+        )
+        local = times.dt.tz_convert(TIME_ZONE).dt.tz_localize(None)
+        if by_day:
+            stamp = _strings(np.datetime_as_string(local.to_numpy(dtype="datetime64[D]")))
+            words = np.where(complete, w["fcfs_complete"], w["fcfs_day"])
+        else:
+            naive = local.to_numpy(dtype="datetime64[s]")
+            stamp = np.strings.replace(_strings(np.datetime_as_string(naive, unit="s")), "T", " ")
+            words = np.where(complete, w["fcfs_complete_time"], w["fcfs"])
+        fcfs = _cat("; ", _strings(words), " ", stamp)
+        if lot_number is not None and (np.asarray(lot_number) > 0).any():
+            drawn = np.asarray(lot_number) > 0
+            lot = _cat(
+                "; ",
+                *_template(
+                    w["lot"],
+                    number=_numbers(np.asarray(lot_number, dtype="float64"), 0, w),
+                    size=_numbers(np.asarray(lot_size, dtype="float64"), 0, w),
+                ),
+            )
+            fcfs = np.where(drawn, _cat(fcfs, lot), fcfs)
+        tail = np.where(priority, fcfs, cost)
     return _cat(head, tail).astype(object)
 
 
@@ -224,6 +278,8 @@ def budget_reasons(
     stopped_at_rank: int | None,
     national_rank: np.ndarray,
     language: str,
+    reached: np.ndarray | None = None,
+    stops: tuple[int, ...] = (),
 ) -> np.ndarray:
     """Why each farm in a budget walk was or was not selected.
 
@@ -242,6 +298,10 @@ def budget_reasons(
         National rank per offer (offers after ``stopped_at_rank`` say where the walk stopped).
     language
         ``"nl"`` or ``"en"``.
+    reached, stops
+        Instead of ``stopped_at_rank``, for walks that may end more than once (one per
+        application window): whether the walk reached each offer, and the ranks where a walk
+        ended; an offer not reached says the last of those before it.
     """
     w = _words(language)
     n = len(subsidy_eur)
@@ -267,6 +327,11 @@ def budget_reasons(
     if stopped_at_rank is not None:
         after = np.asarray(national_rank) > stopped_at_rank
         out[after] = w["stopped"].format(rank=stopped_at_rank)
+    if reached is not None and stops:
+        missed = np.flatnonzero(~np.asarray(reached, dtype=bool))
+        ends = np.sort(np.asarray(stops))
+        at = ends[np.clip(np.searchsorted(ends, np.asarray(national_rank)[missed]) - 1, 0, None)]
+        out[missed] = [w["stopped"].format(rank=int(r)) for r in at]
     return out
 
 
@@ -299,26 +364,95 @@ def join_reasons(order: np.ndarray, budget: np.ndarray | None) -> np.ndarray:
     )
 
 
+def pot_label(name: str, language: str, *, window: str = "") -> str:
+    """A pot in words: the national pot as ``landelijk budget`` (with its window:
+    ``landelijk budget, openstelling 2026-1``), a regional pot by its name."""
+    w = _words(language)
+    if name != "national":
+        return name
+    return w["national_pot"] + (f", {w['window']} {window}" if window else "")
+
+
+def decision_reasons(
+    *,
+    subsidy_eur: np.ndarray,
+    decisions: Decisions,
+    national_rank: np.ndarray,
+    language: str,
+) -> np.ndarray:
+    """The budget part of every farm's reason: one part per pot that walked the farm, in walking
+    order (the pot named where more than one pot walked farms, or with windows), and for a farm
+    that no pot may fund, that it is outside every pot's regions.
+
+    Parameters
+    ----------
+    subsidy_eur, national_rank
+        Per farm in national order.
+    decisions
+        What :func:`vbr.core.procedure.decide` decided.
+    language
+        ``"nl"`` or ``"en"``.
+    """
+    w = _words(language)
+    n = len(subsidy_eur)
+    subsidy = np.asarray(subsidy_eur, dtype="float64")
+    active = [walk for walk in decisions.walks if walk.considered.any()]
+    windows = bool((decisions.window != "").any())
+    named = len(active) > 1 or windows
+    out = np.full(n, "", dtype=_STRINGS)
+    for walk in active:
+        rows = np.flatnonzero(walk.considered)
+        text = _strings(
+            budget_reasons(
+                subsidy_eur=subsidy[rows],
+                selected=walk.selected[rows],
+                left_before_eur=walk.left_before_eur[rows],
+                stopped_at_rank=None,
+                national_rank=np.asarray(national_rank)[rows],
+                language=language,
+                reached=walk.reached[rows],
+                stops=walk.stopped_at_rank,
+            )
+        )
+        if named:
+            if walk.name == "national" and windows:
+                names, which = np.unique(decisions.window[rows].astype(str), return_inverse=True)
+                labels = _strings([pot_label(walk.name, language, window=str(x)) for x in names])[
+                    which
+                ]
+            else:
+                labels = _strings([pot_label(walk.name, language)] * len(rows))
+            head, _, rest = np.strings.partition(text, _strings(": "))
+            text = _cat(head, " (", labels, "): ", rest)
+        out[rows] = np.where(out[rows] == "", text, _cat(out[rows], "; ", text))
+    if decisions.walks:
+        out[out == ""] = w["no_pot"]
+    return out.astype(object)
+
+
 def national_reasons(
     ranked: pd.DataFrame,
     *,
     area_names: dict[int, str],
     config: Config,
     first_come_first_served: bool,
+    decisions: Decisions,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """The order part of every farm's reason (national order), and the part of the national
-    budget walk (``None`` without a national budget).
+    """The order part of every farm's reason (national order), and the part of the decision
+    (``None`` when no pot runs).
 
     Parameters
     ----------
     ranked
-        The ranked farms with the national walk's ``selected`` and ``cumulative_eur``.
+        The ranked farms in national order.
     area_names
         Natura 2000 area name by ``nr``.
     config
-        The threshold, the budget and its policy, the language.
+        The threshold, first come first served by day or time, the language.
     first_come_first_served
-        Whether the priority group is ordered by ``submitted_at``.
+        Whether the priority group is ordered by time.
+    decisions
+        What the procedure decided (in the same order as ``ranked``).
     """
     order = order_reasons(
         ranked,
@@ -326,51 +460,16 @@ def national_reasons(
         threshold_m=config.threshold_m,
         first_come_first_served=first_come_first_served,
         language=config.explain_language,
+        by_day=config.fcfs == "day",
+        lot_number=decisions.lot_number,
+        lot_size=decisions.lot_size,
     )
-    if config.budget_eur is None:
+    if not decisions.walks:
         return order, None
-    selected = ranked["selected"].to_numpy(dtype=bool)
-    subsidy = ranked["subsidy_eur"].to_numpy()
-    ranks = ranked["rank"].to_numpy()
-    budget = budget_reasons(
-        subsidy_eur=subsidy,
-        selected=selected,
-        left_before_eur=left_before(
-            subsidy, selected, ranked["cumulative_eur"].to_numpy(), config.budget_eur
-        ),
-        stopped_at_rank=stopped_at(ranks, selected, config.budget_policy),
-        national_rank=ranks,
+    budget = decision_reasons(
+        subsidy_eur=ranked["subsidy_eur"].to_numpy(),
+        decisions=decisions,
+        national_rank=ranked["rank"].to_numpy(),
         language=config.explain_language,
     )
     return order, budget
-
-
-def region_reasons(
-    order: np.ndarray, ranked: pd.DataFrame, region: RegionList, *, language: str
-) -> np.ndarray:
-    """The ``reason`` column of a region's list: the national order part, and the budget part
-    of the region's own walk (none when no regional budget covers the region).
-
-    Parameters
-    ----------
-    order
-        The order part of every farm's reason, national order.
-    ranked
-        The ranked farms (``subsidy_eur``, ``rank``).
-    region
-        The region with its walk.
-    language
-        ``"nl"`` or ``"en"``.
-    """
-    own = order[region.positions]
-    if region.selected is None:
-        return join_reasons(own, None)
-    budget = budget_reasons(
-        subsidy_eur=ranked["subsidy_eur"].to_numpy()[region.positions],
-        selected=region.selected,
-        left_before_eur=region.left_before_eur,
-        stopped_at_rank=region.stopped_at_rank,
-        national_rank=ranked["rank"].to_numpy()[region.positions],
-        language=language,
-    )
-    return join_reasons(own, budget)

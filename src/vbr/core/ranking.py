@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from vbr.core.procedure import application_times, day_numbers
 from vbr.settings import RANK_BY, option_default
 
 __all__ = ["eur_per_mol", "national_order", "rank_farms"]
@@ -19,12 +20,20 @@ def national_order(
     farm_id: np.ndarray,
     submitted_at: ArrayLike | None = None,
     eur_per_mol: np.ndarray | None = None,
+    fcfs: str = "time",
+    window: np.ndarray | None = None,
 ) -> tuple[np.ndarray, bool]:
     """The contract's national order as positions into the inputs.
 
     Priority rows first. Inside the priority group first come first served by ``submitted_at``
-    when every priority row has one, else by ``eur_per_kg``; outside it by ``eur_per_kg``. Ties:
+    (the time that counts: see :func:`vbr.core.procedure.application_times`) when every
+    priority row has one, else by ``eur_per_kg``; outside it by ``eur_per_kg``. Ties:
     ``eur_per_kg`` ascending, ``nh3_kg`` descending, ``farm_id`` ascending (Unicode code points).
+
+    ``fcfs="day"`` orders the priority group by the calendar day (Europe/Amsterdam) of that time
+    instead of the instant: inside a day the ties decide (the lottery of
+    :func:`vbr.core.procedure.decide` may draw a day's order later). With application windows,
+    ``window`` (index per row) orders the priority group by window first.
 
     With ``eur_per_mol`` (``--rank-by eur_per_mol``) that measure takes the place of
     ``eur_per_kg`` as the cost key, and ``eur_per_kg`` becomes the first tie-breaker: order by
@@ -43,12 +52,16 @@ def national_order(
     id_code = np.empty(n, dtype="int64")
     id_code[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
     time_key = np.zeros(n, dtype="int64")
-    fcfs = False
+    first_come = False
     if submitted_at is not None and priority.any():
         times = pd.to_datetime(pd.Series(submitted_at), utc=True)
         if times[priority].notna().all():
-            fcfs = True
-            ns = times.to_numpy(dtype="datetime64[ns]").astype("int64")
+            first_come = True
+            ns = (
+                day_numbers(times)
+                if fcfs == "day"
+                else times.to_numpy(dtype="datetime64[ns]").astype("int64")
+            )
             time_key = np.where(priority, ns, 0)
     keys = [
         id_code,
@@ -58,21 +71,35 @@ def national_order(
     if eur_per_mol is not None:
         per_mol = np.asarray(eur_per_mol, dtype="float64")
         keys.append(np.where(np.isnan(per_mol), np.inf, per_mol))
-    order = np.lexsort((*keys, time_key, ~priority))
-    return order, fcfs
+    window_key = np.zeros(n, dtype="int64") if window is None else np.where(priority, window, 0)
+    order = np.lexsort((*keys, time_key, window_key, ~priority))
+    return order, first_come
 
 
 def rank_farms(
-    farms: pd.DataFrame, *, threshold_m: float, rank_by: str = option_default("rank_by")
+    farms: pd.DataFrame,
+    *,
+    threshold_m: float,
+    rank_by: str = option_default("rank_by"),
+    fcfs: str = "time",
+    priority_group: str = "within_threshold",
+    window: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, bool]:
     """Add ``priority``, ``eur_per_kg`` and ``rank``, and return the rows in national order.
 
     Parameters
     ----------
     farms
-        Needs ``farm_id``, ``distance_m``, ``nh3_kg``, ``subsidy_eur`` and ``submitted_at``.
+        Needs ``farm_id``, ``distance_m``, ``nh3_kg``, ``subsidy_eur`` and ``submitted_at``
+        (``complete_at``, where the column is there, counts before it).
     threshold_m
         Priority strip width: ``priority = distance_m <= threshold_m``.
+    fcfs
+        ``time`` (by the instant) or ``day`` (by the calendar day; the rule set's ``fcfs``).
+    priority_group
+        ``within_threshold``, or ``all``: every farm is in the priority group (round 1).
+    window
+        The application window of each farm (index, in the order of ``farms``), or ``None``.
     rank_by
         ``eur_per_kg`` (the Vbr rule) or ``eur_per_mol``: then ``impact_mol`` must be a column,
         ``eur_per_mol = subsidy_eur / impact_mol`` is added (NaN where the impact is 0) and
@@ -85,7 +112,7 @@ def rank_farms(
         by ``submitted_at``.
     """
     out = farms.copy()
-    out["priority"] = out["distance_m"].to_numpy() <= threshold_m
+    out["priority"] = (out["distance_m"].to_numpy() <= threshold_m) | (priority_group == "all")
     out["eur_per_kg"] = out["subsidy_eur"].to_numpy() / out["nh3_kg"].to_numpy()
     if rank_by not in RANK_BY:
         raise ValueError(f"rank_by must be one of {RANK_BY}, got {rank_by!r}")
@@ -95,17 +122,27 @@ def rank_farms(
         )
     elif rank_by == "eur_per_mol":
         raise ValueError("rank_by='eur_per_mol' needs an impact_mol column")
-    order, fcfs = national_order(
+    order, first_come = national_order(
         priority=out["priority"].to_numpy(),
         eur_per_kg=out["eur_per_kg"].to_numpy(),
         nh3_kg=out["nh3_kg"].to_numpy(),
         farm_id=out["farm_id"].to_numpy(),
-        submitted_at=out["submitted_at"].array if "submitted_at" in out else None,
+        submitted_at=_times(out),
         eur_per_mol=out["eur_per_mol"].to_numpy() if rank_by == "eur_per_mol" else None,
+        fcfs=fcfs,
+        window=window,
     )
     out = out.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    return out, fcfs
+    return out, first_come
+
+
+def _times(farms: pd.DataFrame) -> pd.Series | None:
+    """The time that counts for first come first served per farm (``complete_at`` where the
+    column gives one, else ``submitted_at``), or ``None`` without either column."""
+    if "submitted_at" not in farms and "complete_at" not in farms:
+        return None
+    return application_times(farms.get("submitted_at"), farms.get("complete_at"))
 
 
 def eur_per_mol(subsidy_eur: np.ndarray, impact_mol: np.ndarray) -> np.ndarray:

@@ -26,7 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from vbr.core.budget import allocate_budget, cents_sum_eur, to_cents
+from vbr.core.budget import (
+    allocate_budget,
+    cents_sum_eur,
+    cumulative_cents,
+    sum_cents,
+    to_cents,
+)
 
 __all__ = [
     "NOT_NESTED",
@@ -99,12 +105,12 @@ def knapsack(
     selected = np.zeros(n, dtype=bool)
     selected[(cents <= 0) & (values > 0)] = True
     open_ = np.flatnonzero((cents > 0) & (cents <= budget) & (values > 0))
-    if cents[open_].sum() <= budget:
+    if sum_cents(cents[open_]) <= budget:
         selected[open_] = True
         return _done(selected, values, cents, t0, optimal=True, gap=0.0, status="everything fits")
     v, c = values[open_], cents[open_]
     order = np.lexsort((c, -v / c))  # best value per cent first
-    cum = np.cumsum(c[order])
+    cum = cumulative_cents(c[order])
     k = int(np.searchsorted(cum, budget, side="right"))  # break item: order[k]
     ratio = v[order[k]] / c[order[k]]
     lp_bound = float(v[order[:k]].sum() + (budget - (cum[k - 1] if k else 0.0)) * ratio)
@@ -118,7 +124,7 @@ def knapsack(
     fix_in = (reduced > 0) & (lp_bound - reduced < margin)
     fix_out = (reduced < 0) & (lp_bound + reduced < margin)
     core = np.flatnonzero(~fix_in & ~fix_out)
-    left = budget - c[fix_in].sum()
+    left = budget - sum_cents(c[fix_in])
     x = greedy
     optimal, gap, status = True, 0.0, "greedy is optimal (LP bound)"
     if left >= 0 and len(core) and best < lp_bound - 1e-9 * abs(best):
@@ -245,7 +251,7 @@ def cost_curve(
             "farm_id": np.asarray(farm_id, dtype=object)[order],
             "priority": np.asarray(priority, dtype=bool)[order],
             "subsidy_eur": np.asarray(subsidy_eur, dtype="float64")[order],
-            "cumulative_eur": np.cumsum(cents) / 100.0,
+            "cumulative_eur": (cumulative_cents(cents) / 100.0).astype("float64"),
             "cumulative_nh3_kg": np.cumsum(np.asarray(nh3_kg, dtype="float64")[order]),
         }
     )

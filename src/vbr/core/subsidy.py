@@ -289,6 +289,14 @@ def fill_estimates(
         The farms with ``subsidy_eur`` filled and the ``sem_*`` columns, and the list of the
         estimates by file name (``subsidy_estimates.csv``).
     """
+    # absurd counts or stable sizes overflow to inf here: vbr.core.bounds rejects those rows
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _fill_estimates(farms, farm_table, factors, config)
+
+
+def _fill_estimates(
+    farms: gpd.GeoDataFrame, farm_table: FarmTable, factors: EmissionFactors, config: Config
+) -> tuple[gpd.GeoDataFrame, dict[str, pd.DataFrame]]:
     tables: dict[str, pd.DataFrame] = {}
     herd = farm_table.animals
     phosphate = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,13 +26,31 @@ from vbr.io.crs import RD_NEW
 from vbr.io.ids import normalise_ids
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
 from vbr.io.locations import locate
-from vbr.io.rejections import rejection_table
+from vbr.io.offer_join import FileValues, OfferJoin, join_offers, offer_rows, take_offers
+from vbr.io.rejections import reason_kind, rejection_table
 from vbr.io.tables import parse_numbers, read_table, row_label, short_text
 from vbr.io.times import ParsedTimes, parse_times
-from vbr.model import FarmTable, FieldSource
-from vbr.settings import ColumnMapping, option_default
+from vbr.model import FarmTable, FieldSource, OfferTable
+from vbr.settings import ColumnMapping, load_config, option_default
+from vbr.settings.limits import MAX_NH3_KG, MAX_OFFER_EUR, MAX_REJECTED_CELL_CHARS, MAX_ROWS
 
-__all__ = ["FARM_COLUMNS", "FARM_FIELDS", "load_farms", "parse_times"]
+__all__ = [
+    "FARM_COLUMNS",
+    "FARM_FIELDS",
+    "cut_cells_note",
+    "cut_long_cells",
+    "load_farms",
+    "parse_times",
+    "reject_farms",
+    "rejected_table",
+    "sort_rejected",
+]
+
+#: The ceiling of each number column of a farm row, and how the reason names it.
+_CEILINGS = {
+    "nh3_kg": (MAX_NH3_KG, f"{MAX_NH3_KG:,.0f} kg a year"),
+    "subsidy_eur": (MAX_OFFER_EUR, f"EUR {MAX_OFFER_EUR:,.0f} per farm"),
+}
 
 #: Recognised columns and their accepted aliases, best first (matched case-insensitively; spaces,
 #: hyphens, dots and slashes count as underscores; shapefile-truncated names too, see
@@ -97,16 +117,20 @@ def _number_problems(
     empty = raw.astype(str).str.strip().to_numpy() == ""
     out: dict[int, str] = {}
     raw_list = raw.to_numpy(dtype=object)
+    ceiling, ceiling_text = _CEILINGS[name]
     with np.errstate(invalid="ignore"):
         bad_range = (values <= 0) if positive else (values < 0)
+        too_large = values > ceiling
     infinite = np.isinf(values)
-    for i in np.flatnonzero(empty | unparsed | infinite | bad_range):
+    for i in np.flatnonzero(empty | unparsed | infinite | bad_range | too_large):
         if empty[i]:
             out[i] = f"{name} missing"
         elif unparsed[i]:
             out[i] = f"{name} not a number ({_short(raw_list[i])})"
         elif infinite[i]:
             out[i] = f"{name} not a finite number ({_short(raw_list[i])})"
+        elif too_large[i]:
+            out[i] = f"{name} above the ceiling of {ceiling_text} (got {_short(raw_list[i])})"
         else:
             out[i] = f"{name} must be {'> 0' if positive else '>= 0'} (got {_short(raw_list[i])})"
     return out
@@ -125,6 +149,9 @@ def load_farms(
     columns: ColumnMapping | None = None,
     layer: str | None = None,
     sheet: str | None = None,
+    large: bool = False,
+    min_herd_share: float | None = None,
+    offers: OfferTable | None = None,
 ) -> FarmTable:
     """Read farm locations and sort every row into usable or rejected.
 
@@ -149,6 +176,18 @@ def load_farms(
     layer, sheet
         The layer of a GeoPackage or the sheet of a workbook to read (``--layer``,
         ``--sheet``); by default the first layer of points, the first visible sheet.
+    large
+        Read a file of more than :data:`~vbr.settings.limits.MAX_ROWS` rows (``--large``).
+    min_herd_share
+        A subsidy is estimated from animal counts only where they explain at least this share
+        of the row's ``nh3_kg`` (``[subsidy] min_herd_share``; ``None``: the configured
+        default); a row below it is rejected with both figures.
+    offers
+        An offers table (:func:`vbr.io.offers.read_offers`) joined on ``farm_id`` (see
+        :mod:`vbr.io.offer_join`): a location takes the subsidy and times of its offer; a
+        location without one keeps the farm file's subsidy, or is estimated where the rules
+        allow, else rejected (``no offer``); an offer joined to no location is a rejected row
+        of its own (``n_read`` and ``rejections`` count the locations and those offers).
 
     Raises
     ------
@@ -171,7 +210,13 @@ def load_farms(
         parsed = read_imaer(path)
         table, imaer_animals = parsed.table, parsed.animals
     else:
-        table = read_table(path, layer=layer, sheet=sheet, geometry="point")
+        table = read_table(
+            path,
+            layer=layer,
+            sheet=sheet,
+            geometry="point",
+            max_rows=None if large else MAX_ROWS,
+        )
     frame = table.frame
     columns = list(frame.columns)
     use_geometry = table.geometry is not None and not _columns_named(mapping, _LOCATION_FIELDS)
@@ -190,7 +235,7 @@ def load_farms(
     missing = [key for key in ("farm_id",) if cols[key] is None]
     if cols["nh3_kg"] is None and not with_animals:
         missing.append("nh3_kg")
-    if cols["subsidy_eur"] is None and not estimate:
+    if cols["subsidy_eur"] is None and not estimate and offers is None:
         missing.append("subsidy_eur")
     if missing:
         raise missing_fields_error(
@@ -244,17 +289,59 @@ def load_farms(
         reasons[i].append(f"farm_id duplicated ({counts[ids.iat[i]]} rows share it)")
     for i, text in id_problems.items():
         reasons[i].append(text)
+    join, lacking = None, {}
+    if offers is not None:
+        join = join_offers(
+            offers,
+            ids,
+            duplicated=duplicated,
+            farm_path=path,
+            source_ids=frame["imaer_sources"] if imaer_animals is not None else None,
+        )
+        offered = take_offers(
+            join,
+            ids=ids,
+            subsidy=FileValues(subsidy, sub_raw, cols["subsidy_eur"]),
+            submitted_at=_file_times(frame, cols["submitted_at"], times["submitted_at"]),
+            complete_at=_file_times(frame, cols["complete_at"], times["complete_at"]),
+            farm_path=path,
+        )
+        subsidy, sub_raw = offered.subsidy, offered.subsidy_raw
+        # the times of each location: its offer's where that gives one (the farm file's own
+        # problems stay: a time that both give and that differs has stopped the run)
+        times = {
+            "submitted_at": replace(times["submitted_at"], times=offered.submitted_at),
+            "complete_at": replace(times["complete_at"], times=offered.complete_at),
+        }
+        for i in np.flatnonzero(offered.subsidy_from_offer):
+            sub_problems.pop(i, None)
+        for i, texts in offered.problems.items():
+            reasons[i] += texts
+        for i, text in join.location_problems.items():
+            reasons[i].append(text)
+        lacking = offered.missing
+        sub_problems.update({i: text for i, text in lacking.items() if i in sub_problems})
 
     notes: list[str] = []
     herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
     nh3_check = pd.DataFrame()
     from_animals = np.zeros(n, dtype=bool)
+    herd_check: _HerdCheck | None = None
     if with_animals:
         herd, animal_problems, notes = _herd(
             frame, wide, table.decimal, animals, imaer_animals, ids
         )
-        computed, has_animals, unknown = nh3_from_animals(herd, factors, n)
-        computed = np.round(computed, 3)
+        with np.errstate(over="ignore", invalid="ignore"):
+            computed, has_animals, unknown = nh3_from_animals(herd, factors, n)
+            computed = np.round(computed, 3)
+        # counts that give an emission beyond the ceiling (or beyond floats) cannot be right
+        absurd = has_animals & ~(computed <= MAX_NH3_KG)
+        for i in np.flatnonzero(absurd):
+            reasons[i].append(
+                f"nh3_kg computed from the animal counts is above the ceiling of "
+                f"{_CEILINGS['nh3_kg'][1]} ({computed[i]:.3g}); check the counts"
+            )
+        computed = np.where(absurd, np.nan, computed)
         for i, texts in sorted(animal_problems.items()):
             reasons[i] += texts
         for i, codes in sorted(unknown.items()):
@@ -268,13 +355,17 @@ def load_farms(
         nh3 = np.where(from_animals, computed, nh3)
         for i in np.flatnonzero(from_animals):
             nh3_problems.pop(i, None)
-            if not (computed[i] > 0 or i in unknown):
+            if not (computed[i] > 0 or i in unknown or absurd[i]):
                 nh3_problems[i] = "nh3_kg must be > 0 (computed from animals: 0)"
         for i in np.flatnonzero(given_empty & ~has_animals):
             nh3_problems[i] = "nh3_kg missing (no nh3_kg value and no animal counts)"
         both = ~given_empty & has_animals & np.isfinite(nh3) & (nh3 > 0)
         both[list(unknown)] = False
+        both &= ~absurd
         nh3_check = _nh3_check(ids, np.flatnonzero(both), nh3, computed)
+        herd_check = _HerdCheck(
+            explained=np.where(has_animals, computed, np.nan), nh3=nh3, both=both
+        )
         if imaer_animals is not None:
             herd = _implied_herd(herd, frame, nh3, has_animals, factors)
     if estimate:
@@ -283,11 +374,24 @@ def load_farms(
         for i in np.flatnonzero(sub_empty):
             sub_problems.pop(i, None)
             if i not in rows_with_animals:
-                sub_problems[i] = "subsidy_eur missing and no animal counts to estimate it from"
+                sub_problems[i] = (
+                    f"{lacking[i]} and no animal counts to estimate the subsidy from"
+                    if i in lacking
+                    else "subsidy_eur missing and no animal counts to estimate it from"
+                )
+        if herd_check is not None:
+            share = _herd_share_rule(min_herd_share)
+            sub_problems.update(
+                _herd_share_problems(
+                    herd_check, sub_empty & ~from_animals, min_share=share, lacking=lacking
+                )
+            )
 
     for found in (loc_problems, nh3_problems, sub_problems):
         for i, text in found.items():
             reasons[i].append(text)
+    for i, text in _ratio_problems(subsidy, nh3, nh3_problems, sub_problems).items():
+        reasons[i].append(text)
     for parsed in times.values():
         for i, text in parsed.problems.items():
             reasons[i].append(text)
@@ -308,30 +412,36 @@ def load_farms(
             "row": np.flatnonzero(keep),
         }
     )
-    if cols["complete_at"]:
+    if cols["complete_at"] or (join is not None and join.offers.complete_at is not None):
         farms["complete_at"] = times["complete_at"].times.array[keep]
+    if herd_check is not None and cols["nh3_kg"] and herd_check.both.any():
+        farms["nh3_animals_kg"] = herd_check.explained[keep]
+        farms["nh3_given_vs_animals"] = herd_check.ratio()[keep]
     if estimate:
         farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
+    # names the offers' columns take in the outputs: offers_<name> where a farm column has it
+    taken = {*columns, "farm_id", "reason", "input_farm_id", "input_reason"}
+    if join is not None:
+        from_offers = offer_rows(join, join.offer_of_row, taken)
+        names = dict(zip(join.offers.frame.columns, from_offers.columns, strict=True))
+        offered_carried = [names[c] for c in join.offers.carried]
+        carried_values = pd.concat([carried_values, from_offers[offered_carried]], axis=1)
+        carried = [*carried, *offered_carried]
     geometry = shapely.points(rx[keep], ry[keep])
     farms_gdf = gpd.GeoDataFrame(farms, geometry=geometry, crs=RD_NEW)
 
-    rejected = pd.DataFrame(
-        {
-            "farm_id": ids.to_numpy(dtype=object)[bad],
-            "reason": ["; ".join(reasons[i]) for i in np.flatnonzero(bad)],
-        }
+    bad_rows = np.flatnonzero(bad)
+    rejected = rejected_table(
+        ids.to_numpy(dtype=object)[bad],
+        ["; ".join(reasons[i]) for i in bad_rows],
+        frame.loc[bad].reset_index(drop=True),
     )
     rejections = rejection_table(reasons, ids, label=lambda i: row_label(table, i))
-    raw_rows = frame.loc[bad].reset_index(drop=True)
-    for c in columns:
-        name = c if c not in ("farm_id", "reason") else f"input_{c}"
-        rejected[name] = raw_rows[c].to_numpy(dtype=object)
-    # Sorted by content (farm_id, reason, then the row as read), not by input position, so that
-    # the same rows in another order give the same rejected.csv byte for byte.
-    if len(rejected) > 1:
-        rejected = rejected.astype(str).sort_values(list(rejected.columns), kind="stable")
-        rejected = rejected.reset_index(drop=True)
+    if join is not None:
+        rejections = _rejections_with_offers(rejections, join, after=n)
+        rejected = _rejected_with_offers(rejected, join, bad, taken)
+    rejected, cut = cut_long_cells(sort_rejected(rejected))
     info = {**table.info, **loc_info, "decimal": table.decimal}
     if with_animals:
         info["animals"] = {
@@ -344,11 +454,15 @@ def load_farms(
         }
     if estimate:
         info["subsidy_estimate"] = True
+    if join is not None:
+        info["offers"] = _offers_info(join, farms, estimate=estimate)
     sources = _field_sources(
         match,
         use_geometry=use_geometry,
         nh3_from_animals=int(from_animals.sum()),
         estimated=int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+        offers=join.offers if join is not None else None,
+        offered_rows=int(join.has_offer.sum()) if join is not None else 0,
     )
     notes = [
         *table.notes,
@@ -356,22 +470,252 @@ def load_farms(
         *notes,
         *(note for parsed in times.values() for note in parsed.notes),
         *_reading_notes(info, nh3_check, farms, estimate=estimate),
+        *(_herd_notes(farms, min_share=_herd_share_rule(min_herd_share)) if estimate else []),
+        *(_offers_notes(info["offers"], join.offers) if join is not None else []),
         *_column_notes(match, ids),
     ]
+    if cut:
+        notes.append(cut_cells_note(cut))
     return FarmTable(
         farms=farms_gdf,
         rejected=rejected,
         carried=carried,
-        n_read=n,
+        n_read=n + (len(join.unattached) if join is not None else 0),
         info=info,
         carried_values=carried_values,
+        used_values=frame[[c for c in columns if c in used]].reset_index(drop=True),
+        columns=columns,
         animals=herd,
         nh3_check=nh3_check,
         estimate_subsidy=estimate,
         notes=notes,
         sources=sources,
         rejections=rejections,
+        input_rows=frame.reset_index(drop=True),
     )
+
+
+def _ratio_problems(
+    subsidy: np.ndarray, nh3: np.ndarray, nh3_problems: dict, sub_problems: dict
+) -> dict[int, str]:
+    """Rows whose ``eur_per_kg = subsidy_eur / nh3_kg`` leaves the finite range (an emission
+    too small for its subsidy), among the rows whose two numbers are fine on their own."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ratio = subsidy / nh3
+    usable = np.isfinite(subsidy) & np.isfinite(nh3) & (nh3 > 0)
+    out = {}
+    for i in np.flatnonzero(usable & ~np.isfinite(ratio)):
+        if i not in nh3_problems and i not in sub_problems:
+            out[i] = (
+                f"eur_per_kg = subsidy_eur / nh3_kg is not a finite number "
+                f"({subsidy[i]:.6g} / {nh3[i]:.6g}); is nh3_kg in kg a year?"
+            )
+    return out
+
+
+def rejected_table(
+    farm_ids: np.ndarray, reasons: list[str], rows_as_read: pd.DataFrame
+) -> pd.DataFrame:
+    """The rejected rows as ``rejected.csv`` holds them: ``farm_id``, ``reason``, then the input
+    row as read (an input column named ``farm_id`` or ``reason`` as ``input_<name>``).
+
+    Parameters
+    ----------
+    farm_ids, reasons
+        Per rejected row: the farm id as used (trimmed) and the reason.
+    rows_as_read
+        The rows as read, every input column in file order (text).
+    """
+    rejected = pd.DataFrame({"farm_id": farm_ids, "reason": reasons})
+    for c in rows_as_read.columns:
+        name = c if c not in ("farm_id", "reason") else f"input_{c}"
+        rejected[name] = rows_as_read[c].to_numpy(dtype=object)
+    return rejected
+
+
+def sort_rejected(rejected: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows sorted by content (farm_id, reason, then the row as read), not by input
+    position, so that the same rows in another order give the same rejected.csv byte for
+    byte."""
+    if len(rejected) <= 1:
+        return rejected
+    rejected = rejected.astype(str).sort_values(list(rejected.columns), kind="stable")
+    return rejected.reset_index(drop=True)
+
+
+def cut_long_cells(
+    rejected: pd.DataFrame, *, limit: int = MAX_REJECTED_CELL_CHARS
+) -> tuple[pd.DataFrame, int]:
+    """Cells of rejected rows longer than ``limit`` characters cut to ``limit``, marked as cut
+    (the ``reason`` is left whole; the input file keeps every cell whole).
+
+    Returns
+    -------
+    rejected, cut
+        The table and the number of cells cut. Cutting twice changes nothing.
+    """
+    cut = 0
+    out = rejected
+    for c in rejected.columns:
+        if c == "reason" or len(rejected) == 0:
+            continue
+        values = rejected[c].astype(str)
+        long = values.str.len().to_numpy() > limit
+        if not long.any():
+            continue
+        if out is rejected:
+            out = rejected.copy()
+        texts = values.to_numpy(dtype=object)
+        for i in np.flatnonzero(long):
+            marker = f" [... cut: {len(texts[i]):,} characters in the input]"
+            texts[i] = texts[i][: max(0, limit - len(marker))] + marker
+        out[c] = texts
+        cut += int(long.sum())
+    return out, cut
+
+
+def cut_cells_note(cut: int) -> str:
+    """The note that says how many cells of ``rejected.csv`` were cut."""
+    return (
+        f"rejected.csv: {cut:,} cell(s) longer than {MAX_REJECTED_CELL_CHARS:,} characters are "
+        "cut there (marked '[... cut: N characters in the input]'); the input file has them whole"
+    )
+
+
+def reject_farms(table: FarmTable, reasons: np.ndarray) -> FarmTable:
+    """The farm table with more rows rejected: the usable farms whose ``reasons`` (one per farm,
+    ``""`` to keep it) are not empty go to ``rejected`` with that reason and their input row as
+    read, sorted in as :func:`load_farms` sorts.
+
+    Parameters
+    ----------
+    table
+        As :func:`load_farms` gave it.
+    reasons
+        Per row of ``table.farms``: why it is rejected, or ``""``.
+    """
+    reasons = np.asarray(reasons, dtype=object)
+    bad = reasons != ""
+    if not bad.any():
+        return table
+    farms = table.farms
+    rows = farms["row"].to_numpy()[bad]
+    more = rejected_table(
+        farms["farm_id"].to_numpy(dtype=object)[bad],
+        list(reasons[bad]),
+        table.input_rows.iloc[rows].reset_index(drop=True),
+    )
+    more, _ = cut_long_cells(more)
+    rejected = sort_rejected(pd.concat([table.rejected, more], ignore_index=True))
+    # the kinds of reason behind --max-rejected and the summary count these rows too
+    spatial = table.info.get("format") not in ("csv", "xlsx")
+    kinds = pd.DataFrame(
+        {
+            "row": pd.Series(rows, dtype="int64"),
+            "where": [f"feature {r + 1}" if spatial else f"row {r + 2}" for r in rows],
+            "farm_id": farms["farm_id"].to_numpy(dtype=object)[bad],
+            "kind": [reason_kind(text) for text in reasons[bad]],
+        }
+    )
+    rejections = pd.concat([table.rejections, kinds], ignore_index=True)
+    return replace(
+        table,
+        farms=farms[~bad].reset_index(drop=True),
+        rejected=rejected,
+        rejections=rejections.sort_values(["row", "kind"], kind="stable").reset_index(drop=True),
+    )
+
+
+def _file_times(frame: pd.DataFrame, column: str | None, parsed: ParsedTimes) -> FileValues:
+    """A time column of the farm file as the offers join compares it: the times as read
+    (UTC, NaT where empty or unreadable), the cells as read, the column (``None``: the file has
+    none, and its cells count as empty)."""
+    if column is None:
+        empty = pd.Series([""] * len(frame), index=parsed.times.index, dtype=object)
+        return FileValues(parsed.times, empty, None)
+    return FileValues(parsed.times, frame[column].reset_index(drop=True), column)
+
+
+def _rejections_with_offers(
+    rejections: pd.DataFrame, join: OfferJoin, *, after: int
+) -> pd.DataFrame:
+    """The rejections of the locations and those of the offers joined to no location, for the
+    counts by kind, ``--max-rejected`` and the top reasons. An offer alone is named by its row
+    of the offers table (``offers.csv row 4``); its ``row`` is ``after`` (the number of
+    locations) plus its position, so that the example of a kind is a location where one has it.
+    """
+    if not len(join.unattached):
+        return rejections
+    offers = join.offers
+    alone = rejection_table(
+        dict(zip(join.unattached.tolist(), join.unattached_problems, strict=True)),
+        offers.ids,
+        label=lambda j: f"{offers.path.name} row {j + 2}",
+    )
+    alone["row"] += after
+    return pd.concat([rejections, alone], ignore_index=True)
+
+
+def _rejected_with_offers(
+    rejected: pd.DataFrame, join: OfferJoin, bad: np.ndarray, taken: set[str]
+) -> pd.DataFrame:
+    """The rejected locations with the row of their offer beside them, and a row for every
+    offer joined to no location (its farm_id and reason, the offer as read, the farm file's
+    columns empty)."""
+    beside = offer_rows(join, join.offer_of_row[bad], taken)
+    rejected = pd.concat([rejected.reset_index(drop=True), beside], axis=1)
+    if not len(join.unattached):
+        return rejected
+    alone = offer_rows(join, join.unattached, taken)
+    alone.insert(0, "farm_id", join.offers.ids.to_numpy(dtype=object)[join.unattached])
+    alone.insert(1, "reason", join.unattached_reasons)
+    return pd.concat([rejected, alone], ignore_index=True).fillna("")[list(rejected.columns)]
+
+
+def _offers_info(join: OfferJoin, farms: pd.DataFrame, *, estimate: bool) -> dict:
+    """How the offers table was joined, for the manifest and the notes."""
+    offers = join.offers
+    reasons = pd.Series([texts[0] for texts in join.unattached_problems], dtype=object)
+    reasons = reasons.str.split(" (", regex=False).str[0]
+    return {
+        "path": str(offers.path),
+        "rows": len(offers.frame),
+        "joined": int(join.has_offer.sum()),
+        "joined_by_imaer_source": join.via_source,
+        "not_joined": {k: int(v) for k, v in reasons.value_counts().sort_index().items()},
+        "locations_with_several_offers": len(join.location_problems),
+        "ranked_with_offer": int(farms["row"].isin(np.flatnonzero(join.has_offer)).sum()),
+        "ranked_on_estimate": int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+    }
+
+
+def _offers_notes(info: dict, offers: OfferTable) -> list[str]:
+    """What the user should know about the join: how many offers found a location, and what
+    became of the others and of the locations without one."""
+    not_joined = sum(info["not_joined"].values())
+    text = (
+        f"offers: {info['rows']:,} row(s) read from {offers.path.name}, {info['joined']:,} "
+        "joined to a location on farm_id"
+    )
+    if info["joined_by_imaer_source"]:
+        text += (
+            f" ({info['joined_by_imaer_source']:,} by the id of another IMAER source merged "
+            "into the location)"
+        )
+    if not_joined:
+        text += (
+            f"; {not_joined:,} joined to none and rejected ("
+            + ", ".join(f"{kind}: {count:,}" for kind, count in info["not_joined"].items())
+            + ")"
+        )
+    notes = [*offers.notes, text]
+    complete = offers.sources.get("complete_at")
+    if complete is not None and complete.column:
+        notes.append(
+            f"complete_at (column {complete.column!r} of {offers.path.name}) is carried through "
+            "but not yet used for the order: first come, first served follows submitted_at"
+        )
+    return notes
 
 
 def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> list[str]:
@@ -380,9 +724,17 @@ def _columns_named(columns: ColumnMapping | None, fields: tuple[str, ...]) -> li
 
 
 def _field_sources(
-    match, *, use_geometry: bool, nh3_from_animals: int, estimated: int
+    match,
+    *,
+    use_geometry: bool,
+    nh3_from_animals: int,
+    estimated: int,
+    offers: OfferTable | None = None,
+    offered_rows: int = 0,
 ) -> dict[str, FieldSource | None]:
-    """Every farm field and where its values came from (``None``: not in the file)."""
+    """Every farm field and where its values came from (``None``: not in the file); with an
+    offers table, the fields it gives say ``offers table`` (its own columns are in its own
+    entry)."""
     sources: dict[str, FieldSource | None] = {
         name: match.source(name) for name in FARM_FIELDS.fields
     }
@@ -401,12 +753,22 @@ def _field_sources(
         sources["subsidy_eur"] = match.source(
             "subsidy_eur", made="estimate", made_rows=estimated if match["subsidy_eur"] else None
         )
+    if offers is not None:
+        for name, source in offers.sources.items():
+            if name == "farm_id" or source is None:
+                continue
+            made = f"offers table ({offers.path.name})"
+            if name == "subsidy_eur" and estimated:
+                made += f"; estimate for {estimated:,} rows"
+            sources[name] = match.source(
+                name, made=made, made_rows=offered_rows if match[name] else None
+            )
     return sources
 
 
 def _column_notes(match, ids: pd.Series) -> list[str]:
     """What the user should know about the columns used: a ``farm_id`` that looks like row
-    numbers, a ``complete_at`` column that the rules do not use yet."""
+    numbers."""
     notes = []
     column = match["farm_id"]
     if column and match.found_by.get("farm_id") in ("name", "alias", "shapefile name"):
@@ -422,11 +784,6 @@ def _column_notes(match, ids: pd.Series) -> list[str]:
                         "--columns farm_id=COLUMN"
                     )
                     break
-    if match["complete_at"]:
-        notes.append(
-            f"complete_at (column {match['complete_at']!r}) is carried through but not yet used "
-            "for the order: first come, first served follows submitted_at"
-        )
     return notes
 
 
@@ -492,6 +849,91 @@ def _implied_herd(
     return out.sort_values("row", kind="stable").reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class _HerdCheck:
+    """What the animal counts explain of each input row's NH3.
+
+    Attributes
+    ----------
+    explained
+        kg NH3 per year that the counted animals explain (places x factor; species without an
+        emission factor explain nothing), NaN for a row without counts.
+    nh3
+        The row's ``nh3_kg`` (given, or computed from the counts).
+    both
+        Rows with a given ``nh3_kg`` > 0 and counts whose codes are all known.
+    """
+
+    explained: np.ndarray
+    nh3: np.ndarray
+    both: np.ndarray
+
+    def ratio(self) -> np.ndarray:
+        """``nh3_kg / nh3_animals_kg`` where both are given (3 decimals), else NaN: above 1 the
+        given NH3 is more than the counts explain (part of the farm is not counted), below 1
+        the counts explain more (low-emission housing, or more animals than the NH3 covers)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.round(self.nh3 / self.explained, 3)
+        return np.where(self.both & (self.explained > 0), ratio, np.nan)
+
+
+def _herd_share_rule(min_herd_share: float | None) -> float:
+    """The ``min_herd_share`` of a run: as given, else the configured default."""
+    if min_herd_share is not None:
+        return float(min_herd_share)
+    return load_config().subsidy.min_herd_share
+
+
+def _herd_share_problems(
+    check: _HerdCheck,
+    to_estimate: np.ndarray,
+    *,
+    min_share: float,
+    lacking: dict[int, str] | None = None,
+) -> dict[int, str]:
+    """The rejection of every row whose subsidy would be estimated from animal counts that
+    explain less than ``min_share`` of its given NH3, with both figures and the fix.
+
+    ``lacking`` starts the reason of rows joined to an offers table (``no offer``) instead of
+    ``subsidy_eur missing``."""
+    lacking = lacking or {}
+    with np.errstate(invalid="ignore"):
+        short = to_estimate & check.both & (check.explained < min_share * check.nh3)
+    out: dict[int, str] = {}
+    for i in np.flatnonzero(short):
+        explained, nh3 = check.explained[i], check.nh3[i]
+        lack = lacking.get(int(i))
+        out[int(i)] = (
+            f"{lack or 'subsidy_eur missing'} and the animal counts explain too little NH3 "
+            f"to estimate {'the subsidy' if lack else 'it'} ({explained:.1f} of {nh3:.1f} "
+            f"kg, {_floor_percent(explained / nh3)}; min_herd_share {100 * min_share:g}%): give "
+            f"an offer for this farm or complete animal counts"
+        )
+    return out
+
+
+def _floor_percent(share: float) -> str:
+    """A share as a whole percentage rounded down, so that one below a limit never reads as
+    the limit (49.96 % is ``49%``, not ``50%``)."""
+    return f"{math.floor(100 * share + 1e-9):d}%"
+
+
+def _herd_notes(farms: pd.DataFrame, *, min_share: float) -> list[str]:
+    """Estimates from counts that explain far more than the given NH3: kept, but said."""
+    if "nh3_given_vs_animals" not in farms or min_share <= 0:
+        return []
+    estimated = (farms["subsidy_source"] == "estimate").to_numpy()
+    low = int((estimated & (farms["nh3_given_vs_animals"].to_numpy() < min_share)).sum())
+    if not low:
+        return []
+    return [
+        f"{low:,} subsidy estimate(s) rest on animal counts that explain more than "
+        f"{1 / min_share:g} times the given nh3_kg (nh3_given_vs_animals below {min_share:g}: "
+        "low-emission housing, or counts of more animals than the NH3 covers); they are "
+        "ranked, check them"
+    ]
+
+
 def _nh3_check(
     ids: pd.Series, rows: np.ndarray, given: np.ndarray, computed: np.ndarray
 ) -> pd.DataFrame:
@@ -528,8 +970,9 @@ def _reading_notes(
             f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
             "differ by more than 10% (see nh3_check.csv)"
         )
-    if estimate and "subsidy_source" in farms:
-        n_est = int((farms["subsidy_source"] == "estimate").sum())
+    estimated = farms["subsidy_source"] == "estimate" if estimate else pd.Series([], dtype=bool)
+    n_est = int(estimated.sum())
+    if n_est:
         notes.append(
             f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
             "(see subsidy_estimates.csv; prices from the [subsidy] config table)"

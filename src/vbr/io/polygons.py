@@ -104,14 +104,15 @@ def read_in_rd(
 
 def polygons_in_rd(
     path: Path, *, what: str, layer: str | None = None, layer_option: str = "--layer"
-) -> tuple[gpd.GeoDataFrame, int, int, list[str]]:
+) -> tuple[gpd.GeoDataFrame, int, gpd.GeoDataFrame, list[str]]:
     """Read a polygon file, convert it to EPSG:28992 and repair invalid geometry.
 
     Returns
     -------
     frame, repaired, dropped, notes
         Rows holding area (geometry polygonal), the number of repaired geometries, the
-        number of rows dropped for holding no area, and the notes of reading the file.
+        rows dropped for holding no area (no geometry, an empty one or one without area), both
+        indexed by input row position (0-based), and the notes of reading the file.
 
     Raises
     ------
@@ -124,9 +125,11 @@ def polygons_in_rd(
     if invalid.any():
         geoms[invalid] = map_geometries(repair_each, geoms[invalid])
     area = np.where(present, shapely.area(geoms), 0.0)
-    frame = keep_with_area(frame, geoms, present & (area > 0), path=path, what=what)
+    has_area = present & (area > 0)
+    dropped = frame.loc[~has_area].set_axis(np.flatnonzero(~has_area))
+    frame = keep_with_area(frame, geoms, has_area, path=path, what=what)
     check_in_netherlands(frame, crs, path=path, what=what)
-    return frame, int(invalid[frame.index].sum()), int(len(geoms) - len(frame)), notes
+    return frame, int(invalid[frame.index].sum()), dropped, notes
 
 
 def keep_with_area(

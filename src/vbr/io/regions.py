@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -15,8 +16,9 @@ from vbr.io.crs import RD_NEW
 from vbr.io.polygons import polygons_in_rd
 from vbr.model import Regions
 from vbr.settings import ColumnMapping
+from vbr.settings.limits import MAX_SLUG_CHARS
 
-__all__ = ["REGION_FIELDS", "load_regions", "slugify"]
+__all__ = ["REGION_FIELDS", "RESERVED_SLUGS", "load_regions", "slugify"]
 
 REGION_NAMES = ("name", "naam", "regio", "gebied", "region")
 #: The regions file's one field, for the column resolver (``--regions-columns``).
@@ -28,15 +30,25 @@ REGION_FIELDS = FieldSet(
     meaning={"name": "the region's name"},
 )
 
+#: Folder names vbr uses itself in an output folder: a region whose slug is one of these gets
+#: ``-region`` after it (``National`` -> ``national-region``).
+RESERVED_SLUGS = ("national", "scenarios")
+
 
 def slugify(name: str) -> str:
     """Folder name of a region: lower case, runs of characters other than a-z and 0-9 become ``-``.
 
     Accented letters are folded to their base letter first (``Noordoost-Fryslân`` ->
-    ``noordoost-fryslan``).
+    ``noordoost-fryslan``). A slug longer than :data:`~vbr.settings.limits.MAX_SLUG_CHARS`
+    is cut and ends in ``-`` and the first 8 hex digits of the sha256 of the whole name, so
+    that it stays the same from run to run and two long names that start alike differ.
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if len(slug) > MAX_SLUG_CHARS:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        slug = slug[: MAX_SLUG_CHARS - len(digest) - 1].rstrip("-") + "-" + digest
+    return slug
 
 
 def load_regions(
@@ -60,7 +72,7 @@ def load_regions(
         with the same folder name.
     """
     path = Path(path)
-    frame, repaired, _, notes = polygons_in_rd(
+    frame, repaired, dropped, notes = polygons_in_rd(
         path, what="regions", layer=layer, layer_option="--regions-layer"
     )
     names_in = [c for c in frame.columns if c != frame.geometry.name]
@@ -70,6 +82,23 @@ def load_regions(
         raise missing_fields_error(REGION_FIELDS, ["name"], columns=names_in, path=path)
     names = [str(n).strip() for n in frame[name_col]]
     slugs = [slugify(n) for n in names]
+    notes = list(notes)
+    reserved = [(n, s) for n, s in zip(names, slugs, strict=True) if s in RESERVED_SLUGS]
+    if reserved:
+        slugs = [f"{s}-region" if s in RESERVED_SLUGS else s for s in slugs]
+        notes.append(
+            "region folder(s) renamed because vbr uses the name itself: "
+            + ", ".join(f"{n!r} -> '{s}-region'" for n, s in reserved)
+        )
+    if len(dropped):
+        left_out = [
+            f"row {i + 1} ({str(dropped.at[i, name_col]).strip() or 'no name'!r})"
+            for i in dropped.index
+        ]
+        notes.append(
+            f"{len(dropped)} region(s) without a geometry with area left out (no farm can lie "
+            f"in them): {', '.join(left_out)}"
+        )
     problems = [
         f"row {i + 1}: no usable name ({n!r})"
         for i, (n, s) in enumerate(zip(names, slugs, strict=True))

@@ -19,6 +19,7 @@ import datetime as _dt
 import glob
 import io
 import re
+import stat
 import sys
 import threading
 import warnings
@@ -30,10 +31,12 @@ import numpy as np
 import pandas as pd
 
 from vbr.errors import InputError
+from vbr.settings.limits import BYTES_PER_ROW, MAX_LINE_BYTES
 
 __all__ = [
     "SPATIAL_SUFFIXES",
     "RawTable",
+    "available_memory",
     "find_column",
     "no_crs_message",
     "normalise_name",
@@ -135,6 +138,7 @@ def read_table(
     geometry: str | None = None,
     layer_option: str = "--layer",
     sheet_option: str | None = "--sheet",
+    max_rows: int | None = None,
 ) -> RawTable:
     """Read a CSV, XLSX or spatial file as text columns.
 
@@ -152,12 +156,19 @@ def read_table(
         The geometry the caller wants, ``"point"`` or ``"polygon"`` (for the layer choice).
     layer_option, sheet_option
         The options that name a layer or sheet, for messages and notes.
+    max_rows
+        The most data rows to read (``None``: no limit): a file with more stops before it is
+        parsed, with the option ``--large`` that lifts the limit. With a limit, a file that
+        would need more memory than the machine has free stops too
+        (:data:`~vbr.settings.limits.BYTES_PER_ROW` per row).
 
     Raises
     ------
     InputError
-        When the file is missing, empty, unreadable or of an unknown format, or when the layer
-        or sheet named does not exist or the file has none.
+        When the file is missing, not a regular file, empty, unreadable or of an unknown
+        format, when the layer or sheet named does not exist or the file has none, or when it
+        is over a size limit (a CSV line over :data:`~vbr.settings.limits.MAX_LINE_BYTES`,
+        more rows than ``max_rows``, more memory than is free).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -177,14 +188,23 @@ def read_table(
         raise InputError("file not found", source=str(path))
     if path.is_dir():
         raise InputError("is a folder, not a file", source=str(path))
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise InputError(
+            f"is {kind}, not a regular file; save the data to a file and give that file",
+            source=str(path),
+        )
     if path.stat().st_size == 0:
         raise InputError("the file is empty", source=str(path))
     if suffix in TEXT_SUFFIXES:
-        return _read_csv(path)
+        return _read_csv(path, max_rows=max_rows)
     if suffix in EXCEL_SUFFIXES:
-        return _read_xlsx(path, sheet=sheet, sheet_option=sheet_option)
+        return _read_xlsx(path, sheet=sheet, sheet_option=sheet_option, max_rows=max_rows)
     if suffix in SPATIAL_SUFFIXES:
-        return _read_spatial(path, layer=layer, geometry=geometry, layer_option=layer_option)
+        return _read_spatial(
+            path, layer=layer, geometry=geometry, layer_option=layer_option, max_rows=max_rows
+        )
     if suffix == ".xls":
         raise InputError(
             "old Excel .xls is not supported; save it as .xlsx or CSV", source=str(path)
@@ -194,6 +214,116 @@ def read_table(
         "Shapefile (.shp with its .shx, .dbf and .prj)",
         source=str(path),
     )
+
+
+#: The first bytes of binary files that people rename to ``.csv`` by mistake, and what to say.
+_SIGNATURES = (
+    (
+        b"PK\x03\x04",
+        "looks like an Excel workbook (.xlsx, a zip file), not a CSV text file; rename it to "
+        ".xlsx (or save it from Excel as CSV)",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "looks like an old Excel .xls workbook, not a CSV text file; save it from Excel as .xlsx "
+        "or CSV",
+    ),
+    (
+        b"SQLite format 3\x00",
+        "looks like a GeoPackage (an SQLite database), not a CSV text file; rename it to .gpkg",
+    ),
+)
+
+
+def _read_text_bytes(path: Path, *, max_rows: int | None) -> bytes:
+    """The bytes of a text file, read in pieces that are checked as they come.
+
+    Raises
+    ------
+    InputError
+        A known binary format under a text name; a line longer than
+        :data:`~vbr.settings.limits.MAX_LINE_BYTES` (stops at that line, without reading on);
+        more than ``max_rows`` data lines; more than the free memory can hold.
+    """
+    pieces: list[bytes] = []
+    lines = 0  # line ends seen so far
+    run = 0  # bytes since the last line end
+    with open(path, "rb") as fh:
+        while piece := fh.read(1 << 22):
+            if not pieces:
+                for magic, message in _SIGNATURES:
+                    if piece.startswith(magic):
+                        raise InputError(message, source=str(path))
+            ends = np.flatnonzero(np.frombuffer(piece, dtype=np.uint8) == 10)
+            if len(ends):
+                gaps = np.diff(ends, prepend=-1 - run) - 1  # bytes of each line before its end
+                too_long = np.flatnonzero(gaps > MAX_LINE_BYTES)
+                if len(too_long):
+                    _line_too_long(path, lines + int(too_long[0]) + 1)
+                run = len(piece) - int(ends[-1]) - 1
+            else:
+                run += len(piece)
+            if run > MAX_LINE_BYTES:
+                _line_too_long(path, lines + len(ends) + 1)
+            lines += len(ends)
+            if max_rows is not None and lines - 1 > max_rows:
+                _too_many_rows(path, f"more than {max_rows:,} lines", max_rows)
+            pieces.append(piece)
+    rows = lines - 1 + (run > 0)  # a last line without a line end is a row too
+    if max_rows is not None:
+        if rows > max_rows:
+            _too_many_rows(path, f"{rows:,} lines after the header", max_rows)
+        _check_memory(path, rows)
+    return b"".join(pieces)
+
+
+def _line_too_long(path: Path, line: int) -> None:
+    raise InputError(
+        f"line {line:,} is longer than {MAX_LINE_BYTES:,} bytes (vbr's limit for one line); a "
+        "CSV row is far shorter: is this a CSV file, or did a quote or line end go missing?",
+        source=str(path),
+    )
+
+
+def _too_many_rows(path: Path, found: str, max_rows: int) -> None:
+    raise InputError(
+        f"holds {found}, more than vbr reads without --large ({max_rows:,} rows); give "
+        "--large to read it (the run then needs about "
+        f"{BYTES_PER_ROW * max_rows / 1e9:,.0f} GB of memory per {max_rows:,} rows)",
+        source=str(path),
+    )
+
+
+#: Below this estimate (1 GiB) the free memory is not asked.
+_MEMORY_WORTH_ASKING = 1 << 30
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can give a process now (``MemAvailable`` of
+    ``/proc/meminfo``), or ``None`` where that cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _check_memory(path: Path, rows: int) -> None:
+    """Stop early when ``rows`` rows would need more memory than the machine has free."""
+    needed = rows * BYTES_PER_ROW
+    if needed < _MEMORY_WORTH_ASKING:
+        return
+    free = available_memory()
+    if free is not None and needed > free:
+        raise InputError(
+            f"holds about {rows:,} rows: a run needs about {needed / 1e9:,.1f} GB of memory for "
+            f"them, and this machine has {free / 1e9:,.1f} GB free; close other programs, use a "
+            "machine with more memory, or split the file (by region, for example)",
+            source=str(path),
+        )
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -273,8 +403,8 @@ def _check_header(columns: list[str], path: Path) -> list[str]:
     return columns
 
 
-def _read_csv(path: Path) -> RawTable:
-    text, encoding = _decode(path.read_bytes(), path)
+def _read_csv(path: Path, *, max_rows: int | None = None) -> RawTable:
+    text, encoding = _decode(_read_text_bytes(path, max_rows=max_rows), path)
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     sep = _sniff_separator(first_line)
@@ -403,7 +533,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, *, sheet: str | None, sheet_option: str | None) -> RawTable:
+def _read_xlsx(
+    path: Path, *, sheet: str | None, sheet_option: str | None, max_rows: int | None = None
+) -> RawTable:
     import openpyxl
 
     try:
@@ -415,6 +547,10 @@ def _read_xlsx(path: Path, *, sheet: str | None, sheet_option: str | None) -> Ra
     epoch = wb.epoch
     try:
         ws, notes = _choose_sheet(wb, path, sheet=sheet, sheet_option=sheet_option)
+        if max_rows is not None and (ws.max_row or 0) > max_rows + 1:
+            _too_many_rows(path, f"{ws.max_row - 1:,} rows in sheet {ws.title!r}", max_rows)
+        if max_rows is not None:
+            _check_memory(path, ws.max_row or 0)
         rows = [
             r
             for r in ws.iter_rows(values_only=True)
@@ -519,7 +655,12 @@ def no_crs_message(path: Path) -> str:
 
 
 def _read_spatial(
-    path: Path, *, layer: str | None, geometry: str | None, layer_option: str
+    path: Path,
+    *,
+    layer: str | None,
+    geometry: str | None,
+    layer_option: str,
+    max_rows: int | None = None,
 ) -> RawTable:
     import geopandas as gpd
     import pyogrio
@@ -538,6 +679,8 @@ def _read_spatial(
             )
             notes += note
             extra = {"WRITE_GFS": "NO"} if gml else {}
+            if max_rows is not None:
+                _check_spatial_size(path, max_rows, layer=chosen, options=extra)
             gdf = pyogrio.read_dataframe(path, layer=chosen, **extra)
         except DataLayerError as exc:
             if layer is not None:  # a GML's layers are not listed first
@@ -570,6 +713,37 @@ def _read_spatial(
         info=info,
         notes=notes,
     )
+
+
+#: The fewest bytes one feature of a text spatial file takes (GeoJSON's
+#: ``{"type":"Feature","properties":{},"geometry":null}`` is 50).
+_MIN_TEXT_FEATURE_BYTES = 40
+
+
+def _check_spatial_size(
+    path: Path, max_rows: int, *, layer: str | None, options: dict[str, str]
+) -> None:
+    """The feature count of a spatial file against ``max_rows`` and the free memory.
+
+    GeoPackage and the other binary formats give the count from their metadata; a text format
+    (GeoJSON, GML) must be parsed to count, so it is counted only when its size leaves room
+    for more features than a guard allows.
+    """
+    import pyogrio
+
+    if path.suffix.lower() in {".geojson", ".json", ".gml"}:
+        most = path.stat().st_size // _MIN_TEXT_FEATURE_BYTES
+        if most <= max_rows and most * BYTES_PER_ROW < _MEMORY_WORTH_ASKING:
+            return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        count = pyogrio.read_info(path, layer=layer, force_feature_count=True, **options).get(
+            "features", -1
+        )
+    if count > max_rows:
+        _too_many_rows(path, f"{count:,} features", max_rows)
+    if count > 0:
+        _check_memory(path, count)
 
 
 def _check_shapefile_parts(path: Path) -> None:
@@ -649,6 +823,14 @@ def _unreadable(path: Path, exc: Exception) -> InputError:
     """A spatial file GDAL cannot open, said plainly (GDAL's own text and its advice to prefix
     the path with a driver name are not for people)."""
     text = str(exc)
+    if "OGR_GEOJSON_MAX_OBJ_SIZE" in text:
+        return InputError(
+            "holds a GeoJSON feature larger than GDAL reads by default (its limit "
+            "OGR_GEOJSON_MAX_OBJ_SIZE, in MB); convert the file to a GeoPackage (in QGIS: "
+            "Export > Save Features As > GeoPackage, or ogr2ogr -f GPKG out.gpkg in.geojson), "
+            "or set the environment variable OGR_GEOJSON_MAX_OBJ_SIZE=0 to lift the limit",
+            source=str(path),
+        )
     kind = _KINDS.get(path.suffix.lower(), "spatial")
     head = (
         f"cannot be read as a spatial file (damaged, cut short, or not a "

@@ -56,9 +56,15 @@ def intl_locale(lang: str) -> str:
 
 def _rounded(value: float, decimals: int) -> decimal.Decimal:
     """``value`` (as its shortest decimal text) rounded to ``decimals`` places, halves away from
-    zero."""
+    zero; exact for every finite float (a float has at most 309 digits before the point)."""
     exact = decimal.Decimal(repr(float(value)))
-    return exact.quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP)
+    with decimal.localcontext(prec=_DIGITS + decimals):
+        return exact.quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP)
+
+
+#: Enough significant digits for any finite float before the decimal point (at most 309), so
+#: that no figure is too large to format.
+_DIGITS = 320
 
 
 @cache
@@ -76,7 +82,10 @@ def _currency_pattern(lang: str, decimals: int) -> str:
 
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
     """``1.234,5`` (nl) or ``1,234.5`` (en), with exactly ``decimals`` places."""
-    return format_decimal(_rounded(value, decimals), _pattern(decimals), locale=babel_locale(lang))
+    with decimal.localcontext(prec=_DIGITS + decimals):
+        return format_decimal(
+            _rounded(value, decimals), _pattern(decimals), locale=babel_locale(lang)
+        )
 
 
 def format_count(value: int, lang: str) -> str:
@@ -85,13 +94,14 @@ def format_count(value: int, lang: str) -> str:
 
 
 def _money(value: float, lang: str, decimals: int) -> str:
-    return format_currency(
-        _rounded(value, decimals),
-        "EUR",
-        _currency_pattern(lang, decimals),
-        locale=babel_locale(lang),
-        currency_digits=False,
-    )
+    with decimal.localcontext(prec=_DIGITS + decimals):
+        return format_currency(
+            _rounded(value, decimals),
+            "EUR",
+            _currency_pattern(lang, decimals),
+            locale=babel_locale(lang),
+            currency_digits=False,
+        )
 
 
 def format_eur(value: float, lang: str) -> str:

@@ -12,11 +12,11 @@ import pandas as pd
 
 from vbr.core.budget import cents_sum_eur
 from vbr.geometry import RD_NEW
-from vbr.maps.data import Walks, display_image, farm_payload, farm_statuses
+from vbr.maps.data import display_image, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
 from vbr.maps.region_map import write_region_map
-from vbr.maps.summary import RegionSummary, budget_name
+from vbr.maps.summary import PotShare, RegionSummary
 from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
 
@@ -37,8 +37,7 @@ def write_maps(context: WriteContext) -> WriteReport:
     }
     regions = result.regions.regions
     geometry_by_slug = dict(zip(regions["slug"], regions.geometry.values, strict=True))
-    budgets = {b.name: b for b in result.budgets}
-    national_budget = budgets.get("national") if result.with_budget else None
+    funded_all = result.ranked["funded_by"].to_numpy(dtype=object)
     nh3_all = result.ranked["nh3_kg"].to_numpy(dtype=float)
     subsidy_all = result.ranked["subsidy_eur"].to_numpy(dtype=float)
     points_all = result.ranked.geometry.values
@@ -52,24 +51,7 @@ def write_maps(context: WriteContext) -> WriteReport:
     for region in result.region_lists:
         positions = np.asarray(region.positions, dtype=np.int64)
         rows = context.region_text(region)
-        national_selected = (
-            table["selected"].iloc[positions].reset_index(drop=True) if result.with_budget else None
-        )
-        statuses = farm_statuses(rows, national_selected)
-        budget = budgets.get(region.budget) if region.budget else national_budget
-        national = None
-        if result.with_budget:
-            national = pd.DataFrame(
-                {
-                    "selected": table["selected"].iloc[positions].to_numpy(),
-                    "cumulative_eur": table["cumulative_eur"].iloc[positions].to_numpy(),
-                }
-            )
-        walks = Walks(
-            shown=budget_name(budget, lang) if budget is not None else None,
-            own=region.selected is not None,
-            national=national,
-        )
+        statuses = farm_statuses(rows, None)
         payload = farm_payload(
             rows,
             points_all[positions],
@@ -79,7 +61,6 @@ def write_maps(context: WriteContext) -> WriteReport:
             lang=lang,
             threshold_m=threshold_m,
             national_total=len(table),
-            walks=walks,
             submitted=submitted[positions] if submitted is not None else None,
         )
         summary = _summary(
@@ -88,7 +69,8 @@ def write_maps(context: WriteContext) -> WriteReport:
             rows=rows,
             nh3=nh3_all[positions],
             subsidy=subsidy_all[positions],
-            budget=budget,
+            funded=funded_all[positions],
+            budgets=result.budgets if result.with_budget else None,
         )
         summaries.append(summary)
         region_geom = geometry_by_slug.get(region.slug)
@@ -134,19 +116,32 @@ def _deposition_overlay(result: Result) -> tuple[str, tuple[float, float, float,
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii"), bounds
 
 
-def _summary(region, *, statuses, rows, nh3, subsidy, budget) -> RegionSummary:
+def _summary(region, *, statuses, rows, nh3, subsidy, funded, budgets) -> RegionSummary:
+    """The region's figures: the farms selected here (by any pot, as ``ranking.csv`` says) and
+    per pot what it funded here."""
     from vbr.maps.data import STATUSES
 
     keys = np.array([s.key for s in STATUSES])[statuses] if len(statuses) else np.array([])
     priority = int(np.isin(keys, ["priority", "priority_selected", "priority_not_selected"]).sum())
     chosen = np.isin(keys, ["priority_selected", "selected"])
+    pots = None
+    if budgets is not None:
+        pots = tuple(
+            PotShare(
+                name=b.name,
+                selected=int((funded == b.name).sum()),
+                eur=cents_sum_eur(subsidy[funded == b.name]),
+                nh3_kg=float(nh3[funded == b.name].sum()),
+            )
+            for b in budgets
+        )
     return RegionSummary(
         name=region.name,
         slug=region.slug,
         farms=len(rows),
         priority=priority,
-        selected=int(chosen.sum()) if budget is not None else None,
-        selected_nh3_kg=float(nh3[chosen].sum()) if budget is not None else None,
-        selected_eur=cents_sum_eur(subsidy[chosen]) if budget is not None else None,
-        budget=budget,
+        selected=int(chosen.sum()) if budgets is not None else None,
+        selected_nh3_kg=float(nh3[chosen].sum()) if budgets is not None else None,
+        selected_eur=cents_sum_eur(subsidy[chosen]) if budgets is not None else None,
+        pots=pots,
     )

@@ -20,6 +20,7 @@ import shapely
 from vbr.io.crs import RD_NEW, to_wgs84
 from vbr.locale import t
 from vbr.locale.formats import format_count
+from vbr.maps.summary import pot_name
 from vbr.model import OverloadZones
 
 __all__ = [
@@ -27,7 +28,6 @@ __all__ = [
     "STATUSES",
     "FarmPayload",
     "Status",
-    "Walks",
     "display_image",
     "farm_payload",
     "farm_statuses",
@@ -80,15 +80,18 @@ _DRAW_LAYER = {
 
 #: The popup's key facts, in order: list column, label (catalogue key) and how the value is
 #: written (the ``kind`` that ``vbr.format`` in vbr_map.js knows). ``farm_id`` heads the popup,
-#: ``priority`` and ``selected`` make its status line and ``reason`` follows the facts; then a
-#: line per budget walk (``selected``, ``cumulative_eur``; see :class:`Walks`); every other column
-#: of the list is carried through from the input and folds under "Meer gegevens".
+#: ``priority`` and ``selected`` make its status line (the same decision as ``ranking.csv``),
+#: ``funded_by`` names the pot that funded it and ``reason`` follows the facts; every other
+#: column of the list is carried through from the input and folds under "Meer gegevens".
 FACTS = (
     ("rank", "map.popup.rank_region", "rank"),
     ("national_rank", "map.popup.rank_national", "rank"),
     ("distance_m", "map.popup.distance", "distance"),  # with nearest_n2000, by name
     ("nh3_kg", "map.popup.nh3", "kg"),
+    ("nh3_animals_kg", "map.popup.nh3_animals", "kg"),
+    ("nh3_given_vs_animals", "map.popup.nh3_given_vs_animals", "ratio"),
     ("subsidy_eur", "map.popup.subsidy", "eur"),
+    ("funded_by", "map.popup.funded_by", "choice"),
     ("subsidy_source", "map.popup.subsidy_source", "choice"),
     ("eur_per_kg", "map.popup.eur_per_kg", "eur_per_kg"),
     ("impact_mol", "map.popup.impact_mol", "mol"),
@@ -217,21 +220,6 @@ def _nice(value: float) -> float:
     return float(10 ** (exp + 1))
 
 
-@dataclass(frozen=True)
-class Walks:
-    """Which budget walks a region's popups report.
-
-    ``shown`` names the walk behind the farms' status (the region's own budget, else the
-    national one; ``None`` without a budget). ``national`` holds the national walk's
-    ``selected``/``cumulative_eur`` text per farm where the region's list does not (no own
-    budget) or where it differs (an own budget beside a national one).
-    """
-
-    shown: str | None
-    own: bool
-    national: pd.DataFrame | None = None
-
-
 def _fact(rows: pd.DataFrame, column: str, label: str, kind: str, lang: str) -> dict | None:
     """A popup line for ``column``, or ``None`` when no farm of the region has a value there."""
     columns = list(rows.columns)
@@ -240,6 +228,9 @@ def _fact(rows: pd.DataFrame, column: str, label: str, kind: str, lang: str) -> 
     fact = {"label": t(label, lang), "col": columns.index(column), "kind": kind}
     if column in _CHOICES:
         fact["choices"] = {raw: t(key, lang) for raw, key in _CHOICES[column].items()}
+    if column == "funded_by":
+        names = sorted(set(rows[column].tolist()) - {""})
+        fact["choices"] = {name: pot_name(name, lang) for name in names}
     if kind == "distance" and "nearest_n2000" in columns:
         fact["area"] = columns.index("nearest_n2000")
     return fact
@@ -258,24 +249,6 @@ def _facts(rows: pd.DataFrame, lang: str, *, national_total: int) -> list:
     return facts
 
 
-def _walks(rows: pd.DataFrame, lang: str, walks: Walks) -> list:
-    """One popup line per budget walk: the walk behind the farm's status first, then the national
-    one where the region has its own budget beside it."""
-    columns = list(rows.columns)
-    own = {
-        "src": "row",
-        "selected": columns.index("selected"),
-        "spent": columns.index("cumulative_eur"),
-    }
-    national = {"src": "national", "selected": 0, "spent": 1}
-    lines = []
-    if walks.shown is not None:
-        lines.append({"budget": walks.shown, **(own if walks.own else national)})
-    if walks.own and walks.national is not None:
-        lines.append({"budget": t("budget.national", lang), **national})
-    return lines
-
-
 def farm_payload(
     rows: pd.DataFrame,
     geometry: np.ndarray,
@@ -286,7 +259,6 @@ def farm_payload(
     lang: str,
     threshold_m: float = 1000.0,
     national_total: int | None = None,
-    walks: Walks | None = None,
     submitted: np.ndarray | None = None,
 ) -> FarmPayload:
     """Prepare the farm layer of one region.
@@ -312,14 +284,11 @@ def farm_payload(
         The priority threshold: a distance that would round onto it shows centimetres.
     national_total
         Farms in the national list (``national rank 12 of 24,988``).
-    walks
-        The budget walks the popups report (see :class:`Walks`).
     submitted
         ``submitted_at`` per farm as ISO 8601 UTC text (``""`` where none), when any farm has
         one.
     """
     n = len(rows)
-    walks = walks or Walks(shown=None, own=False)
     coords = shapely.get_coordinates(geometry)
     lon, lat = to_wgs84(coords[:, 0], coords[:, 1]) if n else ([], [])
     reference = float(np.quantile(nh3_kg, 0.95)) if n else 1.0
@@ -338,7 +307,8 @@ def farm_payload(
         "national": columns.index("national_rank") if "national_rank" in columns else -1,
         "reason": columns.index("reason") if "reason" in columns else -1,
         "facts": facts,
-        "walks": _walks(rows, lang, walks),
+        # no budget walk lines: the decision is the list's (selected, funded_by, reason)
+        "walks": [],
         "more": [k for k, c in enumerate(columns) if c not in known],
         "threshold": threshold_m,
         "lon": np.round(np.asarray(lon, dtype=float), FARM_DECIMALS).tolist(),
@@ -352,10 +322,6 @@ def farm_payload(
         ],
         "areaNames": area_names,
     }
-    if walks.national is not None:
-        data["national_walk"] = (
-            walks.national[["selected", "cumulative_eur"]].to_numpy(dtype=object).tolist()
-        )
     if submitted is not None:
         data["submitted"] = list(submitted)
         data["facts"].append(

@@ -62,29 +62,45 @@ def _national(result, lang: str) -> list[tuple[str, str]]:
         (t("index.rejected", lang), format_count(counts["rejected"], lang)),
         (t("index.priority", lang), format_count(counts["priority"], lang)),
     ]
-    national = next((b for b in result.budgets if not b.regions), None)
-    if result.with_budget and national is not None:
+    if len(result.regions.regions):
+        outside = int((result.ranked["regions"].to_numpy(dtype=object) == "").sum())
+        figures.append((t("index.no_region", lang), format_count(outside, lang)))
+    if result.with_budget:
         figures += [
-            (t("index.selected", lang), format_count(national.selected, lang)),
-            (t("index.selected_nh3", lang), format_kg(national.selected_nh3_kg, lang)),
-            (t("index.selected_eur", lang), format_eur(national.used_eur, lang)),
+            (
+                t("index.selected", lang),
+                format_count(sum(b.selected for b in result.budgets), lang),
+            ),
+            (
+                t("index.selected_nh3", lang),
+                format_kg(sum(b.selected_nh3_kg for b in result.budgets), lang),
+            ),
+            (
+                t("index.selected_eur", lang),
+                format_eur(sum(b.used_eur for b in result.budgets), lang),
+            ),
         ]
     return figures
 
 
 def _rules(result, lang: str) -> list[tuple[str, str]]:
     cfg = result.options.config
-    rules = [
+    rules = []
+    if cfg.rule_set:
+        rules.append(
+            (
+                t("index.rule_set", lang),
+                f"{cfg.rule_set.get('name', '')}: {cfg.rule_set.get('title', '')}".rstrip(": "),
+            )
+        )
+    rules += [
         (
             t("index.rule_zone", lang),
-            t("index.rule_zone_value", lang, distance=format_m(cfg.threshold_m, lang)),
+            t("index.rule_zone_value", lang, distance=format_m(cfg.threshold_m, lang))
+            if cfg.priority_group == "within_threshold"
+            else t("index.rule_zone_all", lang),
         ),
-        (
-            t("index.rule_order", lang),
-            t("index.rule_order_fcfs", lang)
-            if result.first_come_first_served
-            else t("index.rule_order_cost", lang),
-        ),
+        (t("index.rule_order", lang), _order_rule(result, lang)),
         (
             t("index.rule_policy", lang),
             t("index.rule_policy_stop", lang)
@@ -92,6 +108,8 @@ def _rules(result, lang: str) -> list[tuple[str, str]]:
             else t("index.rule_policy_skip", lang),
         ),
     ]
+    if result.with_budget:
+        rules.append((t("index.rule_pots", lang), t("index.rule_pots_value", lang)))
     for b in result.budgets:
         name = budget_name(b, lang)
         if b.regions:
@@ -109,9 +127,34 @@ def _rules(result, lang: str) -> list[tuple[str, str]]:
                 ),
             )
         )
+        for w in b.windows:
+            rules.append(
+                (
+                    t("index.rule_window", lang, name=w.name, opens=w.opens, closes=w.closes),
+                    t(
+                        "index.rule_window_value",
+                        lang,
+                        available=format_eur(w.available_eur, lang),
+                        round1=format_eur(w.used_round1_eur, lang),
+                        round2=format_eur(w.used_round2_eur, lang),
+                        carried=format_eur(w.carried_out_eur, lang),
+                    ),
+                )
+            )
     if not result.budgets:
         rules.append((t("index.col_budget", lang), t("index.rule_no_budget", lang)))
     return rules
+
+
+def _order_rule(result, lang: str) -> str:
+    """How round 1 is ordered: by day with the lottery, by time, or by cost."""
+    if not result.first_come_first_served:
+        return t("index.rule_order_cost", lang)
+    if result.options.config.fcfs != "day":
+        return t("index.rule_order_fcfs", lang)
+    decisions = result.decisions
+    drawn = len(decisions.drawn) if decisions is not None else 0
+    return t("index.rule_order_day", lang, days=format_count(drawn, lang))
 
 
 def index_html(result, summaries: Sequence[RegionSummary], notes: Sequence[str]) -> str:

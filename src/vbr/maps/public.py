@@ -174,7 +174,6 @@ def write_public_maps(context: WriteContext) -> WriteReport:
             selected=None,
             selected_nh3_kg=None,
             selected_eur=None,
-            budget=None,
         )
         content = region_content(
             summary,

@@ -1,6 +1,7 @@
 """Settings: the run options (:mod:`.options`) and the configuration file (:mod:`.config`).
 
-``default_config.toml`` in this folder is the one place where a rule's default is written.
+``default_config.toml`` in this folder and the rule sets in ``src/vbr/rules/`` (:mod:`.rules`)
+are where every default is written, each in one of them.
 """
 
 from vbr.settings.columns import (
@@ -11,11 +12,14 @@ from vbr.settings.columns import (
 )
 from vbr.settings.config import (
     BUDGET_POLICIES,
+    NATIONAL_POT,
     Config,
     DepositionSettings,
+    Pot,
     RegionalBudget,
     SemConfig,
     SubsidyConfig,
+    Window,
     config_from_mapping,
     load_config,
 )
@@ -30,27 +34,35 @@ from vbr.settings.options import (
     option_default,
     run_options,
 )
+from vbr.settings.rules import DEFAULT_RULES, RuleSet, load_rule_set, rule_set_names
 
 __all__ = [
     "BUDGET_POLICIES",
     "COLUMN_TABLES",
     "DEFAULT_OUT",
+    "DEFAULT_RULES",
+    "NATIONAL_POT",
     "RANK_BY",
     "ColumnMapping",
     "Config",
     "DepositionSettings",
+    "Pot",
     "RegionalBudget",
+    "RuleSet",
     "RunOptions",
     "SemConfig",
     "SubsidyConfig",
+    "Window",
     "config_from_mapping",
     "default_data_dir",
     "default_options",
     "input_notes",
     "load_config",
+    "load_rule_set",
     "merge_mappings",
     "nitrogen_sensitive_list",
     "option_default",
     "parse_column_mapping",
+    "rule_set_names",
     "run_options",
 ]

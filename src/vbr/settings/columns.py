@@ -19,6 +19,7 @@ COLUMN_TABLES: dict[str, tuple[str, str]] = {
     "farms": ("columns", "--columns"),
     "natura": ("natura_columns", "--natura-columns"),
     "regions": ("regions_columns", "--regions-columns"),
+    "offers": ("offers_columns", "--offers-columns"),
 }
 
 

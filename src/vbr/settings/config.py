@@ -7,6 +7,7 @@ The dataclasses here hold values; they have no defaults of their own.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import tomllib
 from collections.abc import Mapping
@@ -18,14 +19,28 @@ from typing import Any
 from vbr.errors import ConfigError
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.settings.columns import COLUMN_TABLES, parse_column_mapping
+from vbr.settings.limits import MAX_EUR_OPTION, MAX_THRESHOLD_M
+from vbr.settings.rules import (
+    FCFS,
+    MEASURED_TO,
+    PRIORITY_GROUPS,
+    ROUND_ORDER,
+    RULE_KEYS,
+    TIE_BREAKS,
+    load_rule_set,
+    merge_rule_set,
+)
 
 __all__ = [
     "BUDGET_POLICIES",
+    "NATIONAL_POT",
     "Config",
     "DepositionSettings",
+    "Pot",
     "RegionalBudget",
     "SemConfig",
     "SubsidyConfig",
+    "Window",
     "config_from_mapping",
     "load_config",
 ]
@@ -35,13 +50,70 @@ BUDGET_POLICIES = ("skip", "stop")
 _DEFAULT_FILE = resources.files("vbr.settings") / "default_config.toml"
 
 
+#: The name of the national pot (``[budget] national_eur``, ``--budget``) in ``funded_by``.
+NATIONAL_POT = "national"
+
+
 @dataclass(frozen=True)
 class RegionalBudget:
-    """A budget that walks the farms of one or more regions."""
+    """A regional pot: it may fund the farms of its regions (``[[budget.regional]]``)."""
 
     name: str
     regions: tuple[str, ...]
     eur: float
+    source: str = ""
+    #: ``skip`` or ``stop``; ``None``: the ``[rules] budget_policy``.
+    policy: str | None = None
+
+
+@dataclass(frozen=True)
+class Pot:
+    """One pot of money as the procedure walks it (:attr:`Config.pots`).
+
+    Attributes
+    ----------
+    name
+        ``national`` or the regional pot's name (``funded_by`` in the lists).
+    regions
+        The regions whose farms it may fund; empty: every farm (the national pot).
+    budget_eur
+        The pot's budget.
+    policy
+        ``skip`` or ``stop``.
+    source
+        Where the budget comes from.
+    reserve_eur
+        Of the budget, the part that is reserved rather than committed (the scenarios show what
+        it adds); 0 where none.
+    """
+
+    name: str
+    regions: tuple[str, ...]
+    budget_eur: float
+    policy: str
+    source: str = ""
+    reserve_eur: float = 0.0
+
+    @property
+    def national(self) -> bool:
+        """Whether this is the national pot (every farm; the windows apply to it)."""
+        return self.name == NATIONAL_POT
+
+
+@dataclass(frozen=True)
+class Window:
+    """An application window of the national pot (``[[window]]``).
+
+    ``opens``/``closes`` are the first and the last day (inclusive, Europe/Amsterdam); an
+    application belongs to the window of its ``submitted_at``. ``budget_eur`` is the window's own
+    budget; with ``carry_over`` what it leaves goes to the next window.
+    """
+
+    name: str
+    opens: _dt.date
+    closes: _dt.date
+    budget_eur: float
+    carry_over: bool
     source: str = ""
 
 
@@ -53,6 +125,9 @@ class SubsidyConfig:
     """Prices and percentages of the subsidy estimate (``[subsidy]`` in the config file)."""
 
     estimate_missing: bool
+    #: The least share of ``nh3_kg`` that animal counts must explain for a subsidy to be
+    #: estimated from them (0..1).
+    min_herd_share: float
     write_off_years: float
     floor_fraction: float
     reference_year: float
@@ -90,7 +165,7 @@ def _number(value: object, where: str, *, upper: float | None = None, euro: bool
         raise ConfigError(f"must be a number, got {value!r}", source=where)
     try:
         v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"must be a number, got {value!r}", source=where) from None
     if not math.isfinite(v) or v < 0 or (upper is not None and v > upper):
         limit = f" and <= {upper:g}" if upper is not None else ""
@@ -111,12 +186,20 @@ def _euro(value: object, where: str) -> float:
     Raises
     ------
     ConfigError
-        When it is no amount, reads two ways, or is negative or not finite.
+        When it is no amount, reads two ways, is negative or not finite, or is above
+        :data:`~vbr.settings.limits.MAX_EUR_OPTION`.
     """
     try:
-        return float(parse_euro(value))  # type: ignore[arg-type]
+        amount = float(parse_euro(value))  # type: ignore[arg-type]
     except AmountError as exc:
         raise ConfigError(str(exc), source=where) from None
+    if amount > MAX_EUR_OPTION:
+        raise ConfigError(
+            f"must be an amount from 0 to EUR {MAX_EUR_OPTION:,.0f} (the ceiling of vbr), "
+            f"got {value!r}",
+            source=where,
+        )
+    return amount
 
 
 def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
@@ -130,7 +213,11 @@ def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
     sectors = raw.get("sector_of_group", {})
     if not isinstance(sectors, dict) or not all(isinstance(v, str) for v in sectors.values()):
         raise ConfigError("must be a table of sector names", source=f"{w}.sector_of_group")
-    config = _from_table(SubsidyConfig, raw, w, fractions=("floor_fraction",))
+    if "min_herd_share" not in raw:
+        # an effective configuration recorded before the rule existed (an older manifest): the
+        # run it repeats estimated from any counts
+        raw = {**raw, "min_herd_share": 0.0}
+    config = _from_table(SubsidyConfig, raw, w, fractions=("floor_fraction", "min_herd_share"))
     return replace(
         config, write_off_years=config.write_off_years or 1.0, sector_of_group=dict(sectors)
     )
@@ -215,9 +302,68 @@ class Config:
     #: Column mappings of the config file by input (``farms``, ``natura``, ``regions``): field ->
     #: input column, from the tables ``[columns]``, ``[natura_columns]``, ``[regions_columns]``.
     column_tables: Mapping[str, Mapping[str, str]]
+    #: The rule set: ``name``, ``title``, ``source``, ``path`` and ``sha256`` (README, "Rule
+    #: sets").
+    rule_set: dict = field(default_factory=dict)
+    #: First come first served: ``day`` (the calendar day, with the lottery) or ``time``.
+    fcfs: str = "day"
+    #: Round 1: ``within_threshold`` or ``all`` (every application).
+    priority_group: str = "within_threshold"
+    #: Application windows of the national pot, in order (none: one window without dates).
+    windows: tuple[Window, ...] = ()
+    #: Of the national budget, the part that is reserved (not committed).
+    national_reserve_eur: float = 0.0
+    #: The national pot's own policy (``None``: ``budget_policy``).
+    national_policy: str | None = None
+    #: The pots in walking order by name (empty: national first, then the regional ones).
+    pot_order: tuple[str, ...] = ()
+    #: The pots that run (``--pot``, ``--only-national``); ``None``: every pot.
+    pots_run: tuple[str, ...] | None = None
     #: The effective configuration as one TOML-like dict (defaults merged with the user's file),
     #: recorded in the manifest so that a run can be repeated from it.
     effective: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def all_pots(self) -> tuple[Pot, ...]:
+        """Every pot of the configuration in walking order (also those ``--pot`` leaves out)."""
+        pots = []
+        if self.budget_eur is not None or self.windows:
+            # with windows the pot holds their budgets together, capped by the national budget
+            budget = self.budget_eur if self.budget_eur is not None else math.inf
+            if self.windows:
+                budget = min(budget, sum(w.budget_eur for w in self.windows))
+            pots.append(
+                Pot(
+                    name=NATIONAL_POT,
+                    regions=(),
+                    budget_eur=budget,
+                    policy=self.national_policy or self.budget_policy,
+                    source=self.budget_source
+                    or "; ".join(f"{w.name}: {w.source}" for w in self.windows if w.source),
+                    reserve_eur=min(self.national_reserve_eur, budget),
+                )
+            )
+        pots += [
+            Pot(
+                name=g.name,
+                regions=g.regions,
+                budget_eur=g.eur,
+                policy=g.policy or self.budget_policy,
+                source=g.source,
+            )
+            for g in self.regional_budgets
+        ]
+        if self.pot_order:
+            by_name = {p.name: p for p in pots}
+            pots = [by_name[n] for n in self.pot_order if n in by_name]
+        return tuple(pots)
+
+    @property
+    def pots(self) -> tuple[Pot, ...]:
+        """The pots this run walks, in order."""
+        if self.pots_run is None:
+            return self.all_pots
+        return tuple(p for p in self.all_pots if p.name in self.pots_run)
 
     @property
     def language(self) -> str:
@@ -233,21 +379,30 @@ class Config:
         no_budget: bool = False,
         language: str | None = None,
         max_rejected_percent: float | None = None,
+        pots: tuple[str, ...] | None = None,
+        only_national: bool = False,
     ) -> Config:
         """A copy that takes the command-line values that were given (``None``: keep).
 
         ``no_budget`` drops every budget (national and regional): rank without selecting.
+        ``pots`` (``--pot``, repeated) or ``only_national`` limit the pots that run.
+        ``budget_policy`` sets the policy of every pot.
 
         Raises
         ------
         ConfigError
-            On an unusable value, or ``budget_eur`` together with ``no_budget``.
+            On an unusable value, an unknown pot, or options that cannot go together.
         """
         cfg = self
         if no_budget:
             if budget_eur is not None:
                 raise ConfigError("give --budget or --no-budget, not both", source="--no-budget")
-            cfg = replace(cfg, budget_eur=None, budget_source="", regional_budgets=())
+            if pots or only_national:
+                option = "--only-national" if only_national else "--pot"
+                raise ConfigError(f"give {option} or --no-budget, not both", source="--no-budget")
+            cfg = replace(cfg, budget_eur=None, budget_source="", regional_budgets=(), pots_run=())
+        if pots and only_national:
+            raise ConfigError("give --pot or --only-national, not both", source="--only-national")
         if threshold_m is not None:
             cfg = replace(cfg, threshold_m=_check_threshold(threshold_m, "--threshold-m"))
         if budget_eur is not None:
@@ -255,7 +410,12 @@ class Config:
                 cfg, budget_eur=_check_budget(budget_eur, "--budget"), budget_source="--budget"
             )
         if budget_policy is not None:
-            cfg = replace(cfg, budget_policy=_check_policy(budget_policy, "--budget-policy"))
+            cfg = replace(
+                cfg,
+                budget_policy=_check_policy(budget_policy, "--budget-policy"),
+                national_policy=None,
+                regional_budgets=tuple(replace(g, policy=None) for g in cfg.regional_budgets),
+            )
         if language is not None:
             cfg = replace(cfg, explain_language=_check_language(language, "--lang"))
         if max_rejected_percent is not None:
@@ -263,12 +423,39 @@ class Config:
                 cfg,
                 max_rejected_percent=_number(max_rejected_percent, "--max-rejected", upper=100),
             )
+        if only_national:
+            pots = (NATIONAL_POT,)
+        if pots:
+            cfg = replace(cfg, pots_run=_check_pots_run(cfg, tuple(pots), budget_eur))
         return cfg
+
+
+def _check_pots_run(cfg: Config, names: tuple[str, ...], budget_eur: float | None) -> tuple:
+    """The pots ``--pot``/``--only-national`` name, each one of the configuration's."""
+    option = "--only-national" if names == (NATIONAL_POT,) else "--pot"
+    known = [p.name for p in cfg.all_pots]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(
+            f"no pot named {', '.join(map(repr, unknown))}; the pots are "
+            + (", ".join(map(repr, known)) if known else "none (give --budget EUR)"),
+            source=option,
+        )
+    if budget_eur is not None and NATIONAL_POT not in names:
+        raise ConfigError(
+            "--budget sets the national pot, which --pot leaves out; add --pot national",
+            source="--pot",
+        )
+    return tuple(dict.fromkeys(names))
 
 
 def _check_threshold(value: object, where: str) -> float:
     return _non_negative(
-        value, where, expected="threshold must be a number of metres", unit="number >= 0 metres"
+        value,
+        where,
+        expected="threshold must be a number of metres",
+        unit=f"number of metres from 0 to {MAX_THRESHOLD_M:,.0f}",
+        upper=MAX_THRESHOLD_M,
     )
 
 
@@ -276,14 +463,15 @@ def _check_budget(value: object, where: str) -> float | None:
     return None if value is None else _euro(value, where)
 
 
-def _non_negative(value: object, where: str, *, expected: str, unit: str) -> float:
-    """``value`` as a finite number >= 0, else a :class:`ConfigError`: ``expected`` where it is
-    no number, ``... must be a finite <unit>`` where it is out of range."""
+def _non_negative(value: object, where: str, *, expected: str, unit: str, upper: float) -> float:
+    """``value`` as a finite number from 0 to ``upper``, else a :class:`ConfigError`:
+    ``expected`` where it is no number, ``... must be a finite <unit>`` where it is out of
+    range."""
     try:
         v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"{expected}, got {value!r}", source=where) from None
-    if not math.isfinite(v) or v < 0:
+    if not (0 <= v <= upper):
         what = expected.split(" must ", 1)[0]
         raise ConfigError(f"{what} must be a finite {unit}, got {value!r}", source=where)
     return v
@@ -312,28 +500,36 @@ def _read_toml(path: Path | None) -> dict:
 
 
 def _known_keys() -> dict[str, set[str]]:
-    """The tables and keys a configuration file may hold: those of ``default_config.toml``, and
-    ``[explain] language``, the older name of ``[output] language``."""
+    """The tables and keys a configuration file may hold: those of ``default_config.toml`` and
+    of a rule set (:data:`~vbr.settings.rules.RULE_KEYS`), and ``[explain] language``, the older
+    name of ``[output] language``."""
     known = {table: set(values) for table, values in _read_toml(None).items()}
+    for table, keys in RULE_KEYS.items():
+        if table != "rule_set":
+            known.setdefault(table, set()).update(keys)
     known.setdefault("explain", set()).add("language")
     return known
 
 
-def load_config(path: Path | None = None) -> Config:
-    """Read the configuration.
+def load_config(path: Path | None = None, *, rules: str | Path | None = None) -> Config:
+    """Read the configuration: ``default_config.toml``, the rule set, then the user's file.
 
     Parameters
     ----------
     path
         A TOML file; ``None`` gives the built-in defaults. A user file replaces the tables it has
-        (``[rules]`` keys one by one, ``[budget]`` as a whole) and keeps the defaults for the rest.
+        (``[rules]`` keys one by one, ``[budget]`` and the ``[[window]]`` list as a whole) and
+        keeps the defaults for the rest.
+    rules
+        The rule set: a name of the package's (default ``vbr-2026``) or a TOML file
+        (``--rules``).
 
     Raises
     ------
     ConfigError
         On unknown keys or unusable values, naming the file and the key.
     """
-    base = _read_toml(None)
+    base = merge_rule_set(_read_toml(None), load_rule_set(rules))
     where = "built-in config" if path is None else str(path)
     if path is not None:
         user = _read_toml(path)
@@ -341,12 +537,14 @@ def load_config(path: Path | None = None) -> Config:
         problems = []
         mapping_tables = {table for table, _ in COLUMN_TABLES.values()}
         for table, values in user.items():
-            if table not in known or not isinstance(values, dict):
+            rows = values if table == "window" and isinstance(values, list) else [values]
+            if table not in known or not all(isinstance(r, dict) for r in rows):
                 problems.append(f"unknown table [{table}] (known: {', '.join(known)})")
                 continue
             if table in mapping_tables:
                 continue  # any field name here; the readers check them against their fields
-            problems += [f"unknown key {table}.{k}" for k in values if k not in known[table]]
+            for row in rows:
+                problems += [f"unknown key {table}.{k}" for k in row if k not in known[table]]
         if problems:
             raise ConfigError(
                 "the configuration has unknown entries", source=where, problems=problems
@@ -370,6 +568,8 @@ def load_config(path: Path | None = None) -> Config:
                 base[table] = user[table]
         if "budget" in user:
             base["budget"] = user["budget"]
+        if "window" in user:
+            base["window"] = user["window"]
     return config_from_mapping(base, where=where)
 
 
@@ -380,7 +580,8 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
     Raises
     ------
     ConfigError
-        When a table or key that ``default_config.toml`` has is missing, or a value is unusable.
+        When a table or key that ``default_config.toml`` or the rule set has is missing, or a
+        value is unusable.
     """
     rules = _required(base, "rules", where)
     budget = base.get("budget", {})
@@ -396,15 +597,18 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         if not regions or not all(isinstance(r, str) for r in regions):
             raise ConfigError("`regions` must be a list of region names", source=key)
         eur = _check_budget(group["eur"], key)
+        policy = group.get("policy")
         regional.append(
             RegionalBudget(
                 name=str(group.get("name", " en ".join(regions))),
                 regions=tuple(regions),
                 eur=float(eur or 0.0),
                 source=str(group.get("source", "")),
+                policy=None if policy is None else _check_policy(policy, f"{key}.policy"),
             )
         )
-    return Config(
+    national_policy = budget.get("national_policy")
+    config = Config(
         threshold_m=_check_threshold(
             _required(rules, "threshold_m", f"{where}: rules"), f"{where}: rules.threshold_m"
         ),
@@ -420,12 +624,124 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         deposition=_deposition(base.get("deposition", {}), where),
         explain_language=_language(base, where),
         max_rejected_percent=_max_rejected(base, where),
+        rule_set=dict(base.get("rule_set", {})),
+        fcfs=_choice(rules, "fcfs", FCFS, where),
+        priority_group=_choice(rules, "priority_group", PRIORITY_GROUPS, where),
+        windows=_windows(base.get("window", []), where),
+        national_reserve_eur=_check_budget(
+            budget.get("national_reserve_eur", 0), f"{where}: budget.national_reserve_eur"
+        )
+        or 0.0,
+        national_policy=None
+        if national_policy is None
+        else _check_policy(national_policy, f"{where}: budget.national_policy"),
+        pot_order=_pot_order(budget, regional, national is not None, where),
         column_tables={
             kind: parse_column_mapping(base.get(table) or {}, where=f"{where} [{table}]")
             for kind, (table, _) in COLUMN_TABLES.items()
         },
         effective=base,
     )
+    _choice(rules, "measured_to", MEASURED_TO, where)
+    for key, implemented in (("round_order", ROUND_ORDER), ("tie_breaks", TIE_BREAKS)):
+        value = rules.get(key, list(implemented))
+        if list(value) != list(implemented):
+            raise ConfigError(
+                f"vbr implements only {list(implemented)}, got {value!r}",
+                source=f"{where}: rules.{key}",
+            )
+    if config.budget_eur is not None and config.national_reserve_eur > config.budget_eur:
+        raise ConfigError("the reserve is more than the national budget", source=f"{where}: budget")
+    return config
+
+
+def _choice(table: dict, key: str, allowed: tuple[str, ...], where: str) -> str:
+    """``table[key]``, one of ``allowed`` (the first when absent)."""
+    value = table.get(key, allowed[0])
+    if value not in allowed:
+        raise ConfigError(
+            f"must be one of {', '.join(map(repr, allowed))}, got {value!r}",
+            source=f"{where}: rules.{key}",
+        )
+    return str(value)
+
+
+def _pot_order(budget: dict, regional: list, national: bool, where: str) -> tuple[str, ...]:
+    """``[budget] order``: every pot named once (empty where not given)."""
+    order = budget.get("order")
+    names = [NATIONAL_POT] * national + [g.name for g in regional]
+    if len(set(names)) != len(names):
+        raise ConfigError(
+            f"two pots have the same name (pots: {', '.join(names)}); "
+            f"'{NATIONAL_POT}' is the national pot's",
+            source=f"{where}: budget",
+        )
+    if order is None:
+        return ()
+    if not isinstance(order, list) or sorted(map(str, order)) != sorted(names):
+        raise ConfigError(
+            f"must name every pot once: {', '.join(map(repr, names))}; got {order!r}",
+            source=f"{where}: budget.order",
+        )
+    return tuple(map(str, order))
+
+
+def _date(value: object, where: str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        raise ConfigError(f"must be a day (2026-03-02), not a time: {value!r}", source=where)
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"must be a day as 2026-03-02, got {value!r}", source=where) from None
+
+
+def _windows(rows: object, where: str) -> tuple[Window, ...]:
+    """The ``[[window]]`` list: named, in order, not overlapping, each with a budget."""
+    if not isinstance(rows, list):
+        raise ConfigError("must be a list of [[window]] tables", source=f"{where}: window")
+    windows: list[Window] = []
+    for i, row in enumerate(rows, start=1):
+        key = f"{where}: window[{i}]"
+        missing = [k for k in ("name", "opens", "closes", "budget_eur") if k not in row]
+        if missing:
+            raise ConfigError(f"needs {', '.join(missing)}", source=key)
+        carry = row.get("carry_over", False)
+        if not isinstance(carry, bool):
+            raise ConfigError("must be true or false", source=f"{key}.carry_over")
+        window = Window(
+            name=str(row["name"]),
+            opens=_date(row["opens"], f"{key}.opens"),
+            closes=_date(row["closes"], f"{key}.closes"),
+            budget_eur=float(_check_budget(row["budget_eur"], f"{key}.budget_eur") or 0.0),
+            carry_over=carry,
+            source=str(row.get("source", "")),
+        )
+        if window.closes < window.opens:
+            raise ConfigError(
+                f"closes ({window.closes}) is before opens ({window.opens})", source=key
+            )
+        if windows and window.opens <= windows[-1].closes:
+            raise ConfigError(
+                f"opens ({window.opens}) on or before the previous window "
+                f"{windows[-1].name!r} closes ({windows[-1].closes}): windows follow each "
+                "other without overlap",
+                source=key,
+            )
+        if any(w.name == window.name for w in windows):
+            raise ConfigError(f"two windows are named {window.name!r}", source=key)
+        windows.append(window)
+    return tuple(windows)
+
+
+#: Upper bounds of the ``[deposition]`` numbers that size the work (the kernel grid, the
+#: solver's time): the width of the Netherlands, a 10 km cell, a day.
+_DEPOSITION_UPPER = {
+    "cutoff_m": 300_000.0,
+    "min_cell_m": 10_000.0,
+    "knapsack_time_limit_s": 86_400.0,
+}
 
 
 def _deposition(table: dict, where: str) -> DepositionSettings:
@@ -434,13 +750,16 @@ def _deposition(table: dict, where: str) -> DepositionSettings:
         raw = _required(table, key, f"{where}: deposition")
         try:
             v = float(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ConfigError(
                 f"must be a number, got {raw!r}", source=f"{where}: deposition.{key}"
             ) from None
-        if not math.isfinite(v) or v <= 0:
+        upper = _DEPOSITION_UPPER.get(key, math.inf)
+        if not math.isfinite(v) or v <= 0 or v > upper:
+            limit = f" and <= {upper:,g}" if math.isfinite(upper) else ""
             raise ConfigError(
-                f"must be a finite number > 0, got {raw!r}", source=f"{where}: deposition.{key}"
+                f"must be a finite number > 0{limit}, got {raw!r}",
+                source=f"{where}: deposition.{key}",
             )
         values[key] = v
     weight = _required(table, "weight", f"{where}: deposition")

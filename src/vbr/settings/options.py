@@ -75,6 +75,17 @@ class RunOptions:
     regions_layer: str | None = None
     #: The sheet of an XLSX farm file to read (``--sheet``); ``None``: the first visible sheet.
     sheet: str | None = None
+    #: Read a farm file of more than :data:`~vbr.settings.limits.MAX_ROWS` rows (``--large``).
+    large: bool = False
+    #: An offers table (``--offers``: ``farm_id, subsidy_eur[, submitted_at, complete_at]``)
+    #: joined on ``farm_id`` to the locations of ``farms``, and its column mapping
+    #: (``--offers-columns``, ``[offers_columns]``).
+    offers: Path | None = None
+    offers_columns: ColumnMapping = field(default_factory=ColumnMapping)
+    #: The lottery's seed (``--seed``); ``None``: derived from the farm file's sha256.
+    seed: int | None = None
+    #: An official draw (``--draw``): the farm ids of the days drawn by lot, in drawn order.
+    draw: Path | None = None
 
     def __post_init__(self) -> None:
         if self.overloaded is not None and self.all_overloaded:
@@ -91,6 +102,21 @@ class RunOptions:
             raise ConfigError(
                 "ranking by euro per mol needs the deposition impact: give --exceedance RASTER",
                 source="--rank-by eur_per_mol",
+            )
+        if self.offers is None and "--offers-columns" in self.offers_columns.given_in.values():
+            # (a config file's [offers_columns] may serve runs with and without offers)
+            raise ConfigError(
+                "names the columns of an offers table, but no --offers is given; give the "
+                "table with --offers PATH, or leave out --offers-columns",
+                source="--offers-columns",
+            )
+        if self.seed is not None and self.draw is not None:
+            raise ConfigError(
+                "give --seed or --draw, not both: a draw fixes the order itself", source="--draw"
+            )
+        if self.seed is not None and not (0 <= int(self.seed) < 2**53):
+            raise ConfigError(
+                f"must be a whole number from 0 to 2**53 - 1, got {self.seed!r}", source="--seed"
             )
         if self.public and self.scenarios:
             raise ConfigError(
@@ -141,6 +167,10 @@ def run_options(
     columns: str | Sequence[str] | Mapping[str, str] | None = None,
     natura_columns: str | Sequence[str] | Mapping[str, str] | None = None,
     regions_columns: str | Sequence[str] | Mapping[str, str] | None = None,
+    offers_columns: str | Sequence[str] | Mapping[str, str] | None = None,
+    rules: str | Path | None = None,
+    pots: tuple[str, ...] | None = None,
+    only_national: bool = False,
     **options: object,
 ) -> RunOptions:
     """The options of ``vbr run``: the embedded default data for every input not given.
@@ -156,11 +186,16 @@ def run_options(
         A TOML file (``None``: the built-in ``default_config.toml``).
     threshold_m, budget_eur, budget_policy, no_budget, language, max_rejected
         Command-line overrides of the config (``None``: keep).
-    columns, natura_columns, regions_columns
+    columns, natura_columns, regions_columns, offers_columns
         ``FIELD=COLUMN[,FIELD=COLUMN...]`` (or several such texts, or a dict) naming input
-        columns for fields (``--columns``, ``--natura-columns``, ``--regions-columns``); they
-        replace what the config's ``[columns]``, ``[natura_columns]`` and ``[regions_columns]``
-        give for the same fields.
+        columns for fields (``--columns``, ``--natura-columns``, ``--regions-columns``,
+        ``--offers-columns``); they replace what the config's ``[columns]``,
+        ``[natura_columns]``, ``[regions_columns]`` and ``[offers_columns]`` give for the same
+        fields.
+    rules
+        The rule set (``--rules NAME|PATH``; ``None``: ``vbr-2026``).
+    pots, only_national
+        The pots that run (``--pot NAME`` repeated, ``--only-national``; default: all).
     **options
         Any other :class:`RunOptions` field (``overloaded``, ``farms_crs``, ``exceedance`` ...).
 
@@ -170,15 +205,22 @@ def run_options(
         On unusable values or options that cannot go together.
     """
     data = default_data_dir()
-    config_read = load_config(config).overridden(
+    config_read = load_config(config, rules=rules).overridden(
         threshold_m=threshold_m,
         budget_eur=budget_eur,
         budget_policy=budget_policy,
         no_budget=no_budget,
         language=language,
         max_rejected_percent=max_rejected,
+        pots=pots,
+        only_national=only_national,
     )
-    given = {"farms": columns, "natura": natura_columns, "regions": regions_columns}
+    given = {
+        "farms": columns,
+        "natura": natura_columns,
+        "regions": regions_columns,
+        "offers": offers_columns,
+    }
     mappings = {}
     for kind, (table, option) in COLUMN_TABLES.items():
         mappings[kind] = merge_mappings(
@@ -196,6 +238,7 @@ def run_options(
         columns=mappings["farms"],
         natura_columns=mappings["natura"],
         regions_columns=mappings["regions"],
+        offers_columns=mappings["offers"],
         **options,
     )
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from vbr.core.zones import priority_zone
 from vbr.model import RegionList, Result, WriteReport
-from vbr.writers.tables import ranking_table, region_list_table
+from vbr.writers.tables import decisions_table, ranking_table, region_list_table
 
 __all__ = ["WriteContext", "Writer"]
 
@@ -67,6 +67,12 @@ class WriteContext:
                 result.ranked, result.carried_table(), with_budget=result.with_budget
             )
         return self._shared.lists[""]
+
+    def decisions_text(self) -> pd.DataFrame:
+        """``decisions.csv`` as text: one row per application."""
+        if "decisions.csv" not in self._shared.lists:
+            self._shared.lists["decisions.csv"] = decisions_table(self.result)
+        return self._shared.lists["decisions.csv"]
 
     def region_text(self, region: RegionList) -> pd.DataFrame:
         """A region's list exactly as ``<slug>/ranking.csv`` holds it."""

@@ -13,7 +13,7 @@ import numpy as np
 from vbr.geometry import RD_NEW
 from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
-from vbr.writers.tables import EXTRA_COLUMNS, LEAD_COLUMNS, carried_names
+from vbr.writers.tables import EXTRA_COLUMNS, LEAD_COLUMNS, carried_names, output_columns
 
 __all__ = ["GPKG_LAST_CHANGE", "farms_layer", "write_geopackage", "write_gpkg"]
 
@@ -60,7 +60,7 @@ def farms_layer(result: Result) -> gpd.GeoDataFrame:
     """The ranked farms with typed columns (numbers as numbers) for GIS users."""
     ranked = result.ranked
     extras = [c for c in EXTRA_COLUMNS if c in ranked.columns]
-    names = carried_names(result.carried, [*LEAD_COLUMNS, *extras, "national_rank"])
+    names = carried_names(result.carried, output_columns(ranked))
     columns = {c: ranked[c].to_numpy() for c in LEAD_COLUMNS if c not in ("selected",)}
     columns["selected"] = ranked["selected"].to_numpy(dtype=object)
     if not result.with_budget:

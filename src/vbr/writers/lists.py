@@ -13,29 +13,30 @@ import pandas as pd
 
 from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
-from vbr.writers.tables import as_text, numeric_columns
-from vbr.writers.text import format_number, join_all, looks_like_formula
+from vbr.writers.tables import as_text, numeric_columns, renamed_note
+from vbr.writers.text import format_number, join_all, neutralise_formulas
 
 __all__ = ["excel_table", "write_csv", "write_excel_csv", "write_lists"]
 
 
 def write_lists(context: WriteContext) -> WriteReport:
-    """Write every CSV list: ``ranking.csv``, ``rejected.csv``, their ``*_excel.csv``, the
-    further lists (``nh3_check.csv`` ...), ``<slug>/ranking.csv`` and ``ranking_excel.csv`` per
-    region, and ``priority_changes.csv`` with an exceedance raster."""
+    """Write every CSV list: ``ranking.csv``, ``rejected.csv``, ``decisions.csv``, their
+    ``*_excel.csv``, the further lists (``nh3_check.csv`` ...), ``<slug>/ranking.csv`` and
+    ``ranking_excel.csv`` per region, and ``priority_changes.csv`` with an exceedance raster."""
     result, folder = context.result, context.folder
     t0 = time.perf_counter()
     table = context.ranking_text()
     numeric = numeric_columns(result.ranked)
-    written = [folder / "ranking.csv", folder / "rejected.csv"]
+    written = [folder / "ranking.csv", folder / "rejected.csv", folder / "decisions.csv"]
     write_csv(table, written[0])
     write_csv(result.rejected, written[1])
+    write_csv(context.decisions_text(), written[2])
     for name, extra in result.extra_tables.items():
-        write_csv(as_text(extra), folder / name)
+        write_csv(neutralise_formulas(as_text(extra)), folder / name)
     t1 = time.perf_counter()
     written += [folder / "ranking_excel.csv", folder / "rejected_excel.csv"]
-    write_excel_csv(table, written[2], numeric=numeric)
-    write_excel_csv(result.rejected, written[3], numeric=())
+    write_excel_csv(table, written[3], numeric=numeric)
+    write_excel_csv(result.rejected, written[4], numeric=())
     written += [folder / name for name in result.extra_tables]
     t2 = time.perf_counter()
     for region in result.region_lists:
@@ -48,11 +49,15 @@ def write_lists(context: WriteContext) -> WriteReport:
             folder / region.slug / "ranking_excel.csv",
         ]
     if result.priority_changes is not None:
-        write_csv(_changes_table(result.priority_changes), folder / "priority_changes.csv")
+        write_csv(
+            neutralise_formulas(_changes_table(result.priority_changes)),
+            folder / "priority_changes.csv",
+        )
         written.append(folder / "priority_changes.csv")
     t3 = time.perf_counter()
     timings = {"ranking_csv": t1 - t0, "excel_csv": t2 - t1, "region_csv": t3 - t2}
-    return WriteReport(files=tuple(written), timings=timings)
+    renamed = renamed_note(result.carried, result.ranked)
+    return WriteReport(files=tuple(written), notes=(renamed,) if renamed else (), timings=timings)
 
 
 def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:
@@ -74,22 +79,10 @@ def excel_table(table: pd.DataFrame, *, numeric: Iterable[str]) -> pd.DataFrame:
     :func:`looks_like_formula`) get a leading ``'``, so Excel shows them as text.
     """
     out = table.copy()
-    numeric = set(numeric)
-    for c in out.columns:
-        values = out[c].astype(str)
-        if c in numeric:
-            out[c] = values.str.replace(".", ",", regex=False).to_numpy(dtype=object)
-            continue
-        risky = looks_like_formula(values)
-        if risky.any():
-            values = values.copy()
-            values[risky] = "'" + values[risky]
-            out[c] = values.to_numpy(dtype=object)
-    header = pd.Series([str(c) for c in out.columns])
-    risky = looks_like_formula(header)
-    if risky.any():
-        out.columns = ["'" + h if r else h for h, r in zip(header, risky, strict=True)]
-    return out
+    numeric = [c for c in out.columns if c in set(numeric)]
+    for c in numeric:
+        out[c] = out[c].astype(str).str.replace(".", ",", regex=False).to_numpy(dtype=object)
+    return neutralise_formulas(out, numeric=numeric)
 
 
 def write_excel_csv(table: pd.DataFrame, path: Path, *, numeric: Iterable[str]) -> None:

@@ -11,6 +11,7 @@ seen.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -23,7 +24,7 @@ from pathlib import Path
 import jsonschema
 import shapely
 
-from vbr._version import __version__
+from vbr._version import __version__, code_identity
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError
 from vbr.model import FieldSource, Result
@@ -73,6 +74,7 @@ MANIFEST_SCHEMA: dict = {
     "properties": {
         "tool": {"const": "vbr"},
         "version": _TEXT,
+        "code": {"type": "object"},
         "created": _TEXT,
         "command": {"type": "array", "items": _TEXT},
         "parameters": {
@@ -141,7 +143,8 @@ MANIFEST_SCHEMA: dict = {
 }
 
 #: Entries of two manifests of one run that may differ, left out by :func:`comparable_figures`:
-#: when and how the run was started, with which software (``vbr verify`` notes another version),
+#: when and how the run was started, with which software (``vbr verify`` notes another version
+#: or code),
 #: where the files were, the config file (a repeated run takes the effective configuration from
 #: ``rerun.config_effective``, which is compared; the file's sha256 is checked as an input's),
 #: and the outputs' sha256 (``vbr verify`` compares those file by file).
@@ -149,6 +152,7 @@ COMPARED_LOOSELY = (
     "created",
     "command",
     "version",
+    "code",
     "environment",
     "parameters.config",
     "inputs.*.path",
@@ -198,25 +202,55 @@ def build_manifest(
     return {
         "tool": "vbr",
         "version": __version__,
+        "code": code_identity(),
         "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "command": list(command),
         "parameters": {
             "threshold_m": cfg.threshold_m,
             "budget_eur": cfg.budget_eur,
+            "budget_source": cfg.budget_source,
             "budget_policy": cfg.budget_policy,
             "farms_crs": options.farms_crs,
             "all_overloaded": options.all_overloaded,
             "max_rejected_percent": cfg.max_rejected_percent,
             "config": cfg.source,
             "regional_budgets": [
-                {"name": g.name, "regions": list(g.regions), "eur": g.eur, "source": g.source}
+                {
+                    "name": g.name,
+                    "regions": list(g.regions),
+                    "eur": g.eur,
+                    "source": g.source,
+                    "policy": g.policy,
+                }
                 for g in cfg.regional_budgets
             ],
+            "rule_set": {
+                k: cfg.rule_set.get(k)
+                for k in ("name", "title", "path", "sha256")
+                if k in cfg.rule_set
+            },
+            "fcfs": cfg.fcfs,
+            "priority_group": cfg.priority_group,
+            "pots_run": None if cfg.pots_run is None else list(cfg.pots_run),
+            "pot_order": [p.name for p in cfg.pots],
+            "windows": [
+                {
+                    "name": w.name,
+                    "opens": w.opens.isoformat(),
+                    "closes": w.closes.isoformat(),
+                    "budget_eur": w.budget_eur,
+                    "carry_over": w.carry_over,
+                    "source": w.source,
+                }
+                for w in cfg.windows
+            ],
+            "lottery": _lottery_entry(result),
         },
         "inputs": {
             k: v
             for k, v in {
                 "farms": _input_entry(options.farms),
+                "offers": _input_entry(options.offers),
                 "natura": _input_entry(options.natura),
                 "regions": _input_entry(options.regions),
                 "overloaded": _input_entry(result.overloaded_list),
@@ -224,6 +258,8 @@ def build_manifest(
                 "emission_factors": _input_entry(options.emission_factors),
                 "exceedance": _input_entry(options.exceedance),
                 "config": _input_entry(config_file) if config_file.is_file() else None,
+                "rules": _rules_entry(cfg.rule_set),
+                "draw": _input_entry(options.draw),
             }.items()
             if v is not None
         },
@@ -234,9 +270,11 @@ def build_manifest(
         # every kind of reason with its rows, and the most common ones with an example row
         "rejected_reasons": {r.reason: r.rows for r in top_reasons(result.rejections, None)},
         "rejected_top": [r.as_dict(public=options.public) for r in top_reasons(result.rejections)],
-        "priority_order": "submitted_at (first come, first served)"
-        if result.first_come_first_served
-        else options.rank_by,
+        "priority_order": (
+            f"submitted_at (first come, first served by {cfg.fcfs}; complete_at counts where given)"
+            if result.first_come_first_served
+            else options.rank_by
+        ),
         **_deposition_entries(result),
         "budgets": [
             {
@@ -248,9 +286,13 @@ def build_manifest(
                 "selected": b.selected,
                 "selected_nh3_kg": round(b.selected_nh3_kg, 3),
                 "farms": b.farms,
+                "policy": b.policy,
+                "source": b.source,
+                "windows": [dataclasses.asdict(w) for w in b.windows],
             }
             for b in result.budgets
         ],
+        "decisions": _decision_counts(result),
         "notes": list(notes),
         "outputs": outputs,
         "environment": versions,
@@ -258,11 +300,12 @@ def build_manifest(
 
 
 def columns_entry(columns: Mapping[str, Mapping[str, FieldSource | None]]) -> dict:
-    """The manifest's ``columns``: for every input (``farms``, ``natura2000``, ``regions``),
-    every field and where it came from: ``{"column": ..., "found_by": ...}`` for an input
-    column (found by ``name``, ``alias``, ``shapefile name``, or the option or config table
-    that named it), ``{"made": ...}`` for values made otherwise (``geometry``, ``row number``,
-    ``computed from animal counts``, ``estimate``, ``--overloaded list`` ...), both with
+    """The manifest's ``columns``: for every input (``farms``, ``natura2000``, ``regions``,
+    ``offers``), every field and where it came from: ``{"column": ..., "found_by": ...}`` for
+    an input column (found by ``name``, ``alias``, ``shapefile name``, or the option or config
+    table that named it), ``{"made": ...}`` for values made otherwise (``geometry``, ``row
+    number``, ``computed from animal counts``, ``estimate``, ``offers table (FILE)``,
+    ``--overloaded list`` ...), both with
     ``made_rows`` where a column gave some rows and the rest were made; ``null`` for a field
     the input does not give."""
     out: dict[str, dict] = {}
@@ -457,19 +500,26 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
     """
     params, rerun = manifest["parameters"], manifest["rerun"]
     config = config_from_mapping(rerun["config_effective"], where=MANIFEST)
+    pots_run = params.get("pots_run")
     config = replace(
         config,
         threshold_m=float(params["threshold_m"]),
         budget_policy=str(params["budget_policy"]),
         budget_eur=None if params["budget_eur"] is None else float(params["budget_eur"]),
+        budget_source=str(params.get("budget_source", config.budget_source)),
         regional_budgets=tuple(
             RegionalBudget(
-                name=g["name"], regions=tuple(g["regions"]), eur=float(g["eur"]), source=g["source"]
+                name=g["name"],
+                regions=tuple(g["regions"]),
+                eur=float(g["eur"]),
+                source=g["source"],
+                policy=g.get("policy"),
             )
             for g in params["regional_budgets"]
         ),
         explain_language=str(rerun.get("explain_language", config.explain_language)),
         max_rejected_percent=float(params.get("max_rejected_percent", config.max_rejected_percent)),
+        pots_run=None if pots_run is None else tuple(pots_run),
     )
     return RunOptions(
         farms=inputs["farms"],
@@ -482,17 +532,21 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         config=config,
         animals=inputs.get("animals"),
         emission_factors=inputs.get("emission_factors"),
+        offers=inputs.get("offers"),
         exceedance=inputs.get("exceedance"),
         exceedance_crs=rerun.get("exceedance_crs"),
         rank_by=str(rerun.get("rank_by", "eur_per_kg")),
         scenarios=bool(rerun.get("scenarios", False)),
         public=bool(rerun.get("public", False)),
+        large=True,  # the run read its farm file already: verify re-reads it whatever its size
+        seed=rerun.get("seed"),
+        draw=inputs.get("draw"),
         **_rerun_reading(rerun),
     )
 
 
 #: The column mappings a run records, by :class:`RunOptions` field.
-_MAPPINGS = ("columns", "natura_columns", "regions_columns")
+_MAPPINGS = ("columns", "natura_columns", "regions_columns", "offers_columns")
 #: The layer and sheet choices a run records.
 _CHOICES = ("layer", "natura_layer", "regions_layer", "sheet")
 
@@ -548,6 +602,47 @@ def _input_entry(path: Path | None) -> dict | None:
     }
 
 
+def _lottery_entry(result: Result) -> dict:
+    """How the order inside a drawn day was decided: the seed (given, or derived from the farm
+    file's sha256) or the draw file; and the days drawn."""
+    decisions, options = result.decisions, result.options
+    entry: dict = {"lot_key": "sha256 of the UTF-8 text '<seed>:<farm_id>', ascending"}
+    if decisions is None:
+        return entry
+    if decisions.draw is not None:
+        entry.update(draw=str(options.draw), seed=None)
+    else:
+        entry.update(
+            seed=decisions.seed,
+            seed_from="--seed" if options.seed is not None else "sha256 of the farm file",
+        )
+    entry["days_drawn"] = [dict(d) for d in decisions.drawn]
+    return entry
+
+
+def _decision_counts(result: Result) -> dict:
+    """How many applications got which decision (``decisions.csv``'s statuses)."""
+    ranked = result.ranked
+    funded = ranked["funded_by"].to_numpy(dtype=object) if "funded_by" in ranked else []
+    return {
+        "applications": int(result.n_read),
+        "granted": int((funded != "").sum()) if result.with_budget else 0,
+        "granted_eur": round(sum(b.used_eur for b in result.budgets), 2),
+        "not_granted": int((funded == "").sum()) if result.with_budget else 0,
+        "rejected": len(result.rejected),
+        "by_pot": {b.name: b.selected for b in result.budgets},
+    }
+
+
+def _rules_entry(rule_set: dict) -> dict | None:
+    """A rule set read from a file (``--rules PATH``) is an input like the others; the
+    package's own are named and hashed in ``parameters.rule_set``."""
+    path = str(rule_set.get("path", ""))
+    if not path or path.startswith("vbr:") or not Path(path).is_file():
+        return None
+    return _input_entry(Path(path))
+
+
 def _rerun_entry(options: RunOptions) -> dict:
     """Everything ``vbr verify`` needs to repeat the run: the options and the effective config
     (defaults merged with the user's file; command-line overrides are in ``parameters``)."""
@@ -563,6 +658,7 @@ def _rerun_entry(options: RunOptions) -> dict:
         "rank_by": options.rank_by,
         "scenarios": options.scenarios,
         "public": options.public,
+        "seed": options.seed,
         **{name: dict(getattr(options, name).columns) for name in _MAPPINGS},
         **{f"{name}_given_in": dict(getattr(options, name).given_in) for name in _MAPPINGS},
         **{name: getattr(options, name) for name in _CHOICES},

@@ -1,7 +1,8 @@
 """Write the budget scenarios of a run (``vbr run --scenarios``) to ``scenarios/``.
 
     scenarios/README.txt     what the files hold, and the caveats
-    scenarios/budgets.csv    per budget: the rule's selection(s) beside the best possible
+    scenarios/budgets.csv    per pot alone: the rule's selection(s) beside the best possible
+    scenarios/reserve.csv    the procedure with and without the national reserve
     scenarios/<national|slug>/cost_curve.csv, cost_curve.png, thresholds.csv
 
 A writer (see :mod:`vbr.writers.context`): it reads the finished result and changes nothing.
@@ -9,6 +10,7 @@ A writer (see :mod:`vbr.writers.context`): it reads the finished result and chan
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ import pandas as pd
 
 from vbr._version import __version__
 from vbr.core.budget import cents_sum_eur
+from vbr.core.procedure import Lottery, decide_ranked, window_index
 from vbr.core.ranking import national_order
 from vbr.core.scenarios import (
     NOT_NESTED,
@@ -29,8 +32,9 @@ from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
 from vbr.writers.lists import write_csv
 from vbr.writers.tables import as_text
+from vbr.writers.text import neutralise_formulas
 
-__all__ = ["write_scenarios"]
+__all__ = ["reserve_table", "write_scenarios"]
 
 _README = """Budget scenarios written by vbr {version} (vbr run --scenarios). ADVISORY ONLY.
 
@@ -38,7 +42,10 @@ The Vbr rule decides: priority farms (within {threshold:,.0f} m of overloaded na
 euro per kg NH3 emitted. These files show what that ranking buys and what other choices would buy.
 
 budgets.csv
-  One row per budget (national, and each regional budget group) and selection:
+  One row per pot ALONE (national, and each regional pot on its regions' farms) and selection:
+  what that budget would buy if it were the only one. These are scenarios, not decisions: in
+  the decisions (ranking.csv, decisions.csv) the pots walk one after the other and each farm is
+  funded by one pot at most.
   - rule eur_per_kg: the rule's own budget walk ({policy});
   - rule eur_per_mol: the same walk down the ranking by euro per mol of deposition on
     overloaded nature (with --exceedance only);
@@ -47,6 +54,12 @@ budgets.csv
     (scipy.optimize.milp / HiGHS; `optimal` says whether optimality was proven, `gap` bounds
     the shortfall otherwise). `*_vs_rule_pct` says how much more than the rule it removes.
   {not_nested}
+
+reserve.csv
+  The decision procedure itself (every pot, the windows, the same lottery) with the national
+  pot at its committed part only (its budget minus the reserve, e.g. EUR 750 M of 1,125 M) and
+  with the reserve (with application windows: the reserve added to the last window), and what
+  the reserve adds: applications granted, euro, NH3.
 
 <national or region>/cost_curve.csv and .png
   Walking each ranking from the top: cumulative subsidy against cumulative NH3 removed (kg/yr)
@@ -69,10 +82,15 @@ def write_scenarios(context: WriteContext) -> WriteReport:
     cfg = result.options.config
     out = context.folder / "scenarios"
     out.mkdir()
-    data = _Columns(ranked)
-    orders = {"rule eur_per_kg": data.order(None)}
+    data = _Columns(ranked, window_index(ranked["submitted_at"], cfg.windows))
+    # the run's own ranking is the national order itself (a drawn day in its drawn order)
+    rank_by = result.options.rank_by
+    own = np.arange(len(ranked))
+    orders = {"rule eur_per_kg": own if rank_by == "eur_per_kg" else data.order(None, cfg)}
     if data.impact is not None:
-        orders["rule eur_per_mol"] = data.order(data.eur_per_mol)
+        orders["rule eur_per_mol"] = (
+            own if rank_by == "eur_per_mol" else data.order(data.eur_per_mol, cfg)
+        )
     written: list[Path] = []
     groups = [("national", np.arange(len(ranked)))]
     groups += [(r.slug, r.positions) for r in result.region_lists]
@@ -81,20 +99,24 @@ def write_scenarios(context: WriteContext) -> WriteReport:
         folder.mkdir()
         written += _write_group(folder, data, orders, positions, cfg, title=slug)
     rows = []
-    budgets = []
-    if cfg.budget_eur is not None:
-        budgets.append(("national", cfg.budget_eur, np.arange(len(ranked))))
     by_name = {r.name: r for r in result.region_lists}
-    for group in cfg.regional_budgets:
-        members = [by_name[r].positions for r in group.regions if r in by_name]
-        if members:
-            budgets.append((group.name, group.eur, np.unique(np.concatenate(members))))
-    for name, eur, positions in budgets:
-        rows += _budget_rows(name, eur, positions, data, orders, cfg)
+    for pot in cfg.pots:
+        if not pot.regions:
+            positions = np.arange(len(ranked))
+        else:
+            members = [by_name[r].positions for r in pot.regions if r in by_name]
+            if not members:
+                continue
+            positions = np.unique(np.concatenate(members))
+        rows += _budget_rows(pot.name, pot.budget_eur, positions, data, orders, cfg, pot.policy)
     table = pd.DataFrame(rows)
     if len(table):
         write_csv(_as_text(table), out / "budgets.csv")
         written.append(out / "budgets.csv")
+    reserve = reserve_table(result)
+    if reserve is not None:
+        write_csv(_as_text(reserve), out / "reserve.csv")
+        written.append(out / "reserve.csv")
     (out / "README.txt").write_text(
         _README.format(
             version=__version__,
@@ -109,7 +131,7 @@ def write_scenarios(context: WriteContext) -> WriteReport:
 
 
 class _Columns:
-    def __init__(self, ranked: pd.DataFrame):
+    def __init__(self, ranked: pd.DataFrame, window: np.ndarray | None = None):
         self.farm_id = ranked["farm_id"].to_numpy(dtype=object)
         self.priority = ranked["priority"].to_numpy(dtype=bool)
         self.subsidy = ranked["subsidy_eur"].to_numpy(dtype="float64")
@@ -117,6 +139,9 @@ class _Columns:
         self.eur_per_kg = ranked["eur_per_kg"].to_numpy(dtype="float64")
         self.distance = ranked["distance_m"].to_numpy(dtype="float64")
         self.submitted_at = ranked["submitted_at"].to_numpy() if "submitted_at" in ranked else None
+        self.window = window
+        if "complete_at" in ranked:  # the time that counts for first come first served
+            self.submitted_at = ranked["complete_at"].fillna(ranked["submitted_at"]).to_numpy()
         self.impact = (
             ranked["impact_mol"].to_numpy(dtype="float64") if "impact_mol" in ranked else None
         )
@@ -124,7 +149,7 @@ class _Columns:
             ranked["eur_per_mol"].to_numpy(dtype="float64") if "eur_per_mol" in ranked else None
         )
 
-    def order(self, eur_per_mol: np.ndarray | None) -> np.ndarray:
+    def order(self, eur_per_mol: np.ndarray | None, cfg) -> np.ndarray:
         order, _ = national_order(
             priority=self.priority,
             eur_per_kg=self.eur_per_kg,
@@ -132,6 +157,8 @@ class _Columns:
             farm_id=self.farm_id,
             submitted_at=self.submitted_at,
             eur_per_mol=eur_per_mol,
+            fcfs=cfg.fcfs,
+            window=self.window,
         )
         return order
 
@@ -172,13 +199,13 @@ def _write_group(folder, data: _Columns, orders, positions, cfg, *, title) -> li
     return [folder / "cost_curve.csv", folder / "thresholds.csv", folder / "cost_curve.png"]
 
 
-def _budget_rows(name, eur, positions, data: _Columns, orders, cfg) -> list[dict]:
+def _budget_rows(name, eur, positions, data: _Columns, orders, cfg, policy) -> list[dict]:
     limit = cfg.deposition.knapsack_time_limit_s
     rows = []
     rule = {}
     for label, order in orders.items():
         sub = _within(order, positions)
-        sel = rule_selection(sub, data.subsidy, eur, policy=cfg.budget_policy)
+        sel = rule_selection(sub, data.subsidy, eur, policy=policy)
         rule[label] = sel
         rows.append(_row(name, eur, label, sel, data))
     objectives = [("best nh3_kg", data.nh3)]
@@ -213,6 +240,60 @@ def _budget_rows(name, eur, positions, data: _Columns, orders, cfg) -> list[dict
     return rows
 
 
+def reserve_table(result) -> pd.DataFrame | None:
+    """The decision procedure with the national pot at its committed part and with the reserve,
+    and what the reserve adds (``None`` when the national pot has no reserve).
+
+    With application windows the reserve is added to the last window's budget. The lottery is
+    the run's (its seed; with an official draw the list's order is kept, no day is drawn again).
+    """
+    cfg = result.options.config
+    national = next((p for p in cfg.pots if p.national), None)
+    if national is None or national.reserve_eur <= 0 or result.decisions is None:
+        return None
+    ranked = result.ranked
+    seed = result.decisions.seed
+    lottery = Lottery(seed=seed) if seed is not None else Lottery(as_given=True)
+    # the national budget (with windows only: theirs together) is committed + reserve
+    whole = cfg.budget_eur if cfg.budget_eur is not None else national.budget_eur
+    committed = whole - national.reserve_eur
+    variants = {
+        "committed": replace(cfg, budget_eur=committed),
+        "committed + reserve": replace(cfg, budget_eur=whole),
+    }
+    if cfg.windows:
+        last = cfg.windows[-1]
+        more = replace(last, budget_eur=last.budget_eur + national.reserve_eur)
+        variants["committed + reserve"] = replace(
+            variants["committed + reserve"], windows=(*cfg.windows[:-1], more)
+        )
+    rows = []
+    for label, variant in variants.items():
+        decided = decide_ranked(
+            ranked,
+            result.region_lists,
+            variant,
+            lottery,
+            first_come_first_served=result.first_come_first_served,
+        )
+        chosen = decided.selected[np.argsort(decided.order)]  # back to the ranked order
+        rows.append(
+            {
+                "scenario": label,
+                "national_budget_eur": variant.budget_eur,
+                "granted": int(chosen.sum()),
+                "granted_eur": cents_sum_eur(ranked["subsidy_eur"].to_numpy()[chosen]),
+                "nh3_kg": float(ranked["nh3_kg"].to_numpy()[chosen].sum()),
+                "national_granted": decided.budgets[cfg.pots.index(national)].selected,
+                "national_eur": decided.budgets[cfg.pots.index(national)].used_eur,
+            }
+        )
+    added = {"scenario": "reserve adds", "national_budget_eur": national.reserve_eur}
+    for key in ("granted", "granted_eur", "nh3_kg", "national_granted", "national_eur"):
+        added[key] = rows[1][key] - rows[0][key]
+    return pd.DataFrame([*rows, added])
+
+
 def _pct(value: float, base: float) -> float:
     return round(100.0 * (value - base) / base, 3) if base > 0 else float("nan")
 
@@ -238,13 +319,14 @@ def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None) -> di
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`~vbr.writers.tables.as_text` of the frame with sums of kg and mol to 0.001 (float
-    round-off hidden; euro are whole cents) and the solver's gap to 1e-6."""
+    round-off hidden; euro are whole cents) and the solver's gap to 1e-6; formula-like text
+    (a farm id ``=1+2``) neutralised, as these are lists for people."""
     rounded = {
         c: frame[c].round(6 if c == "gap" else 3)
         for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c])
     }
-    return as_text(frame.assign(**rounded))
+    return neutralise_formulas(as_text(frame.assign(**rounded)))
 
 
 def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float | None) -> None:
@@ -280,7 +362,8 @@ def _plot(curves: list[pd.DataFrame], path: Path, *, title: str, budget: float |
         ax.set_xlabel("cumulative subsidy (EUR M)")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:  # a region without farms has no curve
+            ax.legend(fontsize=8)
     fig.suptitle(f"Cost curve: {title} (priority farms first in both rankings)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": None})

@@ -19,6 +19,7 @@ __all__ = [
     "format_texts",
     "join_all",
     "looks_like_formula",
+    "neutralise_formulas",
 ]
 
 
@@ -97,3 +98,32 @@ def looks_like_formula(values: pd.Series) -> np.ndarray:
         return danger.to_numpy()
     number = text.str.fullmatch(_PLAIN_NUMBER)
     return (danger & ~number).to_numpy()
+
+
+def neutralise_formulas(table: pd.DataFrame, *, numeric: Iterable[str] = ()) -> pd.DataFrame:
+    """A text table for people: every cell and column name that a spreadsheet would run as a
+    formula (:func:`looks_like_formula`) gets a leading ``'`` (Excel hides it and shows the
+    text as typed); the ``numeric`` columns are left as they are.
+
+    The one place that neutralises text: the ``_excel.csv`` lists, the further lists
+    (``subsidy_estimates.csv`` ...) and ``scenarios/`` use it.
+    """
+    out = table
+    skip = set(numeric)
+    for c in table.columns:
+        if c in skip:
+            continue
+        values = table[c].astype(str)
+        risky = looks_like_formula(values)
+        if risky.any():
+            if out is table:
+                out = table.copy()
+            values = values.copy()
+            values[risky] = "'" + values[risky]
+            out[c] = values.to_numpy(dtype=object)
+    header = pd.Series([str(c) for c in out.columns])
+    risky = looks_like_formula(header)
+    if risky.any():
+        out = out.copy() if out is table else out
+        out.columns = ["'" + h if r else h for h, r in zip(header, risky, strict=True)]
+    return out

@@ -26,22 +26,34 @@ __all__ = ["NOTES_SHEET", "notes_table", "write_workbook", "write_xlsx"]
 
 #: The first sheet: what the reader should know about the run (its notes).
 NOTES_SHEET = "Toelichting"
+#: The national list's sheet and the rejected rows' sheet: they keep these titles (a region
+#: named alike gets another).
+NATIONAL_SHEET = "Nederland"
+REJECTED_SHEET = "Afgewezen (rejected)"
+DECISIONS_SHEET = "Besluiten (decisions)"
 #: What the notes sheet says when the run has no notes.
 NO_NOTES = "Geen opmerkingen bij deze run."
 
 
 def write_workbook(context: WriteContext) -> WriteReport:
-    """Write ``ranking.xlsx``: the notes so far, the national list, each region's list and the
-    rejected rows."""
+    """Write ``ranking.xlsx``: the notes so far, the national list, each region's list, the
+    rejected rows and the decisions (``decisions.csv``)."""
     result = context.result
     path = context.folder / "ranking.xlsx"
     sheets = [
-        ("Nederland", context.ranking_text()),
+        (NATIONAL_SHEET, context.ranking_text()),
         *((r.name, context.region_text(r)) for r in result.region_lists),
-        ("Afgewezen (rejected)", result.rejected),
+        (REJECTED_SHEET, result.rejected),
+        (DECISIONS_SHEET, context.decisions_text()),
     ]
     t0 = time.perf_counter()
-    own = write_xlsx(sheets, path, notes_sheet=NOTES_SHEET, notes=context.notes)
+    own = write_xlsx(
+        sheets,
+        path,
+        notes_sheet=NOTES_SHEET,
+        notes=context.notes,
+        fixed=(0, len(sheets) - 2, len(sheets) - 1),
+    )
     return WriteReport(files=(path,), notes=tuple(own), timings={"xlsx": time.perf_counter() - t0})
 
 
@@ -59,10 +71,20 @@ def _finite_number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+#: Sheet names Excel refuses (compared without regard to case).
+_RESERVED_SHEET_NAMES = frozenset({"history"})
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
+    """A sheet title Excel accepts, unique in ``used`` (without regard to case): ``[]:*?/\\``
+    and control characters become ``_``, a leading or trailing ``'`` is dropped, at most 31
+    characters, not blank nor ``History``; a taken title gets `` (2)``, `` (3)`` ..."""
+    base = _SHEET_FORBIDDEN.sub("_", str(name)).strip("'")[:31].strip("'")
+    if not base.strip():
+        base = "sheet"
     title, k = base, 2
-    while title.lower() in used:
+    while title.lower() in used or title.lower() in _RESERVED_SHEET_NAMES:
         suffix = f" ({k})"
         title, k = base[: 31 - len(suffix)] + suffix, k + 1
     used.add(title.lower())
@@ -75,6 +97,7 @@ def write_xlsx(
     *,
     notes_sheet: str | None = None,
     notes: Sequence[str] = (),
+    fixed: Sequence[int] = (),
 ) -> list[str]:
     """Write text tables to one workbook for people: numbers as numbers, text always as text.
 
@@ -96,6 +119,10 @@ def write_xlsx(
         per row (it is written last, so that it knows them all).
     notes
         The notes for ``notes_sheet``.
+    fixed
+        Positions in ``sheets`` of the sheets that keep their names as titles: another sheet
+        with the same name (say a region named like the rejected rows' sheet) gets `` (2)``
+        instead, wherever it stands.
 
     Returns
     -------
@@ -108,8 +135,18 @@ def write_xlsx(
     prepared = []
     if notes_sheet is not None:
         prepared.append((notes_sheet, _sheet_title(notes_sheet, used), None, ""))
-    for name, table in sheets:
-        title = _sheet_title(name, used)
+    # fixed names first, so that they keep their titles; then the others in order
+    names = [name for name, _ in sheets]
+    titles = {k: _sheet_title(names[k], used) for k in sorted(set(fixed))}
+    titles.update({k: _sheet_title(n, used) for k, n in enumerate(names) if k not in titles})
+    changed = [f"{names[k]!r} -> {titles[k]!r}" for k in sorted(titles) if titles[k] != names[k]]
+    if changed:
+        own.append(
+            "sheet name(s) changed to what Excel allows (at most 31 characters, none of "
+            "[]:*?/\\, no ' at either end, not History, each once): " + ", ".join(changed)
+        )
+    for k, (name, table) in enumerate(sheets):
+        title = titles[k]
         n = len(table)
         if n > _XLSX_MAX_ROWS:
             own.append(

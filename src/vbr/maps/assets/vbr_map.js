@@ -120,6 +120,8 @@
       }
       case "kg":
         return fill(T["units.kg_per_year"], { value: fmt.n1.format(x) });
+      case "ratio":
+        return fmt.n2.format(x);
       case "mol":
         return fill(T["units.mol_per_year"], { value: fmt.n1.format(x) });
       case "eur":
