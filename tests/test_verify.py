@@ -276,6 +276,14 @@ def test_verify_sees_an_edited_manifest_through_its_sidecar(vbr, run_dir):
             lambda m: m["parameters"].update(budget_policy="greedy"),
             "parameters.budget_policy: 'greedy' is not one of ['skip', 'stop']",
         ),
+        (  # above the ceiling of vbr: the repeated run would otherwise fail inside the walk
+            lambda m: m["parameters"].update(budget_eur=1e20),
+            "parameters.budget_eur: 1e+20 is greater than the maximum of 10000000000000.0",
+        ),
+        (
+            lambda m: m["parameters"].update(threshold_m=1e9),
+            "parameters.threshold_m: 1000000000.0 is greater than the maximum of 100000.0",
+        ),
     ],
 )
 def test_verify_of_a_malformed_manifest_exits_2_saying_what_is_wrong(vbr, run_dir, damage, problem):

@@ -36,6 +36,7 @@ from vbr.settings import (
     RunOptions,
     config_from_mapping,
 )
+from vbr.settings.limits import MAX_EUR_OPTION, MAX_THRESHOLD_M
 
 __all__ = [
     "COMPARED_LOOSELY",
@@ -81,8 +82,8 @@ MANIFEST_SCHEMA: dict = {
             "type": "object",
             "required": ["threshold_m", "budget_eur", "budget_policy", "regional_budgets"],
             "properties": {
-                "threshold_m": {"type": "number", "minimum": 0},
-                "budget_eur": {"type": ["number", "null"], "minimum": 0},
+                "threshold_m": {"type": "number", "minimum": 0, "maximum": MAX_THRESHOLD_M},
+                "budget_eur": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_EUR_OPTION},
                 "budget_policy": {"enum": list(BUDGET_POLICIES)},
                 "regional_budgets": {
                     "type": "array",
@@ -92,7 +93,7 @@ MANIFEST_SCHEMA: dict = {
                         "properties": {
                             "name": _TEXT,
                             "regions": {"type": "array", "items": _TEXT},
-                            "eur": {"type": "number", "minimum": 0},
+                            "eur": {"type": "number", "minimum": 0, "maximum": MAX_EUR_OPTION},
                             "source": {"type": ["string", "null"]},
                         },
                     },
