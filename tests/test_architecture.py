@@ -17,7 +17,17 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 #: Module name prefixes by layer, bottom first.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("support", ("vbr._version", "vbr.errors", "vbr.threads", "vbr.geometry", "vbr.locale")),
+    (
+        "support",
+        (
+            "vbr._version",
+            "vbr.errors",
+            "vbr.threads",
+            "vbr.geometry",
+            "vbr.locale",
+            "vbr.termination",
+        ),
+    ),
     ("settings", ("vbr.settings",)),
     ("model", ("vbr.model",)),
     ("io", ("vbr.io",)),

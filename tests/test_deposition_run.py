@@ -228,10 +228,13 @@ def test_maps_show_the_exceedance_raster_inline_only_when_one_is_given(inputs):
 
 
 def test_verify_repeats_a_run_with_a_raster_and_euro_per_mol(inputs, capsys):
-    code, out = run(inputs, "--exceedance", str(inputs["tif"]), "--rank-by", "eur_per_mol")
+    code, out = run(
+        inputs, "--exceedance", str(inputs["tif"]), "--rank-by", "eur_per_mol", "--scenarios"
+    )
     assert code == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["rerun"]["rank_by"] == "eur_per_mol"
+    assert "scenarios/budgets.csv" in manifest["outputs"]
     assert "exceedance" in manifest["inputs"]
     capsys.readouterr()
     assert main(["verify", str(out)]) == 0, capsys.readouterr()

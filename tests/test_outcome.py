@@ -135,8 +135,8 @@ def test_explain_refuses_lists_edited_after_the_run(vbr, run_dir, tmp_path):
 # --- vbr diff ---------------------------------------------------------------------------------
 
 
-def _run(vbr, tmp_path, one_area, no_regions, name, *options):
-    farms = write_csv(tmp_path / "farms.csv", HEADER, ROWS)
+def _run(vbr, tmp_path, one_area, no_regions, name, *options, rows=ROWS):
+    farms = write_csv(tmp_path / "farms.csv", HEADER, rows)
     out = tmp_path / name
     code, _, err = vbr(
         "run", "--farms", farms, "--natura", one_area, "--regions", no_regions, "--out", out,
@@ -195,3 +195,20 @@ def test_diff_writes_nothing_into_a_run_and_needs_runs_of_this_version(
     (a / "decisions.csv").unlink()
     code, _, err = vbr("diff", a, a)
     assert code == 2 and "decisions.csv: is missing" in err
+
+
+def test_diff_compares_applications_that_share_a_farm_id_one_by_one(
+    vbr, tmp_path, one_area, no_regions
+):
+    # two rejected applications with one id and two without an id: each is an application
+    rows = [*ROWS, app("dup", "2026-03-01", 5), app("dup", "2026-03-01", 6), ["", X0, Y0, 1, 1, ""]]
+    rows.append(["", X0, Y0, 2, 2, ""])
+    a = _run(vbr, tmp_path, one_area, no_regions, "a", "--seed", 7, rows=rows)
+    b = _run(vbr, tmp_path, one_area, no_regions, "b", "--seed", 8, rows=rows[:-1])
+    assert [r["farm_id"] for r in read_rows(a / "decisions.csv")].count("dup") == 2
+    code, _, err = vbr("diff", a, b, "--out", tmp_path / "diff.csv")
+    assert code == 0, err
+    listed = read_rows(tmp_path / "diff.csv")
+    assert [(r["farm_id"], r["change"]) for r in listed if r["farm_id"] in ("", "dup")] == [
+        ("", "only in A")
+    ]

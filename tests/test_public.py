@@ -167,7 +167,14 @@ def test_public_run_writes_maps_and_pictures_without_lists_or_farm_level_values(
     out = scene["tmp"] / "public"
     stdout = _public_run(vbr, scene, out)
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert written == ["index.html", "manifest.json", "regio/map.html", "regio/map.png"]
+    assert written == [
+        "index.html",
+        "manifest.json",
+        "manifest.sha256",
+        "regio/.vbr-folder",
+        "regio/map.html",
+        "regio/map.png",
+    ]
     page = (out / "regio" / "map.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     manifest = (out / "manifest.json").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ version, the git commit (and uncommitted changes) and one sha256 over the packag
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -133,6 +134,9 @@ def test_verify_names_a_run_made_by_other_code(vbr, tmp_path, one_area, no_regio
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["code"] = {**manifest["code"], "source_sha256": "0" * 64, "commit": "c" * 40}
     path.write_text(json.dumps(manifest), encoding="utf-8")
+    # as the other code would have written it: with the manifest's own sha256 beside it
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    (out / "manifest.sha256").write_text(f"{digest}  manifest.json\n", encoding="utf-8")
     code, printed, _ = vbr("verify", out)
     assert code == 0
     assert "the run was made by other code" in printed

@@ -1,9 +1,13 @@
-"""``vbr verify``: repeat a run from its ``manifest.json`` and confirm every list is byte-identical.
+"""``vbr verify``: check an output folder against its ``manifest.json`` and repeat the run.
 
-Steps: read the manifest; find every input file and check its sha256; re-run with the recorded
-options and effective configuration into a temporary folder; compare every CSV list (national,
-rejected, regions, Excel versions, extra tables) byte for byte with the manifest's hashes and with
-the files in the output folder. Nothing in the output folder is changed.
+Steps: read the manifest (a malformed one is exit 2, every problem listed); check the manifest
+against ``manifest.sha256``; check the folder against the manifest (every output's sha256, a
+file the manifest records that is missing, a file it does not record); find every input file and
+check its sha256; repeat the run with the recorded options and effective configuration in a
+temporary folder, with every writer; compare every output of the repeated run byte for byte, and
+the repeated run's manifest entry by entry (all but :data:`~vbr.writers.manifest.COMPARED_LOOSELY`:
+when, how and with which software it ran, and where the files were). Nothing in the output
+folder is changed.
 """
 
 from __future__ import annotations
@@ -16,25 +20,29 @@ from pathlib import Path
 
 from vbr._version import __version__, code_identity
 from vbr.errors import InputError
-from vbr.pipeline import default_writers, run
-from vbr.settings import RunOptions
-from vbr.writers.context import Writer, run_time
-from vbr.writers.lists import write_lists
-from vbr.writers.manifest import MANIFEST, read_manifest, rerun_options, sha256_of
-from vbr.writers.scenarios import write_scenarios
+from vbr.pipeline import run
+from vbr.writers.context import run_time
+from vbr.writers.manifest import (
+    MANIFEST,
+    SIDECAR,
+    comparable_figures,
+    read_manifest,
+    rerun_options,
+    sha256_of,
+    sidecar_problem,
+)
+from vbr.writers.run_folder import TEMPORARY_PREFIX, clean_stale_temporaries, temporary_folder
 
 __all__ = ["Difference", "VerifyReport", "verify"]
 
-#: Outputs that are compared byte for byte: every CSV list. The workbook, the GeoPackage and the
-#: maps hold timestamps or library-dependent bytes and are not compared, except the pages of a
-#: public run (``--public``), which writes no list: its maps are what it published.
-COMPARED_SUFFIX = ".csv"
-PUBLIC_COMPARED_SUFFIX = ".html"
+#: Outputs whose first differing line is shown (the others are compared as bytes).
+TEXT_SUFFIXES = (".csv", ".html", ".txt", ".json")
+_MISSING = object()
 
 
 @dataclass
 class Difference:
-    """One thing that is not as the manifest says."""
+    """One thing that is not as the manifest says: the file concerned and what differs."""
 
     what: str
     detail: str
@@ -45,54 +53,41 @@ class Difference:
 
 @dataclass
 class VerifyReport:
-    """The outcome of a verification."""
+    """The outcome of a verification.
+
+    Attributes
+    ----------
+    manifest_version
+        The vbr version that made the run.
+    inputs_checked
+        ``name: path`` of every input file found and hashed.
+    outputs_compared
+        Every output of the run (as the manifest records it), compared by sha256 with the file
+        in the folder and with the repeated run.
+    figures_compared
+        How many manifest entries (counts, budgets, notes ...) were compared with the repeated
+        run's.
+    differences
+        Everything that is not as the manifest says.
+    notes
+        What the reader should know but does not make the run differ (another vbr version).
+    """
 
     manifest_version: str
     inputs_checked: list[str] = field(default_factory=list)
-    lists_compared: list[str] = field(default_factory=list)
+    outputs_compared: list[str] = field(default_factory=list)
+    figures_compared: int = 0
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def identical(self) -> bool:
-        """Whether every input and every list matched."""
+        """Whether the folder, every input and every output matched."""
         return not self.differences
 
 
-def _locate_input(entry: dict, inputs_dir: Path | None) -> Path | None:
-    candidates = []
-    if inputs_dir is not None:
-        candidates.append(inputs_dir / Path(entry["path"]).name)
-    candidates += [Path(entry["path"]), Path(entry.get("absolute_path", entry["path"]))]
-    for c in candidates:
-        if c.is_file():
-            return c
-    return None
-
-
-def _first_difference(a: Path, b: Path) -> str:
-    """``line N`` and both lines (cut), or which file is shorter."""
-    with (
-        open(a, encoding="utf-8-sig", errors="replace", newline="") as fa,
-        open(b, encoding="utf-8-sig", errors="replace", newline="") as fb,
-    ):
-        n = 0
-        for n, (la, lb) in enumerate(zip(fa, fb, strict=False), start=1):
-            if la != lb:
-                return f"first difference at line {n}: {_cut(la)!r} vs {_cut(lb)!r}"
-        rest_a, rest_b = fa.readline(), fb.readline()
-    if rest_a or rest_b:
-        return f"one file ends after line {n}, the other goes on"
-    return "same text, different bytes (encoding or line ends)"
-
-
-def _cut(line: str, limit: int = 160) -> str:
-    line = line.rstrip("\r\n")
-    return line if len(line) <= limit else line[:limit] + "..."
-
-
 def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
-    """Repeat the run recorded in ``outdir/manifest.json`` and compare its lists.
+    """Check ``outdir`` against its manifest and repeat the run it records.
 
     Parameters
     ----------
@@ -105,7 +100,7 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     Returns
     -------
     VerifyReport
-        ``identical`` when every input and every list matched.
+        ``identical`` when the manifest, the folder, every input and every output matched.
 
     Raises
     ------
@@ -122,6 +117,91 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
         )
     else:
         report.notes += _code_notes(manifest.get("code"))
+    problem = sidecar_problem(outdir)
+    if problem is not None:
+        report.differences.append(Difference(SIDECAR, problem))
+    recorded = manifest["outputs"]
+    report.outputs_compared = sorted(recorded, key=_output_order)
+    changed = _check_folder(report, outdir, manifest)
+    paths = _check_inputs(report, manifest, outdir, inputs_dir)
+    if any(d.what.startswith("input ") for d in report.differences):
+        return report  # re-running on changed inputs proves nothing
+
+    clean_stale_temporaries(Path(tempfile.gettempdir()))
+    work = temporary_folder(Path(tempfile.gettempdir()), "verify")
+    try:
+        options = rerun_options(manifest, paths, work / "out")
+        run(
+            options,
+            command=["vbr", "verify", str(outdir)],
+            created=run_time(manifest.get("created")),  # the maps print the run's date
+        )
+        again = json.loads((options.out / MANIFEST).read_text(encoding="utf-8"))
+        _compare_outputs(report, recorded, again["outputs"], outdir, options.out)
+        for name, difference in changed.items():
+            if (options.out / name).is_file():
+                difference.detail += f"; {_first_difference(outdir / name, options.out / name)}"
+        _compare_figures(report, manifest, again, paths)
+        _environment_notes(report, manifest, again)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def _output_order(name: str) -> tuple[int, str]:
+    return (name.count("/"), name)
+
+
+def _check_folder(report: VerifyReport, outdir: Path, manifest: dict) -> dict[str, Difference]:
+    """Every output the manifest records is in ``outdir`` with its sha256, and nothing else is
+    (but the manifest, its sidecar and the run's own input files); returns the differences of
+    the outputs that were changed, by name."""
+    recorded = manifest["outputs"]
+    changed = {}
+    for name in report.outputs_compared:
+        path = outdir / name
+        if path.is_symlink() or not path.is_file():
+            report.differences.append(Difference(name, "missing from the output folder"))
+        elif sha256_of(path) != recorded[name]:
+            changed[name] = Difference(
+                name, f"changed after the run (its sha256 is not the one in {MANIFEST})"
+            )
+            report.differences.append(changed[name])
+    inputs = {
+        str(Path(entry.get("absolute_path", entry["path"])))
+        for entry in manifest["inputs"].values()
+    }
+    for path in sorted(outdir.rglob("*"), key=lambda p: _output_order(p.as_posix())):
+        name = path.relative_to(outdir).as_posix()
+        top = name.split("/", 1)[0]
+        if top.startswith(TEMPORARY_PREFIX):
+            if top == name:
+                report.notes.append(
+                    f"{name} is the temporary folder of a vbr run that did not finish; the "
+                    "next vbr run into this folder removes it"
+                )
+            continue
+        if path.is_dir() and not path.is_symlink():
+            continue
+        if name in recorded or name in (MANIFEST, SIDECAR):
+            continue
+        if str(path.resolve()) in inputs:
+            report.notes.append(f"{name} is an input file of the run")
+        else:
+            report.differences.append(
+                Difference(
+                    name,
+                    f"not written by the run ({MANIFEST} does not record it): added to the "
+                    "folder after the run",
+                )
+            )
+    return changed
+
+
+def _check_inputs(
+    report: VerifyReport, manifest: dict, outdir: Path, inputs_dir: Path | None
+) -> dict[str, Path]:
+    """Find every input file and compare its sha256 with the manifest's."""
     paths: dict[str, Path] = {}
     missing = []
     for name, entry in manifest["inputs"].items():
@@ -146,82 +226,140 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
             source=str(outdir / MANIFEST),
             problems=missing,
         )
-    if report.differences:
-        return report  # re-running on changed inputs proves nothing
-
-    work = Path(tempfile.mkdtemp(prefix="vbr-verify-"))
-    try:
-        options = rerun_options(manifest, paths, work / "out")
-        run(
-            options,
-            writers=_writers(options),
-            command=["vbr", "verify", str(outdir)],
-            created=run_time(manifest.get("created")),  # the pages print the run's date
-        )
-        again = json.loads((options.out / MANIFEST).read_text(encoding="utf-8"))
-        suffix = PUBLIC_COMPARED_SUFFIX if options.public else COMPARED_SUFFIX
-        _compare(report, manifest["outputs"], again["outputs"], outdir, options.out, suffix)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return report
+    return paths
 
 
-def _writers(options: RunOptions) -> list[Writer]:
-    """What the re-run writes: what is compared (the lists; the pages of a public run)."""
-    if options.public:
-        return default_writers(options)
-    return [write_lists, *([write_scenarios] if options.scenarios else [])]
+def _locate_input(entry: dict, inputs_dir: Path | None) -> Path | None:
+    candidates = []
+    if inputs_dir is not None:
+        candidates.append(inputs_dir / Path(entry["path"]).name)
+    candidates += [Path(entry["path"]), Path(entry.get("absolute_path", entry["path"]))]
+    for c in candidates:
+        if c.is_file():
+            return c
+    return None
 
 
-def _compare(
+def _compare_outputs(
     report: VerifyReport,
-    recorded: dict,
-    repeated: dict,
+    recorded: dict[str, str],
+    repeated: dict[str, str],
     outdir: Path,
     rerun_dir: Path,
-    suffix: str,
 ) -> None:
-    lists = sorted(
-        {k for k in (*recorded, *repeated) if k.endswith(suffix)},
-        key=lambda k: (k.count("/"), k),
-    )
-    for name in lists:
-        report.lists_compared.append(name)
+    """The repeated run writes the same files with the same sha256 as the manifest records."""
+    for name in sorted(set(recorded) | set(repeated), key=_output_order):
         if name not in recorded:
             report.differences.append(
-                Difference(name, "the re-run writes this list; the manifest does not record it")
+                Difference(name, f"the re-run writes this file; {MANIFEST} does not record it")
             )
-            continue
-        if name not in repeated:
+        elif name not in repeated:
             report.differences.append(
-                Difference(name, "the manifest records this list; the re-run does not write it")
+                Difference(name, f"{MANIFEST} records this file; the re-run does not write it")
             )
-            continue
-        archived = outdir / name
-        if not archived.is_file():
-            report.differences.append(Difference(name, "missing from the output folder"))
-        elif sha256_of(archived) != recorded[name]:
+        elif repeated[name] != recorded[name]:
+            archived = outdir / name
+            where = (
+                _first_difference(archived, rerun_dir / name)
+                if archived.is_file()
+                else "the file in the output folder is missing"
+            )
+            report.differences.append(Difference(name, f"the re-run writes other bytes ({where})"))
+
+
+def _compare_figures(
+    report: VerifyReport, manifest: dict, again: dict, paths: dict[str, Path]
+) -> None:
+    """The repeated run's manifest holds the same figures as the recorded one."""
+    renamed: dict[str, str] = {}
+    for name, found in paths.items():
+        entry = manifest["inputs"][name]
+        renamed[str(found)] = entry["path"]
+        renamed[str(found.resolve())] = entry.get("absolute_path", entry["path"])
+    recorded = comparable_figures(manifest)
+    repeated = comparable_figures(again, input_paths=renamed)
+    report.figures_compared = len(recorded)
+    for key in sorted(set(recorded) | set(repeated)):
+        was, now = recorded.get(key, _MISSING), repeated.get(key, _MISSING)
+        if was != now:
             report.differences.append(
                 Difference(
-                    name,
-                    "the file in the output folder was changed after the run ("
-                    + _first_difference(archived, rerun_dir / name)
-                    + ")",
+                    MANIFEST,
+                    f"{key} is {_shown(was)} in the manifest; the re-run gives {_shown(now)}",
                 )
             )
-        if repeated[name] != recorded[name]:
-            report.differences.append(
-                Difference(
-                    name,
-                    "the re-run gives a different list ("
-                    + (
-                        _first_difference(archived, rerun_dir / name)
-                        if archived.is_file()
-                        else "the archived file is missing"
-                    )
-                    + ")",
-                )
-            )
+
+
+def _environment_notes(report: VerifyReport, manifest: dict, again: dict) -> None:
+    was, now = manifest.get("environment") or {}, again.get("environment") or {}
+    changed = [f"{k} {was.get(k)} -> {now.get(k)}" for k in sorted(now) if was.get(k) != now[k]]
+    if changed and isinstance(was, dict):
+        report.notes.append("other library versions than the run's: " + ", ".join(changed))
+
+
+def _shown(value: object) -> str:
+    if value is _MISSING:
+        return "(absent)"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 160 else text[:160] + "..."
+
+
+def _first_difference(a: Path, b: Path) -> str:
+    """Where two versions of an output first differ: a line of a text file, a cell of a
+    workbook, else that the bytes differ."""
+    if a.suffix == ".xlsx":
+        return _first_cell_difference(a, b)
+    if a.suffix not in TEXT_SUFFIXES:
+        return "the bytes differ"
+    with (
+        open(a, encoding="utf-8-sig", errors="replace", newline="") as fa,
+        open(b, encoding="utf-8-sig", errors="replace", newline="") as fb,
+    ):
+        n = 0
+        for n, (la, lb) in enumerate(zip(fa, fb, strict=False), start=1):
+            if la != lb:
+                return f"first difference at line {n}: {_cut(la)!r} vs {_cut(lb)!r}"
+        rest_a, rest_b = fa.readline(), fb.readline()
+    if rest_a or rest_b:
+        return f"one file ends after line {n}, the other goes on"
+    return "same text, different bytes (encoding or line ends)"
+
+
+def _first_cell_difference(a: Path, b: Path) -> str:
+    """The first cell (sheet, cell, both values) where two workbooks differ."""
+    import openpyxl
+
+    try:
+        book_a = openpyxl.load_workbook(a, read_only=True)
+        book_b = openpyxl.load_workbook(b, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        return f"cannot be read as a workbook: {type(exc).__name__}"
+    try:
+        if book_a.sheetnames != book_b.sheetnames:
+            return f"sheets {book_a.sheetnames} vs {book_b.sheetnames}"
+        for sheet in book_a.sheetnames:
+            rows_a = book_a[sheet].iter_rows()
+            rows_b = book_b[sheet].iter_rows()
+            for row_a, row_b in zip(rows_a, rows_b, strict=False):
+                for cell_a, cell_b in zip(row_a, row_b, strict=False):
+                    if cell_a.value != cell_b.value:
+                        return (
+                            f"first difference in sheet {sheet!r}, cell {cell_a.coordinate}: "
+                            f"{_cut(str(cell_a.value))!r} vs {_cut(str(cell_b.value))!r}"
+                        )
+                if len(row_a) != len(row_b):
+                    return f"sheet {sheet!r}: rows of other lengths"
+            if next(rows_a, None) is not None or next(rows_b, None) is not None:
+                return f"sheet {sheet!r}: one has more rows"
+    finally:
+        book_a.close()
+        book_b.close()
+    return "same cell values, different bytes (formatting or workbook parts)"
+
+
+def _cut(line: str, limit: int = 160) -> str:
+    line = line.rstrip("\r\n")
+    return line if len(line) <= limit else line[:limit] + "..."
 
 
 def _code_notes(recorded: dict | None) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -12,7 +13,7 @@ import click
 
 from vbr._version import __version__, version_text
 from vbr.core.rejections import top_reasons
-from vbr.errors import InputError
+from vbr.errors import InputError, Terminated
 from vbr.locale import LANGUAGES
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.model import FieldSource, Result, Written
@@ -27,6 +28,7 @@ from vbr.settings import (
     run_options,
 )
 from vbr.settings.limits import BYTES_PER_ROW, MAX_ROWS, MAX_THRESHOLD_M
+from vbr.termination import stop_cleanly
 
 __all__ = ["cli", "entry", "main"]
 
@@ -614,12 +616,14 @@ def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None
     "Default: the paths recorded in manifest.json.",
 )
 def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
-    """Repeat a run from OUTDIR/manifest.json and check that every list is byte-identical.
+    """Check OUTDIR against its manifest.json and repeat the run it records.
 
-    Checks the sha256 of every input file, re-runs with the recorded options and configuration
-    in a temporary folder, and compares every CSV list with the manifest and with OUTDIR.
-    Exit status: 0 identical; 3 an input or a list differs (each difference is printed);
-    2 the manifest cannot be used or an input file is missing.
+    Checks manifest.json against manifest.sha256, every output's sha256 and that no file is
+    missing or added, the sha256 of every input file; then re-runs with the recorded options
+    and configuration in a temporary folder and compares every output byte for byte and the
+    manifest's figures (counts, budgets, notes ...). Exit status: 0 identical; 3 something
+    differs (each difference is printed, naming the file); 2 the manifest cannot be used or an
+    input file is missing.
     """
     from vbr.audit import verify
 
@@ -630,8 +634,9 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
         click.echo(f"input {line}")
     if report.identical:
         click.echo(
-            f"identical: {len(report.lists_compared)} lists re-computed byte for byte "
-            f"({', '.join(report.lists_compared)})"
+            f"identical: {len(report.outputs_compared)} outputs re-computed byte for byte "
+            f"({', '.join(report.outputs_compared)}), {report.figures_compared} manifest "
+            "entries re-computed, manifest.sha256 matches, no file missing or added"
         )
         return
     click.echo(f"DIFFERS: {len(report.differences)} difference(s)", err=True)
@@ -713,12 +718,20 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     try:
-        code = cli.main(
-            args=argv,
-            prog_name="vbr",
-            standalone_mode=False,
-            obj={"argv": list(sys.argv[1:] if argv is None else argv)},
+        with stop_cleanly():
+            code = cli.main(
+                args=argv,
+                prog_name="vbr",
+                standalone_mode=False,
+                obj={"argv": list(sys.argv[1:] if argv is None else argv)},
+            )
+    except Terminated as exc:
+        click.echo(
+            f"vbr: {exc}; temporary files removed, the output folder holds a complete run "
+            "(the earlier one, unless this one had already been moved into place)",
+            err=True,
         )
+        return 128 + int(exc.signal_received)
     except InputError as exc:
         click.echo(f"vbr: error: {exc}", err=True)
         return 2
@@ -745,10 +758,6 @@ def main(argv: list[str] | None = None) -> int:
     return code if isinstance(code, int) else 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
 def entry() -> None:
     """Console-script entry point.
 
@@ -759,4 +768,14 @@ def entry() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         code = main()
+    if code > 128:
+        # stopped by a signal, temporary files removed: do not wait for background work (the
+        # priority strip is buffered in threads) that the interpreter would join on exit
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

@@ -109,7 +109,10 @@ def _table(outdir: Path) -> pd.DataFrame:
     ranks = dict(zip(ranking["farm_id"], ranking["rank"], strict=True))
     out = decided[["farm_id", "status", "funded_by", "reason"]].copy()
     out["rank"] = [ranks.get(f, "") for f in out["farm_id"]]
-    return out.set_index("farm_id")
+    # a farm_id can stand on more than one application (rejected duplicates, empty ids): the
+    # n-th application with an id in run A is compared with the n-th in run B
+    out["occurrence"] = out.groupby("farm_id", sort=False).cumcount()
+    return out.set_index(["farm_id", "occurrence"])
 
 
 def _changes(both: pd.DataFrame) -> np.ndarray:
@@ -142,8 +145,8 @@ def compare(outdir_a: Path, outdir_b: Path) -> Comparison:
     """
     a, b = read_manifest(Path(outdir_a)), read_manifest(Path(outdir_b))
     ta, tb = _table(Path(outdir_a)), _table(Path(outdir_b))
-    ids = list(dict.fromkeys([*tb.index, *ta.index]))
-    both = pd.DataFrame({"farm_id": ids})
+    ids = pd.MultiIndex.from_tuples(list(dict.fromkeys([*tb.index, *ta.index])))
+    both = pd.DataFrame({"farm_id": ids.get_level_values(0)})
     for column in ("status", "funded_by", "rank", "reason"):
         both[f"{column}_a"] = ta[column].reindex(ids).fillna("").to_numpy(dtype=object)
         both[f"{column}_b"] = tb[column].reindex(ids).fillna("").to_numpy(dtype=object)

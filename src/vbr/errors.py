@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["ConfigError", "InputError", "OutputError", "refuse_rows"]
+__all__ = ["ConfigError", "InputError", "OutputError", "Terminated", "refuse_rows"]
 
 
 class InputError(Exception):
@@ -74,3 +74,15 @@ class ConfigError(InputError):
 
 class OutputError(InputError):
     """The output folder cannot be written."""
+
+
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM, SIGHUP) while a run was under way.
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that no ``except Exception``
+    swallows it; the temporary folders are removed as it passes.
+    """
+
+    def __init__(self, signal_received: object):
+        self.signal_received = signal_received
+        super().__init__(f"stopped by {getattr(signal_received, 'name', signal_received)}")

@@ -657,7 +657,8 @@ class Written:
     folder
         The output folder.
     files
-        Every file written, relative to ``folder`` (``manifest.json`` last).
+        Every file written, relative to ``folder`` (the folder markers ``<name>/.vbr-folder``
+        among them; ``manifest.json`` and ``manifest.sha256`` last).
     notes
         The result's notes, then the writers' notes: what the console, ``manifest.json``,
         ``index.html`` and the workbook show.

@@ -13,6 +13,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
 from pathlib import Path
 
 import geopandas as gpd
@@ -59,12 +60,28 @@ from vbr.settings import ColumnMapping, RunOptions, input_notes, nitrogen_sensit
 from vbr.writers.context import WriteContext, Writer
 from vbr.writers.geopackage import write_geopackage
 from vbr.writers.lists import write_lists
-from vbr.writers.manifest import MANIFEST, build_manifest, sha256_of, write_manifest
-from vbr.writers.run_folder import RunFolder
+from vbr.writers.manifest import (
+    MANIFEST,
+    SIDECAR,
+    build_manifest,
+    sha256_of,
+    write_manifest,
+    write_sidecar,
+)
+from vbr.writers.run_folder import RunFolder, check_output_folder
 from vbr.writers.scenarios import write_scenarios
 from vbr.writers.workbook import write_workbook
 
-__all__ = ["Progress", "compute", "default_writers", "load_natura", "run", "write_result"]
+__all__ = [
+    "Progress",
+    "certain_outputs",
+    "compute",
+    "default_writers",
+    "input_files",
+    "load_natura",
+    "run",
+    "write_result",
+]
 
 #: Called with a message at the start of every long stage.
 Progress = Callable[[str], None]
@@ -322,10 +339,15 @@ def _decide(
     *,
     zones: OverloadZones | None,
 ) -> NaturaAreas:
+    # the shipped list by its place in vbr, not this machine's path: notes must read alike
+    # wherever the run is repeated (vbr verify compares them)
+    list_name = (
+        "--overloaded" if options.overloaded is not None else f"data/{Path(str(list_path)).name}"
+    )
     return decide_overloaded(
         natura,
         listed=listed,
-        list_name="--overloaded" if options.overloaded is not None else str(list_path),
+        list_name=list_name,
         all_overloaded=options.all_overloaded,
         zone_nrs=None if zones is None else set(zones.zones["nr"].tolist()),
     )
@@ -434,10 +456,10 @@ def write_result(
     """Write every output of a result into ``out``.
 
     The writers (:func:`default_writers` unless given) write in order into a temporary folder
-    beside ``out``, each with the notes so far; ``manifest.json`` records them all, and the
-    folder is moved in only when everything is written, ``manifest.json`` last. Outputs of an
-    earlier run in ``out`` are replaced; other files there are left alone. The result is not
-    changed.
+    in ``out`` (or beside it), each with the notes so far; ``manifest.json`` records them all
+    and ``manifest.sha256`` the manifest, and they are moved in only when everything is written,
+    the manifest last (:mod:`vbr.writers.run_folder`). Outputs of an earlier run in ``out`` are
+    replaced all or nothing; what vbr did not write is left alone. The result is not changed.
 
     Parameters
     ----------
@@ -463,7 +485,8 @@ def write_result(
     Raises
     ------
     OutputError
-        When ``out`` cannot be created or written.
+        When ``out`` cannot be created or written, or holds what vbr did not write where the
+        run writes (see :mod:`vbr.writers.run_folder`).
     """
     out = Path(out)
     writers = default_writers(result.options) if writers is None else list(writers)
@@ -484,6 +507,7 @@ def write_result(
             notes += report.notes
             files += [Path(p).relative_to(folder.path).as_posix() for p in report.files]
         written = list(dict.fromkeys(f.split("/", 1)[0] for f in files))
+        files += folder.mark_folders(written)
         if progress:
             progress("writing manifest.json")
         t0 = time.perf_counter()
@@ -491,10 +515,21 @@ def write_result(
             result, folder.path, written, notes=notes, command=command, created=context.created
         )
         write_manifest(manifest, folder.path / MANIFEST)
+        write_sidecar(folder.path)
         timings["manifest"] = time.perf_counter() - t0
-        folder.commit(written)
+        t0 = time.perf_counter()
+        folder.commit(
+            written,
+            regions=[region.slug for region in result.region_lists],
+            inputs=input_files(result.options),
+        )
+        timings["replace"] = time.perf_counter() - t0
     return Written(
-        result=result, folder=out, files=(*files, MANIFEST), notes=tuple(notes), timings=timings
+        result=result,
+        folder=out,
+        files=(*files, MANIFEST, SIDECAR),
+        notes=tuple(notes),
+        timings=timings,
     )
 
 
@@ -526,10 +561,32 @@ def run(
     Written
         The result and what was written (see :func:`write_result`).
     """
+    writes = certain_outputs(options) if writers is None else {MANIFEST, SIDECAR}
+    check_output_folder(options.out, writes=writes, inputs=input_files(options))
     result = compute(options, progress=progress)
     return write_result(
         result, options.out, writers=writers, progress=progress, command=command, created=created
     )
+
+
+def certain_outputs(options: RunOptions) -> set[str]:
+    """The top-level names every run with ``options`` writes (whatever its result), so that a
+    folder that holds something else under one of them stops the run before it computes."""
+    names = {MANIFEST, SIDECAR, "index.html"}
+    if not options.public:
+        names |= {"ranking.csv", "rejected.csv", "ranking_excel.csv", "rejected_excel.csv"}
+        names |= {"ranking.xlsx", "ranking.gpkg"}
+    if options.scenarios:
+        names.add("scenarios")
+    return names
+
+
+def input_files(options: RunOptions) -> list[Path]:
+    """Every file a run with ``options`` reads (its path options and the config file)."""
+    paths = [getattr(options, f.name) for f in fields(options) if f.name != "out"]
+    paths = [p for p in paths if isinstance(p, Path)]
+    config = Path(options.config.source)
+    return [*paths, *([config] if config.is_file() else [])]
 
 
 class _Clock:

@@ -1,9 +1,9 @@
 """The documented limits of a run: money ceilings, value ranges and input sizes.
 
 These are safety bounds, not rules of the scheme: they keep every sum exact and finite and every
-input within what the machine can handle, far above any real value. The README ("Limits")
-lists them. A row above a per-row limit is rejected with a reason; an option or a file above
-its limit stops the run with exit status 2.
+input within what the machine can handle, far above any real value. The README lists them
+(section "Reliability", "Money ceilings and size limits"). A row above a per-row limit is
+rejected with a reason; an option or a file above its limit stops the run with exit status 2.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
 from vbr.writers.tables import EXTRA_COLUMNS, LEAD_COLUMNS, carried_names, output_columns
 
-__all__ = ["farms_layer", "write_geopackage", "write_gpkg"]
+__all__ = ["GPKG_LAST_CHANGE", "farms_layer", "write_geopackage", "write_gpkg"]
 
 
 def write_geopackage(context: WriteContext) -> WriteReport:
@@ -36,12 +36,24 @@ def write_geopackage(context: WriteContext) -> WriteReport:
     return WriteReport(files=(path,), timings={"gpkg": time.perf_counter() - t0})
 
 
+#: The time GDAL writes into ``gpkg_contents.last_change`` of every layer: fixed, so that the
+#: same inputs give the same bytes (``vbr verify`` compares the GeoPackage byte for byte); the
+#: run's own time is in ``manifest.json``.
+GPKG_LAST_CHANGE = "2000-01-01T00:00:00.000Z"
+
+
 def write_gpkg(layers: Sequence[tuple[str, gpd.GeoDataFrame]], path: Path) -> None:
-    """Write several layers to one GeoPackage."""
+    """Write several layers to one GeoPackage, the same bytes for the same layers (GDAL's
+    ``OGR_CURRENT_DATE`` is set to :data:`GPKG_LAST_CHANGE` while it writes)."""
     import pyogrio
 
-    for name, frame in layers:
-        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
+    earlier = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_LAST_CHANGE})
+    try:
+        for name, frame in layers:
+            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": earlier})
 
 
 def farms_layer(result: Result) -> gpd.GeoDataFrame:

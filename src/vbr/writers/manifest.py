@@ -1,8 +1,11 @@
 """``manifest.json``: what a run read, how, and what it wrote; written here and read here.
 
-The schema is this module: :func:`build_manifest` writes every entry, and :func:`read_manifest`
-and :func:`rerun_options` read them back for ``vbr verify`` (and :func:`recorded_outputs` for the
-next run into the same folder), so that what is written and what is read cannot drift apart.
+The schema is this module: :func:`build_manifest` writes every entry, :data:`MANIFEST_SCHEMA`
+says what a manifest must hold to be re-run, and :func:`read_manifest` and :func:`rerun_options`
+read it back for ``vbr verify`` (and :func:`previous_outputs` for the next run into the same
+folder), so that what is written and what is read cannot drift apart. ``manifest.sha256`` beside
+it (:func:`write_sidecar`) holds the manifest's own sha256, so that an edit of the manifest is
+seen.
 """
 
 from __future__ import annotations
@@ -13,33 +16,151 @@ import datetime as _dt
 import hashlib
 import json
 import platform
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import jsonschema
 import shapely
 
 from vbr._version import __version__, code_identity
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError
 from vbr.model import FieldSource, Result
-from vbr.settings import ColumnMapping, RegionalBudget, RunOptions, config_from_mapping
+from vbr.settings import (
+    BUDGET_POLICIES,
+    RANK_BY,
+    ColumnMapping,
+    RegionalBudget,
+    RunOptions,
+    config_from_mapping,
+)
+from vbr.settings.limits import MAX_EUR_OPTION, MAX_THRESHOLD_M
 
 __all__ = [
+    "COMPARED_LOOSELY",
     "MANIFEST",
+    "MANIFEST_SCHEMA",
+    "SIDECAR",
     "build_manifest",
     "columns_entry",
+    "comparable_figures",
+    "is_output_path",
+    "manifest_problems",
+    "previous_outputs",
     "read_manifest",
-    "recorded_outputs",
     "rerun_options",
     "sha256_of",
+    "sidecar_problem",
     "write_manifest",
+    "write_sidecar",
 ]
 
 #: The manifest's file name in an output folder.
 MANIFEST = "manifest.json"
-#: Entries without which a manifest cannot be re-run.
-_REQUIRED = ("tool", "version", "parameters", "inputs", "outputs", "rerun")
+#: The manifest's own sha256, in the format of ``sha256sum`` (``sha256sum -c manifest.sha256``).
+SIDECAR = "manifest.sha256"
+
+_SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+_TEXT = {"type": "string"}
+#: An output's path as the manifest records it: relative, ``/``-separated, no empty, ``.`` or
+#: ``..`` part, no backslash or NUL.
+_OUTPUT_PATH = r"^(?!/)(?!(?:.*/)?\.{1,2}(?:/|$))(?!.*//)(?!.*/$)[^\\\x00]+$"
+
+#: What ``vbr verify`` (and the next run into the folder) needs from a manifest, as JSON Schema.
+MANIFEST_SCHEMA: dict = {
+    "type": "object",
+    "required": ["tool", "version", "parameters", "inputs", "outputs", "rerun"],
+    "properties": {
+        "tool": {"const": "vbr"},
+        "version": _TEXT,
+        "code": {"type": "object"},
+        "created": _TEXT,
+        "command": {"type": "array", "items": _TEXT},
+        "parameters": {
+            "type": "object",
+            "required": ["threshold_m", "budget_eur", "budget_policy", "regional_budgets"],
+            "properties": {
+                "threshold_m": {"type": "number", "minimum": 0, "maximum": MAX_THRESHOLD_M},
+                "budget_eur": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_EUR_OPTION},
+                "budget_policy": {"enum": list(BUDGET_POLICIES)},
+                "regional_budgets": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "regions", "eur", "source"],
+                        "properties": {
+                            "name": _TEXT,
+                            "regions": {"type": "array", "items": _TEXT},
+                            "eur": {"type": "number", "minimum": 0, "maximum": MAX_EUR_OPTION},
+                            "source": {"type": ["string", "null"]},
+                        },
+                    },
+                },
+            },
+        },
+        "inputs": {
+            "type": "object",
+            "required": ["farms", "natura"],
+            "additionalProperties": {
+                "type": "object",
+                "required": ["path", "sha256"],
+                "properties": {
+                    "path": {"type": "string", "minLength": 1},
+                    "absolute_path": {"type": "string", "minLength": 1},
+                    "bytes": {"type": "integer", "minimum": 0},
+                    "sha256": _SHA256,
+                },
+            },
+        },
+        "outputs": {
+            "type": "object",
+            "propertyNames": {"pattern": _OUTPUT_PATH},
+            "additionalProperties": _SHA256,
+        },
+        "rerun": {
+            "type": "object",
+            "required": ["farms_crs", "all_overloaded", "config_effective"],
+            "properties": {
+                "farms_crs": _TEXT,
+                "all_overloaded": {"type": "boolean"},
+                "overloaded_given": {"type": "boolean"},
+                "with_regions": {"type": "boolean"},
+                "explain_language": _TEXT,
+                "exceedance_crs": {"type": ["string", "null"]},
+                "rank_by": {"enum": list(RANK_BY)},
+                "scenarios": {"type": "boolean"},
+                "public": {"type": "boolean"},
+                "config_effective": {"type": "object"},
+            },
+        },
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "rejected_reasons": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "budgets": {"type": "array", "items": {"type": "object"}},
+        "notes": {"type": "array", "items": _TEXT},
+        "environment": {"type": "object"},
+    },
+}
+
+#: Entries of two manifests of one run that may differ, left out by :func:`comparable_figures`:
+#: when and how the run was started, with which software (``vbr verify`` notes another version
+#: or code),
+#: where the files were, the config file (a repeated run takes the effective configuration from
+#: ``rerun.config_effective``, which is compared; the file's sha256 is checked as an input's),
+#: and the outputs' sha256 (``vbr verify`` compares those file by file).
+COMPARED_LOOSELY = (
+    "created",
+    "command",
+    "version",
+    "code",
+    "environment",
+    "parameters.config",
+    "inputs.*.path",
+    "inputs.*.absolute_path",
+    "inputs.config",
+    "outputs",
+)
 
 
 def build_manifest(
@@ -91,6 +212,7 @@ def build_manifest(
         "parameters": {
             "threshold_m": cfg.threshold_m,
             "budget_eur": cfg.budget_eur,
+            "budget_source": cfg.budget_source,
             "budget_policy": cfg.budget_policy,
             "farms_crs": options.farms_crs,
             "all_overloaded": options.all_overloaded,
@@ -217,13 +339,13 @@ def write_manifest(manifest: Mapping, path: Path) -> None:
 
 
 def read_manifest(outdir: Path) -> dict:
-    """Read ``outdir/manifest.json`` and check that it can be re-run.
+    """Read ``outdir/manifest.json`` and check that it can be re-run (:data:`MANIFEST_SCHEMA`).
 
     Raises
     ------
     InputError
-        When ``outdir`` is no folder, holds no manifest, or the manifest is not one that
-        ``vbr verify`` can use.
+        When ``outdir`` is no folder, holds no manifest, or the manifest is not JSON or not one
+        that ``vbr verify`` can use (every problem is listed).
     """
     path = outdir / MANIFEST
     if not outdir.is_dir():
@@ -234,25 +356,138 @@ def read_manifest(outdir: Path) -> dict:
         raise InputError(f"no {MANIFEST} in this folder", source=str(outdir)) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"cannot be read as JSON: {exc}", source=str(path)) from None
-    missing = [k for k in _REQUIRED if k not in manifest]
-    if not isinstance(manifest, dict) or manifest.get("tool") != "vbr" or missing:
+    problems = manifest_problems(manifest)
+    if problems:
         raise InputError(
-            "is not a manifest that vbr verify can use"
-            + (f" (missing: {', '.join(missing)})" if missing else "")
-            + "; manifests written before vbr verify existed cannot be re-run automatically",
+            "is not a manifest that vbr verify can use (changed or damaged after the run, or "
+            "written before vbr verify existed); take the manifest.json of the archived run",
             source=str(path),
+            problems=problems,
         )
     return manifest
 
 
-def recorded_outputs(outdir: Path) -> list[str]:
-    """The top-level names (files and region folders) that the manifest in ``outdir`` says its
-    run wrote; none where there is no readable manifest."""
+def manifest_problems(manifest: object) -> list[str]:
+    """What makes ``manifest`` unusable, one line per problem (``parameters.threshold_m: 'abc'
+    is not of type 'number'``); empty for a usable manifest."""
+    validator = jsonschema.Draft202012Validator(MANIFEST_SCHEMA)
+    problems = []
+    for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.path))):
+        where = ".".join(str(p) for p in error.absolute_path) or "the manifest"
+        message = error.message
+        if "propertyNames" in error.absolute_schema_path:
+            message = f"{error.instance!r} is not a path inside the output folder"
+        elif error.validator == "const":
+            message = f"is {error.instance!r}, not 'vbr': not a vbr manifest"
+        problems.append(f"{where}: {_cut(message)}")
+    return problems
+
+
+def is_output_path(name: str) -> bool:
+    """Whether ``name`` is a path a manifest may record: relative, ``/``-separated, without
+    empty, ``.`` or ``..`` parts."""
+    return re.search(_OUTPUT_PATH, name) is not None
+
+
+def write_sidecar(folder: Path) -> Path:
+    """Write ``manifest.sha256`` (the sha256 of ``folder/manifest.json``) and return its path."""
+    path = folder / SIDECAR
+    path.write_text(f"{sha256_of(folder / MANIFEST)}  {MANIFEST}\n", encoding="ascii")
+    return path
+
+
+def sidecar_problem(folder: Path) -> str | None:
+    """What is wrong with ``folder/manifest.sha256``: missing, unreadable, or another sha256
+    than that of ``manifest.json``; ``None`` when it matches."""
     try:
-        old = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
-        return sorted({k.split("/", 1)[0] for k in old.get("outputs", {})})
-    except (OSError, ValueError, AttributeError):
-        return []
+        text = (folder / SIDECAR).read_text(encoding="ascii")
+    except FileNotFoundError:
+        return f"missing (vbr writes it beside {MANIFEST})"
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot be read ({exc})"
+    recorded = text.split(maxsplit=1)[0] if text.strip() else "(nothing)"
+    actual = sha256_of(folder / MANIFEST)
+    if recorded != actual:
+        return (
+            f"says sha256 {_cut(recorded, 64)}, but {MANIFEST} has sha256 {actual}: "
+            f"{MANIFEST} was changed after the run"
+        )
+    return None
+
+
+def previous_outputs(outdir: Path) -> tuple[dict[str, str], str | None]:
+    """What the run recorded in ``outdir/manifest.json`` wrote (path -> sha256), and why
+    nothing can be taken from the manifest there (``None`` when it is as vbr wrote it, or when
+    there is none).
+
+    A manifest counts when it is a usable vbr manifest and ``manifest.sha256`` matches it (a
+    manifest of a vbr version that wrote no sidecar counts without one). It only confirms that
+    a file with a name from vbr's own list is as vbr wrote it (see
+    :mod:`vbr.writers.run_folder`); no path is taken from it.
+    """
+    path = outdir / MANIFEST
+    if not (path.exists() or path.is_symlink()):
+        return {}, None
+    if path.is_symlink() or not path.is_file():
+        return {}, "is not a file that vbr wrote"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}, "is not a vbr manifest (not JSON)"
+    problems = manifest_problems(manifest)
+    if problems:
+        return {}, "is not a manifest as vbr writes it (" + "; ".join(problems[:3]) + ")"
+    sidecar = outdir / SIDECAR
+    if sidecar.exists() or sidecar.is_symlink():
+        problem = sidecar_problem(outdir)
+        if problem is not None:
+            return {}, f"was changed after vbr wrote it ({SIDECAR} {problem})"
+    return dict(manifest["outputs"]), None
+
+
+def comparable_figures(manifest: Mapping, *, input_paths: Mapping[str, str] = {}) -> dict:
+    """The entries of ``manifest`` that a repeated run must give alike: all but
+    :data:`COMPARED_LOOSELY`, flattened (``{"counts.ranked": 24988, "notes[0]": "...", ...}``).
+
+    Parameters
+    ----------
+    manifest
+        A manifest.
+    input_paths
+        Paths to read as others (the re-run's input paths -> the recorded ones), so that notes
+        that name an input file compare alike.
+    """
+    text = json.dumps(manifest, ensure_ascii=False)
+    for found, recorded in input_paths.items():
+        if found != recorded:
+            text = text.replace(json.dumps(found)[1:-1], json.dumps(recorded)[1:-1])
+    flat: dict = {}
+    _flatten(json.loads(text), "", flat)
+    return {k: v for k, v in flat.items() if not _loose(k)}
+
+
+def _flatten(value: object, prefix: str, into: dict) -> None:
+    if isinstance(value, dict) and value:
+        for k, v in value.items():
+            _flatten(v, f"{prefix}.{k}" if prefix else str(k), into)
+    elif isinstance(value, list) and value:
+        for i, v in enumerate(value):
+            _flatten(v, f"{prefix}[{i}]", into)
+    else:
+        into[prefix] = value
+
+
+def _loose(key: str) -> bool:
+    """Whether the flattened ``key`` falls under :data:`COMPARED_LOOSELY`."""
+    parts = [p.split("[", 1)[0] for p in key.split(".")]
+    return any(
+        len(parts) >= len(want) and all(w in ("*", p) for w, p in zip(want, parts, strict=False))
+        for want in (pattern.split(".") for pattern in COMPARED_LOOSELY)
+    )
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> RunOptions:
@@ -275,6 +510,7 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         threshold_m=float(params["threshold_m"]),
         budget_policy=str(params["budget_policy"]),
         budget_eur=None if params["budget_eur"] is None else float(params["budget_eur"]),
+        budget_source=str(params.get("budget_source", config.budget_source)),
         regional_budgets=tuple(
             RegionalBudget(
                 name=g["name"],
@@ -294,7 +530,7 @@ def rerun_options(manifest: Mapping, inputs: Mapping[str, Path], out: Path) -> R
         natura=inputs["natura"],
         regions=inputs.get("regions") if rerun.get("with_regions", True) else None,
         out=out,
-        overloaded=inputs.get("overloaded"),
+        overloaded=inputs.get("overloaded") if rerun.get("overloaded_given", True) else None,
         all_overloaded=bool(rerun["all_overloaded"]),
         farms_crs=str(rerun["farms_crs"]),
         config=config,
@@ -327,7 +563,20 @@ def _rerun_reading(rerun: Mapping) -> dict:
         pairs = rerun.get(name) or {}
         if not isinstance(pairs, Mapping) or not all(isinstance(v, str) for v in pairs.values()):
             raise InputError(f"rerun.{name} must map field names to column names", source=MANIFEST)
-        out[name] = ColumnMapping.given(pairs, where=f"{MANIFEST} rerun.{name}")
+        given_in = rerun.get(f"{name}_given_in") or {}
+        if not isinstance(given_in, Mapping) or not all(
+            isinstance(v, str) for v in given_in.values()
+        ):
+            raise InputError(
+                f"rerun.{name}_given_in must map field names to where they were given",
+                source=MANIFEST,
+            )
+        # where each pair was given as the run recorded it (its manifest says so in `columns`),
+        # so that the repeated run's manifest reads alike
+        where = f"{MANIFEST} rerun.{name}"
+        out[name] = ColumnMapping(
+            columns=dict(pairs), given_in={k: str(given_in.get(k, where)) for k in pairs}
+        )
     for name in _CHOICES:
         value = rerun.get(name)
         if value is not None and not isinstance(value, str):
@@ -404,6 +653,9 @@ def _rerun_entry(options: RunOptions) -> dict:
     return {
         "farms_crs": options.farms_crs,
         "all_overloaded": options.all_overloaded,
+        # the list of overloaded areas is an input either way; only --overloaded is an option
+        # (else it is the shipped nitrogen-sensitive list, which the re-run finds itself)
+        "overloaded_given": options.overloaded is not None,
         "with_regions": options.regions is not None,
         "explain_language": options.config.explain_language,
         "exceedance_crs": options.exceedance_crs,
@@ -412,6 +664,7 @@ def _rerun_entry(options: RunOptions) -> dict:
         "public": options.public,
         "seed": options.seed,
         **{name: dict(getattr(options, name).columns) for name in _MAPPINGS},
+        **{f"{name}_given_in": dict(getattr(options, name).given_in) for name in _MAPPINGS},
         **{name: getattr(options, name) for name in _CHOICES},
         "config_effective": options.config.effective,
     }

@@ -230,7 +230,6 @@ def _budget_rows(name, eur, positions, data: _Columns, orders, cfg, policy) -> l
                 data,
                 optimal=ks.optimal,
                 gap=ks.gap,
-                seconds=ks.seconds,
             )
         )
     base = rows[0]
@@ -299,7 +298,9 @@ def _pct(value: float, base: float) -> float:
     return round(100.0 * (value - base) / base, 3) if base > 0 else float("nan")
 
 
-def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None, seconds=None) -> dict:
+def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None) -> dict:
+    """One row of ``budgets.csv``. No solver time: the same inputs give the same bytes (vbr
+    verify compares them)."""
     row = {
         "budget": name,
         "budget_eur": eur,
@@ -313,7 +314,6 @@ def _row(name, eur, label, sel, data: _Columns, *, optimal=None, gap=None, secon
         row["impact_mol"] = float(data.impact[sel].sum())
     row["optimal"] = "" if optimal is None else ("true" if optimal else "false")
     row["gap"] = "" if gap is None else gap
-    row["solve_s"] = "" if seconds is None else round(seconds, 3)
     return row
 
 
