@@ -135,7 +135,7 @@ def test_header_frozen_autofilter_and_widths_fitted_and_capped(lang_run):
         assert len(widths) == ws.max_column
         assert all(6 <= w <= 60 for w in widths)
     ws = _book(out).worksheets[1]
-    reason = [c.column_letter for c in ws[1] if c.value == t("columns.reason", lang_run[0])][0]
+    reason = next(c.column_letter for c in ws[1] if c.value == t("columns.reason", lang_run[0]))
     assert ws.column_dimensions[reason].width == 60  # long texts: capped
     assert ws.column_dimensions["A"].width < 12  # a rank: narrow
 
