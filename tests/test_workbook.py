@@ -6,6 +6,7 @@ opens it."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 
 from conftest import DATA, cover_section, read_rows
 from vbr.locale import LANGUAGES, t, texts
-from vbr.locale.formats import format_count, format_datetime
+from vbr.locale.formats import AMSTERDAM, format_count, format_datetime
 from vbr.writers.tables import DECISION_COLUMNS, EXTRA_COLUMNS, HEADED_COLUMNS, LEAD_COLUMNS
 
 
@@ -112,6 +113,23 @@ def test_numbers_are_numbers_with_the_formats_of_their_kind(lang_run):
         assert ws[f"{col[name]}2"].value == machine[name], name  # 0007, 007 keep their zeros
 
 
+def test_times_are_excel_date_times_in_dutch_local_time(lang_run):
+    _, out = lang_run
+    ws = _book(out).worksheets[1]
+    j = [c.value for c in ws[1]].index("submitted_at")
+    machine = read_rows(out / "ranking.csv")
+    cells = [row[j] for row in ws.iter_rows(min_row=2)]
+    given = [(m, c) for m, c in zip(machine, cells, strict=True) if m["submitted_at"]]
+    assert given and len(given) < len(machine)
+    for m, cell in given:
+        moment = dt.datetime.fromisoformat(m["submitted_at"]).astimezone(AMSTERDAM)
+        assert cell.is_date and cell.number_format == "dd-mm-yyyy hh:mm"
+        assert abs(cell.value - moment.replace(tzinfo=None)) < dt.timedelta(seconds=1)
+    assert all(
+        c.value is None for m, c in zip(machine, cells, strict=True) if not m["submitted_at"]
+    )
+
+
 def test_status_words_say_priority_and_selection(lang_run):
     lang, out = lang_run
     ws = _book(out).worksheets[1]
@@ -145,17 +163,17 @@ def test_cover_shows_the_runs_figures_as_the_manifest_records_them(lang_run):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     book = out / "ranking.xlsx"
     run = dict(cover_section(book, "section_run", lang))
-    created = format_datetime(
-        __import__("datetime").datetime.fromisoformat(manifest["created"]), lang
-    )
+    created = format_datetime(dt.datetime.fromisoformat(manifest["created"]), lang)
     assert run[t("workbook.created", lang)] == created
     assert run[t("workbook.version", lang)] == manifest["version"]
     assert manifest["code"]["source_sha256"] in run[t("workbook.code", lang)]
     inputs = dict(cover_section(book, "section_inputs", lang))
-    assert set(inputs) == set(manifest["inputs"])
-    for role, entry in manifest["inputs"].items():
-        assert entry["sha256"] in inputs[role]
-    assert format_count(manifest["counts"]["read"], lang) in inputs["farms"]
+    roles = {t(f"workbook.input.{role}", lang): role for role in manifest["inputs"]}
+    assert set(inputs) == set(roles)
+    for label, role in roles.items():
+        assert manifest["inputs"][role]["sha256"] in inputs[label]
+    farms_label = t("workbook.input.farms", lang)
+    assert format_count(manifest["counts"]["read"], lang) in inputs[farms_label]
     counts = dict(cover_section(book, "section_counts", lang))
     for key in ("read", "ranked", "rejected", "priority", "selected"):
         assert counts[t(f"workbook.count_{key}", lang)] == format_count(
@@ -166,7 +184,7 @@ def test_cover_shows_the_runs_figures_as_the_manifest_records_them(lang_run):
     budgets = cover_section(book, "section_budgets", lang)
     assert len(budgets) == len(manifest["budgets"])
     mapping = dict(cover_section(book, "section_columns", lang))
-    assert "farm_id" in mapping["farms: farm_id"]
+    assert "farm_id" in mapping[f"{farms_label}: farm_id"]
     notes = [v for _, v in cover_section(book, "section_notes", lang)]
     assert notes == (manifest["notes"] or [t("workbook.no_notes", lang)])
     meaning = dict(cover_section(book, "section_meaning", lang))

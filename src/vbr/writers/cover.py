@@ -98,6 +98,28 @@ def _run(context: WriteContext, lang: str) -> list[CoverRow]:
     ]
 
 
+#: The words for the role of each input file (the manifest's ``inputs`` keys), and for the
+#: inputs of the column mapping (the manifest's ``columns`` keys).
+_ROLES = {
+    "farms": "workbook.input.farms",
+    "offers": "workbook.input.offers",
+    "natura": "workbook.input.natura",
+    "natura2000": "workbook.input.natura",
+    "regions": "workbook.input.regions",
+    "overloaded": "workbook.input.overloaded",
+    "animals": "workbook.input.animals",
+    "emission_factors": "workbook.input.emission_factors",
+    "exceedance": "workbook.input.exceedance",
+    "config": "workbook.input.config",
+    "rules": "workbook.input.rules",
+    "draw": "workbook.input.draw",
+}
+
+
+def _role(role: str, lang: str) -> str:
+    return t(_ROLES[role], lang) if role in _ROLES else role
+
+
 def _rows_read(result: Result, role: str) -> int | None:
     """Rows read from an input, where the run counts them."""
     if role == "farms":
@@ -132,7 +154,7 @@ def _inputs(result: Result, lang: str) -> list[CoverRow]:
                 sha256=entry["sha256"],
             )
         )
-        rows.append((role, value, False))
+        rows.append((_role(role, lang), value, False))
     return rows
 
 
@@ -257,5 +279,5 @@ def _mapping(result: Result, lang: str) -> list[CoverRow]:
                     value += "; " + str(source["made"])
             else:
                 value = str(source.get("made", ""))
-            rows.append((f"{kind}: {field}", value, False))
+            rows.append((f"{_role(kind, lang)}: {field}", value, False))
     return rows

@@ -22,12 +22,14 @@ import numpy as np
 import pandas as pd
 
 from vbr.locale import t
-from vbr.model import WriteReport
+from vbr.locale.formats import AMSTERDAM
+from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
 from vbr.writers.cover import cover_rows
 from vbr.writers.tables import (
     DECISION_COLUMNS,
     NUMERIC_COLUMNS,
+    carried_names,
     output_columns,
     people_headers,
     status_words,
@@ -36,6 +38,7 @@ from vbr.writers.text import FORMULA_START, format_number, format_numbers, join_
 
 __all__ = [
     "BOOLEAN",
+    "DATETIME",
     "GENERAL",
     "Cover",
     "Sheet",
@@ -48,6 +51,10 @@ __all__ = [
 BOOLEAN = "boolean"
 #: The number format of carried-through numbers: as typed, no fixed decimals.
 GENERAL = "General"
+#: The number format of times (Dutch local time): day first, 24-hour clock.
+DATETIME = "dd-mm-yyyy hh:mm"
+#: Day 0 of Excel's date serials (the 1900 date system as Excel counts it from March 1900).
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 @dataclass(frozen=True)
@@ -91,21 +98,30 @@ def write_workbook(context: WriteContext) -> WriteReport:
     national = context.ranking_text()
     words = status_words(national, lang)
     known = [*output_columns(result.ranked), "status_text"]
+    times = _carried_times(result, national)
     formats = {
         **default_formats(list(national.columns)),
         **{c: GENERAL for c in context.carried_numbers()},
+        **{c: DATETIME for c in times},
     }
 
-    def listed(name: str, table: pd.DataFrame, status: np.ndarray) -> Sheet:
+    def listed(
+        name: str, table: pd.DataFrame, status: np.ndarray, rows: np.ndarray | None = None
+    ) -> Sheet:
         table = table.copy(deep=False)  # the shared list stays as the CSV writers see it
         table.insert(table.columns.get_loc("farm_id") + 1, "status_text", status)
+        for c, serials in times.items():
+            table[c] = serials if rows is None else serials[rows]
         return Sheet(name, table, people_headers(list(table.columns), lang, known=known), formats)
 
     rejected = result.rejected
     decisions = context.decisions_text()
     sheets = [
         listed(t("workbook.sheet_national", lang), national, words),
-        *(listed(r.name, context.region_text(r), words[r.positions]) for r in result.region_lists),
+        *(
+            listed(r.name, context.region_text(r), words[r.positions], r.positions)
+            for r in result.region_lists
+        ),
         Sheet(
             t("workbook.sheet_rejected", lang),
             rejected,
@@ -131,6 +147,32 @@ def write_workbook(context: WriteContext) -> WriteReport:
     )
     own = write_xlsx(sheets, path, cover=cover, fixed=(0, len(sheets) - 2, len(sheets) - 1))
     return WriteReport(files=(path,), notes=tuple(own), timings={"xlsx": time.perf_counter() - t0})
+
+
+def _carried_times(result: Result, national: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The carried-through columns that gave ``submitted_at`` or ``complete_at``, as Excel date
+    serials of their Dutch local time (text, ``""`` where empty), by output name: the times as
+    the run read them. A column with a filled cell the run did not read as a time stays text."""
+    out: dict[str, np.ndarray] = {}
+    names = carried_names(list(result.carried), output_columns(result.ranked))
+    for field in ("submitted_at", "complete_at"):
+        source = result.columns.get("farms", {}).get(field)
+        if (
+            source is None
+            or source.column not in names
+            or source.made is not None
+            or field not in result.ranked.columns
+        ):
+            continue
+        name = names[source.column]
+        times = pd.Series(result.ranked[field].to_numpy())
+        given = national[name].to_numpy(dtype=object) != ""
+        if not pd.api.types.is_datetime64_any_dtype(times) or (given & times.isna()).any():
+            continue
+        local = times.dt.tz_convert(AMSTERDAM).dt.tz_localize(None)
+        serials = ((local - _EXCEL_EPOCH) / pd.Timedelta(days=1)).round(8)
+        out[name] = np.asarray(format_numbers(serials.where(given)), dtype=object)
+    return out
 
 
 def _headed(sheets: Sequence[Sheet]) -> list[tuple[str, str]]:
@@ -264,7 +306,7 @@ def write_xlsx(
 _BUILTIN_FORMAT_IDS = {GENERAL: 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4}
 _XLSX_FORMAT_IDS = {
     fmt: _BUILTIN_FORMAT_IDS.get(fmt, 164 + k)
-    for k, fmt in enumerate(sorted({*NUMERIC_COLUMNS.values(), GENERAL}))
+    for k, fmt in enumerate(sorted({*NUMERIC_COLUMNS.values(), GENERAL, DATETIME}))
 }
 # cellXfs: 0 default, 1 bold wrapped (header), then one per number format in _XLSX_FORMAT_IDS
 # order, then quote-prefixed text and quote-prefixed bold (formula-like text, header), then the
@@ -523,8 +565,16 @@ def _write_cover(
     ]
     for i, (item, value, bold) in enumerate(rows, start=2):
         first = _XLSX_COVER_BOLD if bold else _XLSX_WRAP
+        # a value longer than its column wraps: the row is as high as its lines (neither Excel
+        # nor LibreOffice fits the height of a row it did not lay out itself)
+        lines = max(
+            math.ceil(len(item) / (_COVER_WIDTHS[0] - 2)),
+            math.ceil(len(value) / (_COVER_WIDTHS[1] - 6)),
+            1,
+        )
+        height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
         body.append(
-            f'<row r="{i}">'
+            f'<row r="{i}"{height}>'
             + cell(f"A{i}", item, first, _XLSX_WRAP_QUOTED)
             + cell(f"B{i}", value, _XLSX_WRAP, _XLSX_WRAP_QUOTED)
             + "</row>"
