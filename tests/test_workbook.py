@@ -169,6 +169,8 @@ def test_cover_shows_the_runs_figures_as_the_manifest_records_them(lang_run):
     assert manifest["code"]["source_sha256"] in run[t("workbook.code", lang)]
     inputs = dict(cover_section(book, "section_inputs", lang))
     roles = {t(f"workbook.input.{role}", lang): role for role in manifest["inputs"]}
+    roles.pop(t("workbook.input.config", lang), None)  # the settings: where they are in full
+    assert inputs.pop(t("workbook.input.config", lang)) == t("workbook.config_value", lang)
     assert set(inputs) == set(roles)
     for label, role in roles.items():
         assert manifest["inputs"][role]["sha256"] in inputs[label]

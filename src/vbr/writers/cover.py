@@ -138,6 +138,10 @@ def _inputs(result: Result, lang: str) -> list[CoverRow]:
     rows = _section("workbook.section_inputs", lang)
     shipped = default_data_dir().resolve()
     for role, entry in inputs_entry(result).items():
+        if role == "config":
+            # vbr verify repeats a run from the manifest's effective settings, without the file:
+            # the cover names where the settings are instead, the same in both runs
+            continue
         path = Path(entry["path"])
         name = path.name
         if path.resolve().parent == shipped:
@@ -155,6 +159,7 @@ def _inputs(result: Result, lang: str) -> list[CoverRow]:
             )
         )
         rows.append((_role(role, lang), value, False))
+    rows.append((t("workbook.input.config", lang), t("workbook.config_value", lang), False))
     return rows
 
 
