@@ -7,10 +7,9 @@ import csv
 import json
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from conftest import DATA, X0, Y0, square, write_natura
+from conftest import DATA, X0, Y0, cover_section, square, write_natura
 from vbr import compute, run_options, write_result
 from vbr.core.overloaded import NITROGEN_SENSITIVE_NOTE
 from vbr.settings import nitrogen_sensitive_list
@@ -30,8 +29,7 @@ def user_farms(tmp_path_factory) -> Path:
 
 
 def workbook_notes(out: Path) -> list[str]:
-    sheet = openpyxl.load_workbook(out / "ranking.xlsx", read_only=True)["Toelichting"]
-    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return [value for _, value in cover_section(out / "ranking.xlsx", "section_notes")]
 
 
 def manifest_notes(out: Path) -> list[str]:

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from conftest import X0, Y0, square, write_csv, write_regions
+from vbr.locale import t
 
 HEADER = ["farm_id", "x", "y", "nh3_kg", "subsidy_eur", "note"]
 
@@ -175,18 +176,19 @@ def test_verify_on_a_folder_without_manifest_exits_2(vbr, tmp_path):
 
 def test_verify_names_an_edited_workbook_and_its_first_differing_cell(vbr, run_dir):
     book = openpyxl.load_workbook(run_dir / "ranking.xlsx")
-    sheet = book["Nederland"]
+    sheet = book.worksheets[1]  # the national list (in English here: "Netherlands")
     header = [cell.value for cell in sheet[1]]
     row = 2
-    first_id = sheet.cell(row, header.index("farm_id") + 1).value
-    sheet.cell(row, header.index("farm_id") + 1).value = "f999"
-    sheet.cell(row, header.index("subsidy_eur") + 1).value = 1
+    farm_id, subsidy = t("columns.farm_id", "en"), t("columns.subsidy_eur", "en")
+    first_id = sheet.cell(row, header.index(farm_id) + 1).value
+    sheet.cell(row, header.index(farm_id) + 1).value = "f999"
+    sheet.cell(row, header.index(subsidy) + 1).value = 1
     book.save(run_dir / "ranking.xlsx")
     code, _, err = vbr("verify", run_dir)
     assert code == 3
     assert differing_files(err) == ["ranking.xlsx"]
     assert "ranking.xlsx: changed after the run" in err
-    assert f"first difference in sheet 'Nederland', cell B2: 'f999' vs '{first_id}'" in err
+    assert f"first difference in sheet '{sheet.title}', cell B2: 'f999' vs '{first_id}'" in err
 
 
 def test_verify_names_a_script_injected_into_a_map(vbr, run_dir):
@@ -241,8 +243,10 @@ def test_verify_sees_an_edited_manifest_through_its_sidecar(vbr, run_dir):
     edit_manifest(run_dir, lambda m: m.update(created="2020-01-01T00:00:00+00:00"), sidecar=False)
     code, _, err = vbr("verify", run_dir)
     assert code == 3
-    assert differing_files(err) == ["manifest.sha256"]
+    # the repeated run takes the edited moment, which the workbook's cover shows: it differs too
+    assert differing_files(err) == ["manifest.sha256", "ranking.xlsx"]
     assert "manifest.json was changed after the run" in err
+    assert "sheet 'About', cell B5" in err and "'1 January 2020 01:00')" in err
     (run_dir / "manifest.sha256").unlink()
     code, _, err = vbr("verify", run_dir)
     assert code == 3

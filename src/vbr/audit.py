@@ -12,6 +12,7 @@ folder is changed.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import shutil
 import tempfile
@@ -130,7 +131,8 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     work = temporary_folder(Path(tempfile.gettempdir()), "verify")
     try:
         options = rerun_options(manifest, paths, work / "out")
-        run(options, command=["vbr", "verify", str(outdir)])
+        # the same moment as the run: the workbook's cover shows it
+        run(options, command=["vbr", "verify", str(outdir)], created=_created(manifest))
         again = json.loads((options.out / MANIFEST).read_text(encoding="utf-8"))
         _compare_outputs(report, recorded, again["outputs"], outdir, options.out)
         for name, difference in changed.items():
@@ -141,6 +143,14 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def _created(manifest: dict) -> _dt.datetime | None:
+    """When the recorded run was made (``None`` when its manifest does not say)."""
+    try:
+        return _dt.datetime.fromisoformat(str(manifest["created"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def _output_order(name: str) -> tuple[int, str]:

@@ -9,6 +9,7 @@ notes so far, writes the manifest last and moves the folder into place. ``run`` 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -450,6 +451,7 @@ def write_result(
     writers: Sequence[Writer] | None = None,
     progress: Progress | None = None,
     command: Sequence[str] = (),
+    created: dt.datetime | None = None,
 ) -> Written:
     """Write every output of a result into ``out``.
 
@@ -471,6 +473,8 @@ def write_result(
         Called with a message before every writer.
     command
         The command line that made the run, for the manifest.
+    created
+        When the run was made (UTC; default now): the manifest and the workbook's cover show it.
 
     Returns
     -------
@@ -487,7 +491,7 @@ def write_result(
     writers = default_writers(result.options) if writers is None else list(writers)
     timings: dict[str, float] = {}
     with RunFolder(out) as folder:
-        context = WriteContext.of(result, folder.path)
+        context = WriteContext.of(result, folder.path, created=created)
         context.start_priority_zone()
         notes = list(result.notes)
         files: list[str] = []
@@ -506,7 +510,14 @@ def write_result(
         if progress:
             progress("writing manifest.json")
         t0 = time.perf_counter()
-        manifest = build_manifest(result, folder.path, written, notes=notes, command=command)
+        manifest = build_manifest(
+            result,
+            folder.path,
+            written,
+            notes=notes,
+            command=command,
+            created=context.created,
+        )
         write_manifest(manifest, folder.path / MANIFEST)
         write_sidecar(folder.path)
         timings["manifest"] = time.perf_counter() - t0
@@ -532,6 +543,7 @@ def run(
     progress: Progress | None = None,
     writers: Sequence[Writer] | None = None,
     command: Sequence[str] = (),
+    created: dt.datetime | None = None,
 ) -> Written:
     """Compute and write one run into ``options.out``.
 
@@ -545,6 +557,8 @@ def run(
         The writers (see :func:`write_result`).
     command
         The command line, for the manifest.
+    created
+        When the run was made (see :func:`write_result`).
 
     Returns
     -------
@@ -554,7 +568,9 @@ def run(
     writes = certain_outputs(options) if writers is None else {MANIFEST, SIDECAR}
     check_output_folder(options.out, writes=writes, inputs=input_files(options))
     result = compute(options, progress=progress)
-    return write_result(result, options.out, writers=writers, progress=progress, command=command)
+    return write_result(
+        result, options.out, writers=writers, progress=progress, command=command, created=created
+    )
 
 
 def certain_outputs(options: RunOptions) -> set[str]:
