@@ -629,6 +629,18 @@
       csv: function () {
         return selectionCsv(d, last, lang, T);
       },
+      current: function () {
+        return {
+          setting: {
+            budget_eur: current.budget_eur,
+            threshold_m: current.threshold_m,
+            policy: current.policy,
+          },
+          selected: last.selected,
+          eur_used: last.eur_used,
+          nh3_kg: last.nh3_kg,
+        };
+      },
       reset: function () {
         return apply(own, false);
       },
@@ -852,6 +864,7 @@
     }, null);
     vbr.scenario = controls.scenario;
     vbr.scenarioCsv = controls.csv;
+    vbr.current = controls.current;
     vbr.maps.push({ map: map, farms: farms, data: d, national: true });
     return controls;
   };
