@@ -17,7 +17,9 @@ from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
 from vbr.maps.national import write_national_map
 from vbr.maps.region_map import write_region_map
+from vbr.maps.scenario_data import scenario_payload
 from vbr.maps.summary import PotShare, RegionSummary
+from vbr.maps.whatif import region_whatif
 from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
 
@@ -47,6 +49,7 @@ def write_maps(context: WriteContext) -> WriteReport:
     lang = result.options.config.language
     deposition = _deposition_overlay(result)
     submitted = _submitted(result.ranked)
+    national = scenario_payload(result)
 
     written = []
     summaries: list[RegionSummary] = []
@@ -88,6 +91,7 @@ def write_maps(context: WriteContext) -> WriteReport:
             lang=lang,
         )
         content.deposition = deposition
+        content.whatif = region_whatif(result, national, region)
         written.append(write_region_map(content, out_dir / region.slug))
 
     written.append(write_national_map(result, out_dir))

@@ -15,29 +15,21 @@ import html
 from pathlib import Path
 
 from vbr.geometry import RD_NEW
-from vbr.locale import t, texts
-from vbr.locale.formats import format_count, intl_locale
+from vbr.locale import t
+from vbr.locale.formats import format_count
 from vbr.maps import assets
 from vbr.maps.data import polygons_geojson, safe_json
 from vbr.maps.html import render
 from vbr.maps.region_map import BASEMAPS
-from vbr.maps.scenario_data import scenario_payload
+from vbr.maps.scenario_data import scenario_payload, scenario_texts, slider_pot
 from vbr.model import Result
 
-__all__ = ["SIMPLIFY_AREAS_M", "national_map_html", "scenario_texts", "write_national_map"]
+__all__ = ["SIMPLIFY_AREAS_M", "national_map_html", "write_national_map"]
 
 #: Outlines of the overloaded areas are simplified by this much on the overview (display only).
 SIMPLIFY_AREAS_M = 25.0
 #: The first view when there are no farms: the Netherlands (south, west, north, east).
 _NETHERLANDS = (50.75, 3.35, 53.55, 7.25)
-
-
-def scenario_texts(lang: str) -> dict[str, str]:
-    """The words the what-if code needs (and the ``Intl`` locale), as one JSON object."""
-    return {
-        "locale": intl_locale(lang),
-        **texts(lang).subset(("whatif.", "status.")),
-    }
 
 
 def _view(lat: list[float], lon: list[float]) -> list[list[float]]:
@@ -63,6 +55,7 @@ def national_map_html(result: Result) -> str:
         "farms": farms,
         "texts": scenario_texts(lang),
         "view": _view(farms["lat"], farms["lon"]),
+        "pot": slider_pot(result),
         "areas": polygons_geojson(overloaded, ["nr"], simplify_m=SIMPLIFY_AREAS_M)
         if len(overloaded)
         else None,

@@ -36,9 +36,17 @@ from vbr.core.procedure import (
 )
 from vbr.core.ranking import national_order
 from vbr.io.crs import to_wgs84
+from vbr.locale import texts
+from vbr.locale.formats import intl_locale
 from vbr.model import Result
 
-__all__ = ["THRESHOLD_CHOICES", "scenario_payload"]
+__all__ = [
+    "THRESHOLD_CHOICES",
+    "scenario_payload",
+    "scenario_payload_budget",
+    "scenario_texts",
+    "slider_pot",
+]
 
 #: The thresholds a map offers besides the run's own (metres).
 THRESHOLD_CHOICES = (250, 500, 1000, 1500, 2000)
@@ -160,9 +168,7 @@ def scenario_payload(result: Result) -> dict:
     )
     windows = cfg.windows
     national = next((p for p in pots if p.national), None)
-    budget_eur = float(cfg.budget_eur) if cfg.budget_eur is not None else None
-    if budget_eur is None and national is not None and np.isfinite(national.budget_eur):
-        budget_eur = float(national.budget_eur)
+    budget_eur = scenario_payload_budget(result)
     return {
         "ids": ranked["farm_id"].astype(str).tolist(),
         "lat": np.round(lat, _DEGREE_DECIMALS).tolist(),
@@ -185,7 +191,7 @@ def scenario_payload(result: Result) -> dict:
             "priority_all": cfg.priority_group == "all",
             "fcfs": cfg.fcfs,
             "policy": cfg.budget_policy,
-            "budget_eur": budget_eur,
+            "budget_eur": float(cfg.budget_eur) if cfg.budget_eur is not None else None,
             "pots": pot_list,
             "windows": [
                 {"name": w.name, "cents": int(to_cents(w.budget_eur)), "carry": w.carry_over}
@@ -197,3 +203,46 @@ def scenario_payload(result: Result) -> dict:
             "thresholds": sorted({float(v) for v in (*THRESHOLD_CHOICES, cfg.threshold_m)}),
         },
     }
+
+
+def slider_pot(result: Result, region: str | None = None) -> dict | None:
+    """The pot whose budget a map's budget control sets: on a region's map the one regional pot
+    that may fund the region's farms (where exactly one does), else the national pot; ``None``
+    when the run walked no such pot (the map then has no what-if controls).
+
+    Returns
+    -------
+    dict
+        ``name``, ``national`` and ``budget_eur`` (the run's budget of that pot).
+    """
+    pots = result.options.config.pots
+    if region is not None:
+        regional = [p for p in pots if region in p.regions]
+        if len(regional) == 1 and np.isfinite(regional[0].budget_eur):
+            return {
+                "name": regional[0].name,
+                "national": False,
+                "budget_eur": regional[0].budget_eur,
+            }
+    payload_budget = scenario_payload_budget(result)
+    national = next((p for p in pots if p.national), None)
+    if national is None or payload_budget is None:
+        return None
+    return {"name": national.name, "national": True, "budget_eur": payload_budget}
+
+
+def scenario_payload_budget(result: Result) -> float | None:
+    """The national budget a scenario starts from: ``--budget`` or the rule set's, else (with
+    windows only) the national pot's."""
+    cfg = result.options.config
+    if cfg.budget_eur is not None:
+        return float(cfg.budget_eur)
+    national = next((p for p in cfg.pots if p.national), None)
+    if national is not None and np.isfinite(national.budget_eur):
+        return float(national.budget_eur)
+    return None
+
+
+def scenario_texts(lang: str) -> dict[str, str]:
+    """The words the what-if code needs (and the ``Intl`` locale), as one JSON object."""
+    return {"locale": intl_locale(lang), **texts(lang).subset(("whatif.", "status."))}

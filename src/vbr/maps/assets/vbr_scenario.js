@@ -102,7 +102,8 @@
     return { order: idx, priority: pri, firstCome: firstCome };
   }
 
-  /* Apply a setting: {budget_eur, threshold_m, policy}. Returns the selection in national order
+  /* Apply a setting: {budget_eur, threshold_m, policy[, pot]}; the budget is the national pot's,
+   * or the pot named `pot`. Returns the selection in national order
    * ({selected, eur_used, nh3_kg}) and, for drawing, per farm: priority, funded (pot index or
    * -1) and the national order. */
   function compute(d, setting) {
@@ -221,15 +222,19 @@
     }
 
     R.pots.forEach(function (pot, k) {
+      var own = setting.pot === undefined || setting.pot === null
+        ? pot.national
+        : pot.name === setting.pot;
       if (!pot.national) {
-        walk(k, everyone, pot.cents);
+        walk(k, everyone, own ? toCents(budget) : pot.cents);
         return;
       }
+      var national = own ? budget : R.budget_eur === null ? Infinity : R.budget_eur;
       if (!R.windows.length) {
-        walk(k, everyone, toCents(budget));
+        walk(k, everyone, toCents(national));
         return;
       }
-      var cap = toCents(Math.min(budget, R.windows_eur));
+      var cap = toCents(Math.min(national, R.windows_eur));
       var spent = 0;
       var carry = 0;
       R.windows.forEach(function (w, wk) {
@@ -349,7 +354,7 @@
   }
 
   /* The selection of a scenario as CSV text for people: `;` and decimal comma in nl. */
-  function selectionCsv(d, r, lang, T) {
+  function selectionCsv(d, r, lang, T, view) {
     var sep = lang === "nl" ? ";" : ",";
     var number = function (x, digits) {
       var s = Number(x).toFixed(digits);
@@ -368,7 +373,7 @@
     for (var j = 0; j < r.order.length; j++) {
       var i = r.order[j];
       rank++;
-      if (r.funded[i] < 0) {
+      if (r.funded[i] < 0 || (view && !view[i])) {
         continue;
       }
       lines.push(
@@ -416,22 +421,23 @@
 
   /* The what-if panel on `map` for the farms of `d`. `view` shows only some farms (a region):
    * a Uint8Array per farm, or null for all. `draw(result)` recolours the map's farms. */
-  function panel(map, d, T, lang, draw, view) {
+  function panel(map, d, T, lang, draw, view, pot, position) {
     var R = d.rules;
     var F = new Formats(T.locale);
-    var own = { budget_eur: R.budget_eur, threshold_m: R.threshold_m, policy: R.policy };
+    var own = { budget_eur: pot.budget_eur, threshold_m: R.threshold_m, policy: R.policy };
     var box = el("div", "vbr-whatif leaflet-bar");
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
     box.appendChild(el("h2", "vbr-whatif-title", T["whatif.title"]));
 
-    var budgetLabel = el("label", "vbr-whatif-label", T["whatif.budget"]);
+    var budgetText = pot.national ? T["whatif.budget"] : fill(T["whatif.budget_pot"], { pot: pot.name });
+    var budgetLabel = el("label", "vbr-whatif-label", budgetText);
     var slider = el("input", "vbr-whatif-slider");
     slider.type = "range";
     slider.min = "0";
-    slider.max = String(2 * R.budget_eur);
-    slider.step = String(Math.max(1, Math.round((2 * R.budget_eur) / 400)));
-    slider.setAttribute("aria-label", T["whatif.budget"]);
+    slider.max = String(2 * own.budget_eur);
+    slider.step = String(Math.max(1, Math.round((2 * own.budget_eur) / 400)));
+    slider.setAttribute("aria-label", budgetText);
     var typed = el("input", "vbr-whatif-amount");
     typed.type = "text";
     typed.inputMode = "decimal";
@@ -533,7 +539,12 @@
     }
 
     function apply(setting, fromControls) {
-      var r = compute(d, setting);
+      var r = compute(d, {
+        budget_eur: setting.budget_eur,
+        threshold_m: setting.threshold_m,
+        policy: setting.policy,
+        pot: pot.name,
+      });
       current = setting;
       last = r;
       if (!fromControls || document.activeElement !== typed) {
@@ -559,6 +570,26 @@
         }
       }
       return r;
+    }
+
+    /* What a scenario returns: the selection in national order (on a region map the region's
+     * farms among it), the euro and the NH3 of those farms. */
+    function shown(r) {
+      if (!view) {
+        return { selected: r.selected, eur_used: r.eur_used, nh3_kg: r.nh3_kg };
+      }
+      var selected = [];
+      var cents = 0;
+      var nh3 = 0;
+      for (var j = 0; j < r.order.length; j++) {
+        var i = r.order[j];
+        if (view[i] && r.funded[i] >= 0) {
+          selected.push(d.ids[i]);
+          cents += d.cents[i];
+          nh3 += d.nh3[i];
+        }
+      }
+      return { selected: selected, eur_used: cents / 100, nh3_kg: nh3 };
     }
 
     function fromControls(budget) {
@@ -590,7 +621,7 @@
       apply(own, true);
     });
     exportButton.addEventListener("click", function () {
-      var blob = new Blob([selectionCsv(d, last, lang, T)], { type: "text/csv;charset=utf-8" });
+      var blob = new Blob([selectionCsv(d, last, lang, T, view)], { type: "text/csv;charset=utf-8" });
       var a = document.createElement("a");
       a.href = URL.createObjectURL(blob);
       a.download = T["whatif.file_name"];
@@ -610,9 +641,14 @@
         return box;
       },
     });
-    new Control({ position: "topleft" }).addTo(map);
+    new Control({ position: position }).addTo(map);
 
-    base = totals(compute(d, own));
+    base = totals(compute(d, {
+      budget_eur: own.budget_eur,
+      threshold_m: own.threshold_m,
+      policy: own.policy,
+      pot: pot.name,
+    }));
     apply(settingFromHash(window.location.hash, own), false);
 
     return {
@@ -623,11 +659,10 @@
             setting.threshold_m === undefined ? own.threshold_m : Number(setting.threshold_m),
           policy: setting.policy === undefined ? own.policy : setting.policy,
         };
-        var r = apply(s, false);
-        return { selected: r.selected, eur_used: r.eur_used, nh3_kg: r.nh3_kg };
+        return shown(apply(s, false));
       },
       csv: function () {
-        return selectionCsv(d, last, lang, T);
+        return selectionCsv(d, last, lang, T, view);
       },
       current: function () {
         return {
@@ -636,9 +671,7 @@
             threshold_m: current.threshold_m,
             policy: current.policy,
           },
-          selected: last.selected,
-          eur_used: last.eur_used,
-          nh3_kg: last.nh3_kg,
+          selected: shown(last).selected,
         };
       },
       reset: function () {
@@ -803,6 +836,43 @@
     new Control({ position: "bottomright" }).addTo(map);
   }
 
+  /* The what-if on a region map (set up by vbr_map.js): the run's farms of all the country
+   * (`page.farms`; the pots walk them all) and which of them are the region's (`page.view`,
+   * national indices); the region's farms recolour, the panel counts the region's. */
+  vbr.regionWhatif = function (page) {
+    var entry = vbr.maps[vbr.maps.length - 1];
+    var d = page.farms;
+    var view = new Uint8Array(d.ids.length);
+    page.view.forEach(function (i) {
+      view[i] = 1;
+    });
+    var byId = entry.farms.vbrFarmsById;
+    var controls = panel(
+      entry.map,
+      d,
+      page.texts,
+      page.lang,
+      function (r) {
+        var status = statusOf(r);
+        page.view.forEach(function (i) {
+          var layer = byId.get(d.ids[i]);
+          var colours = STATUS[DRAW_ORDER[status[i]]];
+          if (layer) {
+            layer.setStyle({ fillColor: colours[0], color: colours[1] });
+          }
+        });
+      },
+      view,
+      page.pot,
+      "topright"
+    );
+    vbr.scenario = controls.scenario;
+    vbr.scenarioCsv = controls.csv;
+    vbr.current = controls.current;
+    entry.whatif = controls;
+    return controls;
+  };
+
   /* The national overview map: `page` holds the farm data, the words, the view and the areas. */
   vbr.national = function (page) {
     var d = page.farms;
@@ -858,13 +928,24 @@
       body.appendChild(table);
       L.popup().setLatLng([d.lat[i], d.lon[i]]).setContent(body).openOn(map);
     });
-    var controls = panel(map, d, T, lang, function (r) {
+    var draw = function (r) {
       state.r = r;
       farms.setStatus(statusOf(r));
-    }, null);
-    vbr.scenario = controls.scenario;
-    vbr.scenarioCsv = controls.csv;
-    vbr.current = controls.current;
+    };
+    var controls = null;
+    if (page.pot) {
+      controls = panel(map, d, T, lang, draw, null, page.pot, "topleft");
+      vbr.scenario = controls.scenario;
+      vbr.scenarioCsv = controls.csv;
+      vbr.current = controls.current;
+    } else {
+      /* a run without a budget: the run's priority, nobody selected, no controls */
+      var priority = new Uint8Array(d.ids.length);
+      for (var i = 0; i < d.ids.length; i++) {
+        priority[i] = d.rules.priority_all || d.dist[i] <= d.rules.threshold_m ? 1 : 0;
+      }
+      draw({ priority: priority, funded: Int8Array.from(d.funded) });
+    }
     vbr.maps.push({ map: map, farms: farms, data: d, national: true });
     return controls;
   };
