@@ -45,7 +45,7 @@ def test_index_links_to_the_national_map(plain_run):
 def test_national_map_is_offline_and_escapes_the_data(plain_run):
     _, out = plain_run
     html = (out / "national" / "map.html").read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>\n<html lang=\"nl\">")
+    assert html.startswith('<!DOCTYPE html>\n<html lang="nl">')
     # no script or stylesheet from the network: only the basemap's tile template and links
     assert not re.search(r"<(script|link)[^>]+(src|href)=", html)
     assert SCRIPT_ID not in html  # the id is in the data, escaped
@@ -62,7 +62,7 @@ def test_national_map_is_the_same_bytes_for_the_same_run(tmp_path, plain_run):
 def test_embedded_keys_reproduce_the_runs_national_order(plain_run):
     """The cost and time places put the run's ranked farms in the run's order (up to the days
     the lottery drew), and the pot bits and funded pots are the run's."""
-    opts, out = plain_run
+    _, out = plain_run
     farms = _page_data((out / "national" / "map.html").read_text(encoding="utf-8"))["farms"]
     n = len(farms["ids"])
     threshold = farms["rules"]["threshold_m"]
