@@ -51,13 +51,13 @@ def plain_page(browser, plain_run):  # noqa: F811
     page.close()
 
 
-def _compare(page, opts, setting):
+def _compare(page, opts, setting, region=None):
     budget, threshold, policy = setting
     got = page.eval(
         "(s) => vbr.scenario(s)", {"budget_eur": budget, "threshold_m": threshold, "policy": policy}
     )
     ids, eur, nh3, result = python_selection(
-        opts, budget_eur=budget, threshold_m=threshold, policy=policy
+        opts, budget_eur=budget, threshold_m=threshold, policy=policy, region=region
     )
     assert got["selected"] == ids, setting
     assert got["eur_used"] == eur, setting
@@ -174,3 +174,52 @@ def test_export_downloads_the_selection_in_dutch_excel_format(plain_page, plain_
         farm = ranked.loc[r[1]]
         assert r[5] == f"{farm['subsidy_eur']:.2f}".replace(".", ",")
         assert int(r[0]) == int(farm["rank"])
+
+
+#: Settings of the region map's own pot (Noord-pot, EUR 700,000 in the run).
+REGION_SETTINGS = [
+    (700_000, 1000, "skip"),
+    (700_000, 1000, "stop"),
+    (350_000.5, 500, "skip"),
+    (1_400_000, 2000, "stop"),
+    (0, 250, "skip"),
+    (1_000_000, 1500, "skip"),
+    (123_456.78, 2000, "skip"),
+]
+
+
+def test_region_map_scenario_selects_the_regions_farms_as_vbr_run(browser, plain_run):  # noqa: F811
+    opts, out = plain_run
+    page = OfflinePage(browser, out / "noord" / "map.html")
+    try:
+        outcomes = {}
+        for setting in REGION_SETTINGS:
+            ids, _ = _compare(page, opts, setting, region="Noord")
+            outcomes[setting] = ids
+        assert len({tuple(v) for v in outcomes.values()}) > 3
+        # the region's farms recolour as the Python run decides them
+        colours = page.eval(
+            """() => {
+                vbr.scenario({budget_eur: 0, threshold_m: 250, policy: 'skip'});
+                const layers = vbr.maps[0].farms.getLayers();
+                return layers.map(l => [l.feature.properties.farm_id, l.options.fillColor]);
+            }"""
+        )
+        ids, _, _, result = python_selection(
+            opts, budget_eur=0, threshold_m=250, policy="skip", region="Noord"
+        )
+        priority = dict(zip(result.ranked["farm_id"], result.ranked["priority"], strict=True))
+        fills = {
+            (True, True): "#D55E00",
+            (True, False): "#F0E442",
+            (False, True): "#009E73",
+            (False, False): "#9aa5b1",
+        }
+        assert len(colours) == sum("Noord" in r.split(";") for r in result.ranked["regions"])
+        for farm, fill in colours:
+            assert fill == fills[(bool(priority[farm]), farm in ids)], farm
+        texts = page.page.inner_text(".vbr-whatif")
+        assert "Budget Noord-pot" in texts
+        assert page.errors == []
+    finally:
+        page.close()

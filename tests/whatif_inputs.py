@@ -130,15 +130,36 @@ def write_run(folder: Path, **kwargs) -> tuple[RunOptions, Path]:
     return opts, opts.out
 
 
-def python_selection(opts: RunOptions, *, budget_eur: float, threshold_m: float, policy: str):
+def python_selection(
+    opts: RunOptions,
+    *,
+    budget_eur: float,
+    threshold_m: float,
+    policy: str,
+    region: str | None = None,
+):
     """What ``vbr run --budget --threshold-m --budget-policy`` selects: the farm ids in national
-    order, the euro used (whole cents) and the NH3 (kg/yr); and the run's result."""
-    config = opts.config.overridden(
-        budget_eur=budget_eur, threshold_m=threshold_m, budget_policy=policy
-    )
+    order, the euro used (whole cents) and the NH3 (kg/yr); and the run's result.
+
+    With ``region``: the budget is that region's pot's (as a config file with another ``eur``
+    would give it), and only the region's farms count."""
+    if region is None:
+        config = opts.config.overridden(
+            budget_eur=budget_eur, threshold_m=threshold_m, budget_policy=policy
+        )
+    else:
+        config = replace(
+            opts.config,
+            regional_budgets=tuple(
+                replace(g, eur=budget_eur) if region in g.regions else g
+                for g in opts.config.regional_budgets
+            ),
+        ).overridden(threshold_m=threshold_m, budget_policy=policy)
     result = compute(replace(opts, config=config))
     ranked = result.ranked
     chosen = ranked["selected"].fillna(False).to_numpy(dtype=bool)
+    if region is not None:
+        chosen = chosen & np.array([region in r.split(";") for r in ranked["regions"]], dtype=bool)
     cents = int(to_cents(ranked["subsidy_eur"].to_numpy()[chosen]).sum())
     return (
         ranked["farm_id"].to_numpy(dtype=object)[chosen].tolist(),
