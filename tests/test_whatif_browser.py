@@ -166,7 +166,7 @@ def test_export_downloads_the_selection_in_dutch_excel_format(plain_page, plain_
     ids, _, _, result = python_selection(
         opts, budget_eur=2_000_000, threshold_m=2000, policy="skip"
     )
-    assert rows[0][:2] == ["rang", "farm_id"]
+    assert rows[0][:2] == ["rank", "farm_id"]
     got = [r[1].removeprefix("'") for r in rows[1:]]
     assert got == ids
     ranked = result.ranked.set_index("farm_id")

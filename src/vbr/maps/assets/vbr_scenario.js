@@ -360,15 +360,9 @@
       var s = Number(x).toFixed(digits);
       return lang === "nl" ? s.replace(".", ",") : s;
     };
+    /* the column names and true/false of the lists (ranking_excel.csv) */
     var head = ["rank", "farm_id", "priority", "distance_m", "nh3_kg", "subsidy_eur"];
-    head = head.concat(["eur_per_kg", "funded_by"]);
-    var lines = [
-      head
-        .map(function (h) {
-          return csvCell(T["whatif.csv." + h], sep);
-        })
-        .join(sep),
-    ];
+    var lines = [head.concat(["eur_per_kg", "funded_by"]).join(sep)];
     var rank = 0;
     for (var j = 0; j < r.order.length; j++) {
       var i = r.order[j];
@@ -380,7 +374,7 @@
         [
           String(rank),
           csvCell(d.ids[i], sep),
-          r.priority[i] ? T["whatif.csv.yes"] : T["whatif.csv.no"],
+          r.priority[i] ? "true" : "false",
           number(d.dist[i], 2),
           number(d.nh3[i], 2),
           number(d.cents[i] / 100, 2),
@@ -462,9 +456,12 @@
 
     var policyLabel = el("label", "vbr-whatif-label", T["whatif.policy"]);
     var policy = el("select", "vbr-whatif-policy");
-    ["skip", "stop"].forEach(function (p) {
-      var option = el("option", null, T["whatif.policy_" + p]);
-      option.value = p;
+    [
+      ["skip", T["whatif.policy_skip"]],
+      ["stop", T["whatif.policy_stop"]],
+    ].forEach(function (p) {
+      var option = el("option", null, p[1]);
+      option.value = p[0];
       policy.appendChild(option);
     });
     policyLabel.appendChild(policy);
@@ -875,6 +872,7 @@
 
   /* The national overview map: `page` holds the farm data, the words, the view and the areas. */
   vbr.national = function (page) {
+    var started = performance.now();
     var d = page.farms;
     var T = page.texts;
     var lang = page.lang;
@@ -947,6 +945,9 @@
       draw({ priority: priority, funded: Int8Array.from(d.funded) });
     }
     vbr.maps.push({ map: map, farms: farms, data: d, national: true });
+    /* milliseconds since navigation: when the map code started (the page and its data read)
+     * and when the farms were drawn */
+    vbr.timings = { started_ms: started, drawn_ms: performance.now() };
     return controls;
   };
 })();
