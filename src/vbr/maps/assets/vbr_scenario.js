@@ -310,6 +310,7 @@
 
   function Formats(locale) {
     this.int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    this.amount = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
     this.one = new Intl.NumberFormat(locale, {
       minimumFractionDigits: 1,
       maximumFractionDigits: 1,
@@ -536,16 +537,26 @@
     }
 
     function apply(setting, fromControls) {
-      var r = compute(d, {
-        budget_eur: setting.budget_eur,
-        threshold_m: setting.threshold_m,
-        policy: setting.policy,
-        pot: pot.name,
-      });
+      var r;
+      try {
+        r = compute(d, {
+          budget_eur: setting.budget_eur,
+          threshold_m: setting.threshold_m,
+          policy: setting.policy,
+          pot: pot.name,
+        });
+      } catch (error) {
+        /* vbr run would stop on this setting (a draw that does not fit it): say so */
+        message.textContent = fill(T["whatif.failed"], { error: error.message });
+        if (!fromControls) {
+          throw error;
+        }
+        return null;
+      }
       current = setting;
       last = r;
       if (!fromControls || document.activeElement !== typed) {
-        typed.value = F.int.format(setting.budget_eur);
+        typed.value = F.amount.format(setting.budget_eur);
       }
       slider.value = String(setting.budget_eur);
       if (!R.thresholds.some(function (m) { return m === setting.threshold_m; })) {
@@ -630,7 +641,7 @@
       }, 0);
     });
     window.addEventListener("hashchange", function () {
-      apply(settingFromHash(window.location.hash, own), false);
+      apply(settingFromHash(window.location.hash, own), true);
     });
 
     var Control = L.Control.extend({
@@ -646,7 +657,9 @@
       policy: own.policy,
       pot: pot.name,
     }));
-    apply(settingFromHash(window.location.hash, own), false);
+    if (apply(settingFromHash(window.location.hash, own), true) === null) {
+      apply(own, true);
+    }
 
     return {
       scenario: function (setting) {
