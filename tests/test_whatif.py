@@ -89,3 +89,18 @@ def test_national_map_follows_the_runs_language(tmp_path):
     texts = _page_data(html)["texts"]
     assert texts["locale"] == "en-GB"
     assert texts["whatif.title"] == "What if?"
+
+
+def test_lot_places_order_any_day_as_the_lottery_draws_it(plain_run):
+    from vbr.core.procedure import Lottery
+    from whatif_inputs import SEED
+
+    _, out = plain_run
+    farms = _page_data((out / "national" / "map.html").read_text(encoding="utf-8"))["farms"]
+    ids = np.array(farms["ids"], dtype=object)
+    lot = np.array(farms["lot"])
+    rng = np.random.default_rng(1)
+    for size in (2, 5, 17, len(ids)):
+        day = rng.choice(len(ids), size=size, replace=False)
+        drawn = ids[day][Lottery(seed=SEED).order(ids[day])]
+        assert list(drawn) == list(ids[day][np.argsort(lot[day])])

@@ -26,14 +26,10 @@ makes with the same setting (``tests/test_whatif_browser.py`` compares them).
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
 from vbr.core.budget import to_cents
-from vbr.core.procedure import (
-    Lottery,
-    application_times,
-    day_numbers,
-    window_index,
-)
+from vbr.core.procedure import application_times, day_numbers, lot_key, window_index
 from vbr.core.ranking import national_order
 from vbr.io.crs import to_wgs84
 from vbr.locale import texts
@@ -77,15 +73,18 @@ def _time_places(result: Result) -> np.ndarray:
 
 
 def _lot_places(result: Result) -> np.ndarray:
-    """Each farm's place in the run's lottery (-1: not in the draw file)."""
-    ids = result.ranked["farm_id"].astype(str).to_numpy(dtype=object)
+    """Each farm's place in the run's lottery (-1: not in the draw file): by the lot keys of the
+    run's seed (:func:`vbr.core.procedure.lot_key`, then ``farm_id``, as
+    :meth:`vbr.core.procedure.Lottery.order` draws a day), or by the place in the draw file."""
+    ids = [str(f) for f in result.ranked["farm_id"].tolist()]
     decisions = result.decisions
     n = len(ids)
     if decisions is not None and decisions.draw is not None:
         position = {farm: k for k, farm in enumerate(decisions.draw)}
         return np.array([position.get(f, -1) for f in ids], dtype="int64")
-    seed = decisions.seed if decisions is not None and decisions.seed is not None else 0
-    order = Lottery(seed=int(seed)).order(ids) if n else np.array([], dtype="int64")
+    seed = int(decisions.seed) if decisions is not None and decisions.seed is not None else 0
+    keys = [lot_key(seed, f) for f in ids]
+    order = sorted(range(n), key=lambda k: (keys[k], ids[k]))
     out = np.empty(n, dtype="int64")
     out[order] = np.arange(n)
     return out
@@ -152,10 +151,7 @@ def scenario_payload(result: Result) -> dict:
         raise ValueError("more than 30 pots cannot be marked per farm")
     points = ranked.geometry.values
     if n:
-        lon, lat = to_wgs84(
-            np.asarray([p.x for p in points], dtype="float64"),
-            np.asarray([p.y for p in points], dtype="float64"),
-        )
+        lon, lat = to_wgs84(shapely.get_x(points), shapely.get_y(points))
     else:
         lon = lat = np.array([], dtype="float64")
     bits, pot_list = _pot_bits(result)
