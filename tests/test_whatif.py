@@ -5,6 +5,7 @@ Python rules give.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -104,3 +105,31 @@ def test_lot_places_order_any_day_as_the_lottery_draws_it(plain_run):
         day = rng.choice(len(ids), size=size, replace=False)
         drawn = ids[day][Lottery(seed=SEED).order(ids[day])]
         assert list(drawn) == list(ids[day][np.argsort(lot[day])])
+
+
+def test_summary_names_the_overview_map_and_the_farms_in_no_region(vbr, tmp_path):
+    from whatif_inputs import write_inputs
+
+    paths = write_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    code, stdout, _ = vbr(
+        "run",
+        "--farms",
+        paths["farms"],
+        "--natura",
+        paths["natura"],
+        "--regions",
+        paths["regions"],
+        "--out",
+        out,
+        "--seed",
+        "7",
+    )
+    assert code == 0
+    with open(out / "ranking.csv", encoding="utf-8") as fh:
+        in_none = sum(1 for row in csv.DictReader(fh) if row["regions"] == "")
+    assert in_none > 0
+    assert (
+        "overview map: national/map.html (every ranked farm, with the what-if controls; "
+        f"{in_none:,} of them in no region)"
+    ) in stdout
