@@ -223,3 +223,31 @@ def test_region_map_scenario_selects_the_regions_farms_as_vbr_run(browser, plain
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_a_run_without_budget_draws_its_farms_without_controls(browser, tmp_path, vbr):  # noqa: F811
+    from whatif_inputs import write_inputs
+
+    paths = write_inputs(tmp_path / "in")
+    code, _, _ = vbr(
+        "run",
+        "--farms",
+        paths["farms"],
+        "--natura",
+        paths["natura"],
+        "--regions",
+        paths["regions"],
+        "--no-budget",
+        "--out",
+        tmp_path / "out",
+    )
+    assert code == 0
+    page = OfflinePage(browser, tmp_path / "out" / "national" / "map.html")
+    try:
+        assert page.errors == []
+        assert page.eval("() => document.querySelectorAll('.vbr-whatif').length") == 0
+        assert page.eval("() => vbr.maps[0].farms.draws") >= 1
+        message = page.eval("() => { try { vbr.scenario({}); } catch (e) { return e.message; } }")
+        assert "no budget" in message
+    finally:
+        page.close()

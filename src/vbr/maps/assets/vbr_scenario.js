@@ -956,6 +956,9 @@
         priority[i] = d.rules.priority_all || d.dist[i] <= d.rules.threshold_m ? 1 : 0;
       }
       draw({ priority: priority, funded: Int8Array.from(d.funded) });
+      vbr.scenario = function () {
+        throw new Error("this run has no budget (vbr run --no-budget): there is nothing to select");
+      };
     }
     vbr.maps.push({ map: map, farms: farms, data: d, national: true });
     /* milliseconds since navigation: when the map code started (the page and its data read)
