@@ -251,3 +251,94 @@ def test_a_run_without_budget_draws_its_farms_without_controls(browser, tmp_path
         assert "no budget" in message
     finally:
         page.close()
+
+
+def _click_farm(page, farm_id: str) -> str:
+    """Centre the overview map on a farm, click it, and return the popup's text."""
+    page.eval(
+        """(id) => {
+            const {map, data} = vbr.maps[0];
+            const i = data.ids.indexOf(id);
+            map.setView([data.lat[i], data.lon[i]], 16, {animate: false});
+        }""",
+        farm_id,
+    )
+    size = page.eval("() => vbr.maps[0].map.getSize()")
+    page.page.mouse.click(size["x"] / 2, size["y"] / 2)
+    page.page.wait_for_selector(".leaflet-popup-content .vbr-whatif-buyout")
+    return page.page.inner_text(".leaflet-popup-content")
+
+
+def test_buyout_view_without_deposition_says_it_needs_exceedance(plain_page, plain_run):
+    _, out = plain_run
+    with open(out / "ranking.csv", encoding="utf-8") as fh:
+        farm = next(r for r in csv.DictReader(fh) if r["farm_id"] == "B30")
+    text = _click_farm(plain_page, "B30")
+    assert "B30" in text and "Effect van uitkoop" in text
+    nh3 = f"{float(farm['nh3_kg']):,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    assert f"{nh3} kg NH₃ per jaar minder uitstoot" in text
+    assert "--exceedance" in text
+
+
+@pytest.fixture(scope="module")
+def deposition_inputs(tmp_path_factory):
+    from test_deposition_run import inputs
+
+    return inputs.__wrapped__(tmp_path_factory.mktemp("whatif-deposition"))
+
+
+def test_scenario_ranked_by_euro_per_mol_selects_as_vbr_run(
+    browser,  # noqa: F811
+    deposition_inputs,
+    vbr,
+):
+    def cli(out, *extra):
+        code, _, err = vbr(
+            "run",
+            "--farms",
+            deposition_inputs["farms"],
+            "--natura",
+            deposition_inputs["natura"],
+            "--exceedance",
+            deposition_inputs["tif"],
+            "--rank-by",
+            "eur_per_mol",
+            "--out",
+            out,
+            "--quiet",
+            *extra,
+        )
+        assert code == 0, err
+        with open(out / "ranking.csv", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        return [r["farm_id"] for r in rows if r["selected"] == "true"], rows
+
+    tmp = deposition_inputs["tmp"]
+    _, own_rows = cli(tmp / "own", "--budget", "3000000")
+    page = OfflinePage(browser, tmp / "own" / "national" / "map.html")
+    try:
+        for k, (budget, threshold, policy) in enumerate(
+            [(3_000_000, 1000, "skip"), (1_500_000, 2000, "stop"), (2_500_000, 500, "skip")]
+        ):
+            ids, _ = cli(
+                tmp / f"s{k}",
+                "--budget",
+                str(budget),
+                "--threshold-m",
+                str(threshold),
+                "--budget-policy",
+                policy,
+            )
+            got = page.eval(
+                "(s) => vbr.scenario(s).selected",
+                {"budget_eur": budget, "threshold_m": threshold, "policy": policy},
+            )
+            assert got == ids, (budget, threshold, policy)
+        # the buy-out view gives the deposition removed and the euro per mol
+        farm = next(r for r in own_rows if r["impact_mol"] not in ("", "0"))
+        text = _click_farm(page, farm["farm_id"])
+        mol = f"{float(farm['impact_mol']):,.1f}".replace(",", "X").replace(".", ",")
+        assert f"{mol.replace('X', '.')} mol N per jaar minder depositie" in text
+        assert page.errors == []
+    finally:
+        page.close()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
+
 from vbr.geometry import RD_NEW
 from vbr.locale import t
 from vbr.locale.formats import format_count
@@ -45,6 +47,10 @@ def national_map_html(result: Result) -> str:
     lang = result.options.config.language
     farms = scenario_payload(result)
     farms["regions"] = result.ranked["regions"].astype(str).tolist()
+    if "impact_mol" in result.ranked:
+        # with --exceedance: the deposition on overloaded nature that buying a farm out removes
+        impact = result.ranked["impact_mol"].to_numpy(dtype="float64")
+        farms["impact"] = [None if np.isnan(v) else float(v) for v in impact]
     areas = result.natura.areas
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
         areas = areas.to_crs(RD_NEW)

@@ -825,6 +825,30 @@
     return status;
   }
 
+  /* What buying farm i out does: its NH3, and with deposition data (--exceedance) the mol it
+   * deposits on overloaded nature and the euro per mol; without, that it needs them. */
+  function buyout(d, i, T, F) {
+    var box = el("div", "vbr-whatif-buyout");
+    box.appendChild(el("strong", null, T["whatif.buyout.title"]));
+    box.appendChild(el("div", null, fill(T["whatif.buyout.nh3"], { value: F.one.format(d.nh3[i]) })));
+    if (!d.impact) {
+      box.appendChild(el("div", "vbr-whatif-note", T["whatif.buyout.needs_exceedance"]));
+      return box;
+    }
+    var mol = d.impact[i];
+    if (mol === null || !(mol > 0)) {
+      box.appendChild(el("div", null, T["whatif.buyout.no_impact"]));
+      return box;
+    }
+    box.appendChild(el("div", null, fill(T["whatif.buyout.mol"], { value: F.one.format(mol) })));
+    box.appendChild(
+      el("div", null, fill(T["whatif.buyout.eur_per_mol"], {
+        value: F.two.format(d.cents[i] / 100 / mol),
+      }))
+    );
+    return box;
+  }
+
   function legend(map, T) {
     var box = el("div", "vbr-whatif-legend leaflet-bar");
     ["priority_selected", "priority_not_selected", "selected", "not_selected"].forEach(
@@ -937,6 +961,7 @@
         table.appendChild(tr);
       });
       body.appendChild(table);
+      body.appendChild(buyout(d, i, T, F));
       L.popup().setLatLng([d.lat[i], d.lon[i]]).setContent(body).openOn(map);
     });
     var draw = function (r) {
