@@ -64,7 +64,7 @@ data: setup
 # The README's screenshots of the Veluwe map and a farm's popup (headless Chromium, network blocked).
 screenshot: setup test-deps
 	$(BIN)/python -m vbr.maps.screenshot --region veluwe --out docs/map-veluwe.png \
-		--popup-out docs/map-popup.png
+		--popup-out docs/map-popup.png --national-out docs/whatif.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

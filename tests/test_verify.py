@@ -81,7 +81,7 @@ def test_verify_passes_on_a_fresh_run(vbr, run_dir):
     code, out, err = vbr("verify", run_dir)
     assert code == 0, err
     last = out.splitlines()[-1]
-    assert last.startswith("identical: 16 outputs re-computed byte for byte")
+    assert last.startswith("identical: 18 outputs re-computed byte for byte")
     for name in (
         "ranking.csv", "rejected.csv", "decisions.csv", "ranking.xlsx", "ranking.gpkg",
         "index.html", "west/ranking.csv", "noord/ranking_excel.csv", "west/map.html",

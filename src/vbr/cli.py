@@ -120,8 +120,23 @@ def _summary(written: Written) -> str:
         lines.append(f"repaired geometries: {counts['repaired']}")
     # plausibility warnings are notes that start with "warning: "; they show as such
     lines += [n if n.startswith("warning: ") else f"note: {n}" for n in written.notes]
+    lines += _overview_summary(written)
     lines.append(f"outputs in {written.folder}/")
     return "\n".join(lines)
+
+
+def _overview_summary(written: Written) -> list[str]:
+    """The overview map and how many ranked farms lie in no region (on no region's map)."""
+    ranked = written.result.ranked
+    in_none = int((ranked["regions"].astype(str) == "").sum()) if "regions" in ranked else 0
+    if "national/map.html" in written.files:
+        return [
+            "overview map: national/map.html (every ranked farm, with the what-if controls; "
+            f"{in_none:,} of them in no region)"
+        ]
+    if in_none and written.result.region_lists:
+        return [f"{in_none:,} ranked farm(s) lie in no region: they are on no region's map"]
+    return []
 
 
 def _rows_read(result: Result) -> str:

@@ -15,8 +15,11 @@ from vbr.geometry import RD_NEW
 from vbr.maps.data import display_image, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
+from vbr.maps.national import write_national_map
 from vbr.maps.region_map import write_region_map
+from vbr.maps.scenario_data import scenario_payload
 from vbr.maps.summary import PotShare, RegionSummary
+from vbr.maps.whatif import region_whatif
 from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
 
@@ -24,8 +27,9 @@ __all__ = ["write_maps"]
 
 
 def write_maps(context: WriteContext) -> WriteReport:
-    """Write ``<slug>/map.html`` for every region and ``index.html`` (with the notes so far)
-    into ``context.folder``; region folders are created when missing."""
+    """Write ``<slug>/map.html`` for every region, ``national/map.html`` (every ranked farm,
+    with the what-if controls) and ``index.html`` (with the notes so far) into
+    ``context.folder``; the folders are created when missing."""
     result, out_dir = context.result, context.folder
     table = context.ranking_text()
     areas = result.natura.areas
@@ -45,6 +49,7 @@ def write_maps(context: WriteContext) -> WriteReport:
     lang = result.options.config.language
     deposition = _deposition_overlay(result)
     submitted = _submitted(result.ranked)
+    national = scenario_payload(result)
 
     written = []
     summaries: list[RegionSummary] = []
@@ -86,10 +91,14 @@ def write_maps(context: WriteContext) -> WriteReport:
             lang=lang,
         )
         content.deposition = deposition
+        content.whatif = region_whatif(result, national, region)
         written.append(write_region_map(content, out_dir / region.slug))
 
+    written.append(write_national_map(result, out_dir))
     index = out_dir / "index.html"
-    index.write_text(index_html(result, summaries, context.notes), encoding="utf-8")
+    index.write_text(
+        index_html(result, summaries, context.notes, national_map=True), encoding="utf-8"
+    )
     written.append(index)
     return WriteReport(files=tuple(written))
 

@@ -25,6 +25,7 @@ from vbr.locale.formats import format_count, format_m, intl_locale
 from vbr.maps import assets
 from vbr.maps.data import STATUSES, safe_json
 from vbr.maps.html import render
+from vbr.maps.whatif import add_whatif
 
 __all__ = ["BASEMAPS", "Basemap", "RegionMapContent", "region_map_html", "write_region_map"]
 
@@ -230,6 +231,8 @@ class RegionMapContent:
     #: given, ``farms`` is not drawn at all.
     grid: dict | None = None
     grid_legend: dict | None = None
+    #: The what-if controls' data (``vbr.regionWhatif``, :mod:`vbr.maps.whatif`), or ``None``.
+    whatif: dict | None = None
 
 
 def _legend(content: RegionMapContent) -> dict:
@@ -405,6 +408,8 @@ def region_map_html(content: RegionMapContent) -> str:
     overlays = [(key, layer.get_name()) for key, layer in layers] + [("farms", farms.get_name())]
     setup_payload = {"legend": _legend(content), "headline": content.headline, "view": view}
     fmap.add_child(_Setup(fmap.get_name(), farms.get_name(), setup_payload, overlays))
+    if content.whatif is not None:
+        add_whatif(fmap, content.whatif, _add_script)
     return _page(root, lang)
 
 
