@@ -47,7 +47,7 @@ from vbr.geometry import RD_NEW
 from vbr.io.animals import load_emission_factors
 from vbr.io.columns import check_mapping
 from vbr.io.draw import load_draw
-from vbr.io.farms import FARM_FIELDS, load_farms, reject_farms
+from vbr.io.farms import FARM_FIELDS, load_farms, reject_farms, sort_rejected
 from vbr.io.natura import NATURA_FIELDS, read_natura, read_overloaded_list
 from vbr.io.offers import OFFER_FIELDS, read_offers
 from vbr.io.raster import load_exceedance
@@ -55,6 +55,7 @@ from vbr.io.regions import REGION_FIELDS, load_regions
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
 from vbr.model import Decisions, NaturaAreas, OverloadZones, RegionList, Regions, Result, Written
+from vbr.locale.reasons import render_reason
 from vbr.settings import ColumnMapping, RunOptions, input_notes, nitrogen_sensitive_list
 from vbr.writers.context import WriteContext, Writer
 from vbr.writers.geopackage import write_geopackage
@@ -254,7 +255,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     return Result(
         options=options,
         ranked=ranked,
-        rejected=checked.rejected,
+        rejected=_rejected_in_language(checked.rejected, cfg.language),
         carried=farm_table.carried,
         carried_values=farm_table.carried_values,
         natura=natura,
@@ -279,6 +280,18 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
             **({"offers": offers.sources} if offers is not None else {}),
         },
     )
+
+
+def _rejected_in_language(rejected: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rejected rows with their ``reason`` in ``lang`` (:mod:`vbr.locale.reasons`), sorted
+    by content again (the order of ``rejected.csv`` follows the texts it holds)."""
+    if lang == "en" or rejected.empty or "reason" not in rejected:
+        return rejected
+    rejected = rejected.copy()
+    reasons = rejected["reason"].astype(str)
+    rendered = {text: render_reason(text, lang) for text in reasons.unique()}
+    rejected["reason"] = reasons.map(rendered).to_numpy(dtype=object)
+    return sort_rejected(rejected)
 
 
 def load_natura(
