@@ -52,10 +52,10 @@ from vbr.io.natura import NATURA_FIELDS, read_natura, read_overloaded_list
 from vbr.io.offers import OFFER_FIELDS, read_offers
 from vbr.io.raster import load_exceedance
 from vbr.io.regions import REGION_FIELDS, load_regions
+from vbr.locale.reasons import render_reason
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
 from vbr.model import Decisions, NaturaAreas, OverloadZones, RegionList, Regions, Result, Written
-from vbr.locale.reasons import render_reason
 from vbr.settings import ColumnMapping, RunOptions, input_notes, nitrogen_sensitive_list
 from vbr.writers.context import WriteContext, Writer
 from vbr.writers.geopackage import write_geopackage
