@@ -72,6 +72,17 @@ def _eur(amount: float, lang: str = "en") -> str:
     return t("console.mln", lang, value=format_number(amount / 1e6, lang, 1))
 
 
+#: The words of the settings the summary names (keys of the catalogue's ``[console]``).
+_FCFS = {"day": "console.fcfs_day", "time": "console.fcfs_time"}
+_POLICIES = {"skip": "console.policy_skip", "stop": "console.policy_stop"}
+_RANK_BY = {"eur_per_kg": "console.order_eur_per_kg", "eur_per_mol": "console.order_eur_per_mol"}
+
+
+def _word(words: dict[str, str], value: str, lang: str) -> str:
+    """A setting's value in words, or as it is where the catalogue has none."""
+    return t(words[value], lang) if value in words else value
+
+
 def _summary(written: Written) -> str:
     """What ``vbr run`` prints: the counts, the columns used, the budgets, the most common
     reasons of rejection and the notes, in the run's language."""
@@ -114,9 +125,7 @@ def _summary(written: Written) -> str:
                 "console.rule_set",
                 lang,
                 name=cfg.rule_set.get("name"),
-                fcfs=t(f"console.fcfs_{cfg.fcfs}", lang)
-                if cfg.fcfs in ("day", "time")
-                else cfg.fcfs,
+                fcfs=_word(_FCFS, cfg.fcfs, lang),
             )
         )
     for b in result.budgets:
@@ -128,9 +137,7 @@ def _summary(written: Written) -> str:
                 if b.name == "national"
                 else t("console.pot", lang, name=b.name),
                 budget=_eur(b.budget_eur, lang),
-                policy=t(f"console.policy_{b.policy}", lang)
-                if b.policy in ("skip", "stop")
-                else b.policy,
+                policy=_word(_POLICIES, b.policy, lang),
                 selected=n(b.selected),
                 walked=n(b.farms),
                 used=_eur(b.used_eur, lang),
@@ -229,7 +236,7 @@ def _rejection_summary(result: Result, lang: str) -> list[str]:
 def _order_words(result: Result, lang: str) -> str:
     """How the priority group is ordered, for the summary."""
     if not result.first_come_first_served:
-        return t(f"console.order_{result.options.rank_by}", lang)
+        return _word(_RANK_BY, result.options.rank_by, lang)
     if result.options.config.fcfs != "day":
         return t("console.order_time", lang)
     drawn = len(result.decisions.drawn) if result.decisions is not None else 0
