@@ -37,13 +37,14 @@ def good_rows() -> list[list[object]]:
 
 @pytest.fixture
 def run(vbr, tmp_path, one_area, no_regions):
-    """Run ``vbr run`` on a farm file (the one-area Natura file unless given); no traceback."""
+    """Run ``vbr run`` on a farm file (the one-area Natura file unless given); no traceback.
+    In English (``--lang en``): the tests read the console's column lines and the reasons."""
 
     def _run(farms: Path, *extra: object, natura: Path | None = None, quiet: bool = True):
         out = tmp_path / "out"
         code, stdout, stderr = vbr(
             "run", "--farms", farms, "--natura", natura or one_area, "--regions", no_regions,
-            "--out", out, *(["--quiet"] if quiet else []), *extra,
+            "--out", out, "--lang", "en", *(["--quiet"] if quiet else []), *extra,
         )  # fmt: skip
         assert "Traceback" not in stderr
         assert code in (0, 2), stderr

@@ -42,13 +42,15 @@ def test_indicative_note_reaches_console_manifest_index_and_workbook(vbr, user_f
     out = tmp_path / "out"
     code, stdout, err = vbr("run", "--farms", user_farms, "--out", out)
     assert code == 0, err
-    assert f"note: {INDICATIVE}" in stdout
+    assert f"opmerking: {INDICATIVE}" in stdout  # the console's frame is Dutch by default
     notes = manifest_notes(out)
     assert any(n.startswith(INDICATIVE) for n in notes)
     assert INDICATIVE in (out / "index.html").read_text(encoding="utf-8")
     assert workbook_notes(out) == notes
     assert [
-        line.removeprefix("note: ") for line in stdout.splitlines() if line.startswith("note: ")
+        line.removeprefix("opmerking: ")
+        for line in stdout.splitlines()
+        if line.startswith("opmerking: ")
     ] == notes
 
 
@@ -88,7 +90,7 @@ def test_pdok_data_without_flags_takes_the_nitrogen_sensitive_list(vbr, tmp_path
     out = tmp_path / "out"
     code, stdout, err = vbr("run", "--farms", farms, "--natura", natura, "--out", out)
     assert code == 0, err
-    assert f"note: {NITROGEN_SENSITIVE_NOTE}" in stdout
+    assert f"opmerking: {NITROGEN_SENSITIVE_NOTE}" in stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert NITROGEN_SENSITIVE_NOTE in manifest["notes"]
     assert manifest["inputs"]["overloaded"]["path"] == str(listed)

@@ -81,7 +81,8 @@ def test_no_priority_warning_is_printed_and_written_but_the_run_succeeds(run_sma
     code, stdout, err, out = run_small(far, natura=area)
     assert code == 0, err
     line = next(x for x in stdout.splitlines() if "no farm lies within" in x)
-    assert line.startswith("warning: no farm lies within 1,000 m")  # not "note: warning: ..."
+    # the console's frame is Dutch by default; the note itself is English (README, Language)
+    assert line.startswith("waarschuwing: no farm lies within 1,000 m")  # not "opmerking: ..."
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
     assert any(n.startswith("warning: no farm lies within") for n in notes)
 
@@ -114,7 +115,7 @@ def test_real_rivm_nh3_concentration_grid_as_exceedance_warns(vbr, tmp_path, no_
         "--exceedance", raster, "--exceedance-crs", "28992",
     )  # fmt: skip
     assert code == 0, err
-    warnings = [line for line in stdout.splitlines() if line.startswith("warning: ")]
+    warnings = [line for line in stdout.splitlines() if line.startswith("waarschuwing: ")]
     assert any("looks like a concentration" in w for w in warnings), stdout
     assert any("of Natura 2000, as overloaded (more than 50%)" in w for w in warnings), stdout
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
@@ -134,7 +135,7 @@ def test_real_igo_farms_ranked_by_the_embedded_regions_are_told_they_are_indicat
         "run", "--farms", farms, "--columns", "farm_id=vthobject_id", "--out", out
     )  # fmt: skip
     assert code == 0, err
-    assert "note: Regions: the embedded INDICATIVE outlines" in stdout
-    assert "note: Natura 2000: the embedded INDICATIVE outlines" in stdout
+    assert "opmerking: Regions: the embedded INDICATIVE outlines" in stdout
+    assert "opmerking: Natura 2000: the embedded INDICATIVE outlines" in stdout
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
     assert any(n.startswith("Regions: the embedded INDICATIVE outlines") for n in notes)
