@@ -161,3 +161,35 @@ def test_kinds_render_in_the_language_with_their_values_marked():
         "rij heeft N velden, de kopregel heeft er N"
     )
     assert render_kind("nh3_kg not a number", "en") == "nh3_kg not a number"
+
+
+def test_the_refusal_of_too_many_rejected_rows_is_dutch_by_default(run_small, tmp_path):
+    rows = [["ok", *NEAR, 1000, 500_000, ""], ["a", *NEAR, "", 500_000, ""]]
+    rows += [["b", *NEAR, "veel", 500_000, ""], ["c", *NEAR, "", 500_000, ""]]
+    code, _, err, out = run_small(write_csv(tmp_path / "farms.csv", HEADER, rows))
+    assert code == 2 and not out.exists()
+    lines = err.splitlines()
+    assert lines[0].startswith(
+        f"vbr: fout: {tmp_path / 'farms.csv'}: 3 van 4 rijen (75,0%) zijn afgewezen, meer dan "
+        "--max-rejected 50%: een lijst van de rest zou misleiden;"
+    )
+    assert "of geef --max-rejected 75 (config: [input] max_rejected_percent)" in lines[0]
+    assert lines[1:] == [
+        "  - nh3_kg ontbreekt: 2 rij(en) (bijv. rij 3, farm_id 'a')",
+        "  - nh3_kg is geen getal: 1 rij(en) (bijv. rij 4, farm_id 'b')",
+    ]
+
+
+def test_a_missing_file_and_a_missing_column_are_said_in_the_run_language(
+    vbr, tmp_path, one_area, no_regions
+):
+    farms = write_csv(tmp_path / "farms.csv", ["farm_id", "x", "y", "emissie"], [["a", *NEAR, 5]])
+    base = ["run", "--natura", one_area, "--regions", no_regions, "--out", tmp_path / "o"]
+    code, _, err = vbr(*base, "--farms", tmp_path / "absent.csv")
+    assert code == 2 and err.startswith(f"vbr: fout: {tmp_path / 'absent.csv'}: bestand niet")
+    code, _, err = vbr(*base, "--farms", tmp_path / "absent.csv", "--lang", "en")
+    assert code == 2 and err.startswith(f"vbr: error: {tmp_path / 'absent.csv'}: file not found")
+    code, _, err = vbr(*base, "--farms", farms)
+    assert code == 2
+    assert "vbr: fout: " in err and "geen kolom geeft nh3_kg, subsidy_eur" in err
+    assert "'emissie'" in err and "--columns nh3_kg=COLUMN" in err

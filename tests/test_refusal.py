@@ -39,7 +39,7 @@ def run(run_small):
 def test_more_than_half_rejected_is_exit_2_with_counts_reasons_examples_and_the_override(
     run, tmp_path
 ):
-    code, _, err, out = run(farms_with_bad_rows(tmp_path, 1, BAD))
+    code, _, err, out = run(farms_with_bad_rows(tmp_path, 1, BAD), "--lang", "en")
     assert code == 2
     assert not out.exists()
     lines = err.splitlines()

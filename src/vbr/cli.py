@@ -13,12 +13,12 @@ import click
 
 from vbr._version import __version__, version_text
 from vbr.core.plausibility import WARNING
-from vbr.core.rejections import ReasonCount, top_reasons
+from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
 from vbr.locale import LANGUAGES, t
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.locale.formats import format_count, format_m, format_number, format_tonnes
-from vbr.locale.reasons import render_kind, render_reason
+from vbr.locale.reasons import count_line
 from vbr.model import FieldSource, Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
@@ -33,7 +33,7 @@ from vbr.settings import (
 from vbr.settings.limits import BYTES_PER_ROW, MAX_ROWS, MAX_THRESHOLD_M
 from vbr.termination import stop_cleanly
 
-__all__ = ["cli", "entry", "main", "reason_line"]
+__all__ = ["cli", "entry", "main"]
 
 
 #: The built-in configuration, for the defaults the help shows (they are written only in
@@ -207,27 +207,15 @@ def _rows_read(result: Result, lang: str) -> str:
     )
 
 
-def reason_line(reason: ReasonCount, lang: str, *, public: bool = False) -> str:
-    """One kind of reason with its rows and an example row, in ``lang``: ``  - nh3_kg ontbreekt:
-    2 rij(en) (bijv. rij 3, farm_id 'a')``; ``public`` leaves the farm id out."""
-    farm = ""
-    if reason.example_farm_id and not public:
-        farm = t("console.rejected_farm", lang, farm_id=repr(reason.example_farm_id))
-    return t(
-        "console.rejected_kind",
-        lang,
-        reason=render_kind(reason.reason, lang),
-        rows=format_count(reason.rows, lang),
-        example=render_reason(reason.example, lang),
-        farm=farm,
-    )
-
-
 def _rejection_summary(result: Result, lang: str) -> list[str]:
     """The most common kinds of reason of the rejected rows, with their counts."""
     kinds = top_reasons(result.rejections, None)
     lines = [t("console.rejected_kinds", lang, kinds=format_count(len(kinds), lang))]
-    lines += [reason_line(r, lang, public=result.options.public) for r in kinds[:3]]
+    public = result.options.public
+    lines += [
+        "  - " + count_line(r.reason, r.rows, r.example, "" if public else r.example_farm_id, lang)
+        for r in kinds[:3]
+    ]
     if len(kinds) > 3:
         lines.append(t("console.rejected_more", lang, more=format_count(len(kinds) - 3, lang)))
     return lines
@@ -861,7 +849,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 128 + int(exc.signal_received)
     except InputError as exc:
-        click.echo(f"vbr: error: {exc}", err=True)
+        # the frame follows the message's language; most messages are English (README, Language)
+        lang = exc.language if exc.language in LANGUAGES else "en"
+        click.echo(t("errors.frame", lang, message=exc), err=True)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code

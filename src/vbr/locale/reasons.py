@@ -21,9 +21,17 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from vbr.locale import DEFAULT_LANGUAGE, texts
+from vbr.locale import DEFAULT_LANGUAGE, t, texts
+from vbr.locale.formats import format_count
 
-__all__ = ["reason_key", "render_kind", "render_reason", "untranslated"]
+__all__ = [
+    "count_line",
+    "reason_key",
+    "render_kind",
+    "render_message",
+    "render_reason",
+    "untranslated",
+]
 
 #: The table of the catalogue that holds the reasons.
 SECTION = "reasons."
@@ -73,19 +81,21 @@ def _kind_text(text: str) -> str:
 
 
 @cache
-def _templates(kinds: bool) -> tuple[_Template, ...]:
+def _templates(kinds: bool, section: str = SECTION) -> tuple[_Template, ...]:
     """The English templates, most literal text first (the most specific wins)."""
     found = []
     for key, text in texts("en").items():
-        if key.startswith(SECTION):
+        if key.startswith(section):
             compiled = _compile(key, _kind_text(text) if kinds else text)
             if compiled is not None:
                 found.append(compiled)
     return tuple(sorted(found, key=lambda x: (-x.literal, x.key)))
 
 
-def _match(text: str, *, kinds: bool = False) -> tuple[str, dict[str, str]] | None:
-    for template in _templates(kinds):
+def _match(
+    text: str, *, kinds: bool = False, section: str = SECTION
+) -> tuple[str, dict[str, str]] | None:
+    for template in _templates(kinds, section):
         m = template.pattern.fullmatch(text)
         if m is not None:
             return template.key, m.groupdict()
@@ -155,3 +165,29 @@ def reason_key(text: str) -> str | None:
 def untranslated(text: str) -> list[str]:
     """The problems of a reason that no template matches (they stay English)."""
     return [piece for piece, found in _segments(text) if found is None]
+
+
+def count_line(kind: str, rows: int, example: str, farm_id: str, lang: str) -> str:
+    """One kind of reason counted, in ``lang``: ``nh3_kg ontbreekt: 2 rij(en) (bijv. rij 3,
+    farm_id 'a')``; an empty ``farm_id`` (a public run names no farm) is left out."""
+    farm = t("rejections.farm", lang, farm_id=repr(farm_id)) if farm_id else ""
+    return t(
+        "rejections.kind",
+        lang,
+        reason=render_kind(kind, lang),
+        rows=format_count(rows, lang),
+        example=render_reason(example, lang),
+        farm=farm,
+    )
+
+
+def render_message(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An error message (exit 2) in ``lang`` where the catalogue's ``[messages]`` has its
+    template (``file not found``: ``bestand niet gevonden``); else as it is."""
+    if lang == "en" or not text:
+        return text
+    found = _match(text, section="messages.")
+    if found is None:
+        return text
+    key, values = found
+    return texts(lang)[key].format_map(values)
