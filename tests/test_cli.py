@@ -212,7 +212,7 @@ def test_small_run_ranks_priority_first_and_rejects_the_bad_row(vbr, small):
     assert rows[1]["eigenaar"] == "A"
     (bad,) = read_rows(out / "rejected.csv")
     assert bad["farm_id"] == "bad"
-    assert bad["reason"] == "nh3_kg must be > 0 (got '-3')"
+    assert bad["reason"] == "nh3_kg moet > 0 zijn (gelezen: '-3')"  # Dutch by default
 
 
 def test_budget_skip_and_stop_select_as_the_contract_walks(vbr, small):

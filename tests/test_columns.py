@@ -780,6 +780,7 @@ def test_real_igo_file_stops_until_its_location_id_is_named(vbr, tmp_path):
     assert not out.exists()
     code, stdout, stderr = vbr(
         "run", "--farms", IGO, "--out", out, "--no-budget", "--columns", "farm_id=vthobject_id",
+        "--lang", "en",
     )  # fmt: skip
     assert code == 0, stderr
     farms = manifest(out)["columns"]["farms"]

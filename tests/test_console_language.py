@@ -130,7 +130,7 @@ def test_a_reason_is_traced_to_its_key_and_its_values_are_kept():
     text = "nh3_kg above the ceiling of 1,000,000 kg a year (got '1e12')"
     assert reason_key(text) == "reasons.above_ceiling"
     assert render_reason(text, "nl") == (
-        "nh3_kg boven het plafond van 1,000,000 kg per jaar (gelezen: '1e12')"
+        "nh3_kg boven het plafond van 1.000.000 kg per jaar (gelezen: '1e12')"
     )
     joined = (
         "location outside the Netherlands (1, 2 in EPSG:28992); with x and y swapped it lies in "
@@ -193,3 +193,16 @@ def test_a_missing_file_and_a_missing_column_are_said_in_the_run_language(
     assert code == 2
     assert "vbr: fout: " in err and "geen kolom geeft nh3_kg, subsidy_eur" in err
     assert "'emissie'" in err and "--columns nh3_kg=COLUMN" in err
+
+
+def test_a_note_is_one_text_in_the_run_language_everywhere(run_small, tmp_path, one_area):
+    far = write_csv(tmp_path / "farms.csv", HEADER, [["far", X0 + 5000, Y0, 1000, 500_000, ""]])
+    code, nl, err, out = run_small(far, out=tmp_path / "nl")
+    assert code == 0, err
+    (warning,) = [x for x in nl.splitlines() if x.startswith("waarschuwing: ")]
+    assert warning.startswith("waarschuwing: geen enkele veehouderij ligt binnen 1.000 m van ")
+    assert warning in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
+    assert warning in (out / "index.html").read_text(encoding="utf-8")
+    code, en, err, out = run_small(far, "--lang", "en", out=tmp_path / "en")
+    assert code == 0, err
+    assert "warning: no farm lies within 1,000 m of an overloaded Natura 2000 area" in en

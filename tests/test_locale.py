@@ -75,9 +75,10 @@ def test_every_key_is_used_somewhere_in_the_code():
     )
     # the status words are looked up by the status's key (Status.label)
     dynamic = {f"status.{s.key}" for s in STATUSES}
-    # the reasons and the readers' messages are found by their English text (vbr.locale.reasons reads the whole table);
-    # tests/test_console_language.py proves that the readers' reasons find their template
-    dynamic |= {k for k in texts("en") if k.startswith(("reasons.", "messages."))}
+    # the reasons, notes and the readers' messages are found by their English text
+    # (vbr.locale.reasons reads the whole table); tests/test_console_language.py proves that
+    # the readers' reasons find their template
+    dynamic |= {k for k in texts("en") if k.startswith(("reasons.", "messages.", "notes."))}
     unused = [
         k for k in texts("nl") if f'"{k}"' not in code and f"'{k}'" not in code and k not in dynamic
     ]

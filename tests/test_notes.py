@@ -13,9 +13,12 @@ import pytest
 from conftest import DATA, X0, Y0, square, write_natura
 from vbr import compute, run_options, write_result
 from vbr.core.overloaded import NITROGEN_SENSITIVE_NOTE
+from vbr.locale.reasons import render_note
 from vbr.settings import nitrogen_sensitive_list
 
-INDICATIVE = "Natura 2000: the embedded INDICATIVE outlines are used"
+#: The notes in the run's language, Dutch by default (one text everywhere).
+INDICATIVE = "Natura 2000: de ingebouwde INDICATIEVE begrenzingen worden gebruikt"
+SENSITIVE = render_note(NITROGEN_SENSITIVE_NOTE, "nl")
 
 
 @pytest.fixture(scope="module")
@@ -90,14 +93,15 @@ def test_pdok_data_without_flags_takes_the_nitrogen_sensitive_list(vbr, tmp_path
     out = tmp_path / "out"
     code, stdout, err = vbr("run", "--farms", farms, "--natura", natura, "--out", out)
     assert code == 0, err
-    assert f"opmerking: {NITROGEN_SENSITIVE_NOTE}" in stdout
+    assert SENSITIVE.startswith("Natura 2000: PDOK-gegevens zonder kolom overloaded")
+    assert f"opmerking: {SENSITIVE}" in stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert NITROGEN_SENSITIVE_NOTE in manifest["notes"]
+    assert SENSITIVE in manifest["notes"]
     assert manifest["inputs"]["overloaded"]["path"] == str(listed)
     result = compute(run_options(farms=farms, natura=natura, out=tmp_path / "api"))
     areas = result.natura.attributes.set_index("nr")
     assert bool(areas.loc[sensitive, "overloaded"]) and not bool(areas.loc[9999, "overloaded"])
     assert set(areas["overloaded_by"]) == {"list"}
-    assert NITROGEN_SENSITIVE_NOTE in result.notes
+    assert SENSITIVE in result.notes
     code, _, err = vbr("verify", out)
     assert code == 0, err

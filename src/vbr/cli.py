@@ -187,6 +187,8 @@ def _summary(written: Written) -> str:
 def _note_line(note: str, lang: str) -> str:
     """A note of the run as the console shows it; plausibility warnings are notes that start
     with ``warning: `` and show as such."""
+    if note.startswith(t("console.warning", lang, text="")):
+        return note  # a warning in the run's language says so itself
     if note.startswith(WARNING):
         return t("console.warning", lang, text=note.removeprefix(WARNING))
     return t("console.note", lang, text=note)

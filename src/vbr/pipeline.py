@@ -57,7 +57,7 @@ from vbr.io.raster import load_exceedance
 from vbr.io.regions import REGION_FIELDS, load_regions
 from vbr.locale import babel_locale, t
 from vbr.locale.formats import format_count, format_number
-from vbr.locale.reasons import count_line, render_message, render_reason
+from vbr.locale.reasons import count_line, render_message, render_note, render_reason
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
 from vbr.model import Decisions, NaturaAreas, OverloadZones, RegionList, Regions, Result, Written
@@ -287,7 +287,7 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
         n_read=farm_table.n_read,
         first_come_first_served=fcfs,
         farms_info=farm_table.info,
-        notes=tuple(notes),
+        notes=tuple(render_note(n, cfg.language) for n in notes),
         timings=clock.timings,
         extra_tables=extra_tables,
         decisions=decisions,
@@ -554,7 +554,7 @@ def write_result(
             report = writer(context.with_notes(notes))
             # a writer that timed its parts itself says so; else it counts as one stage
             timings.update(report.timings or {name: time.perf_counter() - t0})
-            notes += report.notes
+            notes += [render_note(n, result.options.config.language) for n in report.notes]
             files += [Path(p).relative_to(folder.path).as_posix() for p in report.files]
         written = list(dict.fromkeys(f.split("/", 1)[0] for f in files))
         files += folder.mark_folders(written)

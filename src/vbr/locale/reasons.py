@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from vbr.locale import DEFAULT_LANGUAGE, t, texts
-from vbr.locale.formats import format_count
+from vbr.locale.formats import format_count, format_number
 
 __all__ = [
     "count_line",
     "reason_key",
     "render_kind",
     "render_message",
+    "render_note",
     "render_reason",
     "untranslated",
 ]
@@ -46,6 +47,10 @@ _VALUE = {
     "number": r"[\d.,]+|N",
     "position": r"[\d.,]+|N",
 }
+#: Values that are numbers as the readers write them (``1,000``, ``12.5``): said again in the
+#: language's own way (``1.000``, ``12,5``) so that a Dutch text never reads ``1,000`` as one.
+_NUMERIC = frozenset({"count", "threshold", "amount", "limit", "times", "explained", "nh3"})
+_ENGLISH_NUMBER = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 _FIELD = re.compile(r"\{(\w+)\}")
 #: The kind's cut and value marks, as :func:`vbr.io.rejections.reason_kind` makes them.
 _CUT = re.compile(r" \(|: |; ")
@@ -102,9 +107,24 @@ def _match(
     return None
 
 
+def _number(value: str, lang: str) -> str:
+    """An English-written number in ``lang`` (``1,000`` -> ``1.000``); other text as it is."""
+    m = _ENGLISH_NUMBER.fullmatch(value)
+    if m is None:
+        return value
+    decimals = len(m.group(3)) - 1 if m.group(3) else 0
+    return format_number(float(value.replace(",", "")), lang, decimals)
+
+
 def _fill(key: str, values: dict[str, str], lang: str, *, kinds: bool) -> str:
     values = {
-        name: (_render_one(v, lang) if name in _NESTED and not kinds else v)
+        name: (
+            _render_one(v, lang)
+            if name in _NESTED and not kinds
+            else _number(v, lang)
+            if name in _NUMERIC
+            else v
+        )
         for name, v in values.items()
     }
     text = texts(lang)[key]
@@ -181,13 +201,20 @@ def count_line(kind: str, rows: int, example: str, farm_id: str, lang: str) -> s
     )
 
 
+def _render_whole(text: str, lang: str, section: str) -> str:
+    if lang == "en" or not text:
+        return text
+    found = _match(text, section=section)
+    return text if found is None else _fill(*found, lang, kinds=False)
+
+
 def render_message(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """An error message (exit 2) in ``lang`` where the catalogue's ``[messages]`` has its
     template (``file not found``: ``bestand niet gevonden``); else as it is."""
-    if lang == "en" or not text:
-        return text
-    found = _match(text, section="messages.")
-    if found is None:
-        return text
-    key, values = found
-    return texts(lang)[key].format_map(values)
+    return _render_whole(text, lang, "messages.")
+
+
+def render_note(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A note or warning of a run in ``lang`` where the catalogue's ``[notes]`` has its
+    template; else as it is (English)."""
+    return _render_whole(text, lang, "notes.")
