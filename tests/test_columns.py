@@ -804,12 +804,13 @@ def test_real_gridded_emission_shapefile_says_what_is_missing_and_the_fix(vbr, t
     out = tmp_path / "out"
     code, _, stderr = vbr("run", "--farms", GRID_SHP, "--out", out, "--quiet")
     assert code == 2
-    first = stderr.splitlines()[0]
-    assert first.startswith(f"vbr: error: {GRID_SHP}: no column gives nh3_kg, subsidy_eur;")
+    first = stderr.splitlines()[0]  # in the run's language, Dutch by default
+    assert first.startswith(f"vbr: fout: {GRID_SHP}: geen kolom geeft nh3_kg, subsidy_eur;")
     assert "'kg/j'" in first and "--columns nh3_kg=COLUMN,subsidy_eur=COLUMN" in first
     code, _, stderr = vbr(
-        "run", "--farms", GRID_SHP, "--out", out, "--quiet", "--columns", "nh3_kg=kg/j"
-    )
+        "run", "--farms", GRID_SHP, "--out", out, "--quiet", "--columns", "nh3_kg=kg/j",
+        "--lang", "en",
+    )  # fmt: skip
     assert code == 2
     assert stderr.startswith(f"vbr: error: {GRID_SHP}: no column gives subsidy_eur;")
     assert "  - subsidy_eur (the subsidy asked or offered, euro); or animal counts" in stderr

@@ -504,8 +504,9 @@ def cli() -> None:
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
-    help="Language of the maps, index.html and the reason column: nl (Dutch, the default) or "
-    "en. Config: [output] language. The machine lists keep their English column names.",
+    help="Language of the console, the maps, index.html, the reasons, notes and the common "
+    "error messages: nl (Dutch, the default) or en. Config: [output] language. The machine "
+    "lists and manifest.json keep their English names (and reason kinds).",
 )
 @click.option(
     "--max-rejected",
