@@ -214,7 +214,7 @@ def test_two_runs_give_byte_identical_lists(default_run, tmp_path):
 def test_small_run_ranks_priority_first_and_rejects_the_bad_row(vbr, small):
     code, stdout, _, out = run_small(vbr, small)
     assert code == 0
-    assert "1 rejected" in stdout
+    assert "1 afgewezen" in stdout  # the console speaks Dutch by default
     rows = read_rows(out / "ranking.csv")
     # priority by euro per kg (no submitted_at): edge 450, in 600; then far-cheap and west at
     # 100 euro/kg (far-cheap emits more), far-dear 800
@@ -226,7 +226,7 @@ def test_small_run_ranks_priority_first_and_rejects_the_bad_row(vbr, small):
     assert rows[1]["eigenaar"] == "A"
     (bad,) = read_rows(out / "rejected.csv")
     assert bad["farm_id"] == "bad"
-    assert bad["reason"] == "nh3_kg must be > 0 (got '-3')"
+    assert bad["reason"] == "nh3_kg moet > 0 zijn (gelezen: '-3')"  # Dutch by default
 
 
 def test_budget_skip_and_stop_select_as_the_contract_walks(vbr, small):
@@ -260,7 +260,7 @@ def test_without_a_budget_selected_and_cumulative_are_empty(vbr, small, tmp_path
         extra = ["--config", config]
     code, stdout, stderr, out = run_small(vbr, small, *extra)
     assert code == 0, stderr
-    assert "no budget: ranked without selecting" in stdout
+    assert "geen budget: gerangschikt zonder te selecteren" in stdout
     rows = read_rows(out / "ranking.csv")
     assert {r["selected"] for r in rows} == {""}
     assert {r["cumulative_eur"] for r in rows} == {""}

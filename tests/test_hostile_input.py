@@ -63,13 +63,14 @@ def snapshot(folder: Path, *, skip: Path) -> dict[str, str]:
 def run(run_small, tmp_path):
     """Run ``vbr run`` on a farm file (and maybe other Natura or regions files); assert no
     traceback, exit 0 or 2, nothing changed in the test's folder outside ``--out``, and no
-    output folder after exit 2."""
+    output folder after exit 2. In English (``--lang en``): the tests read the reasons' content
+    in the language vbr's readers write them (tests/test_console_language.py: the Dutch)."""
 
     def _run(farms: Path, *extra: object, natura: Path | None = None, regions: Path | None = None):
         out = tmp_path / "out"
         before = snapshot(tmp_path, skip=out)
         code, _stdout, stderr, out = run_small(
-            farms, "--quiet", *extra, natura=natura, regions=regions, out=out
+            farms, "--quiet", "--lang", "en", *extra, natura=natura, regions=regions, out=out
         )
         assert code in (0, 2), stderr
         assert snapshot(tmp_path, skip=out) == before, "a file outside --out changed"

@@ -104,7 +104,9 @@ def test_verify_passes_on_a_public_run(vbr, tmp_path, inputs):
     assert not any(name.endswith(".csv") for name in manifest["outputs"])
     code, stdout, err = vbr("verify", out)
     assert code == 0, err
-    assert stdout.splitlines()[-1].startswith("identical: 5 outputs re-computed byte for byte")
+    assert stdout.splitlines()[-1].startswith(
+        "gelijk: 5 uitvoerbestanden byte voor byte opnieuw berekend"
+    )
     assert "index.html" in stdout and "west/map.html" in stdout
 
 

@@ -71,6 +71,8 @@ class VerifyReport:
         Everything that is not as the manifest says.
     notes
         What the reader should know but does not make the run differ (another vbr version).
+    language
+        The run's language (``nl``, ``en``): the language the command prints in.
     """
 
     manifest_version: str
@@ -79,6 +81,7 @@ class VerifyReport:
     figures_compared: int = 0
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    language: str = "nl"
 
     @property
     def identical(self) -> bool:
@@ -109,7 +112,10 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     """
     outdir = Path(outdir)
     manifest = read_manifest(outdir)
-    report = VerifyReport(manifest_version=str(manifest["version"]))
+    report = VerifyReport(
+        manifest_version=str(manifest["version"]),
+        language=str(manifest.get("rerun", {}).get("explain_language", "nl")),
+    )
     if manifest["version"] != __version__:
         report.notes.append(
             f"the run was made with vbr {manifest['version']}, this is vbr {__version__}; "
