@@ -75,6 +75,27 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def cover_section(path: Path, section: str, lang: str = "nl") -> list[tuple[str, str]]:
+    """The ``(item, value)`` rows of one section of a workbook's cover (its first sheet): the
+    rows after the bold title ``workbook.<section>`` up to the next blank row."""
+    import openpyxl
+
+    from vbr.locale import t
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
+    start = rows.index((t(f"workbook.{section}", lang), None)) + 1
+    out = []
+    for item, value in rows[start:]:
+        if item is None and value is None:
+            break
+        out.append((item or "", value or ""))
+    return out
+
+
 def square(x: float, y: float, size: float) -> Polygon:
     """A square with its lower-left corner at ``(x, y)``."""
     return box(x, y, x + size, y + size)

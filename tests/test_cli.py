@@ -10,9 +10,19 @@ import pyogrio
 import pytest
 from openpyxl import load_workbook
 
-from conftest import X0, Y0, read_rows, square, write_csv, write_natura, write_regions
+from conftest import (
+    X0,
+    Y0,
+    cover_section,
+    read_rows,
+    square,
+    write_csv,
+    write_natura,
+    write_regions,
+)
 from vbr.cli import main
-from vbr.writers.tables import LEAD_COLUMNS
+from vbr.locale import t
+from vbr.writers.tables import HEADED_COLUMNS, LEAD_COLUMNS
 
 OUTPUTS = ["ranking.csv", "rejected.csv", "ranking.xlsx", "ranking.gpkg", "manifest.json"]
 
@@ -141,16 +151,20 @@ def test_workbook_has_a_sheet_for_the_notes_the_nation_every_region_and_the_reje
         "Toelichting", "Nederland", "Veluwe", "Peel", "Rotterdam", "Eindhoven", "Groene Hart",
         "Afgewezen (rejected)", "Besluiten (decisions)",
     ]  # fmt: skip
-    # the default run has no notes; the sheet says so
-    assert list(wb["Toelichting"].iter_rows(values_only=True)) == [
-        ("Toelichting",),
-        ("Geen opmerkingen bij deze run.",),
+    # the default run has no notes; the cover says so
+    assert cover_section(default_run / "ranking.xlsx", "section_notes") == [
+        ("", "Geen opmerkingen bij deze run.")
     ]
     ws = wb["Nederland"]
     header, first = list(ws.iter_rows(min_row=1, max_row=2, values_only=True))
     csv_first = read_rows(default_run / "ranking.csv")[0]
-    assert list(header[: len(LEAD_COLUMNS)]) == LEAD_COLUMNS
-    row = dict(zip(header, first, strict=True))
+    # headers in Dutch words; the status in words after the id
+    names = {t(f"columns.{c}", "nl"): c for c in HEADED_COLUMNS}
+    columns = [names.get(h, h) for h in header]
+    assert columns[: len(LEAD_COLUMNS) + 1] == [*LEAD_COLUMNS[:2], "status_text", *LEAD_COLUMNS[2:]]
+    assert header[5] == "Afstand tot overbelast N2000-gebied (m)"
+    row = dict(zip(columns, first, strict=True))
+    assert row["status_text"] == "Voorrang · geselecteerd"
     assert row["rank"] == 1
     assert row["farm_id"] == csv_first["farm_id"]
     assert row["priority"] is (csv_first["priority"] == "true")
@@ -200,7 +214,7 @@ def test_two_runs_give_byte_identical_lists(default_run, tmp_path):
 def test_small_run_ranks_priority_first_and_rejects_the_bad_row(vbr, small):
     code, stdout, _, out = run_small(vbr, small)
     assert code == 0
-    assert "1 rejected" in stdout
+    assert "1 afgewezen" in stdout  # the console speaks Dutch by default
     rows = read_rows(out / "ranking.csv")
     # priority by euro per kg (no submitted_at): edge 450, in 600; then far-cheap and west at
     # 100 euro/kg (far-cheap emits more), far-dear 800
@@ -212,7 +226,7 @@ def test_small_run_ranks_priority_first_and_rejects_the_bad_row(vbr, small):
     assert rows[1]["eigenaar"] == "A"
     (bad,) = read_rows(out / "rejected.csv")
     assert bad["farm_id"] == "bad"
-    assert bad["reason"] == "nh3_kg must be > 0 (got '-3')"
+    assert bad["reason"] == "nh3_kg moet > 0 zijn (gelezen: '-3')"  # Dutch by default
 
 
 def test_budget_skip_and_stop_select_as_the_contract_walks(vbr, small):
@@ -246,7 +260,7 @@ def test_without_a_budget_selected_and_cumulative_are_empty(vbr, small, tmp_path
         extra = ["--config", config]
     code, stdout, stderr, out = run_small(vbr, small, *extra)
     assert code == 0, stderr
-    assert "no budget: ranked without selecting" in stdout
+    assert "geen budget: gerangschikt zonder te selecteren" in stdout
     rows = read_rows(out / "ranking.csv")
     assert {r["selected"] for r in rows} == {""}
     assert {r["cumulative_eur"] for r in rows} == {""}

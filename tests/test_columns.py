@@ -37,13 +37,14 @@ def good_rows() -> list[list[object]]:
 
 @pytest.fixture
 def run(vbr, tmp_path, one_area, no_regions):
-    """Run ``vbr run`` on a farm file (the one-area Natura file unless given); no traceback."""
+    """Run ``vbr run`` on a farm file (the one-area Natura file unless given); no traceback.
+    In English (``--lang en``): the tests read the console's column lines and the reasons."""
 
     def _run(farms: Path, *extra: object, natura: Path | None = None, quiet: bool = True):
         out = tmp_path / "out"
         code, stdout, stderr = vbr(
             "run", "--farms", farms, "--natura", natura or one_area, "--regions", no_regions,
-            "--out", out, *(["--quiet"] if quiet else []), *extra,
+            "--out", out, "--lang", "en", *(["--quiet"] if quiet else []), *extra,
         )  # fmt: skip
         assert "Traceback" not in stderr
         assert code in (0, 2), stderr
@@ -779,6 +780,7 @@ def test_real_igo_file_stops_until_its_location_id_is_named(vbr, tmp_path):
     assert not out.exists()
     code, stdout, stderr = vbr(
         "run", "--farms", IGO, "--out", out, "--no-budget", "--columns", "farm_id=vthobject_id",
+        "--lang", "en",
     )  # fmt: skip
     assert code == 0, stderr
     farms = manifest(out)["columns"]["farms"]
@@ -802,12 +804,13 @@ def test_real_gridded_emission_shapefile_says_what_is_missing_and_the_fix(vbr, t
     out = tmp_path / "out"
     code, _, stderr = vbr("run", "--farms", GRID_SHP, "--out", out, "--quiet")
     assert code == 2
-    first = stderr.splitlines()[0]
-    assert first.startswith(f"vbr: error: {GRID_SHP}: no column gives nh3_kg, subsidy_eur;")
+    first = stderr.splitlines()[0]  # in the run's language, Dutch by default
+    assert first.startswith(f"vbr: fout: {GRID_SHP}: geen kolom geeft nh3_kg, subsidy_eur;")
     assert "'kg/j'" in first and "--columns nh3_kg=COLUMN,subsidy_eur=COLUMN" in first
     code, _, stderr = vbr(
-        "run", "--farms", GRID_SHP, "--out", out, "--quiet", "--columns", "nh3_kg=kg/j"
-    )
+        "run", "--farms", GRID_SHP, "--out", out, "--quiet", "--columns", "nh3_kg=kg/j",
+        "--lang", "en",
+    )  # fmt: skip
     assert code == 2
     assert stderr.startswith(f"vbr: error: {GRID_SHP}: no column gives subsidy_eur;")
     assert "  - subsidy_eur (the subsidy asked or offered, euro); or animal counts" in stderr

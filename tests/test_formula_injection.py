@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import X0, Y0, read_rows, square, write_csv, write_regions
+from vbr.locale import t
 from vbr.writers.lists import excel_table
 from vbr.writers.text import looks_like_formula
 
@@ -69,7 +70,9 @@ def test_machine_lists_keep_the_cells_exactly_as_read(injected):
 def test_excel_csv_prefixes_formula_text_and_leaves_numbers_alone(injected, name):
     header, *rows = read_excel_csv(injected / name)
     assert "'=cost" in header and "=cost" not in header
-    col = {c: i for i, c in enumerate(header)}
+    # the run's own columns under their Dutch headers (--lang nl is the default)
+    words = {t(f"columns.{c}", "nl"): c for c in ("farm_id", "eur_per_kg", "distance_m")}
+    col = {words.get(c, c): i for i, c in enumerate(header)}
     notes = sorted(r[col["note"]] for r in rows)
     assert notes == sorted(["'" + h for h in HOSTILE] + ["plain"])
     assert "'=1+1" in {r[col["farm_id"]] for r in rows}
@@ -87,6 +90,7 @@ def test_excel_csv_prefixes_formula_text_and_leaves_numbers_alone(injected, name
 def test_rejected_excel_csv_is_neutralised_too(injected):
     header, *rows = read_excel_csv(injected / "rejected_excel.csv")
     row = dict(zip(header, rows[0], strict=True))
+    assert header[:2] == [t("columns.farm_id", "nl"), t("columns.reason", "nl")]
     assert row["note"] == "'@evil"
     assert row["nh3_kg"] == "'=1+1"
 

@@ -60,17 +60,35 @@ def test_no_text_is_empty_or_left_untranslated_by_accident():
         "index.col_budget",
         "index.not_applicable",
         "index.rule_budget",
+        "columns.eur_per_kg",
+        "columns.eur_per_mol",
+        "columns.status_text",
+        "workbook.code",
+        "workbook.input_value_no_rows",
+        "workbook.rule_set_value",
+        "console.field_made",
+        "console.label_natura",
+        "console.made_all_overloaded",
+        "console.order_eur_per_kg",
+        "rejections.farm",
     }, sorted(same)
 
 
 def test_every_key_is_used_somewhere_in_the_code():
     from vbr.maps.data import STATUSES
+    from vbr.writers.tables import HEADED_COLUMNS
 
     code = "\n".join(
         p.read_text(encoding="utf-8") for p in SRC.rglob("*") if p.suffix in (".py", ".js", ".j2")
     )
-    # the status words are looked up by the status's key (Status.label)
+    # the status words are looked up by the status's key (Status.label); the headers and
+    # column lines of the lists for people by the column's name
     dynamic = {f"status.{s.key}" for s in STATUSES}
+    dynamic |= {f"{table}.{c}" for c in HEADED_COLUMNS for table in ("columns", "column_help")}
+    # the reasons, notes and the readers' messages are found by their English text
+    # (vbr.locale.reasons reads the whole table); tests/test_console_language.py proves that
+    # the readers' reasons find their template
+    dynamic |= {k for k in texts("en") if k.startswith(("reasons.", "messages.", "notes."))}
     unused = [
         k for k in texts("nl") if f'"{k}"' not in code and f"'{k}'" not in code and k not in dynamic
     ]

@@ -329,7 +329,9 @@ def test_index_opens_offline_and_every_link_exists(browser, tmp_path_factory):
         links = offline.eval("() => [...document.querySelectorAll('a')].map(a => a.href)")
         files = [Path(link.removeprefix("file://")) for link in links]
         assert files and all(f.is_file() for f in files), [f for f in files if not f.is_file()]
-        assert len([f for f in files if f.name == "map.html"]) == len(_default_slugs())
+        maps = [f for f in files if f.name == "map.html"]
+        # every region's map and the national overview map
+        assert sorted(f.parent.name for f in maps) == sorted([*_default_slugs(), "national"])
     finally:
         offline.close()
 

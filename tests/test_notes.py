@@ -7,15 +7,17 @@ import csv
 import json
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from conftest import DATA, X0, Y0, square, write_natura
+from conftest import DATA, X0, Y0, cover_section, square, write_natura
 from vbr import compute, run_options, write_result
 from vbr.core.overloaded import NITROGEN_SENSITIVE_NOTE
+from vbr.locale.reasons import render_note
 from vbr.settings import nitrogen_sensitive_list
 
-INDICATIVE = "Natura 2000: the embedded INDICATIVE outlines are used"
+#: The notes in the run's language, Dutch by default (one text everywhere).
+INDICATIVE = "Natura 2000: de ingebouwde INDICATIEVE begrenzingen worden gebruikt"
+SENSITIVE = render_note(NITROGEN_SENSITIVE_NOTE, "nl")
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +32,7 @@ def user_farms(tmp_path_factory) -> Path:
 
 
 def workbook_notes(out: Path) -> list[str]:
-    sheet = openpyxl.load_workbook(out / "ranking.xlsx", read_only=True)["Toelichting"]
-    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return [value for _, value in cover_section(out / "ranking.xlsx", "section_notes")]
 
 
 def manifest_notes(out: Path) -> list[str]:
@@ -42,13 +43,15 @@ def test_indicative_note_reaches_console_manifest_index_and_workbook(vbr, user_f
     out = tmp_path / "out"
     code, stdout, err = vbr("run", "--farms", user_farms, "--out", out)
     assert code == 0, err
-    assert f"note: {INDICATIVE}" in stdout
+    assert f"opmerking: {INDICATIVE}" in stdout  # the console's frame is Dutch by default
     notes = manifest_notes(out)
     assert any(n.startswith(INDICATIVE) for n in notes)
     assert INDICATIVE in (out / "index.html").read_text(encoding="utf-8")
     assert workbook_notes(out) == notes
     assert [
-        line.removeprefix("note: ") for line in stdout.splitlines() if line.startswith("note: ")
+        line.removeprefix("opmerking: ")
+        for line in stdout.splitlines()
+        if line.startswith("opmerking: ")
     ] == notes
 
 
@@ -88,14 +91,15 @@ def test_pdok_data_without_flags_takes_the_nitrogen_sensitive_list(vbr, tmp_path
     out = tmp_path / "out"
     code, stdout, err = vbr("run", "--farms", farms, "--natura", natura, "--out", out)
     assert code == 0, err
-    assert f"note: {NITROGEN_SENSITIVE_NOTE}" in stdout
+    assert SENSITIVE.startswith("Natura 2000: PDOK-gegevens zonder kolom overloaded")
+    assert f"opmerking: {SENSITIVE}" in stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert NITROGEN_SENSITIVE_NOTE in manifest["notes"]
+    assert SENSITIVE in manifest["notes"]
     assert manifest["inputs"]["overloaded"]["path"] == str(listed)
     result = compute(run_options(farms=farms, natura=natura, out=tmp_path / "api"))
     areas = result.natura.attributes.set_index("nr")
     assert bool(areas.loc[sensitive, "overloaded"]) and not bool(areas.loc[9999, "overloaded"])
     assert set(areas["overloaded_by"]) == {"list"}
-    assert NITROGEN_SENSITIVE_NOTE in result.notes
+    assert SENSITIVE in result.notes
     code, _, err = vbr("verify", out)
     assert code == 0, err

@@ -35,6 +35,8 @@ def offers_csv(path: Path, rows, header=("farm_id", "subsidy_eur", "submitted_at
 
 
 def compute_with(tmp_path, farms, offers, natura, regions, **more):
+    """The run as the library computes it, in English (the tests read the reasons)."""
+    more.setdefault("language", "en")
     return compute(
         run_options(
             farms=farms, natura=natura, regions=regions, out=tmp_path / "out", offers=offers, **more
@@ -57,7 +59,7 @@ def test_offers_join_on_farm_id_and_every_row_is_ranked_or_rejected(
     out = tmp_path / "out"
     code, stdout, _ = vbr(
         "run", "--farms", farms, "--offers", offers, "--natura", one_area,
-        "--regions", no_regions, "--out", out,
+        "--regions", no_regions, "--out", out, "--lang", "en",
     )  # fmt: skip
     assert code == 0
     # rows read = the 3 locations + the offer that no location has: 2 ranked, 2 rejected
@@ -283,8 +285,9 @@ def test_an_offers_table_without_its_fields_and_a_mapping_without_offers_exit_2(
     code, _, err = vbr(
         "run", "--farms", farms, "--offers", offers, "--natura", one_area, "--out", tmp_path / "o"
     )  # fmt: skip
-    assert code == 2
-    assert "no column gives subsidy_eur" in err and "'Bedrag'" in err
+    assert code == 2  # the message in the run's language, Dutch by default
+    assert "vbr: fout: " in err
+    assert "geen kolom geeft subsidy_eur" in err and "'Bedrag'" in err
     assert "--offers-columns subsidy_eur=COLUMN" in err
     with pytest.raises(ConfigError, match="no --offers is given"):
         run_options(farms=farms, offers_columns="subsidy_eur=Bedrag")
@@ -306,7 +309,7 @@ def test_verify_repeats_a_run_with_offers_and_their_mapping(vbr, tmp_path, one_a
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["rerun"]["offers_columns"] == {"subsidy_eur": "Bedrag"}
     code, stdout, _ = vbr("verify", out)
-    assert code == 0 and "identical" in stdout
+    assert code == 0 and "gelijk: " in stdout  # the run's language, Dutch
     offers.write_text("farm_id,Bedrag\nA,5\nB,60\nQ,7\n", encoding="utf-8")
     code, _, err = vbr("verify", out)
     assert code == 3 and "input offers" in err
@@ -412,7 +415,7 @@ def test_offers_joined_to_no_location_count_towards_max_rejected_and_the_top_rea
         [[fid, "5", "", ""] for fid in ("A", "B", "C", "P", "Q", "R", "S")],
     )
     args = ["run", "--farms", farms, "--offers", offers, "--natura", one_area]
-    args += ["--regions", no_regions]
+    args += ["--regions", no_regions, "--lang", "en"]
     # 3 locations + 4 offers without one: 4 of 7 rows rejected, more than the default 50 %
     code, _, err = vbr(*args, "--out", tmp_path / "refused")
     assert code == 2 and not (tmp_path / "refused").exists()
@@ -455,7 +458,7 @@ def test_real_gelderland_imaer_file_ranks_the_250_sources_that_have_an_offer(tmp
         [[fid, str(100_000 + 10 * k), f"2025-02-{1 + k % 28:02d}", f"V-{k}"] for k, fid in
          enumerate([*chosen, "ES.44"])],  # ES.44: a gap in the numbering, no such source
     )  # fmt: skip
-    result = compute(run_options(farms=gml, offers=offers, out=tmp_path / "out"))
+    result = compute(run_options(farms=gml, offers=offers, out=tmp_path / "out", language="en"))
     ranked = set(result.ranked["farm_id"])
     print(
         f"Gelderland: {result.n_read} rows read, {len(ranked)} ranked, {len(result.rejected)} "
@@ -480,7 +483,12 @@ def test_real_igo_farms_whose_counts_explain_too_little_are_ranked_once_they_hav
 ):
     farms = tmp_path / IGO.name
     shutil.copyfile(IGO, farms)
-    options = {"farms": farms, "out": tmp_path / "out", "columns": "farm_id=vthobject_id"}
+    options = {
+        "farms": farms,
+        "out": tmp_path / "out",
+        "columns": "farm_id=vthobject_id",
+        "language": "en",
+    }
     before = compute(run_options(**options))
     short = before.rejected[before.rejected["reason"].str.contains("explain too little")]
     offers = offers_csv(

@@ -110,7 +110,7 @@ def test_explain_speaks_the_runs_language(vbr, tmp_path, one_area, no_regions):
 def test_a_rejected_application_and_an_unknown_one(vbr, run_dir):
     assert explain(vbr, run_dir, "bad") == [
         "Aanvraag bad",
-        "Afgewezen, niet gerangschikt: nh3_kg must be > 0 (got '-1').",
+        "Afgewezen, niet gerangschikt: nh3_kg moet > 0 zijn (gelezen: '-1').",  # all Dutch
     ]
     code, _, err = vbr("explain", run_dir, "nobody")
     assert code == 2

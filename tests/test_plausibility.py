@@ -80,10 +80,12 @@ def test_no_priority_warning_is_printed_and_written_but_the_run_succeeds(run_sma
     far = write_csv(tmp_path / "farms.csv", HEADER, [["far", X0 + 5000, Y0, 1000, 500_000]])
     code, stdout, err, out = run_small(far, natura=area)
     assert code == 0, err
-    line = next(x for x in stdout.splitlines() if "no farm lies within" in x)
-    assert line.startswith("warning: no farm lies within 1,000 m")  # not "note: warning: ..."
+    line = next(x for x in stdout.splitlines() if "geen enkele veehouderij ligt" in x)
+    # the warning in the run's language, Dutch by default, alike on the console and in the
+    # manifest; the number as Dutch writes it
+    assert line.startswith("waarschuwing: geen enkele veehouderij ligt binnen 1.000 m")
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
-    assert any(n.startswith("warning: no farm lies within") for n in notes)
+    assert line in notes
 
 
 def test_own_farms_with_the_embedded_regions_are_told_those_are_indicative(tmp_path, area):
@@ -114,7 +116,7 @@ def test_real_rivm_nh3_concentration_grid_as_exceedance_warns(vbr, tmp_path, no_
         "--exceedance", raster, "--exceedance-crs", "28992",
     )  # fmt: skip
     assert code == 0, err
-    warnings = [line for line in stdout.splitlines() if line.startswith("warning: ")]
+    warnings = [line for line in stdout.splitlines() if line.startswith("waarschuwing: ")]
     assert any("looks like a concentration" in w for w in warnings), stdout
     assert any("of Natura 2000, as overloaded (more than 50%)" in w for w in warnings), stdout
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
@@ -134,7 +136,7 @@ def test_real_igo_farms_ranked_by_the_embedded_regions_are_told_they_are_indicat
         "run", "--farms", farms, "--columns", "farm_id=vthobject_id", "--out", out
     )  # fmt: skip
     assert code == 0, err
-    assert "note: Regions: the embedded INDICATIVE outlines" in stdout
-    assert "note: Natura 2000: the embedded INDICATIVE outlines" in stdout
+    assert "opmerking: Regio’s: de ingebouwde INDICATIEVE begrenzingen" in stdout
+    assert "opmerking: Natura 2000: de ingebouwde INDICATIEVE begrenzingen" in stdout
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
-    assert any(n.startswith("Regions: the embedded INDICATIVE outlines") for n in notes)
+    assert any(n.startswith("Regio’s: de ingebouwde INDICATIEVE begrenzingen") for n in notes)

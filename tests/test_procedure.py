@@ -217,8 +217,8 @@ def test_an_application_after_every_window_is_rejected_with_the_reason(place, tm
     assert code == 0, err
     (late,) = read_rows(out / "rejected.csv")
     assert late["farm_id"] == "late"
-    assert late["reason"] == (
-        "submitted_at 2026-10-01 is outside every application window "
+    assert late["reason"] == (  # in the run's language, Dutch by default
+        "submitted_at 2026-10-01 valt buiten elke openstelling "
         "(2026-1: 2026-03-01..2026-03-31, 2026-2: 2026-09-01..2026-09-30)"
     )
     assert decisions(out)["late"]["status"] == "rejected: " + late["reason"]
@@ -523,7 +523,7 @@ def test_verify_repeats_a_run_with_a_rule_file_windows_and_a_draw(place, vbr, tm
     assert order(out)[3:8] == ["b4", "b2", "b0", "b1", "b3"]
     code, printed, err = vbr("verify", out)
     assert code == 0, err
-    assert "input draw: " in printed and "input rules: " in printed
+    assert "invoer draw: " in printed and "invoer rules: " in printed
     assert "decisions.csv" in printed.splitlines()[-1]
     draw.write_text("farm_id\nb0\nb1\nb2\nb3\nb4\n", encoding="utf-8")
     code, _, err = vbr("verify", out)

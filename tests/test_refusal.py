@@ -39,7 +39,7 @@ def run(run_small):
 def test_more_than_half_rejected_is_exit_2_with_counts_reasons_examples_and_the_override(
     run, tmp_path
 ):
-    code, _, err, out = run(farms_with_bad_rows(tmp_path, 1, BAD))
+    code, _, err, out = run(farms_with_bad_rows(tmp_path, 1, BAD), "--lang", "en")
     assert code == 2
     assert not out.exists()
     lines = err.splitlines()
@@ -61,8 +61,9 @@ def test_the_option_the_message_names_ranks_the_rest(run, tmp_path):
     code, stdout, err, out = run(farms_with_bad_rows(tmp_path, 1, BAD), "--max-rejected", 80)
     assert code == 0, err
     assert (out / "ranking.csv").is_file()
-    assert "rejected rows by reason (a row can have several): 3 kind(s)" in stdout
-    assert "  - nh3_kg missing: 2 row(s) (e.g. row 3, farm_id 'a')" in stdout
+    # the summary speaks the run's language, Dutch by default
+    assert "afgewezen rijen per reden (een rij kan er meer hebben): 3 soort(en)" in stdout
+    assert "  - nh3_kg ontbreekt: 2 rij(en) (bijv. rij 3, farm_id 'a')" in stdout
 
 
 def test_exactly_the_limit_is_not_more_than_it(run, tmp_path):
@@ -184,4 +185,4 @@ def test_a_public_run_counts_reasons_without_naming_a_farm(run, tmp_path):
     assert secret not in manifest_text and secret not in stdout
     manifest = json.loads(manifest_text)
     assert manifest["rejected_top"] == [{"reason": "nh3_kg missing", "rows": 1, "example": "row 5"}]
-    assert "  - nh3_kg missing: 1 row(s) (e.g. row 5)" in stdout
+    assert "  - nh3_kg ontbreekt: 1 rij(en) (bijv. rij 5)" in stdout

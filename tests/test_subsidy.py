@@ -163,7 +163,7 @@ def test_empty_offer_is_rejected_unless_estimation_is_switched_on(tmp_path):
     options = write_inputs(tmp_path, text)
     result = compute(options)
     assert list(result.ranked["farm_id"]) == ["offer"]
-    assert "subsidy_eur missing" in result.rejected["reason"].iloc[0]
+    assert "subsidy_eur ontbreekt" in result.rejected["reason"].iloc[0]  # Dutch by default
     assert "subsidy_source" not in result.ranked
 
     path = tmp_path / "vbr.toml"

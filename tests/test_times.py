@@ -195,7 +195,7 @@ def test_issue_14_dutch_dates_once_rejected_every_row_now_order_first_come_first
         write_csv(tmp_path / "farms.csv", HEADER, rows, delimiter=";")
     )
     assert code == 0, err
-    assert "(first come, first served" in stdout
+    assert "(wie het eerst komt" in stdout
     ranked = read_rows(out / "ranking.csv")
     # the day counts (vbr-2026: first come first served by day), read day first
     assert [r["farm_id"] for r in ranked] == ["earlier", "later"]

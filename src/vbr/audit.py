@@ -12,6 +12,7 @@ folder is changed.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import shutil
 import tempfile
@@ -21,7 +22,6 @@ from pathlib import Path
 from vbr._version import __version__, code_identity
 from vbr.errors import InputError
 from vbr.pipeline import run
-from vbr.writers.context import run_time
 from vbr.writers.manifest import (
     MANIFEST,
     SIDECAR,
@@ -71,6 +71,8 @@ class VerifyReport:
         Everything that is not as the manifest says.
     notes
         What the reader should know but does not make the run differ (another vbr version).
+    language
+        The run's language (``nl``, ``en``): the language the command prints in.
     """
 
     manifest_version: str
@@ -79,6 +81,7 @@ class VerifyReport:
     figures_compared: int = 0
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    language: str = "nl"
 
     @property
     def identical(self) -> bool:
@@ -109,7 +112,10 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     """
     outdir = Path(outdir)
     manifest = read_manifest(outdir)
-    report = VerifyReport(manifest_version=str(manifest["version"]))
+    report = VerifyReport(
+        manifest_version=str(manifest["version"]),
+        language=str(manifest.get("rerun", {}).get("explain_language", "nl")),
+    )
     if manifest["version"] != __version__:
         report.notes.append(
             f"the run was made with vbr {manifest['version']}, this is vbr {__version__}; "
@@ -131,11 +137,8 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     work = temporary_folder(Path(tempfile.gettempdir()), "verify")
     try:
         options = rerun_options(manifest, paths, work / "out")
-        run(
-            options,
-            command=["vbr", "verify", str(outdir)],
-            created=run_time(manifest.get("created")),  # the maps print the run's date
-        )
+        # the same moment as the run: the workbook's cover and the maps show it
+        run(options, command=["vbr", "verify", str(outdir)], created=_created(manifest))
         again = json.loads((options.out / MANIFEST).read_text(encoding="utf-8"))
         _compare_outputs(report, recorded, again["outputs"], outdir, options.out)
         for name, difference in changed.items():
@@ -146,6 +149,14 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def _created(manifest: dict) -> _dt.datetime | None:
+    """When the recorded run was made (``None`` when its manifest does not say)."""
+    try:
+        return _dt.datetime.fromisoformat(str(manifest["created"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def _output_order(name: str) -> tuple[int, str]:

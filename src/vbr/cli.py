@@ -12,10 +12,13 @@ from pathlib import Path
 import click
 
 from vbr._version import __version__, version_text
+from vbr.core.plausibility import WARNING
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
-from vbr.locale import LANGUAGES
+from vbr.locale import LANGUAGES, t
 from vbr.locale.amounts import AmountError, parse_euro
+from vbr.locale.formats import format_count, format_m, format_number, format_tonnes
+from vbr.locale.reasons import count_line
 from vbr.model import FieldSource, Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
@@ -64,149 +67,265 @@ def _progress_printer(enabled: bool):
     return show
 
 
-def _eur(amount: float) -> str:
-    return f"EUR {amount / 1e6:,.1f} M"
+def _eur(amount: float, lang: str = "en") -> str:
+    """Millions of euro to one decimal: ``€ 1.125,0 mln`` (nl), ``€1,125.0m`` (en)."""
+    return t("console.mln", lang, value=format_number(amount / 1e6, lang, 1))
+
+
+#: The words of the settings the summary names (keys of the catalogue's ``[console]``).
+_FCFS = {"day": "console.fcfs_day", "time": "console.fcfs_time"}
+_POLICIES = {"skip": "console.policy_skip", "stop": "console.policy_stop"}
+_RANK_BY = {"eur_per_kg": "console.order_eur_per_kg", "eur_per_mol": "console.order_eur_per_mol"}
+
+
+def _word(words: dict[str, str], value: str, lang: str) -> str:
+    """A setting's value in words, or as it is where the catalogue has none."""
+    return t(words[value], lang) if value in words else value
 
 
 def _summary(written: Written) -> str:
+    """What ``vbr run`` prints: the counts, the columns used, the budgets, the most common
+    reasons of rejection and the notes, in the run's language."""
     result = written.result
+    lang = result.options.config.language
     counts = result.counts()
     cfg = result.options.config
+
+    def n(value: int) -> str:
+        return format_count(value, lang)
+
+    where = ""
+    if counts["rejected"]:
+        where = t(
+            "console.rejected_public" if result.options.public else "console.rejected_listed", lang
+        )
     lines = [
-        f"vbr {__version__}: {counts['read']:,} rows read{_rows_read(result)}, "
-        f"{counts['ranked']:,} ranked, "
-        f"{counts['rejected']:,} rejected"
-        + (
-            (" (not listed: public mode)" if result.options.public else " (see rejected.csv)")
-            if counts["rejected"]
-            else ""
+        t(
+            "console.read",
+            lang,
+            version=__version__,
+            rows=t("console.rows", lang, count=n(counts["read"])),
+            offers=_rows_read(result, lang),
+            ranked=n(counts["ranked"]),
+            rejected=n(counts["rejected"]),
+            where=where,
         ),
-        f"priority (within {cfg.threshold_m:,.0f} m of an overloaded Natura 2000 area): "
-        f"{counts['priority']:,} farms, ordered by " + _order_words(result),
+        t(
+            "console.priority",
+            lang,
+            threshold=format_m(cfg.threshold_m, lang),
+            farms=n(counts["priority"]),
+            order=_order_words(result, lang),
+        ),
     ]
-    lines += _columns_summary(result)
+    lines += _columns_summary(result, lang)
     if cfg.rule_set:
-        lines.append(f"rule set {cfg.rule_set.get('name')} (first come first served by {cfg.fcfs})")
-    for b in result.budgets:
-        label = "national pot" if b.name == "national" else f"pot {b.name}"
         lines.append(
-            f"{label} {_eur(b.budget_eur)} ({b.policy}): {b.selected:,} selected of "
-            f"{b.farms:,} farms walked, {_eur(b.used_eur)} used, {_eur(b.left_eur)} "
-            f"left, {b.selected_nh3_kg / 1000:,.1f} t NH3/yr"
+            t(
+                "console.rule_set",
+                lang,
+                name=cfg.rule_set.get("name"),
+                fcfs=_word(_FCFS, cfg.fcfs, lang),
+            )
+        )
+    for b in result.budgets:
+        lines.append(
+            t(
+                "console.pot_line",
+                lang,
+                pot=t("console.pot_national", lang)
+                if b.name == "national"
+                else t("console.pot", lang, name=b.name),
+                budget=_eur(b.budget_eur, lang),
+                policy=_word(_POLICIES, b.policy, lang),
+                selected=n(b.selected),
+                walked=n(b.farms),
+                used=_eur(b.used_eur, lang),
+                left=_eur(b.left_eur, lang),
+                nh3=format_tonnes(b.selected_nh3_kg, lang),
+            )
         )
         for w in b.windows:
             lines.append(
-                f"  window {w.name} ({w.opens}..{w.closes}): {w.granted:,} of "
-                f"{w.applications:,} granted, {_eur(w.available_eur)} available, round 1 "
-                f"{_eur(w.used_round1_eur)}, round 2 {_eur(w.used_round2_eur)}, "
-                f"{_eur(w.carried_out_eur)} carried over"
+                t(
+                    "console.window_line",
+                    lang,
+                    name=w.name,
+                    opens=w.opens,
+                    closes=w.closes,
+                    granted=n(w.granted),
+                    applications=n(w.applications),
+                    available=_eur(w.available_eur, lang),
+                    round1=_eur(w.used_round1_eur, lang),
+                    round2=_eur(w.used_round2_eur, lang),
+                    carried=_eur(w.carried_out_eur, lang),
+                )
             )
     if result.with_budget:
-        granted = sum(b.selected for b in result.budgets)
         lines.append(
-            f"decisions: {granted:,} granted (each farm by one pot at most), "
-            f"{_eur(sum(b.used_eur for b in result.budgets))} in all (decisions.csv)"
+            t(
+                "console.decisions",
+                lang,
+                granted=n(sum(b.selected for b in result.budgets)),
+                eur=_eur(sum(b.used_eur for b in result.budgets), lang),
+            )
         )
     else:
-        lines.append("no budget: ranked without selecting (give --budget EUR)")
-    lines += _deposition_summary(result)
+        lines.append(t("console.no_budget", lang))
+    lines += _deposition_summary(result, lang)
     if "scenarios/budgets.csv" in written.files:
-        lines.append(
-            "scenarios: scenarios/budgets.csv (advisory; optimal selections are not nested)"
-        )
+        lines.append(t("console.scenarios", lang))
     if counts["rejected"]:
-        lines += _rejection_summary(result)
+        lines += _rejection_summary(result, lang)
     if counts["repaired"]:
-        lines.append(f"repaired geometries: {counts['repaired']}")
-    # plausibility warnings are notes that start with "warning: "; they show as such
-    lines += [n if n.startswith("warning: ") else f"note: {n}" for n in written.notes]
-    lines.append(f"outputs in {written.folder}/")
+        lines.append(t("console.repaired", lang, count=n(counts["repaired"])))
+    lines += [_note_line(note, lang) for note in written.notes]
+    lines += _overview_summary(written, lang)
+    lines.append(t("console.outputs", lang, folder=written.folder))
     return "\n".join(lines)
 
 
-def _rows_read(result: Result) -> str:
+def _note_line(note: str, lang: str) -> str:
+    """A note of the run as the console shows it; plausibility warnings are notes that start
+    with ``warning: `` and show as such."""
+    if note.startswith(t("console.warning", lang, text="")):
+        return note  # a warning in the run's language says so itself
+    if note.startswith(WARNING):
+        return t("console.warning", lang, text=note.removeprefix(WARNING))
+    return t("console.note", lang, text=note)
+
+
+def _overview_summary(written: Written, lang: str) -> list[str]:
+    """The overview map and how many ranked farms lie in no region (on no region's map)."""
+    ranked = written.result.ranked
+    in_none = int((ranked["regions"].astype(str) == "").sum()) if "regions" in ranked else 0
+    if "national/map.html" in written.files:
+        return [t("console.overview_map", lang, in_none=format_count(in_none, lang))]
+    if in_none and written.result.region_lists:
+        return [t("console.in_no_region", lang, in_none=format_count(in_none, lang))]
+    return []
+
+
+def _rows_read(result: Result, lang: str) -> str:
     """With an offers table, what the rows read are: the locations, and the offers that were
     joined to none (each is a rejected row of its own)."""
     offers = result.farms_info.get("offers")
     if not offers:
         return ""
     alone = sum(offers["not_joined"].values())
-    return f" ({result.n_read - alone:,} locations + {alone:,} offer(s) joined to none)"
+    return t(
+        "console.read_offers",
+        lang,
+        locations=format_count(result.n_read - alone, lang),
+        alone=format_count(alone, lang),
+    )
 
 
-def _rejection_summary(result: Result) -> list[str]:
+def _rejection_summary(result: Result, lang: str) -> list[str]:
     """The most common kinds of reason of the rejected rows, with their counts."""
     kinds = top_reasons(result.rejections, None)
-    lines = [f"rejected rows by reason (a row can have several): {len(kinds):,} kind(s)"]
-    lines += [f"  - {r.text(public=result.options.public)}" for r in kinds[:3]]
+    lines = [t("console.rejected_kinds", lang, kinds=format_count(len(kinds), lang))]
+    public = result.options.public
+    lines += [
+        "  - " + count_line(r.reason, r.rows, r.example, "" if public else r.example_farm_id, lang)
+        for r in kinds[:3]
+    ]
     if len(kinds) > 3:
-        lines.append(
-            f"  - ... and {len(kinds) - 3:,} more kind(s) (manifest.json: rejected_reasons)"
-        )
+        lines.append(t("console.rejected_more", lang, more=format_count(len(kinds) - 3, lang)))
     return lines
 
 
-def _order_words(result: Result) -> str:
+def _order_words(result: Result, lang: str) -> str:
     """How the priority group is ordered, for the summary."""
     if not result.first_come_first_served:
-        return result.options.rank_by
+        return _word(_RANK_BY, result.options.rank_by, lang)
     if result.options.config.fcfs != "day":
-        return "submitted_at (first come, first served)"
+        return t("console.order_time", lang)
     drawn = len(result.decisions.drawn) if result.decisions is not None else 0
-    return f"the day of submission (first come, first served; {drawn} day(s) drawn by lot)"
+    return t("console.order_day", lang, days=format_count(drawn, lang))
 
 
-def _field_text(name: str, source: FieldSource) -> str:
+#: How a field's values were made, in words (others are shown as the reader wrote them).
+_MADE = {
+    "geometry": "console.made_geometry",
+    "estimate": "console.made_estimate",
+    "computed from animal counts": "console.made_animals",
+    "row number": "console.made_row_number",
+    "'area' and the number": "console.made_area_number",
+    "--all-overloaded": "console.made_all_overloaded",
+    "exceedance raster": "console.made_raster",
+}
+
+
+def _field_text(name: str, source: FieldSource, lang: str) -> str:
     """One field of the column summary: ``nh3_kg``, ``farm_id=vthobject_id``, ``subsidy_eur:
     estimate``, ``nh3_kg=nh3 (computed from animal counts for 12 rows)``."""
+    made = source.made
+    if made in _MADE:
+        made = t(_MADE[made], lang)
     if source.column is None:
-        return f"{name}: {source.made}"
+        return t("console.field_made", lang, field=name, made=made)
     text = name if source.column == name else f"{name}={source.column}"
     if source.made:
-        text += f" ({source.made} for {source.made_rows:,} rows)"
+        rows = t("console.rows", lang, count=format_count(source.made_rows or 0, lang))
+        text = t("console.field_made_rows", lang, field=text, made=made, rows=rows)
     return text
 
 
-def _columns_summary(result: Result) -> list[str]:
+def _columns_summary(result: Result, lang: str) -> list[str]:
     """Which input column gave each field (the manifest's ``columns``), a line per input."""
-    labels = {"farms": "farm file", "natura2000": "Natura 2000", "regions": "regions"}
+    labels = {"natura2000": "console.label_natura", "regions": "console.label_regions"}
     parts, offers = [], []
     for kind, fields in result.columns.items():
         geometry = FieldSource(made="geometry")
         texts = [
-            "location: geometry" if source == geometry else _field_text(name, source)
+            t("console.location_geometry", lang)
+            if source == geometry
+            else _field_text(name, source, lang)
             for name, source in fields.items()
             if source is not None and not (name == "y" and source == geometry)
         ]
         if kind == "offers":
-            offers.append(f"columns of the offers table: {', '.join(texts)}")
+            offers.append(t("console.columns_offers", lang, fields=", ".join(texts)))
         else:
-            parts.append((labels.get(kind, kind), ", ".join(texts)))
+            label = t(labels[kind], lang) if kind in labels else kind
+            parts.append((kind, label, ", ".join(texts)))
     if not parts:
         return offers
-    farms = [f"columns of the {label}: {text}" for label, text in parts[:1]]
-    rest = "; ".join(f"{label}: {text}" for label, text in parts[1:])
-    return farms + offers + ([f"columns of {rest}"] if rest else [])
+    first = [t("console.columns_farms", lang, fields=text) for _, _, text in parts[:1]]
+    rest = "; ".join(f"{label}: {text}" for _, label, text in parts[1:])
+    return first + offers + ([t("console.columns_rest", lang, rest=rest)] if rest else [])
 
 
-def _deposition_summary(result: Result) -> list[str]:
+def _deposition_summary(result: Result, lang: str) -> list[str]:
     """Summary lines of the deposition options (none without them)."""
     if result.exceedance is None:
         return []
     ranked = result.ranked
     impact = ranked["impact_mol"].to_numpy()
     lines = [
-        f"exceedance raster: {int(result.exceedance.overloaded.sum()):,} overloaded cells, "
-        f"{result.exceedance.area_ha:,.0f} ha of overloaded zones; "
-        f"ranked by {result.options.rank_by}",
-        f"deposition impact (estimate, not AERIUS): {impact.sum() / 1000:,.1f} kmol N/yr from all "
-        f"farms; {int((impact == 0).sum()):,} farms have none within the kernel's cut-off",
+        t(
+            "console.exceedance",
+            lang,
+            cells=format_count(int(result.exceedance.overloaded.sum()), lang),
+            ha=format_number(result.exceedance.area_ha, lang, 0),
+            rank_by=result.options.rank_by,
+        ),
+        t(
+            "console.impact",
+            lang,
+            kmol=format_number(impact.sum() / 1000, lang, 1),
+            none=format_count(int((impact == 0).sum()), lang),
+        ),
     ]
     if result.with_budget:
         selected = ranked["selected"].fillna(False).to_numpy(dtype=bool)
         lines.append(
-            f"national selection removes {impact[selected].sum() / 1000:,.1f} kmol N/yr of "
-            "deposition on overloaded nature (estimate)"
+            t(
+                "console.impact_selected",
+                lang,
+                kmol=format_number(impact[selected].sum() / 1000, lang, 1),
+            )
         )
     return lines
 
@@ -397,8 +516,9 @@ def cli() -> None:
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
-    help="Language of the maps, index.html and the reason column: nl (Dutch, the default) or "
-    "en. Config: [output] language. The machine lists keep their English column names.",
+    help="Language of the console, the maps, index.html, the reasons, notes and the common "
+    "error messages: nl (Dutch, the default) or en. Config: [output] language. The machine "
+    "lists and manifest.json keep their English names (and reason kinds).",
 )
 @click.option(
     "--max-rejected",
@@ -628,18 +748,26 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
     from vbr.audit import verify
 
     report = verify(outdir, inputs_dir=inputs_dir)
+    lang = report.language if report.language in LANGUAGES else "en"
     for note in report.notes:
-        click.echo(f"note: {note}")
+        click.echo(t("console.verify_note", lang, text=note))
     for line in report.inputs_checked:
-        click.echo(f"input {line}")
+        click.echo(t("console.verify_input", lang, line=line))
     if report.identical:
         click.echo(
-            f"identical: {len(report.outputs_compared)} outputs re-computed byte for byte "
-            f"({', '.join(report.outputs_compared)}), {report.figures_compared} manifest "
-            "entries re-computed, manifest.sha256 matches, no file missing or added"
+            t(
+                "console.verify_identical",
+                lang,
+                outputs=format_count(len(report.outputs_compared), lang),
+                names=", ".join(report.outputs_compared),
+                figures=format_count(report.figures_compared, lang),
+            )
         )
         return
-    click.echo(f"DIFFERS: {len(report.differences)} difference(s)", err=True)
+    click.echo(
+        t("console.verify_differs", lang, count=format_count(len(report.differences), lang)),
+        err=True,
+    )
     for d in report.differences:
         click.echo(f"  - {d}", err=True)
     raise click.exceptions.Exit(3)
@@ -688,6 +816,7 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
     from vbr.writers.lists import write_csv
 
     result = compare(outdir_a, outdir_b)
+    lang = result.language if result.language in LANGUAGES else "en"
     click.echo(result.summary)
     for what, before, after in result.causes:
         click.echo(f"  {what}: {before} -> {after}")
@@ -696,14 +825,14 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
     for row in shown.itertuples(index=False):
         parts = [f"{row.status_a or '-'} -> {row.status_b or '-'}"]
         if row.funded_by_a != row.funded_by_b:
-            parts.append(f"pot {row.funded_by_a or '-'} -> {row.funded_by_b or '-'}")
+            parts.append(
+                t("console.diff_pot", lang, a=row.funded_by_a or "-", b=row.funded_by_b or "-")
+            )
         if row.rank_a != row.rank_b:
-            parts.append(f"rank {row.rank_a or '-'} -> {row.rank_b or '-'}")
+            parts.append(t("console.diff_rank", lang, a=row.rank_a or "-", b=row.rank_b or "-"))
         click.echo(f"{row.farm_id}: {row.change} ({'; '.join(parts)})")
     if len(shown) < len(table):
-        click.echo(
-            f"... and {len(table) - len(shown):,} more (--all prints them, --out FILE writes them)"
-        )
+        click.echo(t("console.diff_more", lang, more=format_count(len(table) - len(shown), lang)))
     if out_file is not None:
         for run in (outdir_a, outdir_b):
             if Path(out_file).resolve().parent == Path(run).resolve():
@@ -712,7 +841,9 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
                     source=f"--out {out_file}",
                 )
         write_csv(table, out_file)
-        click.echo(f"{len(table):,} changed application(s) written to {out_file}")
+        click.echo(
+            t("console.diff_written", lang, count=format_count(len(table), lang), file=out_file)
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -733,7 +864,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 128 + int(exc.signal_received)
     except InputError as exc:
-        click.echo(f"vbr: error: {exc}", err=True)
+        # the frame follows the message's language; most messages are English (README, Language)
+        lang = exc.language if exc.language in LANGUAGES else "en"
+        click.echo(t("errors.frame", lang, message=exc), err=True)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code

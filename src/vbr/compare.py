@@ -53,11 +53,14 @@ class Comparison:
         is in one run only (:data:`DIFF_COLUMNS`).
     summary
         The counts and the causes in run B's language.
+    language
+        Run B's language (``nl``, ``en``): the language the command prints in.
     """
 
     causes: list[tuple[str, str, str]]
     table: pd.DataFrame
     summary: str
+    language: str = "nl"
 
 
 def _flat(value: object, prefix: str = "") -> dict[str, str]:
@@ -159,7 +162,12 @@ def compare(outdir_a: Path, outdir_b: Path) -> Comparison:
     table = table.iloc[weight.argsort(kind="stable")].reset_index(drop=True)
     causes = _causes(a, b)
     lang = str(b["rerun"].get("explain_language", "nl"))
-    return Comparison(causes=causes, table=table, summary=_summary(table, causes, a, b, lang))
+    return Comparison(
+        causes=causes,
+        table=table,
+        summary=_summary(table, causes, a, b, lang),
+        language=lang,
+    )
 
 
 def _millions(value: object, lang: str) -> str:

@@ -22,14 +22,23 @@ class InputError(Exception):
         The file or option concerned (shown first in the message).
     problems
         Further lines, e.g. every row or column that has the same kind of problem.
+    language
+        The language the message is written in, where it is not English (``nl``): the command
+        line frames it in that language too (``vbr: fout: ...``).
     """
 
     def __init__(
-        self, message: str, *, source: str | None = None, problems: list[str] | None = None
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        problems: list[str] | None = None,
+        language: str | None = None,
     ):
         self.message = message
         self.source = source
         self.problems = list(problems or [])
+        self.language = language
         super().__init__(str(self))
 
     def __str__(self) -> str:

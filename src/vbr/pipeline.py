@@ -10,6 +10,7 @@ notes so far, writes the manifest last and moves the folder into place. ``run`` 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from babel.numbers import format_decimal
 
 from vbr.core.bounds import reject_out_of_range
 from vbr.core.budget import to_cents
@@ -41,18 +43,22 @@ from vbr.core.procedure import (
 )
 from vbr.core.ranking import rank_farms
 from vbr.core.regions import assign_regions
-from vbr.core.rejections import refuse_misleading_list
+from vbr.core.rejections import TooManyRejectedError, refuse_misleading_list
 from vbr.core.subsidy import fill_estimates
 from vbr.core.zones import changes_note, compare_whole_areas, overloaded_zones
+from vbr.errors import InputError
 from vbr.geometry import RD_NEW
 from vbr.io.animals import load_emission_factors
 from vbr.io.columns import check_mapping
 from vbr.io.draw import load_draw
-from vbr.io.farms import FARM_FIELDS, load_farms, reject_farms
+from vbr.io.farms import FARM_FIELDS, load_farms, reject_farms, sort_rejected
 from vbr.io.natura import NATURA_FIELDS, read_natura, read_overloaded_list
 from vbr.io.offers import OFFER_FIELDS, read_offers
 from vbr.io.raster import load_exceedance
 from vbr.io.regions import REGION_FIELDS, load_regions
+from vbr.locale import babel_locale, t
+from vbr.locale.formats import format_count, format_number
+from vbr.locale.reasons import count_line, render_message, render_note, render_reason
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
 from vbr.model import Decisions, NaturaAreas, OverloadZones, RegionList, Regions, Result, Written
@@ -108,8 +114,22 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     Raises
     ------
     InputError
-        When an input file or option cannot be used.
+        When an input file or option cannot be used (in the run's language where the
+        catalogue's ``[messages]`` has the message, :func:`vbr.locale.reasons.render_message`).
     """
+    try:
+        return _compute(options, progress=progress)
+    except InputError as exc:
+        lang = options.config.language
+        if exc.language is not None or lang == "en":
+            raise
+        message = render_message(exc.message, lang)
+        if message == exc.message:
+            raise
+        raise InputError(message, source=exc.source, problems=exc.problems, language=lang) from exc
+
+
+def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
     cfg = options.config
     clock = _Clock(progress)
     # a field name that no table has stops the run before any file is read
@@ -151,13 +171,16 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
                     farm_table,
                     window_rejections(farm_table.farms["submitted_at"], cfg.windows),
                 )
-            refuse_misleading_list(
-                n_read=farm_table.n_read,
-                n_rejected=len(farm_table.rejected),
-                rejections=farm_table.rejections,
-                max_percent=cfg.max_rejected_percent,
-                source=str(options.farms),
-            )
+            try:
+                refuse_misleading_list(
+                    n_read=farm_table.n_read,
+                    n_rejected=len(farm_table.rejected),
+                    rejections=farm_table.rejections,
+                    max_percent=cfg.max_rejected_percent,
+                    source=str(options.farms),
+                )
+            except TooManyRejectedError as exc:
+                raise _refusal_in_language(exc, cfg.language) from None
         with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
             natura = natura_job.result()
             listed, list_path = _overloaded_list(options, natura, notes)
@@ -255,7 +278,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     return Result(
         options=options,
         ranked=ranked,
-        rejected=checked.rejected,
+        rejected=_rejected_in_language(checked.rejected, cfg.language),
         carried=farm_table.carried,
         carried_values=farm_table.carried_values,
         natura=natura,
@@ -265,7 +288,7 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
         n_read=farm_table.n_read,
         first_come_first_served=fcfs,
         farms_info=farm_table.info,
-        notes=tuple(notes),
+        notes=tuple(render_note(n, cfg.language) for n in notes),
         timings=clock.timings,
         extra_tables=extra_tables,
         decisions=decisions,
@@ -279,6 +302,38 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
             **({"regions": regions.sources} if options.regions else {}),
             **({"offers": offers.sources} if offers is not None else {}),
         },
+    )
+
+
+def _rejected_in_language(rejected: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rejected rows with their ``reason`` in ``lang`` (:mod:`vbr.locale.reasons`), sorted
+    by content again (the order of ``rejected.csv`` follows the texts it holds)."""
+    if lang == "en" or rejected.empty or "reason" not in rejected:
+        return rejected
+    rejected = rejected.copy()
+    reasons = rejected["reason"].astype(str)
+    rendered = {text: render_reason(text, lang) for text in reasons.unique()}
+    rejected["reason"] = reasons.map(rendered).to_numpy(dtype=object)
+    return sort_rejected(rejected)
+
+
+def _refusal_in_language(exc: TooManyRejectedError, lang: str) -> InputError:
+    """The refusal of ``--max-rejected`` in the run's language, its reasons too."""
+    return InputError(
+        t(
+            "errors.too_many_rejected",
+            lang,
+            rejected=format_count(exc.n_rejected, lang),
+            read=format_count(exc.n_read, lang),
+            share=format_number(exc.share, lang, 1),
+            limit=format_decimal(exc.max_percent, locale=babel_locale(lang)),
+            advice=math.ceil(exc.share),
+        ),
+        source=exc.source,
+        problems=[
+            count_line(r.reason, r.rows, r.example, r.example_farm_id, lang) for r in exc.reasons
+        ],
+        language=lang,
     )
 
 
@@ -474,8 +529,8 @@ def write_result(
     command
         The command line that made the run, for the manifest.
     created
-        When the run was written, for the manifest and the maps (default: now, or
-        ``$SOURCE_DATE_EPOCH``; ``vbr verify`` gives the recorded time).
+        When the run was made (UTC; default now, or ``$SOURCE_DATE_EPOCH``): the manifest, the
+        workbook's cover and the maps show it (``vbr verify`` gives the recorded time).
 
     Returns
     -------
@@ -504,7 +559,7 @@ def write_result(
             report = writer(context.with_notes(notes))
             # a writer that timed its parts itself says so; else it counts as one stage
             timings.update(report.timings or {name: time.perf_counter() - t0})
-            notes += report.notes
+            notes += [render_note(n, result.options.config.language) for n in report.notes]
             files += [Path(p).relative_to(folder.path).as_posix() for p in report.files]
         written = list(dict.fromkeys(f.split("/", 1)[0] for f in files))
         files += folder.mark_folders(written)
@@ -512,7 +567,12 @@ def write_result(
             progress("writing manifest.json")
         t0 = time.perf_counter()
         manifest = build_manifest(
-            result, folder.path, written, notes=notes, command=command, created=context.created
+            result,
+            folder.path,
+            written,
+            notes=notes,
+            command=command,
+            created=context.created,
         )
         write_manifest(manifest, folder.path / MANIFEST)
         write_sidecar(folder.path)
@@ -554,7 +614,7 @@ def run(
     command
         The command line, for the manifest.
     created
-        When the run was written (see :func:`write_result`).
+        When the run was made (see :func:`write_result`).
 
     Returns
     -------

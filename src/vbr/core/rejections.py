@@ -16,7 +16,7 @@ import pandas as pd
 
 from vbr.errors import InputError
 
-__all__ = ["ReasonCount", "refuse_misleading_list", "top_reasons"]
+__all__ = ["ReasonCount", "TooManyRejectedError", "refuse_misleading_list", "top_reasons"]
 
 #: How many kinds of reason the summary and the refusal name.
 TOP = 3
@@ -50,6 +50,46 @@ class ReasonCount:
 
     def __str__(self) -> str:
         return self.text()
+
+
+class TooManyRejectedError(InputError):
+    """More than ``--max-rejected`` percent of the rows are rejected (exit 2). The message is
+    English; the figures are kept so that the caller can say it in the run's language.
+
+    Attributes
+    ----------
+    n_read, n_rejected, max_percent
+        The rows read and rejected, and the limit.
+    reasons
+        The most common kinds of reason, with an example row each.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_read: int,
+        n_rejected: int,
+        max_percent: float,
+        reasons: list[ReasonCount],
+        source: str,
+    ):
+        self.n_read, self.n_rejected, self.max_percent = n_read, n_rejected, max_percent
+        self.reasons = reasons
+        share = 100 * n_rejected / n_read
+        super().__init__(
+            f"{n_rejected:,} of {n_read:,} rows ({share:.1f}%) are rejected, more than "
+            f"--max-rejected {max_percent:g}%: a list made from the rest would mislead; fix the "
+            f"file (the README's Inputs section shows what is read), or give --max-rejected "
+            f"{math.ceil(share)} (config: [input] max_rejected_percent) to rank the rest anyway. "
+            "The most common reasons (a row can have several):",
+            source=source,
+            problems=[str(r) for r in reasons],
+        )
+
+    @property
+    def share(self) -> float:
+        """The rejected rows in percent of the rows read."""
+        return 100 * self.n_rejected / self.n_read
 
 
 def top_reasons(rejections: pd.DataFrame, n: int | None = TOP) -> list[ReasonCount]:
@@ -87,19 +127,16 @@ def refuse_misleading_list(
 
     Raises
     ------
-    InputError
+    TooManyRejectedError
         With the counts, the three most common kinds of reason (rows and an example each) and
         the option that overrides the limit.
     """
     if n_read == 0 or n_rejected * 100 <= max_percent * n_read:
         return
-    share = 100 * n_rejected / n_read
-    raise InputError(
-        f"{n_rejected:,} of {n_read:,} rows ({share:.1f}%) are rejected, more than "
-        f"--max-rejected {max_percent:g}%: a list made from the rest would mislead; fix the file "
-        f"(the README's Inputs section shows what is read), or give --max-rejected "
-        f"{math.ceil(share)} (config: [input] max_rejected_percent) to rank the rest anyway. "
-        "The most common reasons (a row can have several):",
+    raise TooManyRejectedError(
+        n_read=n_read,
+        n_rejected=n_rejected,
+        max_percent=max_percent,
+        reasons=top_reasons(rejections),
         source=source,
-        problems=[str(r) for r in top_reasons(rejections)],
     )

@@ -16,9 +16,12 @@ from vbr.maps.credits import credits
 from vbr.maps.data import carried_columns, display_image, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
+from vbr.maps.national import write_national_map
 from vbr.maps.pages import write_pages
+from vbr.maps.scenario_data import scenario_payload
 from vbr.maps.search import search_columns
 from vbr.maps.summary import PotShare, RegionSummary
+from vbr.maps.whatif import region_whatif
 from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
 
@@ -26,30 +29,36 @@ __all__ = ["write_maps"]
 
 
 def write_maps(context: WriteContext) -> WriteReport:
-    """Write ``<slug>/map.html`` and ``<slug>/map.png`` for every region and ``index.html``
-    (with the notes so far) into ``context.folder``; region folders are created when missing.
-    The pictures are drawn in worker processes while the pages are written."""
+    """Write ``<slug>/map.html`` and ``<slug>/map.png`` for every region,
+    ``national/map.html`` (every ranked farm, with the what-if controls) and ``index.html``
+    (with the notes so far) into ``context.folder``; the folders are created when missing. The
+    pictures are drawn in worker processes while the pages are written."""
     result = context.result
     summaries: list[RegionSummary] = []
+    national = scenario_payload(result)
 
     def pages():
-        for region, summary, content in _region_contents(context):
+        for region, summary, content in _region_contents(context, national):
             summaries.append(summary)
             yield region.slug, content
 
     return write_pages(
         context.folder,
         pages(),
-        lambda: index_html(result, summaries, context.notes),
+        lambda: index_html(result, summaries, context.notes, national_map=True),
         jobs=len(result.region_lists),
         stage="maps",
+        more=lambda: [write_national_map(result, context.folder)],
     )
 
 
-def _region_contents(context: WriteContext):
+def _region_contents(context: WriteContext, national: dict | None = None):
     """Every region's map content (what :func:`write_region_map` and :func:`static_map` draw),
-    with the region and its summary, one region at a time."""
+    with the region and its summary, one region at a time; ``national`` is the what-if data of
+    the run (:func:`~vbr.maps.scenario_data.scenario_payload`; made here when not given)."""
     result = context.result
+    if national is None:
+        national = scenario_payload(result)
     table = context.ranking_text()
     areas = result.natura.areas
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
@@ -110,6 +119,7 @@ def _region_contents(context: WriteContext):
             lang=lang,
         )
         content.deposition = deposition
+        content.whatif = region_whatif(result, national, region)
         content.credits = run_credits.as_dict()
         yield region, summary, content
 

@@ -19,6 +19,8 @@ __all__ = [
     "inline_script",
     "leaflet_css",
     "leaflet_js",
+    "scenario_css",
+    "scenario_js",
     "vbr_css",
     "vbr_js",
 ]
@@ -65,6 +67,18 @@ def vbr_js() -> str:
 def vbr_css() -> str:
     """The project's own map styles."""
     return _read_asset("vbr_map.css")
+
+
+@cache
+def scenario_js() -> str:
+    """The what-if code: the procedure in the browser, its panel and the overview map."""
+    return _read_asset("vbr_scenario.js")
+
+
+@cache
+def scenario_css() -> str:
+    """The what-if panel's and the overview map's styles."""
+    return _read_asset("vbr_scenario.css")
 
 
 def inline_script(code: str) -> str:

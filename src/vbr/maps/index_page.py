@@ -157,9 +157,16 @@ def _order_rule(result, lang: str) -> str:
     return t("index.rule_order_day", lang, days=format_count(drawn, lang))
 
 
-def index_html(result, summaries: Sequence[RegionSummary], notes: Sequence[str]) -> str:
+def index_html(
+    result,
+    summaries: Sequence[RegionSummary],
+    notes: Sequence[str],
+    *,
+    national_map: bool = False,
+) -> str:
     """The text of ``index.html`` for a computed run, its regions' summaries (in the regions
-    file's order) and the run's notes so far."""
+    file's order) and the run's notes so far; with ``national_map`` a link to
+    ``national/map.html``."""
     lang = result.options.config.language
     return render(
         "index.html.j2",
@@ -171,4 +178,5 @@ def index_html(result, summaries: Sequence[RegionSummary], notes: Sequence[str])
         regions=summaries,
         rules=_rules(result, lang),
         notes=list(notes),
+        national_map=national_map,
     )

@@ -1,4 +1,5 @@
-"""Writing a run's map pages: every region's ``map.html`` and ``map.png``, then ``index.html``.
+"""Writing a run's map pages: every region's ``map.html`` and ``map.png``, other pages, then
+``index.html``.
 
 Shared by the maps of a normal run and the public maps. The pictures are drawn in worker
 processes (:class:`~vbr.maps.static.PictureDrawer`) while the pages are written.
@@ -24,10 +25,11 @@ def write_pages(
     *,
     jobs: int,
     stage: str,
+    more: Callable[[], Iterable[Path]] | None = None,
 ) -> WriteReport:
     """Write ``<slug>/map.html`` and ``<slug>/map.png`` for every ``(slug, content)`` of
-    ``pages`` and then ``index.html`` with the text ``index()`` returns (called once every page
-    is written).
+    ``pages``, then what ``more()`` writes, then ``index.html`` with the text ``index()``
+    returns (called once every page is written).
 
     Parameters
     ----------
@@ -42,6 +44,8 @@ def write_pages(
     stage
         The name the time spent writing pages and index is reported under; the time spent
         waiting for the pictures after that is ``map_png``.
+    more
+        Writes further pages (while the pictures are drawn) and returns their paths.
     """
     start = time.perf_counter()
     written: list[Path] = []
@@ -50,6 +54,8 @@ def write_pages(
             # the picture first: a worker draws it while this process writes the page
             drawer.submit(static_map(content), folder / slug / "map.png")
             written.append(write_region_map(content, folder / slug))
+        if more is not None:
+            written += more()
         path = folder / "index.html"
         path.write_text(index(), encoding="utf-8")
         written.append(path)

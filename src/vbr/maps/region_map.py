@@ -27,6 +27,7 @@ from vbr.locale.formats import format_count, format_m, intl_locale
 from vbr.maps import assets
 from vbr.maps.data import STATUSES, safe_json
 from vbr.maps.html import render
+from vbr.maps.whatif import add_whatif
 
 __all__ = [
     "BASEMAPS",
@@ -270,6 +271,8 @@ class RegionMapContent:
     geometry: MapGeometry | None = None
     #: The run's date, sources and limits (the print view; see :mod:`vbr.maps.credits`).
     credits: dict | None = None
+    #: The what-if controls' data (``vbr.regionWhatif``, :mod:`vbr.maps.whatif`), or ``None``.
+    whatif: dict | None = None
 
 
 def legend_entries(content: RegionMapContent) -> dict:
@@ -420,6 +423,8 @@ def region_map_html(content: RegionMapContent) -> str:
         **print_view,
     }
     fmap.add_child(_Setup(fmap.get_name(), farms.get_name(), setup_payload, overlays))
+    if content.whatif is not None:
+        add_whatif(fmap, content.whatif, _add_script)
     return _page(root, lang)
 
 

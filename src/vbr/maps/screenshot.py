@@ -30,8 +30,10 @@ def screenshot_map(
     chromium: Path = Path("/usr/bin/chromium"),
     size: tuple[int, int] = (1280, 800),
     popup_rank: str | None = "1",
+    fragment: str = "",
 ) -> Path:
-    """Save a screenshot of one map page (network blocked) to ``png``."""
+    """Save a screenshot of one map page (network blocked) to ``png``; ``fragment`` is added to
+    the page's URL (a what-if setting: ``#budget=...&threshold=...&policy=...``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -46,7 +48,7 @@ def screenshot_map(
                     else route.abort()
                 ),
             )
-            page.goto(Path(map_html).resolve().as_uri())
+            page.goto(Path(map_html).resolve().as_uri() + fragment)
             page.wait_for_function("window.vbr && window.vbr.maps.length === 1")
             page.evaluate(
                 """() => {
@@ -201,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--print-out", type=Path, help="PNG of the print view (A4 landscape)")
     parser.add_argument("--png-out", type=Path, help="a copy of the region's map.png")
     parser.add_argument("--public-png-out", type=Path, help="the map.png of a public run")
+    parser.add_argument(
+        "--national-out",
+        type=Path,
+        help="PNG of national/map.html with a what-if setting (half the budget, a 1,500 m strip)",
+    )
     parser.add_argument("--lang", choices=("nl", "en"), default="nl", help="the run's language")
     parser.add_argument("--chromium", type=Path, default=Path("/usr/bin/chromium"))
     args = parser.parse_args(argv)
@@ -239,6 +246,15 @@ def main(argv: list[str] | None = None) -> int:
             public = Path(tmp) / "public"
             _vbr_run(public, args.lang, "--public")
             _copy(public / args.region / "map.png", args.public_png_out)
+        if args.national_out is not None:
+            screenshot_map(
+                out / "national" / "map.html",
+                args.national_out,
+                chromium=args.chromium,
+                popup_rank=None,
+                fragment="#budget=562500000&threshold=1500&policy=skip",
+            )
+            print(f"wrote {args.national_out}")
     return 0
 
 

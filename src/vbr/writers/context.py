@@ -19,16 +19,28 @@ import pandas as pd
 
 from vbr.core.zones import priority_zone
 from vbr.model import RegionList, Result, WriteReport
-from vbr.writers.tables import decisions_table, ranking_table, region_list_table
+from vbr.writers.tables import (
+    carried_names,
+    carried_numbers,
+    decisions_table,
+    output_columns,
+    ranking_table,
+    region_list_table,
+)
 
-__all__ = ["WriteContext", "Writer", "run_time"]
+__all__ = ["WriteContext", "Writer", "now_utc", "run_time"]
+
+
+def now_utc() -> dt.datetime:
+    """The moment now in UTC, to the second (as the manifest records it)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def run_time(recorded: str | None = None) -> dt.datetime:
-    """When the run was written (UTC, whole seconds): ``recorded`` (an ISO 8601 time, as
+    """When the run was made (UTC, whole seconds): ``recorded`` (an ISO 8601 time, as
     ``manifest.json`` holds it) when given, else ``$SOURCE_DATE_EPOCH`` when set (the
     reproducible-builds convention), else now. A ``recorded`` text that is no time is passed
-    over (``vbr verify`` then shows the pages that differ)."""
+    over (``vbr verify`` then shows the outputs that differ)."""
     try:
         moment = dt.datetime.fromisoformat(recorded) if isinstance(recorded, str) else None
     except ValueError:
@@ -40,7 +52,7 @@ def run_time(recorded: str | None = None) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return now_utc()
 
 
 @dataclass
@@ -48,8 +60,8 @@ class _Shared:
     """Built once per run and shared by every writer's context."""
 
     lists: dict[str, pd.DataFrame] = field(default_factory=dict)
+    numbers: dict[str, list[str]] = field(default_factory=dict)
     zone: Future | None = None
-    created: dt.datetime = field(default_factory=run_time)
 
 
 @dataclass(frozen=True)
@@ -65,31 +77,34 @@ class WriteContext:
         is done).
     notes
         The notes so far: the result's, then those of the writers that ran before.
+    created
+        When the run was made (UTC, whole seconds): the manifest's ``created``, the workbook's
+        cover and the date the maps print show the same moment (``vbr verify`` repeats a run
+        with its recorded moment).
     """
 
     result: Result
     folder: Path
     notes: tuple[str, ...] = ()
+    created: dt.datetime = field(default_factory=lambda: run_time())
     _shared: _Shared = field(default_factory=_Shared, repr=False, compare=False)
 
     @classmethod
     def of(
         cls, result: Result, folder: Path, *, created: dt.datetime | None = None
     ) -> WriteContext:
-        """The context of the first writer: the result's own notes; ``created`` is when the run
-        was written (default :func:`run_time`)."""
-        shared = _Shared(created=created) if created is not None else _Shared()
-        return cls(result=result, folder=Path(folder), notes=tuple(result.notes), _shared=shared)
-
-    @property
-    def created(self) -> dt.datetime:
-        """When the run was written (UTC): ``manifest.json``'s ``created``, and the date the
-        maps print."""
-        return self._shared.created
+        """The context of the first writer: the result's own notes; ``created`` as given, else
+        :func:`run_time` (now, or ``$SOURCE_DATE_EPOCH``)."""
+        return cls(
+            result=result,
+            folder=Path(folder),
+            notes=tuple(result.notes),
+            created=run_time() if created is None else created,
+        )
 
     def with_notes(self, notes: Sequence[str]) -> WriteContext:
         """The same context (and shared lists) with other notes so far."""
-        return WriteContext(self.result, self.folder, tuple(notes), self._shared)
+        return WriteContext(self.result, self.folder, tuple(notes), self.created, self._shared)
 
     def ranking_text(self) -> pd.DataFrame:
         """The national list exactly as ``ranking.csv`` holds it."""
@@ -99,6 +114,24 @@ class WriteContext:
                 result.ranked, result.carried_table(), with_budget=result.with_budget
             )
         return self._shared.lists[""]
+
+    def carried_numbers(self) -> list[str]:
+        """The carried-through columns of the lists (their output names) that hold numbers in
+        every filled cell (:func:`~vbr.writers.tables.carried_numbers`): the lists for people
+        show them as numbers."""
+        if "" not in self._shared.numbers:
+            result = self.result
+            names = carried_names(list(result.carried), output_columns(result.ranked))
+            self._shared.numbers[""] = carried_numbers(self.ranking_text(), list(names.values()))
+        return self._shared.numbers[""]
+
+    def rejected_numbers(self) -> list[str]:
+        """The input columns of the rejected rows that hold numbers in every filled cell."""
+        if "rejected" not in self._shared.numbers:
+            rejected = self.result.rejected
+            names = [c for c in rejected.columns[2:] if c not in ("farm_id", "reason")]
+            self._shared.numbers["rejected"] = carried_numbers(rejected, names)
+        return self._shared.numbers["rejected"]
 
     def decisions_text(self) -> pd.DataFrame:
         """``decisions.csv`` as text: one row per application."""

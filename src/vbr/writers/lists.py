@@ -13,7 +13,13 @@ import pandas as pd
 
 from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
-from vbr.writers.tables import as_text, numeric_columns, renamed_note
+from vbr.writers.tables import (
+    as_text,
+    numeric_columns,
+    output_columns,
+    people_headers,
+    renamed_note,
+)
 from vbr.writers.text import format_number, join_all, neutralise_formulas
 
 __all__ = ["excel_table", "write_csv", "write_excel_csv", "write_lists"]
@@ -26,7 +32,9 @@ def write_lists(context: WriteContext) -> WriteReport:
     result, folder = context.result, context.folder
     t0 = time.perf_counter()
     table = context.ranking_text()
-    numeric = numeric_columns(result.ranked)
+    numeric = [*numeric_columns(result.ranked), *context.carried_numbers()]
+    lang = result.options.config.language
+    known = output_columns(result.ranked)
     written = [folder / "ranking.csv", folder / "rejected.csv", folder / "decisions.csv"]
     write_csv(table, written[0])
     write_csv(result.rejected, written[1])
@@ -35,15 +43,23 @@ def write_lists(context: WriteContext) -> WriteReport:
         write_csv(neutralise_formulas(as_text(extra)), folder / name)
     t1 = time.perf_counter()
     written += [folder / "ranking_excel.csv", folder / "rejected_excel.csv"]
-    write_excel_csv(table, written[3], numeric=numeric)
-    write_excel_csv(result.rejected, written[4], numeric=())
+    write_excel_csv(table, written[3], numeric=numeric, lang=lang, known=known)
+    write_excel_csv(
+        result.rejected,
+        written[4],
+        numeric=context.rejected_numbers(),
+        lang=lang,
+        known=("farm_id", "reason"),
+    )
     written += [folder / name for name in result.extra_tables]
     t2 = time.perf_counter()
     for region in result.region_lists:
         rt = context.region_text(region)
         (folder / region.slug).mkdir()
         write_csv(rt, folder / region.slug / "ranking.csv")
-        write_excel_csv(rt, folder / region.slug / "ranking_excel.csv", numeric=numeric)
+        write_excel_csv(
+            rt, folder / region.slug / "ranking_excel.csv", numeric=numeric, lang=lang, known=known
+        )
         written += [
             folder / region.slug / "ranking.csv",
             folder / region.slug / "ranking_excel.csv",
@@ -71,23 +87,42 @@ def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def excel_table(table: pd.DataFrame, *, numeric: Iterable[str]) -> pd.DataFrame:
+def excel_table(
+    table: pd.DataFrame,
+    *,
+    numeric: Iterable[str],
+    lang: str | None = None,
+    known: Iterable[str] = (),
+) -> pd.DataFrame:
     """A text table for people who open CSV files in Dutch Excel.
 
-    Numbers of the ``numeric`` columns get a decimal comma; text cells that a spreadsheet would
-    run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the start; see
-    :func:`looks_like_formula`) get a leading ``'``, so Excel shows them as text.
+    Numbers of the ``numeric`` columns (carried-through numeric columns among them) get a
+    decimal comma and no thousands mark; text cells that a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, CR at the start; see :func:`looks_like_formula`) get a
+    leading ``'``, so Excel shows them as text. With ``lang``, the ``known`` columns get their
+    headers in words (:func:`~vbr.writers.tables.people_headers`); the others keep their names.
     """
     out = table.copy()
     numeric = [c for c in out.columns if c in set(numeric)]
     for c in numeric:
         out[c] = out[c].astype(str).str.replace(".", ",", regex=False).to_numpy(dtype=object)
-    return neutralise_formulas(out, numeric=numeric)
+    out = neutralise_formulas(out, numeric=numeric)  # a copy of ``table`` either way
+    if lang is not None:
+        out.columns = people_headers([str(c) for c in out.columns], lang, known=known)
+    return out
 
 
-def write_excel_csv(table: pd.DataFrame, path: Path, *, numeric: Iterable[str]) -> None:
-    """Write :func:`excel_table`: ``;`` separated, decimal comma, UTF-8 with BOM, CRLF."""
-    people = excel_table(table, numeric=numeric)
+def write_excel_csv(
+    table: pd.DataFrame,
+    path: Path,
+    *,
+    numeric: Iterable[str],
+    lang: str | None = None,
+    known: Iterable[str] = (),
+) -> None:
+    """Write :func:`excel_table`: headers in the run's language, ``;`` separated, decimal comma,
+    UTF-8 with BOM, CRLF."""
+    people = excel_table(table, numeric=numeric, lang=lang, known=known)
     _write_delimited(people, path, delimiter=";", line_end="\r\n", encoding="utf-8-sig")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as _dt
+import functools
 import hashlib
 import json
 import platform
@@ -46,6 +47,7 @@ __all__ = [
     "build_manifest",
     "columns_entry",
     "comparable_figures",
+    "inputs_entry",
     "is_output_path",
     "manifest_problems",
     "previous_outputs",
@@ -187,7 +189,7 @@ def build_manifest(
     command
         The command line that made the run.
     created
-        When the run was written (default: now).
+        When the run was made (UTC; default now), as the workbook's cover shows it.
     """
     options, cfg = result.options, result.options.config
     versions = {"python": platform.python_version()}
@@ -202,7 +204,6 @@ def build_manifest(
         for f in files:
             if f.is_file():
                 outputs[f.relative_to(folder).as_posix()] = sha256_of(f)
-    config_file = Path(cfg.source)
     return {
         "tool": "vbr",
         "version": __version__,
@@ -250,23 +251,7 @@ def build_manifest(
             ],
             "lottery": _lottery_entry(result),
         },
-        "inputs": {
-            k: v
-            for k, v in {
-                "farms": _input_entry(options.farms),
-                "offers": _input_entry(options.offers),
-                "natura": _input_entry(options.natura),
-                "regions": _input_entry(options.regions),
-                "overloaded": _input_entry(result.overloaded_list),
-                "animals": _input_entry(options.animals),
-                "emission_factors": _input_entry(options.emission_factors),
-                "exceedance": _input_entry(options.exceedance),
-                "config": _input_entry(config_file) if config_file.is_file() else None,
-                "rules": _rules_entry(cfg.rule_set),
-                "draw": _input_entry(options.draw),
-            }.items()
-            if v is not None
-        },
+        "inputs": inputs_entry(result),
         "rerun": _rerun_entry(options),
         "farms_read_as": result.farms_info,
         "columns": columns_entry(result.columns),
@@ -300,6 +285,30 @@ def build_manifest(
         "notes": list(notes),
         "outputs": outputs,
         "environment": versions,
+    }
+
+
+def inputs_entry(result: Result) -> dict:
+    """The manifest's ``inputs``: every input file of the run (``path``, ``absolute_path``,
+    ``bytes``, ``sha256``) by role; the workbook's cover lists the same."""
+    options, cfg = result.options, result.options.config
+    config_file = Path(cfg.source)
+    return {
+        k: v
+        for k, v in {
+            "farms": _input_entry(options.farms),
+            "offers": _input_entry(options.offers),
+            "natura": _input_entry(options.natura),
+            "regions": _input_entry(options.regions),
+            "overloaded": _input_entry(result.overloaded_list),
+            "animals": _input_entry(options.animals),
+            "emission_factors": _input_entry(options.emission_factors),
+            "exceedance": _input_entry(options.exceedance),
+            "config": _input_entry(config_file) if config_file.is_file() else None,
+            "rules": _rules_entry(cfg.rule_set),
+            "draw": _input_entry(options.draw),
+        }.items()
+        if v is not None
     }
 
 
@@ -598,12 +607,20 @@ def _input_entry(path: Path | None) -> dict | None:
     if path is None:
         return None
     path = Path(path)
+    stat = path.stat()
     return {
         "path": str(path),
         "absolute_path": str(path.resolve()),
-        "bytes": path.stat().st_size,
-        "sha256": sha256_of(path),
+        "bytes": stat.st_size,
+        "sha256": _input_sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns),
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _input_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """An input's sha256, hashed once per run (the workbook's cover and the manifest list it);
+    a changed file (size or time) is hashed again."""
+    return sha256_of(Path(path))
 
 
 def _lottery_entry(result: Result) -> dict:

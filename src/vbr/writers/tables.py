@@ -6,12 +6,14 @@ column from the ranked farms.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
 
 from vbr.core.budget import to_cents
+from vbr.locale import t
 from vbr.model import RegionList, Result
 from vbr.writers.text import (
     format_bools,
@@ -19,12 +21,14 @@ from vbr.writers.text import (
     format_number,
     format_numbers,
     format_texts,
+    join_all,
 )
 
 __all__ = [
     "DECISION_COLUMNS",
     "EXTRA_COLUMNS",
     "GRANTED",
+    "HEADED_COLUMNS",
     "LEAD_COLUMNS",
     "NOT_DECIDED",
     "NOT_GRANTED",
@@ -33,14 +37,17 @@ __all__ = [
     "RESERVED_NAMES",
     "as_text",
     "carried_names",
+    "carried_numbers",
     "decisions_table",
     "granted_cents",
     "numeric_columns",
     "output_columns",
+    "people_headers",
     "ranking_table",
     "region_list_table",
     "region_table",
     "renamed_note",
+    "status_words",
 ]
 
 #: The leading columns of ranking.csv (contract section 6).
@@ -76,11 +83,12 @@ EXTRA_COLUMNS = [
 
 
 #: The columns that hold numbers, with the number format the workbook shows them in (the Excel
-#: CSV writes them with a decimal comma).
+#: CSV writes them with a decimal comma): metres to the metre, kg to one decimal, euro to the
+#: euro, euro per kg (or mol) to the cent. The cells hold the exact values.
 NUMERIC_COLUMNS = {
     "rank": "0",
     "national_rank": "0",
-    "distance_m": "#,##0.00",
+    "distance_m": "#,##0",
     "nearest_n2000": "0",
     "nh3_kg": "#,##0.0",
     "nh3_animals_kg": "#,##0.0",
@@ -91,9 +99,116 @@ NUMERIC_COLUMNS = {
     "sem_eur": "#,##0",
     "sem_nh3_kg": "#,##0.0",
     "sem_eur_per_kg": "#,##0.00",
-    "impact_mol": "#,##0.00",
+    "impact_mol": "#,##0.0",
     "eur_per_mol": "#,##0.00",
+    "round": "0",
+    "lot_number": "0",
 }
+
+#: Every column of the lists for people that has a header in words (``columns.<name>`` in the
+#: catalogues) and a line that says what it means (``column_help.<name>``): the lists' own
+#: columns, the workbook's ``status_text``, and those of ``decisions.csv``.
+HEADED_COLUMNS = (
+    "rank",
+    "national_rank",
+    "farm_id",
+    "status_text",
+    "regions",
+    "priority",
+    "distance_m",
+    "nearest_n2000",
+    "nh3_kg",
+    "subsidy_eur",
+    "eur_per_kg",
+    "selected",
+    "cumulative_eur",
+    "funded_by",
+    "nh3_animals_kg",
+    "nh3_given_vs_animals",
+    "subsidy_source",
+    "sem_eur",
+    "sem_nh3_kg",
+    "sem_eur_per_kg",
+    "impact_mol",
+    "eur_per_mol",
+    "reason",
+    "window",
+    "round",
+    "status",
+    "lot_number",
+    "day",
+)
+
+
+def people_headers(columns: Sequence[str], lang: str, *, known: Collection[str]) -> list[str]:
+    """The headers people read: the words (with units) of every column in ``known`` (its
+    ``columns.<name>`` text in ``lang``); any other column (carried through from the input)
+    keeps its own name."""
+    known = set(known) & set(HEADED_COLUMNS)
+    return [t(f"columns.{c}", lang) if c in known else str(c) for c in columns]
+
+
+def status_words(table: pd.DataFrame, lang: str) -> np.ndarray:
+    """Each row's priority and selection in words (``Voorrang · geselecteerd`` ...), from the
+    text columns ``priority`` and ``selected`` of a list (``selected`` empty: no budget)."""
+    priority = table["priority"].to_numpy(dtype=object) == "true"
+    selected = table["selected"].to_numpy(dtype=object)
+    if not (selected != "").any():
+        return np.where(priority, t("status.priority", lang), t("status.ranked", lang)).astype(
+            object
+        )
+    chosen = selected == "true"
+    return np.select(
+        [priority & chosen, priority, chosen],
+        [
+            t("status.priority_selected", lang),
+            t("status.priority_not_selected", lang),
+            t("status.selected", lang),
+        ],
+        default=t("status.not_selected", lang),
+    ).astype(object)
+
+
+#: A carried-through column of numbers, its cells joined by line feeds: plain decimal numbers
+#: (a point, no thousands mark, no leading zero, so ``007`` and ``0123`` stay text) or empty.
+_CARRIED_NUMBERS = re.compile(
+    r"(?:-?(?:0|[1-9]\d*)(?:\.\d+)?)?(?:\n(?:-?(?:0|[1-9]\d*)(?:\.\d+)?)?)*"
+)
+#: Names of columns that hold identifiers, even when their values are digits (postcodes,
+#: farm numbers, codes): they stay text.
+_ID_NAME = re.compile(
+    r"(?:^|[^a-z])(?:id|nr|no|nummer|number|code|postcode|pc\d?|kvk|brs|relatienummer)"
+    r"(?:$|[^a-z])|id$|nummer$|code$",
+    re.IGNORECASE,
+)
+#: Excel keeps 15 significant digits: a longer number stays text.
+_MAX_NUMBER_CHARS = 15
+
+
+def carried_numbers(table: pd.DataFrame, names: Sequence[str]) -> list[str]:
+    """Which of the ``names`` (carried-through text columns of ``table``) hold numbers in every
+    filled cell, with at least one filled: those the people's lists show as numbers.
+
+    A column whose name says it holds identifiers (``postcode``, ``kvk_nummer``, ``id`` ...)
+    stays text, and so does one with a leading zero (``007``), a thousands mark, a decimal comma
+    or more than 15 characters in a cell.
+    """
+    out = []
+    for name in names:
+        if name not in table.columns or _ID_NAME.search(str(name)):
+            continue
+        values = table[name].tolist()
+        joined = join_all(values)
+        if (
+            joined is None
+            or not joined.replace("\n", "")
+            or joined.count("\n") != len(values) - 1
+            or max(map(len, values), default=0) > _MAX_NUMBER_CHARS
+            or not _CARRIED_NUMBERS.fullmatch(joined)
+        ):
+            continue
+        out.append(name)
+    return out
 
 
 #: Names a carried-through column cannot keep in the outputs, whatever their case: the

@@ -1,7 +1,10 @@
 """``ranking.xlsx``: the lists for people, with a first sheet that explains the run.
 
-Sheets: ``Toelichting`` (the run's notes, one per row), ``Nederland`` (the national list), one per
-region, and the rejected rows. The OOXML is written by hand (see :func:`write_xlsx`).
+Sheets: the cover (``Toelichting`` / ``About``: the run, its inputs, rules, budgets, counts,
+column mapping, notes, what each column means and the limits of the method), the national list
+(``Nederland`` / ``Netherlands``), one per region, the rejected rows and the decisions. Headers
+in words with units in the run's language, numbers as numbers with number formats, a status
+column in words. The OOXML is written by hand (see :func:`write_xlsx`).
 """
 
 from __future__ import annotations
@@ -11,50 +14,175 @@ import math
 import re
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from vbr.model import WriteReport
+from vbr.locale import t
+from vbr.locale.formats import AMSTERDAM
+from vbr.model import Result, WriteReport
 from vbr.writers.context import WriteContext
-from vbr.writers.tables import NUMERIC_COLUMNS
+from vbr.writers.cover import cover_rows
+from vbr.writers.tables import (
+    DECISION_COLUMNS,
+    NUMERIC_COLUMNS,
+    carried_names,
+    output_columns,
+    people_headers,
+    status_words,
+)
 from vbr.writers.text import FORMULA_START, format_number, format_numbers, join_all
 
-__all__ = ["NOTES_SHEET", "notes_table", "write_workbook", "write_xlsx"]
+__all__ = [
+    "BOOLEAN",
+    "DATETIME",
+    "GENERAL",
+    "Cover",
+    "Sheet",
+    "default_formats",
+    "write_workbook",
+    "write_xlsx",
+]
 
-#: The first sheet: what the reader should know about the run (its notes).
-NOTES_SHEET = "Toelichting"
-#: The national list's sheet and the rejected rows' sheet: they keep these titles (a region
-#: named alike gets another).
-NATIONAL_SHEET = "Nederland"
-REJECTED_SHEET = "Afgewezen (rejected)"
-DECISIONS_SHEET = "Besluiten (decisions)"
-#: What the notes sheet says when the run has no notes.
-NO_NOTES = "Geen opmerkingen bij deze run."
+#: A column of booleans (``true``/``false`` text), in :attr:`Sheet.formats`.
+BOOLEAN = "boolean"
+#: The number format of carried-through numbers: as typed, no fixed decimals.
+GENERAL = "General"
+#: The number format of times (Dutch local time): day first, 24-hour clock.
+DATETIME = "dd-mm-yyyy hh:mm"
+#: Day 0 of Excel's date serials (the 1900 date system as Excel counts it from March 1900).
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name, its text table, the headers people read (default the
+    column names), and the cell format per column (:func:`default_formats` by name when not
+    given): a number format code, :data:`BOOLEAN`; text where a column has none."""
+
+    name: str
+    table: pd.DataFrame
+    headers: Sequence[str] | None = None
+    formats: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The first sheet: its name, its two headers, and its rows as a function of the
+    workbook's own notes (known only when the other sheets are written): ``(item, value,
+    bold)``."""
+
+    name: str
+    headers: tuple[str, str]
+    rows: Callable[[Sequence[str]], Sequence[tuple[str, str, bool]]]
+
+
+def default_formats(columns: Sequence[str]) -> dict[str, str]:
+    """The cell formats of the lists' own columns by name: numbers (:data:`NUMERIC_COLUMNS`)
+    and booleans (``priority``, ``selected``)."""
+    return {
+        **{c: NUMERIC_COLUMNS[c] for c in columns if c in NUMERIC_COLUMNS},
+        **{c: BOOLEAN for c in columns if c in _BOOLEAN_COLUMNS},
+    }
 
 
 def write_workbook(context: WriteContext) -> WriteReport:
-    """Write ``ranking.xlsx``: the notes so far, the national list, each region's list, the
-    rejected rows and the decisions (``decisions.csv``)."""
+    """Write ``ranking.xlsx`` in the run's language: the cover, the national list, each
+    region's list, the rejected rows and the decisions (``decisions.csv``)."""
     result = context.result
+    lang = result.options.config.language
     path = context.folder / "ranking.xlsx"
+    national = context.ranking_text()
+    words = status_words(national, lang)
+    known = [*output_columns(result.ranked), "status_text"]
+    times = _carried_times(result, national)
+    formats = {
+        **default_formats(list(national.columns)),
+        **{c: GENERAL for c in context.carried_numbers()},
+        **{c: DATETIME for c in times},
+    }
+
+    def listed(
+        name: str, table: pd.DataFrame, status: np.ndarray, rows: np.ndarray | None = None
+    ) -> Sheet:
+        table = table.copy(deep=False)  # the shared list stays as the CSV writers see it
+        table.insert(table.columns.get_loc("farm_id") + 1, "status_text", status)
+        for c, serials in times.items():
+            table[c] = serials if rows is None else serials[rows]
+        return Sheet(name, table, people_headers(list(table.columns), lang, known=known), formats)
+
+    rejected = result.rejected
+    decisions = context.decisions_text()
     sheets = [
-        (NATIONAL_SHEET, context.ranking_text()),
-        *((r.name, context.region_text(r)) for r in result.region_lists),
-        (REJECTED_SHEET, result.rejected),
-        (DECISIONS_SHEET, context.decisions_text()),
+        listed(t("workbook.sheet_national", lang), national, words),
+        *(
+            listed(r.name, context.region_text(r), words[r.positions], r.positions)
+            for r in result.region_lists
+        ),
+        Sheet(
+            t("workbook.sheet_rejected", lang),
+            rejected,
+            people_headers(list(rejected.columns[:2]), lang, known=("farm_id", "reason"))
+            + [str(c) for c in rejected.columns[2:]],
+            {
+                **default_formats(list(rejected.columns[2:])),
+                **{c: GENERAL for c in context.rejected_numbers()},
+            },
+        ),
+        Sheet(
+            t("workbook.sheet_decisions", lang),
+            decisions,
+            people_headers(list(decisions.columns), lang, known=DECISION_COLUMNS),
+            default_formats(list(decisions.columns)),
+        ),
     ]
     t0 = time.perf_counter()
-    own = write_xlsx(
-        sheets,
-        path,
-        notes_sheet=NOTES_SHEET,
-        notes=context.notes,
-        fixed=(0, len(sheets) - 2, len(sheets) - 1),
+    cover = Cover(
+        t("workbook.sheet_about", lang),
+        (t("workbook.col_item", lang), t("workbook.col_value", lang)),
+        lambda own: cover_rows(context, [*context.notes, *own], columns=_headed(sheets)),
     )
+    own = write_xlsx(sheets, path, cover=cover, fixed=(0, len(sheets) - 2, len(sheets) - 1))
     return WriteReport(files=(path,), notes=tuple(own), timings={"xlsx": time.perf_counter() - t0})
+
+
+def _carried_times(result: Result, national: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The carried-through columns that gave ``submitted_at`` or ``complete_at``, as Excel date
+    serials of their Dutch local time (text, ``""`` where empty), by output name: the times as
+    the run read them. A column with a filled cell the run did not read as a time stays text."""
+    out: dict[str, np.ndarray] = {}
+    names = carried_names(list(result.carried), output_columns(result.ranked))
+    for field in ("submitted_at", "complete_at"):
+        source = result.columns.get("farms", {}).get(field)
+        if (
+            source is None
+            or source.column not in names
+            or source.made is not None
+            or field not in result.ranked.columns
+        ):
+            continue
+        name = names[source.column]
+        times = pd.Series(result.ranked[field].to_numpy())
+        given = national[name].to_numpy(dtype=object) != ""
+        if not pd.api.types.is_datetime64_any_dtype(times) or (given & times.isna()).any():
+            continue
+        local = times.dt.tz_convert(AMSTERDAM).dt.tz_localize(None)
+        serials = ((local - _EXCEL_EPOCH) / pd.Timedelta(days=1)).round(8)
+        out[name] = np.asarray(format_numbers(serials.where(given)), dtype=object)
+    return out
+
+
+def _headed(sheets: Sequence[Sheet]) -> list[tuple[str, str]]:
+    """``(column, header)`` of every column with a header in words, once, in sheet order."""
+    seen: dict[str, str] = {}
+    for sheet in sheets:
+        for c, h in zip(sheet.table.columns, sheet.headers or (), strict=False):
+            if str(c) != h:
+                seen.setdefault(str(c), h)
+    return list(seen.items())
 
 
 _BOOLEAN_COLUMNS = frozenset({"priority", "selected"})
@@ -92,33 +220,32 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def write_xlsx(
-    sheets: Sequence[tuple[str, pd.DataFrame]],
+    sheets: Sequence[Sheet | tuple[str, pd.DataFrame]],
     path: Path,
     *,
-    notes_sheet: str | None = None,
-    notes: Sequence[str] = (),
+    cover: Cover | None = None,
     fixed: Sequence[int] = (),
 ) -> list[str]:
     """Write text tables to one workbook for people: numbers as numbers, text always as text.
 
     Text is written as text cells (inline strings), never as formulas, so a cell starting with
-    ``=`` shows as typed; such text also carries Excel's quote prefix. Header bold and frozen,
-    autofilter on. The sheet XML is written directly, a column at a time, into the zip: the
-    same cells a general writer such as xlsxwriter gives, at a small fraction of its time per
-    cell (1M rows in seconds, not minutes). Fixed dates keep the workbook the same for the same
-    inputs.
+    ``=`` shows as typed; such text also carries Excel's quote prefix. Header bold, wrapped and
+    frozen, autofilter on, column widths fitted to the header and the first 10,000 rows (at
+    most 60 characters). The sheet XML is written directly, a column at a time, into the zip:
+    the same cells a general writer such as xlsxwriter gives, at a small fraction of its time
+    per cell (1M rows in seconds, not minutes). Fixed dates keep the workbook the same for the
+    same inputs.
 
     Parameters
     ----------
     sheets
-        ``(name, table)`` per sheet, in order.
+        The sheets in order: :class:`Sheet`, or ``(name, table)`` (headers the column names,
+        formats by name).
     path
         The workbook to write.
-    notes_sheet
-        When given, a first sheet of this name holds ``notes`` and the workbook's own notes, one
-        per row (it is written last, so that it knows them all).
-    notes
-        The notes for ``notes_sheet``.
+    cover
+        When given, a first sheet of item and value rows (it is written last, so that it knows
+        the workbook's own notes).
     fixed
         Positions in ``sheets`` of the sheets that keep their names as titles: another sheet
         with the same name (say a region named like the rejected rows' sheet) gets `` (2)``
@@ -130,13 +257,14 @@ def write_xlsx(
         The workbook's own notes (e.g. a sheet cut at Excel's row limit, or cells cut at
         Excel's 32,767 characters).
     """
+    sheets = [s if isinstance(s, Sheet) else Sheet(*s) for s in sheets]
     own: list[str] = []
     used: set[str] = set()
-    prepared = []
-    if notes_sheet is not None:
-        prepared.append((notes_sheet, _sheet_title(notes_sheet, used), None, ""))
+    prepared: list[tuple[Sheet | None, str, str]] = []
+    if cover is not None:
+        prepared.append((None, _sheet_title(cover.name, used), ""))
     # fixed names first, so that they keep their titles; then the others in order
-    names = [name for name, _ in sheets]
+    names = [sheet.name for sheet in sheets]
     titles = {k: _sheet_title(names[k], used) for k in sorted(set(fixed))}
     titles.update({k: _sheet_title(n, used) for k, n in enumerate(names) if k not in titles})
     changed = [f"{names[k]!r} -> {titles[k]!r}" for k in sorted(titles) if titles[k] != names[k]]
@@ -145,59 +273,55 @@ def write_xlsx(
             "sheet name(s) changed to what Excel allows (at most 31 characters, none of "
             "[]:*?/\\, no ' at either end, not History, each once): " + ", ".join(changed)
         )
-    for k, (name, table) in enumerate(sheets):
+    for k, sheet in enumerate(sheets):
         title = titles[k]
+        table = sheet.table
         n = len(table)
         if n > _XLSX_MAX_ROWS:
             own.append(
-                f"sheet {name!r} holds the first {_XLSX_MAX_ROWS:,} of {n:,} rows (Excel's "
+                f"sheet {sheet.name!r} holds the first {_XLSX_MAX_ROWS:,} of {n:,} rows (Excel's "
                 "limit); the CSV has all"
             )
             table = table.iloc[:_XLSX_MAX_ROWS]
         ncols = table.shape[1]
         quoted = title.replace("'", "''")
         span = f"'{quoted}'!$A$1:${_column_letter(ncols - 1)}${len(table) + 1}" if ncols else ""
-        prepared.append((name, title, table, span))
+        prepared.append((Sheet(sheet.name, table, sheet.headers, sheet.formats), title, span))
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        _write_package_parts(zf, [p[1] for p in prepared], [p[3] for p in prepared])
-        for k, (name, _title, table, _span) in enumerate(prepared, start=1):
-            if table is None:
+        _write_package_parts(zf, [p[1] for p in prepared], [p[2] for p in prepared])
+        for k, (sheet, _title, _span) in enumerate(prepared, start=1):
+            if sheet is None:
                 continue
-            cut = _write_sheet(zf, f"xl/worksheets/sheet{k}.xml", table)
+            cut = _write_sheet(zf, f"xl/worksheets/sheet{k}.xml", sheet)
             if cut:
                 own.append(
-                    f"sheet {name!r}: {cut:,} cells cut to Excel's {_XLSX_MAX_CHARS:,} characters; "
-                    "the CSV has them whole"
+                    f"sheet {sheet.name!r}: {cut:,} cells cut to Excel's {_XLSX_MAX_CHARS:,} "
+                    "characters; the CSV has them whole"
                 )
-        if notes_sheet is not None:
-            table = notes_table(notes_sheet, [*notes, *own])
-            _write_sheet(zf, "xl/worksheets/sheet1.xml", table, autofilter=False)
+        if cover is not None:
+            _write_cover(zf, "xl/worksheets/sheet1.xml", cover.headers, cover.rows(own))
     return own
 
 
-def notes_table(title: str, notes: Sequence[str]) -> pd.DataFrame:
-    """The notes sheet as a table: one note per row under the header ``title``.
-
-    Parameters
-    ----------
-    title
-        The sheet's title, also its column header.
-    notes
-        The notes (a line that says there are none where empty).
-    """
-    return pd.DataFrame({title: list(notes) or [NO_NOTES]})
-
-
-_BUILTIN_FORMAT_IDS = {"0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4}
+_BUILTIN_FORMAT_IDS = {GENERAL: 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4}
 _XLSX_FORMAT_IDS = {
     fmt: _BUILTIN_FORMAT_IDS.get(fmt, 164 + k)
-    for k, fmt in enumerate(sorted(set(NUMERIC_COLUMNS.values())))
+    for k, fmt in enumerate(sorted({*NUMERIC_COLUMNS.values(), GENERAL, DATETIME}))
 }
-# cellXfs: 0 default, 1 bold (header), then one per number format in _XLSX_FORMAT_IDS order,
-# then quote-prefixed text and quote-prefixed bold (formula-like text, header)
+# cellXfs: 0 default, 1 bold wrapped (header), then one per number format in _XLSX_FORMAT_IDS
+# order, then quote-prefixed text and quote-prefixed bold (formula-like text, header), then the
+# cover's wrapped text, bold text and quote-prefixed wrapped text
 _XLSX_STYLE = {fmt: 2 + i for i, fmt in enumerate(_XLSX_FORMAT_IDS)}
 _XLSX_QUOTED = 2 + len(_XLSX_FORMAT_IDS)
 _XLSX_QUOTED_BOLD = _XLSX_QUOTED + 1
+_XLSX_WRAP = _XLSX_QUOTED + 2
+_XLSX_COVER_BOLD = _XLSX_QUOTED + 3
+_XLSX_WRAP_QUOTED = _XLSX_QUOTED + 4
+#: Column widths in characters: at least, at most, and how many rows are measured.
+_MIN_WIDTH, _MAX_WIDTH, _MEASURED_ROWS = 6, 60, 10_000
+#: A header wraps onto up to three lines: it widens its column to this many characters at most.
+_HEADER_WIDTH = 22
+_TOP_WRAP = '<alignment vertical="top" wrapText="1"/>'
 _XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
 _XML_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _XML_ESCAPED_LITERAL = re.compile(r"(_x[0-9a-fA-F]{4}_)")
@@ -261,21 +385,22 @@ _PLAIN_NUMBERS = re.compile(
 )
 
 
-def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
-    """The XML of one column's cells (``""`` for an empty cell): numbers in number columns and
-    booleans in boolean columns where the value is one, text everywhere else.
+def _column_cells(kind: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
+    """The XML of one column's cells (``""`` for an empty cell): numbers in a column of a number
+    format (``kind``) and booleans in a :data:`BOOLEAN` column where the value is one, text
+    everywhere else (``kind`` empty).
 
     Columns of plain numbers or plain text take a column-wise path; any other column goes cell
     by cell. Both give the same cells (a test compares them).
     """
     joined = join_all(values)
     if (
-        name in NUMERIC_COLUMNS
+        kind in _XLSX_STYLE
         and joined is not None
         and joined.count("\n") == len(values) - 1  # no value holds a line feed itself
         and _PLAIN_NUMBERS.fullmatch(joined)
     ):
-        style = _XLSX_STYLE[NUMERIC_COLUMNS[name]]
+        style = _XLSX_STYLE[kind]
         array = np.asarray(values, dtype=object)
         filled = array != ""
         texts = np.full(len(values), "", dtype=object)
@@ -286,8 +411,7 @@ def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> li
             for r, t in zip(ref, texts.tolist(), strict=True)
         ]
     if (
-        name not in NUMERIC_COLUMNS
-        and name not in _BOOLEAN_COLUMNS
+        not kind
         and joined is not None
         and not _XLSX_TEXT_CARE.search(joined)
         and max(map(len, values), default=0) <= _XLSX_MAX_CHARS
@@ -296,19 +420,19 @@ def _column_cells(name: str, values: list, ref: list[str], cut: list[int]) -> li
             f'<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
             for r, v in zip(ref, values, strict=True)
         ]
-    return _cells_one_by_one(name, values, ref, cut)
+    return _cells_one_by_one(kind, values, ref, cut)
 
 
-def _cells_one_by_one(name: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
+def _cells_one_by_one(kind: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
     """:func:`_column_cells` for any values, one cell at a time (counts cut cells in ``cut``)."""
-    if name in NUMERIC_COLUMNS:
-        style = _XLSX_STYLE[NUMERIC_COLUMNS[name]]
+    if kind in _XLSX_STYLE:
+        style = _XLSX_STYLE[kind]
         numbers = [None if v == "" or v is None else _finite_number(v) for v in values]
         out = [
             f'<c r="{r}" s="{style}"><v>{format_number(x)}</v></c>' if x is not None else None
             for r, x in zip(ref, numbers, strict=True)
         ]
-    elif name in _BOOLEAN_COLUMNS:
+    elif kind == BOOLEAN:
         out = [
             f'<c r="{r}" t="b"><v>{1 if v == "true" else 0}</v></c>'
             if v in ("true", "false")
@@ -325,14 +449,43 @@ def _cells_one_by_one(name: str, values: list, ref: list[str], cut: list[int]) -
     return out
 
 
-def _write_sheet(
-    zf: zipfile.ZipFile, member: str, table: pd.DataFrame, *, autofilter: bool = True
-) -> int:
+def _widths(sheet: Sheet, kinds: list[str]) -> list[float]:
+    """Column widths in characters: the longest of the header (as it wraps) and of the first
+    :data:`_MEASURED_ROWS` cells' text, numbers widened for their thousands marks; capped."""
+    table = sheet.table.iloc[:_MEASURED_ROWS]
+    headers = list(sheet.headers or table.columns)
+    widths = []
+    for j, kind in enumerate(kinds):
+        values = table.iloc[:, j].tolist()
+        longest = max((len(v) if isinstance(v, str) else len(str(v)) for v in values), default=0)
+        if kind == BOOLEAN:
+            longest = 6
+        elif kind in _XLSX_STYLE:
+            longest = longest * 4 // 3 + 1
+        header = min(len(str(headers[j])), _HEADER_WIDTH)
+        widths.append(min(_MAX_WIDTH, max(_MIN_WIDTH, longest, header) + 2))
+    return widths
+
+
+def _write_sheet(zf: zipfile.ZipFile, member: str, sheet: Sheet) -> int:
     """Write one worksheet; return the number of cells cut at Excel's cell limit."""
+    table = sheet.table
     cols = [str(c) for c in table.columns]
+    headers = [str(h) for h in (sheet.headers if sheet.headers is not None else cols)]
+    if len(headers) != len(cols):
+        raise ValueError(f"sheet {sheet.name!r}: {len(headers)} headers for {len(cols)} columns")
+    formats = default_formats(cols) if sheet.formats is None else sheet.formats
+    kinds = [formats.get(c, "") for c in cols]
+    unknown = {k for k in kinds if k and k != BOOLEAN and k not in _XLSX_STYLE}
+    if unknown:
+        raise ValueError(f"number format(s) the workbook does not hold: {sorted(unknown)}")
     n, ncols = len(table), len(cols)
     letters = [_column_letter(j) for j in range(ncols)]
     cut = [0]
+    widths = "".join(
+        f'<col min="{j + 1}" max="{j + 1}" width="{w:g}" customWidth="1"/>'
+        for j, w in enumerate(_widths(Sheet(sheet.name, table, headers), kinds))
+    )
     head = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -340,12 +493,14 @@ def _write_sheet(
         f'<dimension ref="A1:{letters[-1]}{n + 1}"/>' if ncols else '<dimension ref="A1"/>',
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
         'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
-        'sqref="A2"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>',
-        '<row r="1">'
+        'sqref="A2"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{widths}</cols>" if ncols else "")
+        + "<sheetData>",
+        '<row r="1" ht="45" customHeight="1">'
         + "".join(
             f'<c r="{letters[j]}1" s="{_XLSX_QUOTED_BOLD if c.startswith(FORMULA_START) else 1}" '
             f't="inlineStr"><is><t{_space(c)}>{_xml_text(c)}</t></is></c>'
-            for j, c in enumerate(cols)
+            for j, c in enumerate(headers)
         )
         + "</row>",
     ]
@@ -357,7 +512,7 @@ def _write_sheet(
             rows = [str(i) for i in range(start + 2, stop + 2)]
             columns = [
                 _column_cells(
-                    cols[j],
+                    kinds[j],
                     table.iloc[start:stop, j].tolist(),
                     [letters[j] + r for r in rows],
                     cut,
@@ -370,14 +525,79 @@ def _write_sheet(
             ] if ncols else [f'<row r="{r}"/>' for r in rows]  # fmt: skip
             fh.write("".join(lines).encode("utf-8"))
         tail = "</sheetData>"
-        if ncols and autofilter:
+        if ncols:
             tail += f'<autoFilter ref="A1:{letters[-1]}{n + 1}"/>'
-        tail += (
-            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-            'footer="0.3"/></worksheet>'
-        )
+        tail += _PAGE_MARGINS + "</worksheet>"
         fh.write(tail.encode("utf-8"))
     return cut[0]
+
+
+_PAGE_MARGINS = (
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+)
+#: The cover's column widths (item, value) in characters.
+_COVER_WIDTHS = (46, 110)
+
+
+def _write_cover(
+    zf: zipfile.ZipFile,
+    member: str,
+    headers: tuple[str, str],
+    rows: Sequence[tuple[str, str, bool]],
+) -> None:
+    """Write the cover: a bold header row, then ``(item, value, bold)`` rows; values wrap."""
+
+    def cell(ref: str, text: str, style: int, quoted: int) -> str:
+        if not text:
+            return ""
+        text = text[:_XLSX_MAX_CHARS]
+        s = quoted if text.startswith(FORMULA_START) else style
+        return (
+            f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{_space(text)}>{_xml_text(text)}'
+            "</t></is></c>"
+        )
+
+    body = [
+        '<row r="1">'
+        + cell("A1", headers[0], 1, _XLSX_QUOTED_BOLD)
+        + cell("B1", headers[1], 1, _XLSX_QUOTED_BOLD)
+        + "</row>"
+    ]
+    for i, (item, value, bold) in enumerate(rows, start=2):
+        first = _XLSX_COVER_BOLD if bold else _XLSX_WRAP
+        # a value longer than its column wraps: the row is as high as its lines (neither Excel
+        # nor LibreOffice fits the height of a row it did not lay out itself)
+        lines = max(
+            math.ceil(len(item) / (_COVER_WIDTHS[0] - 2)),
+            math.ceil(len(value) / (_COVER_WIDTHS[1] * 1.15)),  # text is narrower than "0"
+            1,
+        )
+        height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
+        body.append(
+            f'<row r="{i}"{height}>'
+            + cell(f"A{i}", item, first, _XLSX_WRAP_QUOTED)
+            + cell(f"B{i}", value, _XLSX_WRAP, _XLSX_WRAP_QUOTED)
+            + "</row>"
+        )
+    widths = "".join(
+        f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>'
+        for j, w in enumerate(_COVER_WIDTHS, start=1)
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<dimension ref="A1:B{len(rows) + 1}"/>'
+        '<sheetViews><sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" '
+        'topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
+        'activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols><sheetData>'
+        + "".join(body)
+        + "</sheetData>"
+        + _PAGE_MARGINS
+        + '<pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/></worksheet>'
+    )
+    zf.writestr(_zip_info(member), xml.encode("utf-8"))
 
 
 def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[str]) -> None:
@@ -457,9 +677,9 @@ def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[st
         '</fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1">'
         "<border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs "
         'count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        f'<cellXfs count="{4 + len(_XLSX_FORMAT_IDS)}"><xf numFmtId="0" fontId="0" fillId="0" '
+        + f'<cellXfs count="{_XLSX_WRAP_QUOTED + 1}"><xf numFmtId="0" fontId="0" fillId="0" '
         'borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" '
-        'applyFont="1"/>'
+        f'applyFont="1" applyAlignment="1">{_TOP_WRAP}</xf>'
         + "".join(
             f'<xf numFmtId="{i}" fontId="0" fillId="0" borderId="0" xfId="0" '
             'applyNumberFormat="1"/>'
@@ -467,7 +687,12 @@ def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[st
         )
         + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
         '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
-        'quotePrefix="1"/></cellXfs><cellStyles count="1">'
+        f'applyAlignment="1" quotePrefix="1">{_TOP_WRAP}</xf>'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+        f'{_TOP_WRAP}</xf><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" '
+        'applyFont="1" applyAlignment="1"><alignment vertical="top"/></xf>'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1" '
+        f'quotePrefix="1">{_TOP_WRAP}</xf></cellXfs><cellStyles count="1">'
         '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>',
     }
     for name, text in parts.items():

@@ -1,0 +1,69 @@
+"""The what-if controls on a region's map: the data ``vbr.regionWhatif`` (``vbr_scenario.js``)
+gets and the page elements that carry it.
+
+A region's farms are decided by pots that walk the whole national order, so the page carries
+the run's farms of all the country as :mod:`vbr.maps.scenario_data` arrays (without their
+places: the region map draws its own farms), the region's farms among them, and the pot whose
+budget the control sets (:func:`~vbr.maps.scenario_data.slider_pot`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import folium
+from branca.element import Element, MacroElement
+
+from vbr.maps import assets
+from vbr.maps.data import safe_json
+from vbr.maps.scenario_data import scenario_texts, slider_pot
+from vbr.model import RegionList, Result
+
+__all__ = ["add_whatif", "region_whatif"]
+
+
+def region_whatif(result: Result, national: dict, region: RegionList) -> dict | None:
+    """The what-if payload of one region's map, from the run's :func:`~vbr.maps.scenario_data.
+    scenario_payload` (``national``); ``None`` for a run without a budget."""
+    pot = slider_pot(result, region.name)
+    if pot is None or not national["rules"]["has_budget"]:
+        return None
+    lang = result.options.config.language
+    farms = {k: v for k, v in national.items() if k not in ("lat", "lon", "regions")}
+    return {
+        "farms": farms,
+        "view": [int(p) for p in region.positions],
+        "texts": scenario_texts(lang),
+        "lang": lang,
+        "pot": pot,
+    }
+
+
+class _Raw(Element):
+    def __init__(self, markup: str):
+        super().__init__()
+        self._markup = markup
+
+    def render(self, **kwargs) -> str:
+        return self._markup
+
+
+class _WhatIf(MacroElement):
+    """Calls ``vbr.regionWhatif`` after ``vbr.setup`` (added after it, so rendered after it)."""
+
+    def __init__(self, payload: dict, add_script: Callable[[Element, str], None]):
+        super().__init__()
+        self._name = "VbrWhatIf"
+        self.payload = safe_json(payload)
+        self._add_script = add_script
+
+    def render(self, **kwargs) -> None:
+        self._add_script(self, f"vbr.regionWhatif({self.payload});\n")
+
+
+def add_whatif(fmap: folium.Map, payload: dict, add_script: Callable[[Element, str], None]) -> None:
+    """Put the what-if code, styles and ``payload`` on a region's map (after its setup)."""
+    header = fmap.get_root().header
+    header.add_child(_Raw(assets.inline_css(assets.scenario_css())), name="vbr_scenario_css")
+    header.add_child(_Raw(assets.inline_script(assets.scenario_js())), name="vbr_scenario_js")
+    fmap.add_child(_WhatIf(payload, add_script))

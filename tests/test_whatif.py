@@ -1,0 +1,135 @@
+"""``national/map.html`` and its what-if data, without a browser: written, marked, recorded and
+linked like every other output, self-contained, escaped, and its per-farm keys in the order the
+Python rules give.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+
+import numpy as np
+import pytest
+
+from vbr.writers.run_folder import FOLDER_MARKER
+from whatif_inputs import SCRIPT_ID, write_run
+
+
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory):
+    return write_run(tmp_path_factory.mktemp("whatif-py"))
+
+
+def _page_data(html: str) -> dict:
+    match = re.search(r"vbr\.national\((\{.*\})\);\n</script>", html, flags=re.DOTALL)
+    assert match, "the page starts vbr.national with its data"
+    return json.loads(match.group(1))
+
+
+def test_national_map_is_recorded_with_its_sha256_and_its_folder_marked(plain_run):
+    _, out = plain_run
+    page = out / "national" / "map.html"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"]["national/map.html"] == hashlib.sha256(page.read_bytes()).hexdigest()
+    assert (out / "national" / FOLDER_MARKER).is_file()
+    assert f"national/{FOLDER_MARKER}" in manifest["outputs"]
+
+
+def test_index_links_to_the_national_map(plain_run):
+    _, out = plain_run
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="national/map.html"' in index
+
+
+def test_national_map_is_offline_and_escapes_the_data(plain_run):
+    _, out = plain_run
+    html = (out / "national" / "map.html").read_text(encoding="utf-8")
+    assert html.startswith('<!DOCTYPE html>\n<html lang="nl">')
+    # no script or stylesheet from the network: only the basemap's tile template and links
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", html)
+    assert SCRIPT_ID not in html  # the id is in the data, escaped
+    assert SCRIPT_ID in _page_data(html)["farms"]["ids"]
+
+
+def test_national_map_is_the_same_bytes_for_the_same_run(tmp_path, plain_run):
+    _, out = plain_run
+    _, again = write_run(tmp_path)
+    a = (out / "national" / "map.html").read_bytes()
+    assert a == (again / "national" / "map.html").read_bytes()
+
+
+def test_embedded_keys_reproduce_the_runs_national_order(plain_run):
+    """The cost and time places put the run's ranked farms in the run's order (up to the days
+    the lottery drew), and the pot bits and funded pots are the run's."""
+    _, out = plain_run
+    farms = _page_data((out / "national" / "map.html").read_text(encoding="utf-8"))["farms"]
+    n = len(farms["ids"])
+    threshold = farms["rules"]["threshold_m"]
+    pri = np.array([d <= threshold for d in farms["dist"]])
+    # round 2 (after round 1) is in cost order
+    cost = np.array(farms["cost"])
+    assert pri[: pri.sum()].all() and not pri[pri.sum() :].any()
+    assert (np.diff(cost[pri.sum() :]) > 0).all()
+    # round 1 by day (every priority farm has a time here), days in order
+    time = np.array(farms["time"])[pri]
+    assert (time >= 0).all() and (np.diff(time) >= 0).all()
+    # every farm may be funded by the national pot; the regional pot only in its region
+    bits = np.array(farms["pots"])
+    regions = farms["regions"]
+    assert ((bits & 1) == 1).all()
+    assert [bool(b & 2) for b in bits] == ["Noord" in r.split(";") for r in regions]
+    assert len(farms["lot"]) == n and sorted(farms["lot"]) == list(range(n))
+
+
+def test_national_map_follows_the_runs_language(tmp_path):
+    _, out = write_run(tmp_path, lang="en")
+    html = (out / "national" / "map.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    texts = _page_data(html)["texts"]
+    assert texts["locale"] == "en-GB"
+    assert texts["whatif.title"] == "What if?"
+
+
+def test_lot_places_order_any_day_as_the_lottery_draws_it(plain_run):
+    from vbr.core.procedure import Lottery
+    from whatif_inputs import SEED
+
+    _, out = plain_run
+    farms = _page_data((out / "national" / "map.html").read_text(encoding="utf-8"))["farms"]
+    ids = np.array(farms["ids"], dtype=object)
+    lot = np.array(farms["lot"])
+    rng = np.random.default_rng(1)
+    for size in (2, 5, 17, len(ids)):
+        day = rng.choice(len(ids), size=size, replace=False)
+        drawn = ids[day][Lottery(seed=SEED).order(ids[day])]
+        assert list(drawn) == list(ids[day][np.argsort(lot[day])])
+
+
+def test_summary_names_the_overview_map_and_the_farms_in_no_region(vbr, tmp_path):
+    from whatif_inputs import write_inputs
+
+    paths = write_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    code, stdout, _ = vbr(
+        "run",
+        "--farms",
+        paths["farms"],
+        "--natura",
+        paths["natura"],
+        "--regions",
+        paths["regions"],
+        "--out",
+        out,
+        "--seed",
+        "7",
+    )
+    assert code == 0
+    with open(out / "ranking.csv", encoding="utf-8") as fh:
+        in_none = sum(1 for row in csv.DictReader(fh) if row["regions"] == "")
+    assert in_none > 0
+    assert (
+        "overview map: national/map.html (every ranked farm, with the what-if controls; "
+        f"{in_none:,} of them in no region)"
+    ) in stdout
