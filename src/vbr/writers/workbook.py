@@ -572,7 +572,7 @@ def _write_cover(
         # nor LibreOffice fits the height of a row it did not lay out itself)
         lines = max(
             math.ceil(len(item) / (_COVER_WIDTHS[0] - 2)),
-            math.ceil(len(value) / (_COVER_WIDTHS[1] * 1.15)),  # text is narrower than "0"
+            math.ceil(len(value) / _COVER_WIDTHS[1]),
             1,
         )
         height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
