@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pytest
 
+from vbr.locale.formats import format_count
 from vbr.writers.run_folder import FOLDER_MARKER
 from whatif_inputs import SCRIPT_ID, write_run
 
@@ -130,6 +131,6 @@ def test_summary_names_the_overview_map_and_the_farms_in_no_region(vbr, tmp_path
         in_none = sum(1 for row in csv.DictReader(fh) if row["regions"] == "")
     assert in_none > 0
     assert (
-        "overview map: national/map.html (every ranked farm, with the what-if controls; "
-        f"{in_none:,} of them in no region)"
-    ) in stdout
+        "overzichtskaart: national/map.html (elke gerangschikte veehouderij, met wat-als; "
+        f"{format_count(in_none, 'nl')} daarvan in geen enkele regio)"
+    ) in stdout  # the run's language, Dutch by default

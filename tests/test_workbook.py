@@ -130,6 +130,24 @@ def test_times_are_excel_date_times_in_dutch_local_time(lang_run):
     )
 
 
+def test_a_time_column_without_a_single_time_leaves_its_cells_empty(tmp_path):
+    from vbr.cli import main
+
+    with open(DATA / "farms.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))[:41]
+    j = rows[0].index("submitted_at")
+    for row in rows[1:]:
+        row[j] = ""  # the column is there, but no row gives a time
+    farms = tmp_path / "farms.csv"
+    with open(farms, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    out = tmp_path / "out"
+    assert main(["run", "--farms", str(farms), "--out", str(out), "--quiet"]) == 0
+    ws = _book(out).worksheets[1]
+    k = [c.value for c in ws[1]].index("submitted_at")
+    assert all(row[k].value is None for row in ws.iter_rows(min_row=2))
+
+
 def test_status_words_say_priority_and_selection(lang_run):
     lang, out = lang_run
     ws = _book(out).worksheets[1]

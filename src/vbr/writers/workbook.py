@@ -92,6 +92,7 @@ def default_formats(columns: Sequence[str]) -> dict[str, str]:
 def write_workbook(context: WriteContext) -> WriteReport:
     """Write ``ranking.xlsx`` in the run's language: the cover, the national list, each
     region's list, the rejected rows and the decisions (``decisions.csv``)."""
+    t0 = time.perf_counter()
     result = context.result
     lang = result.options.config.language
     path = context.folder / "ranking.xlsx"
@@ -139,7 +140,6 @@ def write_workbook(context: WriteContext) -> WriteReport:
             default_formats(list(decisions.columns)),
         ),
     ]
-    t0 = time.perf_counter()
     cover = Cover(
         t("workbook.sheet_about", lang),
         (t("workbook.col_item", lang), t("workbook.col_value", lang)),
@@ -169,6 +169,8 @@ def _carried_times(result: Result, national: pd.DataFrame) -> dict[str, np.ndarr
         given = national[name].to_numpy(dtype=object) != ""
         if not pd.api.types.is_datetime64_any_dtype(times) or (given & times.isna()).any():
             continue
+        if times.dt.tz is None:  # no time given at all: the column holds only NaT
+            times = times.dt.tz_localize("UTC")
         local = times.dt.tz_convert(AMSTERDAM).dt.tz_localize(None)
         serials = ((local - _EXCEL_EPOCH) / pd.Timedelta(days=1)).round(8)
         out[name] = np.asarray(format_numbers(serials.where(given)), dtype=object)
@@ -457,7 +459,10 @@ def _widths(sheet: Sheet, kinds: list[str]) -> list[float]:
     widths = []
     for j, kind in enumerate(kinds):
         values = table.iloc[:, j].tolist()
-        longest = max((len(v) if isinstance(v, str) else len(str(v)) for v in values), default=0)
+        try:  # text, as the lists hold it: one pass in C
+            longest = max(map(len, values), default=0)
+        except TypeError:
+            longest = max((len(str(v)) for v in values), default=0)
         if kind == BOOLEAN:
             longest = 6
         elif kind in _XLSX_STYLE:
@@ -569,7 +574,7 @@ def _write_cover(
         # nor LibreOffice fits the height of a row it did not lay out itself)
         lines = max(
             math.ceil(len(item) / (_COVER_WIDTHS[0] - 2)),
-            math.ceil(len(value) / (_COVER_WIDTHS[1] * 1.15)),  # text is narrower than "0"
+            math.ceil(len(value) / _COVER_WIDTHS[1]),
             1,
         )
         height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
