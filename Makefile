@@ -61,10 +61,15 @@ profile: setup
 data: setup
 	$(BIN)/python -m tools.default_data --out data
 
-# The README's screenshots of the Veluwe map and a farm's popup (headless Chromium, network blocked).
+# The README's screenshots of the Veluwe map: first view, a farm's popup, search, an area's
+# tooltip, the print view (headless Chromium, network blocked), and its map.png (normal, public);
+# and of national/map.html with a what-if setting.
 screenshot: setup test-deps
 	$(BIN)/python -m vbr.maps.screenshot --region veluwe --out docs/map-veluwe.png \
-		--popup-out docs/map-popup.png --national-out docs/whatif.png
+		--popup-out docs/map-popup.png --search-out docs/map-search.png \
+		--area-out docs/map-area.png --print-out docs/map-print.png \
+		--png-out docs/map-veluwe-static.png --public-png-out docs/map-public-veluwe.png \
+		--national-out docs/whatif.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

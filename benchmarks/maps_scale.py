@@ -130,13 +130,20 @@ def main() -> None:
         t1 = time.perf_counter()
         out = folder / "maps"
         out.mkdir()
-        paths = write_maps(WriteContext.of(result, out)).files
+        report = write_maps(WriteContext.of(result, out))
         t2 = time.perf_counter()
-        page = next(p for p in paths if p.name == "map.html")
+        page = next(p for p in report.files if p.name == "map.html")
+        picture = next(p for p in report.files if p.name == "map.png")
         n = len(result.region_lists[0].positions)
+        timings = report.timings or {}
         print(f"farms in the region: {n:,}")
-        print(f"compute: {t1 - t0:.2f} s; write_maps: {t2 - t1:.2f} s")
-        print(f"map.html: {page.stat().st_size / 1e6:.2f} MB")
+        print(
+            f"compute: {t1 - t0:.2f} s; write_maps: {t2 - t1:.2f} s (pages and index "
+            f"{timings.get('maps', 0):.2f} s, then waiting for map.png "
+            f"{timings.get('map_png', 0):.2f} s)"
+        )
+        print(f"map.html: {page.stat().st_size / 1e6:.2f} MB; map.png: "
+              f"{picture.stat().st_size / 1e6:.2f} MB")  # fmt: skip
         if not args.no_browser:
             seconds = browser_draw_seconds(page)
             if seconds is None:

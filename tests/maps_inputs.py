@@ -33,13 +33,33 @@ def _square(x: float, y: float, size: float) -> list:
 #: With ``wide``: the input's own columns that the farms carry through (snake_case, long text).
 WIDE_COLUMNS = [f"kenmerk_{k:02d}" for k in range(1, 19)] + ["opmerking_lang", "submitted_at"]
 
+#: With ``named``: what a province's list holds besides the contract's columns: a company name,
+#: an address, a postcode, a place (accents included), an application number and a herd count.
+NAMED_COLUMNS = ["Bedrijfsnaam", "Adres", "Postcode", "Woonplaats", "aanvraagnummer", "rundvee"]
+_NAMES = ["Maatschap Dekker", "Hoeve Cañada", "Melkveebedrijf Van 't Hof", "Boerderij Ééndracht"]
+_STREETS = ["Dorpsstraat", "Kerkweg", "Beekseweg", "Achterstraat"]
+_PLACES = ["Barneveld", "Ede", "Wijk bij Duurstede", "Hoevelaken"]
+
+
+def named_values(k: int) -> dict[str, str]:
+    """The ``named`` columns of the k-th farm of the small inputs."""
+    return {
+        "Bedrijfsnaam": f"{_NAMES[k % 4]} {k}",
+        "Adres": f"{_STREETS[k % 4]} {10 + k}",
+        "Postcode": f"67{k:02d} A{'BCDE'[k % 4]}",
+        "Woonplaats": _PLACES[k % 4],
+        "aanvraagnummer": str(2024_000 + k),
+        "rundvee": str(12 * (k % 7)),
+    }
+
 
 def write_inputs(
-    folder: Path, *, empty_region: bool = False, wide: bool = False
+    folder: Path, *, empty_region: bool = False, wide: bool = False, named: bool = False
 ) -> dict[str, Path]:
     """Write farms.csv, natura.geojson and regions.geojson into ``folder``; with
     ``empty_region`` a third region without farms ("Leeg") is added; with ``wide`` every farm
-    carries twenty more columns (:data:`WIDE_COLUMNS`), one a long text, one a submission time."""
+    carries twenty more columns (:data:`WIDE_COLUMNS`), one a long text, one a submission time;
+    with ``named`` a name, an address and the like (:data:`NAMED_COLUMNS`)."""
     folder.mkdir(parents=True, exist_ok=True)
     natura = {
         "type": "FeatureCollection",
@@ -106,6 +126,8 @@ def write_inputs(
                 + " en daarna nog een zin met gewone woorden om te zien hoe de popup afbreekt."
             )
             rows[-1]["submitted_at"] = f"2024-03-{1 + k % 28:02d}T14:59:00Z"
+        if named:
+            rows[-1].update(named_values(k))
     rows[0]["farm_id"] = HOSTILE_ID
     rows[1]["farm_id"] = SCRIPT_ID
     rows[1]["subsidy_eur"] = 9_000_000  # a priority farm the budget cannot pay
@@ -128,11 +150,12 @@ def run_small(
     regional: bool = False,
     empty_region: bool = False,
     wide: bool = False,
+    named: bool = False,
     lang: str = "nl",
 ):
     """Run vbr (with the map writer) on the small inputs in ``lang``; returns (result, out
     folder)."""
-    paths = write_inputs(folder / "in", empty_region=empty_region, wide=wide)
+    paths = write_inputs(folder / "in", empty_region=empty_region, wide=wide, named=named)
     groups = (
         (RegionalBudget(name="Oost budget", regions=("Oost",), eur=1_000_000),) if regional else ()
     )

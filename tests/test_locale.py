@@ -52,6 +52,7 @@ def test_no_text_is_empty_or_left_untranslated_by_accident():
         "units.m",
         "units.eur_per_kg",
         "units.eur_per_mol",
+        "units.percent",
         "map.basemap_osm",
         "diff.cause_value",
         "map.panel.budget",

@@ -507,3 +507,84 @@ def test_every_list_map_and_the_index_agree_with_ranking_csv_on_every_farm(defau
     granted = national.loc[national["selected"] == "true", "subsidy_eur"].astype(float).sum()
     assert sum(b.used_eur for b in result.budgets) == pytest.approx(granted, abs=0.005)
     assert sum(b.selected for b in result.budgets) == int((national["selected"] == "true").sum())
+
+
+# --- map.png: a static picture of every region's map (issue 21 point 3) -------------------------
+
+
+def _colours(picture, box) -> set[tuple[int, int, int]]:
+    """The colours in a part (left, top, right, bottom) of a picture."""
+    return {c[:3] for _, c in picture.crop(box).getcolors(maxcolors=1 << 20)}
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[k : k + 2], 16) for k in (1, 3, 5))
+
+
+def test_every_region_gets_a_picture_with_its_farms_and_the_legend(default_run):
+    from PIL import Image
+
+    from vbr.maps.static import SIZE_PX
+
+    result, out = default_run
+    for region in result.region_lists:
+        path = out / region.slug / "map.png"
+        picture = Image.open(path).convert("RGB")
+        assert picture.size == SIZE_PX
+        listed = read_list(out / region.slug / "ranking.csv")
+        statuses = _statuses(farm_payload((out / region.slug / "map.html").read_text("utf-8")))
+        keys = set(statuses)
+        legend = _colours(picture, (1180, 100, 1600, 1000))  # the column right of the map
+        frame = _colours(picture, (30, 110, 1150, 1090))  # the map
+        every = {_hex_rgb(s.fill) for s in STATUSES}
+        present = {_hex_rgb(s.fill) for s in STATUSES if s.key in keys}
+        # the legend has the colours of the statuses the region's farms have, and no other
+        assert legend & every == present, region.slug
+        # the map has them too (drawn at 90 % over the map's grey, as in the browser)
+        grey = np.array([0xEE, 0xF0, 0xF2])
+        drawn = np.array(sorted(frame), dtype=float)
+        for status in STATUSES:
+            blended = 0.9 * np.array(_hex_rgb(status.fill)) + 0.1 * grey
+            near = np.abs(drawn - blended).max(axis=1).min() <= 2
+            assert near == (status.key in keys) or _hex_rgb(status.fill) in present, status.key
+        assert len(listed) == len(statuses)
+    # the picture is listed in the manifest and linked from the index
+    assert "veluwe/map.png" in (out / "manifest.json").read_text(encoding="utf-8")
+    assert 'href="veluwe/map.png"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_public_picture_shows_hexagons_and_no_farm(tmp_path):
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from vbr.maps.public import _CLASSES
+    from vbr.pipeline import run
+    from vbr.settings import default_options
+
+    out = run(replace(default_options(tmp_path / "out"), public=True)).folder
+    picture = Image.open(out / "veluwe" / "map.png").convert("RGB")
+    frame = _colours(picture, (30, 110, 1150, 1090))
+    # no farm's circle colour anywhere on the map, and the hexagons' colours there
+    for status in STATUSES:
+        assert _hex_rgb(status.fill) not in frame, status.key
+    legend = _colours(picture, (1180, 100, 1600, 1000))
+    assert {_hex_rgb(fill) for _, fill, _ in _CLASSES} <= legend
+
+
+def test_pictures_take_their_words_from_the_run_language(tmp_path):
+    from vbr.maps import _region_contents
+    from vbr.maps.static import static_map
+    from vbr.writers.context import WriteContext
+
+    result, out = run_small(tmp_path, lang="en")
+    assert (out / "oost" / "map.png").exists()
+    # the picture's texts, built as write_maps builds them
+    context = WriteContext.of(result, tmp_path / "again")
+    for region, _, content in _region_contents(context):
+        static = static_map(content)
+        assert static.title == f"{region.name}: Vbr ranking map"
+        assert static.run.startswith("Run of ")
+        assert static.legend_title == "Farms"
+        assert static.areas[0].label == "Overloaded Natura 2000 area"
+        assert any(s.startswith("Farms: ") for s in static.sources)

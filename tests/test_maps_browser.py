@@ -492,3 +492,352 @@ def test_screenshot_of_an_opened_popup(browser, wide, tmp_path_factory):
         assert (target / "map-popup.png").stat().st_size > 10_000
     finally:
         offline.close()
+
+
+# --- Issue 21: search by what people type, areas identified, print ------------------------------
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory):
+    """The small inputs with a company name, address, postcode, place, application number."""
+    return run_small(tmp_path_factory.mktemp("maps-named"), named=True)
+
+
+def _search(page, text: str) -> str:
+    page.fill(".vbr-search input", text)
+    page.press(".vbr-search input", "Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.vbr-search-results').innerText.length > 0"
+    )
+    return page.inner_text(".vbr-search-results")
+
+
+def test_search_finds_a_farm_by_name_address_postcode_and_place_ignoring_case_and_accents(
+    browser, named
+):
+    _, out = named
+    listed = read_list(out / "oost" / "ranking.csv")
+    offline = OfflinePage(browser, out / "oost" / "map.html")
+    try:
+        page = offline.page
+        # which columns are searched is said under the box (the herd count is not: numbers)
+        scope = page.text_content(".vbr-search-scope")  # with the list folded under it
+        for column in ("farm_id", "Bedrijfsnaam", "Adres", "Postcode", "Woonplaats"):
+            assert column in scope
+        assert "aanvraagnummer" in scope  # a number, but its name says it is one
+        assert "rundvee" not in scope and "note" in scope
+
+        # a name, lower case, part of it: a list of id, name and place
+        found = _search(page, "dekker")
+        ids = page.locator(".vbr-search-hit .vbr-search-id").all_inner_texts()
+        names = page.locator(".vbr-search-hit .vbr-search-name").all_inner_texts()
+        places = page.locator(".vbr-search-hit .vbr-search-place").all_inner_texts()
+        expected = listed[listed["Bedrijfsnaam"].str.contains("Dekker")]
+        assert ids == expected["farm_id"].tolist()[: len(ids)] and len(ids) >= 2
+        assert all(n.startswith("Maatschap Dekker") for n in names)
+        first = expected.iloc[0]
+        assert places[0] == f"{first['Adres']}, {first['Postcode']}, {first['Woonplaats']}"
+        assert "Gevonden:" in found
+        page.locator(".vbr-search-hit").first.click()
+        page.wait_for_selector(".leaflet-popup-content .vbr-popup")
+        assert first["farm_id"] in page.inner_text(".leaflet-popup-content")
+
+        # accents and case do not matter: "canada" finds "Hoeve Cañada"
+        _search(page, "CANADA")
+        names = page.locator(".vbr-search-hit .vbr-search-name").all_inner_texts()
+        assert names and all("Cañada" in n for n in names)
+        _search(page, "eendracht")
+        names = page.locator(".vbr-search-hit .vbr-search-name").all_inner_texts()
+        assert names and all("Ééndracht" in n for n in names)
+
+        # an address fragment (two words, both parts of words) and a postcode without its space
+        row = listed.iloc[3]
+        street, number = row["Adres"].rsplit(" ", 1)
+        _search(page, f"{street[:6].lower()} {number}")
+        ids = page.locator(".vbr-search-hit .vbr-search-id").all_inner_texts()
+        assert row["farm_id"] in ids
+        _search(page, row["Postcode"].replace(" ", "").lower())
+        assert row["farm_id"] in page.locator(".vbr-search-id").all_inner_texts()
+        # one application number: the farm opens at once
+        _search(page, row["aanvraagnummer"])
+        page.wait_for_function(
+            "(id) => (document.querySelector('.leaflet-popup-content') || {}).innerText"
+            "?.includes(id)",
+            arg=row["farm_id"],
+        )
+        # a place: every farm there, and how many
+        found = _search(page, "wijk bij")
+        count = int((listed["Woonplaats"] == "Wijk bij Duurstede").sum())
+        assert f"Gevonden: {count} veehouderij(en), 0 gebied(en)" in found
+        assert offline.errors == []
+    finally:
+        offline.close()
+
+
+def test_search_finds_a_natura_2000_area_by_name_or_number_and_zooms_to_it(browser, named):
+    _, out = named
+    offline = OfflinePage(browser, out / "oost" / "map.html")
+    try:
+        page = offline.page
+        # "beek" is an area's name and a street's: the area comes first
+        _search(page, "beek")
+        hits = page.locator(".vbr-search-hit .vbr-search-id").all_inner_texts()
+        assert hits[0] == "Bos & Beek"
+        assert "Natura 2000-gebied nr. 2 · niet overbelast" in page.inner_text(".vbr-search-area")
+        assert len(hits) > 1  # the farms on the Beekseweg follow
+        page.locator(".vbr-search-area").first.click()
+        popup = page.inner_text(".leaflet-popup-content")
+        assert "Bos & Beek" in popup and "nr. 2" in popup
+        # the map shows the whole area, zoomed in on it (it is 1 km across)
+        view = offline.eval(
+            """() => {
+                const {map, areas} = window.vbr.maps[0];
+                const item = areas.index.flatMap(e => e.items)
+                    .find(i => i.feature.properties.nr === 2);
+                const b = item.box;
+                return {inside: map.getBounds().contains(L.latLngBounds([[b[1], b[0]],
+                                                                         [b[3], b[2]]])),
+                        zoom: map.getZoom()};
+            }"""
+        )
+        assert view["inside"] and view["zoom"] >= 14, view
+        # by number, with or without "nr."
+        for text in ("1", "nr. 1", "Nr 1"):
+            _search(page, text)
+            first = page.locator(".vbr-search-hit .vbr-search-id").first.inner_text()
+            assert first.startswith("Heide")
+        assert offline.errors == []
+    finally:
+        offline.close()
+
+
+def _free_point(offline: OfflinePage, nr: int | None, *, kind: str = "area") -> dict:
+    """A page point inside area ``nr`` and the region (or, with kind "zone", in the strip
+    outside every overloaded area; "region": in the region outside every area and strip) with
+    no farm within 20 px."""
+    return offline.eval(
+        """([nr, kind]) => {
+            const {map, farms, areas} = window.vbr.maps[0];
+            const box = map.getContainer().getBoundingClientRect();
+            const dots = farms.getLayers().map(l => map.latLngToContainerPoint(l.getLatLng()));
+            const size = map.getSize();
+            for (let y = 20; y < size.y - 20; y += 7) {
+                for (let x = 360; x < size.x - 380; x += 7) {
+                    if (dots.some(d => Math.hypot(d.x - x, d.y - y) < 20)) continue;
+                    const hits = areas.hits(map.containerPointToLatLng([x, y]));
+                    const kinds = hits.map(h => h.kind);
+                    const ok = kind === 'area'
+                        ? hits.some(h => h.kind === 'area' && h.item.feature.properties.nr === nr)
+                          && kinds.includes('region')
+                        : kind === 'zone' ? kinds[0] === 'zone'
+                        : kinds.length === 1 && kinds[0] === 'region';
+                    if (ok) return {x: box.left + x, y: box.top + y};
+                }
+            }
+            return null;
+        }""",
+        [nr, kind],
+    )
+
+
+def _hover(offline: OfflinePage, point: dict) -> str:
+    """Move the pointer to ``point`` and return the area tooltip's text once it is there."""
+    page = offline.page
+    page.mouse.move(point["x"], point["y"], steps=3)
+    page.wait_for_function(
+        """([x, y]) => {
+            const {map, areas} = window.vbr.maps[0];
+            if (!document.querySelector('.vbr-area-tooltip') || !map.hasLayer(areas.tip)) {
+                return false;
+            }
+            const box = map.getContainer().getBoundingClientRect();
+            const at = map.latLngToContainerPoint(areas.tip.getLatLng());
+            return Math.abs(box.left + at.x - x) < 1 && Math.abs(box.top + at.y - y) < 1;
+        }""",
+        arg=[point["x"], point["y"]],
+        timeout=5000,
+    )
+    return page.inner_text(".vbr-area-tooltip")
+
+
+def test_hovering_or_clicking_an_area_names_it_whatever_layers_are_on(browser, tmp_path_factory):
+    _, out = default_run_once(tmp_path_factory)
+    offline = OfflinePage(browser, out / "veluwe" / "map.html")
+    try:
+        page = offline.page
+        on = offline.eval(
+            """() => { const {map, overlays} = window.vbr.maps[0];
+                return Object.values(overlays).every(l => map.hasLayer(l)); }"""
+        )
+        assert on  # every layer is on, the farms' canvas on top of the areas
+        point = _free_point(offline, 57)
+        tip = _hover(offline, point)
+        assert "Veluwe" in tip and "Natura 2000-gebied nr. 57" in tip
+        assert "overbelast: geeft voorrang" in tip and "Regio Veluwe" in tip
+        top = offline.eval(
+            "([x, y]) => document.elementFromPoint(x, y).tagName", [point["x"], point["y"]]
+        )
+        assert top == "CANVAS"  # what swallowed the events before
+        # the strip and the region, each by its name
+        tip = _hover(offline, _free_point(offline, None, kind="zone"))
+        assert "Voorrangszone" in tip and "1.000 m" in tip
+        tip = _hover(offline, _free_point(offline, None, kind="region"))
+        assert tip.strip() == "Regio Veluwe"
+        # a click names it too (in a popup), a farm's popup is left to the farm
+        page.mouse.click(point["x"], point["y"])
+        page.wait_for_selector(".vbr-area-popup")
+        assert "Natura 2000-gebied nr. 57" in page.inner_text(".vbr-area-popup")
+        # a layer switched off is not named; with the farms off the areas still are
+        offline.eval(
+            """() => { const {map, overlays} = window.vbr.maps[0];
+                map.closePopup(); map.removeLayer(overlays.outline);
+                map.removeLayer(overlays.farms); }"""
+        )
+        tip = _hover(offline, point)
+        assert "Veluwe" in tip and "Regio" not in tip
+        # hovering a farm shows the farm, not the area under it
+        offline.eval("() => { const m = window.vbr.maps[0]; m.map.addLayer(m.overlays.farms); }")
+        _click_farm(offline, "1")
+        dot = offline.eval(
+            """() => { const {map, farms} = window.vbr.maps[0];
+                const l = farms.getLayers().find(l => l.feature.properties.rank === '1');
+                const p = map.latLngToContainerPoint(l.getLatLng());
+                const b = map.getContainer().getBoundingClientRect();
+                map.closePopup(); return {x: b.left + p.x, y: b.top + p.y}; }"""
+        )
+        page.mouse.move(dot["x"] + 1, dot["y"])
+        page.mouse.move(dot["x"], dot["y"])
+        page.wait_for_selector(".leaflet-tooltip .vbr-tip strong")
+        page.wait_for_timeout(100)
+        shown = offline.eval(
+            "() => { const m = window.vbr.maps[0]; return m.map.hasLayer(m.areas.tip); }"
+        )
+        assert not shown
+        assert offline.errors == []
+    finally:
+        offline.close()
+
+
+def test_area_names_are_labels_where_they_fit_and_never_overlap(browser, tmp_path_factory):
+    _, out = default_run_once(tmp_path_factory)
+    offline = OfflinePage(browser, out / "veluwe" / "map.html")
+    try:
+        labels = """() => [...document.querySelectorAll('.vbr-area-label-text')]
+            .filter(n => getComputedStyle(n.parentNode.parentNode).visibility !== 'hidden'
+                         && n.parentNode.parentNode.style.display !== 'none')
+            .map(n => { const r = n.getBoundingClientRect();
+                return {text: n.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom}; })"""
+        shown = offline.eval(labels)
+        assert "Veluwe" in [s["text"] for s in shown]
+        for k, a in enumerate(shown):
+            for b in shown[k + 1 :]:
+                assert a["r"] <= b["l"] or b["r"] <= a["l"] or a["b"] <= b["t"] or b["b"] <= a["t"]
+        offline.eval("() => { window.vbr.maps[0].map.setZoom(7, {animate: false}); }")
+        fewer = offline.eval(labels)
+        assert len(fewer) < len(shown) or len(shown) <= 1
+        offline.eval("() => { window.vbr.maps[0].map.setZoom(13, {animate: false}); }")
+        assert offline.errors == []
+    finally:
+        offline.close()
+
+
+def test_a_printed_map_has_title_date_sources_legend_and_scale_and_no_controls(
+    browser, tmp_path_factory, tmp_path
+):
+    import pypdf
+
+    _, out = default_run_once(tmp_path_factory)
+    offline = OfflinePage(browser, out / "veluwe" / "map.html")
+    try:
+        page = offline.page
+        page.pdf(path=str(tmp_path / "veluwe.pdf"), print_background=True)
+        reader = pypdf.PdfReader(tmp_path / "veluwe.pdf")
+        assert len(reader.pages) == 1  # one A4 page, landscape
+        width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+        assert width > height
+        text = reader.pages[0].extract_text()
+        assert "Veluwe: Vbr-rangschikking op de kaart" in text
+        assert re.search(r"Run van \d{1,2} \w+ \d{4} · vbr ", text)
+        expected = ["Bronnen", "Veehouderijen: synthetische voorbeelddata", "Beperkingen"]
+        expected += ["Voorrang · geselecteerd", "Overbelast Natura 2000-gebied", " km"]
+        for words in expected:
+            assert words in text, words
+        # no control on paper: the search button, the fold button's panel links, the layers
+        for words in ("Zoek", "Lijst van de regio", "Alle regio", "Luchtfoto", "Zoekt in"):
+            assert words not in text, words
+
+        # the same in print media: what is hidden, what is shown, the farms clear of the rest
+        page.emulate_media(media="print")
+        page.wait_for_function("() => document.body.classList.contains('vbr-printing')")
+        state = offline.eval(
+            """() => {
+                const shown = s => [...document.querySelectorAll(s)].some(n => {
+                    const c = getComputedStyle(n); const r = n.getBoundingClientRect();
+                    return c.display !== 'none' && c.visibility !== 'hidden' && r.width > 0; });
+                const rect = n => { const r = n.getBoundingClientRect();
+                    return {l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+                const {map, farms} = window.vbr.maps[0];
+                const box = map.getContainer().getBoundingClientRect();
+                const dots = farms.getLayers().map(l => {
+                    const p = map.latLngToContainerPoint(l.getLatLng());
+                    return {x: box.left + p.x, y: box.top + p.y}; });
+                return {
+                    controls: ['.leaflet-control-zoom', '.leaflet-control-layers',
+                               '.vbr-search', '.vbr-panel', '.vbr-fold',
+                               '.leaflet-control-container .vbr-legend'].filter(shown),
+                    shown: ['.vbr-print-head', '.vbr-print-legend', '.vbr-print-about',
+                            '.leaflet-control-scale'].filter(shown),
+                    map: rect(map.getContainer()),
+                    legend: rect(document.querySelector('.vbr-print-legend')),
+                    scale: rect(document.querySelector('.leaflet-control-scale')),
+                    dots: dots,
+                };
+            }"""
+        )
+        assert state["controls"] == []
+        assert len(state["shown"]) == 4
+        assert state["legend"]["t"] >= state["map"]["b"]  # the legend under the map
+        scale = state["scale"]
+        inside = [
+            d for d in state["dots"]
+            if state["map"]["l"] <= d["x"] <= state["map"]["r"]
+            and state["map"]["t"] <= d["y"] <= state["map"]["b"]
+        ]  # fmt: skip
+        assert len(inside) == len(state["dots"])  # every farm on the printed map
+        under_scale = [
+            d for d in inside
+            if scale["l"] <= d["x"] <= scale["r"] and scale["t"] <= d["y"] <= scale["b"]
+        ]  # fmt: skip
+        assert under_scale == []
+        page.emulate_media(media="screen")
+        page.wait_for_function("() => !document.body.classList.contains('vbr-printing')")
+        assert offline.errors == []
+    finally:
+        offline.close()
+
+
+def test_search_and_print_screenshots(browser, named, tmp_path_factory):
+    """docs/map-search.png, docs/map-area.png and docs/map-print.png (written when
+    VBR_SCREENSHOTS is set; always taken)."""
+    import os
+
+    target = Path(os.environ.get("VBR_SCREENSHOTS", tmp_path_factory.mktemp("shots")))
+    _, out = default_run_once(tmp_path_factory)
+    offline = OfflinePage(browser, out / "veluwe" / "map.html")
+    try:
+        page = offline.page
+        _search(page, "barneveld")
+        page.screenshot(path=str(target / "map-search.png"))
+        page.fill(".vbr-search input", "")
+        page.press(".vbr-search input", "Enter")
+        _hover(offline, _free_point(offline, 57))
+        page.screenshot(path=str(target / "map-area.png"))
+        page.mouse.move(5, 790)
+        page.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape at 96 dpi
+        page.emulate_media(media="print")
+        page.wait_for_function("() => document.body.classList.contains('vbr-printing')")
+        page.screenshot(path=str(target / "map-print.png"), full_page=True)
+        for name in ("map-search.png", "map-area.png", "map-print.png"):
+            assert (target / name).stat().st_size > 10_000
+    finally:
+        offline.close()

@@ -81,11 +81,11 @@ def test_verify_passes_on_a_fresh_run(vbr, run_dir):
     code, out, err = vbr("verify", run_dir)
     assert code == 0, err
     last = out.splitlines()[-1]
-    assert last.startswith("identical: 18 outputs re-computed byte for byte")
+    assert last.startswith("identical: 20 outputs re-computed byte for byte")
     for name in (
         "ranking.csv", "rejected.csv", "decisions.csv", "ranking.xlsx", "ranking.gpkg",
         "index.html", "west/ranking.csv", "noord/ranking_excel.csv", "west/map.html",
-        "west/.vbr-folder",
+        "west/map.png", "west/.vbr-folder",
     ):  # fmt: skip
         assert name in last
     assert "manifest entries re-computed, manifest.sha256 matches, no file missing or added" in last
@@ -105,9 +105,9 @@ def test_verify_passes_on_a_public_run(vbr, tmp_path, inputs):
     code, stdout, err = vbr("verify", out)
     assert code == 0, err
     assert stdout.splitlines()[-1].startswith(
-        "gelijk: 5 uitvoerbestanden byte voor byte opnieuw berekend"
+        "gelijk: 7 uitvoerbestanden byte voor byte opnieuw berekend"
     )
-    assert "index.html" in stdout and "west/map.html" in stdout
+    assert "index.html" in stdout and "west/map.html" in stdout and "west/map.png" in stdout
 
 
 def test_verify_passes_on_a_scenarios_run(vbr, tmp_path, inputs):
@@ -245,8 +245,13 @@ def test_verify_sees_an_edited_manifest_through_its_sidecar(vbr, run_dir):
     edit_manifest(run_dir, lambda m: m.update(created="2020-01-01T00:00:00+00:00"), sidecar=False)
     code, _, err = vbr("verify", run_dir)
     assert code == 3
-    # the repeated run takes the edited moment, which the workbook's cover shows: it differs too
-    assert differing_files(err) == ["manifest.sha256", "ranking.xlsx"]
+    # the repeated run takes the edited moment, which the workbook's cover shows and the maps
+    # and their pictures print (the day): they differ too
+    assert differing_files(err) == [
+        "manifest.sha256",
+        "ranking.xlsx",
+        *(f"{slug}/{name}" for slug in ("noord", "west") for name in ("map.html", "map.png")),
+    ]
     assert "manifest.json was changed after the run" in err
     assert "sheet 'About', cell B5" in err and "'1 January 2020 01:00')" in err
     (run_dir / "manifest.sha256").unlink()

@@ -137,7 +137,7 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     work = temporary_folder(Path(tempfile.gettempdir()), "verify")
     try:
         options = rerun_options(manifest, paths, work / "out")
-        # the same moment as the run: the workbook's cover shows it
+        # the same moment as the run: the workbook's cover and the maps show it
         run(options, command=["vbr", "verify", str(outdir)], created=_created(manifest))
         again = json.loads((options.out / MANIFEST).read_text(encoding="utf-8"))
         _compare_outputs(report, recorded, again["outputs"], outdir, options.out)

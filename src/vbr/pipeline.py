@@ -529,7 +529,8 @@ def write_result(
     command
         The command line that made the run, for the manifest.
     created
-        When the run was made (UTC; default now): the manifest and the workbook's cover show it.
+        When the run was made (UTC; default now, or ``$SOURCE_DATE_EPOCH``): the manifest, the
+        workbook's cover and the maps show it (``vbr verify`` gives the recorded time).
 
     Returns
     -------

@@ -31,6 +31,7 @@ __all__ = [
     "AMSTERDAM",
     "DATETIME_PATTERN",
     "format_count",
+    "format_date",
     "format_datetime",
     "format_eur",
     "format_eur_per_kg",
@@ -47,6 +48,8 @@ __all__ = [
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: Day, month in words, year, 24-hour time: ``5 maart 2024 15:59``, ``5 March 2024 15:59``.
 DATETIME_PATTERN = "d MMMM y HH:mm"
+#: The day alone: ``5 maart 2024``, ``5 March 2024``.
+DATE_PATTERN = "d MMMM y"
 
 
 def intl_locale(lang: str) -> str:
@@ -151,3 +154,11 @@ def format_datetime(value: dt.datetime, lang: str) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=AMSTERDAM)
     return _babel_datetime(value, DATETIME_PATTERN, tzinfo=AMSTERDAM, locale=babel_locale(lang))
+
+
+def format_date(value: dt.datetime, lang: str) -> str:
+    """The day of a moment in Dutch local time: ``5 maart 2024``. A time without a zone is taken
+    to be Dutch local time already."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=AMSTERDAM)
+    return _babel_datetime(value, DATE_PATTERN, tzinfo=AMSTERDAM, locale=babel_locale(lang))

@@ -12,12 +12,14 @@ import pandas as pd
 
 from vbr.core.budget import cents_sum_eur
 from vbr.geometry import RD_NEW
-from vbr.maps.data import display_image, farm_payload, farm_statuses
+from vbr.maps.credits import credits
+from vbr.maps.data import carried_columns, display_image, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
 from vbr.maps.national import write_national_map
-from vbr.maps.region_map import write_region_map
+from vbr.maps.pages import write_pages
 from vbr.maps.scenario_data import scenario_payload
+from vbr.maps.search import search_columns
 from vbr.maps.summary import PotShare, RegionSummary
 from vbr.maps.whatif import region_whatif
 from vbr.model import Result, WriteReport
@@ -27,10 +29,36 @@ __all__ = ["write_maps"]
 
 
 def write_maps(context: WriteContext) -> WriteReport:
-    """Write ``<slug>/map.html`` for every region, ``national/map.html`` (every ranked farm,
-    with the what-if controls) and ``index.html`` (with the notes so far) into
-    ``context.folder``; the folders are created when missing."""
-    result, out_dir = context.result, context.folder
+    """Write ``<slug>/map.html`` and ``<slug>/map.png`` for every region,
+    ``national/map.html`` (every ranked farm, with the what-if controls) and ``index.html``
+    (with the notes so far) into ``context.folder``; the folders are created when missing. The
+    pictures are drawn in worker processes while the pages are written."""
+    result = context.result
+    summaries: list[RegionSummary] = []
+    national = scenario_payload(result)
+
+    def pages():
+        for region, summary, content in _region_contents(context, national):
+            summaries.append(summary)
+            yield region.slug, content
+
+    return write_pages(
+        context.folder,
+        pages(),
+        lambda: index_html(result, summaries, context.notes, national_map=True),
+        jobs=len(result.region_lists),
+        stage="maps",
+        more=lambda: [write_national_map(result, context.folder)],
+    )
+
+
+def _region_contents(context: WriteContext, national: dict | None = None):
+    """Every region's map content (what :func:`write_region_map` and :func:`static_map` draw),
+    with the region and its summary, one region at a time; ``national`` is the what-if data of
+    the run (:func:`~vbr.maps.scenario_data.scenario_payload`; made here when not given)."""
+    result = context.result
+    if national is None:
+        national = scenario_payload(result)
     table = context.ranking_text()
     areas = result.natura.areas
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
@@ -48,11 +76,11 @@ def write_maps(context: WriteContext) -> WriteReport:
     threshold_m = float(result.options.config.threshold_m)
     lang = result.options.config.language
     deposition = _deposition_overlay(result)
+    run_credits = credits(result, context.created)
+    columns = [str(c) for c in table.columns]
+    search = search_columns(table, [columns[k] for k in carried_columns(columns)])
     submitted = _submitted(result.ranked)
-    national = scenario_payload(result)
 
-    written = []
-    summaries: list[RegionSummary] = []
     for region in result.region_lists:
         positions = np.asarray(region.positions, dtype=np.int64)
         rows = context.region_text(region)
@@ -67,6 +95,7 @@ def write_maps(context: WriteContext) -> WriteReport:
             threshold_m=threshold_m,
             national_total=len(table),
             submitted=submitted[positions] if submitted is not None else None,
+            search=search,
         )
         summary = _summary(
             region,
@@ -77,7 +106,6 @@ def write_maps(context: WriteContext) -> WriteReport:
             funded=funded_all[positions],
             budgets=result.budgets if result.with_budget else None,
         )
-        summaries.append(summary)
         region_geom = geometry_by_slug.get(region.slug)
         content = region_content(
             summary,
@@ -92,15 +120,8 @@ def write_maps(context: WriteContext) -> WriteReport:
         )
         content.deposition = deposition
         content.whatif = region_whatif(result, national, region)
-        written.append(write_region_map(content, out_dir / region.slug))
-
-    written.append(write_national_map(result, out_dir))
-    index = out_dir / "index.html"
-    index.write_text(
-        index_html(result, summaries, context.notes, national_map=True), encoding="utf-8"
-    )
-    written.append(index)
-    return WriteReport(files=tuple(written))
+        content.credits = run_credits.as_dict()
+        yield region, summary, content
 
 
 def _submitted(ranked: pd.DataFrame) -> np.ndarray | None:

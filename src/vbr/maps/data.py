@@ -20,6 +20,7 @@ import shapely
 from vbr.io.crs import RD_NEW, to_wgs84
 from vbr.locale import t
 from vbr.locale.formats import format_count
+from vbr.maps.search import SearchColumns, search_columns
 from vbr.maps.summary import pot_name
 from vbr.model import OverloadZones
 
@@ -28,6 +29,7 @@ __all__ = [
     "STATUSES",
     "FarmPayload",
     "Status",
+    "carried_columns",
     "display_image",
     "farm_payload",
     "farm_statuses",
@@ -171,6 +173,13 @@ def _plain(value: object) -> object:
     return value if isinstance(value, int | str) else str(value)
 
 
+def carried_columns(columns: list[str]) -> list[int]:
+    """Indices of the columns of a list that are carried through from the input (every column
+    the popup does not show as a key fact or apart)."""
+    known = {c for c, _, _ in FACTS} | set(_SHOWN_APART)
+    return [k for k, c in enumerate(columns) if c not in known]
+
+
 def farm_statuses(region_rows: pd.DataFrame, national_selected: pd.Series | None) -> np.ndarray:
     """The status index (into :data:`STATUSES`) of each row of a region's list.
 
@@ -260,6 +269,7 @@ def farm_payload(
     threshold_m: float = 1000.0,
     national_total: int | None = None,
     submitted: np.ndarray | None = None,
+    search: SearchColumns | None = None,
 ) -> FarmPayload:
     """Prepare the farm layer of one region.
 
@@ -287,6 +297,9 @@ def farm_payload(
     submitted
         ``submitted_at`` per farm as ISO 8601 UTC text (``""`` where none), when any farm has
         one.
+    search
+        What the search box looks in (by column name; see :mod:`vbr.maps.search`); default:
+        decided from ``rows``.
     """
     n = len(rows)
     coords = shapely.get_coordinates(geometry)
@@ -298,7 +311,6 @@ def farm_payload(
     draw = np.lexsort((-np.arange(n), draw_layer)) if n else np.array([], dtype=int)
     columns = list(rows.columns)
     facts = _facts(rows, lang, national_total=national_total if national_total is not None else n)
-    known = {c for c, _, _ in FACTS} | set(_SHOWN_APART)
     data = {
         "columns": columns,
         "rows": rows.to_numpy(dtype=object).tolist(),
@@ -309,7 +321,7 @@ def farm_payload(
         "facts": facts,
         # no budget walk lines: the decision is the list's (selected, funded_by, reason)
         "walks": [],
-        "more": [k for k, c in enumerate(columns) if c not in known],
+        "more": carried_columns(columns),
         "threshold": threshold_m,
         "lon": np.round(np.asarray(lon, dtype=float), FARM_DECIMALS).tolist(),
         "lat": np.round(np.asarray(lat, dtype=float), FARM_DECIMALS).tolist(),
@@ -322,6 +334,9 @@ def farm_payload(
         ],
         "areaNames": area_names,
     }
+    if search is None:
+        search = search_columns(rows, [columns[k] for k in data["more"]])
+    data["search"] = search.payload(columns)
     if submitted is not None:
         data["submitted"] = list(submitted)
         data["facts"].append(

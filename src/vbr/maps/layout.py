@@ -4,15 +4,27 @@ shows (shared by the maps with farms and the public maps)."""
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
-from vbr.io.crs import NL_EXTENT, RD_NEW, wgs84_bounds
+from vbr.io.crs import NL_EXTENT, RD_NEW, to_wgs84, wgs84_bounds
 from vbr.locale import t
 from vbr.maps.data import polygons_geojson
-from vbr.maps.region_map import RegionMapContent
+from vbr.maps.region_map import MapGeometry, RegionMapContent
 from vbr.maps.summary import RegionSummary
 
-__all__ = ["MAP_MARGIN_M", "map_extent", "near", "region_content"]
+__all__ = [
+    "AREA_PROPERTIES",
+    "MAP_MARGIN_M",
+    "label_anchors",
+    "map_extent",
+    "near",
+    "region_content",
+]
+
+#: What the map knows of each Natura 2000 area: number, name, overloaded, and where its label
+#: goes (``lx``/``ly``, degrees) and how much room it has there (``lr``, metres).
+AREA_PROPERTIES = ["nr", "name", "overloaded", "lx", "ly", "lr"]
 
 #: Natura 2000 areas and priority strip parts are drawn when they come within this distance of a
 #: region's bounding box (whole, never cut).
@@ -32,6 +44,33 @@ def near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
     if len(frame) == 0:
         return frame
     return frame[shapely.intersects(frame.geometry.values, box)]
+
+
+def label_anchors(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``areas`` with where each one's name label goes: the centre of the largest circle inside
+    it (``lx``, ``ly`` in degrees; ``label_x``, ``label_y`` in EPSG:28992) and that circle's
+    radius in metres (``lr``): a name is shown where it fits in that circle.
+
+    Parameters
+    ----------
+    areas
+        Polygons in EPSG:28992.
+    """
+    if len(areas) == 0:
+        return areas.assign(lx=[], ly=[], lr=[], label_x=[], label_y=[])
+    geoms = areas.geometry.values
+    tolerance = np.maximum(np.sqrt(np.maximum(shapely.area(geoms), 1.0)) / 200.0, 5.0)
+    circles = shapely.maximum_inscribed_circle(geoms, tolerance=tolerance)
+    centre = shapely.get_point(circles, 0)
+    x, y = shapely.get_x(centre), shapely.get_y(centre)
+    lon, lat = to_wgs84(x, y)
+    return areas.assign(
+        lx=np.round(lon, 5),
+        ly=np.round(lat, 5),
+        lr=np.round(shapely.length(circles), 0),
+        label_x=x,
+        label_y=y,
+    )
 
 
 def map_extent(region_geom, farm_points) -> shapely.Geometry:
@@ -89,8 +128,18 @@ def region_content(
     xmin, ymin, xmax, ymax = shapely.bounds(map_extent(region_geom, farm_points))
     box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
     shown = near(areas, box)
-    near_over = shown[shown["overloaded"].to_numpy(dtype=bool)]
-    near_other = shown[~shown["overloaded"].to_numpy(dtype=bool)]
+    near_over = label_anchors(shown[shown["overloaded"].to_numpy(dtype=bool)])
+    near_other = label_anchors(shown[~shown["overloaded"].to_numpy(dtype=bool)])
+    near_zone = near(zone, box)
+    farm_xy = shapely.get_coordinates(np.asarray(farm_points))
+    geometry = MapGeometry(
+        extent=(xmin, ymin, xmax, ymax),
+        outline=region_geom,
+        overloaded=near_over,
+        other=near_other,
+        zone=near_zone,
+        farm_xy=farm_xy,
+    )
     west, south, east, north = wgs84_bounds(xmin, ymin, xmax, ymax)
     bounds = (south, west, north, east)
     # the first view fits the farms (with 500 m around them), else the region
@@ -113,9 +162,9 @@ def region_content(
         view=view,
         lang=lang,
         outline=outline,
-        overloaded=polygons_geojson(near_over, ["nr", "name", "overloaded"]),
-        other_areas=polygons_geojson(near_other, ["nr", "name", "overloaded"]),
-        zone=polygons_geojson(near(zone, box), []),
+        overloaded=polygons_geojson(near_over, AREA_PROPERTIES),
+        other_areas=polygons_geojson(near_other, AREA_PROPERTIES),
+        zone=polygons_geojson(near_zone, []),
         threshold_m=threshold_m,
         farms=farms,
         counts=counts,
@@ -128,4 +177,5 @@ def region_content(
                 [t("map.panel.index", lang), "../index.html"],
             ],
         },
+        geometry=geometry,
     )

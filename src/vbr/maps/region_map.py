@@ -15,19 +15,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+from babel.lists import format_list
 from branca.element import Element, MacroElement
 from folium.map import Layer
 
-from vbr.locale import t, texts
+from vbr.locale import babel_locale, t, texts
 from vbr.locale.formats import format_count, format_m, intl_locale
 from vbr.maps import assets
 from vbr.maps.data import STATUSES, safe_json
 from vbr.maps.html import render
 from vbr.maps.whatif import add_whatif
 
-__all__ = ["BASEMAPS", "Basemap", "RegionMapContent", "region_map_html", "write_region_map"]
+__all__ = [
+    "BASEMAPS",
+    "Basemap",
+    "MapGeometry",
+    "RegionMapContent",
+    "legend_entries",
+    "region_map_html",
+    "write_region_map",
+]
 
 
 @dataclass(frozen=True)
@@ -196,15 +206,41 @@ class _Setup(MacroElement):
 class _PublicSetup(MacroElement):
     """Calls ``vbr.publicSetup`` (panel, cell legend, scale) for a public map."""
 
-    def __init__(self, map_name: str, grid_name: str, payload: dict):
+    def __init__(self, map_name: str, grid_name: str, payload: dict, overlays: list):
         super().__init__()
         self._name = "VbrPublicSetup"
         self.map_name = map_name
         self.grid_name = grid_name
         self.payload = safe_json(payload)
+        self.overlays = overlays
 
     def render(self, **kwargs) -> None:
-        _add_script(self, f"vbr.publicSetup({self.map_name}, {self.grid_name}, {self.payload});\n")
+        overlays = ", ".join(f"{safe_json(key)}: {name}" for key, name in self.overlays)
+        _add_script(
+            self,
+            f"vbr.publicSetup({self.map_name}, {self.grid_name}, {self.payload}, "
+            f"{{{overlays}}});\n",
+        )
+
+
+@dataclass
+class MapGeometry:
+    """What a region's map shows, in EPSG:28992 (for ``map.png``)."""
+
+    #: The region's extent: xmin, ymin, xmax, ymax.
+    extent: tuple[float, float, float, float]
+    #: The region's outline, or ``None``.
+    outline: object
+    #: The Natura 2000 areas near the region, overloaded and not, with their label anchors
+    #: (``label_x``, ``label_y``, ``lr``; see :func:`vbr.maps.layout.label_anchors`).
+    overloaded: gpd.GeoDataFrame
+    other: gpd.GeoDataFrame
+    #: The priority strip's parts near the region.
+    zone: gpd.GeoDataFrame
+    #: The region's farms (x, y), in the order of the farm layer's rows.
+    farm_xy: np.ndarray
+    #: Public map: the cells shown, with their class ``c`` (see :mod:`vbr.maps.public`).
+    cells: gpd.GeoDataFrame | None = None
 
 
 @dataclass
@@ -231,11 +267,15 @@ class RegionMapContent:
     #: given, ``farms`` is not drawn at all.
     grid: dict | None = None
     grid_legend: dict | None = None
+    #: The same in EPSG:28992, for ``map.png``.
+    geometry: MapGeometry | None = None
+    #: The run's date, sources and limits (the print view; see :mod:`vbr.maps.credits`).
+    credits: dict | None = None
     #: The what-if controls' data (``vbr.regionWhatif``, :mod:`vbr.maps.whatif`), or ``None``.
     whatif: dict | None = None
 
 
-def _legend(content: RegionMapContent) -> dict:
+def legend_entries(content: RegionMapContent) -> dict:
     """The legend: the statuses the region's farms have (none without farms), sizes, areas."""
     lang = content.lang
     entries = [
@@ -273,10 +313,18 @@ _JS_TEXTS = {
         "map.tip.",
         "map.search.",
         "map.legend.",
+        "map.print.",
         "map.panel.fold",
         "map.panel.unfold",
     ),
-    "public": ("units.", "public.cell_", "map.panel.fold", "map.panel.unfold"),
+    "public": (
+        "units.",
+        "public.cell_",
+        "map.tip.",
+        "map.print.",
+        "map.panel.fold",
+        "map.panel.unfold",
+    ),
 }
 
 
@@ -339,49 +387,7 @@ def region_map_html(content: RegionMapContent) -> str:
         ).add_to(fmap)
     _BlankBase(t("map.basemap_none", lang)).add_to(fmap)
 
-    layers = [
-        (
-            "zone",
-            _ScriptLayer(
-                "polygons",
-                {
-                    "geojson": content.zone,
-                    "style": _path_style("zone"),
-                    "tooltip": "text",
-                    "text": t("map.tip.zone", lang, distance=_distance(content)),
-                },
-                name=t("map.layer.zone", lang, distance=_distance(content)),
-            ),
-        ),
-        (
-            "other_areas",
-            _ScriptLayer(
-                "polygons",
-                {"geojson": content.other_areas, "style": _path_style("other"), "tooltip": "area"},
-                name=t("map.layer.other", lang),
-            ),
-        ),
-        (
-            "overloaded",
-            _ScriptLayer(
-                "polygons",
-                {
-                    "geojson": content.overloaded,
-                    "style": _path_style("overloaded"),
-                    "tooltip": "area",
-                },
-                name=t("map.layer.overloaded", lang),
-            ),
-        ),
-        (
-            "outline",
-            _ScriptLayer(
-                "polygons",
-                {"geojson": content.outline, "style": _path_style("outline"), "tooltip": "none"},
-                name=t("map.layer.outline", lang),
-            ),
-        ),
-    ]
+    layers = _area_layers(content)
     if content.deposition is not None:
         uri, image_bounds = content.deposition
         layers.insert(
@@ -395,22 +401,116 @@ def region_map_html(content: RegionMapContent) -> str:
         layer.add_to(fmap)
     v_south, v_west, v_north, v_east = content.view
     view = [[v_south, v_west], [v_north, v_east]]
+    overlays = [(key, layer.get_name()) for key, layer in layers]
+    print_view = _print_payload(content)
     if content.grid is not None:
         grid = _ScriptLayer("grid", content.grid, name=content.grid["layer"])
         grid.add_to(fmap)
         folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-        payload = {"legend": content.grid_legend, "headline": content.headline, "view": view}
-        fmap.add_child(_PublicSetup(fmap.get_name(), grid.get_name(), payload))
+        legend = {**content.grid_legend, "areas": legend_entries(content)["areas"]}
+        payload = {"legend": legend, "headline": content.headline, "view": view, **print_view}
+        fmap.add_child(_PublicSetup(fmap.get_name(), grid.get_name(), payload, overlays))
         return _page(root, lang)
     farms = _ScriptLayer("farms", content.farms, name=t("map.layer.farms", lang))
     farms.add_to(fmap)
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-    overlays = [(key, layer.get_name()) for key, layer in layers] + [("farms", farms.get_name())]
-    setup_payload = {"legend": _legend(content), "headline": content.headline, "view": view}
+    overlays.append(("farms", farms.get_name()))
+    setup_payload = {
+        "legend": legend_entries(content),
+        "headline": content.headline,
+        "view": view,
+        "search": search_scope(content.farms, lang),
+        **print_view,
+    }
     fmap.add_child(_Setup(fmap.get_name(), farms.get_name(), setup_payload, overlays))
     if content.whatif is not None:
         add_whatif(fmap, content.whatif, _add_script)
     return _page(root, lang)
+
+
+def _area_layers(content: RegionMapContent) -> list[tuple[str, Layer]]:
+    """The polygon layers, bottom to top: the strip, the other and the overloaded Natura 2000
+    areas, the region's outline (and the deposition picture under them all, when given)."""
+    lang = content.lang
+    layers: list[tuple[str, Layer]] = [
+        (
+            "zone",
+            _ScriptLayer(
+                "polygons",
+                {
+                    "geojson": content.zone,
+                    "style": _path_style("zone"),
+                    "kind": "zone",
+                    "text": t("map.tip.zone", lang, distance=_distance(content)),
+                },
+                name=t("map.layer.zone", lang, distance=_distance(content)),
+            ),
+        ),
+        (
+            "other_areas",
+            _ScriptLayer(
+                "polygons",
+                {"geojson": content.other_areas, "style": _path_style("other"), "kind": "area"},
+                name=t("map.layer.other", lang),
+            ),
+        ),
+        (
+            "overloaded",
+            _ScriptLayer(
+                "polygons",
+                {
+                    "geojson": content.overloaded,
+                    "style": _path_style("overloaded"),
+                    "kind": "area",
+                },
+                name=t("map.layer.overloaded", lang),
+            ),
+        ),
+        (
+            "outline",
+            _ScriptLayer(
+                "polygons",
+                {"geojson": content.outline, "style": _path_style("outline"), "kind": "region"},
+                name=t("map.layer.outline", lang),
+            ),
+        ),
+    ]
+    if content.deposition is not None:
+        uri, image_bounds = content.deposition
+        layers.insert(
+            0,
+            ("deposition", _ImageLayer(uri, image_bounds, name=t("map.layer.deposition", lang))),
+        )
+    return layers
+
+
+def _print_payload(content: RegionMapContent) -> dict:
+    """What the print view adds: the title, the run's date, the sources and limits, and the
+    basemap shown first (named among the sources)."""
+    if content.credits is None:
+        return {}
+    return {
+        "print": {
+            "title": content.title,
+            **content.credits,
+            "basemap": t(BASEMAPS[0].name, content.lang),
+        }
+    }
+
+
+def search_scope(farms: dict, lang: str) -> dict:
+    """What the note under the search box says it searches: the searched columns by their
+    input names (the first six and a count when there are more than eight, with the full list
+    to unfold) and the Natura 2000 areas."""
+    search = farms.get("search")
+    if not search:
+        return {}
+    names = [str(farms["columns"][k]) for k in search["cols"]]
+    if len(names) > 8:
+        shown = t("map.search.scope_more", lang, shown=", ".join(names[:6]), count=len(names) - 6)
+        return {"text": t("map.search.scope", lang, columns=shown), "all": ", ".join(names)}
+    listed = format_list(names, locale=babel_locale(lang))
+    return {"text": t("map.search.scope", lang, columns=listed), "all": None}
 
 
 def _page(root: Element, lang: str) -> str:

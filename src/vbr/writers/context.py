@@ -8,6 +8,7 @@ A writer is a function ``writer(context) -> WriteReport``: it writes files into
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,12 +28,31 @@ from vbr.writers.tables import (
     region_list_table,
 )
 
-__all__ = ["WriteContext", "Writer", "now_utc"]
+__all__ = ["WriteContext", "Writer", "now_utc", "run_time"]
 
 
 def now_utc() -> dt.datetime:
     """The moment now in UTC, to the second (as the manifest records it)."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def run_time(recorded: str | None = None) -> dt.datetime:
+    """When the run was made (UTC, whole seconds): ``recorded`` (an ISO 8601 time, as
+    ``manifest.json`` holds it) when given, else ``$SOURCE_DATE_EPOCH`` when set (the
+    reproducible-builds convention), else now. A ``recorded`` text that is no time is passed
+    over (``vbr verify`` then shows the outputs that differ)."""
+    try:
+        moment = dt.datetime.fromisoformat(recorded) if isinstance(recorded, str) else None
+    except ValueError:
+        moment = None
+    if moment is not None:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC).replace(microsecond=0)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return now_utc()
 
 
 @dataclass
@@ -58,27 +78,28 @@ class WriteContext:
     notes
         The notes so far: the result's, then those of the writers that ran before.
     created
-        When the run was made (UTC, whole seconds): the manifest's ``created`` and the workbook's
-        cover show the same moment (``vbr verify`` repeats a run with its recorded moment).
+        When the run was made (UTC, whole seconds): the manifest's ``created``, the workbook's
+        cover and the date the maps print show the same moment (``vbr verify`` repeats a run
+        with its recorded moment).
     """
 
     result: Result
     folder: Path
     notes: tuple[str, ...] = ()
-    created: dt.datetime = field(default_factory=lambda: now_utc())
+    created: dt.datetime = field(default_factory=lambda: run_time())
     _shared: _Shared = field(default_factory=_Shared, repr=False, compare=False)
 
     @classmethod
     def of(
         cls, result: Result, folder: Path, *, created: dt.datetime | None = None
     ) -> WriteContext:
-        """The context of the first writer: the result's own notes; ``created`` now unless
-        given."""
+        """The context of the first writer: the result's own notes; ``created`` as given, else
+        :func:`run_time` (now, or ``$SOURCE_DATE_EPOCH``)."""
         return cls(
             result=result,
             folder=Path(folder),
             notes=tuple(result.notes),
-            created=now_utc() if created is None else created,
+            created=run_time() if created is None else created,
         )
 
     def with_notes(self, notes: Sequence[str]) -> WriteContext:

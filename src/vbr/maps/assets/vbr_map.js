@@ -135,44 +135,351 @@
     }
   };
 
-  /* Polygons: Natura 2000 areas, the priority strip, the region outline. */
+  /* Polygons: Natura 2000 areas, the priority strip, the region outline. They take no pointer
+   * events themselves: the farms' canvas lies on top of them and would swallow every event, so
+   * the map finds what lies under the pointer itself (see areaHits). `d.kind` says what the
+   * features are: "area" (Natura 2000, with nr, name, overloaded), "zone" or "region". */
   vbr.polygons = function (map, d) {
     var layer = L.geoJSON(d.geojson, {
       style: function () {
         return d.style;
       },
-      interactive: d.tooltip !== "none",
+      interactive: false,
     });
-    if (d.tooltip === "area") {
-      layer.bindTooltip(
-        function (l) {
-          var p = l.feature.properties;
-          var T = vbr.T;
-          var box = el("div", "vbr-tip");
-          box.appendChild(el("strong", null, p.name));
-          box.appendChild(
-            el(
-              "div",
-              null,
-              fill(T["map.tip.area"], { nr: p.nr }) +
-                " · " +
-                (p.overloaded ? T["map.tip.area_overloaded"] : T["map.tip.area_not_overloaded"])
-            )
-          );
-          return box;
-        },
-        { sticky: true }
-      );
-    } else if (d.tooltip === "text") {
-      layer.bindTooltip(
-        function () {
-          return el("div", "vbr-tip", d.text);
-        },
-        { sticky: true }
-      );
-    }
+    layer.vbrKind = d.kind;
+    layer.vbrText = d.text;
+    layer.vbrGeojson = d.geojson;
     return layer;
   };
+
+  /* Point in polygon (even-odd rule over the rings of a GeoJSON polygon, in degrees). */
+  function ringContains(ring, x, y) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0];
+      var yi = ring[i][1];
+      var xj = ring[j][0];
+      var yj = ring[j][1];
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  function polygonContains(rings, x, y) {
+    if (!ringContains(rings[0], x, y)) {
+      return false;
+    }
+    for (var k = 1; k < rings.length; k++) {
+      if (ringContains(rings[k], x, y)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /* Every polygon of a feature with its bounding box, for quick hit tests. */
+  function indexFeature(feature) {
+    var g = feature.geometry;
+    var polygons =
+      g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    var parts = [];
+    var all = [Infinity, Infinity, -Infinity, -Infinity];
+    for (var p = 0; p < polygons.length; p++) {
+      var box = [Infinity, Infinity, -Infinity, -Infinity];
+      var outer = polygons[p][0];
+      for (var k = 0; k < outer.length; k++) {
+        box[0] = Math.min(box[0], outer[k][0]);
+        box[1] = Math.min(box[1], outer[k][1]);
+        box[2] = Math.max(box[2], outer[k][0]);
+        box[3] = Math.max(box[3], outer[k][1]);
+      }
+      parts.push({ box: box, rings: polygons[p] });
+      all = [
+        Math.min(all[0], box[0]),
+        Math.min(all[1], box[1]),
+        Math.max(all[2], box[2]),
+        Math.max(all[3], box[3]),
+      ];
+    }
+    return { feature: feature, parts: parts, box: all };
+  }
+
+  function featureContains(item, x, y) {
+    if (x < item.box[0] || x > item.box[2] || y < item.box[1] || y > item.box[3]) {
+      return false;
+    }
+    for (var p = 0; p < item.parts.length; p++) {
+      var b = item.parts[p].box;
+      var inBox = x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+      if (inBox && polygonContains(item.parts[p].rings, x, y)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /* The area layers of a map, indexed once: [{layer, kind, items}] in the order a tooltip lists
+   * them (Natura 2000 areas, the strip, the region). */
+  function areaIndex(overlays) {
+    var order = ["overloaded", "other_areas", "zone", "outline"];
+    var index = [];
+    for (var k = 0; k < order.length; k++) {
+      var layer = overlays[order[k]];
+      if (!layer || !layer.vbrGeojson) {
+        continue;
+      }
+      index.push({
+        layer: layer,
+        kind: layer.vbrKind,
+        items: layer.vbrGeojson.features.map(indexFeature),
+      });
+    }
+    return index;
+  }
+
+  /* What lies under a point, of the area layers that are on: [{kind, item, layer}]. The strip
+   * is named only outside an overloaded area (inside one it says nothing more). */
+  function areaHits(map, index, latlng) {
+    var hits = [];
+    var inOverloaded = false;
+    for (var k = 0; k < index.length; k++) {
+      var entry = index[k];
+      if (!map.hasLayer(entry.layer)) {
+        continue;
+      }
+      for (var f = 0; f < entry.items.length; f++) {
+        if (featureContains(entry.items[f], latlng.lng, latlng.lat)) {
+          if (entry.kind === "zone" && inOverloaded) {
+            continue;
+          }
+          if (entry.kind === "area" && entry.items[f].feature.properties.overloaded) {
+            inOverloaded = true;
+          }
+          hits.push({ kind: entry.kind, item: entry.items[f], layer: entry.layer });
+          if (entry.kind === "zone") {
+            break; // one strip is enough
+          }
+        }
+      }
+    }
+    return hits;
+  }
+
+  /* The words for one area: its name, number and status. */
+  function areaLines(p) {
+    var T = vbr.T;
+    return [
+      p.name,
+      fill(T["map.tip.area"], { nr: p.nr }) +
+        " · " +
+        (p.overloaded ? T["map.tip.area_overloaded"] : T["map.tip.area_not_overloaded"]),
+    ];
+  }
+
+  /* A box naming everything under the pointer (areas, strip, region). */
+  function hitsBox(hits) {
+    var T = vbr.T;
+    var box = el("div", "vbr-tip vbr-area-tip");
+    for (var k = 0; k < hits.length; k++) {
+      var h = hits[k];
+      var part = el("div", "vbr-hit vbr-hit-" + h.kind);
+      if (h.kind === "area") {
+        var lines = areaLines(h.item.feature.properties);
+        part.appendChild(el("strong", null, lines[0]));
+        part.appendChild(el("div", null, lines[1]));
+      } else if (h.kind === "zone") {
+        part.appendChild(el("strong", null, T["map.tip.zone_name"]));
+        part.appendChild(el("div", null, h.layer.vbrText));
+      } else {
+        var region = fill(T["map.tip.region"], { name: h.item.feature.properties.name });
+        part.appendChild(el("div", "vbr-hit-region", region));
+      }
+      box.appendChild(part);
+    }
+    return box;
+  }
+
+  function hitsKey(hits) {
+    return hits
+      .map(function (h) {
+        var p = h.item.feature.properties;
+        return h.kind + ":" + (p.nr || p.name || "");
+      })
+      .join("|");
+  }
+
+  /* Hovering or clicking anywhere that is not a farm names the areas, the strip and the region
+   * under the pointer, whatever layers are on. */
+  function identifyAreas(map, farms, overlays) {
+    var index = areaIndex(overlays);
+    var tip = L.tooltip({
+      direction: "auto", // right of the pointer, left of it in the map's right half
+      offset: [14, 0],
+      className: "vbr-area-tooltip",
+      opacity: 0.96,
+    });
+    var shownKey = "";
+    var overFarm = false;
+    var farmClick = null;
+    function hide() {
+      if (map.hasLayer(tip)) {
+        map.removeLayer(tip);
+      }
+      shownKey = "";
+    }
+    farms.on("mouseover", function () {
+      overFarm = true;
+      hide();
+    });
+    farms.on("mouseout", function () {
+      overFarm = false;
+    });
+    farms.on("click", function (e) {
+      farmClick = e.originalEvent;
+    });
+    // every pointer move on the map (the canvas passes on only one in 32 ms), at most once a frame
+    var pending = null;
+    function update() {
+      var event = pending;
+      pending = null;
+      if (!event || overFarm || (farms._renderer && farms._renderer._hoveredLayer)) {
+        hide();
+        return;
+      }
+      var latlng = map.mouseEventToLatLng(event);
+      var hits = areaHits(map, index, latlng);
+      if (!hits.length) {
+        hide();
+        return;
+      }
+      var key = hitsKey(hits);
+      if (key !== shownKey) {
+        tip.setContent(hitsBox(hits));
+        shownKey = key;
+      }
+      tip.setLatLng(latlng);
+      if (!map.hasLayer(tip)) {
+        tip.addTo(map);
+      }
+    }
+    L.DomEvent.on(map.getContainer(), "mousemove", function (event) {
+      if (event.target.closest && event.target.closest(".leaflet-control")) {
+        pending = null;
+        hide();
+        return;
+      }
+      if (pending === null) {
+        L.Util.requestAnimFrame(update);
+      }
+      pending = event;
+    });
+    map.on("mouseout zoomstart movestart popupopen", hide);
+    map.on("click", function (e) {
+      if (e.originalEvent && e.originalEvent === farmClick) {
+        return; // a farm was clicked: its popup opens
+      }
+      var hits = areaHits(map, index, e.latlng);
+      if (!hits.length) {
+        return;
+      }
+      L.popup({ maxWidth: 330, className: "vbr-area-popup", autoPan: true })
+        .setLatLng(e.latlng)
+        .setContent(hitsBox(hits))
+        .openOn(map);
+    });
+    return {
+      index: index,
+      tip: tip,
+      hits: function (latlng) {
+        return areaHits(map, index, latlng);
+      },
+    };
+  }
+
+  /* The earth's circumference at the equator, metres (Web Mercator: metres per pixel). */
+  var EARTH_M = 40075016.686;
+
+  /* Area names as labels where they fit: in the circle inside the area (lx, ly, radius lr in
+   * metres, from vbr.maps.layout), never overlapping another label; bigger areas first. */
+  function areaLabels(map, overlays) {
+    var pane = map.createPane("vbr-labels");
+    pane.style.zIndex = 450; // above the areas and farms (400), below tooltips and popups
+    pane.style.pointerEvents = "none";
+    var labels = [];
+    ["overloaded", "other_areas"].forEach(function (key) {
+      var layer = overlays[key];
+      if (!layer || !layer.vbrGeojson) {
+        return;
+      }
+      layer.vbrGeojson.features.forEach(function (f) {
+        var p = f.properties;
+        if (p.lx === undefined || p.lx === null) {
+          return;
+        }
+        var text = el("span", "vbr-area-label-text", p.name);
+        var holder = el("div");
+        holder.appendChild(text);
+        var marker = L.marker([p.ly, p.lx], {
+          icon: L.divIcon({ className: "vbr-area-label", html: holder, iconSize: null }),
+          interactive: false,
+          keyboard: false,
+          pane: "vbr-labels",
+        });
+        labels.push({ marker: marker, text: text, layer: layer, r: p.lr || 0, nr: p.nr });
+      });
+    });
+    labels.sort(function (a, b) {
+      return b.r - a.r || a.nr - b.nr;
+    });
+    var group = L.layerGroup(labels.map(function (l) { return l.marker; })).addTo(map);
+    function place() {
+      var size = map.getSize();
+      var placed = [];
+      var latitude = (map.getCenter().lat * Math.PI) / 180;
+      var metresPerPx = (EARTH_M * Math.cos(latitude)) / Math.pow(2, map.getZoom() + 8);
+      for (var k = 0; k < labels.length; k++) {
+        var l = labels[k];
+        var node = l.marker.getElement();
+        if (!node) {
+          continue;
+        }
+        if (!map.hasLayer(l.layer)) {
+          node.style.display = "none";
+          continue;
+        }
+        node.style.display = "";
+        if (!l.size) {
+          var r0 = l.text.getBoundingClientRect();
+          l.size = { w: r0.width, h: r0.height };
+        }
+        var roomPx = (2 * l.r) / metresPerPx;
+        var c = map.latLngToContainerPoint(l.marker.getLatLng());
+        var rect = {
+          left: c.x - l.size.w / 2,
+          right: c.x + l.size.w / 2,
+          top: c.y - l.size.h / 2,
+          bottom: c.y + l.size.h / 2,
+        };
+        var fits = l.size.w <= roomPx * 1.15 && l.size.h <= roomPx;
+        var inView = rect.right > 0 && rect.left < size.x && rect.bottom > 0 && rect.top < size.y;
+        var free = placed.every(function (o) {
+          var apart = rect.right + 4 < o.left || rect.left - 4 > o.right;
+          return apart || rect.bottom + 2 < o.top || rect.top - 2 > o.bottom;
+        });
+        if (fits && inView && free) {
+          placed.push(rect);
+          node.style.visibility = "visible";
+        } else {
+          node.style.visibility = "hidden";
+        }
+      }
+    }
+    map.on("zoomend moveend overlayadd overlayremove resize", place);
+    place();
+    return { group: group, labels: labels, place: place };
+  }
 
   /* The line under a farm's id in tooltips and search results: rank and status in words. */
   function farmLine(d, i) {
@@ -363,6 +670,25 @@
     return box;
   };
 
+  /* The legend's lines for the areas, the strip and the region's outline. */
+  function areaLegend(entries) {
+    var areas = el("div", "vbr-legend-areas");
+    for (var a = 0; a < entries.length; a++) {
+      var area = entries[a];
+      var row = el("div", "vbr-legend-row");
+      var patch = el("span", "vbr-patch");
+      patch.style.background = area.fill || "transparent";
+      patch.style.borderColor = area.stroke;
+      if (area.dashed) {
+        patch.style.borderStyle = "dashed";
+      }
+      row.appendChild(patch);
+      row.appendChild(el("span", "vbr-legend-label", area.label));
+      areas.appendChild(row);
+    }
+    return areas;
+  }
+
   /* Legend: colours by status (only statuses the region has), sizes by NH3, the areas. */
   vbr.legend = function (d) {
     var control = L.control({ position: "bottomright" });
@@ -402,21 +728,7 @@
         }
         box.appendChild(sizes);
       }
-      var areas = el("div", "vbr-legend-areas");
-      for (var a = 0; a < d.legend.areas.length; a++) {
-        var area = d.legend.areas[a];
-        var row = el("div", "vbr-legend-row");
-        var patch = el("span", "vbr-patch");
-        patch.style.background = area.fill || "transparent";
-        patch.style.borderColor = area.stroke;
-        if (area.dashed) {
-          patch.style.borderStyle = "dashed";
-        }
-        row.appendChild(patch);
-        row.appendChild(el("span", "vbr-legend-label", area.label));
-        areas.appendChild(row);
-      }
-      box.appendChild(areas);
+      box.appendChild(areaLegend(d.legend.areas));
       return box;
     };
     return control;
@@ -479,11 +791,167 @@
       .openOn(map);
   };
 
-  /* Find a farm by its id: exact match (ignoring case and spaces around), else a short list of
-   * ids that contain the text. */
-  vbr.search = function (map, farms) {
+  /* Text as the search compares it: lower case, accents and other marks dropped (NFD),
+   * runs of white space as one space. */
+  function plain(text) {
+    return String(text)
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+  vbr.plain = plain;
+
+  /* The farms' search text, made on the first search: the searched columns of every row
+   * (plain), and the same without spaces (a postcode typed as "6711ab" finds "6711 AB"). */
+  function farmHaystacks(d) {
+    if (d._hay) {
+      return d._hay;
+    }
+    var cols = d.search.cols;
+    var n = d.rows.length;
+    var hay = new Array(n);
+    var tight = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var parts = new Array(cols.length);
+      for (var c = 0; c < cols.length; c++) {
+        parts[c] = plain(d.rows[i][cols[c]]);
+      }
+      hay[i] = "\u0001" + parts.join("\u0001") + "\u0001";
+      tight[i] = hay[i].replace(/ /g, "");
+    }
+    d._hay = { text: hay, tight: tight };
+    return d._hay;
+  }
+
+  /* How well a haystack answers a query (lower is better; -1: not at all): 0 the whole value,
+   * 1 the start of a value, 2 the start of a word, 3 anywhere. Every word of the query must
+   * occur; or the query without spaces in the text without spaces. */
+  function matchScore(hay, tight, query, words, queryTight) {
+    var every = true;
+    for (var w = 0; w < words.length; w++) {
+      if (hay.indexOf(words[w]) === -1) {
+        every = false;
+        break;
+      }
+    }
+    if (!every && !(queryTight.length >= 3 && tight.indexOf(queryTight) !== -1)) {
+      return -1;
+    }
+    if (hay.indexOf("\u0001" + query + "\u0001") !== -1) {
+      return 0;
+    }
+    if (hay.indexOf("\u0001" + query) !== -1) {
+      return 1;
+    }
+    if (hay.indexOf(" " + query) !== -1) {
+      return 2;
+    }
+    return 3;
+  }
+
+  /* Farms that match `text`, best first (then in the region's order): [{i, score}]. */
+  vbr.findFarms = function (d, text) {
+    var query = plain(text);
+    if (!query) {
+      return [];
+    }
+    var words = query.split(" ");
+    var queryTight = query.replace(/ /g, "");
+    var hay = farmHaystacks(d);
+    var found = [];
+    for (var i = 0; i < hay.text.length; i++) {
+      var score = matchScore(hay.text[i], hay.tight[i], query, words, queryTight);
+      if (score >= 0) {
+        found.push({ i: i, score: plain(d.rows[i][d.id]) === query ? -1 : score });
+      }
+    }
+    found.sort(function (a, b) {
+      return a.score - b.score || a.i - b.i;
+    });
+    return found;
+  };
+
+  /* Natura 2000 areas on the map that match `text` by name, or by number ("57", "nr 57"). */
+  vbr.findAreas = function (index, text) {
+    var query = plain(text);
+    if (!query) {
+      return [];
+    }
+    var number = /^(nr\.?\s*)?(\d+)$/.exec(query);
+    var words = query.split(" ");
+    var found = [];
+    for (var k = 0; k < index.length; k++) {
+      if (index[k].kind !== "area") {
+        continue;
+      }
+      for (var f = 0; f < index[k].items.length; f++) {
+        var item = index[k].items[f];
+        var p = item.feature.properties;
+        var name = "\u0001" + plain(p.name) + "\u0001";
+        var score = -1;
+        if (number) {
+          score = String(p.nr) === number[2] ? 0 : -1;
+        } else if (
+          words.every(function (w) {
+            return name.indexOf(w) !== -1;
+          })
+        ) {
+          score = name.indexOf("\u0001" + query) !== -1 ? 1 : 2;
+        }
+        if (score >= 0) {
+          found.push({ item: item, layer: index[k].layer, score: score });
+        }
+      }
+    }
+    found.sort(function (a, b) {
+      return a.score - b.score || a.item.feature.properties.nr - b.item.feature.properties.nr;
+    });
+    return found;
+  };
+
+  /* A farm's name and place from the carried columns the search recognised (may be ""). */
+  function farmName(d, i) {
+    var cols = d.search.name;
+    return cols.length ? d.rows[i][cols[0]] : "";
+  }
+
+  function farmPlace(d, i) {
+    var parts = [];
+    for (var k = 0; k < d.search.place.length; k++) {
+      var value = d.rows[i][d.search.place[k]];
+      if (value !== "" && value !== null && value !== undefined) {
+        parts.push(value);
+      }
+    }
+    return parts.join(", ");
+  }
+
+  /* Zoom to a Natura 2000 area (beside the panel) and name it in a popup at its label. */
+  vbr.openArea = function (map, entry, panel) {
+    var item = entry.item;
+    if (!map.hasLayer(entry.layer)) {
+      map.addLayer(entry.layer);
+    }
+    var b = item.box;
+    fitView(map, [[b[1], b[0]], [b[3], b[2]]], panel, 16);
+    var p = item.feature.properties;
+    var labelled = p.lx !== undefined && p.lx !== null;
+    var at = labelled ? L.latLng(p.ly, p.lx) : L.latLng((b[1] + b[3]) / 2, (b[0] + b[2]) / 2);
+    return L.popup({ maxWidth: 330, className: "vbr-area-popup", autoPan: false })
+      .setLatLng(at)
+      .setContent(hitsBox([{ kind: "area", item: item, layer: entry.layer }]))
+      .openOn(map);
+  };
+
+  /* The search box: farms by id, name, address, place or any text column carried through (the
+   * map says which, under the box), and Natura 2000 areas by name or number. One farm found by
+   * its id (or one thing found at all) opens at once; else a short list to pick from. */
+  vbr.search = function (map, farms, areas, page, panel) {
     var d = farms.vbrData;
     var control = L.control({ position: "topleft" });
+    var SHOWN = 10;
     control.onAdd = function () {
       var T = vbr.T;
       var box = el("div", "vbr-box vbr-search");
@@ -497,23 +965,50 @@
       var button = el("button", null, T["map.search.button"]);
       button.type = "submit";
       var results = el("div", "vbr-search-results");
+      results.setAttribute("aria-live", "polite");
       form.appendChild(input);
       form.appendChild(button);
       box.appendChild(form);
+      if (page.search) {
+        var scope = el("div", "vbr-search-scope", page.search.text);
+        if (page.search.all) {
+          var all = el("details", "vbr-search-all");
+          all.appendChild(el("summary", null, T["map.search.scope_all"]));
+          all.appendChild(el("div", null, page.search.all));
+          scope.appendChild(all);
+        }
+        box.appendChild(scope);
+      }
       box.appendChild(results);
 
-      function show(layer) {
-        vbr.openFarm(map, farms, layer.feature.properties.i);
-      }
-
-      function hit(layer) {
-        var i = layer.feature.properties.i;
+      function farmHit(i) {
         var pick = el("button", "vbr-search-hit");
         pick.type = "button";
+        pick.setAttribute("data-farm-index", String(i));
         pick.appendChild(el("span", "vbr-search-id", d.rows[i][d.id]));
+        var name = farmName(d, i);
+        if (name) {
+          pick.appendChild(el("span", "vbr-search-name", name));
+        }
+        var place = farmPlace(d, i);
+        if (place) {
+          pick.appendChild(el("span", "vbr-search-place", place));
+        }
         pick.appendChild(el("span", "vbr-search-line", farmLine(d, i)));
         pick.addEventListener("click", function () {
-          show(layer);
+          vbr.openFarm(map, farms, i);
+        });
+        return pick;
+      }
+
+      function areaHit(entry) {
+        var lines = areaLines(entry.item.feature.properties);
+        var pick = el("button", "vbr-search-hit vbr-search-area");
+        pick.type = "button";
+        pick.appendChild(el("span", "vbr-search-id", lines[0]));
+        pick.appendChild(el("span", "vbr-search-line", lines[1]));
+        pick.addEventListener("click", function () {
+          vbr.openArea(map, entry, panel);
         });
         return pick;
       }
@@ -521,42 +1016,54 @@
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         results.textContent = "";
-        var text = input.value.trim();
-        if (!text) {
+        var text = input.value;
+        if (!plain(text)) {
           return;
         }
-        var layer = farms.vbrFarmsById.get(text);
-        var needle = text.toLowerCase();
-        var hits = [];
-        if (!layer) {
-          for (var i = 0; i < d.rows.length && hits.length < 11; i++) {
-            var id = d.rows[i][d.id];
-            if (id.toLowerCase() === needle) {
-              layer = farms.vbrFarmsById.get(id);
-              break;
-            }
-            if (id.toLowerCase().indexOf(needle) !== -1) {
-              hits.push(id);
-            }
-          }
-        }
-        if (layer) {
-          show(layer);
-          var found = el("div", "vbr-search-found", T["map.search.found"]);
-          found.appendChild(hit(layer));
-          results.appendChild(found);
-          return;
-        }
-        if (!hits.length) {
+        var foundAreas = vbr.findAreas(areas.index, text);
+        var foundFarms = vbr.findFarms(d, text);
+        var total = foundAreas.length + foundFarms.length;
+        if (!total) {
           results.appendChild(el("div", "vbr-search-none", T["map.search.none"]));
           return;
         }
-        for (var h = 0; h < Math.min(hits.length, 10); h++) {
-          results.appendChild(hit(farms.vbrFarmsById.get(hits[h])));
+        var exact = foundFarms.length && foundFarms[0].score === -1;
+        if (exact || total === 1) {
+          results.appendChild(el("div", "vbr-search-found", T["map.search.found"]));
+          if (exact || foundFarms.length) {
+            results.appendChild(farmHit(foundFarms[0].i));
+            vbr.openFarm(map, farms, foundFarms[0].i);
+          } else {
+            results.appendChild(areaHit(foundAreas[0]));
+            vbr.openArea(map, foundAreas[0], panel);
+          }
+          return;
         }
-        if (hits.length > 10) {
-          results.appendChild(el("div", "vbr-search-none", T["map.search.more"]));
+        results.appendChild(
+          el(
+            "div",
+            "vbr-search-found",
+            fill(T["map.search.count"], {
+              areas: vbr.format("count", foundAreas.length),
+              farms: vbr.format("count", foundFarms.length),
+            })
+          )
+        );
+        var shown = 0;
+        for (var a = 0; a < foundAreas.length && shown < SHOWN; a++, shown++) {
+          results.appendChild(areaHit(foundAreas[a]));
         }
+        for (var f = 0; f < foundFarms.length && shown < SHOWN; f++, shown++) {
+          results.appendChild(farmHit(foundFarms[f].i));
+        }
+        if (total > shown) {
+          var more = fill(T["map.search.more"], { shown: vbr.format("count", shown) });
+          results.appendChild(el("div", "vbr-search-none", more));
+        }
+        // the list scrolls inside the map's height
+        var view = map.getContainer().getBoundingClientRect();
+        var top = results.getBoundingClientRect().top;
+        results.style.maxHeight = Math.max(120, view.bottom - top - 40) + "px";
       });
       return box;
     };
@@ -684,32 +1191,252 @@
 
   /* The first view: the farms (or the region) fitted in the part of the map the panel leaves
    * free. */
-  function fitView(map, bounds, panel) {
+  function fitView(map, bounds, panel, maxZoom) {
     var view = map.getContainer().getBoundingClientRect();
     var box = panel.getContainer().getBoundingClientRect();
     if (box.right - view.left > view.width / 2) {
       panel.setFolded(true); // a narrow screen: the map first, the panel on request
       box = panel.getContainer().getBoundingClientRect();
     }
+    var left = 20;
+    // the panel and the search box stand in the top left corner, one under the other
+    var corner = map.getContainer().querySelectorAll(".leaflet-top.leaflet-left .leaflet-control");
+    for (var k = 0; k < corner.length; k++) {
+      var r = corner[k].getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) {
+        left = Math.max(left, r.right - view.left + 20);
+      }
+    }
     map.fitBounds(bounds, {
-      paddingTopLeft: [box.right - view.left + 20, 20],
+      paddingTopLeft: [left, 20],
       paddingBottomRight: [20, 20],
-      maxZoom: 15,
+      maxZoom: maxZoom || 15,
       animate: false,
     });
   }
 
-  vbr.publicSetup = function (map, grid, page) {
+  /* The part of the map people see beside the open panel (what a print shows). */
+  function visibleBounds(map, panel) {
+    var size = map.getSize();
+    var left = 0;
+    if (panel && !panel.getContainer().classList.contains("vbr-folded")) {
+      var view = map.getContainer().getBoundingClientRect();
+      left = Math.min(size.x / 2, panel.getContainer().getBoundingClientRect().right - view.left);
+    }
+    return L.latLngBounds(
+      map.containerPointToLatLng([left, 0]),
+      map.containerPointToLatLng([size.x, size.y])
+    );
+  }
+
+  /* The print view: a title, the run's date, the figures, the legend, the sources and the
+   * limits around the map (print CSS in vbr_map.css hides every control); while printing the
+   * map is fitted to its smaller frame, showing what was seen beside the panel, and the scale
+   * bar and attribution stay clear of the farms. */
+  /* Draw every canvas of the map now (Leaflet draws on the next animation frame, and the
+   * browser lays out a print before there is one) and put a picture of it in its place:
+   * Chromium prints a canvas as an opaque white block, hiding the areas, the basemap and the
+   * other canvas under it, and prints a transparent PNG as it is. */
+  function canvasesToPictures(map) {
+    map.eachLayer(function (layer) {
+      if (layer instanceof L.Canvas && layer._redrawRequest) {
+        L.Util.cancelAnimFrame(layer._redrawRequest);
+        layer._redraw();
+      }
+    });
+    var canvases = map.getContainer().querySelectorAll(".leaflet-pane canvas");
+    for (var k = 0; k < canvases.length; k++) {
+      var canvas = canvases[k];
+      var picture = el("img", "vbr-print-canvas");
+      picture.alt = "";
+      picture.src = canvas.toDataURL("image/png");
+      picture.style.cssText = canvas.style.cssText;
+      picture.style.position = "absolute";
+      picture.style.left = "0";
+      picture.style.top = "0";
+      picture.style.pointerEvents = "none";
+      canvas.parentNode.insertBefore(picture, canvas);
+      canvas.style.visibility = "hidden";
+    }
+  }
+
+  function picturesToCanvases(map) {
+    var pictures = map.getContainer().querySelectorAll(".vbr-print-canvas");
+    for (var k = 0; k < pictures.length; k++) {
+      var canvas = pictures[k].nextSibling;
+      if (canvas && canvas.tagName === "CANVAS") {
+        canvas.style.visibility = "";
+      }
+      pictures[k].parentNode.removeChild(pictures[k]);
+    }
+  }
+
+  /* The printed map's frame, mm: the width of an A4 page in landscape inside the margins of
+   * @page in vbr_map.css, and at most this height (what the title and the legend under it
+   * leave of the page, unless the figures under it take more: printFrameMm). */
+  var PRINT_FRAME_MM = [279, 122];
+  /* The page's height inside those margins, the margins between head, map and foot (with some
+   * room to spare), and the least height of the map, mm. */
+  var PRINT_PAGE_MM = 192;
+  var PRINT_GAPS_MM = 6;
+  var PRINT_MIN_MM = 80;
+
+  /* The map's height on paper, mm: what the title above and the figures, legend and sources
+   * under it leave of the page (the foot grows with the pots that funded farms in the region),
+   * at most PRINT_FRAME_MM[1]. Both are measured at the printed width, hidden, as
+   * vbr_map.css lays them out for print. */
+  function printFrameMm(head, foot) {
+    var taken = 0;
+    [
+      [head, "block"],
+      [foot, "flex"],
+    ].forEach(function (item) {
+      var node = item[0];
+      var saved = node.style.cssText;
+      node.style.cssText =
+        "display: " + item[1] + "; position: absolute; left: 0; top: 0; " +
+        "visibility: hidden; width: " + PRINT_FRAME_MM[0] + "mm";
+      taken += (node.getBoundingClientRect().height * 25.4) / 96;
+      node.style.cssText = saved;
+    });
+    var left = PRINT_PAGE_MM - PRINT_GAPS_MM - taken;
+    return Math.max(PRINT_MIN_MM, Math.min(PRINT_FRAME_MM[1], Math.floor(left)));
+  }
+
+  function printSheet(map, page, panel, legend, labels) {
+    var T = vbr.T;
+    var info = page.print;
+    var container = map.getContainer();
+    var head = el("header", "vbr-print vbr-print-head");
+    head.appendChild(el("h1", "vbr-print-title", info.title));
+    head.appendChild(el("div", "vbr-print-run", info.run));
+    var foot = el("footer", "vbr-print vbr-print-foot");
+    var figures = el("section", "vbr-print-figures");
+    figures.appendChild(el("h2", null, page.headline.title));
+    figures.appendChild(keyValueTable(page.headline.figures, "vbr-panel-table"));
+    for (var k = 0; k < page.headline.notes.length; k++) {
+      figures.appendChild(el("div", "vbr-note", page.headline.notes[k]));
+    }
+    foot.appendChild(figures);
+    if (legend) {
+      var copy = legend.cloneNode(true);
+      copy.className = "vbr-print-legend";
+      foot.appendChild(copy);
+    }
+    var about = el("section", "vbr-print-about");
+    about.appendChild(el("h2", null, T["map.print.sources"]));
+    var sources = el("ul");
+    info.sources.forEach(function (line) {
+      sources.appendChild(el("li", null, line));
+    });
+    var basemap = el("li", "vbr-print-basemap");
+    sources.appendChild(basemap);
+    about.appendChild(sources);
+    about.appendChild(el("h2", null, T["map.print.limits"]));
+    var limits = el("ul");
+    info.limits.forEach(function (line) {
+      limits.appendChild(el("li", null, line));
+    });
+    about.appendChild(limits);
+    foot.appendChild(about);
+    container.parentNode.insertBefore(head, container);
+    container.parentNode.insertBefore(foot, container.nextSibling);
+
+    function setBasemap(name) {
+      basemap.textContent = name ? fill(T["map.print.source_basemap"], { name: name }) : "";
+      basemap.style.display = name ? "" : "none";
+    }
+    setBasemap(info.basemap);
+    map.on("baselayerchange", function (e) {
+      var tiles = e.layer instanceof L.TileLayer;
+      setBasemap(tiles ? e.name : "");
+    });
+
+    // Until someone moves the map, a print shows the first view (the farms); after that, what
+    // they see beside the panel.
+    var moved = false;
+    var fitting = false;
+    function watch() {
+      map.on("movestart", function () {
+        moved = moved || !fitting;
+      });
+    }
+    var saved = null;
+    function enter() {
+      if (saved) {
+        return;
+      }
+      saved = {
+        center: map.getCenter(),
+        zoom: map.getZoom(),
+        bounds: moved ? visibleBounds(map, panel) : L.latLngBounds(page.view),
+        snap: map.options.zoomSnap,
+        width: container.style.width,
+        height: container.style.height,
+      };
+      document.body.classList.add("vbr-printing");
+      map.closePopup();
+      // the frame on an A4 page in landscape (vbr_map.css: @page), set before the browser lays
+      // the page out for print, so that the map is fitted to the frame it is printed in
+      container.style.width = PRINT_FRAME_MM[0] + "mm";
+      container.style.height = printFrameMm(head, foot) + "mm";
+      fitting = true; // the fit for print is not someone moving the map
+      map.invalidateSize({ animate: false, pan: false });
+      map.options.zoomSnap = 0; // fit exactly into the printed frame
+      map.fitBounds(saved.bounds, {
+        paddingTopLeft: [8, 8],
+        paddingBottomRight: [8, 34],
+        animate: false,
+      });
+      fitting = false;
+      labels.place();
+      canvasesToPictures(map);
+    }
+    function leave() {
+      if (!saved) {
+        return;
+      }
+      document.body.classList.remove("vbr-printing");
+      picturesToCanvases(map);
+      container.style.width = saved.width;
+      container.style.height = saved.height;
+      map.options.zoomSnap = saved.snap;
+      fitting = true;
+      map.invalidateSize({ animate: false, pan: false });
+      map.setView(saved.center, saved.zoom, { animate: false });
+      fitting = false;
+      labels.place();
+      saved = null;
+    }
+    window.addEventListener("beforeprint", enter);
+    window.addEventListener("afterprint", leave);
+    var media = window.matchMedia ? window.matchMedia("print") : null;
+    if (media && media.addEventListener) {
+      media.addEventListener("change", function (e) {
+        if (e.matches) {
+          enter();
+        } else {
+          leave();
+        }
+      });
+    }
+    return { enter: enter, leave: leave, watch: watch };
+  }
+
+  vbr.publicSetup = function (map, grid, page, overlays) {
     var d = { headline: page.headline };
     var panel = vbr.panel(d).addTo(map);
     var control = L.control({ position: "bottomright" });
+    var legendBox = null;
     control.onAdd = function () {
       var box = el("div", "vbr-box vbr-legend");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       box.appendChild(el("div", "vbr-box-title", page.legend.title));
       for (var k = 0; k < page.legend.classes.length; k++) {
         var c = page.legend.classes[k];
         var line = el("div", "vbr-legend-row");
-        var swatch = el("span", "vbr-swatch");
+        var swatch = el("span", "vbr-patch");
         swatch.style.background = c.fill;
         swatch.style.borderColor = c.stroke;
         line.appendChild(swatch);
@@ -717,22 +1444,45 @@
         box.appendChild(line);
       }
       box.appendChild(el("div", "vbr-note", page.legend.note));
+      if (page.legend.areas) {
+        box.appendChild(areaLegend(page.legend.areas));
+      }
+      legendBox = box;
       return box;
     };
     control.addTo(map);
-    L.control.scale({ imperial: false }).addTo(map);
+    L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
+    var areas = identifyAreas(map, grid, overlays || {});
+    var labels = areaLabels(map, overlays || {});
+    var printing = page.print ? printSheet(map, page, panel, legendBox, labels) : null;
     fitView(map, page.view, panel);
-    vbr.maps.push({ map: map, grid: grid, data: d, panel: panel, public: true });
+    if (printing) {
+      printing.watch();
+    }
+    vbr.maps.push({
+      map: map,
+      grid: grid,
+      data: d,
+      panel: panel,
+      public: true,
+      overlays: overlays || {},
+      areas: areas,
+      labels: labels,
+      print: printing,
+    });
     return map;
   };
 
   /* Wire up the controls once the layers exist; the page exposes everything as window.vbr. */
   vbr.setup = function (map, farms, page, overlays) {
+    overlays = overlays || {};
     var d = { statuses: farms.vbrData.statuses, legend: page.legend, headline: page.headline };
     var panel = vbr.panel(d).addTo(map);
-    vbr.search(map, farms).addTo(map);
-    vbr.legend(d).addTo(map);
-    L.control.scale({ imperial: false }).addTo(map);
+    var areas = identifyAreas(map, farms, overlays);
+    vbr.search(map, farms, areas, page, panel).addTo(map);
+    var legend = vbr.legend(d).addTo(map);
+    L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
+    var labels = areaLabels(map, overlays);
     map.on("popupopen", function (event) {
       keepPopupClear(map, event.popup, panel);
     });
@@ -748,8 +1498,21 @@
       },
       true
     );
+    var printing = page.print ? printSheet(map, page, panel, legend.getContainer(), labels) : null;
     fitView(map, page.view, panel);
-    vbr.maps.push({ map: map, farms: farms, data: d, panel: panel, overlays: overlays || {} });
+    if (printing) {
+      printing.watch();
+    }
+    vbr.maps.push({
+      map: map,
+      farms: farms,
+      data: d,
+      panel: panel,
+      overlays: overlays,
+      areas: areas,
+      labels: labels,
+      print: printing,
+    });
     return map;
   };
 
