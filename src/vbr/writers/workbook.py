@@ -165,12 +165,10 @@ def _carried_times(result: Result, national: pd.DataFrame) -> dict[str, np.ndarr
         ):
             continue
         name = names[source.column]
-        times = pd.Series(result.ranked[field].to_numpy())
+        times = result.ranked[field].reset_index(drop=True)  # keeps the UTC dtype, also all-NaT
         given = national[name].to_numpy(dtype=object) != ""
         if not pd.api.types.is_datetime64_any_dtype(times) or (given & times.isna()).any():
             continue
-        if times.dt.tz is None:  # no time given at all: the column holds only NaT
-            times = times.dt.tz_localize("UTC")
         local = times.dt.tz_convert(AMSTERDAM).dt.tz_localize(None)
         serials = ((local - _EXCEL_EPOCH) / pd.Timedelta(days=1)).round(8)
         out[name] = np.asarray(format_numbers(serials.where(given)), dtype=object)
