@@ -105,40 +105,6 @@ NUMERIC_COLUMNS = {
     "lot_number": "0",
 }
 
-#: Every column of the lists for people that has a header in words (``columns.<name>`` in the
-#: catalogues) and a line that says what it means (``column_help.<name>``): the lists' own
-#: columns, the workbook's ``status_text``, and those of ``decisions.csv``.
-HEADED_COLUMNS = (
-    "rank",
-    "national_rank",
-    "farm_id",
-    "status_text",
-    "regions",
-    "priority",
-    "distance_m",
-    "nearest_n2000",
-    "nh3_kg",
-    "subsidy_eur",
-    "eur_per_kg",
-    "selected",
-    "cumulative_eur",
-    "funded_by",
-    "nh3_animals_kg",
-    "nh3_given_vs_animals",
-    "subsidy_source",
-    "sem_eur",
-    "sem_nh3_kg",
-    "sem_eur_per_kg",
-    "impact_mol",
-    "eur_per_mol",
-    "reason",
-    "window",
-    "round",
-    "status",
-    "lot_number",
-    "day",
-)
-
 
 def people_headers(columns: Sequence[str], lang: str, *, known: Collection[str]) -> list[str]:
     """The headers people read: the words (with units) of every column in ``known`` (its
@@ -377,6 +343,22 @@ DECISION_COLUMNS = [
     "funded_by",
     "day",
 ]
+#: Every column of the lists for people that has a header in words (``columns.<name>`` in the
+#: catalogues) and a line that says what it means (``column_help.<name>``): the lists' own
+#: columns, the workbook's ``status_text``, and those of ``decisions.csv``.
+HEADED_COLUMNS = tuple(
+    dict.fromkeys(
+        [
+            "rank",
+            "national_rank",
+            "farm_id",
+            "status_text",
+            *LEAD_COLUMNS,
+            *EXTRA_COLUMNS,
+            *DECISION_COLUMNS,
+        ]
+    )
+)
 #: The ``status`` values of ``decisions.csv`` (README, "decisions.csv"); a rejected row's status
 #: is ``rejected: `` and its reason.
 GRANTED = "granted"
