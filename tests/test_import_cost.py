@@ -11,6 +11,8 @@ import pytest
 import vbr
 
 HEAVY = ("pandas", "shapely", "geopandas", "folium", "pyogrio", "openpyxl", "numpy")
+#: Not heavy on their own, but neither ``vbr --help`` nor an option error needs them.
+DEFERRED = ("babel", "importlib.metadata", "subprocess", "jinja2")
 
 
 def _modules_after(code: str) -> set[str]:
@@ -26,6 +28,28 @@ def _modules_after(code: str) -> set[str]:
 def test_import_vbr_loads_no_heavy_library():
     loaded = _modules_after("import vbr")
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_the_command_line_loads_no_heavy_library_before_a_command_runs():
+    loaded = _modules_after("import vbr.cli")
+    assert not loaded & set(HEAVY + DEFERRED), sorted(loaded & set(HEAVY + DEFERRED))
+
+
+def test_vbr_help_answers_without_the_heavy_libraries():
+    code = (
+        "import sys\nfrom vbr.cli import main\ncode = main(['run', '--help'])\n"
+        "sys.stdout.flush()\nprint('MODULES', ' '.join(sys.modules))\nsys.exit(code)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "--budget" in out.stdout
+    loaded = set(out.stdout.rsplit("MODULES", 1)[1].split())
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_the_version_is_written_once_and_is_the_package_metadata():
+    from importlib.metadata import version
+
+    assert version("vbr") == vbr.__version__
 
 
 def test_every_public_name_of_vbr_resolves_to_its_home():

@@ -8,18 +8,14 @@ import time
 import traceback
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from vbr._version import __version__, version_text
-from vbr.core.plausibility import WARNING
-from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
 from vbr.locale import LANGUAGES, t
 from vbr.locale.amounts import AmountError, parse_euro
-from vbr.locale.formats import format_count, format_m, format_number, format_tonnes
-from vbr.locale.reasons import count_line
-from vbr.model import FieldSource, Result, Written
 from vbr.settings import (
     BUDGET_POLICIES,
     DEFAULT_OUT,
@@ -32,6 +28,12 @@ from vbr.settings import (
 )
 from vbr.settings.limits import BYTES_PER_ROW, MAX_ROWS, MAX_THRESHOLD_M
 from vbr.termination import stop_cleanly
+
+if TYPE_CHECKING:
+    from vbr.model import FieldSource, Result, Written
+
+# pandas, GeoPandas and Babel are imported where a command needs them, not at import: ``vbr
+# --help`` and option errors answer without them (issue 18).
 
 __all__ = ["cli", "entry", "main"]
 
@@ -69,6 +71,8 @@ def _progress_printer(enabled: bool):
 
 def _eur(amount: float, lang: str = "en") -> str:
     """Millions of euro to one decimal: ``€ 1.125,0 mln`` (nl), ``€1,125.0m`` (en)."""
+    from vbr.locale.formats import format_number
+
     return t("console.mln", lang, value=format_number(amount / 1e6, lang, 1))
 
 
@@ -86,6 +90,8 @@ def _word(words: dict[str, str], value: str, lang: str) -> str:
 def _summary(written: Written) -> str:
     """What ``vbr run`` prints: the counts, the columns used, the budgets, the most common
     reasons of rejection and the notes, in the run's language."""
+    from vbr.locale.formats import format_count, format_m, format_tonnes
+
     result = written.result
     lang = result.options.config.language
     counts = result.counts()
@@ -188,6 +194,8 @@ def _summary(written: Written) -> str:
 def _note_line(note: str, lang: str) -> str:
     """A note of the run as the console shows it; plausibility warnings are notes that start
     with ``warning: `` and show as such."""
+    from vbr.core.plausibility import WARNING
+
     if note.startswith(t("console.warning", lang, text="")):
         return note  # a warning in the run's language says so itself
     if note.startswith(WARNING):
@@ -197,6 +205,8 @@ def _note_line(note: str, lang: str) -> str:
 
 def _overview_summary(written: Written, lang: str) -> list[str]:
     """The overview map and how many ranked farms lie in no region (on no region's map)."""
+    from vbr.locale.formats import format_count
+
     ranked = written.result.ranked
     in_none = int((ranked["regions"].astype(str) == "").sum()) if "regions" in ranked else 0
     if "national/map.html" in written.files:
@@ -209,6 +219,8 @@ def _overview_summary(written: Written, lang: str) -> list[str]:
 def _rows_read(result: Result, lang: str) -> str:
     """With an offers table, what the rows read are: the locations, and the offers that were
     joined to none (each is a rejected row of its own)."""
+    from vbr.locale.formats import format_count
+
     offers = result.farms_info.get("offers")
     if not offers:
         return ""
@@ -223,6 +235,10 @@ def _rows_read(result: Result, lang: str) -> str:
 
 def _rejection_summary(result: Result, lang: str) -> list[str]:
     """The most common kinds of reason of the rejected rows, with their counts."""
+    from vbr.core.rejections import top_reasons
+    from vbr.locale.formats import format_count
+    from vbr.locale.reasons import count_line
+
     kinds = top_reasons(result.rejections, None)
     lines = [t("console.rejected_kinds", lang, kinds=format_count(len(kinds), lang))]
     public = result.options.public
@@ -237,6 +253,8 @@ def _rejection_summary(result: Result, lang: str) -> list[str]:
 
 def _order_words(result: Result, lang: str) -> str:
     """How the priority group is ordered, for the summary."""
+    from vbr.locale.formats import format_count
+
     if not result.first_come_first_served:
         return _word(_RANK_BY, result.options.rank_by, lang)
     if result.options.config.fcfs != "day":
@@ -260,6 +278,8 @@ _MADE = {
 def _field_text(name: str, source: FieldSource, lang: str) -> str:
     """One field of the column summary: ``nh3_kg``, ``farm_id=vthobject_id``, ``subsidy_eur:
     estimate``, ``nh3_kg=nh3 (computed from animal counts for 12 rows)``."""
+    from vbr.locale.formats import format_count
+
     made = source.made
     if made in _MADE:
         made = t(_MADE[made], lang)
@@ -274,6 +294,8 @@ def _field_text(name: str, source: FieldSource, lang: str) -> str:
 
 def _columns_summary(result: Result, lang: str) -> list[str]:
     """Which input column gave each field (the manifest's ``columns``), a line per input."""
+    from vbr.model import FieldSource
+
     labels = {"natura2000": "console.label_natura", "regions": "console.label_regions"}
     parts, offers = [], []
     for kind, fields in result.columns.items():
@@ -299,6 +321,8 @@ def _columns_summary(result: Result, lang: str) -> list[str]:
 
 def _deposition_summary(result: Result, lang: str) -> list[str]:
     """Summary lines of the deposition options (none without them)."""
+    from vbr.locale.formats import format_count, format_number
+
     if result.exceedance is None:
         return []
     ranked = result.ranked
@@ -397,7 +421,11 @@ def cli() -> None:
     metavar="EUR",
     help="The national pot in euro, as you would type it: 100000000, 100.000.000, "
     "'EUR 100 mln', '1,125 mld', 1.5e8 (default from the rule set: "
-    + (_eur(_BUILT_IN.budget_eur) if _BUILT_IN.budget_eur is not None else "none")
+    + (
+        t("console.mln", "en", value=f"{_BUILT_IN.budget_eur / 1e6:,.1f}")
+        if _BUILT_IN.budget_eur is not None
+        else "none"
+    )
     + "). With application windows it caps their total.",
 )
 @click.option(
@@ -746,6 +774,7 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
     input file is missing.
     """
     from vbr.audit import verify
+    from vbr.locale.formats import format_count
 
     report = verify(outdir, inputs_dir=inputs_dir)
     lang = report.language if report.language in LANGUAGES else "en"
@@ -813,6 +842,7 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
     Exit status 0 (also when the runs differ); 2 when a folder is no run of vbr 0.3.0 or later.
     """
     from vbr.compare import compare
+    from vbr.locale.formats import format_count
     from vbr.writers.lists import write_csv
 
     result = compare(outdir_a, outdir_b)
