@@ -25,7 +25,7 @@ from maps_inputs import (
 )
 from vbr.locale.formats import format_count, format_eur, format_kg
 from vbr.maps.data import STATUSES, polygons_geojson, safe_json
-from vbr.maps.region_map import _stable_ids
+from vbr.maps.region_map import render_with_stable_ids
 
 #: URLs a map may hold: basemap tile templates, attribution links and texts inside Leaflet's code
 #: (the SVG namespace, comments naming browser bugs, Leaflet's own attribution link).
@@ -440,9 +440,9 @@ def test_stable_ids_leave_text_that_looks_like_an_id_alone():
     lookalike = "map_" + "ab" * 16
     fmap = folium.Map(location=[52, 5], tiles=None)
     folium.Marker([52, 5], tooltip=lookalike).add_to(fmap)
-    root = fmap.get_root()
-    page = _stable_ids(root, root.render())
-    assert fmap.get_name() not in page  # Folium's random name is gone ...
+    random_name = fmap.get_name()
+    page = render_with_stable_ids(fmap.get_root())
+    assert random_name not in page  # Folium's random name is gone ...
     assert "map_" + "0" * 32 in page  # ... numbered in order of appearance
     assert lookalike in page  # data is not an id, even when it looks like one
 
@@ -588,3 +588,33 @@ def test_pictures_take_their_words_from_the_run_language(tmp_path):
         assert static.legend_title == "Farms"
         assert static.areas[0].label == "Overloaded Natura 2000 area"
         assert any(s.startswith("Farms: ") for s in static.sources)
+
+
+def test_display_outlines_shared_by_regions_are_simplified_once(monkeypatch):
+    import geopandas as gpd
+    import shapely
+
+    import vbr.maps.data as data
+
+    areas = gpd.GeoDataFrame(
+        {"nr": [1, 2]},
+        geometry=[
+            shapely.box(150_000, 450_000, 151_000, 451_000).buffer(300, quad_segs=64),
+            shapely.box(160_000, 450_000, 161_000, 451_000),
+        ],
+        crs="EPSG:28992",
+    )
+    plain = polygons_geojson(areas, ["nr"])
+    calls = []
+    simplify = shapely.simplify
+    monkeypatch.setattr(
+        data.shapely, "simplify", lambda g, *a, **k: calls.append(len(g)) or simplify(g, *a, **k)
+    )
+    cache: dict = {}
+    first = polygons_geojson(areas, ["nr"], cache=cache)
+    second = polygons_geojson(areas.iloc[[1]], ["nr"], cache=cache)
+    other_tolerance = polygons_geojson(areas.iloc[[1]], ["nr"], simplify_m=50.0, cache=cache)
+    assert first == plain  # the cache changes nothing of what is drawn
+    assert second["features"] == plain["features"][1:]
+    assert calls == [2, 1]  # the second region's call made nothing; another tolerance did
+    assert other_tolerance["features"][0]["properties"] == {"nr": 2}

@@ -13,7 +13,13 @@ import pandas as pd
 from vbr.core.budget import cents_sum_eur
 from vbr.geometry import RD_NEW
 from vbr.maps.credits import credits
-from vbr.maps.data import carried_columns, display_image, farm_payload, farm_statuses
+from vbr.maps.data import (
+    DisplayCache,
+    carried_columns,
+    display_image,
+    farm_payload,
+    farm_statuses,
+)
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
 from vbr.maps.national import write_national_map
@@ -64,6 +70,7 @@ def _region_contents(context: WriteContext, national: dict | None = None):
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
         areas = areas.to_crs(RD_NEW)
     zone = context.priority_zone.explode(index_parts=False, ignore_index=True)
+    display_cache: DisplayCache = {}  # the outlines the regions share are made once
     area_names = {
         str(int(nr)): str(name) for nr, name in zip(areas["nr"], areas["name"], strict=True)
     }
@@ -117,6 +124,7 @@ def _region_contents(context: WriteContext, national: dict | None = None):
             farms=payload.data,
             counts=payload.counts,
             lang=lang,
+            display_cache=display_cache,
         )
         content.deposition = deposition
         content.whatif = region_whatif(result, national, region)

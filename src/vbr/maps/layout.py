@@ -9,7 +9,7 @@ import shapely
 
 from vbr.io.crs import NL_EXTENT, RD_NEW, to_wgs84, wgs84_bounds
 from vbr.locale import t
-from vbr.maps.data import polygons_geojson
+from vbr.maps.data import DisplayCache, polygons_geojson
 from vbr.maps.region_map import MapGeometry, RegionMapContent
 from vbr.maps.summary import RegionSummary
 
@@ -101,6 +101,7 @@ def region_content(
     farms: dict,
     counts: dict[str, int],
     lang: str,
+    display_cache: DisplayCache | None = None,
 ) -> RegionMapContent:
     """What a region's map shows around its farms, all converted for the web map: the region's
     outline, the Natura 2000 areas and the priority strip that come within
@@ -124,6 +125,8 @@ def region_content(
         The farm layer's payload and the farms per status (see :mod:`vbr.maps.data`).
     lang
         The run's language.
+    display_cache
+        Outlines already made for an earlier region's map (see :func:`polygons_geojson`).
     """
     xmin, ymin, xmax, ymax = shapely.bounds(map_extent(region_geom, farm_points))
     box = shapely.box(xmin, ymin, xmax, ymax).buffer(MAP_MARGIN_M + threshold_m, join_style=2)
@@ -162,9 +165,9 @@ def region_content(
         view=view,
         lang=lang,
         outline=outline,
-        overloaded=polygons_geojson(near_over, AREA_PROPERTIES),
-        other_areas=polygons_geojson(near_other, AREA_PROPERTIES),
-        zone=polygons_geojson(near_zone, []),
+        overloaded=polygons_geojson(near_over, AREA_PROPERTIES, cache=display_cache),
+        other_areas=polygons_geojson(near_other, AREA_PROPERTIES, cache=display_cache),
+        zone=polygons_geojson(near_zone, [], cache=display_cache),
         threshold_m=threshold_m,
         farms=farms,
         counts=counts,
