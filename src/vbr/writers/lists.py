@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vbr.model import WriteReport
@@ -20,7 +21,7 @@ from vbr.writers.tables import (
     people_headers,
     renamed_note,
 )
-from vbr.writers.text import format_number, join_all, neutralise_formulas
+from vbr.writers.text import format_number, join_all, neutralise_formulas, replace_in_all
 
 __all__ = ["excel_table", "write_csv", "write_excel_csv", "write_lists"]
 
@@ -105,7 +106,7 @@ def excel_table(
     out = table.copy()
     numeric = [c for c in out.columns if c in set(numeric)]
     for c in numeric:
-        out[c] = out[c].astype(str).str.replace(".", ",", regex=False).to_numpy(dtype=object)
+        out[c] = np.array(replace_in_all(out[c].astype(str).tolist(), ".", ","), dtype=object)
     out = neutralise_formulas(out, numeric=numeric)  # a copy of ``table`` either way
     if lang is not None:
         out.columns = people_headers([str(c) for c in out.columns], lang, known=known)

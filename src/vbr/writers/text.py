@@ -5,6 +5,7 @@ as a formula."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -89,6 +90,27 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = r"[+-]?(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?"
 
 
+#: A cell that starts with a formula character, in the cells of a column joined by ``\x00``.
+_FORMULA_AT_START = re.compile("(?:\\A|\x00)[=+\\-@\t\r]")
+
+
+def may_hold_formulas(values: list) -> bool:
+    """False when no cell of ``values`` can start a formula: one search over the column joined
+    in C, instead of a test per cell (most columns of a list hold none). True when some cell
+    might (or the cells are not all text): :func:`looks_like_formula` then decides per cell."""
+    joined = join_all(values, "\x00")
+    return joined is None or _FORMULA_AT_START.search(joined) is not None
+
+
+def replace_in_all(values: list[str], old: str, new: str) -> list[str]:
+    """``value.replace(old, new)`` for every text of ``values``, in one pass over the column
+    joined in C (the decimal comma of the Excel lists: 1 s a column per cell at 45,000 farms)."""
+    joined = join_all(values, "\x00")
+    if joined is None or joined.count("\x00") != max(len(values) - 1, 0):
+        return [str(v).replace(old, new) for v in values]
+    return joined.replace(old, new).split("\x00") if values else []
+
+
 def looks_like_formula(values: pd.Series) -> np.ndarray:
     """True where a text cell would start a formula in a spreadsheet (and is not a plain number:
     ``-12,5`` is a number, ``-2+3`` and ``=HYPERLINK(...)`` are formulas)."""
@@ -111,7 +133,7 @@ def neutralise_formulas(table: pd.DataFrame, *, numeric: Iterable[str] = ()) -> 
     out = table
     skip = set(numeric)
     for c in table.columns:
-        if c in skip:
+        if c in skip or not may_hold_formulas(table[c].tolist()):
             continue
         values = table[c].astype(str)
         risky = looks_like_formula(values)
