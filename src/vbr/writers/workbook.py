@@ -287,7 +287,9 @@ def write_xlsx(
         quoted = title.replace("'", "''")
         span = f"'{quoted}'!$A$1:${_column_letter(ncols - 1)}${len(table) + 1}" if ncols else ""
         prepared.append((Sheet(sheet.name, table, sheet.headers, sheet.formats), title, span))
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(
+        path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL
+    ) as zf:
         _write_package_parts(zf, [p[1] for p in prepared], [p[2] for p in prepared])
         for k, (sheet, _title, _span) in enumerate(prepared, start=1):
             if sheet is None:
@@ -702,8 +704,15 @@ def _write_package_parts(zf: zipfile.ZipFile, titles: list[str], ranges: list[st
         zf.writestr(_zip_info(name), text.encode("utf-8"))
 
 
+#: Deflate level of the workbook's parts: 3 compresses 2.3x faster than zlib's default 6 for a
+#: file 14 % larger (the default run's sheets, 49 MB of XML: 0.75 -> 0.33 s, 6.2 -> 7.1 MB).
+_ZIP_LEVEL = 3
+
+
 def _zip_info(name: str) -> zipfile.ZipInfo:
     """A zip member with a fixed date, so that the same workbook gives the same bytes."""
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
+    # ZipFile.open(info, "w") takes the level from the member, not from the ZipFile
+    info._compresslevel = _ZIP_LEVEL  # (Python 3.13 also reads it under this name)
     return info
