@@ -1,11 +1,13 @@
 # Two commands do everything on a fresh machine (see README):
 #   make run    set up .venv and run `vbr run` on the embedded default data (writes maps/)
-#   make test   set up .venv (and test-only system packages) and run ruff and the whole test suite
+#   make check  set up .venv (and test-only system packages) and run ruff and the whole test suite
+# and one for the edit-test loop:
+#   make test   ruff and the quick tests (every test not marked slow; about a minute)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run test test-deps lint data screenshot clean bench bench-quick profile
+.PHONY: setup run test check test-deps lint data screenshot clean bench bench-quick profile
 
 $(BIN)/vbr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +24,15 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
 
-test: setup test-deps
+test: setup
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python -m pytest
+
+# Every test, the slow ones included (pyproject's addopts leave them out; the last -m wins).
+check: setup test-deps
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/python -m pytest -m "slow or not slow"
 
 # System packages the tests need: Debian's Chromium for the browser tests of the maps
 # (tests/test_maps_browser.py). Installed with apt-get when missing (sudo when not root); where

@@ -16,6 +16,31 @@ from vbr.cli import main
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 
+#: Fixtures that start a browser or run vbr on sizeable data (the default data, real files): a
+#: test that uses one is ``slow`` whatever its own time, so that ``make test`` (``-m "not slow"``)
+#: never pays for them; ``make check`` and CI run every test.
+SLOW_FIXTURES = frozenset(
+    {
+        "browser",
+        "default_run",
+        "generated",
+        "lang_run",
+        "plain_run",
+        "real_inputs",
+        "scene_files",
+        "window_run",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that reads real data or uses one of :data:`SLOW_FIXTURES`."""
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("realdata") or uses & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
 # A corner of the Veluwe in RD New: every test geometry sits around here, well inside the country.
 X0, Y0 = 180_000.0, 460_000.0
 

@@ -173,6 +173,7 @@ def test_python_and_scientific_forms_read_back(amount):
     ("typed", "expected"),
     [("100.000.000", 100_000_000.0), ("EUR 1,125 mld", 1_125_000_000.0), ("1.5e8", 150_000_000.0)],
 )
+@pytest.mark.slow
 def test_budget_option_takes_what_people_type(run_small, tmp_path, typed, expected):
     farms = write_csv(
         tmp_path / "farms.csv",

@@ -106,6 +106,7 @@ extreme_cents = st.one_of(
     ),
     st.sampled_from(["skip", "stop"]),
 )
+@pytest.mark.slow
 def test_walk_with_extreme_amounts_never_exceeds_the_budget_and_equals_python_ints(
     cents, budget, policy
 ):

@@ -20,6 +20,7 @@ from conftest import (
     write_natura,
     write_regions,
 )
+from maps_inputs import default_run_once
 from vbr.cli import main
 from vbr.locale import t
 from vbr.writers.tables import HEADED_COLUMNS, LEAD_COLUMNS
@@ -34,10 +35,9 @@ def lists_of(out: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory) -> Path:
-    """`vbr run` with no options but --out, once for this module."""
-    out = tmp_path_factory.mktemp("default") / "out"
-    assert main(["run", "--out", str(out), "--quiet"]) == 0
-    return out
+    """The output folder of the test session's one run on the default data (the same run as
+    `vbr run --out DIR`: tests/test_notes.py compares the two)."""
+    return default_run_once(tmp_path_factory)[1]
 
 
 @pytest.fixture
@@ -84,6 +84,7 @@ def run_small(vbr, small, *extra):
 # --- the default run -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_default_run_writes_every_contract_output(default_run):
     for name in OUTPUTS:
         assert (default_run / name).is_file(), name
@@ -202,6 +203,7 @@ def test_manifest_records_version_parameters_inputs_and_output_hashes(default_ru
     assert set(manifest["counts"]) >= {"read", "ranked", "rejected", "repaired"}
 
 
+@pytest.mark.slow
 def test_two_runs_give_byte_identical_lists(default_run, tmp_path):
     again = tmp_path / "again"
     assert main(["run", "--out", str(again), "--quiet"]) == 0
@@ -211,6 +213,7 @@ def test_two_runs_give_byte_identical_lists(default_run, tmp_path):
 # --- small scenes ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_small_run_ranks_priority_first_and_rejects_the_bad_row(vbr, small):
     code, stdout, _, out = run_small(vbr, small)
     assert code == 0
@@ -229,6 +232,7 @@ def test_small_run_ranks_priority_first_and_rejects_the_bad_row(vbr, small):
     assert bad["reason"] == "nh3_kg moet > 0 zijn (gelezen: '-3')"  # Dutch by default
 
 
+@pytest.mark.slow
 def test_budget_skip_and_stop_select_as_the_contract_walks(vbr, small):
     # the national pot alone: the contract's walk down the national order
     code, _, _, out = run_small(vbr, small, "--budget", 1_600_000, "--only-national")
@@ -250,6 +254,7 @@ def test_budget_skip_and_stop_select_as_the_contract_walks(vbr, small):
     assert [r["selected"] for r in rows] == ["true", "true", "false", "false", "false"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["--no-budget", "config without budget"])
 def test_without_a_budget_selected_and_cumulative_are_empty(vbr, small, tmp_path, how):
     if how == "--no-budget":
@@ -267,6 +272,7 @@ def test_without_a_budget_selected_and_cumulative_are_empty(vbr, small, tmp_path
     assert {r["selected"] for r in read_rows(out / "peel" / "ranking.csv")} == {""}
 
 
+@pytest.mark.slow
 def test_threshold_option_moves_the_strip(vbr, small):
     code, _, _, out = run_small(vbr, small, "--threshold-m", 998.5)
     assert code == 0
@@ -274,6 +280,7 @@ def test_threshold_option_moves_the_strip(vbr, small):
     assert rows["edge"] == "false"
 
 
+@pytest.mark.slow
 def test_region_slug_names_the_folder(vbr, small):
     _, _, _, out = run_small(vbr, small)
     assert (out / "groene-hart" / "ranking.csv").is_file()
@@ -328,6 +335,7 @@ def test_natura_without_crs_exits_2(vbr, small, tmp_path):
     assert "nocrs.gpkg" in stderr
 
 
+@pytest.mark.slow
 def test_failed_run_leaves_the_previous_outputs_untouched(vbr, small, tmp_path):
     code, _, _, out = run_small(vbr, small)
     assert code == 0
@@ -339,6 +347,7 @@ def test_failed_run_leaves_the_previous_outputs_untouched(vbr, small, tmp_path):
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".vbr-tmp")]
 
 
+@pytest.mark.slow
 def test_output_of_a_smaller_rerun_drops_stale_region_folders(vbr, small, tmp_path):
     _, _, _, out = run_small(vbr, small)
     assert (out / "peel").is_dir()
@@ -352,6 +361,7 @@ def test_output_of_a_smaller_rerun_drops_stale_region_folders(vbr, small, tmp_pa
     assert not (out / "peel").exists()
 
 
+@pytest.mark.slow
 def test_reordered_input_rows_give_identical_lists(vbr, small, tmp_path):
     _, _, _, out = run_small(vbr, small)
     lines = small["farms"].read_text().splitlines(keepends=True)

@@ -111,6 +111,7 @@ def test_config_columns_table_maps_and_the_option_wins_for_the_same_field(run, t
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_verify_repeats_a_run_with_a_column_mapping(vbr, run, tmp_path):
     path = write_csv(
         tmp_path / "farms.csv", ["code", "x", "y", "nh3_kg", "subsidy_eur"], good_rows()
@@ -562,6 +563,7 @@ def two_layer_farms(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_geopackage_with_several_layers_says_which_it_read(run, tmp_path):
     path = two_layer_farms(tmp_path / "farms.gpkg")
     code, stdout, stderr, out = run(path, quiet=False)
@@ -596,6 +598,7 @@ def test_layer_and_sheet_for_a_file_without_them_exit_2(run, tmp_path):
     assert code == 2 and stderr.startswith("vbr: error: --sheet: chooses a sheet, but farms.csv")
 
 
+@pytest.mark.slow
 def test_natura_layer_is_the_first_of_polygons_and_natura_layer_chooses(run, tmp_path):
     natura = tmp_path / "n2k.gpkg"
     gpd.GeoDataFrame({"nr": [1]}, geometry=[Point(X0, Y0)], crs="EPSG:28992").to_file(
@@ -633,6 +636,7 @@ def hidden_first_sheet(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_hidden_first_sheet_is_passed_over_and_the_choice_stated(run, tmp_path):
     path = hidden_first_sheet(tmp_path / "farms.xlsx")
     code, stdout, stderr, out = run(path, quiet=False)
@@ -653,6 +657,7 @@ def test_hidden_first_sheet_is_passed_over_and_the_choice_stated(run, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_no_raw_gdal_warning_reaches_the_user_even_with_quiet(tmp_path, one_area, no_regions):
     """A real process: what reaches stderr is what a user sees."""
     path = two_layer_farms(tmp_path / "farms.gpkg")
@@ -766,6 +771,7 @@ GRID_SHP = REALDATA / "farms" / "stikstof1_gcn2017_nh3_landbouw_5000m.shp"
 OVERIJSSEL = REALDATA / "farms" / "geonovius_overijssel_veehouderijen_kdw_hexagons.gpkg"
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 @pytest.mark.skipif(not IGO.is_file(), reason="../shared/realdata is absent on this machine")
 def test_real_igo_file_stops_until_its_location_id_is_named(vbr, tmp_path):

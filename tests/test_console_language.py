@@ -54,6 +54,7 @@ def _run(run_small, farms: Path, out: Path, *extra: object):
     return stdout, folder
 
 
+@pytest.mark.slow
 def test_the_console_summary_is_dutch_by_default_and_english_with_lang_en(
     run_small, bad_file, tmp_path
 ):
@@ -78,6 +79,7 @@ def test_budgets_in_the_summary_are_dutch_money_in_millions(run_small, bad_file,
     assert "besluiten: " in nl and "toegekend" in nl
 
 
+@pytest.mark.slow
 def test_reasons_are_dutch_by_default_and_english_with_lang_en(run_small, bad_file, tmp_path):
     _, nl_out = _run(run_small, bad_file, tmp_path / "nl")
     _, en_out = _run(run_small, bad_file, tmp_path / "en", "--lang", "en")
@@ -102,6 +104,7 @@ def test_reasons_are_dutch_by_default_and_english_with_lang_en(run_small, bad_fi
     assert decided["nonh3"] == "nh3_kg ontbreekt"
 
 
+@pytest.mark.slow
 def test_the_manifest_counts_reasons_by_kinds_that_do_not_depend_on_the_language(
     run_small, bad_file, tmp_path
 ):
@@ -195,6 +198,7 @@ def test_a_missing_file_and_a_missing_column_are_said_in_the_run_language(
     assert "'emissie'" in err and "--columns nh3_kg=COLUMN" in err
 
 
+@pytest.mark.slow
 def test_a_note_is_one_text_in_the_run_language_everywhere(run_small, tmp_path, one_area):
     far = write_csv(tmp_path / "farms.csv", HEADER, [["far", X0 + 5000, Y0, 1000, 500_000, ""]])
     code, nl, err, out = run_small(far, out=tmp_path / "nl")

@@ -90,6 +90,7 @@ def valid_farms(farms: pd.DataFrame) -> pd.DataFrame:
 # --- reproducibility ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_files(generated: Path, tmp_path: Path) -> None:
     # through the command line that `make data` runs
     assert generate_command(["--out", str(tmp_path / "again"), "--seed", str(DEFAULT_SEED)]) == 0

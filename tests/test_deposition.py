@@ -118,6 +118,7 @@ def test_kernel_grid_is_symmetric_and_covers_the_cutoff():
     assert grid[0, 0] == 0.0  # corner is beyond the cut-off
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_fft_impact_equals_a_brute_force_sum(seed):
     rng = np.random.default_rng(seed)

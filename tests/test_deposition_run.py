@@ -19,6 +19,8 @@ from vbr.cli import main
 from vbr.core.ranking import rank_farms
 from vbr.io.crs import RD_NEW
 
+pytestmark = pytest.mark.slow  # every test runs vbr with a deposition raster
+
 # Two Natura 2000 areas side by side; the raster says only the west half of area 1 and
 # nothing of area 2 is overloaded.
 AREA1 = shapely.box(100_000, 400_000, 102_000, 402_000)

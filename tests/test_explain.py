@@ -45,6 +45,7 @@ def reasons(path: Path) -> dict[str, str]:
     return {r["farm_id"]: r["reason"] for r in read_rows(path)}
 
 
+@pytest.mark.slow
 def test_dutch_reasons_by_default_with_the_budget_walk(vbr, tmp_path, scene):
     out = run(vbr, tmp_path, scene, "--budget", 2_500_000)
     assert reasons(out / "ranking.csv") == {
@@ -60,6 +61,7 @@ def test_dutch_reasons_by_default_with_the_budget_walk(vbr, tmp_path, scene):
     assert {r["input_reason"] for r in read_rows(out / "ranking.csv")} == {"carried"}
 
 
+@pytest.mark.slow
 def test_english_reasons_from_the_config(vbr, tmp_path, scene):
     out = run(vbr, tmp_path, scene, "--budget", 2_500_000, config='[explain]\nlanguage = "en"\n')
     got = reasons(out / "ranking.csv")
@@ -70,6 +72,7 @@ def test_english_reasons_from_the_config(vbr, tmp_path, scene):
     assert got["inside"].endswith("not selected: remaining budget EUR 1.7 M < subsidy EUR 2.0 M")
 
 
+@pytest.mark.slow
 def test_stop_policy_says_where_the_walk_ended(vbr, tmp_path, scene):
     out = run(vbr, tmp_path, scene, "--budget", 2_500_000, "--budget-policy", "stop")
     got = reasons(out / "ranking.csv")
@@ -79,6 +82,7 @@ def test_stop_policy_says_where_the_walk_ended(vbr, tmp_path, scene):
     assert got["east"].endswith("niet geselecteerd: budgetronde gestopt bij rang 2 (beleid stop)")
 
 
+@pytest.mark.slow
 def test_no_budget_gives_only_the_order(vbr, tmp_path, scene):
     out = run(vbr, tmp_path, scene, "--no-budget")
     assert reasons(out / "ranking.csv")["east"] == (
@@ -87,6 +91,7 @@ def test_no_budget_gives_only_the_order(vbr, tmp_path, scene):
     )
 
 
+@pytest.mark.slow
 def test_first_come_first_served_rows_give_their_day_or_time(vbr, tmp_path, one_area, no_regions):
     farms = write_csv(
         tmp_path / "farms.csv",
@@ -120,6 +125,7 @@ def test_first_come_first_served_rows_give_their_day_or_time(vbr, tmp_path, one_
     ]
 
 
+@pytest.mark.slow
 def test_the_reason_names_every_pot_that_walked_the_farm_in_every_list(vbr, tmp_path, scene):
     config = (
         "[budget]\nnational_eur = 500_000\n\n"
@@ -136,6 +142,7 @@ def test_the_reason_names_every_pot_that_walked_the_farm_in_every_list(vbr, tmp_
     assert regional == national  # the same decision in the region's list
 
 
+@pytest.mark.slow
 def test_amounts_that_would_read_the_same_get_more_digits(vbr, tmp_path, one_area, no_regions):
     farms = write_csv(tmp_path / "farms.csv", HEADER, [["a", X0 - 10, Y0, 1, 2_000_001]])
     out = tmp_path / "out"

@@ -57,6 +57,7 @@ def read_excel_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(fh, delimiter=";"))
 
 
+@pytest.mark.slow
 def test_machine_lists_keep_the_cells_exactly_as_read(injected):
     ranked = read_rows(injected / "ranking.csv")
     assert sorted(r["note"] for r in ranked) == sorted([*HOSTILE, "plain"])
@@ -68,6 +69,7 @@ def test_machine_lists_keep_the_cells_exactly_as_read(injected):
     assert [(r["farm_id"], r["note"]) for r in rejected] == [("bad", "@evil")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["ranking_excel.csv", "veluwe/ranking_excel.csv"])
 def test_excel_csv_prefixes_formula_text_and_leaves_numbers_alone(injected, name):
     header, *rows = read_excel_csv(injected / name)
@@ -89,6 +91,7 @@ def test_excel_csv_prefixes_formula_text_and_leaves_numbers_alone(injected, name
         assert row[col["distance_m"]] == machine[plain_id]["distance_m"].replace(".", ",")
 
 
+@pytest.mark.slow
 def test_rejected_excel_csv_is_neutralised_too(injected):
     header, *rows = read_excel_csv(injected / "rejected_excel.csv")
     row = dict(zip(header, rows[0], strict=True))
@@ -97,6 +100,7 @@ def test_rejected_excel_csv_is_neutralised_too(injected):
     assert row["nh3_kg"] == "'=1+1"
 
 
+@pytest.mark.slow
 def test_xlsx_holds_no_formula_and_marks_formula_text_with_a_quote_prefix(injected):
     wb = openpyxl.load_workbook(injected / "ranking.xlsx")
     formulas, prefixed, seen = [], set(), set()

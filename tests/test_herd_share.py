@@ -38,6 +38,7 @@ def options(tmp_path, farms, natura, regions, config=None, **more):
     )
 
 
+@pytest.mark.slow
 def test_the_ranking_shows_what_the_counts_explain_beside_the_given_nh3(
     tmp_path, herd_file, one_area, no_regions
 ):
@@ -94,6 +95,7 @@ def test_min_herd_share_comes_from_the_config(tmp_path, herd_file, one_area, no_
         load_config(wrong)
 
 
+@pytest.mark.slow
 def test_an_offer_is_ranked_whatever_the_counts_explain(tmp_path, one_area, no_regions):
     farms = write_csv(
         tmp_path / "offers.csv",
@@ -124,6 +126,7 @@ def test_a_file_without_animal_counts_gets_no_new_columns(tmp_path, one_area, no
 IGO = REALDATA / "farms" / "geonovius_igo_veehouderijen_nabij_n2000.gpkg"
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 @pytest.mark.skipif(not IGO.is_file(), reason="../shared/realdata is absent on this machine")
 def test_real_igo_file_no_farm_in_the_top_15_has_counts_that_miss_half_its_nh3(tmp_path):

@@ -265,6 +265,7 @@ def test_duplicate_column_names_in_xlsx_exit_2(run, tmp_path):
 # --- encodings: the same farms read the same way ------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-16-le", "utf-8-sig", "utf-8"])
 def test_csv_in_any_common_encoding_reads_the_same_names(encoding, run, tmp_path):
     rows = [["boëlaan-1", *NEAR, 1000, 500_000, "Café €"], ["Groß", *FAR, 2000, 900_000, "ĳ"]]
@@ -284,6 +285,7 @@ def test_csv_in_any_common_encoding_reads_the_same_names(encoding, run, tmp_path
 # --- bad values: rows rejected with a reason, the rest ranked -----------------------------------
 
 
+@pytest.mark.slow
 def test_nan_inf_and_overflowing_numbers_are_rejected_with_reasons(run, tmp_path):
     rows = [
         ["nan", *NEAR, "NaN", 1],
@@ -311,6 +313,7 @@ def test_nan_inf_and_overflowing_numbers_are_rejected_with_reasons(run, tmp_path
     assert ranked_ids(out) == ["ok"]
 
 
+@pytest.mark.slow
 def test_thousands_separators_in_a_dutch_csv(run, tmp_path):
     rows = [["a", *NEAR, "1.234", "1.234.567,89"], ["b", *FAR, "2.000,5", "900.000"]]
     path = write_csv(tmp_path / "farms.csv", HEADER, rows, delimiter=";")
@@ -322,6 +325,7 @@ def test_thousands_separators_in_a_dutch_csv(run, tmp_path):
     assert got == {"a": ("1234", "1234567.89"), "b": ("2000.5", "900000")}
 
 
+@pytest.mark.slow
 def test_out_of_range_submission_times_are_rejected_not_a_crash(run, tmp_path):
     rows = [
         ["far-future", *NEAR, 10, 1, "9999-12-31T23:59:59Z"],
@@ -346,6 +350,7 @@ def test_out_of_range_submission_times_are_rejected_not_a_crash(run, tmp_path):
     assert ranked_ids(out) == ["ok"]
 
 
+@pytest.mark.slow
 def test_hundred_thousand_character_cells_pass_whole_to_the_csv(run, tmp_path):
     long = "x" * 100_000
     rows = [[long, *NEAR, 1000, 500_000, long], ["b", *FAR, long, 1, "short"]]
@@ -365,6 +370,7 @@ def test_hundred_thousand_character_cells_pass_whole_to_the_csv(run, tmp_path):
     assert notes == json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
 
 
+@pytest.mark.slow
 def test_swapped_lat_lon_is_rejected_with_a_hint(run, tmp_path):
     rows = [["swapped", 52.1, 5.6, 1000, 5], ["right", 5.6, 52.1, 1000, 5]]
     path = write_csv(
@@ -381,6 +387,7 @@ def test_swapped_lat_lon_is_rejected_with_a_hint(run, tmp_path):
     assert ranked_ids(out) == ["right"]
 
 
+@pytest.mark.slow
 def test_degrees_declared_as_rd_are_rejected_with_a_hint(run, tmp_path):
     rows = [["degrees", 5.6, 52.1, 1000, 5], ["metres", *NEAR, 1000, 5]]
     code, _, out = run(write_csv(tmp_path / "farms.csv", HEADER, rows))
@@ -392,6 +399,7 @@ def test_degrees_declared_as_rd_are_rejected_with_a_hint(run, tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_metres_declared_as_degrees_are_rejected_saying_so(run, tmp_path):
     rows = [["metres", *NEAR, 1000, 5], ["d1", 5.6, 52.1, 1000, 5], ["d2", 5.7, 52.2, 1000, 5]]
     code, _, out = run(write_csv(tmp_path / "farms.csv", HEADER, rows), "--farms-crs", "4326")
@@ -436,6 +444,7 @@ def test_geojson_farms_in_metres_without_crs_member_stop_the_run_saying_so(run, 
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_one_geojson_farm_in_metres_among_degrees_is_rejected_saying_so(run, tmp_path):
     points = [("a", NEAR), ("b", (5.6, 52.1)), ("c", (5.7, 52.2))]
     code, _, out = run(geojson_points(tmp_path / "farms.geojson", points))
@@ -452,6 +461,7 @@ def farms_csv(tmp_path: Path) -> Path:
     return write_csv(tmp_path / "farms.csv", HEADER, good_rows())
 
 
+@pytest.mark.slow
 def test_self_intersecting_area_is_repaired_and_counted(run, tmp_path, farms_csv):
     bowtie = Polygon([(X0, Y0), (X0 + 1000, Y0 + 1000), (X0 + 1000, Y0), (X0, Y0 + 1000)])
     natura = write_natura(tmp_path / "bow.geojson", [(57, "Veluwe", bowtie, True)])
@@ -466,6 +476,7 @@ def test_self_intersecting_area_is_repaired_and_counted(run, tmp_path, farms_csv
     assert rows["near"]["priority"] == "true"
 
 
+@pytest.mark.slow
 def test_zero_area_polygon_is_left_out_and_noted(run, tmp_path, farms_csv):
     flat = Polygon([(X0, Y0), (X0 + 10, Y0), (X0 + 20, Y0)])
     natura = write_natura(
@@ -533,6 +544,7 @@ def six_offers(first: object) -> list[list[object]]:
     ]
 
 
+@pytest.mark.slow
 def test_an_offer_of_1e20_is_rejected_and_the_budget_is_never_exceeded(run, tmp_path):
     path = write_csv(tmp_path / "farms.csv", HEADER, six_offers("1e20"))
     code, _, out = run(path, "--budget", "1000000")
@@ -550,6 +562,7 @@ def test_an_offer_of_1e20_is_rejected_and_the_budget_is_never_exceeded(run, tmp_
     assert [r["farm_id"] for r in chosen] == ["f1", "f2", "f3", "f4"]
 
 
+@pytest.mark.slow
 def test_an_offer_at_the_ceiling_is_ranked_and_one_euro_more_is_rejected(run, tmp_path):
     rows = [["top", *NEAR, 1000, "1000000000000"], ["over", *FAR, 1000, "1000000000001"]]
     code, _, out = run(write_csv(tmp_path / "farms.csv", HEADER, rows))
@@ -559,6 +572,7 @@ def test_an_offer_at_the_ceiling_is_ranked_and_one_euro_more_is_rejected(run, tm
     assert rejected_reasons(out)["over"].startswith("subsidy_eur above the ceiling of EUR")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("budget", ["1e17", "1e13"])
 def test_budget_above_the_ceiling_exits_2_and_at_it_selects_all_that_fit(run, tmp_path, budget):
     path = write_csv(tmp_path / "farms.csv", HEADER, six_offers(1000)[:3])
@@ -595,6 +609,7 @@ def test_budget_above_the_ceiling_exits_2_and_at_it_selects_all_that_fit(run, tm
     ],
     ids=lambda v: v[0] if isinstance(v, list) else "",
 )
+@pytest.mark.slow
 def test_values_out_of_range_reject_their_row_and_the_maps_still_work(run, tmp_path, row, reason):
     code, _, out = run(write_csv(tmp_path / "farms.csv", HEADER, [row, *good_rows()]))
     assert code == 0
@@ -639,6 +654,7 @@ ANIMAL_HEADER = ["farm_id", "x", "y", "A1.100", "stable_m2"]
     ],
     ids=lambda v: v[0] if isinstance(v, list) else "",
 )
+@pytest.mark.slow
 def test_animal_counts_and_estimates_that_overflow_reject_their_row(run, tmp_path, row, reason):
     rows = [row, ["fine", *FAR, "100", ""]]
     code, _, out = run(write_csv(tmp_path / "farms.csv", ANIMAL_HEADER, rows))
@@ -650,6 +666,7 @@ def test_animal_counts_and_estimates_that_overflow_reject_their_row(run, tmp_pat
     assert [r["farm_id"] for r in estimates] == ["fine"]  # no rejected farm in the estimates
 
 
+@pytest.mark.slow
 def test_given_nh3_with_animal_counts_that_overflow_is_rejected(run, tmp_path):
     header = [*HEADER, "A1.100"]
     rows = [["both", *NEAR, 100, 1000, "1e306"], ["ok", *FAR, 100, 1000, "10"]]
@@ -717,6 +734,7 @@ def test_threshold_out_of_range_exits_2_naming_the_option(run, tmp_path, value):
     ],
     ids=["fid", "FID", "geom", "Geometry", "Rank", "Name+NAME", "Reason+input_reason"],
 )
+@pytest.mark.slow
 def test_carried_columns_that_collide_are_renamed_in_every_output(run, tmp_path, columns, renamed):
     header = [*columns, *HEADER]
     rows = [[f"{c}-{k}" for c in columns] + r for k, r in enumerate(good_rows())]
@@ -736,6 +754,7 @@ def test_carried_columns_that_collide_are_renamed_in_every_output(run, tmp_path,
     assert all(new in header_row for new in renamed.values())
 
 
+@pytest.mark.slow
 def test_a_qgis_csv_export_with_fid_ranks_and_writes_the_geopackage(run, tmp_path):
     header = ["fid", "farm_id", "x", "y", "nh3_kg", "subsidy_eur"]
     rows = [[k + 1, *r] for k, r in enumerate(good_rows())]
@@ -755,6 +774,7 @@ def regions_named(tmp_path: Path, names: list[str], *, name: str = "regions.gpkg
     )
 
 
+@pytest.mark.slow
 def test_a_region_name_of_300_characters_gets_a_short_folder_with_a_stable_hash(run, tmp_path):
     long = "Gebied " + "met een heel lange naam " * 12 + "einde"
     regions = regions_named(tmp_path, [long[:300]])
@@ -777,6 +797,7 @@ def test_region_names_that_make_the_same_folder_exit_2_naming_both(run, tmp_path
     assert "'Groene Hart' and 'groene-hart' both make the folder name 'groene-hart'" in stderr
 
 
+@pytest.mark.slow
 def test_regions_named_like_the_folders_vbr_uses_get_a_suffix_and_a_note(run, tmp_path):
     regions = regions_named(tmp_path, ["National", "Scenarios"])
     path = write_csv(tmp_path / "farms.csv", HEADER, good_rows())
@@ -789,6 +810,7 @@ def test_regions_named_like_the_folders_vbr_uses_get_a_suffix_and_a_note(run, tm
     assert any("'National' -> 'national-region'" in n for n in manifest_notes(out))
 
 
+@pytest.mark.slow
 def test_a_region_without_geometry_is_noted_not_silently_dropped(run, tmp_path):
     regions = tmp_path / "regions.geojson"
     features = [
@@ -820,6 +842,7 @@ def test_a_region_without_geometry_is_noted_not_silently_dropped(run, tmp_path):
     assert not (out / "leeg").exists()
 
 
+@pytest.mark.slow
 def test_sheet_names_excel_forbids_are_made_safe_and_noted(run, tmp_path):
     names = [
         "Afgewezen (rejected)",
@@ -863,6 +886,7 @@ def test_sheet_names_excel_forbids_are_made_safe_and_noted(run, tmp_path):
 # --- sizes (issue 19 point 6) ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "gpkg"])
 def test_a_file_over_the_row_limit_needs_large(run, tmp_path, monkeypatch, kind):
     monkeypatch.setattr("vbr.io.farms.MAX_ROWS", 2)
@@ -905,6 +929,7 @@ def test_an_input_that_needs_more_memory_than_is_free_stops_early(run, tmp_path,
     assert "2.0 GB free" in stderr
 
 
+@pytest.mark.slow
 def test_rejected_csv_keeps_at_most_1000_characters_of_a_cell(run, tmp_path):
     long = "L" * 100_000
     rows = [
@@ -963,6 +988,7 @@ def test_a_geojson_feature_over_gdals_size_limit_names_the_limit_and_the_fix(
     assert "OGR_GEOJSON_MAX_OBJ_SIZE" in stderr and "GeoPackage" in stderr
 
 
+@pytest.mark.slow
 def test_scenario_and_estimate_lists_neutralise_formula_like_farm_ids(run, tmp_path):
     rows = [
         ['=HYPERLINK("x")', *NEAR, "100", ""],
@@ -1021,6 +1047,7 @@ def test_the_console_script_hides_runtime_warnings(monkeypatch, capsys):
         "subsidy-words",
     ],
 )
+@pytest.mark.slow
 def test_a_broken_row_is_rejected_with_its_reason_and_the_rest_ranked(run, tmp_path, row, reason):
     code, _, out = run(write_csv(tmp_path / "farms.csv", HEADER, [*good_rows(), row]))
     assert code == 0

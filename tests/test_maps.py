@@ -76,6 +76,7 @@ def _expected_statuses(region_list, national_list=None) -> np.ndarray:
     )
 
 
+@pytest.mark.slow
 def test_every_region_gets_a_map_and_the_index_links_them(small):
     result, out = small
     assert (out / "index.html").is_file()
@@ -95,6 +96,7 @@ def test_manifest_lists_the_maps(small):
     assert "oost/map.html" in manifest["outputs"]
 
 
+@pytest.mark.slow
 def test_map_makes_no_cdn_request_and_inlines_leaflet(default_run):
     result, out = default_run
     for region in result.region_lists:
@@ -153,6 +155,7 @@ def test_map_offers_the_four_basemaps_and_every_layer(small):
     assert '"preferCanvas": true' in text
 
 
+@pytest.mark.slow
 def test_an_english_run_has_english_maps_and_index(tmp_path):
     _, out = run_small(tmp_path, lang="en")
     text = (out / "oost" / "map.html").read_text(encoding="utf-8")
@@ -212,6 +215,7 @@ def test_region_lists_and_maps_show_the_national_decision(small):
     assert "priority_not_selected" in statuses  # the farm the budget could not pay
 
 
+@pytest.mark.slow
 def test_without_a_budget_farms_are_priority_or_ranked(tmp_path):
     _, out = run_small(tmp_path, budget_eur=None)
     payload = farm_payload((out / "oost" / "map.html").read_text(encoding="utf-8"))
@@ -227,6 +231,7 @@ def test_without_a_budget_farms_are_priority_or_ranked(tmp_path):
     assert "geen budget" in index
 
 
+@pytest.mark.slow
 def test_a_region_without_farms_still_gets_a_map(tmp_path):
     _, out = run_small(tmp_path, empty_region=True)
     text = (out / "leeg" / "map.html").read_text(encoding="utf-8")
@@ -236,6 +241,7 @@ def test_a_region_without_farms_still_gets_a_map(tmp_path):
     assert 'href="leeg/map.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_regional_pot_is_named_in_the_panel_the_popup_and_the_index(tmp_path):
     result, out = run_small(tmp_path, regional=True)
     oost = read_list(out / "oost" / "ranking.csv")
@@ -426,6 +432,7 @@ def test_default_maps_stay_small(default_run):
         assert size < 15 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_maps_are_the_same_bytes_in_every_run(tmp_path):
     # Folium names every element with a random id; vbr numbers them, so reruns can be compared
     _, first = run_small(tmp_path / "a")
@@ -553,6 +560,7 @@ def test_every_region_gets_a_picture_with_its_farms_and_the_legend(default_run):
     assert 'href="veluwe/map.png"' in (out / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_public_picture_shows_hexagons_and_no_farm(tmp_path):
     from dataclasses import replace
 
@@ -572,6 +580,7 @@ def test_a_public_picture_shows_hexagons_and_no_farm(tmp_path):
     assert {_hex_rgb(fill) for _, fill, _ in _CLASSES} <= legend
 
 
+@pytest.mark.slow
 def test_pictures_take_their_words_from_the_run_language(tmp_path):
     from vbr.maps import _region_contents
     from vbr.maps.static import static_map

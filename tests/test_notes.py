@@ -15,6 +15,8 @@ from vbr.core.overloaded import NITROGEN_SENSITIVE_NOTE
 from vbr.locale.reasons import render_note
 from vbr.settings import nitrogen_sensitive_list
 
+pytestmark = pytest.mark.slow  # every test runs vbr on the default data or a user file
+
 #: The notes in the run's language, Dutch by default (one text everywhere).
 INDICATIVE = "Natura 2000: de ingebouwde INDICATIEVE begrenzingen worden gebruikt"
 SENSITIVE = render_note(NITROGEN_SENSITIVE_NOTE, "nl")

@@ -295,6 +295,7 @@ def test_an_offers_table_without_its_fields_and_a_mapping_without_offers_exit_2(
         compute_with(tmp_path, farms, offers, one_area, no_regions, offers_columns="amount=Bedrag")
 
 
+@pytest.mark.slow
 def test_verify_repeats_a_run_with_offers_and_their_mapping(vbr, tmp_path, one_area, no_regions):
     farms = locations_csv(tmp_path / "locations.csv")
     offers = write_csv(
@@ -476,6 +477,7 @@ def test_real_gelderland_imaer_file_ranks_the_250_sources_that_have_an_offer(tmp
 IGO = REALDATA / "farms" / "geonovius_igo_veehouderijen_nabij_n2000.gpkg"
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 @pytest.mark.skipif(not IGO.is_file(), reason="../shared/realdata is absent on this machine")
 def test_real_igo_farms_whose_counts_explain_too_little_are_ranked_once_they_have_an_offer(

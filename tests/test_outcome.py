@@ -91,6 +91,7 @@ def test_a_not_selected_round_2_application_gets_the_euro_per_kg_that_would_reac
     )
 
 
+@pytest.mark.slow
 def test_explain_speaks_the_runs_language(vbr, tmp_path, one_area, no_regions):
     farms = write_csv(tmp_path / "farms.csv", HEADER, ROWS)
     out = tmp_path / "en"
@@ -107,6 +108,7 @@ def test_explain_speaks_the_runs_language(vbr, tmp_path, one_area, no_regions):
     )
 
 
+@pytest.mark.slow
 def test_a_rejected_application_and_an_unknown_one(vbr, run_dir):
     assert explain(vbr, run_dir, "bad") == [
         "Aanvraag bad",
@@ -146,6 +148,7 @@ def _run(vbr, tmp_path, one_area, no_regions, name, *options, rows=ROWS):
     return out
 
 
+@pytest.mark.slow
 def test_diff_names_every_changed_farm_and_the_cause(vbr, tmp_path, one_area, no_regions):
     a = _run(vbr, tmp_path, one_area, no_regions, "a", "--budget", 1_100_000, "--seed", 7)
     b = _run(vbr, tmp_path, one_area, no_regions, "b", "--budget", 1_250_000, "--seed", 8)
@@ -197,6 +200,7 @@ def test_diff_writes_nothing_into_a_run_and_needs_runs_of_this_version(
     assert code == 2 and "decisions.csv: is missing" in err
 
 
+@pytest.mark.slow
 def test_diff_compares_applications_that_share_a_farm_id_one_by_one(
     vbr, tmp_path, one_area, no_regions
 ):

@@ -112,6 +112,7 @@ def forge_manifest(out: Path, outputs: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     "key", ["../x", "../x/keep.txt", "/etc/passwd", "", "a//b", "./ranking.csv"]
 )
+@pytest.mark.slow
 def test_a_path_in_an_old_manifest_removes_nothing(vbr, scene, key):
     """A manifest key ``../x`` made ``vbr run`` delete the parent of --out; ``/etc/passwd`` the
     whole output folder with the user's files in it."""
@@ -129,6 +130,7 @@ def test_a_path_in_an_old_manifest_removes_nothing(vbr, scene, key):
     assert tree(scene["root"]) == before
 
 
+@pytest.mark.slow
 def test_a_user_folder_named_like_a_region_is_not_deleted(vbr, scene):
     """No earlier manifest: ``regiona/`` is the user's although the run has a region RegionA."""
     mine = scene["out"] / "regiona"
@@ -164,6 +166,7 @@ def refused_with_farms(vbr, scene, farms: Path) -> str:
     return err
 
 
+@pytest.mark.slow
 def test_an_output_of_the_previous_run_given_as_input_is_exit_2(vbr, scene):
     code, _, err = vbr_run(vbr, scene)
     assert code == 0, err
@@ -183,6 +186,7 @@ def test_an_output_of_the_previous_run_given_as_input_is_exit_2(vbr, scene):
     assert tree(scene["root"]) == before
 
 
+@pytest.mark.slow
 def test_what_the_user_keeps_in_out_is_left_alone(vbr, scene):
     """Files and folders with other names, and inputs among them, stay as they are."""
     out = scene["out"]
@@ -218,6 +222,7 @@ def test_an_output_changed_after_the_run_is_not_overwritten(vbr, scene):
     assert tree(scene["root"]) == before
 
 
+@pytest.mark.slow
 def test_a_file_added_to_a_region_folder_keeps_the_folder(vbr, scene):
     """The folder is replaced by a run that writes it (exit 2), and not removed by one that
     does not."""
@@ -248,6 +253,7 @@ def test_a_symbolic_link_named_like_an_output_is_not_followed(vbr, scene):
     assert tree(scene["root"]) == before
 
 
+@pytest.mark.slow
 def test_a_smaller_rerun_removes_the_region_folders_vbr_wrote(vbr, scene):
     code, _, err = vbr_run(vbr, scene, "--scenarios")
     assert code == 0, err
@@ -262,6 +268,7 @@ def test_a_smaller_rerun_removes_the_region_folders_vbr_wrote(vbr, scene):
     assert {"regiona", "mine.txt", MANIFEST, SIDECAR} <= set(names)
 
 
+@pytest.mark.slow
 def test_a_folder_of_an_older_vbr_without_marker_is_replaced(vbr, scene):
     """Outputs of a vbr version that wrote no marker and no sidecar: the manifest's sha256 of
     every file is enough."""
@@ -314,6 +321,7 @@ def fail_at(k: int):
     return rename
 
 
+@pytest.mark.slow
 def test_a_failure_at_any_rename_leaves_the_previous_run_complete(vbr, scene, monkeypatch):
     code, _, err = vbr_run(vbr, scene)
     assert code == 0, err
@@ -335,6 +343,7 @@ def test_a_failure_at_any_rename_leaves_the_previous_run_complete(vbr, scene, mo
     assert "gelijk: " in out  # vbr verify speaks the run's language
 
 
+@pytest.mark.slow
 def test_a_replacement_cut_short_is_undone_by_the_next_run(vbr, scene, monkeypatch):
     """As after SIGKILL at the k-th rename: the temporary folder holds half of each run; the
     next run puts the previous one back before it starts."""
@@ -357,6 +366,7 @@ def test_a_replacement_cut_short_is_undone_by_the_next_run(vbr, scene, monkeypat
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_a_replacement_killed_after_its_last_rename_keeps_the_new_run(vbr, scene, monkeypatch):
     code, _, err = vbr_run(vbr, scene)
     assert code == 0, err
@@ -409,6 +419,7 @@ def test_a_writer_that_writes_a_name_off_the_list_is_a_bug(scene, tmp_path):
     assert not scene["out"].exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [(), ("--public",), ("--scenarios",)])
 def test_certain_outputs_are_written_and_on_the_list(vbr, scene, extra):
     code, _, err = vbr_run(vbr, scene, *extra)

@@ -100,6 +100,7 @@ def test_own_farms_with_the_embedded_regions_are_told_those_are_indicative(tmp_p
     assert default_data_dir().is_dir()
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 @pytest.mark.skipif(not RIVM_CONCENTRATION.is_file(), reason="../shared/realdata is absent")
 def test_real_rivm_nh3_concentration_grid_as_exceedance_warns(vbr, tmp_path, no_regions):
@@ -126,6 +127,7 @@ def test_real_rivm_nh3_concentration_grid_as_exceedance_warns(vbr, tmp_path, no_
 IGO = REALDATA / "farms" / "geonovius_igo_veehouderijen_nabij_n2000.gpkg"
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 @pytest.mark.skipif(not IGO.is_file(), reason="../shared/realdata is absent")
 def test_real_igo_farms_ranked_by_the_embedded_regions_are_told_they_are_indicative(vbr, tmp_path):

@@ -111,6 +111,7 @@ def test_under_skip_a_later_day_that_competes_for_the_remainder_is_drawn_too(pla
     ]
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_another_order(place):
     rows = [*DAY1, *DAY2, *DAY3]
     _, one, _ = place(rows, *BUDGET, "--seed", 7, name="one")
@@ -284,6 +285,7 @@ def two_regions(tmp_path) -> Path:
     )
 
 
+@pytest.mark.slow
 def test_a_farm_in_two_regions_and_two_pots_is_funded_once(place, tmp_path, two_regions):
     config = tmp_path / "pots.toml"
     config.write_text(POTS, encoding="utf-8")
@@ -318,6 +320,7 @@ def test_a_farm_in_two_regions_and_two_pots_is_funded_once(place, tmp_path, two_
     assert walked == {"national": 5, "Pot A": 3, "Pot B": 3}
 
 
+@pytest.mark.slow
 def test_a_day_only_a_later_pot_finds_oversubscribed_is_drawn_for_it(place, tmp_path, two_regions):
     """The national pot cannot pay any application of the day (each is too big for what it
     has left), so their order does not matter to it; pot A can pay two of four: the day is drawn
@@ -352,6 +355,7 @@ def test_pot_options_name_pots_that_exist(place, tmp_path):
 # --- rule sets ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_rule_set_by_name_or_path_is_recorded_with_its_hash(place, tmp_path):
     code, out, err = place(DAY1, "--rules", "lbv-plus-2023", "--budget", 10_000_000)
     assert code == 0, err
@@ -371,6 +375,7 @@ def test_a_rule_set_by_name_or_path_is_recorded_with_its_hash(place, tmp_path):
     assert manifest["rerun"]["config_effective"]["subsidy"]["priority_factor"] == 1.25
 
 
+@pytest.mark.slow
 def test_lbv_plus_puts_every_application_in_round_1(place):
     rows = [app("near", "2026-03-03", 100_000), app("far", "2026-03-02", 100_000, far=True)]
     code, out, err = place(rows, "--rules", "lbv-plus-2023", "--no-budget")
@@ -478,6 +483,7 @@ def test_lot_keys_are_sha256_of_seed_and_farm_id():
     assert [f for f in got if f in pair] == pair[Lottery(seed=42).order(pair)].tolist()
 
 
+@pytest.mark.slow
 def test_scenarios_show_what_the_reserve_adds_with_the_same_walk(place, tmp_path):
     config = tmp_path / "reserve.toml"
     config.write_text(
@@ -505,6 +511,7 @@ def test_scenarios_show_what_the_reserve_adds_with_the_same_walk(place, tmp_path
     assert "pot ALONE" in (out / "scenarios" / "README.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_verify_repeats_a_run_with_a_rule_file_windows_and_a_draw(place, vbr, tmp_path):
     shipped = Path(__file__).parents[1] / "src" / "vbr" / "rules" / "vbr-2026.toml"
     rules = tmp_path / "rules.toml"

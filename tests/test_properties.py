@@ -58,6 +58,7 @@ def scenes(draw):
     return np.array(polygons, dtype=object), np.array(numbers), points
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(scenes(), st.floats(0, 3_000))
 def test_distance_and_priority_agree_with_brute_force_shapely(scene, threshold_m):
@@ -87,6 +88,7 @@ farm_rows = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(farm_rows, st.booleans())
 def test_national_order_is_sorted_by_the_contract_keys(rows, all_times):
@@ -187,6 +189,7 @@ def scene_files(tmp_path_factory):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(farm_files(), st.randoms(use_true_random=False))
 def test_no_row_is_lost_and_row_order_changes_no_output_byte(scene_files, rows, random):
     tmp, natura, regions = scene_files

@@ -160,6 +160,7 @@ def _cells(page: str) -> list[dict]:
     return [f["properties"] for f in json.loads(payload)["geojson"]["features"]]
 
 
+@pytest.mark.slow
 def test_public_run_writes_maps_and_pictures_without_lists_or_farm_level_values(
     vbr, scene, monkeypatch
 ):
@@ -207,6 +208,7 @@ def test_public_cannot_go_with_scenarios(vbr, scene):
     assert "--public" in stderr
 
 
+@pytest.mark.slow
 def test_default_public_maps_never_show_a_hexagon_under_three_and_agree_where_they_meet(
     tmp_path,
 ):
@@ -280,6 +282,7 @@ def test_public_map_of_real_veluwe_farms_shows_at_least_four_fifths_of_them(vbr,
     assert all(c["n"] >= MIN_FARMS_PER_CELL for c in _cells(page))
 
 
+@pytest.mark.slow
 def test_verify_repeats_a_public_run_with_its_own_date(vbr, scene, monkeypatch):
     # the pages print the day of the run; vbr verify repeats the run with the recorded time,
     # so a public run made on another day still verifies

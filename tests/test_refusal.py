@@ -57,6 +57,7 @@ def test_more_than_half_rejected_is_exit_2_with_counts_reasons_examples_and_the_
     ]
 
 
+@pytest.mark.slow
 def test_the_option_the_message_names_ranks_the_rest(run, tmp_path):
     code, stdout, err, out = run(farms_with_bad_rows(tmp_path, 1, BAD), "--max-rejected", 80)
     assert code == 0, err
@@ -71,6 +72,7 @@ def test_exactly_the_limit_is_not_more_than_it(run, tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_the_limit_comes_from_the_config_and_the_option_wins(run, tmp_path):
     config = tmp_path / "c.toml"
     config.write_text("[input]\nmax_rejected_percent = 90\n", encoding="utf-8")
@@ -91,6 +93,7 @@ def test_zero_refuses_any_rejected_row(run, tmp_path):
     assert run(farms_with_bad_rows(tmp_path, 5, []), "--max-rejected", 0)[0] == 0
 
 
+@pytest.mark.slow
 def test_the_manifest_counts_reasons_by_kind_with_examples_and_verify_repeats_the_run(
     run, vbr, tmp_path
 ):

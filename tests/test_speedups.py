@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,6 +31,7 @@ def test_vectorised_number_text_equals_format_number(values: list[float]) -> Non
 NUMBER_TEXT = st.text(alphabet="0123456789.,-+ e'€\u00a0inf", max_size=14)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(NUMBER_TEXT, min_size=1, max_size=20), st.sampled_from([".", ","]))
 def test_parse_numbers_fast_path_equals_the_rules(texts: list[str], decimal: str) -> None:
@@ -117,6 +119,7 @@ CELLS = st.one_of(st.text(alphabet='ab ,;"\n\r\t\u00e9=', max_size=8), st.none()
     ),
     st.sampled_from([(",", "\n"), (";", "\r\n")]),
 )
+@pytest.mark.slow
 def test_column_wise_csv_writer_equals_the_csv_module(table_rows, dialect) -> None:
     import tempfile
     from pathlib import Path

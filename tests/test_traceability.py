@@ -122,6 +122,7 @@ def test_manifest_and_version_option_record_the_same_code(vbr, tmp_path, one_are
         assert identity["commit"] in printed
 
 
+@pytest.mark.slow
 def test_verify_names_a_run_made_by_other_code(vbr, tmp_path, one_area, no_regions):
     farms = tmp_path / "farms.csv"
     farms.write_text("farm_id,x,y,nh3_kg,subsidy_eur\nf1,180500,459500,100,1000\n")

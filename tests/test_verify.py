@@ -14,6 +14,8 @@ import pytest
 from conftest import X0, Y0, square, write_csv, write_regions
 from vbr.locale import t
 
+pytestmark = pytest.mark.slow  # every test runs vbr and then vbr verify
+
 HEADER = ["farm_id", "x", "y", "nh3_kg", "subsidy_eur", "note"]
 
 

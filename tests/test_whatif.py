@@ -29,6 +29,7 @@ def _page_data(html: str) -> dict:
     return json.loads(match.group(1))
 
 
+@pytest.mark.slow
 def test_national_map_is_recorded_with_its_sha256_and_its_folder_marked(plain_run):
     _, out = plain_run
     page = out / "national" / "map.html"
@@ -84,6 +85,7 @@ def test_embedded_keys_reproduce_the_runs_national_order(plain_run):
     assert len(farms["lot"]) == n and sorted(farms["lot"]) == list(range(n))
 
 
+@pytest.mark.slow
 def test_national_map_follows_the_runs_language(tmp_path):
     _, out = write_run(tmp_path, lang="en")
     html = (out / "national" / "map.html").read_text(encoding="utf-8")
@@ -108,6 +110,7 @@ def test_lot_places_order_any_day_as_the_lottery_draws_it(plain_run):
         assert list(drawn) == list(ids[day][np.argsort(lot[day])])
 
 
+@pytest.mark.slow
 def test_summary_names_the_overview_map_and_the_farms_in_no_region(vbr, tmp_path):
     from whatif_inputs import write_inputs
 

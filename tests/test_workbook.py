@@ -58,6 +58,7 @@ def test_every_column_of_the_lists_has_a_header_and_a_line_in_every_language():
             assert f"column_help.{c}" in texts(lang), (lang, c)
 
 
+@pytest.mark.slow
 def test_sheets_and_headers_are_in_the_runs_language(lang_run):
     lang, out = lang_run
     book = _book(out)
@@ -130,6 +131,7 @@ def test_times_are_excel_date_times_in_dutch_local_time(lang_run):
     )
 
 
+@pytest.mark.slow
 def test_a_time_column_without_a_single_time_leaves_its_cells_empty(tmp_path):
     from vbr.cli import main
 
@@ -162,6 +164,7 @@ def test_status_words_say_priority_and_selection(lang_run):
     assert words == [expected[(r["priority"], r["selected"])] for r in machine]
 
 
+@pytest.mark.slow
 def test_header_frozen_autofilter_and_widths_fitted_and_capped(lang_run):
     _, out = lang_run
     for ws in _book(out).worksheets[1:]:
@@ -248,6 +251,7 @@ def test_writing_the_workbook_changes_nothing_the_other_writers_see(farms, tmp_p
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_the_workbook_without_error(lang_run, tmp_path):
     lang, out = lang_run
