@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import geopandas as gpd
 import numpy as np
@@ -27,6 +28,7 @@ from vbr.io.crs import RD_NEW
 __all__ = [
     "PDOK_NATURA2000_URL",
     "DownloadError",
+    "FetchOptions",
     "dissolve_by_nr",
     "download_natura2000",
     "fetch_wfs_features",
@@ -191,37 +193,32 @@ def dissolve_by_nr(features: list[dict]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=RD_NEW)
 
 
+class FetchOptions(TypedDict, total=False):
+    """The keyword options of :func:`fetch_wfs_features` (its defaults apply to those left out)."""
+
+    type_name: str
+    page_size: int
+    retries: int
+    backoff_s: float
+    timeout: float
+    sleep: Callable[[float], None]
+    progress: Callable[[str], None] | None
+
+
 def download_natura2000(
-    out: Path,
-    *,
-    url: str = PDOK_NATURA2000_URL,
-    type_name: str = PDOK_TYPE_NAME,
-    page_size: int = 1000,
-    retries: int = 4,
-    backoff_s: float = 1.0,
-    timeout: float = 60.0,
-    sleep: Callable[[float], None] = time.sleep,
-    progress: Callable[[str], None] | None = None,
+    out: Path, *, url: str = PDOK_NATURA2000_URL, **options: Unpack[FetchOptions]
 ) -> tuple[Path, int, int]:
     """Download, dissolve per ``nr`` and write a GeoPackage (layer ``natura2000``).
 
-    The file is written beside ``out`` first and moved into place when complete.
+    The file is written beside ``out`` first and moved into place when complete; ``options``
+    go to :func:`fetch_wfs_features`.
 
     Returns
     -------
     path, features, areas
     """
     out = Path(out)
-    features = fetch_wfs_features(
-        url,
-        type_name=type_name,
-        page_size=page_size,
-        retries=retries,
-        backoff_s=backoff_s,
-        timeout=timeout,
-        sleep=sleep,
-        progress=progress,
-    )
+    features = fetch_wfs_features(url, **options)
     areas = dissolve_by_nr(features)
     tmp = out.with_name(f".vbr-tmp-{out.name}")
     try:

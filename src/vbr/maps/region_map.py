@@ -184,13 +184,17 @@ class _BlankBase(Layer):
 
 
 class _Setup(MacroElement):
-    """Calls ``vbr.setup`` once every layer exists (panel, search, legend, scale)."""
+    """Calls ``vbr.<function>`` once every layer exists: ``setup`` (panel, search, legend,
+    scale) for a region map, ``publicSetup`` (panel, cell legend, scale) for a public one."""
 
-    def __init__(self, map_name: str, farms_name: str, payload: dict, overlays: list):
+    def __init__(
+        self, function: str, map_name: str, layer_name: str, payload: dict, overlays: list
+    ):
         super().__init__()
-        self._name = "VbrSetup"
+        self._name = {"setup": "VbrSetup", "publicSetup": "VbrPublicSetup"}[function]
+        self.function = function
         self.map_name = map_name
-        self.farms_name = farms_name
+        self.layer_name = layer_name
         self.payload = safe_json(payload)
         self.overlays = overlays
 
@@ -198,26 +202,7 @@ class _Setup(MacroElement):
         overlays = ", ".join(f"{safe_json(key)}: {name}" for key, name in self.overlays)
         _add_script(
             self,
-            f"vbr.setup({self.map_name}, {self.farms_name}, {self.payload}, {{{overlays}}});\n",
-        )
-
-
-class _PublicSetup(MacroElement):
-    """Calls ``vbr.publicSetup`` (panel, cell legend, scale) for a public map."""
-
-    def __init__(self, map_name: str, grid_name: str, payload: dict, overlays: list):
-        super().__init__()
-        self._name = "VbrPublicSetup"
-        self.map_name = map_name
-        self.grid_name = grid_name
-        self.payload = safe_json(payload)
-        self.overlays = overlays
-
-    def render(self, **kwargs) -> None:
-        overlays = ", ".join(f"{safe_json(key)}: {name}" for key, name in self.overlays)
-        _add_script(
-            self,
-            f"vbr.publicSetup({self.map_name}, {self.grid_name}, {self.payload}, "
+            f"vbr.{self.function}({self.map_name}, {self.layer_name}, {self.payload}, "
             f"{{{overlays}}});\n",
         )
 
@@ -408,7 +393,7 @@ def region_map_html(content: RegionMapContent) -> str:
         folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
         legend = {**content.grid_legend, "areas": legend_entries(content)["areas"]}
         payload = {"legend": legend, "headline": content.headline, "view": view, **print_view}
-        fmap.add_child(_PublicSetup(fmap.get_name(), grid.get_name(), payload, overlays))
+        fmap.add_child(_Setup("publicSetup", fmap.get_name(), grid.get_name(), payload, overlays))
         return _page(root, lang)
     farms = _ScriptLayer("farms", content.farms, name=t("map.layer.farms", lang))
     farms.add_to(fmap)
@@ -421,7 +406,7 @@ def region_map_html(content: RegionMapContent) -> str:
         "search": search_scope(content.farms, lang),
         **print_view,
     }
-    fmap.add_child(_Setup(fmap.get_name(), farms.get_name(), setup_payload, overlays))
+    fmap.add_child(_Setup("setup", fmap.get_name(), farms.get_name(), setup_payload, overlays))
     if content.whatif is not None:
         add_whatif(fmap, content.whatif, _add_script)
     return _page(root, lang)
