@@ -71,6 +71,7 @@ def _region_contents(context: WriteContext, national: dict | None = None):
         areas = areas.to_crs(RD_NEW)
     zone = context.priority_zone.explode(index_parts=False, ignore_index=True)
     display_cache: DisplayCache = {}  # the outlines the regions share are made once
+    farms_json: str | None = None
     area_names = {
         str(int(nr)): str(name) for nr, name in zip(areas["nr"], areas["name"], strict=True)
     }
@@ -127,7 +128,9 @@ def _region_contents(context: WriteContext, national: dict | None = None):
             display_cache=display_cache,
         )
         content.deposition = deposition
-        content.whatif = region_whatif(result, national, region)
+        content.whatif = region_whatif(result, national, region, farms_json=farms_json)
+        if content.whatif is not None:
+            farms_json = content.whatif.farms_json  # the same for every region: made once
         content.credits = run_credits.as_dict()
         yield region, summary, content
 

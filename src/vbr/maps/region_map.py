@@ -26,7 +26,7 @@ from vbr.locale.formats import format_count, format_m, intl_locale
 from vbr.maps import assets
 from vbr.maps.data import STATUSES, safe_json
 from vbr.maps.html import render
-from vbr.maps.whatif import add_whatif
+from vbr.maps.whatif import RegionWhatIf, add_whatif
 
 __all__ = [
     "BASEMAPS",
@@ -256,7 +256,7 @@ class RegionMapContent:
     #: The run's date, sources and limits (the print view; see :mod:`vbr.maps.credits`).
     credits: dict | None = None
     #: The what-if controls' data (``vbr.regionWhatif``, :mod:`vbr.maps.whatif`), or ``None``.
-    whatif: dict | None = None
+    whatif: RegionWhatIf | None = None
 
 
 def legend_entries(content: RegionMapContent) -> dict:
