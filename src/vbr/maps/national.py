@@ -12,6 +12,7 @@ element; only basemap tiles come from the network.
 from __future__ import annotations
 
 import html
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ from vbr.maps.region_map import BASEMAPS
 from vbr.maps.scenario_data import scenario_payload, scenario_texts, slider_pot
 from vbr.model import Result
 
-__all__ = ["SIMPLIFY_AREAS_M", "national_map_html", "write_national_map"]
+__all__ = ["SIMPLIFY_AREAS_M", "national_areas_geojson", "national_map_html", "write_national_map"]
 
 #: Outlines of the overloaded areas are simplified by this much on the overview (display only).
 SIMPLIFY_AREAS_M = 25.0
@@ -42,8 +43,21 @@ def _view(lat: list[float], lon: list[float]) -> list[list[float]]:
     return [[south, west], [north, east]]
 
 
-def national_map_html(result: Result) -> str:
-    """The text of ``national/map.html`` for a computed run."""
+def national_areas_geojson(result: Result) -> dict | None:
+    """The overloaded Natura 2000 areas as the overview map draws them (simplified by
+    ``SIMPLIFY_AREAS_M``), or ``None`` when no area is overloaded."""
+    areas = result.natura.areas
+    if areas.crs is not None and not areas.crs.equals(RD_NEW):
+        areas = areas.to_crs(RD_NEW)
+    overloaded = areas[areas["overloaded"].to_numpy(dtype=bool)]
+    if not len(overloaded):
+        return None
+    return polygons_geojson(overloaded, ["nr"], simplify_m=SIMPLIFY_AREAS_M)
+
+
+def national_map_html(result: Result, *, areas: Future | None = None) -> str:
+    """The text of ``national/map.html`` for a computed run; ``areas`` is
+    :func:`national_areas_geojson` being made in a thread (made here when not given)."""
     lang = result.options.config.language
     farms = scenario_payload(result)
     farms["regions"] = result.ranked["regions"].astype(str).tolist()
@@ -51,10 +65,6 @@ def national_map_html(result: Result) -> str:
         # with --exceedance: the deposition on overloaded nature that buying a farm out removes
         impact = result.ranked["impact_mol"].to_numpy(dtype="float64")
         farms["impact"] = [None if np.isnan(v) else float(v) for v in impact]
-    areas = result.natura.areas
-    if areas.crs is not None and not areas.crs.equals(RD_NEW):
-        areas = areas.to_crs(RD_NEW)
-    overloaded = areas[areas["overloaded"].to_numpy(dtype=bool)]
     base = BASEMAPS[0]
     page = {
         "lang": lang,
@@ -62,9 +72,7 @@ def national_map_html(result: Result) -> str:
         "texts": scenario_texts(lang),
         "view": _view(farms["lat"], farms["lon"]),
         "pot": slider_pot(result),
-        "areas": polygons_geojson(overloaded, ["nr"], simplify_m=SIMPLIFY_AREAS_M)
-        if len(overloaded)
-        else None,
+        "areas": national_areas_geojson(result) if areas is None else areas.result(),
         "basemap": {
             "url": base.url,
             "attribution": base.attribution.format(
@@ -98,9 +106,9 @@ def national_map_html(result: Result) -> str:
     )
 
 
-def write_national_map(result: Result, folder: Path) -> Path:
+def write_national_map(result: Result, folder: Path, *, areas: Future | None = None) -> Path:
     """Write :func:`national_map_html` to ``folder/national/map.html``; its path."""
     path = Path(folder) / "national" / "map.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(national_map_html(result), encoding="utf-8")
+    path.write_text(national_map_html(result, areas=areas), encoding="utf-8")
     return path
