@@ -5,7 +5,6 @@ as a formula."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -90,16 +89,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = r"[+-]?(\d[\d.,]*|[.,]\d+)([eE][+-]?\d+)?"
 
 
-#: A cell that starts with a formula character, in the cells of a column joined by ``\x00``.
-_FORMULA_AT_START = re.compile("(?:\\A|\x00)[=+\\-@\t\r]")
-
-
 def may_hold_formulas(values: list) -> bool:
     """False when no cell of ``values`` can start a formula: one search over the column joined
     in C, instead of a test per cell (most columns of a list hold none). True when some cell
     might (or the cells are not all text): :func:`looks_like_formula` then decides per cell."""
     joined = join_all(values, "\x00")
-    return joined is None or _FORMULA_AT_START.search(joined) is not None
+    if joined is None:
+        return True
+    # a substring test per character (C, memchr-fast); a regular expression of the same took 2 s
+    return joined.startswith(FORMULA_START) or any("\x00" + c in joined for c in FORMULA_START)
 
 
 def replace_in_all(values: list[str], old: str, new: str) -> list[str]:

@@ -375,12 +375,10 @@ def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
     return out
 
 
-#: Where a text cell needs more than the plain template (escapes, ``xml:space``, the quote prefix
-#: of formula-like text), in a column's cells joined by line feeds; may also match where nothing
-#: is needed (then the cell-by-cell path runs), never miss a cell that needs it.
-_XLSX_TEXT_CARE = re.compile(
-    r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|(?:^|\n)[=+\-@\s]|\s(?:\n|$)"
-)
+#: Where a text cell needs more than the plain template with its text escaped (``xml:space``,
+#: the quote prefix of formula-like text), in a column's cells joined by line feeds; may also
+#: match where nothing is needed (then the cell-by-cell path runs), never miss a cell that needs it.
+_XLSX_CELL_CARE = re.compile(r"(?:^|\n)[=+\-@\s]|\s(?:\n|$)")
 #: A column of numbers as ``format_number`` writes them (empty cells allowed), joined by line feeds.
 _PLAIN_NUMBERS = re.compile(
     r"(?:-?\d+(?:\.\d+)?(?:e[+-]\d+)?)?(?:\n(?:-?\d+(?:\.\d+)?(?:e[+-]\d+)?)?)*"
@@ -415,12 +413,15 @@ def _column_cells(kind: str, values: list, ref: list[str], cut: list[int]) -> li
     if (
         not kind
         and joined is not None
-        and not _XLSX_TEXT_CARE.search(joined)
+        and joined.count("\n") == len(values) - 1  # no value holds a line feed itself
+        and not _XLSX_CELL_CARE.search(joined)
         and max(map(len, values), default=0) <= _XLSX_MAX_CHARS
     ):
+        # escaping never touches a line feed, so the joined column escapes as its cells do
+        texts = _xml_text(joined).split("\n") if _XML_SPECIAL.search(joined) else values
         return [
             f'<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
-            for r, v in zip(ref, values, strict=True)
+            for r, v in zip(ref, texts, strict=True)
         ]
     return _cells_one_by_one(kind, values, ref, cut)
 
