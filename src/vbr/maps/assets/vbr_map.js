@@ -656,6 +656,9 @@
       }
       body.appendChild(budget);
     }
+    if (d.popupExtra) {
+      body.appendChild(d.popupExtra(i)); // the buy-out view (vbr_scenario.js)
+    }
     if (d.more.length) {
       var more = el("details", "vbr-popup-more");
       more.appendChild(el("summary", null, fill(T["map.popup.more"], { count: d.more.length })));
