@@ -1181,6 +1181,13 @@
       view[i] = 1;
     });
     var byId = entry.farms.vbrFarmsById;
+    var fd = entry.farms.vbrData;
+    /* the scenario's statuses as indices of the farm data's statuses (vbr.maps.data) */
+    var index = {};
+    fd.statuses.forEach(function (s, k) {
+      index[s.key] = k;
+    });
+    var shown = new Array(fd.rows.length);
     var controls = panel(
       entry.map,
       d,
@@ -1188,18 +1195,32 @@
       page.lang,
       function (r) {
         var status = statusOf(r);
+        var counts = fd.statuses.map(function () {
+          return 0;
+        });
+        var differs = false;
         page.view.forEach(function (i) {
           var layer = byId.get(d.ids[i]);
-          var colours = STATUS[DRAW_ORDER[status[i]]];
+          var key = DRAW_ORDER[status[i]];
+          var colours = STATUS[key];
           if (layer) {
             layer.setStyle({ fillColor: colours[0], color: colours[1] });
+            var row = layer.feature.properties.i;
+            shown[row] = index[key];
+            counts[index[key]]++;
+            differs = differs || fd.status[row] !== index[key];
           }
         });
+        fd.scenarioStatus = shown;
+        if (entry.legend && entry.legend.setCounts) {
+          entry.legend.setCounts(counts, differs ? page.texts["whatif.legend_note"] : null);
+        }
       },
       view,
       page.pot,
       "topright"
     );
+    vbr.refit(entry);
     vbr.scenario = controls.scenario;
     vbr.scenarioCsv = controls.csv;
     vbr.current = controls.current;
