@@ -134,3 +134,17 @@ def test_summary_names_the_overview_map_and_the_farms_in_no_region(vbr, tmp_path
         "overzichtskaart: national/map.html (elke gerangschikte veehouderij, met wat-als; "
         f"{format_count(in_none, 'nl')} daarvan in geen enkele regio)"
     ) in stdout  # the run's language, Dutch by default
+
+
+def test_buyout_lists_a_farms_largest_areas_and_sums_the_rest():
+    """The region maps' buy-out view: at most five areas per farm, largest first (ties by
+    ``nr``), mol to four significant digits, the rest summed."""
+    import numpy as np
+
+    from vbr.maps.buyout import TOP_AREAS, _rest, _top
+
+    nr = np.array([3, 1, 2, 9, 8, 7, 5])
+    mol = np.array([[0.5, 10.0, 10.0, 3.0, 0.0, 123_456.0, 2.0], [0.0] * 7])
+    assert TOP_AREAS == 5
+    assert _top(nr, mol) == [[7, 123_500.0, 1, 10.0, 2, 10.0, 9, 3.0, 5, 2.0], []]
+    assert _rest(nr, mol).tolist() == [0.5, 0.0]

@@ -81,6 +81,15 @@ def _top(nr: np.ndarray, mol: np.ndarray) -> list[list[float]]:
     return out
 
 
+def _rest(nr: np.ndarray, mol: np.ndarray) -> np.ndarray:
+    """Per farm the mol N/yr on the areas :func:`_top` does not list."""
+    out = np.zeros(len(mol))
+    for k, row in enumerate(mol):
+        order = np.lexsort((nr, -row))
+        out[k] = float(row[order[TOP_AREAS:]].sum())
+    return out
+
+
 def region_buyout(
     result: Result,
     region_positions: np.ndarray,
@@ -112,6 +121,7 @@ def region_buyout(
         mine = mol[rows] if len(rows) else np.zeros((0, len(nr)))
         payload["areas"] = _top(nr, mine)
         payload["reach"] = (mine > 0).sum(axis=1).astype(int).tolist()
+        payload["rest"] = [_significant(v) for v in _rest(nr, mine)]
     return payload
 
 

@@ -320,6 +320,8 @@
       maximumFractionDigits: 2,
     });
     this.small = new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 });
+    /* the per-area mol of the buy-out view: embedded to 4 significant digits */
+    this.sig = new Intl.NumberFormat(locale, { maximumSignificantDigits: 4 });
     this.signed = new Intl.NumberFormat(locale, {
       maximumFractionDigits: 1,
       signDisplay: "exceptZero",
@@ -879,14 +881,14 @@
       var list = el("ul", "vbr-buyout-areas");
       f.areas.forEach(function (a) {
         list.appendChild(
-          el("li", null, fill(T["whatif.buyout.area_line"], { area: a[0], value: molText(F, a[1]) }))
+          el("li", null, fill(T["whatif.buyout.area_line"], { area: a[0], value: F.sig.format(a[1]) }))
         );
       });
       if (f.others && f.others.count > 0) {
         list.appendChild(
           el("li", "vbr-whatif-note", fill(T["whatif.buyout.other_areas"], {
             count: F.int.format(f.others.count),
-            value: molText(F, f.others.mol),
+            value: F.sig.format(f.others.mol),
           }))
         );
       }
@@ -1100,7 +1102,6 @@
       var flat = page.areas ? page.areas[i] : null;
       if (flat && flat.length) {
         f.areas = [];
-        var listed = 0;
         for (var k = 0; k < flat.length; k += 2) {
           var nr = String(flat[k]);
           var name = d.areaNames[nr];
@@ -1108,10 +1109,9 @@
             name === undefined ? nr : fill(T["map.popup.area"], { name: name, nr: nr }),
             flat[k + 1],
           ]);
-          listed += flat[k + 1];
         }
         var count = page.reach ? page.reach[i] - f.areas.length : 0;
-        f.others = count > 0 ? { count: count, mol: Math.max(0, f.mol - listed) } : null;
+        f.others = count > 0 ? { count: count, mol: page.rest[i] } : null;
       }
       return f;
     }
@@ -1123,6 +1123,15 @@
       box.removeChild(box.firstChild); // the summary names it
       view.appendChild(box);
       view.addEventListener("toggle", function () {
+        /* scroll the popup's body (it scrolls when long) to show the opened view */
+        var body = view.closest(".vbr-popup-body");
+        if (view.open && body) {
+          var below = view.getBoundingClientRect().bottom - body.getBoundingClientRect().bottom;
+          var room = view.getBoundingClientRect().top - body.getBoundingClientRect().top;
+          if (below > 0) {
+            body.scrollTop += Math.min(below + 4, room);
+          }
+        }
         if (!footprint) {
           return;
         }
