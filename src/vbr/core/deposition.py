@@ -288,7 +288,7 @@ def area_impacts(
         transform=transform,
         fill=0,
         all_touched=False,
-        dtype="int32",
+        dtype="int16" if len(geoms) < 2**15 else "int32",  # half the memory of a big raster
     )
     cell = min(transform.a, -transform.e)
     factor = max(1, math.ceil(settings.min_cell_m / cell - 1e-9))
