@@ -215,3 +215,52 @@ def test_default_kernel_matches_aerius_on_78_overijssel_farms():
     ratio = ours.sum() / aerius.sum()
     assert rho >= 0.95, rho
     assert 0.85 <= ratio <= 1.05, ratio
+
+
+def test_area_impacts_split_run_impacts_by_area_and_equal_a_brute_force_sum():
+    """Two areas on a 25 m raster (coarsened to 100 m blocks that hold cells of both): each
+    farm's per-area figures are the kernel sum over that area's cells alone, and they add up
+    to its ``impact_mol``."""
+    from pathlib import Path
+
+    import geopandas as gpd
+    import shapely
+
+    from vbr.core.deposition import area_impacts, run_impacts
+    from vbr.core.zones import overloaded_zones, weight_grid
+    from vbr.io.crs import RD_NEW
+    from vbr.model import Exceedance
+
+    rng = np.random.default_rng(3)
+    cell = 25.0
+    transform = Affine(cell, 0, 150_000.0, 0, -cell, 450_000.0)
+    values = np.where(rng.random((80, 120)) < 0.5, rng.uniform(1, 900, (80, 120)), -5.0)
+    areas = gpd.GeoDataFrame(
+        {"nr": [7, 12], "name": ["Zeven", "Twaalf"]},
+        # the areas meet at x = 151,410: inside a 100 m block, not on its edge
+        geometry=[
+            shapely.box(150_000, 448_000, 151_410, 450_000),
+            shapely.box(151_410, 448_500, 153_000, 449_800),
+        ],
+        crs=RD_NEW,
+    )
+    zones = overloaded_zones(Exceedance(values, transform, Path("x.asc"), "EPSG:28992"), areas)
+    settings = replace(
+        load_config().deposition, cutoff_m=3_000.0, min_cell_m=100.0, weight="exceedance"
+    )
+    x = rng.uniform(148_000, 155_000, 25)
+    y = rng.uniform(446_000, 452_000, 25)
+    q = rng.uniform(100, 5_000, 25)
+    nr, mol = area_impacts(x, y, q, zones, areas, settings)
+    assert nr.tolist() == [7, 12]
+    total = run_impacts(x, y, q, zones, settings)
+    assert mol.sum(axis=1) == pytest.approx(total, rel=1e-9, abs=1e-9)
+    assert ((mol > 0).sum(axis=1) == 2).sum() >= 5  # farms that reach both areas
+    # one area alone: its cells (centre inside it) weighted and coarsened as the whole grid
+    weight = weight_grid(zones, weight="exceedance")
+    centres_x = transform.c + (np.arange(120) + 0.5) * cell
+    own = np.where(centres_x[None, :] < 151_410, weight, 0.0)
+    coarse, coarse_transform = coarsen(own, transform, min_cell_m=100.0)
+    kernel = Kernel.of(settings)
+    expected = impact_brute_force(x[:6], y[:6], q[:6], coarse, coarse_transform, kernel)
+    assert mol[:6, 0] == pytest.approx(expected, rel=1e-9)

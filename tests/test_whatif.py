@@ -137,3 +137,41 @@ def test_summary_names_the_overview_map_and_the_farms_in_no_region(vbr, tmp_path
         "overzichtskaart: national/map.html (elke gerangschikte veehouderij, met wat-als; "
         f"{format_count(in_none, 'nl')} daarvan in geen enkele regio)"
     ) in stdout  # the run's language, Dutch by default
+
+
+def test_buyout_lists_a_farms_largest_areas_and_sums_the_rest():
+    """The region maps' buy-out view: at most five areas per farm, largest first (ties by
+    ``nr``), mol to four significant digits, the rest summed."""
+    import numpy as np
+
+    from vbr.maps.buyout import TOP_AREAS, _rest, _top
+
+    nr = np.array([3, 1, 2, 9, 8, 7, 5])
+    mol = np.array([[0.5, 10.0, 10.0, 3.0, 0.0, 123_456.0, 2.0], [0.0] * 7])
+    assert TOP_AREAS == 5
+    assert _top(nr, mol) == [[7, 123_500.0, 1, 10.0, 2, 10.0, 9, 3.0, 5, 2.0], []]
+    assert _rest(nr, mol).tolist() == [0.5, 0.0]
+
+
+def test_region_map_buyout_data_is_escaped_and_the_same_bytes_for_the_same_run(tmp_path):
+    """With --exceedance the region map carries the kernel once and per farm its areas; an
+    area's name from the input stays text, and a rerun writes the same bytes."""
+    from buyout_inputs import run
+
+    hostile = {11: SCRIPT_ID}
+    out = run(tmp_path / "a", exceedance=True, names=hostile)
+    html = (out / "zuidoost" / "map.html").read_text(encoding="utf-8")
+    again = run(tmp_path / "b", exceedance=True, names=hostile)
+    assert html == (again / "zuidoost" / "map.html").read_text(encoding="utf-8")
+    assert SCRIPT_ID not in html
+    match = re.search(r"vbr\.regionBuyout\((\{.*?\})\);\n", html)
+    assert match
+    payload = json.loads(match.group(1))
+    assert payload["kernel"] == {"c": 0.45, "r0_m": 90.0, "power": 1.85, "cutoff_m": 25_000.0}
+    assert html.count('"kernel":') == 1
+    assert len(payload["areas"]) == 6 and payload["reach"] == [2] * 6
+    assert {a[0] for a in payload["areas"]} == {11, 12}
+    # without --exceedance: no kernel and no areas, the view says what is missing
+    plain = run(tmp_path / "c", exceedance=False)
+    html = (plain / "zuidoost" / "map.html").read_text(encoding="utf-8")
+    assert 'vbr.regionBuyout({"kernel":null,"areas":null});' in html

@@ -225,6 +225,90 @@ def test_region_map_scenario_selects_the_regions_farms_as_vbr_run(browser, plain
         page.close()
 
 
+def test_region_first_view_leaves_the_farms_clear_of_the_panels(browser, plain_run):  # noqa: F811
+    _, out = plain_run
+    page = OfflinePage(browser, out / "noord" / "map.html")
+    try:
+        covered = page.eval(
+            """() => {
+                const {map, farms} = vbr.maps[0];
+                const view = map.getContainer().getBoundingClientRect();
+                const boxes = ['.vbr-whatif', '.vbr-panel', '.vbr-legend']
+                    .map((s) => document.querySelector(s).getBoundingClientRect());
+                return farms.getLayers().filter((l) => {
+                    const p = map.latLngToContainerPoint(l.getLatLng());
+                    const x = view.left + p.x;
+                    const y = view.top + p.y;
+                    return boxes.some((b) => x >= b.left && x <= b.right && y >= b.top
+                        && y <= b.bottom) || p.x < 0 || p.y < 0 || p.x > view.width
+                        || p.y > view.height;
+                }).map((l) => l.feature.properties.farm_id);
+            }"""
+        )
+        assert covered == []
+        assert page.eval("() => vbr.maps[0].farms.getLayers().length") > 10
+    finally:
+        page.close()
+
+
+def test_region_legend_and_popups_follow_the_scenario(browser, plain_run):  # noqa: F811
+    opts, out = plain_run
+    page = OfflinePage(browser, out / "noord" / "map.html")
+    legend = """() => Array.from(
+        document.querySelectorAll('.vbr-legend .vbr-legend-row[data-status]')
+    ).map((r) => [r.dataset.status, r.querySelector('.vbr-legend-count').textContent])"""
+    try:
+        own = page.eval(legend)
+        assert ["priority_selected", own[0][1]] == own[0] and len(own) >= 3
+        ids, _, _, result = python_selection(
+            opts, budget_eur=0, threshold_m=2000, policy="skip", region="Noord"
+        )
+        page.eval("() => vbr.scenario({budget_eur: 0, threshold_m: 2000, policy: 'skip'})")
+        in_region = result.ranked[["Noord" in r.split(";") for r in result.ranked["regions"]]]
+        chosen_ids = set(ids)
+        counts = {}
+        for farm, pri in zip(in_region["farm_id"], in_region["priority"], strict=True):
+            key = ("priority_" if pri else "") + ("selected" if farm in chosen_ids else "")
+            key = {"priority_": "priority_not_selected", "": "not_selected"}.get(key, key)
+            counts[key] = counts.get(key, 0) + 1
+        order = ["priority_selected", "priority_not_selected", "selected", "not_selected"]
+        expected = [[k, str(counts[k])] for k in order if counts.get(k)]
+        assert page.eval(legend) == expected
+        assert expected != own and len(expected) >= 3
+        assert "wat-als-scenario" in page.page.inner_text(".vbr-legend")
+        # a farm the run selects: its popup gives the scenario's status and the run's
+        with open(out / "noord" / "ranking.csv", encoding="utf-8") as fh:
+            chosen = next(r for r in csv.DictReader(fh) if r["selected"] == "true")
+        page.eval(
+            """(id) => {
+                const e = vbr.maps[0];
+                const d = e.farms.vbrData;
+                vbr.openFarm(e.map, e.farms, d.rows.findIndex((r) => r[d.id] === id));
+            }""",
+            chosen["farm_id"],
+        )
+        popup = page.page.inner_text(".leaflet-popup-content")
+        assert "niet geselecteerd" in popup.split("\n")[1].lower()
+        assert "In de run zelf: " in popup
+        # back to the run: the run's legend and popups again
+        page.eval("() => { vbr.maps[0].map.closePopup(); vbr.maps[0].whatif.reset(); }")
+        page.page.wait_for_selector(".leaflet-popup", state="detached")  # it fades out
+        assert page.eval(legend) == own
+        assert "wat-als-scenario" not in page.page.inner_text(".vbr-legend")
+        page.eval(
+            """(id) => {
+                const e = vbr.maps[0];
+                const d = e.farms.vbrData;
+                vbr.openFarm(e.map, e.farms, d.rows.findIndex((r) => r[d.id] === id));
+            }""",
+            chosen["farm_id"],
+        )
+        assert "In de run zelf" not in page.page.inner_text(".leaflet-popup-content")
+        assert page.errors == []
+    finally:
+        page.close()
+
+
 def test_a_run_without_budget_draws_its_farms_without_controls(browser, tmp_path, vbr):  # noqa: F811
     from whatif_inputs import write_inputs
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from vbr.core.budget import cents_sum_eur
 from vbr.geometry import RD_NEW
+from vbr.maps.buyout import area_table, region_buyout
 from vbr.maps.credits import credits
 from vbr.maps.data import (
     DisplayCache,
@@ -94,6 +95,7 @@ def _region_contents(context: WriteContext, national: dict | None = None):
     columns = [str(c) for c in table.columns]
     search = search_columns(table, [columns[k] for k in carried_columns(columns)])
     submitted = _submitted(result.ranked)
+    buyout_table = _buyout_table(result)
 
     for region in result.region_lists:
         positions = np.asarray(region.positions, dtype=np.int64)
@@ -137,8 +139,24 @@ def _region_contents(context: WriteContext, national: dict | None = None):
         content.whatif = region_whatif(result, national, region, farms_json=farms_json)
         if content.whatif is not None:
             farms_json = content.whatif.farms_json  # the same for every region: made once
+        content.buyout = region_buyout(result, positions, buyout_table)
         content.credits = run_credits.as_dict()
         yield region, summary, content
+
+
+def _buyout_table(result: Result):
+    """The mol N/yr per Natura 2000 area of the farms of every region (one computation for all
+    region maps) and each farm's row in it, or ``None`` without ``--exceedance``."""
+    if result.exceedance is None:
+        return None
+    positions = np.unique(
+        np.concatenate(
+            [np.asarray(r.positions, dtype=np.int64) for r in result.region_lists]
+            or [np.zeros(0, dtype=np.int64)]
+        )
+    )
+    nr, mol = area_table(result, positions)
+    return nr, mol, {int(p): k for k, p in enumerate(positions)}
 
 
 def _submitted(ranked: pd.DataFrame) -> np.ndarray | None:

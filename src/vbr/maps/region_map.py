@@ -24,6 +24,7 @@ from folium.map import Layer
 from vbr.locale import babel_locale, t, texts
 from vbr.locale.formats import format_count, format_m, intl_locale
 from vbr.maps import assets
+from vbr.maps.buyout import add_buyout
 from vbr.maps.data import STATUSES, safe_json
 from vbr.maps.html import render
 from vbr.maps.whatif import RegionWhatIf, add_whatif
@@ -257,6 +258,8 @@ class RegionMapContent:
     credits: dict | None = None
     #: The what-if controls' data (``vbr.regionWhatif``, :mod:`vbr.maps.whatif`), or ``None``.
     whatif: RegionWhatIf | None = None
+    #: The farm popups' buy-out view (``vbr.regionBuyout``, :mod:`vbr.maps.buyout`), or ``None``.
+    buyout: dict | None = None
 
 
 def legend_entries(content: RegionMapContent) -> dict:
@@ -300,6 +303,7 @@ _JS_TEXTS = {
         "map.print.",
         "map.panel.fold",
         "map.panel.unfold",
+        "whatif.buyout.",
     ),
     "public": (
         "units.",
@@ -409,6 +413,8 @@ def region_map_html(content: RegionMapContent) -> str:
     fmap.add_child(_Setup("setup", fmap.get_name(), farms.get_name(), setup_payload, overlays))
     if content.whatif is not None:
         add_whatif(fmap, content.whatif, _add_script)
+    if content.buyout is not None:
+        add_buyout(fmap, content.buyout, _add_script)
     return _page(root, lang)
 
 

@@ -481,6 +481,12 @@
     return { group: group, labels: labels, place: place };
   }
 
+  /* A farm's status index as the map shows it: the what-if scenario's (vbr_scenario.js sets
+   * d.scenarioStatus) or the run's. */
+  function shownStatus(d, i) {
+    return d.scenarioStatus ? d.scenarioStatus[i] : d.status[i];
+  }
+
   /* The line under a farm's id in tooltips and search results: rank and status in words. */
   function farmLine(d, i) {
     var row = d.rows[i];
@@ -488,7 +494,7 @@
       rank: vbr.format("rank", row[d.rank]),
       national: d.national >= 0 ? vbr.format("rank", row[d.national]) : "",
     });
-    return line + " · " + d.statuses[d.status[i]].label;
+    return line + " · " + d.statuses[shownStatus(d, i)].label;
   }
 
   /* Popups are at most 380 px wide in all (330 px of content and Leaflet's padding); vbr pans
@@ -625,7 +631,7 @@
   vbr.farmPopup = function (d, i) {
     var T = vbr.T;
     var row = d.rows[i];
-    var s = d.statuses[d.status[i]];
+    var s = d.statuses[shownStatus(d, i)];
     var box = el("div", "vbr-popup");
     box.setAttribute("data-farm-index", String(i));
     var head = el("div", "vbr-popup-head");
@@ -636,6 +642,14 @@
     head.appendChild(el("strong", "vbr-popup-id", row[d.id]));
     box.appendChild(head);
     box.appendChild(el("div", "vbr-popup-status", s.label));
+    if (shownStatus(d, i) !== d.status[i]) {
+      // the what-if scenario decides otherwise than the run, whose facts the popup lists
+      box.appendChild(
+        el("div", "vbr-popup-run-status", fill(T["map.popup.run_status"], {
+          status: d.statuses[d.status[i]].label,
+        }))
+      );
+    }
     var body = el("div", "vbr-popup-body");
     var facts = factTable(d, i, d.facts, "vbr-popup-table");
     if (facts) {
@@ -655,6 +669,9 @@
         budget.appendChild(el("div", "vbr-popup-walk", walks[w]));
       }
       body.appendChild(budget);
+    }
+    if (d.popupExtra) {
+      body.appendChild(d.popupExtra(i)); // the buy-out view (vbr_scenario.js)
     }
     if (d.more.length) {
       var more = el("details", "vbr-popup-more");
@@ -692,17 +709,12 @@
   /* Legend: colours by status (only statuses the region has), sizes by NH3, the areas. */
   vbr.legend = function (d) {
     var control = L.control({ position: "bottomright" });
-    control.onAdd = function () {
-      var T = vbr.T;
-      var box = el("div", "vbr-box vbr-legend");
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      box.appendChild(el("div", "vbr-box-title", T["map.legend.title"]));
-      if (!d.legend.statuses.length) {
-        box.appendChild(el("div", "vbr-note vbr-legend-empty", T["map.legend.empty"]));
-      }
-      for (var k = 0; k < d.legend.statuses.length; k++) {
-        var entry = d.legend.statuses[k];
+
+    /* One line per status: [{status, count_text}]. */
+    function statusRows(box, entries) {
+      box.textContent = "";
+      for (var k = 0; k < entries.length; k++) {
+        var entry = entries[k];
         var s = d.statuses[entry.status];
         var line = el("div", "vbr-legend-row");
         line.setAttribute("data-status", s.key);
@@ -714,6 +726,43 @@
         line.appendChild(el("span", "vbr-legend-count", entry.count_text));
         box.appendChild(line);
       }
+    }
+
+    /* The counts of a what-if scenario (one per status index; `note`: a line saying so), or
+     * the run's again (null). */
+    control.setCounts = function (counts, note) {
+      var rows = control.vbrRows;
+      if (!rows) {
+        return;
+      }
+      var entries = d.legend.statuses;
+      if (counts) {
+        var format = new Intl.NumberFormat(vbr.T.locale, { maximumFractionDigits: 0 });
+        entries = [];
+        for (var k = 0; k < counts.length; k++) {
+          if (counts[k] > 0) {
+            entries.push({ status: k, count: counts[k], count_text: format.format(counts[k]) });
+          }
+        }
+      }
+      statusRows(rows, entries);
+      if (counts && note) {
+        rows.appendChild(el("div", "vbr-note vbr-legend-scenario", note));
+      }
+    };
+    control.onAdd = function () {
+      var T = vbr.T;
+      var box = el("div", "vbr-box vbr-legend");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      box.appendChild(el("div", "vbr-box-title", T["map.legend.title"]));
+      if (!d.legend.statuses.length) {
+        box.appendChild(el("div", "vbr-note vbr-legend-empty", T["map.legend.empty"]));
+      }
+      var rows = el("div", "vbr-legend-statuses");
+      statusRows(rows, d.legend.statuses);
+      box.appendChild(rows);
+      control.vbrRows = rows;
       if (d.legend.sizes.length) {
         box.appendChild(el("div", "vbr-box-subtitle", T["map.legend.sizes"]));
         var sizes = el("div", "vbr-legend-sizes");
@@ -1207,9 +1256,22 @@
         left = Math.max(left, r.right - view.left + 20);
       }
     }
+    // and the layer control and the what-if panel in the top right corner, when the map is
+    // wide enough to leave room between them
+    var right = 20;
+    var side = map.getContainer().querySelectorAll(".leaflet-top.leaflet-right .leaflet-control");
+    for (var j = 0; j < side.length; j++) {
+      var q = side[j].getBoundingClientRect();
+      if (q.width > 0 && q.height > 0) {
+        right = Math.max(right, view.right - q.left + 20);
+      }
+    }
+    if (view.width - left - right < Math.max(240, view.width / 3)) {
+      right = 20;
+    }
     map.fitBounds(bounds, {
       paddingTopLeft: [left, 20],
-      paddingBottomRight: [20, 20],
+      paddingBottomRight: [right, 20],
       maxZoom: maxZoom || 15,
       animate: false,
     });
@@ -1507,6 +1569,8 @@
       map: map,
       farms: farms,
       data: d,
+      view: page.view,
+      legend: legend,
       panel: panel,
       overlays: overlays,
       areas: areas,
@@ -1514,6 +1578,11 @@
       print: printing,
     });
     return map;
+  };
+
+  /* Fit the first view again (after a control was added, such as the what-if panel). */
+  vbr.refit = function (entry) {
+    fitView(entry.map, entry.view, entry.panel);
   };
 
   window.vbr = vbr;

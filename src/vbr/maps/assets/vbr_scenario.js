@@ -319,6 +319,9 @@
       minimumFractionDigits: 2,
       maximumFractionDigits: 2,
     });
+    this.small = new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 });
+    /* the per-area mol of the buy-out view: embedded to 4 significant digits */
+    this.sig = new Intl.NumberFormat(locale, { maximumSignificantDigits: 4 });
     this.signed = new Intl.NumberFormat(locale, {
       maximumFractionDigits: 1,
       signDisplay: "exceptZero",
@@ -825,29 +828,335 @@
     return status;
   }
 
-  /* What buying farm i out does: its NH3, and with deposition data (--exceedance) the mol it
-   * deposits on overloaded nature and the euro per mol; without, that it needs them. */
-  function buyout(d, i, T, F) {
+  /* ------------------------------------------------------------ the buy-out view */
+
+  /* The footprint's levels, mol N/ha/yr deposited by the farm, outer ring first, and colours. */
+  var FOOTPRINT_LEVELS = [0.1, 0.3, 1, 3, 10];
+  var FOOTPRINT_COLOURS = ["#c6dbef", "#9ecae1", "#4292c6", "#2171b5", "#08306b"];
+
+  /* The distance (m) within which a farm of `nh3` kg NH3/yr deposits at least `level` mol
+   * N/ha/yr by the kernel K(r) = c / (1 + r/r0)^p of vbr.core.deposition (0 beyond the
+   * cut-off): r = r0 ((c nh3 / level)^(1/p) - 1); 0 where even its own cell gets less. */
+  function footprintRadius(k, nh3, level) {
+    var top = k.c * nh3;
+    if (!(top > level)) {
+      return 0;
+    }
+    return Math.min(k.r0_m * (Math.pow(top / level, 1 / k.power) - 1), k.cutoff_m);
+  }
+  vbr.footprintRadius = footprintRadius;
+
+  function molText(F, value) {
+    return value >= 0.1 || value === 0 ? F.one.format(value) : F.small.format(value);
+  }
+
+  /* The buy-out view of one farm (the overview's and the region maps' popups): `f` holds
+   * dist (m), nh3 (kg/yr), eur (subsidy), mol (deposition on overloaded nature, mol N/yr;
+   * undefined without deposition data), areas ([[name, mol], ...] or null) and others
+   * ({count, mol} of the areas not listed, or null); with `kernel` the footprint's legend. */
+  function buyoutBox(f, T, F, kernel) {
     var box = el("div", "vbr-whatif-buyout");
     box.appendChild(el("strong", null, T["whatif.buyout.title"]));
-    box.appendChild(el("div", null, fill(T["whatif.buyout.nh3"], { value: F.one.format(d.nh3[i]) })));
-    if (!d.impact) {
+    box.appendChild(
+      el("div", null, fill(T["whatif.buyout.distance"], { value: F.int.format(f.dist) }))
+    );
+    box.appendChild(el("div", null, fill(T["whatif.buyout.nh3"], { value: F.one.format(f.nh3) })));
+    box.appendChild(
+      el("div", null, fill(T["whatif.buyout.eur_per_kg"], { value: F.two.format(f.eur / f.nh3) }))
+    );
+    if (f.mol === undefined) {
       box.appendChild(el("div", "vbr-whatif-note", T["whatif.buyout.needs_exceedance"]));
       return box;
     }
-    var mol = d.impact[i];
-    if (mol === null || !(mol > 0)) {
+    if (f.mol === null || !(f.mol > 0)) {
       box.appendChild(el("div", null, T["whatif.buyout.no_impact"]));
       return box;
     }
-    box.appendChild(el("div", null, fill(T["whatif.buyout.mol"], { value: F.one.format(mol) })));
+    box.appendChild(el("div", null, fill(T["whatif.buyout.mol"], { value: molText(F, f.mol) })));
     box.appendChild(
-      el("div", null, fill(T["whatif.buyout.eur_per_mol"], {
-        value: F.two.format(d.cents[i] / 100 / mol),
-      }))
+      el("div", null, fill(T["whatif.buyout.eur_per_mol"], { value: F.two.format(f.eur / f.mol) }))
     );
+    if (f.areas && f.areas.length) {
+      box.appendChild(el("div", "vbr-buyout-label", T["whatif.buyout.areas"]));
+      var list = el("ul", "vbr-buyout-areas");
+      f.areas.forEach(function (a) {
+        list.appendChild(
+          el("li", null, fill(T["whatif.buyout.area_line"], { area: a[0], value: F.sig.format(a[1]) }))
+        );
+      });
+      if (f.others && f.others.count > 0) {
+        list.appendChild(
+          el("li", "vbr-whatif-note", fill(T["whatif.buyout.other_areas"], {
+            count: F.int.format(f.others.count),
+            value: F.sig.format(f.others.mol),
+          }))
+        );
+      }
+      box.appendChild(list);
+    }
+    if (kernel) {
+      var key = el("div", "vbr-buyout-footprint");
+      key.appendChild(
+        el("div", "vbr-whatif-note", fill(T["whatif.buyout.footprint"], {
+          cutoff: F.int.format(kernel.cutoff_m / 1000),
+        }))
+      );
+      var scale = el("div", "vbr-buyout-scale");
+      FOOTPRINT_LEVELS.forEach(function (level, k) {
+        var step = el("span", "vbr-buyout-step", "\u2265 " + F.amount.format(level));
+        var swatch = el("span", "vbr-buyout-swatch");
+        swatch.style.background = FOOTPRINT_COLOURS[k];
+        step.insertBefore(swatch, step.firstChild);
+        scale.appendChild(step);
+      });
+      key.appendChild(scale);
+      box.appendChild(key);
+    }
     return box;
   }
+
+  /* The overview map's view of farm i: from its arrays (no per-area figures there). */
+  function buyout(d, i, T, F) {
+    return buyoutBox(
+      {
+        dist: d.dist[i],
+        nh3: d.nh3[i],
+        eur: d.cents[i] / 100,
+        mol: d.impact ? d.impact[i] : undefined,
+        areas: null,
+        others: null,
+      },
+      T,
+      F,
+      null
+    );
+  }
+
+  /* A farm's deposition footprint: rings of the kernel around it, coloured by the mol N/ha/yr
+   * the farm deposits, kept only where the raster layer's picture marks overloaded cells (the
+   * cells the kernel counts); the rings' edges are drawn everywhere. One canvas of its own,
+   * under the farms, redrawn on every view change. */
+  var Footprint = L.Layer.extend({
+    initialize: function (kernel, raster, below) {
+      this._kernel = kernel;
+      this._raster = raster;
+      this._below = below;
+      this._farm = null;
+      this._picture = null;
+    },
+    onAdd: function (map) {
+      this._map = map;
+      this._canvas = L.DomUtil.create("canvas", "vbr-footprint");
+      this._canvas.style.pointerEvents = "none";
+      var pane = map.getPanes().overlayPane;
+      if (this._below && this._below.parentNode === pane) {
+        pane.insertBefore(this._canvas, this._below);
+      } else {
+        pane.appendChild(this._canvas);
+      }
+      map.on("moveend resize zoomend", this.redraw, this);
+      map.on("zoomstart", this._hide, this);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      map.off("moveend resize zoomend", this.redraw, this);
+      map.off("zoomstart", this._hide, this);
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+    },
+    _hide: function () {
+      if (this._canvas) {
+        this._canvas.style.visibility = "hidden";
+      }
+    },
+    /* Show the footprint of a farm ({lat, lon, nh3}). */
+    show: function (farm) {
+      this._farm = farm;
+      if (this._raster && !this._picture) {
+        var self = this;
+        this._picture = new Image();
+        this._picture.onload = function () {
+          self.redraw();
+        };
+        this._picture.src = this._raster._url;
+      }
+      this.redraw();
+    },
+    /* The rings (metres) of the farm shown: [level, radius] outer first. */
+    rings: function () {
+      var k = this._kernel;
+      var nh3 = this._farm ? this._farm.nh3 : 0;
+      return FOOTPRINT_LEVELS.map(function (level) {
+        return [level, footprintRadius(k, nh3, level)];
+      }).filter(function (r) {
+        return r[1] > 0;
+      });
+    },
+    redraw: function () {
+      var map = this._map;
+      var canvas = this._canvas;
+      if (!map || !canvas || !this._farm) {
+        return;
+      }
+      var size = map.getSize();
+      var ratio = window.devicePixelRatio || 1;
+      canvas.width = size.x * ratio;
+      canvas.height = size.y * ratio;
+      canvas.style.width = size.x + "px";
+      canvas.style.height = size.y + "px";
+      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+      canvas.style.visibility = "visible";
+      var ctx = canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var centre = map.latLngToContainerPoint([this._farm.lat, this._farm.lon]);
+      /* metres per pixel at the farm (Web Mercator) */
+      var mpp =
+        (40075016.686 * Math.cos((this._farm.lat * Math.PI) / 180)) /
+        (256 * Math.pow(2, map.getZoom()));
+      var rings = this.rings();
+      var drawn = 0;
+      rings.forEach(function (ring) {
+        ctx.beginPath();
+        ctx.arc(centre.x, centre.y, ring[1] / mpp, 0, 2 * Math.PI);
+        ctx.fillStyle = FOOTPRINT_COLOURS[FOOTPRINT_LEVELS.indexOf(ring[0])];
+        ctx.fill();
+        drawn++;
+      });
+      var picture = this._picture;
+      if (picture && picture.complete && picture.naturalWidth && this._raster) {
+        /* keep the rings only where the raster's picture has overloaded cells (stretched over
+         * its bounds as the map's image layer draws it) */
+        var b = this._raster.getBounds();
+        var nw = map.latLngToContainerPoint(b.getNorthWest());
+        var se = map.latLngToContainerPoint(b.getSouthEast());
+        ctx.globalCompositeOperation = "destination-in";
+        ctx.imageSmoothingEnabled = false;
+        ctx.drawImage(picture, nw.x, nw.y, se.x - nw.x, se.y - nw.y);
+        ctx.globalCompositeOperation = "source-over";
+      } else {
+        ctx.clearRect(0, 0, size.x, size.y);
+      }
+      ctx.setLineDash([4, 3]);
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = "#08306b";
+      rings.forEach(function (ring) {
+        ctx.beginPath();
+        ctx.arc(centre.x, centre.y, ring[1] / mpp, 0, 2 * Math.PI);
+        ctx.stroke();
+      });
+      ctx.setLineDash([]);
+      this.draws = (this.draws || 0) + 1;
+      this.ringsDrawn = drawn;
+    },
+  });
+
+  /* The buy-out view in a region map's farm popups (vbr_map.js asks `popupExtra` of the farm
+   * data): the facts from the farm's row, with --exceedance its largest areas (`page.areas`
+   * per row: [nr, mol, ...]) and, while the view is open, its footprint (`page.kernel`). */
+  vbr.regionBuyout = function (page) {
+    var entry = vbr.maps[vbr.maps.length - 1];
+    var map = entry.map;
+    var d = entry.farms.vbrData;
+    var T = vbr.T;
+    var F = new Formats(T.locale);
+    var col = function (name) {
+      return d.columns.indexOf(name);
+    };
+    var cols = {
+      dist: col("distance_m"),
+      nh3: col("nh3_kg"),
+      eur: col("subsidy_eur"),
+      mol: col("impact_mol"),
+    };
+    var below = null;
+    entry.farms.eachLayer(function (l) {
+      if (!below && l.options.renderer && l.options.renderer._container) {
+        below = l.options.renderer._container;
+      }
+    });
+    var footprint = page.kernel
+      ? new Footprint(page.kernel, entry.overlays.deposition || null, below)
+      : null;
+    var shownFor = null;
+
+    function close() {
+      if (footprint && map.hasLayer(footprint)) {
+        map.removeLayer(footprint);
+      }
+      shownFor = null;
+    }
+
+    function facts(i) {
+      var row = d.rows[i];
+      var number = function (k) {
+        return k >= 0 && row[k] !== "" && row[k] !== null ? Number(row[k]) : null;
+      };
+      var f = {
+        dist: number(cols.dist),
+        nh3: number(cols.nh3),
+        eur: number(cols.eur),
+        mol: cols.mol >= 0 ? number(cols.mol) : undefined,
+        areas: null,
+        others: null,
+      };
+      var flat = page.areas ? page.areas[i] : null;
+      if (flat && flat.length) {
+        f.areas = [];
+        for (var k = 0; k < flat.length; k += 2) {
+          var nr = String(flat[k]);
+          var name = d.areaNames[nr];
+          f.areas.push([
+            name === undefined ? nr : fill(T["map.popup.area"], { name: name, nr: nr }),
+            flat[k + 1],
+          ]);
+        }
+        var count = page.reach ? page.reach[i] - f.areas.length : 0;
+        f.others = count > 0 ? { count: count, mol: page.rest[i] } : null;
+      }
+      return f;
+    }
+
+    d.popupExtra = function (i) {
+      var view = el("details", "vbr-popup-buyout");
+      view.appendChild(el("summary", null, T["whatif.buyout.title"]));
+      var box = buyoutBox(facts(i), T, F, footprint ? page.kernel : null);
+      box.removeChild(box.firstChild); // the summary names it
+      view.appendChild(box);
+      view.addEventListener("toggle", function () {
+        /* scroll the popup's body (it scrolls when long) to show the opened view */
+        var body = view.closest(".vbr-popup-body");
+        if (view.open && body) {
+          var below = view.getBoundingClientRect().bottom - body.getBoundingClientRect().bottom;
+          var room = view.getBoundingClientRect().top - body.getBoundingClientRect().top;
+          if (below > 0) {
+            body.scrollTop += Math.min(below + 4, room);
+          }
+        }
+        if (!footprint) {
+          return;
+        }
+        if (view.open) {
+          shownFor = i;
+          if (!map.hasLayer(footprint)) {
+            footprint.addTo(map);
+          }
+          footprint.show({ lat: d.lat[i], lon: d.lon[i], nh3: Number(d.rows[i][cols.nh3]) });
+        } else if (shownFor === i) {
+          close();
+        }
+      });
+      return view;
+    };
+    map.on("popupclose", close);
+    entry.buyout = {
+      footprint: footprint,
+      facts: facts,
+      shown: function () {
+        return footprint && map.hasLayer(footprint) ? shownFor : null;
+      },
+    };
+    return entry.buyout;
+  };
 
   function legend(map, T) {
     var box = el("div", "vbr-whatif-legend leaflet-bar");
@@ -881,6 +1190,13 @@
       view[i] = 1;
     });
     var byId = entry.farms.vbrFarmsById;
+    var fd = entry.farms.vbrData;
+    /* the scenario's statuses as indices of the farm data's statuses (vbr.maps.data) */
+    var index = {};
+    fd.statuses.forEach(function (s, k) {
+      index[s.key] = k;
+    });
+    var shown = new Array(fd.rows.length);
     var controls = panel(
       entry.map,
       d,
@@ -888,18 +1204,32 @@
       page.lang,
       function (r) {
         var status = statusOf(r);
+        var counts = fd.statuses.map(function () {
+          return 0;
+        });
+        var differs = false;
         page.view.forEach(function (i) {
           var layer = byId.get(d.ids[i]);
-          var colours = STATUS[DRAW_ORDER[status[i]]];
+          var key = DRAW_ORDER[status[i]];
+          var colours = STATUS[key];
           if (layer) {
             layer.setStyle({ fillColor: colours[0], color: colours[1] });
+            var row = layer.feature.properties.i;
+            shown[row] = index[key];
+            counts[index[key]]++;
+            differs = differs || fd.status[row] !== index[key];
           }
         });
+        fd.scenarioStatus = shown;
+        if (entry.legend && entry.legend.setCounts) {
+          entry.legend.setCounts(counts, differs ? page.texts["whatif.legend_note"] : null);
+        }
       },
       view,
       page.pot,
       "topright"
     );
+    vbr.refit(entry);
     vbr.scenario = controls.scenario;
     vbr.scenarioCsv = controls.csv;
     vbr.current = controls.current;
