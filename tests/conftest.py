@@ -33,6 +33,16 @@ SLOW_FIXTURES = frozenset(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_of_this_session(tmp_path_factory: pytest.TempPathFactory):
+    """The runs of the tests keep what they cache (the priority strip) in a folder of this test
+    session, never in the user's cache folder."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("VBR_CACHE_DIR", str(tmp_path_factory.mktemp("vbr-cache")))
+    yield
+    mp.undo()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark ``slow`` every test that reads real data or uses one of :data:`SLOW_FIXTURES`."""
     for item in items:

@@ -32,7 +32,10 @@ __all__ = [
     "overloaded_zones",
     "priority_changes",
     "priority_zone",
+    "strip_around",
+    "strip_sources",
     "weight_grid",
+    "zone_frame",
 ]
 
 WEIGHTS = ("area", "exceedance")
@@ -209,14 +212,29 @@ def priority_zone(
         The overloaded zones of an exceedance raster, which replace the overloaded areas when
         given.
     """
+    sources = strip_sources(natura, polygons=polygons)
+    return zone_frame(strip_around(sources, threshold_m), threshold_m)
+
+
+def strip_sources(natura: NaturaAreas, *, polygons: gpd.GeoDataFrame | None = None) -> np.ndarray:
+    """What the strip of :func:`priority_zone` is drawn around: the valid parts of the
+    overloaded areas, or the overloaded zones of an exceedance raster when given."""
     if polygons is None:
         geometries, _ = natura.overloaded_parts()
-    else:
-        geometries = polygons.geometry.values
-    zone = shapely.union_all(buffer_in_threads(geometries, threshold_m))
+        return geometries
+    return np.asarray(polygons.geometry.values)
+
+
+def strip_around(sources: np.ndarray, threshold_m: float) -> shapely.Geometry:
+    """The union of the buffers of ``sources`` by ``threshold_m`` (see :func:`priority_zone`)."""
+    return shapely.union_all(buffer_in_threads(sources, threshold_m))
+
+
+def zone_frame(strip: shapely.Geometry, threshold_m: float) -> gpd.GeoDataFrame:
+    """The strip as the one-row frame the GeoPackage and the maps take."""
     return gpd.GeoDataFrame(
         {"threshold_m": [threshold_m], "note": ["display only; priority uses exact distances"]},
-        geometry=[zone],
+        geometry=[strip],
         crs=RD_NEW,
     )
 

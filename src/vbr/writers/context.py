@@ -17,8 +17,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from vbr.core.zones import priority_zone
 from vbr.model import RegionList, Result, WriteReport
+from vbr.writers.strip_cache import cache_folder, cached_priority_zone
 from vbr.writers.tables import (
     carried_names,
     carried_numbers,
@@ -148,17 +148,19 @@ class WriteContext:
         return self._shared.lists[region.slug]
 
     def start_priority_zone(self) -> None:
-        """Start computing the threshold strip in a background thread (GEOS releases the GIL)."""
+        """Start computing the threshold strip in a background thread (GEOS releases the GIL),
+        or reading it from the user's cache folder (:mod:`vbr.writers.strip_cache`)."""
         shared = self._shared
         if shared.zone is None:
             result = self.result
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbr-zone")
             polygons = result.exceedance.zones if result.exceedance is not None else None
             shared.zone = pool.submit(
-                priority_zone,
+                cached_priority_zone,
                 result.natura,
                 threshold_m=result.options.config.threshold_m,
                 polygons=polygons,
+                folder=cache_folder(),
             )
             pool.shutdown(wait=False)
 
