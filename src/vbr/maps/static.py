@@ -556,9 +556,10 @@ class PictureDrawer:
         self._pool = None
         self._jobs: list = []
         if workers >= 1 and "fork" in mp.get_all_start_methods():
-            _warm_up()  # the children inherit matplotlib and its font cache
             try:
-                self._pool = mp.get_context("fork").Pool(workers)
+                # each worker loads matplotlib itself, beside this process's work (loading it
+                # here first, for the children to inherit, kept this process busy 0.5-1 s)
+                self._pool = mp.get_context("fork").Pool(workers, initializer=_warm_up)
             except OSError:  # no processes allowed here: draw them all in this one
                 self._pool = None
 
