@@ -61,7 +61,9 @@ def write_maps(context: WriteContext) -> WriteReport:
             lambda: index_html(result, summaries, context.notes, national_map=True),
             jobs=len(result.region_lists),
             stage="maps",
-            more=lambda: [write_national_map(result, context.folder, areas=areas)],
+            more=lambda: [
+                write_national_map(result, context.folder, areas=areas, payload=national)
+            ],
         )
 
 

@@ -55,11 +55,15 @@ def national_areas_geojson(result: Result) -> dict | None:
     return polygons_geojson(overloaded, ["nr"], simplify_m=SIMPLIFY_AREAS_M)
 
 
-def national_map_html(result: Result, *, areas: Future | None = None) -> str:
+def national_map_html(
+    result: Result, *, areas: Future | None = None, payload: dict | None = None
+) -> str:
     """The text of ``national/map.html`` for a computed run; ``areas`` is
-    :func:`national_areas_geojson` being made in a thread (made here when not given)."""
+    :func:`national_areas_geojson` being made in a thread, ``payload`` the run's
+    :func:`~vbr.maps.scenario_data.scenario_payload` made for the region maps (each made here
+    when not given; ``payload`` is not changed)."""
     lang = result.options.config.language
-    farms = scenario_payload(result)
+    farms = scenario_payload(result) if payload is None else dict(payload)
     farms["regions"] = result.ranked["regions"].astype(str).tolist()
     if "impact_mol" in result.ranked:
         # with --exceedance: the deposition on overloaded nature that buying a farm out removes
@@ -106,9 +110,11 @@ def national_map_html(result: Result, *, areas: Future | None = None) -> str:
     )
 
 
-def write_national_map(result: Result, folder: Path, *, areas: Future | None = None) -> Path:
+def write_national_map(
+    result: Result, folder: Path, *, areas: Future | None = None, payload: dict | None = None
+) -> Path:
     """Write :func:`national_map_html` to ``folder/national/map.html``; its path."""
     path = Path(folder) / "national" / "map.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(national_map_html(result, areas=areas), encoding="utf-8")
+    path.write_text(national_map_html(result, areas=areas, payload=payload), encoding="utf-8")
     return path
