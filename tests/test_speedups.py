@@ -191,3 +191,31 @@ def test_threaded_buffer_gives_the_same_geometries_in_the_same_order() -> None:
     one = shapely.buffer(polygons, 1000, quad_segs=16)
     many = buffer_in_threads(polygons, 1000)
     assert all(shapely.equals_exact(a, b, 0) for a, b in zip(one, many, strict=True))
+
+
+def _is_text_value_by_value(values: pd.Series) -> bool:
+    """The search's text test as first written: every distinct value matched on its own."""
+    from vbr.maps.search import _NUMBER_OR_DATE
+
+    plain = pd.Series(pd.unique(values.to_numpy(dtype=object)), dtype=object).str.strip()
+    plain = plain[plain.ne("") & plain.notna()]
+    return not bool(plain.str.match(_NUMBER_OR_DATE).all())
+
+
+_SEARCH_CELLS = st.lists(
+    st.one_of(
+        st.text(alphabet="0123456789.,-+/:eEZT \n\tx", max_size=12),
+        st.sampled_from(["2024-01-01", "2024-01-01 10:00", "Z", "1,234", "05-03-2024 15:59", ""]),
+        st.none(),
+    ),
+    max_size=10,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SEARCH_CELLS)
+def test_search_text_test_on_the_joined_column_equals_the_test_value_by_value(cells):
+    from vbr.maps.search import _is_text
+
+    values = pd.Series(cells, dtype=object)
+    assert _is_text(values) == _is_text_value_by_value(values)

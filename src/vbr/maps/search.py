@@ -139,11 +139,28 @@ class SearchColumns:
         }
 
 
+#: :data:`_NUMBER_OR_DATE` for every cell of a column joined by line feeds, in one match (a
+#: cell's own white space may not be the line feed that separates two cells).
+_CELL_NUMBER_OR_DATE = _NUMBER_OR_DATE.pattern.removeprefix("^").removesuffix("$")
+_CELL_NUMBER_OR_DATE = _CELL_NUMBER_OR_DATE.replace(r"[.,\s]", r"(?:[.,]|[^\S\n])").replace(
+    r"\s*", r"[^\S\n]*"
+)
+# each cell in an atomic group with its separator: a failing cell never makes the engine try the
+# other ways the cells before it could match (that could take exponential time)
+_ALL_NUMBERS_OR_DATES = re.compile(f"(?>(?:{_CELL_NUMBER_OR_DATE})(?:\n|\\Z))+")
+
+
 def _is_text(values: pd.Series) -> bool:
-    """Whether a column holds text: some value is neither a plain number nor a date."""
-    plain = pd.Series(pd.unique(values.to_numpy(dtype=object)), dtype=object).str.strip()
-    plain = plain[plain.ne("") & plain.notna()]
-    return not bool(plain.str.match(_NUMBER_OR_DATE).all())
+    """Whether a column holds text: some value is neither a plain number nor a date.
+
+    The distinct values, stripped, are matched as one text joined by line feeds (one regular
+    expression run in C instead of one per value: 1-2 s a run at 45,000 farms)."""
+    cells = [v.strip() for v in pd.unique(values.to_numpy(dtype=object)) if isinstance(v, str)]
+    cells = [v for v in cells if v]
+    joined = "\n".join(cells)
+    if joined.count("\n") != max(len(cells) - 1, 0):  # a value holds a line feed itself
+        return not all(_NUMBER_OR_DATE.match(v) for v in cells)
+    return bool(cells) and _ALL_NUMBERS_OR_DATES.fullmatch(joined) is None
 
 
 def _named(key: str, names: Sequence[str]) -> bool:

@@ -375,10 +375,26 @@ def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
     return out
 
 
-#: Where a text cell needs more than the plain template with its text escaped (``xml:space``,
-#: the quote prefix of formula-like text), in a column's cells joined by line feeds; may also
-#: match where nothing is needed (then the cell-by-cell path runs), never miss a cell that needs it.
-_XLSX_CELL_CARE = re.compile(r"(?:^|\n)[=+\-@\s]|\s(?:\n|$)")
+#: A cell after the first that starts with a formula character or white space (other than the
+#: line feed that joins the cells); searched in the column joined by line feeds, and (reversed)
+#: a cell before the last that ends in white space. Literal first character: a fast scan.
+_XLSX_CARE_AFTER_LINE_FEED = re.compile(r"\n(?:[=+\-@]|[^\S\n])")
+
+
+def _cells_need_care(values: list[str], joined: str) -> bool:
+    """Whether a cell of a text column (joined by line feeds, none holding one itself) needs
+    more than the plain template with its text escaped: the quote prefix of formula-like text
+    (:data:`FORMULA_START`) or ``xml:space`` (white space at either end)."""
+    first, last = values[0], values[-1]
+    return (
+        first.startswith(FORMULA_START)
+        or first[:1].isspace()
+        or last[-1:].isspace()
+        or _XLSX_CARE_AFTER_LINE_FEED.search(joined) is not None
+        or _XLSX_CARE_AFTER_LINE_FEED.search(joined[::-1]) is not None
+    )
+
+
 #: A column of numbers as ``format_number`` writes them (empty cells allowed), joined by line feeds.
 _PLAIN_NUMBERS = re.compile(
     r"(?:-?\d+(?:\.\d+)?(?:e[+-]\d+)?)?(?:\n(?:-?\d+(?:\.\d+)?(?:e[+-]\d+)?)?)*"
@@ -413,9 +429,10 @@ def _column_cells(kind: str, values: list, ref: list[str], cut: list[int]) -> li
     if (
         not kind
         and joined is not None
+        and values
         and joined.count("\n") == len(values) - 1  # no value holds a line feed itself
-        and not _XLSX_CELL_CARE.search(joined)
-        and max(map(len, values), default=0) <= _XLSX_MAX_CHARS
+        and not _cells_need_care(values, joined)
+        and max(map(len, values)) <= _XLSX_MAX_CHARS
     ):
         # escaping never touches a line feed, so the joined column escapes as its cells do
         texts = _xml_text(joined).split("\n") if _XML_SPECIAL.search(joined) else values
