@@ -23,6 +23,7 @@ from vbr.locale.formats import format_count
 from vbr.maps.search import SearchColumns, search_columns
 from vbr.maps.summary import pot_name
 from vbr.model import OverloadZones
+from vbr.threads import map_geometries
 
 __all__ = [
     "FACTS",
@@ -167,7 +168,10 @@ def polygons_geojson(
             else:
                 todo.append(k)
     if todo:
-        made = shapely.simplify(source[todo], simplify_m, preserve_topology=True)
+        made = map_geometries(  # over threads: GEOS leaves the interpreter free
+            lambda share: shapely.simplify(share, simplify_m, preserve_topology=True),
+            source[todo],
+        )
         made = _rounded_wgs84(np.asarray(made), POLYGON_DECIMALS)
         for k, geom in zip(todo, made, strict=True):
             empty = geom is None or shapely.is_empty(geom)
