@@ -630,3 +630,34 @@ def test_display_outlines_shared_by_regions_are_simplified_once(monkeypatch):
     # the second region's call made nothing; another tolerance did
     assert (made_first, made_second, sum(calls)) == (2, 0, 3)
     assert other_tolerance["features"][0]["properties"] == {"nr": 2}
+
+
+def test_pictures_left_when_the_pages_are_done_are_drawn_here_each_once(tmp_path, monkeypatch):
+    import os
+    import time
+
+    import vbr.maps.static as static
+
+    log = tmp_path / "drawn.log"
+
+    def slow_draw(picture, path):
+        time.sleep(0.4)
+        path.write_text(picture)
+        with open(log, "a") as fh:  # one line per drawing, from whichever process drew it
+            fh.write(f"{picture} {os.getpid()}\n")
+        return path
+
+    monkeypatch.setattr(static, "draw_png", slow_draw)
+    monkeypatch.setattr(static, "_warm_up", lambda: None)
+    with static.PictureDrawer(jobs=4, workers=1) as drawer:
+        for k in range(4):
+            drawer.submit(f"picture {k}", tmp_path / f"{k}.png")
+        time.sleep(1.0)  # the pages are written meanwhile; the worker draws the first ones
+        paths = drawer.finish()
+    assert paths == [tmp_path / f"{k}.png" for k in range(4)]
+    assert [p.read_text() for p in paths] == [f"picture {k}" for k in range(4)]
+    lines = log.read_text().splitlines()
+    assert sorted(line.rsplit(" ", 1)[0] for line in lines) == [f"picture {k}" for k in range(4)]
+    drawers = {line.rsplit(" ", 1)[1] for line in lines}
+    assert str(os.getpid()) in drawers  # this process drew the last ones instead of waiting
+    assert len(drawers) == 2  # and the worker the first ones

@@ -527,20 +527,45 @@ def draw_pngs(maps: Sequence[tuple[StaticMap, Path]]) -> list[Path]:
     return [draw_png(static, path) for static, path in maps]
 
 
-def _draw_job(job: tuple[StaticMap, Path]) -> Path:
-    return draw_png(*job)
+#: Which pictures someone has started drawing (1), by job number: shared by the workers and the
+#: writing process (forked with the pool; one per :class:`PictureDrawer`).
+_CLAIMED = None
+
+
+def _claim(claimed, k: int) -> bool:
+    """Take picture ``k`` for this process; ``False`` when another process already took it."""
+    with claimed.get_lock():
+        if claimed[k]:
+            return False
+        claimed[k] = 1
+        return True
+
+
+def _draw_job(job: tuple[StaticMap, Path, int]) -> Path | None:
+    """Draw a picture in a worker, unless the writing process took it first (``None``)."""
+    static, path, k = job
+    if _CLAIMED is not None and not _claim(_CLAIMED, k):
+        return None
+    return draw_png(static, path)
+
+
+def _worker_start(claimed) -> None:
+    global _CLAIMED
+    _CLAIMED = claimed
+    _warm_up()
 
 
 class PictureDrawer:
     """Draws ``map.png`` files beside other work: in forked worker processes (one per core left
     free by this one) where the machine has more than one core, else here when :meth:`finish`
-    is called. A picture takes 0.3-0.4 s of CPU (1.6 s with 45,000 farms). Use it as a context
-    manager::
+    is called. A picture takes 0.3-0.4 s of CPU (1.6 s with 45,000 farms). When :meth:`finish`
+    is called, this process draws the pictures no worker has started yet, from the last one
+    back, instead of waiting idle. Use it as a context manager::
 
         with PictureDrawer(jobs=5) as drawer:
             drawer.submit(static, path)   # starts drawing at once, in a worker
             ...                           # the pages are written meanwhile
-            paths = drawer.finish()       # waits for every picture
+            paths = drawer.finish()       # draws what is left, waits for the rest
     """
 
     def __init__(self, *, jobs: int, workers: int | None = None):
@@ -554,25 +579,38 @@ class PictureDrawer:
             # here, after the pages)
             workers = min(cores - 1, 4, jobs)
         self._pool = None
+        self._claimed = None
         self._jobs: list = []
         if workers >= 1 and "fork" in mp.get_all_start_methods():
+            fork = mp.get_context("fork")
             try:
+                self._claimed = fork.Array("b", max(jobs, 1))
                 # each worker loads matplotlib itself, beside this process's work (loading it
                 # here first, for the children to inherit, kept this process busy 0.5-1 s)
-                self._pool = mp.get_context("fork").Pool(workers, initializer=_warm_up)
+                self._pool = fork.Pool(
+                    workers, initializer=_worker_start, initargs=(self._claimed,)
+                )
             except OSError:  # no processes allowed here: draw them all in this one
                 self._pool = None
 
     def submit(self, static: StaticMap, path: Path) -> None:
         """Start drawing ``static`` into ``path`` (or keep it for :meth:`finish`)."""
-        if self._pool is not None:
-            self._jobs.append(self._pool.apply_async(_draw_job, ((static, path),)))
+        k = len(self._jobs)
+        if self._pool is not None and k < len(self._claimed):
+            self._jobs.append(
+                (static, path, k, self._pool.apply_async(_draw_job, ((static, path, k),)))
+            )
         else:
-            self._jobs.append((static, path))
+            self._jobs.append((static, path, k, None))
 
     def finish(self) -> list[Path]:
-        """Wait for every picture (drawing here those not sent to a worker); their paths."""
-        paths = [job.get() if hasattr(job, "get") else _draw_job(job) for job in self._jobs]
+        """Draw here every picture no worker has started (the last first), wait for the others;
+        their paths, in the order submitted."""
+        drawn: dict[int, Path] = {}
+        for static, path, k, job in reversed(self._jobs):
+            if job is None or _claim(self._claimed, k):
+                drawn[k] = draw_png(static, path)
+        paths = [drawn[k] if k in drawn else job.get() for _, _, k, job in self._jobs]
         self._jobs = []
         if self._pool is not None:
             self._pool.close()
