@@ -48,6 +48,9 @@ def test_benchmark_runs_a_tiny_size_and_prints_the_table(tmp_path: Path) -> None
     assert result["exact"]["ok"] and result["exact"]["max_diff_m"] <= 0.01
     assert result["naive"]["sampled"] is False
     assert {"write_ranking_csv", "write_xlsx", "write_gpkg"} <= set(result["run"]["stages"])
+    # a first whole run with the strip not cached, then the measured ones with it cached
+    assert result["run"]["cold_process_s"] > 0
+    assert "strip not cached" in done.stdout and "naive / process" in done.stdout
     assert result["ranking"]["peak_mb"] > 50
 
 
