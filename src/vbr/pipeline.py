@@ -61,8 +61,18 @@ from vbr.locale.formats import format_count, format_number
 from vbr.locale.reasons import count_line, render_message, render_note, render_reason
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
-from vbr.model import Decisions, NaturaAreas, OverloadZones, RegionList, Regions, Result, Written
+from vbr.model import (
+    Decisions,
+    NaturaAreas,
+    OverloadZones,
+    RegionList,
+    Regions,
+    Result,
+    WriteReport,
+    Written,
+)
 from vbr.settings import ColumnMapping, RunOptions, input_notes, nitrogen_sensitive_list
+from vbr.writers.apart import Apart, start_apart
 from vbr.writers.context import WriteContext, Writer
 from vbr.writers.geopackage import write_geopackage
 from vbr.writers.lists import write_lists
@@ -546,20 +556,37 @@ def write_result(
     out = Path(out)
     writers = default_writers(result.options) if writers is None else list(writers)
     timings: dict[str, float] = {}
-    with RunFolder(out) as folder:
+    lang = result.options.config.language
+    with RunFolder(out) as folder, _Aparts() as aparts:
         context = WriteContext.of(result, folder.path, created=created)
         context.start_priority_zone()
-        notes = list(result.notes)
-        files: list[str] = []
+        notes = list(result.notes)  # of the writers done, for the next writer's context
+        before: list = []  # per writer, in order: its notes, or a wait for a writer apart
+        reports: list = []  # per writer: its report, or the writer running apart
         for writer in writers:
             name = getattr(writer, "__name__", "writer").removeprefix("write_")
             if progress:
                 progress(f"writing the {name.replace('_', ' ')}")
             t0 = time.perf_counter()
-            report = writer(context.with_notes(notes))
+            if getattr(writer, "runs_apart", False):
+                apart = aparts.start(writer, context.with_notes(notes, before=before))
+                reports.append((name, apart, t0))
+                before.append(lambda a=apart: [render_note(n, lang) for n in a.report().notes])
+                continue
+            report = writer(context.with_notes(notes, before=before))
+            reports.append((name, report, time.perf_counter() - t0))
+            mine = [render_note(n, lang) for n in report.notes]
+            notes += mine
+            before.append(mine)
+        files: list[str] = []
+        notes = list(result.notes)
+        for name, report, seconds in reports:
+            if not isinstance(report, WriteReport):  # apart: wait for it (if not done yet)
+                report = report.report()
+                seconds = time.perf_counter() - seconds  # there: when it was started
             # a writer that timed its parts itself says so; else it counts as one stage
-            timings.update(report.timings or {name: time.perf_counter() - t0})
-            notes += [render_note(n, result.options.config.language) for n in report.notes]
+            timings.update(report.timings or {name: seconds})
+            notes += [render_note(n, lang) for n in report.notes]
             files += [Path(p).relative_to(folder.path).as_posix() for p in report.files]
         written = list(dict.fromkeys(f.split("/", 1)[0] for f in files))
         files += folder.mark_folders(written)
@@ -591,6 +618,26 @@ def write_result(
         notes=tuple(notes),
         timings=timings,
     )
+
+
+class _Aparts:
+    """The writers of one run started apart (:mod:`vbr.writers.apart`); on leaving, every child
+    still running is stopped (the run failed elsewhere, or was stopped)."""
+
+    def __init__(self) -> None:
+        self._started: list[Apart] = []
+
+    def start(self, writer: Writer, context: WriteContext) -> Apart:
+        apart = start_apart(writer, context)
+        self._started.append(apart)
+        return apart
+
+    def __enter__(self) -> _Aparts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for apart in self._started:
+            apart.cancel()
 
 
 def run(

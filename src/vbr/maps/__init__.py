@@ -58,7 +58,7 @@ def write_maps(context: WriteContext) -> WriteReport:
         return write_pages(
             context.folder,
             pages(),
-            lambda: index_html(result, summaries, context.notes, national_map=True),
+            lambda: index_html(result, summaries, context.notes_at_end(), national_map=True),
             jobs=len(result.region_lists),
             stage="maps",
             more=lambda: [

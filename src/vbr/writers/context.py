@@ -88,6 +88,9 @@ class WriteContext:
     notes: tuple[str, ...] = ()
     created: dt.datetime = field(default_factory=lambda: run_time())
     _shared: _Shared = field(default_factory=_Shared, repr=False, compare=False)
+    #: The notes of every writer before this one, in order: a tuple of notes, or a callable
+    #: that waits for a writer running apart (:mod:`vbr.writers.apart`) and gives its notes.
+    _before: tuple = field(default=(), repr=False, compare=False)
 
     @classmethod
     def of(
@@ -102,9 +105,22 @@ class WriteContext:
             created=run_time() if created is None else created,
         )
 
-    def with_notes(self, notes: Sequence[str]) -> WriteContext:
-        """The same context (and shared lists) with other notes so far."""
-        return WriteContext(self.result, self.folder, tuple(notes), self.created, self._shared)
+    def with_notes(self, notes: Sequence[str], *, before: Sequence = ()) -> WriteContext:
+        """The same context (and shared lists) with other notes so far; ``before`` as
+        :meth:`notes_at_end` reads it (default: just ``notes``)."""
+        return WriteContext(
+            self.result, self.folder, tuple(notes), self.created, self._shared, tuple(before)
+        )
+
+    def notes_at_end(self) -> tuple[str, ...]:
+        """Every note of the writers before this one, those of a writer running apart too
+        (waiting for it): what a page written last (``index.html``) shows."""
+        if not self._before:
+            return self.notes
+        notes = list(self.result.notes)
+        for item in self._before:
+            notes += item() if callable(item) else item
+        return tuple(notes)
 
     def ranking_text(self) -> pd.DataFrame:
         """The national list exactly as ``ranking.csv`` holds it."""

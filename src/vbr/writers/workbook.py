@@ -24,6 +24,7 @@ import pandas as pd
 from vbr.locale import t
 from vbr.locale.formats import AMSTERDAM
 from vbr.model import Result, WriteReport
+from vbr.writers.apart import runs_apart
 from vbr.writers.context import WriteContext
 from vbr.writers.cover import cover_rows
 from vbr.writers.tables import (
@@ -89,6 +90,7 @@ def default_formats(columns: Sequence[str]) -> dict[str, str]:
     }
 
 
+@runs_apart  # reads the finished result only: written beside the maps
 def write_workbook(context: WriteContext) -> WriteReport:
     """Write ``ranking.xlsx`` in the run's language: the cover, the national list, each
     region's list, the rejected rows and the decisions (``decisions.csv``)."""
