@@ -15,7 +15,7 @@ from vbr._version import __version__, version_text
 from vbr.core.plausibility import WARNING
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
-from vbr.locale import LANGUAGES, t
+from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, t
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.locale.formats import format_count, format_m, format_number, format_tonnes
 from vbr.locale.reasons import count_line
@@ -680,10 +680,53 @@ def run_command(
         regions_layer=regions_layer,
         large=large,
     )
+    _set_language(options.config.language)
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     written = run(options, progress=progress, command=["vbr", *_argv()])
     if not quiet:
         click.echo(_summary(written))
+
+
+def _set_language(lang: str) -> None:
+    """Remember the run's language for the messages of errors (exit 2) that follow."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    if isinstance(obj, dict):
+        obj["lang"] = lang
+
+
+def _error_language(obj: dict, argv: list[str]) -> str:
+    """The language of an error message: the run's, once its options are read; before that
+    ``--lang`` of the command line, else ``[output] language`` of ``--config``'s file where it
+    can be read, else the default (Dutch)."""
+    if obj.get("lang") in LANGUAGES:
+        return obj["lang"]
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in LANGUAGES:
+            return value
+    for i, arg in enumerate(argv):
+        path = None
+        if arg == "--config" and i + 1 < len(argv):
+            path = argv[i + 1]
+        elif arg.startswith("--config="):
+            path = arg.split("=", 1)[1]
+        if path:
+            try:
+                import tomllib
+
+                data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+                for table in ("output", "explain"):
+                    value = data.get(table, {}).get("language")
+                    if value in LANGUAGES:
+                        return value
+            except Exception:
+                pass
+    return DEFAULT_LANGUAGE
 
 
 def _argv() -> list[str]:
@@ -749,6 +792,7 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
 
     report = verify(outdir, inputs_dir=inputs_dir)
     lang = report.language if report.language in LANGUAGES else "en"
+    _set_language(lang)
     for note in report.notes:
         click.echo(t("console.verify_note", lang, text=note))
     for line in report.inputs_checked:
@@ -817,6 +861,7 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
 
     result = compare(outdir_a, outdir_b)
     lang = result.language if result.language in LANGUAGES else "en"
+    _set_language(lang)
     click.echo(result.summary)
     for what, before, after in result.causes:
         click.echo(f"  {what}: {before} -> {after}")
@@ -848,14 +893,10 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
+    obj: dict = {"argv": [str(a) for a in (sys.argv[1:] if argv is None else argv)]}
     try:
         with stop_cleanly():
-            code = cli.main(
-                args=argv,
-                prog_name="vbr",
-                standalone_mode=False,
-                obj={"argv": list(sys.argv[1:] if argv is None else argv)},
-            )
+            code = cli.main(args=argv, prog_name="vbr", standalone_mode=False, obj=obj)
     except Terminated as exc:
         click.echo(
             f"vbr: {exc}; temporary files removed, the output folder holds a complete run "
@@ -864,9 +905,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 128 + int(exc.signal_received)
     except InputError as exc:
-        # the frame follows the message's language; most messages are English (README, Language)
-        lang = exc.language if exc.language in LANGUAGES else "en"
-        click.echo(t("errors.frame", lang, message=exc), err=True)
+        # the run's language where the catalogue has the message; the frame follows the
+        # language the message is said in (README, Language)
+        message, lang = exc.render(_error_language(obj, obj["argv"]))
+        click.echo(t("errors.frame", lang, message=message), err=True)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code

@@ -58,7 +58,7 @@ from vbr.io.raster import load_exceedance
 from vbr.io.regions import REGION_FIELDS, load_regions
 from vbr.locale import babel_locale, t
 from vbr.locale.formats import format_count, format_number
-from vbr.locale.reasons import count_line, render_message, render_note, render_reason
+from vbr.locale.reasons import count_line, render_note, render_reason
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
 from vbr.model import Decisions, NaturaAreas, OverloadZones, RegionList, Regions, Result, Written
@@ -114,19 +114,10 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     Raises
     ------
     InputError
-        When an input file or option cannot be used (in the run's language where the
-        catalogue's ``[messages]`` has the message, :func:`vbr.locale.reasons.render_message`).
+        When an input file or option cannot be used (English; ``InputError.render(lang)``
+        says it in the run's language where the catalogue has the message).
     """
-    try:
-        return _compute(options, progress=progress)
-    except InputError as exc:
-        lang = options.config.language
-        if exc.language is not None or lang == "en":
-            raise
-        message = render_message(exc.message, lang)
-        if message == exc.message:
-            raise
-        raise InputError(message, source=exc.source, problems=exc.problems, language=lang) from exc
+    return _compute(options, progress=progress)
 
 
 def _compute(options: RunOptions, *, progress: Progress | None) -> Result:

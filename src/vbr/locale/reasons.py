@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from vbr.locale import DEFAULT_LANGUAGE, t, texts
+from vbr.locale import DEFAULT_LANGUAGE, Message, t, texts
 from vbr.locale.formats import format_count, format_number
 
 __all__ = [
@@ -67,11 +67,14 @@ class _Template:
 
 def _compile(key: str, text: str) -> _Template | None:
     """A template's regular expression: its text literally, each placeholder a named group."""
-    parts, pos, literal = [], 0, 0
+    parts, pos, literal, seen = [], 0, 0, set()
     for m in _FIELD.finditer(text):
         parts.append(re.escape(text[pos : m.start()]))
         literal += m.start() - pos
-        parts.append(f"(?P<{m.group(1)}>{_VALUE.get(m.group(1), '.+?')})")
+        name = m.group(1)
+        # a placeholder said twice holds the same value twice
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{_VALUE.get(name, '.+?')})")
+        seen.add(name)
         pos = m.end()
     parts.append(re.escape(text[pos:]))
     literal += len(text) - pos
@@ -202,6 +205,8 @@ def count_line(kind: str, rows: int, example: str, farm_id: str, lang: str) -> s
 
 
 def _render_whole(text: str, lang: str, section: str) -> str:
+    if isinstance(text, Message):
+        return text.render(lang)
     if lang == "en" or not text:
         return text
     found = _match(text, section=section)
