@@ -92,13 +92,13 @@ class RawTable:
     excel_epoch: _dt.datetime | None = None
 
 
-def row_label(table: RawTable, position: int) -> str:
+def row_label(table: RawTable, position: int) -> Message:
     """How a message names the data row at ``position`` (0-based): ``row 5`` as a spreadsheet
     numbers it (the header is row 1; blank rows are not counted) in a CSV or XLSX file,
     ``feature 4`` in a spatial file."""
     if table.geometry is not None:
-        return f"feature {position + 1}"
-    return f"row {position + 2}"
+        return Message("reasons.where_feature", number=str(position + 1))
+    return Message("reasons.where_row", number=str(position + 2))
 
 
 def short_text(value: object, limit: int = 40) -> str:
