@@ -11,6 +11,7 @@ from vbr.errors import InputError, refuse_rows
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
 from vbr.io.polygons import check_in_netherlands, keep_with_area, read_in_rd, valid_parts
 from vbr.io.tables import parse_numbers, read_table
+from vbr.locale import say
 from vbr.model import NaturaAreas
 from vbr.settings import ColumnMapping
 
@@ -59,7 +60,7 @@ def _parse_nrs(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
     refuse_rows(
         values.to_numpy(dtype=object),
         bad,
-        f"column {column!r} must hold whole area numbers",
+        say("whole_area_numbers", column=repr(column)),
         source=str(path),
     )
     return numbers.astype("int64")
@@ -89,8 +90,7 @@ def read_overloaded_list(path: Path) -> tuple[set[int], list[str]]:
     values = values[values.astype(str).str.strip() != ""]
     if len(values) == 0:
         raise InputError(
-            f"lists no area numbers (column {column!r} is empty); give the numbers of the "
-            "overloaded Natura 2000 areas, one per row, or leave out --overloaded",
+            say("no_area_numbers", column=repr(column)),
             source=str(path),
         )
     numbers = _parse_nrs(values.reset_index(drop=True), path=path, column=column)
@@ -123,7 +123,7 @@ def read_natura(
         that names a column the file does not have.
     """
     path = Path(path)
-    what = "Natura 2000 areas"
+    what = say("what_natura")
     frame, geoms, present, invalid, crs, read_notes = read_in_rd(
         path, what=what, layer=layer, layer_option="--natura-layer"
     )

@@ -155,13 +155,16 @@ class Message(str):
 
 def _said(values: dict[str, object], lang: str) -> dict[str, object]:
     """Values as a message says them in ``lang``: a nested :class:`Message` in that language,
-    a whole number with the language's thousands mark (``1.234``), a fraction with one decimal;
-    texts (quoted values, names, row numbers) as they are."""
+    a whole number with the language's thousands mark (``1.234``), a fraction with one decimal,
+    a list each of these joined by ``", "``; texts (quoted values, names, row numbers) as
+    they are."""
     from vbr.locale.formats import format_count, format_number
 
-    out: dict[str, object] = {}
+    out: dict = {}
     for name, value in values.items():
-        if isinstance(value, Message):
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in _said(dict(enumerate(value)), lang).values())
+        elif isinstance(value, Message):
             value = value.render(lang)
         elif isinstance(value, bool):
             value = str(value)
