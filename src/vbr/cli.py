@@ -53,7 +53,8 @@ class EuroAmount(click.ParamType):
         try:
             return float(parse_euro(value))  # type: ignore[arg-type]
         except AmountError as exc:
-            self.fail(str(exc), param, ctx)
+            # vbr's own message (exit 2), said in the run's language like the others
+            raise InputError(exc.args[0], source=param.opts[0] if param else None) from None
 
 
 def _progress_printer(enabled: bool):
