@@ -71,6 +71,7 @@ def test_no_text_is_empty_or_left_untranslated_by_accident():
         "console.made_all_overloaded",
         "console.order_eur_per_kg",
         "rejections.farm",
+        "messages.out_path_why",
     }, sorted(same)
 
 
