@@ -72,6 +72,7 @@ def test_no_text_is_empty_or_left_untranslated_by_accident():
         "console.order_eur_per_kg",
         "rejections.farm",
         "messages.out_path_why",
+        "notes.in_file",
     }, sorted(same)
 
 

@@ -158,7 +158,7 @@ def test_a_draw_that_does_not_list_the_drawn_day_exactly_is_refused(
     place, tmp_path, listed, message
 ):
     draw = write_csv(tmp_path / "draw.csv", ["farm_id"], [[f] for f in listed])
-    code, out, err = place([*DAY1, *DAY2, *DAY3], *BUDGET, "--draw", draw)
+    code, out, err = place([*DAY1, *DAY2, *DAY3], *BUDGET, "--draw", draw, "--lang", "en")
     assert code == 2
     assert "--draw" in err and message in err
     assert not out.exists()

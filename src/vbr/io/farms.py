@@ -30,6 +30,7 @@ from vbr.io.offer_join import FileValues, OfferJoin, join_offers, offer_rows, ta
 from vbr.io.rejections import reason_kind, rejection_table
 from vbr.io.tables import parse_numbers, read_table, row_label, short_text
 from vbr.io.times import ParsedTimes, parse_times
+from vbr.locale import say
 from vbr.model import FarmTable, FieldSource, OfferTable
 from vbr.settings import ColumnMapping, load_config, option_default
 from vbr.settings.limits import MAX_NH3_KG, MAX_OFFER_EUR, MAX_REJECTED_CELL_CHARS, MAX_ROWS
@@ -203,8 +204,7 @@ def load_farms(
         if layer is not None or sheet is not None:
             option = "--layer" if layer is not None else "--sheet"
             raise InputError(
-                f"chooses a {option[2:]}, but {path.name} is an AERIUS IMAER file, which vbr "
-                f"reads whole; leave out {option}",
+                say("imaer_whole", file=path.name, option=option),
                 source=option,
             )
         parsed = read_imaer(path)
@@ -252,7 +252,7 @@ def load_farms(
         )
     n = len(frame)
     if n == 0:
-        raise InputError("has a header but no rows", source=str(path))
+        raise InputError(say("no_rows"), source=str(path))
 
     located = locate(table, cols, farms_crs, use_geometry=use_geometry)
     rx, ry, loc_problems, loc_info = located.x, located.y, located.problems, located.info
