@@ -21,6 +21,7 @@ import shapely
 from vbr.core.distance import distance_to_overloaded
 from vbr.errors import InputError
 from vbr.geometry import RD_NEW, polygonal
+from vbr.locale import Message
 from vbr.model import Exceedance, NaturaAreas, OverloadZones
 from vbr.threads import map_geometries
 
@@ -226,7 +227,7 @@ def buffer_in_threads(geometries: np.ndarray, distance: float) -> np.ndarray:
     return map_geometries(lambda share: shapely.buffer(share, distance, quad_segs=16), geometries)
 
 
-def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> str:
+def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> Message:
     """What the zones changed, as a note: how many farms gain and lose priority.
 
     Parameters
@@ -238,7 +239,4 @@ def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> str:
     """
     gains = int((changes["change"] == "gains").sum())
     loses = int((changes["change"] == "loses").sum())
-    return (
-        f"overloaded zones from the exceedance raster instead of whole areas: {gains} farm(s) "
-        f"gain and {loses} lose priority (within {threshold_m:,.0f} m); see priority_changes.csv"
-    )
+    return Message("notes.zone_changes", gains=gains, loses=loses, threshold=round(threshold_m))

@@ -11,7 +11,7 @@ from vbr.errors import InputError, refuse_rows
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
 from vbr.io.polygons import check_in_netherlands, keep_with_area, read_in_rd, valid_parts
 from vbr.io.tables import parse_numbers, read_table
-from vbr.locale import say
+from vbr.locale import Message, say
 from vbr.model import NaturaAreas
 from vbr.settings import ColumnMapping
 
@@ -145,12 +145,7 @@ def read_natura(
         nrs = _parse_nrs(frame[nr_col].reset_index(drop=True), path=path, column=nr_col)
     else:
         nrs = frame.index.to_numpy(dtype="int64") + 1
-        notes.append(
-            f"{path.name} has no area number column (nr): areas are numbered by their row "
-            "(1, 2, ...) for nearest_n2000, and a list of area numbers (--overloaded) cannot be "
-            "used with it. If the file has the numbers under another name, name it with "
-            "--natura-columns nr=COLUMN"
-        )
+        notes.append(Message("notes.natura_no_nr", file=path.name))
     names = (
         frame[name_col].astype(str).to_numpy(dtype=object)
         if name_col
@@ -165,12 +160,10 @@ def read_natura(
         }
     )
     if repaired:
-        notes.append(
-            f"{repaired} invalid Natura 2000 geometr{'y was' if repaired == 1 else 'ies were'}"
-            " repaired"
-        )
+        key = "notes.natura_repaired_one" if repaired == 1 else "notes.natura_repaired"
+        notes.append(Message(key, count=int(repaired)))
     if dropped:
-        notes.append(f"{dropped} Natura 2000 feature(s) without area were left out")
+        notes.append(Message("notes.natura_dropped", count=int(dropped)))
     return NaturaAreas(
         attributes=attributes,
         geometry=np.asarray(frame.geometry.to_numpy(), dtype=object),
