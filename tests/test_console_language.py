@@ -62,10 +62,10 @@ def test_the_console_summary_is_dutch_by_default_and_english_with_lang_en(
     assert re.search(r"^vbr \S+: 45 rijen gelezen, 30 gerangschikt, 15 afgewezen", nl, re.M)
     assert "geen budget: gerangschikt zonder te selecteren" in nl
     assert "afgewezen rijen per reden (een rij kan er meer hebben)" in nl
-    assert "  - farm_id dubbel: 2 rij(en) (bijv. rij 33, farm_id 'dup')" in nl
+    assert "  - farm_id dubbel: 2 rijen (bijv. rij 33, farm_id 'dup')" in nl
     assert f"uitvoer in {tmp_path / 'nl'}/" in nl
     assert re.search(r"^vbr \S+: 45 rows read, 30 ranked, 15 rejected", en, re.M)
-    assert "  - farm_id duplicated: 2 row(s) (e.g. row 33, farm_id 'dup')" in en
+    assert "  - farm_id duplicated: 2 rows (e.g. row 33, farm_id 'dup')" in en
     # no English line in the Dutch summary but the names of files, columns and options
     for english in ("rows read", "ranked,", "rejected rows", "no budget", "outputs in", "row(s)"):
         assert english not in nl
@@ -175,8 +175,8 @@ def test_the_refusal_of_too_many_rejected_rows_is_dutch_by_default(run_small, tm
     )
     assert "of geef --max-rejected 75 (config: [input] max_rejected_percent)" in lines[0]
     assert lines[1:] == [
-        "  - nh3_kg ontbreekt: 2 rij(en) (bijv. rij 3, farm_id 'a')",
-        "  - nh3_kg is geen getal: 1 rij(en) (bijv. rij 4, farm_id 'b')",
+        "  - nh3_kg ontbreekt: 2 rijen (bijv. rij 3, farm_id 'a')",
+        "  - nh3_kg is geen getal: 1 rij (bijv. rij 4, farm_id 'b')",
     ]
 
 

@@ -91,6 +91,14 @@ def test_every_key_is_used_somewhere_in_the_code():
     # (vbr.locale.reasons reads the whole table); tests/test_console_language.py proves that
     # the readers' reasons find their template
     dynamic |= {k for k in texts("en") if k.startswith(("reasons.", "messages.", "notes."))}
+    # the forms of a plural (vbr.locale.plural) are used by the key they share
+    dynamic |= {
+        k
+        for k in texts("en")
+        if k.endswith((".one", ".other"))
+        and f"{k.rsplit('.', 1)[0]}.one" in texts("en")
+        and f'"{k.rsplit(".", 1)[0]}"' in code
+    }
     unused = [
         k for k in texts("nl") if f'"{k}"' not in code and f"'{k}'" not in code and k not in dynamic
     ]
@@ -205,3 +213,26 @@ def test_a_manifest_from_before_output_language_still_gives_its_language():
     effective.pop("output")
     effective["explain"] = {"language": "en"}
     assert config_from_mapping(effective).language == "en"
+
+
+def test_one_row_is_singular_in_every_language():
+    from vbr.locale import plural
+    from vbr.locale.reasons import count_line
+
+    assert plural("console.rows", "nl", count=1) == "1 rij"
+    assert plural("console.rows", "nl", count=2) == "2 rijen"
+    assert plural("console.rows", "nl", count=24_988) == "24.988 rijen"
+    assert plural("console.rows", "en", count=1) == "1 row"
+    assert plural("console.rows", "en", count=0) == "0 rows"
+    line = count_line("nh3_kg missing", 1, "row 3", "a", "nl")
+    assert line == "nh3_kg ontbreekt: 1 rij (bijv. rij 3, farm_id 'a')"
+    line = count_line("nh3_kg missing", 2, "row 3", "a", "en")
+    assert line == "nh3_kg missing: 2 rows (e.g. row 3, farm_id 'a')"
+
+
+def test_a_plural_has_its_forms_in_every_language():
+    forms = {k.rsplit(".", 1)[0] for k in texts("en") if k.endswith(".one")}
+    assert forms, "no plural in the catalogue"
+    for lang in LANGUAGES:
+        for key in forms:
+            assert f"{key}.one" in texts(lang) and f"{key}.other" in texts(lang), (lang, key)

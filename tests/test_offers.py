@@ -420,12 +420,12 @@ def test_offers_joined_to_no_location_count_towards_max_rejected_and_the_top_rea
     code, _, err = vbr(*args, "--out", tmp_path / "refused")
     assert code == 2 and not (tmp_path / "refused").exists()
     assert "4 of 7 rows (57.1%) are rejected, more than --max-rejected 50%" in err
-    assert "no location for this offer: 4 row(s) (e.g. offers.csv row 5, farm_id 'P')" in err
+    assert "no location for this offer: 4 rows (e.g. offers.csv row 5, farm_id 'P')" in err
     out = tmp_path / "out"
     code, stdout, err = vbr(*args, "--out", out, "--max-rejected", 60)
     assert code == 0, err
     assert "7 rows read (3 locations + 4 offer(s) joined to none), 3 ranked, 4 rejected" in stdout
-    assert "  - no location for this offer: 4 row(s) (e.g. offers.csv row 5, farm_id 'P')" in stdout
+    assert "  - no location for this offer: 4 rows (e.g. offers.csv row 5, farm_id 'P')" in stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["rejected_reasons"] == {"no location for this offer": 4}
     assert manifest["rejected_top"] == [

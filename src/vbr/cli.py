@@ -15,7 +15,7 @@ from vbr._version import __version__, version_text
 from vbr.core.plausibility import WARNING
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
-from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, t
+from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, plural, t
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.locale.formats import format_count, format_m, format_number, format_tonnes
 from vbr.locale.reasons import count_line
@@ -105,7 +105,7 @@ def _summary(written: Written) -> str:
             "console.read",
             lang,
             version=__version__,
-            rows=t("console.rows", lang, count=n(counts["read"])),
+            rows=plural("console.rows", lang, count=counts["read"]),
             offers=_rows_read(result, lang),
             ranked=n(counts["ranked"]),
             rejected=n(counts["rejected"]),
@@ -268,7 +268,7 @@ def _field_text(name: str, source: FieldSource, lang: str) -> str:
         return t("console.field_made", lang, field=name, made=made)
     text = name if source.column == name else f"{name}={source.column}"
     if source.made:
-        rows = t("console.rows", lang, count=format_count(source.made_rows or 0, lang))
+        rows = plural("console.rows", lang, count=source.made_rows or 0)
         text = t("console.field_made_rows", lang, field=text, made=made, rows=rows)
     return text
 

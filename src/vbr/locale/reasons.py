@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from vbr.locale import DEFAULT_LANGUAGE, Message, t, texts
-from vbr.locale.formats import format_count, format_number
+from vbr.locale import DEFAULT_LANGUAGE, Message, plural, t, texts
+from vbr.locale.formats import format_number
 
 __all__ = [
     "count_line",
@@ -191,14 +191,14 @@ def untranslated(text: str) -> list[str]:
 
 
 def count_line(kind: str, rows: int, example: str, farm_id: str, lang: str) -> str:
-    """One kind of reason counted, in ``lang``: ``nh3_kg ontbreekt: 2 rij(en) (bijv. rij 3,
-    farm_id 'a')``; an empty ``farm_id`` (a public run names no farm) is left out."""
+    """One kind of reason counted, in ``lang``: ``nh3_kg ontbreekt: 2 rijen (bijv. rij 3,
+    farm_id 'a')`` (``1 rij``); an empty ``farm_id`` (a public run names no farm) is left out."""
     farm = t("rejections.farm", lang, farm_id=repr(farm_id)) if farm_id else ""
     return t(
         "rejections.kind",
         lang,
         reason=render_kind(kind, lang),
-        rows=format_count(rows, lang),
+        rows=plural("rejections.rows", lang, count=rows),
         example=render_reason(example, lang),
         farm=farm,
     )
