@@ -206,3 +206,41 @@ def test_a_note_is_one_text_in_the_run_language_everywhere(run_small, tmp_path, 
     code, en, err, out = run_small(far, "--lang", "en", out=tmp_path / "en")
     assert code == 0, err
     assert "warning: no farm lies within 1,000 m of an overloaded Natura 2000 area" in en
+
+
+def test_verify_says_its_differences_in_the_run_language(vbr, run_small, tmp_path):
+    farms = write_csv(tmp_path / "farms.csv", HEADER, [["a", *NEAR, 1000, 500_000, ""]])
+    for lang, words in (
+        ("nl", "ranking.csv: veranderd na de run (de sha256 is niet die in manifest.json); "),
+        ("en", "ranking.csv: changed after the run (its sha256 is not the one in manifest.json); "),
+    ):
+        code, _, err, out = run_small(farms, "--lang", lang, out=tmp_path / lang)
+        assert code == 0, err
+        with open(out / "ranking.csv", "a", encoding="utf-8") as fh:
+            fh.write("\n")
+        code, _, err = vbr("verify", out)
+        assert code == 3
+        assert any(line.startswith(f"  - {words}") for line in err.splitlines()), err
+
+
+def test_diff_says_its_change_and_cause_words_in_the_run_language():
+    from vbr.cli import _cause_words, _change_words
+
+    assert _change_words("now granted;rank", "nl") == "nu toegekend; andere rang"
+    assert _change_words("now granted;rank", "en") == "now granted; other rank"
+    assert _cause_words("input farms", "nl") == "invoer farms"
+    assert _cause_words("threshold_m", "nl") == "threshold_m"  # a parameter keeps its name
+
+
+def test_an_error_before_the_options_are_read_is_in_the_language_of_lang(vbr, tmp_path):
+    """--lang (or the config file's [output] language) sets the language of an error that
+    stops the run before its options are complete."""
+    base = ["run", "--out", tmp_path / "o", "--pot", "national", "--only-national"]
+    code, _, err = vbr(*base)
+    assert code == 2 and err.startswith("vbr: fout: --only-national: geef --pot of --only-")
+    code, _, err = vbr(*base, "--lang", "en")
+    assert code == 2 and err.startswith("vbr: error: --only-national: give --pot or --only-")
+    config = tmp_path / "vbr.toml"
+    config.write_text('[output]\nlanguage = "en"\n', encoding="utf-8")
+    code, _, err = vbr(*base, "--config", config)
+    assert code == 2 and err.startswith("vbr: error: --only-national: give --pot or --only-")

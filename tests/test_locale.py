@@ -73,6 +73,7 @@ def test_no_text_is_empty_or_left_untranslated_by_accident():
         "rejections.farm",
         "messages.out_path_why",
         "notes.in_file",
+        "verify.detail_more",
     }, sorted(same)
 
 

@@ -15,7 +15,7 @@ from vbr._version import __version__, version_text
 from vbr.core.plausibility import WARNING
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
-from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, plural, t
+from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, Message, plural, t
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.locale.formats import format_count, format_m, format_number, format_tonnes
 from vbr.locale.reasons import count_line
@@ -795,7 +795,8 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
     lang = report.language if report.language in LANGUAGES else "en"
     _set_language(lang)
     for note in report.notes:
-        click.echo(t("console.verify_note", lang, text=note))
+        text = note.render(lang) if isinstance(note, Message) else note
+        click.echo(t("console.verify_note", lang, text=text))
     for line in report.inputs_checked:
         click.echo(t("console.verify_input", lang, line=line))
     if report.identical:
@@ -814,7 +815,7 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
         err=True,
     )
     for d in report.differences:
-        click.echo(f"  - {d}", err=True)
+        click.echo(f"  - {d.render(lang)}", err=True)
     raise click.exceptions.Exit(3)
 
 
@@ -863,20 +864,23 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
     result = compare(outdir_a, outdir_b)
     lang = result.language if result.language in LANGUAGES else "en"
     _set_language(lang)
+    from vbr.writers.tables import decision_words
+
     click.echo(result.summary)
     for what, before, after in result.causes:
-        click.echo(f"  {what}: {before} -> {after}")
+        click.echo(f"  {_cause_words(what, lang)}: {before} -> {after}")
     table = result.table
     shown = table if show_all else table.head(20)
     for row in shown.itertuples(index=False):
-        parts = [f"{row.status_a or '-'} -> {row.status_b or '-'}"]
+        status_a, status_b = decision_words([row.status_a, row.status_b], lang)
+        parts = [f"{status_a or '-'} -> {status_b or '-'}"]
         if row.funded_by_a != row.funded_by_b:
             parts.append(
                 t("console.diff_pot", lang, a=row.funded_by_a or "-", b=row.funded_by_b or "-")
             )
         if row.rank_a != row.rank_b:
             parts.append(t("console.diff_rank", lang, a=row.rank_a or "-", b=row.rank_b or "-"))
-        click.echo(f"{row.farm_id}: {row.change} ({'; '.join(parts)})")
+        click.echo(f"{row.farm_id}: {_change_words(row.change, lang)} ({'; '.join(parts)})")
     if len(shown) < len(table):
         click.echo(t("console.diff_more", lang, more=format_count(len(table) - len(shown), lang)))
     if out_file is not None:
@@ -890,6 +894,33 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
         click.echo(
             t("console.diff_written", lang, count=format_count(len(table), lang), file=out_file)
         )
+
+
+#: ``vbr diff``'s change words (diff.csv's ``change``, machine values) as the console says them.
+_CHANGES = {
+    "now granted": "diff.change_now_granted",
+    "no longer granted": "diff.change_no_longer_granted",
+    "status": "diff.change_status",
+    "other pot": "diff.change_other_pot",
+    "rank": "diff.change_rank",
+    "reason": "diff.change_reason",
+    "only in A": "diff.change_only_a",
+    "only in B": "diff.change_only_b",
+}
+
+
+def _change_words(change: str, lang: str) -> str:
+    """A ``change`` of diff.csv (``now granted;rank``) in words of ``lang``."""
+    return "; ".join(t(_CHANGES[c], lang) if c in _CHANGES else c for c in change.split(";"))
+
+
+def _cause_words(what: str, lang: str) -> str:
+    """What a cause of ``vbr diff`` concerns: a parameter (its name), an input or the code."""
+    if what.startswith("input "):
+        return t("diff.what_input", lang, name=what.removeprefix("input "))
+    if what == "code":
+        return t("diff.what_code", lang)
+    return what
 
 
 def main(argv: list[str] | None = None) -> int:

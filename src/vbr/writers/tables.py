@@ -443,7 +443,7 @@ _DECISIONS = {
 _REJECTED = "rejected: "
 
 
-def decision_words(status: pd.Series, lang: str) -> np.ndarray:
+def decision_words(status: Sequence | pd.Series, lang: str) -> np.ndarray:
     """``decisions.csv``'s ``status`` values (machine values) in the words of ``lang``, for the
     workbook's decisions sheet; ``decisions.csv`` keeps the machine values."""
 
@@ -454,4 +454,4 @@ def decision_words(status: pd.Series, lang: str) -> np.ndarray:
             return t("workbook.decision_rejected", lang, reason=value.removeprefix(_REJECTED))
         return value
 
-    return np.array([one(str(v)) for v in status.tolist()], dtype=object)
+    return np.array([one(str(v)) for v in list(status)], dtype=object)
