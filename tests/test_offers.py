@@ -312,7 +312,7 @@ def test_verify_repeats_a_run_with_offers_and_their_mapping(vbr, tmp_path, one_a
     assert code == 0 and "gelijk: " in stdout  # the run's language, Dutch
     offers.write_text("farm_id,Bedrag\nA,5\nB,60\nQ,7\n", encoding="utf-8")
     code, _, err = vbr("verify", out)
-    assert code == 3 and "input offers" in err
+    assert code == 3 and "invoer offers" in err  # the run is Dutch
 
 
 def test_read_offers_keeps_every_row_and_names_problems_by_file_row(tmp_path):

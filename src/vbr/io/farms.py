@@ -98,14 +98,14 @@ FARM_COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: The farm file's fields, for the column resolver (``--columns``, ``[columns]``).
 FARM_FIELDS = FieldSet(
-    table="farm file",
+    table=say("table_farms"),
     names=FARM_COLUMNS,
     option="--columns",
     config_table="columns",
     meaning={
-        "farm_id": "required: the location's own id",
-        "nh3_kg": "kg NH3 per year",
-        "subsidy_eur": "the subsidy asked or offered, euro",
+        "farm_id": say("meaning_farm_id"),
+        "nh3_kg": say("meaning_nh3_kg"),
+        "subsidy_eur": say("meaning_subsidy_eur"),
     },
 )
 _LOCATION_FIELDS = ("x", "y", "lon", "lat")
@@ -244,10 +244,8 @@ def load_farms(
             columns=columns,
             path=path,
             alternatives={
-                "nh3_kg": "animal counts to compute it from (columns named by Rav code or "
-                "species, or --animals FILE)",
-                "subsidy_eur": "animal counts to estimate it from (columns named by Rav code or "
-                "species, or --animals FILE)",
+                "nh3_kg": say("alternative_nh3_kg"),
+                "subsidy_eur": say("alternative_subsidy_eur"),
             },
         )
     n = len(frame)

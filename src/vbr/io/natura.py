@@ -39,17 +39,17 @@ FLAG_NAMES = (
 
 #: The Natura 2000 file's fields, for the column resolver (``--natura-columns``).
 NATURA_FIELDS = FieldSet(
-    table="Natura 2000 file",
+    table=say("table_natura"),
     names={"nr": NR_NAMES, "name": NAME_NAMES, "overloaded": FLAG_NAMES},
     option="--natura-columns",
     config_table="natura_columns",
-    meaning={"nr": "the area number, as in the PDOK Natura 2000 data"},
+    meaning={"nr": say("meaning_nr")},
 )
 #: The ``--overloaded`` list has one field; it has no mapping option.
 _LIST_FIELDS = FieldSet(
-    table="list of overloaded areas",
+    table=say("table_overloaded"),
     names={"nr": NR_NAMES},
-    meaning={"nr": "the numbers of the overloaded Natura 2000 areas"},
+    meaning={"nr": say("meaning_nr_list")},
 )
 
 

@@ -32,13 +32,13 @@ __all__ = ["OFFER_FIELDS", "read_offers"]
 #: The offers table's fields, with the farm file's names and aliases (``--offers-columns``,
 #: ``[offers_columns]``).
 OFFER_FIELDS = FieldSet(
-    table="offers table",
+    table=say("table_offers"),
     names={k: FARM_COLUMNS[k] for k in ("farm_id", "subsidy_eur", "submitted_at", "complete_at")},
     option="--offers-columns",
     config_table="offers_columns",
     meaning={
-        "farm_id": "required: the id of the location the offer is for, as in --farms",
-        "subsidy_eur": "required: the subsidy asked or offered, euro",
+        "farm_id": say("meaning_offer_farm_id"),
+        "subsidy_eur": say("meaning_offer_subsidy_eur"),
     },
 )
 

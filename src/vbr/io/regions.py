@@ -24,11 +24,11 @@ __all__ = ["REGION_FIELDS", "RESERVED_SLUGS", "load_regions", "slugify"]
 REGION_NAMES = ("name", "naam", "regio", "gebied", "region")
 #: The regions file's one field, for the column resolver (``--regions-columns``).
 REGION_FIELDS = FieldSet(
-    table="regions file",
+    table=say("table_regions"),
     names={"name": REGION_NAMES},
     option="--regions-columns",
     config_table="regions_columns",
-    meaning={"name": "the region's name"},
+    meaning={"name": say("meaning_region_name")},
 )
 
 #: Folder names vbr uses itself in an output folder: a region whose slug is one of these gets
