@@ -114,7 +114,7 @@ def test_a_rejected_application_and_an_unknown_one(vbr, run_dir):
     ]
     code, _, err = vbr("explain", run_dir, "nobody")
     assert code == 2
-    assert "no application 'nobody' in this run (11 applications" in err
+    assert "geen aanvraag 'nobody' in deze run (11 aanvragen" in err
 
 
 def test_explain_refuses_lists_edited_after_the_run(vbr, run_dir, tmp_path):
@@ -129,7 +129,7 @@ def test_explain_refuses_lists_edited_after_the_run(vbr, run_dir, tmp_path):
     assert "vbr verify" in err
     (edited / "decisions.csv").unlink()
     code, _, err = vbr("explain", edited, "a0")
-    assert code == 2 and "decisions.csv: is missing" in err
+    assert code == 2 and "decisions.csv: ontbreekt" in err
 
 
 # --- vbr diff ---------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_diff_writes_nothing_into_a_run_and_needs_runs_of_this_version(
     assert sorted(p.name for p in a.iterdir()) == before
     (a / "decisions.csv").unlink()
     code, _, err = vbr("diff", a, a)
-    assert code == 2 and "decisions.csv: is missing" in err
+    assert code == 2 and "decisions.csv: ontbreekt" in err
 
 
 def test_diff_compares_applications_that_share_a_farm_id_one_by_one(

@@ -28,6 +28,7 @@ import shapely
 from vbr._version import __version__, code_identity
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError
+from vbr.locale import say
 from vbr.model import FieldSource, Result
 from vbr.settings import (
     BUDGET_POLICIES,
@@ -358,18 +359,17 @@ def read_manifest(outdir: Path) -> dict:
     """
     path = outdir / MANIFEST
     if not outdir.is_dir():
-        raise InputError("is not a folder (give the output folder of a run)", source=str(outdir))
+        raise InputError(say("run_not_folder"), source=str(outdir))
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"no {MANIFEST} in this folder", source=str(outdir)) from None
+        raise InputError(say("run_no_manifest", manifest=MANIFEST), source=str(outdir)) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"cannot be read as JSON: {exc}", source=str(path)) from None
+        raise InputError(say("not_json", detail=str(exc)), source=str(path)) from None
     problems = manifest_problems(manifest)
     if problems:
         raise InputError(
-            "is not a manifest that vbr verify can use (changed or damaged after the run, or "
-            "written before vbr verify existed); take the manifest.json of the archived run",
+            say("manifest_unusable"),
             source=str(path),
             problems=problems,
         )
