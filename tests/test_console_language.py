@@ -244,3 +244,18 @@ def test_an_error_before_the_options_are_read_is_in_the_language_of_lang(vbr, tm
     config.write_text('[output]\nlanguage = "en"\n', encoding="utf-8")
     code, _, err = vbr(*base, "--config", config)
     assert code == 2 and err.startswith("vbr: error: --only-national: give --pot or --only-")
+
+
+def test_click_usage_errors_exit_2_in_the_run_language(vbr, tmp_path):
+    code, _, err = vbr("run", "--threshold-m", "-5", "--out", tmp_path / "o")
+    assert code == 2
+    assert err.splitlines()[0] == "Gebruik: vbr run [OPTIONS]"
+    assert "Zie 'vbr run --help' voor hulp." in err
+    assert "vbr: fout: Ongeldige waarde voor '--threshold-m': -5.0 ligt niet in het bereik" in err
+    code, _, err = vbr("run", "--bogus")
+    assert code == 2 and "vbr: fout: Onbekende optie '--bogus'." in err
+    code, _, err = vbr("run", "--lang", "fr")
+    assert code == 2 and "Ongeldige waarde voor '--lang': 'fr' is niet een van 'nl', 'en'." in err
+    # English: click's own words, as before
+    code, _, err = vbr("run", "--threshold-m", "-5", "--lang", "en", "--out", tmp_path / "o")
+    assert code == 2 and "Error: Invalid value for '--threshold-m': -5.0 is not in the range" in err

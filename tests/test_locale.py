@@ -94,7 +94,9 @@ def test_every_key_is_used_somewhere_in_the_code():
     # the reasons, notes and the readers' messages are found by their English text
     # (vbr.locale.reasons reads the whole table); tests/test_console_language.py proves that
     # the readers' reasons find their template
-    dynamic |= {k for k in texts("en") if k.startswith(("reasons.", "messages.", "notes."))}
+    dynamic |= {
+        k for k in texts("en") if k.startswith(("reasons.", "messages.", "notes.", "click."))
+    }
     # the forms of a plural (vbr.locale.plural) are used by the key they share
     dynamic |= {
         k

@@ -923,6 +923,23 @@ def _cause_words(what: str, lang: str) -> str:
     return what
 
 
+def _show_click_error(exc: click.ClickException, lang: str) -> None:
+    """A usage error of click (an unknown option, a value out of range, a missing argument) in
+    ``lang``: the usage line, the hint to ``--help`` and the message in vbr's frame."""
+    from vbr.locale.reasons import render_click
+
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage().removeprefix("Usage: ")
+        click.echo(t("click.usage", lang, usage=usage), err=True)
+        option = ctx.command.get_help_option(ctx)
+        if option is not None:
+            command = f"{ctx.command_path} {max(option.opts, key=len)}"
+            click.echo(t("click.try_help", lang, command=command) + "\n", err=True)
+    message = render_click(exc.format_message(), lang)
+    click.echo(t("errors.frame", lang, message=message), err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
     obj: dict = {"argv": [str(a) for a in (sys.argv[1:] if argv is None else argv)]}
@@ -945,7 +962,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        lang = _error_language(obj, obj["argv"])
+        if lang == "en":
+            exc.show()  # click's own words
+        else:
+            _show_click_error(exc, lang)
         return 2
     except click.exceptions.Abort:
         click.echo("vbr: aborted", err=True)

@@ -27,6 +27,7 @@ from vbr.locale.formats import format_number
 __all__ = [
     "count_line",
     "reason_key",
+    "render_click",
     "render_kind",
     "render_message",
     "render_note",
@@ -223,3 +224,28 @@ def render_note(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A note or warning of a run in ``lang`` where the catalogue's ``[notes]`` has its
     template; else as it is (English)."""
     return _render_whole(text, lang, "notes.")
+
+
+#: click's messages that hold another message (``{detail}``, ``{hint}``).
+_CLICK_FRAMES = ("click.invalid_value", "click.no_such_option_hint", "click.no_such_command_hint")
+
+
+def render_click(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A message of click (the command-line library: an unknown option, a value out of range)
+    in ``lang`` where the catalogue's ``[click]`` table has its English form; the part after
+    ``Invalid value for ...:`` (``{detail}``) and a ``Did you mean`` are said the same way."""
+    if lang == "en" or not text:
+        return text
+    found = None
+    for key in _CLICK_FRAMES:  # the frames first: their detail may look like anything
+        template = _compile(key, texts("en")[key])
+        m = template.pattern.fullmatch(text) if template is not None else None
+        if m is not None:
+            found = key, m.groupdict()
+            break
+    found = found or _match(text, section="click.")
+    if found is None:
+        return text
+    key, values = found
+    said = {k: render_click(v, lang) if k in ("detail", "hint") else v for k, v in values.items()}
+    return texts(lang)[key].format_map(said)
