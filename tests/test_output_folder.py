@@ -488,7 +488,7 @@ def test_a_run_stopped_while_writing_leaves_the_previous_outputs(vbr, scene, sto
         process.kill()
     if stop == signal.SIGTERM:
         assert process.returncode == 128 + signal.SIGTERM, err
-        assert "stopped by SIGTERM; temporary files removed" in err
+        assert "gestopt door SIGTERM; tijdelijke bestanden verwijderd" in err  # Dutch run
         assert "Traceback" not in err
     else:
         assert process.returncode == -signal.SIGKILL

@@ -947,11 +947,9 @@ def main(argv: list[str] | None = None) -> int:
         with stop_cleanly():
             code = cli.main(args=argv, prog_name="vbr", standalone_mode=False, obj=obj)
     except Terminated as exc:
-        click.echo(
-            f"vbr: {exc}; temporary files removed, the output folder holds a complete run "
-            "(the earlier one, unless this one had already been moved into place)",
-            err=True,
-        )
+        name = getattr(exc.signal_received, "name", exc.signal_received)
+        lang = _error_language(obj, obj["argv"])
+        click.echo(t("errors.terminated", lang, signal=name), err=True)
         return 128 + int(exc.signal_received)
     except InputError as exc:
         # the run's language where the catalogue has the message; the frame follows the
@@ -969,18 +967,14 @@ def main(argv: list[str] | None = None) -> int:
             _show_click_error(exc, lang)
         return 2
     except click.exceptions.Abort:
-        click.echo("vbr: aborted", err=True)
+        click.echo(t("errors.aborted", _error_language(obj, obj["argv"])), err=True)
         return 1
     except KeyboardInterrupt:
-        click.echo("vbr: interrupted; no output was written", err=True)
+        click.echo(t("errors.interrupted", _error_language(obj, obj["argv"])), err=True)
         return 1
     except Exception:
         traceback.print_exc()
-        click.echo(
-            "vbr: internal error (a bug in vbr, not in your input); please report it with "
-            "the traceback above",
-            err=True,
-        )
+        click.echo(t("errors.internal", _error_language(obj, obj["argv"])), err=True)
         return 1
     # In non-standalone mode click returns the code of a click.exceptions.Exit (vbr verify: 3).
     return code if isinstance(code, int) else 0
