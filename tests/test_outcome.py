@@ -190,7 +190,7 @@ def test_diff_writes_nothing_into_a_run_and_needs_runs_of_this_version(
     a = _run(vbr, tmp_path, one_area, no_regions, "a", "--seed", 7)
     before = sorted(p.name for p in a.iterdir())
     code, _, err = vbr("diff", a, a, "--out", a / "diff.csv")
-    assert code == 2 and "would write into a run's output folder" in err
+    assert code == 2 and "zou in de uitvoermap van een run schrijven" in err
     assert sorted(p.name for p in a.iterdir()) == before
     (a / "decisions.csv").unlink()
     code, _, err = vbr("diff", a, a)

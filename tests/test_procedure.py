@@ -531,4 +531,4 @@ def test_verify_repeats_a_run_with_a_rule_file_windows_and_a_draw(place, vbr, tm
     assert "decisions.csv" in printed.splitlines()[-1]
     draw.write_text("farm_id\nb0\nb1\nb2\nb3\nb4\n", encoding="utf-8")
     code, _, err = vbr("verify", out)
-    assert code == 3 and "input draw" in err
+    assert code == 3 and "invoer draw" in err  # the run is Dutch

@@ -160,7 +160,7 @@ def test_verify_finds_inputs_in_an_archive_folder(vbr, run_dir, inputs, tmp_path
     shutil.move(run_dir, archive / "run")
     code, _, err = vbr("verify", archive / "run")
     assert code == 2
-    assert "input files of the run are missing; give --inputs FOLDER" in err
+    assert "invoerbestanden van de run ontbreken; geef --inputs MAP" in err  # a Dutch run
     code, out, err = vbr("verify", archive / "run", "--inputs", archive / "inputs")
     assert code == 0, err
     assert "identical" in out

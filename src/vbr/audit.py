@@ -21,7 +21,7 @@ from pathlib import Path
 
 from vbr._version import __version__, code_identity
 from vbr.errors import InputError
-from vbr.locale import Message
+from vbr.locale import Message, say
 from vbr.pipeline import run
 from vbr.writers.manifest import (
     MANIFEST,
@@ -232,7 +232,7 @@ def _check_inputs(
             )
     if missing:
         raise InputError(
-            "input files of the run are missing; give --inputs FOLDER where they are kept",
+            say("inputs_missing"),
             source=str(outdir / MANIFEST),
             problems=missing,
         )

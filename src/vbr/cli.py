@@ -15,7 +15,7 @@ from vbr._version import __version__, version_text
 from vbr.core.plausibility import WARNING
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError, Terminated
-from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, Message, plural, t
+from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, Message, plural, say, t
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.locale.formats import format_count, format_m, format_number, format_tonnes
 from vbr.locale.reasons import count_line
@@ -887,7 +887,7 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
         for run in (outdir_a, outdir_b):
             if Path(out_file).resolve().parent == Path(run).resolve():
                 raise InputError(
-                    "would write into a run's output folder; write diff.csv elsewhere",
+                    say("diff_into_run"),
                     source=f"--out {out_file}",
                 )
         write_csv(table, out_file)

@@ -259,9 +259,7 @@ def _one_flag_per_area(
                 f"{', '.join(map(str, no))}"
             )
         raise InputError(
-            f"column {column!r} says both yes and no for one area number; the features of one "
-            "area are measured together as one area, so they must all say the same (or leave "
-            "all but one empty). Correct the file",
+            say("flag_both", column=repr(column)),
             source=str(path),
             problems=problems,
         )
@@ -298,10 +296,7 @@ def _parse_flags(
             for value, group in wrong.groupby("value", sort=False)
         ]
         raise InputError(
-            f"column {column!r} says per area whether it is overloaded, so it must hold ja or "
-            "nee (also j/n, waar/onwaar, yes/no, true/false, 1/0, in any case; an empty cell "
-            "says nothing); these values are none of those. Correct them, or name another "
-            "column with --natura-columns overloaded=COLUMN",
+            say("flag_values", column=repr(column)),
             source=str(path),
             problems=problems,
         )

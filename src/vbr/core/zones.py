@@ -21,7 +21,7 @@ import shapely
 from vbr.core.distance import distance_to_overloaded
 from vbr.errors import InputError
 from vbr.geometry import RD_NEW, polygonal
-from vbr.locale import Message
+from vbr.locale import Message, say
 from vbr.model import Exceedance, NaturaAreas, OverloadZones
 from vbr.threads import map_geometries
 
@@ -104,10 +104,8 @@ def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> 
         )
     source = str(exceedance.path)
     if len(zones) == 0:
-        where = " inside a Natura 2000 area" if areas is not None else ""
         raise InputError(
-            f"no cell of the exceedance raster is above 0{where}; nothing is overloaded. "
-            "Is this a map of deposition ABOVE the critical deposition value (KDW)?",
+            say("raster_nothing_inside" if areas is not None else "raster_nothing"),
             source=source,
         )
     zones = zones.sort_values(["nr"], kind="stable").reset_index(drop=True)
