@@ -234,6 +234,9 @@ def test_one_row_is_singular_in_every_language():
     assert line == "nh3_kg ontbreekt: 1 rij (bijv. rij 3, farm_id 'a')"
     line = count_line("nh3_kg missing", 2, "row 3", "a", "en")
     assert line == "nh3_kg missing: 2 rows (e.g. row 3, farm_id 'a')"
+    assert plural("console.verify_differs", "nl", count=1) == "VERSCHILT: 1 verschil"
+    assert plural("console.verify_differs", "nl", count=3) == "VERSCHILT: 3 verschillen"
+    assert plural("console.rejected_kinds", "en", count=1).endswith(": 1 kind")
 
 
 def test_a_plural_has_its_forms_in_every_language():

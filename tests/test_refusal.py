@@ -62,7 +62,7 @@ def test_the_option_the_message_names_ranks_the_rest(run, tmp_path):
     assert code == 0, err
     assert (out / "ranking.csv").is_file()
     # the summary speaks the run's language, Dutch by default
-    assert "afgewezen rijen per reden (een rij kan er meer hebben): 3 soort(en)" in stdout
+    assert "afgewezen rijen per reden (een rij kan er meer hebben): 3 soorten" in stdout
     assert "  - nh3_kg ontbreekt: 2 rijen (bijv. rij 3, farm_id 'a')" in stdout
 
 

@@ -203,7 +203,7 @@ def _overview_summary(written: Written, lang: str) -> list[str]:
     if "national/map.html" in written.files:
         return [t("console.overview_map", lang, in_none=format_count(in_none, lang))]
     if in_none and written.result.region_lists:
-        return [t("console.in_no_region", lang, in_none=format_count(in_none, lang))]
+        return [plural("console.in_no_region", lang, count=in_none)]
     return []
 
 
@@ -225,14 +225,14 @@ def _rows_read(result: Result, lang: str) -> str:
 def _rejection_summary(result: Result, lang: str) -> list[str]:
     """The most common kinds of reason of the rejected rows, with their counts."""
     kinds = top_reasons(result.rejections, None)
-    lines = [t("console.rejected_kinds", lang, kinds=format_count(len(kinds), lang))]
+    lines = [plural("console.rejected_kinds", lang, count=len(kinds))]
     public = result.options.public
     lines += [
         "  - " + count_line(r.reason, r.rows, r.example, "" if public else r.example_farm_id, lang)
         for r in kinds[:3]
     ]
     if len(kinds) > 3:
-        lines.append(t("console.rejected_more", lang, more=format_count(len(kinds) - 3, lang)))
+        lines.append(plural("console.rejected_more", lang, count=len(kinds) - 3))
     return lines
 
 
@@ -811,7 +811,7 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
         )
         return
     click.echo(
-        t("console.verify_differs", lang, count=format_count(len(report.differences), lang)),
+        plural("console.verify_differs", lang, count=len(report.differences)),
         err=True,
     )
     for d in report.differences:
@@ -891,9 +891,7 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
                     source=f"--out {out_file}",
                 )
         write_csv(table, out_file)
-        click.echo(
-            t("console.diff_written", lang, count=format_count(len(table), lang), file=out_file)
-        )
+        click.echo(plural("console.diff_written", lang, count=len(table), file=out_file))
 
 
 #: ``vbr diff``'s change words (diff.csv's ``change``, machine values) as the console says them.
