@@ -825,25 +825,24 @@ def _unreadable(path: Path, exc: Exception) -> InputError:
     )
 
 
-#: GDAL's warnings while reading, in plain words (pattern -> text; ``{0}`` is the first group).
+#: GDAL's warnings while reading, in plain words (pattern -> the key of the note; ``{layer}`` is
+#: the first group).
 _PLAIN_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"More than one layer found in '[^']*': '([^']*)' \(default\)", re.S),
-        "holds more than one layer; read {0!r}, the file's first; choose another with "
-        "{layer_option} NAME",
+        "notes.gis_layers",
     ),
     (
         re.compile(r"Measured \(M\) geometry types are not supported", re.S),
-        "its geometries carry measure (M) values; vbr does not use them",
+        "notes.gis_measures",
     ),
     (
         re.compile(r"Error parsing datetimes", re.S),
-        "some date or time values could not be read as dates; they are kept as text as written",
+        "notes.gis_dates",
     ),
     (
         re.compile(r"Non closed ring", re.S),
-        "some polygon rings were not closed; they were closed by joining the last point to the "
-        "first",
+        "notes.gis_rings",
     ),
 )
 
@@ -861,15 +860,13 @@ def _plain_warnings(caught: list, path: Path, *, layer_option: str) -> list[str]
         for pattern, text in _PLAIN_WARNINGS:
             found = pattern.search(message)
             if found:
-                note = text.format(*found.groups(), layer_option=layer_option)
+                layer = repr(found.group(1)) if found.groups() else ""
+                note = Message(text, layer=layer, option=layer_option) if layer else Message(text)
                 break
         else:
             first = message.strip().splitlines()[0] if message.strip() else "(no text)"
-            note = (
-                f"the GIS library reported while reading it: {first[:200]!r}; vbr read the file "
-                "anyway: check the result where this concerns the columns or shapes it uses"
-            )
-        note = f"{path.name}: {note}"
+            note = Message("notes.gis_other", text=repr(first[:200]))
+        note = Message("notes.in_file", file=path.name, note=note)
         if note not in notes:
             notes.append(note)
     return notes
