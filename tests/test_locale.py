@@ -245,3 +245,41 @@ def test_a_plural_has_its_forms_in_every_language():
     for lang in LANGUAGES:
         for key in forms:
             assert f"{key}.one" in texts(lang) and f"{key}.other" in texts(lang), (lang, key)
+
+
+def test_a_message_is_english_text_that_says_itself_in_any_language():
+    import pickle
+
+    from vbr.errors import InputError, refuse_rows
+    from vbr.locale import Message, say
+
+    message = say("sheet_empty", sheet="'Blad1'")
+    assert isinstance(message, str) and message == "the sheet 'Blad1' is empty"
+    assert message.render("nl") == "het werkblad 'Blad1' is leeg"
+    assert pickle.loads(pickle.dumps(message)).render("nl") == message.render("nl")
+    # nested messages, whole numbers in the language's digits
+    found = say("too_many_rows", found=say("found_lines", count=2_000_000), limit=1_000_000, gb=1)
+    assert "2.000.000 regels na de kopregel" in found.render("nl")
+    assert "2,000,000 lines after the header" in found
+    assert isinstance(Message("notes.natura_dropped", count=1), str)
+    # an error: its message and the lines under it, and "... and N more"
+    try:
+        refuse_rows(
+            list(range(25)), [True] * 25, say("whole_area_numbers", column="'nr'"), source="x"
+        )
+    except InputError as exc:
+        english, lang = exc.render("en")
+        dutch, taal = exc.render("nl")
+        assert str(exc) == english  # the library's text is English
+    assert (lang, taal) == ("en", "nl")
+    assert english.splitlines()[0] == (
+        "x: column 'nr' must hold whole area numbers; these rows do not"
+    )
+    assert (
+        dutch.splitlines()[0] == "x: kolom 'nr' moet hele gebiedsnummers bevatten; deze rijen niet"
+    )
+    assert dutch.splitlines()[1] == "  - rij 1: 0"
+    assert dutch.splitlines()[-1] == "  ... en nog 5"
+    assert english.splitlines()[-1] == "  ... and 5 more"
+    # a message no catalogue text gives stays English, and says so in its frame
+    assert InputError("something new", source="x").render("nl") == ("x: something new", "en")
