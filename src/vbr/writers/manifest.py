@@ -571,13 +571,13 @@ def _rerun_reading(rerun: Mapping) -> dict:
     for name in _MAPPINGS:
         pairs = rerun.get(name) or {}
         if not isinstance(pairs, Mapping) or not all(isinstance(v, str) for v in pairs.values()):
-            raise InputError(f"rerun.{name} must map field names to column names", source=MANIFEST)
+            raise InputError(say("rerun_mapping", name=name), source=MANIFEST)
         given_in = rerun.get(f"{name}_given_in") or {}
         if not isinstance(given_in, Mapping) or not all(
             isinstance(v, str) for v in given_in.values()
         ):
             raise InputError(
-                f"rerun.{name}_given_in must map field names to where they were given",
+                say("rerun_given_in", name=name),
                 source=MANIFEST,
             )
         # where each pair was given as the run recorded it (its manifest says so in `columns`),
@@ -589,7 +589,7 @@ def _rerun_reading(rerun: Mapping) -> dict:
     for name in _CHOICES:
         value = rerun.get(name)
         if value is not None and not isinstance(value, str):
-            raise InputError(f"rerun.{name} must be a name or null", source=MANIFEST)
+            raise InputError(say("rerun_choice", name=name), source=MANIFEST)
         out[name] = value
     return out
 
