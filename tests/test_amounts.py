@@ -191,7 +191,7 @@ def test_budget_option_takes_what_people_type(run_small, tmp_path, typed, expect
 )
 def test_budget_option_refuses_what_reads_two_ways_or_is_no_amount(vbr, tmp_path, typed, words):
     out = tmp_path / "out"
-    code, _, err = vbr("run", "--budget", typed, "--out", out, "--quiet")
+    code, _, err = vbr("run", "--budget", typed, "--out", out, "--quiet", "--lang", "en")
     assert code == 2
     assert "--budget" in err and words in err
     assert not out.exists()

@@ -168,7 +168,7 @@ def test_workbook_has_a_sheet_for_the_notes_the_nation_every_region_and_the_reje
     assert row["status_text"] == "Voorrang · geselecteerd"
     assert row["rank"] == 1
     assert row["farm_id"] == csv_first["farm_id"]
-    assert row["priority"] is (csv_first["priority"] == "true")
+    assert row["priority"] == ("ja" if csv_first["priority"] == "true" else "nee")  # Dutch words
     assert row["distance_m"] == pytest.approx(float(csv_first["distance_m"]))
     rejected = list(wb["Afgewezen (rejected)"].iter_rows(values_only=True))
     assert len(rejected) - 1 == len(read_rows(default_run / "rejected.csv"))

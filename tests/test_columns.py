@@ -669,7 +669,7 @@ def test_no_raw_gdal_warning_reaches_the_user_even_with_quiet(tmp_path, one_area
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and done.stdout == ""
-    assert any("holds 3 layers" in n for n in manifest(out)["notes"])
+    assert any("bevat 3 lagen" in n for n in manifest(out)["notes"])  # Dutch by default
 
 
 def test_gdal_warnings_become_plain_notes():

@@ -63,10 +63,10 @@ def test_the_console_summary_is_dutch_by_default_and_english_with_lang_en(
     assert re.search(r"^vbr \S+: 45 rijen gelezen, 30 gerangschikt, 15 afgewezen", nl, re.M)
     assert "geen budget: gerangschikt zonder te selecteren" in nl
     assert "afgewezen rijen per reden (een rij kan er meer hebben)" in nl
-    assert "  - farm_id dubbel: 2 rij(en) (bijv. rij 33, farm_id 'dup')" in nl
+    assert "  - farm_id dubbel: 2 rijen (bijv. rij 33, farm_id 'dup')" in nl
     assert f"uitvoer in {tmp_path / 'nl'}/" in nl
     assert re.search(r"^vbr \S+: 45 rows read, 30 ranked, 15 rejected", en, re.M)
-    assert "  - farm_id duplicated: 2 row(s) (e.g. row 33, farm_id 'dup')" in en
+    assert "  - farm_id duplicated: 2 rows (e.g. row 33, farm_id 'dup')" in en
     # no English line in the Dutch summary but the names of files, columns and options
     for english in ("rows read", "ranked,", "rejected rows", "no budget", "outputs in", "row(s)"):
         assert english not in nl
@@ -178,8 +178,8 @@ def test_the_refusal_of_too_many_rejected_rows_is_dutch_by_default(run_small, tm
     )
     assert "of geef --max-rejected 75 (config: [input] max_rejected_percent)" in lines[0]
     assert lines[1:] == [
-        "  - nh3_kg ontbreekt: 2 rij(en) (bijv. rij 3, farm_id 'a')",
-        "  - nh3_kg is geen getal: 1 rij(en) (bijv. rij 4, farm_id 'b')",
+        "  - nh3_kg ontbreekt: 2 rijen (bijv. rij 3, farm_id 'a')",
+        "  - nh3_kg is geen getal: 1 rij (bijv. rij 4, farm_id 'b')",
     ]
 
 
@@ -210,3 +210,56 @@ def test_a_note_is_one_text_in_the_run_language_everywhere(run_small, tmp_path, 
     code, en, err, out = run_small(far, "--lang", "en", out=tmp_path / "en")
     assert code == 0, err
     assert "warning: no farm lies within 1,000 m of an overloaded Natura 2000 area" in en
+
+
+def test_verify_says_its_differences_in_the_run_language(vbr, run_small, tmp_path):
+    farms = write_csv(tmp_path / "farms.csv", HEADER, [["a", *NEAR, 1000, 500_000, ""]])
+    for lang, words in (
+        ("nl", "ranking.csv: veranderd na de run (de sha256 is niet die in manifest.json); "),
+        ("en", "ranking.csv: changed after the run (its sha256 is not the one in manifest.json); "),
+    ):
+        code, _, err, out = run_small(farms, "--lang", lang, out=tmp_path / lang)
+        assert code == 0, err
+        with open(out / "ranking.csv", "a", encoding="utf-8") as fh:
+            fh.write("\n")
+        code, _, err = vbr("verify", out)
+        assert code == 3
+        assert any(line.startswith(f"  - {words}") for line in err.splitlines()), err
+
+
+def test_diff_says_its_change_and_cause_words_in_the_run_language():
+    from vbr.cli import _cause_words, _change_words
+
+    assert _change_words("now granted;rank", "nl") == "nu toegekend; andere rang"
+    assert _change_words("now granted;rank", "en") == "now granted; other rank"
+    assert _cause_words("input farms", "nl") == "invoer farms"
+    assert _cause_words("threshold_m", "nl") == "threshold_m"  # a parameter keeps its name
+
+
+def test_an_error_before_the_options_are_read_is_in_the_language_of_lang(vbr, tmp_path):
+    """--lang (or the config file's [output] language) sets the language of an error that
+    stops the run before its options are complete."""
+    base = ["run", "--out", tmp_path / "o", "--pot", "national", "--only-national"]
+    code, _, err = vbr(*base)
+    assert code == 2 and err.startswith("vbr: fout: --only-national: geef --pot of --only-")
+    code, _, err = vbr(*base, "--lang", "en")
+    assert code == 2 and err.startswith("vbr: error: --only-national: give --pot or --only-")
+    config = tmp_path / "vbr.toml"
+    config.write_text('[output]\nlanguage = "en"\n', encoding="utf-8")
+    code, _, err = vbr(*base, "--config", config)
+    assert code == 2 and err.startswith("vbr: error: --only-national: give --pot or --only-")
+
+
+def test_click_usage_errors_exit_2_in_the_run_language(vbr, tmp_path):
+    code, _, err = vbr("run", "--threshold-m", "-5", "--out", tmp_path / "o")
+    assert code == 2
+    assert err.splitlines()[0] == "Gebruik: vbr run [OPTIONS]"
+    assert "Zie 'vbr run --help' voor hulp." in err
+    assert "vbr: fout: Ongeldige waarde voor '--threshold-m': -5.0 ligt niet in het bereik" in err
+    code, _, err = vbr("run", "--bogus")
+    assert code == 2 and "vbr: fout: Onbekende optie '--bogus'." in err
+    code, _, err = vbr("run", "--lang", "fr")
+    assert code == 2 and "Ongeldige waarde voor '--lang': 'fr' is niet een van 'nl', 'en'." in err
+    # English: click's own words, as before
+    code, _, err = vbr("run", "--threshold-m", "-5", "--lang", "en", "--out", tmp_path / "o")
+    assert code == 2 and "Error: Invalid value for '--threshold-m': -5.0 is not in the range" in err

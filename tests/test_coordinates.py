@@ -214,14 +214,17 @@ def test_rows_without_x_y_take_lon_lat(tmp_path):
 
 
 def test_issue_14_lon_lat_in_x_y_and_swapped_rd_are_exit_2(run_small, tmp_path):
-    for name, points, first_words in [
-        ("lonlat.csv", DEGREE_POINTS, "the columns x, y hold longitude/latitude degrees"),
-        ("swapped.csv", [(y, x) for x, y in RD_POINTS], "x and y look swapped"),
+    # Dutch by default, English with --lang en; the file and the columns named in both
+    for name, points, lang, first_words in [
+        ("lonlat.csv", DEGREE_POINTS, "nl", "fout: {}: de kolommen x, y bevatten graden lengte"),
+        ("lonlat.csv", DEGREE_POINTS, "en", "error: {}: the columns x, y hold longitude/latitude"),
+        ("swapped.csv", [(y, x) for x, y in RD_POINTS], "nl", "fout: {}: x en y lijken verwisseld"),
+        ("swapped.csv", [(y, x) for x, y in RD_POINTS], "en", "error: {}: x and y look swapped"),
     ]:
         farms = csv_of(tmp_path, XY, points, name=name)
-        code, _, err, out = run_small(farms, out=tmp_path / f"out-{name}")
+        code, _, err, out = run_small(farms, "--lang", lang, out=tmp_path / f"out-{name}")
         assert code == 2
-        assert err.splitlines()[0].startswith(f"vbr: error: {farms}: {first_words}")
+        assert err.splitlines()[0].startswith("vbr: " + first_words.format(farms))
         assert not out.exists()
 
 
@@ -230,6 +233,11 @@ def test_issue_14_rd_geojson_without_crs_is_exit_2(run_small, tmp_path):
     code, _, err, out = run_small(path)
     assert code == 2
     assert err.splitlines()[0].startswith(
-        f"vbr: error: {path}: the point coordinates hold RD New metres (EPSG:28992)"
+        f"vbr: fout: {path}: de coördinaten van de punten bevatten RD New-meters (EPSG:28992)"
     )
     assert not out.exists()
+    code, _, err, out = run_small(path, "--lang", "en")
+    assert code == 2
+    assert err.splitlines()[0].startswith(
+        f"vbr: error: {path}: the point coordinates hold RD New metres (EPSG:28992)"
+    )

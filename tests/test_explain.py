@@ -160,7 +160,7 @@ def test_unknown_language_is_a_config_error(vbr, tmp_path, scene):
     (tmp_path / "c.toml").write_text('[explain]\nlanguage = "fr"\n', encoding="utf-8")
     code, _, err = vbr("run", "--config", tmp_path / "c.toml", "--out", tmp_path / "o")
     assert code == 2
-    assert "explain.language" in err and '"nl" or "en"' in err
+    assert "explain.language" in err and '"nl" of "en"' in err  # Dutch: the file names no language
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

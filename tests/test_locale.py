@@ -72,6 +72,12 @@ def test_no_text_is_empty_or_left_untranslated_by_accident():
         "console.order_eur_per_kg",
         "rejections.farm",
         "whatif.buyout.area_line",
+        "messages.out_path_why",
+        "notes.in_file",
+        "verify.detail_more",
+        "messages.missing_field",
+        "messages.meaning",
+        "messages.column_fields",
     }, sorted(same)
 
 
@@ -89,7 +95,17 @@ def test_every_key_is_used_somewhere_in_the_code():
     # the reasons, notes and the readers' messages are found by their English text
     # (vbr.locale.reasons reads the whole table); tests/test_console_language.py proves that
     # the readers' reasons find their template
-    dynamic |= {k for k in texts("en") if k.startswith(("reasons.", "messages.", "notes."))}
+    dynamic |= {
+        k for k in texts("en") if k.startswith(("reasons.", "messages.", "notes.", "click."))
+    }
+    # the forms of a plural (vbr.locale.plural) are used by the key they share
+    dynamic |= {
+        k
+        for k in texts("en")
+        if k.endswith((".one", ".other"))
+        and f"{k.rsplit('.', 1)[0]}.one" in texts("en")
+        and f'"{k.rsplit(".", 1)[0]}"' in code
+    }
     unused = [
         k for k in texts("nl") if f'"{k}"' not in code and f"'{k}'" not in code and k not in dynamic
     ]
@@ -204,3 +220,67 @@ def test_a_manifest_from_before_output_language_still_gives_its_language():
     effective.pop("output")
     effective["explain"] = {"language": "en"}
     assert config_from_mapping(effective).language == "en"
+
+
+def test_one_row_is_singular_in_every_language():
+    from vbr.locale import plural
+    from vbr.locale.reasons import count_line
+
+    assert plural("console.rows", "nl", count=1) == "1 rij"
+    assert plural("console.rows", "nl", count=2) == "2 rijen"
+    assert plural("console.rows", "nl", count=24_988) == "24.988 rijen"
+    assert plural("console.rows", "en", count=1) == "1 row"
+    assert plural("console.rows", "en", count=0) == "0 rows"
+    line = count_line("nh3_kg missing", 1, "row 3", "a", "nl")
+    assert line == "nh3_kg ontbreekt: 1 rij (bijv. rij 3, farm_id 'a')"
+    line = count_line("nh3_kg missing", 2, "row 3", "a", "en")
+    assert line == "nh3_kg missing: 2 rows (e.g. row 3, farm_id 'a')"
+    assert plural("console.verify_differs", "nl", count=1) == "VERSCHILT: 1 verschil"
+    assert plural("console.verify_differs", "nl", count=3) == "VERSCHILT: 3 verschillen"
+    assert plural("console.rejected_kinds", "en", count=1).endswith(": 1 kind")
+
+
+def test_a_plural_has_its_forms_in_every_language():
+    forms = {k.rsplit(".", 1)[0] for k in texts("en") if k.endswith(".one")}
+    assert forms, "no plural in the catalogue"
+    for lang in LANGUAGES:
+        for key in forms:
+            assert f"{key}.one" in texts(lang) and f"{key}.other" in texts(lang), (lang, key)
+
+
+def test_a_message_is_english_text_that_says_itself_in_any_language():
+    import pickle
+
+    from vbr.errors import InputError, refuse_rows
+    from vbr.locale import Message, say
+
+    message = say("sheet_empty", sheet="'Blad1'")
+    assert isinstance(message, str) and message == "the sheet 'Blad1' is empty"
+    assert message.render("nl") == "het werkblad 'Blad1' is leeg"
+    assert pickle.loads(pickle.dumps(message)).render("nl") == message.render("nl")
+    # nested messages, whole numbers in the language's digits
+    found = say("too_many_rows", found=say("found_lines", count=2_000_000), limit=1_000_000, gb=1)
+    assert "2.000.000 regels na de kopregel" in found.render("nl")
+    assert "2,000,000 lines after the header" in found
+    assert isinstance(Message("notes.natura_dropped", count=1), str)
+    # an error: its message and the lines under it, and "... and N more"
+    try:
+        refuse_rows(
+            list(range(25)), [True] * 25, say("whole_area_numbers", column="'nr'"), source="x"
+        )
+    except InputError as exc:
+        english, lang = exc.render("en")
+        dutch, taal = exc.render("nl")
+        assert str(exc) == english  # the library's text is English
+    assert (lang, taal) == ("en", "nl")
+    assert english.splitlines()[0] == (
+        "x: column 'nr' must hold whole area numbers; these rows do not"
+    )
+    assert (
+        dutch.splitlines()[0] == "x: kolom 'nr' moet hele gebiedsnummers bevatten; deze rijen niet"
+    )
+    assert dutch.splitlines()[1] == "  - rij 1: 0"
+    assert dutch.splitlines()[-1] == "  ... en nog 5"
+    assert english.splitlines()[-1] == "  ... and 5 more"
+    # a message no catalogue text gives stays English, and says so in its frame
+    assert InputError("something new", source="x").render("nl") == ("x: something new", "en")

@@ -259,7 +259,7 @@ def test_a_value_in_both_files_must_agree_else_exit_2(vbr, tmp_path, one_area, n
         "--regions", no_regions, "--out", tmp_path / "o2",
     )  # fmt: skip
     assert code == 2
-    assert "both give subsidy_eur for 1 farm(s), and the values differ" in err
+    assert "geven allebei subsidy_eur voor 1 veehouderij(en), en de waarden verschillen" in err
     assert "A: farms.csv subsidy_eur='500000', other.csv row 2 subsidy_eur='450000'" in err
     assert not (tmp_path / "o2").exists()
 
@@ -313,7 +313,7 @@ def test_verify_repeats_a_run_with_offers_and_their_mapping(vbr, tmp_path, one_a
     assert code == 0 and "gelijk: " in stdout  # the run's language, Dutch
     offers.write_text("farm_id,Bedrag\nA,5\nB,60\nQ,7\n", encoding="utf-8")
     code, _, err = vbr("verify", out)
-    assert code == 3 and "input offers" in err
+    assert code == 3 and "invoer offers" in err  # the run is Dutch
 
 
 def test_read_offers_keeps_every_row_and_names_problems_by_file_row(tmp_path):
@@ -421,12 +421,12 @@ def test_offers_joined_to_no_location_count_towards_max_rejected_and_the_top_rea
     code, _, err = vbr(*args, "--out", tmp_path / "refused")
     assert code == 2 and not (tmp_path / "refused").exists()
     assert "4 of 7 rows (57.1%) are rejected, more than --max-rejected 50%" in err
-    assert "no location for this offer: 4 row(s) (e.g. offers.csv row 5, farm_id 'P')" in err
+    assert "no location for this offer: 4 rows (e.g. offers.csv row 5, farm_id 'P')" in err
     out = tmp_path / "out"
     code, stdout, err = vbr(*args, "--out", out, "--max-rejected", 60)
     assert code == 0, err
     assert "7 rows read (3 locations + 4 offer(s) joined to none), 3 ranked, 4 rejected" in stdout
-    assert "  - no location for this offer: 4 row(s) (e.g. offers.csv row 5, farm_id 'P')" in stdout
+    assert "  - no location for this offer: 4 rows (e.g. offers.csv row 5, farm_id 'P')" in stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["rejected_reasons"] == {"no location for this offer": 4}
     assert manifest["rejected_top"] == [

@@ -116,7 +116,7 @@ def test_a_rejected_application_and_an_unknown_one(vbr, run_dir):
     ]
     code, _, err = vbr("explain", run_dir, "nobody")
     assert code == 2
-    assert "no application 'nobody' in this run (11 applications" in err
+    assert "geen aanvraag 'nobody' in deze run (11 aanvragen" in err
 
 
 def test_explain_refuses_lists_edited_after_the_run(vbr, run_dir, tmp_path):
@@ -131,7 +131,7 @@ def test_explain_refuses_lists_edited_after_the_run(vbr, run_dir, tmp_path):
     assert "vbr verify" in err
     (edited / "decisions.csv").unlink()
     code, _, err = vbr("explain", edited, "a0")
-    assert code == 2 and "decisions.csv: is missing" in err
+    assert code == 2 and "decisions.csv: ontbreekt" in err
 
 
 # --- vbr diff ---------------------------------------------------------------------------------
@@ -193,11 +193,11 @@ def test_diff_writes_nothing_into_a_run_and_needs_runs_of_this_version(
     a = _run(vbr, tmp_path, one_area, no_regions, "a", "--seed", 7)
     before = sorted(p.name for p in a.iterdir())
     code, _, err = vbr("diff", a, a, "--out", a / "diff.csv")
-    assert code == 2 and "would write into a run's output folder" in err
+    assert code == 2 and "zou in de uitvoermap van een run schrijven" in err
     assert sorted(p.name for p in a.iterdir()) == before
     (a / "decisions.csv").unlink()
     code, _, err = vbr("diff", a, a)
-    assert code == 2 and "decisions.csv: is missing" in err
+    assert code == 2 and "decisions.csv: ontbreekt" in err
 
 
 @pytest.mark.slow

@@ -89,7 +89,8 @@ def scene(tmp_path) -> dict[str, Path]:
 def vbr_run(vbr, scene, *extra, out=None):
     return vbr(
         "run", "--farms", scene["farms"], "--natura", scene["natura"],
-        "--regions", scene["regions"], "--out", out or scene["out"], "--quiet", *extra,
+        "--regions", scene["regions"], "--out", out or scene["out"], "--quiet",
+        "--lang", "en", *extra,
     )  # fmt: skip
 
 
@@ -160,7 +161,16 @@ def test_an_input_inside_out_named_like_an_output_is_not_overwritten(vbr, scene)
 def refused_with_farms(vbr, scene, farms: Path) -> str:
     """Run on ``farms`` into the scene's output folder; the run must refuse (exit 2)."""
     code, _, err = vbr(
-        "run", "--farms", farms, "--natura", scene["natura"], "--out", scene["out"], "--quiet"
+        "run",
+        "--farms",
+        farms,
+        "--natura",
+        scene["natura"],
+        "--out",
+        scene["out"],
+        "--quiet",
+        "--lang",
+        "en",
     )
     assert code == 2, err
     return err
@@ -174,7 +184,7 @@ def test_an_output_of_the_previous_run_given_as_input_is_exit_2(vbr, scene):
     before = tree(scene["root"])
     code, _, err = vbr(
         "run", "--farms", scene["farms"], "--natura", scene["natura"], "--overloaded", listed,
-        "--out", scene["out"], "--quiet",
+        "--out", scene["out"], "--quiet", "--lang", "en",
     )  # fmt: skip
     assert code == 2
     assert f"{listed}: an input of this run is inside {scene['out'] / 'regiona'}" in err
@@ -340,7 +350,7 @@ def test_a_failure_at_any_rename_leaves_the_previous_run_complete(vbr, scene, mo
     monkeypatch.setattr(run_folder, "_rename", os.rename)
     code, out, err = vbr("verify", scene["out"])
     assert code == 0, err
-    assert "gelijk: " in out  # vbr verify speaks the run's language
+    assert "identical: " in out  # vbr verify speaks the run's language
 
 
 @pytest.mark.slow
@@ -489,7 +499,7 @@ def test_a_run_stopped_while_writing_leaves_the_previous_outputs(vbr, scene, sto
         process.kill()
     if stop == signal.SIGTERM:
         assert process.returncode == 128 + signal.SIGTERM, err
-        assert "stopped by SIGTERM; temporary files removed" in err
+        assert "gestopt door SIGTERM; tijdelijke bestanden verwijderd" in err  # Dutch run
         assert "Traceback" not in err
     else:
         assert process.returncode == -signal.SIGKILL
@@ -499,4 +509,4 @@ def test_a_run_stopped_while_writing_leaves_the_previous_outputs(vbr, scene, sto
     assert tree(scene["root"]) == before
     code, stdout, err = vbr("verify", scene["out"])
     assert code == 0, err
-    assert "gelijk: " in stdout
+    assert "identical: " in stdout

@@ -159,7 +159,7 @@ def test_a_draw_that_does_not_list_the_drawn_day_exactly_is_refused(
     place, tmp_path, listed, message
 ):
     draw = write_csv(tmp_path / "draw.csv", ["farm_id"], [[f] for f in listed])
-    code, out, err = place([*DAY1, *DAY2, *DAY3], *BUDGET, "--draw", draw)
+    code, out, err = place([*DAY1, *DAY2, *DAY3], *BUDGET, "--draw", draw, "--lang", "en")
     assert code == 2
     assert "--draw" in err and message in err
     assert not out.exists()
@@ -167,7 +167,7 @@ def test_a_draw_that_does_not_list_the_drawn_day_exactly_is_refused(
 
 def test_seed_and_draw_cannot_go_together(place, tmp_path):
     draw = write_csv(tmp_path / "draw.csv", ["farm_id"], [["b0"]])
-    code, _, err = place(DAY2, *BUDGET, "--seed", 1, "--draw", draw)
+    code, _, err = place(DAY2, *BUDGET, "--seed", 1, "--draw", draw, "--lang", "en")
     assert code == 2 and "give --seed or --draw, not both" in err
 
 
@@ -343,12 +343,12 @@ def test_a_day_only_a_later_pot_finds_oversubscribed_is_drawn_for_it(place, tmp_
 
 
 def test_pot_options_name_pots_that_exist(place, tmp_path):
-    code, _, err = place(DAY1, "--pot", "Nowhere")
+    code, _, err = place(DAY1, "--pot", "Nowhere", "--lang", "en")
     assert code == 2
     assert "no pot named 'Nowhere'" in err and "'national'" in err
-    code, _, err = place(DAY1, "--pot", "Veluwe en Peel", "--budget", 1000)
+    code, _, err = place(DAY1, "--pot", "Veluwe en Peel", "--budget", 1000, "--lang", "en")
     assert code == 2 and "add --pot national" in err
-    code, _, err = place(DAY1, "--only-national", "--no-budget")
+    code, _, err = place(DAY1, "--only-national", "--no-budget", "--lang", "en")
     assert code == 2
 
 
@@ -403,15 +403,19 @@ def test_a_rule_set_vbr_does_not_implement_is_refused(place, tmp_path, line, mes
         lines += [line, "x = 1"]
     path = tmp_path / "odd.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
-    code, _, err = place(DAY1, "--rules", path)
+    code, _, err = place(DAY1, "--rules", path, "--lang", "en")
     assert code == 2
     assert message in err
 
 
 def test_unknown_rule_set_names_the_ones_there_are(place):
-    code, _, err = place(DAY1, "--rules", "vbr-2099")
+    code, _, err = place(DAY1, "--rules", "vbr-2099", "--lang", "en")
     assert code == 2
     assert "unknown rule set 'vbr-2099'" in err and "lbv-plus-2023, vbr-2026" in err
+    # Dutch by default, before the options are read as well
+    code, _, err = place(DAY1, "--rules", "vbr-2099")
+    assert code == 2
+    assert err.startswith("vbr: fout: --rules: onbekende regelset 'vbr-2099'; het pakket heeft ")
 
 
 def test_a_partial_config_keeps_every_other_rule(place, tmp_path):
@@ -534,4 +538,4 @@ def test_verify_repeats_a_run_with_a_rule_file_windows_and_a_draw(place, vbr, tm
     assert "decisions.csv" in printed.splitlines()[-1]
     draw.write_text("farm_id\nb0\nb1\nb2\nb3\nb4\n", encoding="utf-8")
     code, _, err = vbr("verify", out)
-    assert code == 3 and "input draw" in err
+    assert code == 3 and "invoer draw" in err  # the run is Dutch

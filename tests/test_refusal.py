@@ -51,9 +51,9 @@ def test_more_than_half_rejected_is_exit_2_with_counts_reasons_examples_and_the_
         "several):"
     )
     assert lines[1:] == [
-        "  - nh3_kg missing: 2 row(s) (e.g. row 3, farm_id 'a')",
-        "  - nh3_kg not a number: 1 row(s) (e.g. row 4, farm_id 'b')",
-        "  - subsidy_eur must be >= 0: 1 row(s) (e.g. row 6, farm_id 'd')",
+        "  - nh3_kg missing: 2 rows (e.g. row 3, farm_id 'a')",
+        "  - nh3_kg not a number: 1 row (e.g. row 4, farm_id 'b')",
+        "  - subsidy_eur must be >= 0: 1 row (e.g. row 6, farm_id 'd')",
     ]
 
 
@@ -63,8 +63,8 @@ def test_the_option_the_message_names_ranks_the_rest(run, tmp_path):
     assert code == 0, err
     assert (out / "ranking.csv").is_file()
     # the summary speaks the run's language, Dutch by default
-    assert "afgewezen rijen per reden (een rij kan er meer hebben): 3 soort(en)" in stdout
-    assert "  - nh3_kg ontbreekt: 2 rij(en) (bijv. rij 3, farm_id 'a')" in stdout
+    assert "afgewezen rijen per reden (een rij kan er meer hebben): 3 soorten" in stdout
+    assert "  - nh3_kg ontbreekt: 2 rijen (bijv. rij 3, farm_id 'a')" in stdout
 
 
 def test_exactly_the_limit_is_not_more_than_it(run, tmp_path):
@@ -188,4 +188,4 @@ def test_a_public_run_counts_reasons_without_naming_a_farm(run, tmp_path):
     assert secret not in manifest_text and secret not in stdout
     manifest = json.loads(manifest_text)
     assert manifest["rejected_top"] == [{"reason": "nh3_kg missing", "rows": 1, "example": "row 5"}]
-    assert "  - nh3_kg ontbreekt: 1 rij(en) (bijv. rij 5)" in stdout
+    assert "  - nh3_kg ontbreekt: 1 rij (bijv. rij 5)" in stdout

@@ -204,8 +204,14 @@ def test_issue_14_dutch_dates_once_rejected_every_row_now_order_first_come_first
 
 def test_a_month_first_column_is_exit_2_naming_file_column_and_fix(run_small, tmp_path):
     rows = [["a", *NEAR, 10, 5, "12/31/2024"], ["b", *NEAR, 10, 5, "1/2/2024"]]
-    code, _, err, out = run_small(write_csv(tmp_path / "farms.csv", HEADER, rows))
+    farms = write_csv(tmp_path / "farms.csv", HEADER, rows)
+    code, _, err, out = run_small(farms)
+    assert code == 2
+    first = err.splitlines()[0]
+    assert first.startswith(f"vbr: fout: {farms}: kolom submitted_at bevat '12/31/2024' (rij 2)")
+    assert "sla de kolom op als dd-mm-jjjj of als ISO 8601 (jjjj-mm-dd)" in first
+    assert not out.exists()
+    code, _, err, out = run_small(farms, "--lang", "en")
     assert code == 2
     first = err.splitlines()[0]
     assert "farms.csv" in first and "column submitted_at holds '12/31/2024' (row 2)" in first
-    assert not out.exists()

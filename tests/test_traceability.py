@@ -130,7 +130,7 @@ def test_verify_names_a_run_made_by_other_code(vbr, tmp_path, one_area, no_regio
     args = ("--natura", one_area, "--regions", no_regions, "--out", out, "--quiet")
     assert vbr("run", "--farms", farms, *args)[0] == 0
     code, printed, _ = vbr("verify", out)
-    assert code == 0 and "other code" not in printed
+    assert code == 0 and "andere code" not in printed  # the run is Dutch
     path = out / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["code"] = {**manifest["code"], "source_sha256": "0" * 64, "commit": "c" * 40}
@@ -140,5 +140,5 @@ def test_verify_names_a_run_made_by_other_code(vbr, tmp_path, one_area, no_regio
     (out / "manifest.sha256").write_text(f"{digest}  manifest.json\n", encoding="utf-8")
     code, printed, _ = vbr("verify", out)
     assert code == 0
-    assert "the run was made by other code" in printed
-    assert "git checkout " + "c" * 40 in printed
+    assert "de run is gemaakt met andere code" in printed
+    assert "git checkout " + "c" * 40 + " geeft de code van de run" in printed

@@ -162,7 +162,7 @@ def test_verify_finds_inputs_in_an_archive_folder(vbr, run_dir, inputs, tmp_path
     shutil.move(run_dir, archive / "run")
     code, _, err = vbr("verify", archive / "run")
     assert code == 2
-    assert "input files of the run are missing; give --inputs FOLDER" in err
+    assert "invoerbestanden van de run ontbreken; geef --inputs MAP" in err  # a Dutch run
     code, out, err = vbr("verify", archive / "run", "--inputs", archive / "inputs")
     assert code == 0, err
     assert "identical" in out
@@ -172,7 +172,7 @@ def test_verify_on_a_folder_without_manifest_exits_2(vbr, tmp_path):
     (tmp_path / "empty").mkdir()
     code, _, err = vbr("verify", tmp_path / "empty")
     assert code == 2
-    assert "no manifest.json in this folder" in err
+    assert "geen manifest.json in deze map" in err  # no run, so no run language: Dutch
 
 
 # --- every output, the folder and the manifest's figures (issue 19, point 4) -------------------
@@ -303,7 +303,7 @@ def test_verify_of_a_malformed_manifest_exits_2_saying_what_is_wrong(vbr, run_di
     edit_manifest(run_dir, damage)
     code, _, err = vbr("verify", run_dir)
     assert code == 2, err
-    assert "manifest.json: is not a manifest that vbr verify can use" in err
+    assert "manifest.json: is geen manifest dat vbr verify kan gebruiken" in err
     assert problem in err
     assert "Traceback" not in err
 
@@ -312,7 +312,7 @@ def test_verify_of_a_manifest_that_is_not_json_exits_2(vbr, run_dir):
     (run_dir / "manifest.json").write_text('{"tool": "vbr", ', encoding="utf-8")
     code, _, err = vbr("verify", run_dir)
     assert code == 2
-    assert "manifest.json: cannot be read as JSON" in err
+    assert "manifest.json: is niet als JSON te lezen" in err
     assert "Traceback" not in err
 
 

@@ -106,7 +106,11 @@ def test_numbers_are_numbers_with_the_formats_of_their_kind(lang_run):
     machine = read_rows(out / "ranking.csv")[0]
     assert ws[f"{col['eur_per_kg']}2"].value == float(machine["eur_per_kg"])  # exact, not rounded
     assert ws[f"{col['farm_id']}2"].data_type == "s"
-    assert ws[f"{col['priority']}2"].value is (machine["priority"] == "true")
+    # yes/no in the run's language, the same in every Excel (not an Excel boolean, which
+    # shows WAAR/ONWAAR or TRUE/FALSE by Excel's own language)
+    yes, no = t("workbook.yes", lang_run[0]), t("workbook.no", lang_run[0])
+    assert ws[f"{col['priority']}2"].value == (yes if machine["priority"] == "true" else no)
+    assert (yes, no) == (("ja", "nee") if lang_run[0] == "nl" else ("yes", "no"))
     # carried-through: numbers where the whole column is numeric, identifiers as text
     assert ws[f"{col['oppervlakte_ha']}2"].value == float(machine["oppervlakte_ha"])
     assert ws[f"{col['animals']}2"].value == int(machine["animals"])
@@ -283,3 +287,34 @@ def test_libreoffice_converts_the_workbook_without_error(lang_run, tmp_path):
     assert first.startswith("1,")
     cover = (tmp_path / f"ranking-{sheets[0]}.csv").read_text(encoding="utf-8")
     assert t("workbook.section_limits", lang) in cover
+
+
+def test_decisions_and_yes_no_are_words_of_the_run_language_for_people_only(lang_run):
+    """The workbook's decisions sheet says the status in words; decisions.csv keeps the machine
+    values (contract); priority and selected read yes/no in words in the workbook and in
+    ranking_excel.csv, true/false in ranking.csv."""
+    lang, out = lang_run
+    machine = read_rows(out / "decisions.csv")
+    ws = _book(out)[t("workbook.sheet_decisions", lang)]
+    header = [c.value for c in ws[1]]
+    status = header.index(t("columns.status", lang)) + 1
+    shown = [ws.cell(row=i + 2, column=status).value for i in range(len(machine))]
+    words = {
+        "granted": t("workbook.decision_granted", lang),
+        "not granted: budget exhausted": t("workbook.decision_not_granted", lang),
+        "not granted: no budget for this location": t("workbook.decision_no_pot", lang),
+        "not decided: no budget": t("workbook.decision_not_decided", lang),
+    }
+    assert {r["status"] for r in machine} & set(words), "no decided application"
+    for row, cell in zip(machine, shown, strict=True):
+        if row["status"].startswith("rejected: "):
+            assert cell == t("workbook.decision_rejected", lang, reason=row["reason"])
+        else:
+            assert cell == words[row["status"]]
+    if lang == "nl":
+        assert "toegekend" in shown or "niet toegekend: budget op" in shown
+    yes_no = {t("workbook.yes", lang), t("workbook.no", lang)}
+    with open(out / "ranking_excel.csv", encoding="utf-8-sig", newline="") as fh:
+        people = list(csv.DictReader(fh, delimiter=";"))
+    assert {r[t("columns.priority", lang)] for r in people} <= yes_no
+    assert {r["priority"] for r in read_rows(out / "ranking.csv")} <= {"true", "false"}

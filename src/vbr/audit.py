@@ -21,6 +21,7 @@ from pathlib import Path
 
 from vbr._version import __version__, code_identity
 from vbr.errors import InputError
+from vbr.locale import Message, say
 from vbr.pipeline import run
 from vbr.writers.manifest import (
     MANIFEST,
@@ -49,6 +50,13 @@ class Difference:
 
     def __str__(self) -> str:
         return f"{self.what}: {self.detail}"
+
+    def render(self, lang: str) -> str:
+        """The difference in ``lang`` where the catalogue has its words."""
+        what, detail = (
+            x.render(lang) if isinstance(x, Message) else x for x in (self.what, self.detail)
+        )
+        return f"{what}: {detail}"
 
 
 @dataclass
@@ -118,8 +126,7 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
     )
     if manifest["version"] != __version__:
         report.notes.append(
-            f"the run was made with vbr {manifest['version']}, this is vbr {__version__}; "
-            f"install vbr=={manifest['version']} to repeat it exactly"
+            Message("verify.other_version", version=str(manifest["version"]), this=__version__)
         )
     else:
         report.notes += _code_notes(manifest.get("code"))
@@ -143,7 +150,11 @@ def verify(outdir: Path, *, inputs_dir: Path | None = None) -> VerifyReport:
         _compare_outputs(report, recorded, again["outputs"], outdir, options.out)
         for name, difference in changed.items():
             if (options.out / name).is_file():
-                difference.detail += f"; {_first_difference(outdir / name, options.out / name)}"
+                difference.detail = Message(
+                    "verify.detail_more",
+                    detail=difference.detail,
+                    more=_first_difference(outdir / name, options.out / name),
+                )
         _compare_figures(report, manifest, again, paths)
         _environment_notes(report, manifest, again)
     finally:
@@ -172,11 +183,9 @@ def _check_folder(report: VerifyReport, outdir: Path, manifest: dict) -> dict[st
     for name in report.outputs_compared:
         path = outdir / name
         if path.is_symlink() or not path.is_file():
-            report.differences.append(Difference(name, "missing from the output folder"))
+            report.differences.append(Difference(name, Message("verify.missing")))
         elif sha256_of(path) != recorded[name]:
-            changed[name] = Difference(
-                name, f"changed after the run (its sha256 is not the one in {MANIFEST})"
-            )
+            changed[name] = Difference(name, Message("verify.changed", manifest=MANIFEST))
             report.differences.append(changed[name])
     inputs = {
         str(Path(entry.get("absolute_path", entry["path"])))
@@ -187,25 +196,16 @@ def _check_folder(report: VerifyReport, outdir: Path, manifest: dict) -> dict[st
         top = name.split("/", 1)[0]
         if top.startswith(TEMPORARY_PREFIX):
             if top == name:
-                report.notes.append(
-                    f"{name} is the temporary folder of a vbr run that did not finish; the "
-                    "next vbr run into this folder removes it"
-                )
+                report.notes.append(Message("verify.temporary", name=name))
             continue
         if path.is_dir() and not path.is_symlink():
             continue
         if name in recorded or name in (MANIFEST, SIDECAR):
             continue
         if str(path.resolve()) in inputs:
-            report.notes.append(f"{name} is an input file of the run")
+            report.notes.append(Message("verify.input_inside", name=name))
         else:
-            report.differences.append(
-                Difference(
-                    name,
-                    f"not written by the run ({MANIFEST} does not record it): added to the "
-                    "folder after the run",
-                )
-            )
+            report.differences.append(Difference(name, Message("verify.added", manifest=MANIFEST)))
     return changed
 
 
@@ -226,14 +226,13 @@ def _check_inputs(
         if digest != entry["sha256"]:
             report.differences.append(
                 Difference(
-                    f"input {name} ({found})",
-                    f"sha256 is {digest}, the manifest says {entry['sha256']}: the file changed "
-                    "since the run",
+                    Message("verify.input", name=name, path=str(found)),
+                    Message("verify.input_changed", digest=digest, recorded=entry["sha256"]),
                 )
             )
     if missing:
         raise InputError(
-            "input files of the run are missing; give --inputs FOLDER where they are kept",
+            say("inputs_missing"),
             source=str(outdir / MANIFEST),
             problems=missing,
         )
@@ -262,20 +261,20 @@ def _compare_outputs(
     for name in sorted(set(recorded) | set(repeated), key=_output_order):
         if name not in recorded:
             report.differences.append(
-                Difference(name, f"the re-run writes this file; {MANIFEST} does not record it")
+                Difference(name, Message("verify.rerun_extra", manifest=MANIFEST))
             )
         elif name not in repeated:
             report.differences.append(
-                Difference(name, f"{MANIFEST} records this file; the re-run does not write it")
+                Difference(name, Message("verify.rerun_lacks", manifest=MANIFEST))
             )
         elif repeated[name] != recorded[name]:
             archived = outdir / name
             where = (
                 _first_difference(archived, rerun_dir / name)
                 if archived.is_file()
-                else "the file in the output folder is missing"
+                else Message("verify.archived_missing")
             )
-            report.differences.append(Difference(name, f"the re-run writes other bytes ({where})"))
+            report.differences.append(Difference(name, Message("verify.other_bytes", where=where)))
 
 
 def _compare_figures(
@@ -296,7 +295,7 @@ def _compare_figures(
             report.differences.append(
                 Difference(
                     MANIFEST,
-                    f"{key} is {_shown(was)} in the manifest; the re-run gives {_shown(now)}",
+                    Message("verify.figure", key=key, was=_shown(was), now=_shown(now)),
                 )
             )
 
@@ -305,7 +304,7 @@ def _environment_notes(report: VerifyReport, manifest: dict, again: dict) -> Non
     was, now = manifest.get("environment") or {}, again.get("environment") or {}
     changed = [f"{k} {was.get(k)} -> {now.get(k)}" for k in sorted(now) if was.get(k) != now[k]]
     if changed and isinstance(was, dict):
-        report.notes.append("other library versions than the run's: " + ", ".join(changed))
+        report.notes.append(Message("verify.libraries", changed=", ".join(changed)))
 
 
 def _shown(value: object) -> str:
@@ -315,13 +314,13 @@ def _shown(value: object) -> str:
     return text if len(text) <= 160 else text[:160] + "..."
 
 
-def _first_difference(a: Path, b: Path) -> str:
+def _first_difference(a: Path, b: Path) -> Message:
     """Where two versions of an output first differ: a line of a text file, a cell of a
     workbook, else that the bytes differ."""
     if a.suffix == ".xlsx":
         return _first_cell_difference(a, b)
     if a.suffix not in TEXT_SUFFIXES:
-        return "the bytes differ"
+        return Message("verify.bytes_differ")
     with (
         open(a, encoding="utf-8-sig", errors="replace", newline="") as fa,
         open(b, encoding="utf-8-sig", errors="replace", newline="") as fb,
@@ -329,14 +328,14 @@ def _first_difference(a: Path, b: Path) -> str:
         n = 0
         for n, (la, lb) in enumerate(zip(fa, fb, strict=False), start=1):
             if la != lb:
-                return f"first difference at line {n}: {_cut(la)!r} vs {_cut(lb)!r}"
+                return Message("verify.first_line", line=str(n), a=repr(_cut(la)), b=repr(_cut(lb)))
         rest_a, rest_b = fa.readline(), fb.readline()
     if rest_a or rest_b:
-        return f"one file ends after line {n}, the other goes on"
-    return "same text, different bytes (encoding or line ends)"
+        return Message("verify.one_ends", line=str(n))
+    return Message("verify.same_text")
 
 
-def _first_cell_difference(a: Path, b: Path) -> str:
+def _first_cell_difference(a: Path, b: Path) -> Message:
     """The first cell (sheet, cell, both values) where two workbooks differ."""
     import openpyxl
 
@@ -344,28 +343,31 @@ def _first_cell_difference(a: Path, b: Path) -> str:
         book_a = openpyxl.load_workbook(a, read_only=True)
         book_b = openpyxl.load_workbook(b, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        return f"cannot be read as a workbook: {type(exc).__name__}"
+        return Message("verify.no_workbook", error=type(exc).__name__)
     try:
         if book_a.sheetnames != book_b.sheetnames:
-            return f"sheets {book_a.sheetnames} vs {book_b.sheetnames}"
+            return Message("verify.sheets", a=str(book_a.sheetnames), b=str(book_b.sheetnames))
         for sheet in book_a.sheetnames:
             rows_a = book_a[sheet].iter_rows()
             rows_b = book_b[sheet].iter_rows()
             for row_a, row_b in zip(rows_a, rows_b, strict=False):
                 for cell_a, cell_b in zip(row_a, row_b, strict=False):
                     if cell_a.value != cell_b.value:
-                        return (
-                            f"first difference in sheet {sheet!r}, cell {cell_a.coordinate}: "
-                            f"{_cut(str(cell_a.value))!r} vs {_cut(str(cell_b.value))!r}"
+                        return Message(
+                            "verify.first_cell",
+                            sheet=repr(sheet),
+                            cell=cell_a.coordinate,
+                            a=repr(_cut(str(cell_a.value))),
+                            b=repr(_cut(str(cell_b.value))),
                         )
                 if len(row_a) != len(row_b):
-                    return f"sheet {sheet!r}: rows of other lengths"
+                    return Message("verify.row_lengths", sheet=repr(sheet))
             if next(rows_a, None) is not None or next(rows_b, None) is not None:
-                return f"sheet {sheet!r}: one has more rows"
+                return Message("verify.more_rows", sheet=repr(sheet))
     finally:
         book_a.close()
         book_b.close()
-    return "same cell values, different bytes (formatting or workbook parts)"
+    return Message("verify.same_cells")
 
 
 def _cut(line: str, limit: int = 160) -> str:
@@ -383,8 +385,11 @@ def _code_notes(recorded: dict | None) -> list[str]:
         return []
     commit = recorded.get("commit")
     return [
-        f"the run was made by other code (source sha256 {str(recorded['source_sha256'])[:12]}..."
-        + (f", git commit {str(commit)[:12]}" if commit else "")
-        + f"; this is {str(here['source_sha256'])[:12]}...): a difference may come from the code"
-        + (f"; git checkout {commit} gives the run's code" if commit else "")
+        Message(
+            "verify.other_code",
+            source=str(recorded["source_sha256"])[:12],
+            commit=f", git commit {str(commit)[:12]}" if commit else "",
+            this=str(here["source_sha256"])[:12],
+            checkout=Message("verify.checkout", commit=str(commit)) if commit else "",
+        )
     ]

@@ -14,7 +14,7 @@ import click
 
 from vbr._version import __version__, version_text
 from vbr.errors import InputError, Terminated
-from vbr.locale import LANGUAGES, t
+from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, Message, plural, say, t
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.settings import (
     BUDGET_POLICIES,
@@ -55,7 +55,8 @@ class EuroAmount(click.ParamType):
         try:
             return float(parse_euro(value))  # type: ignore[arg-type]
         except AmountError as exc:
-            self.fail(str(exc), param, ctx)
+            # vbr's own message (exit 2), said in the run's language like the others
+            raise InputError(exc.args[0], source=param.opts[0] if param else None) from None
 
 
 def _progress_printer(enabled: bool):
@@ -110,7 +111,7 @@ def _summary(written: Written) -> str:
             "console.read",
             lang,
             version=__version__,
-            rows=t("console.rows", lang, count=n(counts["read"])),
+            rows=plural("console.rows", lang, count=counts["read"]),
             offers=_rows_read(result, lang),
             ranked=n(counts["ranked"]),
             rejected=n(counts["rejected"]),
@@ -212,7 +213,7 @@ def _overview_summary(written: Written, lang: str) -> list[str]:
     if "national/map.html" in written.files:
         return [t("console.overview_map", lang, in_none=format_count(in_none, lang))]
     if in_none and written.result.region_lists:
-        return [t("console.in_no_region", lang, in_none=format_count(in_none, lang))]
+        return [plural("console.in_no_region", lang, count=in_none)]
     return []
 
 
@@ -240,14 +241,14 @@ def _rejection_summary(result: Result, lang: str) -> list[str]:
     from vbr.locale.reasons import count_line
 
     kinds = top_reasons(result.rejections, None)
-    lines = [t("console.rejected_kinds", lang, kinds=format_count(len(kinds), lang))]
+    lines = [plural("console.rejected_kinds", lang, count=len(kinds))]
     public = result.options.public
     lines += [
         "  - " + count_line(r.reason, r.rows, r.example, "" if public else r.example_farm_id, lang)
         for r in kinds[:3]
     ]
     if len(kinds) > 3:
-        lines.append(t("console.rejected_more", lang, more=format_count(len(kinds) - 3, lang)))
+        lines.append(plural("console.rejected_more", lang, count=len(kinds) - 3))
     return lines
 
 
@@ -287,7 +288,7 @@ def _field_text(name: str, source: FieldSource, lang: str) -> str:
         return t("console.field_made", lang, field=name, made=made)
     text = name if source.column == name else f"{name}={source.column}"
     if source.made:
-        rows = t("console.rows", lang, count=format_count(source.made_rows or 0, lang))
+        rows = plural("console.rows", lang, count=source.made_rows or 0)
         text = t("console.field_made_rows", lang, field=text, made=made, rows=rows)
     return text
 
@@ -708,10 +709,53 @@ def run_command(
         regions_layer=regions_layer,
         large=large,
     )
+    _set_language(options.config.language)
     progress = _progress_printer(not quiet and sys.stderr.isatty())
     written = run(options, progress=progress, command=["vbr", *_argv()])
     if not quiet:
         click.echo(_summary(written))
+
+
+def _set_language(lang: str) -> None:
+    """Remember the run's language for the messages of errors (exit 2) that follow."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    if isinstance(obj, dict):
+        obj["lang"] = lang
+
+
+def _error_language(obj: dict, argv: list[str]) -> str:
+    """The language of an error message: the run's, once its options are read; before that
+    ``--lang`` of the command line, else ``[output] language`` of ``--config``'s file where it
+    can be read, else the default (Dutch)."""
+    if obj.get("lang") in LANGUAGES:
+        return obj["lang"]
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in LANGUAGES:
+            return value
+    for i, arg in enumerate(argv):
+        path = None
+        if arg == "--config" and i + 1 < len(argv):
+            path = argv[i + 1]
+        elif arg.startswith("--config="):
+            path = arg.split("=", 1)[1]
+        if path:
+            try:
+                import tomllib
+
+                data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+                for table in ("output", "explain"):
+                    value = data.get(table, {}).get("language")
+                    if value in LANGUAGES:
+                        return value
+            except Exception:
+                pass
+    return DEFAULT_LANGUAGE
 
 
 def _argv() -> list[str]:
@@ -778,8 +822,10 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
 
     report = verify(outdir, inputs_dir=inputs_dir)
     lang = report.language if report.language in LANGUAGES else "en"
+    _set_language(lang)
     for note in report.notes:
-        click.echo(t("console.verify_note", lang, text=note))
+        text = note.render(lang) if isinstance(note, Message) else note
+        click.echo(t("console.verify_note", lang, text=text))
     for line in report.inputs_checked:
         click.echo(t("console.verify_input", lang, line=line))
     if report.identical:
@@ -794,11 +840,11 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
         )
         return
     click.echo(
-        t("console.verify_differs", lang, count=format_count(len(report.differences), lang)),
+        plural("console.verify_differs", lang, count=len(report.differences)),
         err=True,
     )
     for d in report.differences:
-        click.echo(f"  - {d}", err=True)
+        click.echo(f"  - {d.render(lang)}", err=True)
     raise click.exceptions.Exit(3)
 
 
@@ -847,75 +893,116 @@ def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all
 
     result = compare(outdir_a, outdir_b)
     lang = result.language if result.language in LANGUAGES else "en"
+    _set_language(lang)
+    from vbr.writers.tables import decision_words
+
     click.echo(result.summary)
     for what, before, after in result.causes:
-        click.echo(f"  {what}: {before} -> {after}")
+        click.echo(f"  {_cause_words(what, lang)}: {before} -> {after}")
     table = result.table
     shown = table if show_all else table.head(20)
     for row in shown.itertuples(index=False):
-        parts = [f"{row.status_a or '-'} -> {row.status_b or '-'}"]
+        status_a, status_b = decision_words([row.status_a, row.status_b], lang)
+        parts = [f"{status_a or '-'} -> {status_b or '-'}"]
         if row.funded_by_a != row.funded_by_b:
             parts.append(
                 t("console.diff_pot", lang, a=row.funded_by_a or "-", b=row.funded_by_b or "-")
             )
         if row.rank_a != row.rank_b:
             parts.append(t("console.diff_rank", lang, a=row.rank_a or "-", b=row.rank_b or "-"))
-        click.echo(f"{row.farm_id}: {row.change} ({'; '.join(parts)})")
+        click.echo(f"{row.farm_id}: {_change_words(row.change, lang)} ({'; '.join(parts)})")
     if len(shown) < len(table):
         click.echo(t("console.diff_more", lang, more=format_count(len(table) - len(shown), lang)))
     if out_file is not None:
         for run in (outdir_a, outdir_b):
             if Path(out_file).resolve().parent == Path(run).resolve():
                 raise InputError(
-                    "would write into a run's output folder; write diff.csv elsewhere",
+                    say("diff_into_run"),
                     source=f"--out {out_file}",
                 )
         write_csv(table, out_file)
-        click.echo(
-            t("console.diff_written", lang, count=format_count(len(table), lang), file=out_file)
-        )
+        click.echo(plural("console.diff_written", lang, count=len(table), file=out_file))
+
+
+#: ``vbr diff``'s change words (diff.csv's ``change``, machine values) as the console says them.
+_CHANGES = {
+    "now granted": "diff.change_now_granted",
+    "no longer granted": "diff.change_no_longer_granted",
+    "status": "diff.change_status",
+    "other pot": "diff.change_other_pot",
+    "rank": "diff.change_rank",
+    "reason": "diff.change_reason",
+    "only in A": "diff.change_only_a",
+    "only in B": "diff.change_only_b",
+}
+
+
+def _change_words(change: str, lang: str) -> str:
+    """A ``change`` of diff.csv (``now granted;rank``) in words of ``lang``."""
+    return "; ".join(t(_CHANGES[c], lang) if c in _CHANGES else c for c in change.split(";"))
+
+
+def _cause_words(what: str, lang: str) -> str:
+    """What a cause of ``vbr diff`` concerns: a parameter (its name), an input or the code."""
+    if what.startswith("input "):
+        return t("diff.what_input", lang, name=what.removeprefix("input "))
+    if what == "code":
+        return t("diff.what_code", lang)
+    return what
+
+
+def _show_click_error(exc: click.ClickException, lang: str) -> None:
+    """A usage error of click (an unknown option, a value out of range, a missing argument) in
+    ``lang``: the usage line, the hint to ``--help`` and the message in vbr's frame."""
+    from vbr.locale.reasons import render_click
+
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage().removeprefix("Usage: ")
+        click.echo(t("click.usage", lang, usage=usage), err=True)
+        option = ctx.command.get_help_option(ctx)
+        if option is not None:
+            command = f"{ctx.command_path} {max(option.opts, key=len)}"
+            click.echo(t("click.try_help", lang, command=command) + "\n", err=True)
+    message = render_click(exc.format_message(), lang)
+    click.echo(t("errors.frame", lang, message=message), err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 0 done, 2 unusable input or options, 1 a bug."""
+    obj: dict = {"argv": [str(a) for a in (sys.argv[1:] if argv is None else argv)]}
     try:
         with stop_cleanly():
-            code = cli.main(
-                args=argv,
-                prog_name="vbr",
-                standalone_mode=False,
-                obj={"argv": list(sys.argv[1:] if argv is None else argv)},
-            )
+            code = cli.main(args=argv, prog_name="vbr", standalone_mode=False, obj=obj)
     except Terminated as exc:
-        click.echo(
-            f"vbr: {exc}; temporary files removed, the output folder holds a complete run "
-            "(the earlier one, unless this one had already been moved into place)",
-            err=True,
-        )
+        name = getattr(exc.signal_received, "name", exc.signal_received)
+        lang = _error_language(obj, obj["argv"])
+        click.echo(t("errors.terminated", lang, signal=name), err=True)
         return 128 + int(exc.signal_received)
     except InputError as exc:
-        # the frame follows the message's language; most messages are English (README, Language)
-        lang = exc.language if exc.language in LANGUAGES else "en"
-        click.echo(t("errors.frame", lang, message=exc), err=True)
+        # the run's language where the catalogue has the message; the frame follows the
+        # language the message is said in (README, Language)
+        message, lang = exc.render(_error_language(obj, obj["argv"]))
+        click.echo(t("errors.frame", lang, message=message), err=True)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        lang = _error_language(obj, obj["argv"])
+        if lang == "en":
+            exc.show()  # click's own words
+        else:
+            _show_click_error(exc, lang)
         return 2
     except click.exceptions.Abort:
-        click.echo("vbr: aborted", err=True)
+        click.echo(t("errors.aborted", _error_language(obj, obj["argv"])), err=True)
         return 1
     except KeyboardInterrupt:
-        click.echo("vbr: interrupted; no output was written", err=True)
+        click.echo(t("errors.interrupted", _error_language(obj, obj["argv"])), err=True)
         return 1
     except Exception:
         traceback.print_exc()
-        click.echo(
-            "vbr: internal error (a bug in vbr, not in your input); please report it with "
-            "the traceback above",
-            err=True,
-        )
+        click.echo(t("errors.internal", _error_language(obj, obj["argv"])), err=True)
         return 1
     # In non-standalone mode click returns the code of a click.exceptions.Exit (vbr verify: 3).
     return code if isinstance(code, int) else 0

@@ -24,6 +24,7 @@ import shapely
 
 from vbr.errors import InputError, OutputError
 from vbr.io.crs import RD_NEW
+from vbr.locale import say
 
 __all__ = [
     "PDOK_NATURA2000_URL",
@@ -228,5 +229,5 @@ def download_natura2000(
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write the file: {exc}", source=str(out)) from None
+        raise OutputError(say("cannot_write", detail=str(exc)), source=str(out)) from None
     return out, len(features), len(areas)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from vbr.locale import LANGUAGES, Message, say, t
+
 __all__ = ["ConfigError", "InputError", "OutputError", "Terminated", "refuse_rows"]
 
 
@@ -42,15 +44,40 @@ class InputError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        head = f"{self.source}: {self.message}" if self.source else self.message
+        return self.render(self.language or "en")[0]
+
+    def render(self, lang: str) -> tuple[str, str]:
+        """The whole message (source, message, problem lines) for people in ``lang`` where the
+        catalogue has it, and the language it is written in: a message already written in a
+        language (``language``) stays as it is; one that no template gives stays English."""
+        from vbr.locale.reasons import render_message, render_reason
+
+        lang = lang if lang in LANGUAGES else "en"
+        if self.language is not None:
+            said, lang = self.message, self.language
+        elif isinstance(self.message, Message):
+            said = self.message.render(lang)
+        else:
+            said = render_message(self.message, lang)
+            if said == self.message and lang != "en":
+                lang = "en"  # not in the catalogue: the frame says it is English
+
+        def line(problem: str) -> str:
+            if self.language is not None:
+                return problem
+            if isinstance(problem, Message):
+                return problem.render(lang)
+            return render_reason(render_message(problem, lang), lang)
+
+        head = f"{self.source}: {said}" if self.source else said
         if not self.problems:
-            return head
+            return head, lang
         shown = self.problems[:20]
         more = len(self.problems) - len(shown)
-        lines = [head, *(f"  - {p}" for p in shown)]
+        lines = [head, *(f"  - {line(p)}" for p in shown)]
         if more > 0:
-            lines.append(f"  ... and {more} more")
-        return "\n".join(lines)
+            lines.append(t("errors.more", lang, more=more))
+        return "\n".join(lines), lang
 
 
 def refuse_rows(values: Sequence[object], bad: Sequence[bool], rule: str, *, source: str) -> None:
@@ -71,9 +98,9 @@ def refuse_rows(values: Sequence[object], bad: Sequence[bool], rule: str, *, sou
     rows = [i for i, b in enumerate(bad) if b]
     if rows:
         raise InputError(
-            f"{rule}; these rows do not",
+            say("rows_do_not", rule=rule),
             source=source,
-            problems=[f"row {i + 1}: {values[i]!r}" for i in rows],
+            problems=[say("row_value", row=i + 1, value=repr(values[i])) for i in rows],
         )
 
 

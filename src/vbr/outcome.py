@@ -23,7 +23,7 @@ import pandas as pd
 from vbr.core.budget import to_cents
 from vbr.core.procedure import NO_DAY, Lottery, decide
 from vbr.errors import InputError
-from vbr.locale import t
+from vbr.locale import say, t
 from vbr.locale.formats import format_count, format_eur, format_eur_per_kg, format_m
 from vbr.maps.summary import pot_name
 from vbr.model import Decisions
@@ -45,8 +45,7 @@ def read_list(path: Path) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         raise InputError(
-            "is missing: vbr explain needs ranking.csv, decisions.csv and manifest.json of a "
-            "run by vbr 0.3.0 or later",
+            say("explain_missing"),
             source=str(path),
         ) from None
 
@@ -123,8 +122,7 @@ def replay(outdir: Path) -> Replay:
     ranked_rows = decided.iloc[: len(ranking)]
     if ranked_rows["farm_id"].tolist() != ranking["farm_id"].tolist():
         raise InputError(
-            "decisions.csv does not list the ranked applications in the order of ranking.csv "
-            "(edited after the run?); vbr verify OUTDIR tells what changed",
+            say("explain_order"),
             source=str(outdir),
         )
     pots, windows = _pots(manifest), _windows(manifest)
@@ -159,8 +157,7 @@ def replay(outdir: Path) -> Replay:
     )
     if list(decisions.funded_by) != ranking["funded_by"].tolist():
         raise InputError(
-            "the decisions in ranking.csv do not follow from its own order and the manifest's "
-            "pots (edited after the run?); vbr verify OUTDIR tells what changed",
+            say("explain_decisions"),
             source=str(outdir),
         )
     language = str(manifest["rerun"].get("explain_language", "nl"))
@@ -203,8 +200,7 @@ def explain(outdir: Path, farm_id: str) -> list[str]:
     rows = np.flatnonzero(decided["farm_id"].to_numpy(dtype=object) == farm_id)
     if not len(rows):
         raise InputError(
-            f"no application {farm_id!r} in this run ({len(decided):,} applications, see "
-            "decisions.csv)",
+            say("explain_no_application", farm=repr(farm_id), count=len(decided)),
             source=str(outdir),
         )
     row = decided.iloc[rows[0]]

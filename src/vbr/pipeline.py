@@ -56,9 +56,9 @@ from vbr.io.natura import NATURA_FIELDS, read_natura, read_overloaded_list
 from vbr.io.offers import OFFER_FIELDS, read_offers
 from vbr.io.raster import load_exceedance
 from vbr.io.regions import REGION_FIELDS, load_regions
-from vbr.locale import babel_locale, t
+from vbr.locale import Message, babel_locale, t
 from vbr.locale.formats import format_count, format_number
-from vbr.locale.reasons import count_line, render_message, render_note, render_reason
+from vbr.locale.reasons import count_line, render_note, render_reason
 from vbr.maps import write_maps
 from vbr.maps.public import write_public_maps
 from vbr.model import (
@@ -124,19 +124,10 @@ def compute(options: RunOptions, *, progress: Progress | None = None) -> Result:
     Raises
     ------
     InputError
-        When an input file or option cannot be used (in the run's language where the
-        catalogue's ``[messages]`` has the message, :func:`vbr.locale.reasons.render_message`).
+        When an input file or option cannot be used (English; ``InputError.render(lang)``
+        says it in the run's language where the catalogue has the message).
     """
-    try:
-        return _compute(options, progress=progress)
-    except InputError as exc:
-        lang = options.config.language
-        if exc.language is not None or lang == "en":
-            raise
-        message = render_message(exc.message, lang)
-        if message == exc.message:
-            raise
-        raise InputError(message, source=exc.source, problems=exc.problems, language=lang) from exc
+    return _compute(options, progress=progress)
 
 
 def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
@@ -421,10 +412,9 @@ def _decide(
 def _region_notes(regions: Regions, region_lists: list, options: RunOptions) -> list[str]:
     notes = list(regions.notes)
     if regions.repaired:
-        notes.append(
-            f"{regions.repaired} invalid region geometr"
-            f"{'y was' if regions.repaired == 1 else 'ies were'} repaired"
-        )
+        one = regions.repaired == 1
+        key = "notes.regions_repaired_one" if one else "notes.regions_repaired"
+        notes.append(Message(key, count=int(regions.repaired)))
     known = {r.name for r in region_lists}
     for pot in options.config.pots:
         unknown = [r for r in pot.regions if r not in known]
@@ -477,23 +467,25 @@ def _procedure_notes(decisions: Decisions, ranked: pd.DataFrame) -> list[str]:
     whose completion time is missing where others have one."""
     notes = []
     for d in decisions.drawn:
-        where = f" (window {d['window']})" if d["window"] else ""
+        where = Message("notes.drawn_window", window=str(d["window"])) if d["window"] else ""
         notes.append(
-            f"the order of the {d['applications']} priority applications of {d['day']}{where} "
-            f"was drawn by lot (pot {d['pot']}); "
-            + (
-                "as the draw file lists them"
-                if decisions.draw is not None
-                else f"seed {decisions.seed}"
+            Message(
+                "notes.drawn",
+                count=int(d["applications"]),
+                day=str(d["day"]),
+                where=where,
+                pot=str(d["pot"]),
+                how=(
+                    Message("notes.drawn_file")
+                    if decisions.draw is not None
+                    else Message("notes.drawn_seed", seed=str(decisions.seed))
+                ),
             )
         )
     if "complete_at" in ranked:
         fallback = int((ranked["complete_at"].isna() & ranked["submitted_at"].notna()).sum())
         if fallback:
-            notes.append(
-                f"{fallback:,} application(s) have no complete_at: their submitted_at counts "
-                "for first come first served"
-            )
+            notes.append(Message("notes.no_complete_at", count=fallback))
     return notes
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from vbr.errors import InputError
 from vbr.io.natura import FLAG_NAMES
+from vbr.locale import Message, say
 from vbr.model import FieldSource, NaturaAreas
 
 __all__ = [
@@ -129,10 +130,7 @@ def decide_overloaded(
         if natura.has_area_numbers:
             flags, filled = _one_flag_per_area(flags, nrs, rows, path=path, column=flag_col)
             if filled:
-                notes.append(
-                    f"column {flag_col!r} is empty for {filled} feature(s) of areas whose other "
-                    "features have a value: they take that value (one area number, one answer)"
-                )
+                notes.append(Message("notes.flag_filled", column=repr(flag_col), count=filled))
     if listed is not None:
         notes += _check_listed(natura, nrs, listed, list_name=list_name, file_name=file_name)
     decided = np.array([f is not None for f in flags], dtype=bool)
@@ -157,40 +155,35 @@ def decide_overloaded(
         overloaded[rest] = has_zone[rest]
         by[rest] = "exceedance"
         notes.append(
-            f"{int(rest.sum())} Natura 2000 area(s) without an overloaded flag count as "
-            "overloaded for the whole-area comparison when an overloaded cell lies in them "
-            f"({int(has_zone[rest].sum())} do)"
+            Message("notes.flag_by_raster", count=int(rest.sum()), having=int(has_zone[rest].sum()))
         )
         made = "exceedance raster"
     elif rest.any():
         missing = sorted(set(nrs[rest].tolist()))
         raise InputError(
-            "nothing says which Natura 2000 areas are overloaded"
-            + (
-                f" (column {flag_col!r} is empty for areas {', '.join(map(str, missing[:10]))})"
-                if flag_col
-                else ""
+            say(
+                "overloaded_unknown_column",
+                column=repr(flag_col),
+                areas=", ".join(map(str, missing[:10])),
             )
-            + "; give --overloaded FILE (a CSV with column nr) or --all-overloaded"
-            + (
-                ""
-                if flag_col
-                else ", or name the file's own yes/no column with --natura-columns "
-                "overloaded=COLUMN"
-            ),
+            if flag_col
+            else say("overloaded_unknown"),
             source=str(path),
         )
     if decided.any() and (listed is not None or all_overloaded):
         notes.append(
-            f"the column {flag_col!r} decides for {int(decided.sum())} area(s); "
-            f"{'--overloaded' if listed is not None else '--all-overloaded'} "
-            f"applies to the {int((~decided).sum())} without a value"
+            Message(
+                "notes.flag_decides",
+                column=repr(flag_col),
+                count=int(decided.sum()),
+                option="--overloaded" if listed is not None else "--all-overloaded",
+                rest=int((~decided).sum()),
+            )
         )
     by_raster = zone_nrs is not None and listed is None and not all_overloaded
     if not (any_without_zones if by_raster else overloaded.any()):
         raise InputError(
-            "no Natura 2000 area is overloaded, so no distance can be measured; check "
-            "the overloaded column or the --overloaded list",
+            say("none_overloaded"),
             source=str(path),
         )
     attributes = natura.attributes.assign(overloaded=overloaded, overloaded_by=by)
@@ -216,28 +209,30 @@ def _check_listed(
     if not natura.has_area_numbers:
         found = ", ".join(repr(str(c)) for c in natura.columns.columns) or "(none)"
         raise InputError(
-            f"has no area number column (nr), so the area numbers of {list_name} cannot be "
-            "matched to its areas: vbr never matches area numbers against row numbers. Name "
-            "the column that holds the PDOK area numbers with --natura-columns nr=COLUMN, use a "
-            "Natura 2000 file that has them (vbr download natura2000), or say per area whether "
-            f"it is overloaded in a yes/no column. The columns found: {found}",
+            say("list_without_nr", list=list_name, found=found),
             source=str(path),
         )
     unknown = sorted(set(listed) - set(nrs.tolist()))
     if unknown and len(unknown) == len(listed):
         shown = ", ".join(map(str, unknown[:20])) + (" ..." if len(unknown) > 20 else "")
         raise InputError(
-            f"none of the {len(listed)} area number(s) in {list_name} ({shown}) is an area of "
-            f"this file (its numbers run {int(nrs.min())}..{int(nrs.max())}); is it the list "
-            "for this Natura 2000 file, and is the right column used as nr?",
+            say(
+                "list_matches_none",
+                count=len(listed),
+                list=list_name,
+                shown=shown,
+                low=str(int(nrs.min())),
+                high=str(int(nrs.max())),
+            ),
             source=str(path),
         )
     if not unknown:
         return []
     shown = ", ".join(map(str, unknown[:20])) + (" ..." if len(unknown) > 20 else "")
     return [
-        f"warning: {list_name} lists {len(unknown)} area number(s) that {file_name} does not "
-        f"hold: {shown}; they count for nothing (check the list against the file's areas)"
+        Message(
+            "notes.list_unknown", list=list_name, count=len(unknown), file=file_name, shown=shown
+        )
     ]
 
 
@@ -264,9 +259,7 @@ def _one_flag_per_area(
                 f"{', '.join(map(str, no))}"
             )
         raise InputError(
-            f"column {column!r} says both yes and no for one area number; the features of one "
-            "area are measured together as one area, so they must all say the same (or leave "
-            "all but one empty). Correct the file",
+            say("flag_both", column=repr(column)),
             source=str(path),
             problems=problems,
         )
@@ -303,10 +296,7 @@ def _parse_flags(
             for value, group in wrong.groupby("value", sort=False)
         ]
         raise InputError(
-            f"column {column!r} says per area whether it is overloaded, so it must hold ja or "
-            "nee (also j/n, waar/onwaar, yes/no, true/false, 1/0, in any case; an empty cell "
-            "says nothing); these values are none of those. Correct them, or name another "
-            "column with --natura-columns overloaded=COLUMN",
+            say("flag_values", column=repr(column)),
             source=str(path),
             problems=problems,
         )

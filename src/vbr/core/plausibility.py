@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from vbr.locale import Message
 from vbr.model import NaturaAreas, OverloadZones
 
 __all__ = ["CONCENTRATION_MAX", "MOST_OVERLOADED", "exceedance_warnings", "priority_warnings"]
@@ -47,21 +48,19 @@ def exceedance_warnings(zones: OverloadZones, natura: NaturaAreas) -> list[str]:
     finite = np.isfinite(values)
     largest = float(values[finite].max()) if finite.any() else float("nan")
     if np.isfinite(largest) and largest < CONCENTRATION_MAX:
-        warnings.append(
-            f"{WARNING}the exceedance raster {name} has no value above {largest:,.3g}: that "
-            "looks like a concentration (NH3 in µg/m³), not an exceedance of the critical "
-            "deposition value (mol N/ha/yr, which reaches hundreds or thousands); every cell "
-            "above 0 counts as overloaded, so check that --exceedance is the exceedance map"
-        )
+        warnings.append(Message("notes.raster_concentration", file=name, largest=f"{largest:.3g}"))
     natura_ha = float(shapely.area(natura.outlines()).sum() / 10_000.0)
     zone_ha = zones.area_ha
     if natura_ha > 0 and zone_ha > MOST_OVERLOADED * natura_ha:
         warnings.append(
-            f"{WARNING}the exceedance raster {name} marks {zone_ha:,.0f} ha, "
-            f"{zone_ha / natura_ha:.0%} of the {natura_ha:,.0f} ha of Natura 2000, as "
-            f"overloaded (more than {MOST_OVERLOADED:.0%}): every cell above 0 counts, so check "
-            "that it holds the exceedance of the critical deposition value (KDW) and not a "
-            "deposition or a concentration"
+            Message(
+                "notes.raster_most_overloaded",
+                file=name,
+                zone_ha=round(zone_ha),
+                share=f"{zone_ha / natura_ha:.0%}",
+                natura_ha=round(natura_ha),
+                most=f"{MOST_OVERLOADED:.0%}",
+            )
         )
     return warnings
 

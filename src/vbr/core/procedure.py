@@ -30,6 +30,7 @@ import pandas as pd
 
 from vbr.core.budget import allocate_budget, to_cents
 from vbr.errors import InputError
+from vbr.locale import say
 from vbr.model import BudgetSummary, Decisions, PotWalk, RegionList, WindowSummary
 from vbr.settings import Config, Pot, Window
 
@@ -164,9 +165,12 @@ class Lottery:
             missing = [f for f in farm_ids if f not in self._position]
             if missing:
                 raise InputError(
-                    f"{len(missing)} application(s) of a day drawn by lot are not in the draw: "
-                    f"{', '.join(map(str, missing[:10]))}{' ...' if len(missing) > 10 else ''}; "
-                    "the draw must list every application of that day",
+                    say(
+                        "draw_missing",
+                        count=len(missing),
+                        ids=", ".join(map(str, missing[:10]))
+                        + (" ..." if len(missing) > 10 else ""),
+                    ),
                     source="--draw",
                 )
             keys = np.array([self._position[f] for f in farm_ids], dtype="int64")
@@ -415,14 +419,12 @@ def _check_draw(state: _State, draw: tuple[str, ...], day: np.ndarray | None) ->
     if extra:
         days = sorted({str(d) for d in day_texts(day[drawn])}) if day is not None else []
         raise InputError(
-            f"{len(extra)} farm id(s) of the draw are not in a day that this run draws by lot: "
-            f"{', '.join(extra[:10])}{' ...' if len(extra) > 10 else ''}; "
-            + (
-                f"the days drawn are {', '.join(days)}"
-                if days
-                else "no day's applications exceed the budget left at their turn"
-            )
-            + " (give the draw of exactly those days, or --seed)",
+            say(
+                "draw_extra",
+                count=len(extra),
+                ids=", ".join(extra[:10]) + (" ..." if len(extra) > 10 else ""),
+                days=say("draw_days", days=", ".join(days)) if days else say("draw_no_days"),
+            ),
             source="--draw",
         )
 

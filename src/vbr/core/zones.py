@@ -21,6 +21,7 @@ import shapely
 from vbr.core.distance import distance_to_overloaded
 from vbr.errors import InputError
 from vbr.geometry import RD_NEW, polygonal
+from vbr.locale import Message, say
 from vbr.model import Exceedance, NaturaAreas, OverloadZones
 from vbr.threads import map_geometries
 
@@ -106,10 +107,8 @@ def overloaded_zones(exceedance: Exceedance, areas: gpd.GeoDataFrame | None) -> 
         )
     source = str(exceedance.path)
     if len(zones) == 0:
-        where = " inside a Natura 2000 area" if areas is not None else ""
         raise InputError(
-            f"no cell of the exceedance raster is above 0{where}; nothing is overloaded. "
-            "Is this a map of deposition ABOVE the critical deposition value (KDW)?",
+            say("raster_nothing_inside" if areas is not None else "raster_nothing"),
             source=source,
         )
     zones = zones.sort_values(["nr"], kind="stable").reset_index(drop=True)
@@ -244,7 +243,7 @@ def buffer_in_threads(geometries: np.ndarray, distance: float) -> np.ndarray:
     return map_geometries(lambda share: shapely.buffer(share, distance, quad_segs=16), geometries)
 
 
-def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> str:
+def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> Message:
     """What the zones changed, as a note: how many farms gain and lose priority.
 
     Parameters
@@ -256,7 +255,4 @@ def changes_note(changes: pd.DataFrame, *, threshold_m: float) -> str:
     """
     gains = int((changes["change"] == "gains").sum())
     loses = int((changes["change"] == "loses").sum())
-    return (
-        f"overloaded zones from the exceedance raster instead of whole areas: {gains} farm(s) "
-        f"gain and {loses} lose priority (within {threshold_m:,.0f} m); see priority_changes.csv"
-    )
+    return Message("notes.zone_changes", gains=gains, loses=loses, threshold=round(threshold_m))

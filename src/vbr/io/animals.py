@@ -17,6 +17,7 @@ import pandas as pd
 
 from vbr.errors import InputError
 from vbr.io.tables import find_column, normalise_name, parse_numbers, read_table
+from vbr.locale import Message, say
 from vbr.model import RAV_CODE, EmissionFactors
 from vbr.settings import default_data_dir
 
@@ -64,8 +65,7 @@ def _read_factor_file(path: Path) -> pd.DataFrame:
     missing = [k for k in ("rav_code", "kg_nh3_per_place") if cols[k] is None]
     if missing:
         raise InputError(
-            f"an emission factor table needs the columns rav_code and kg_nh3_per_place; missing "
-            f"{', '.join(missing)}; the file has: {', '.join(columns)}",
+            say("factors_columns", missing=", ".join(missing), columns=", ".join(columns)),
             source=str(path),
         )
     codes = raw.frame[cols["rav_code"]].astype(str).map(normalise_code)
@@ -73,18 +73,19 @@ def _read_factor_file(path: Path) -> pd.DataFrame:
     problems = []
     for i in np.flatnonzero(bad | np.isnan(values) | ~np.isfinite(values) | (values < 0)):
         problems.append(
-            f"row {i + 2}: kg_nh3_per_place {raw.frame[cols['kg_nh3_per_place']].iloc[i]!r} "
-            "is not a number >= 0"
+            say(
+                "factor_not_number",
+                row=str(i + 2),
+                value=repr(raw.frame[cols["kg_nh3_per_place"]].iloc[i]),
+            )
         )
     for i in np.flatnonzero((codes == "").to_numpy()):
-        problems.append(f"row {i + 2}: rav_code missing")
+        problems.append(say("factor_code_missing", row=str(i + 2)))
     dup = codes[codes.duplicated(keep=False) & (codes != "")]
     if len(dup):
-        problems.append(f"codes listed more than once: {', '.join(sorted(set(dup)))}")
+        problems.append(say("factor_codes_twice", codes=", ".join(sorted(set(dup)))))
     if problems:
-        raise InputError(
-            "the emission factor table has unusable rows", source=str(path), problems=problems
-        )
+        raise InputError(say("factors_unusable"), source=str(path), problems=problems)
 
     def text(key: str) -> list[str]:
         return raw.frame[cols[key]].astype(str).tolist() if cols[key] else [""] * len(codes)
@@ -183,8 +184,7 @@ def load_animals_table(
     missing = [k for k, v in cols.items() if v is None]
     if missing:
         raise InputError(
-            f"an animal table needs the columns farm_id, rav_code and animals; missing "
-            f"{', '.join(missing)}; the file has: {', '.join(columns)}",
+            say("animals_columns", missing=", ".join(missing), columns=", ".join(columns)),
             source=str(path),
         )
     ids = raw.frame[cols["farm_id"]].astype(str).str.strip()
@@ -198,11 +198,11 @@ def load_animals_table(
     if unmatched:
         shown = ", ".join(unmatched[:5]) + (" ..." if len(unmatched) > 5 else "")
         notes.append(
-            f"{path.name}: {len(unmatched)} farm_id(s) match no farm and were not used: {shown}"
+            Message("notes.animals_unknown", file=path.name, count=len(unmatched), ids=shown)
         )
     n_no_id = int((ids == "").sum())
     if n_no_id:
-        notes.append(f"{path.name}: {n_no_id} row(s) without farm_id were not used")
+        notes.append(Message("notes.animals_no_id", file=path.name, count=n_no_id))
     raw_values = raw.frame[cols["animals"]].tolist()
     with np.errstate(invalid="ignore"):
         wrong = bad | np.isinf(values) | (values < 0) | (codes == "").to_numpy()

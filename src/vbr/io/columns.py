@@ -25,6 +25,7 @@ from pathlib import Path
 
 from vbr.errors import ConfigError, InputError
 from vbr.io.tables import normalise_name
+from vbr.locale import Message, say
 from vbr.model import FieldSource
 from vbr.settings import ColumnMapping
 
@@ -115,14 +116,14 @@ class FieldSet:
             return name, rank, "shapefile name"
         return None
 
-    def settle_hint(self, pairs: Mapping[str, str]) -> str:
+    def settle_hint(self, pairs: Mapping[str, str]) -> Message:
         """How to name columns for fields: the option line and the config table."""
         line = ",".join(f"{k}={v}" for k, v in pairs.items())
         if self.option is None:
-            return "rename or remove the other column(s) so that one remains"
+            return say("settle_rename")
         table = ", ".join(f'{k} = "{v}"' for k, v in pairs.items())
-        return (
-            f"{self.option} {line} (or in the config file's [{self.config_table}] table: {table})"
+        return say(
+            "settle_hint", option=self.option, line=line, table=self.config_table, pairs=table
         )
 
 
@@ -171,11 +172,14 @@ def check_mapping(mapping: ColumnMapping | None, fields: FieldSet) -> None:
     if unknown:
         where = mapping.given_in.get(unknown[0]) or fields.option or "column mapping"
         close = [difflib.get_close_matches(k, fields.fields, n=1) for k in unknown]
-        verb = "is not a field" if len(unknown) == 1 else "are not fields"
         raise ConfigError(
-            f"{', '.join(repr(k) for k in unknown)} {verb} of the {fields.table}"
-            + "".join(f" (did you mean {c[0]!r}?)" for c in close if c)
-            + f"; the fields are: {', '.join(fields.fields)}",
+            say(
+                "not_a_field" if len(unknown) == 1 else "not_fields",
+                names=", ".join(repr(k) for k in unknown),
+                table=fields.table,
+                close="".join(str(say("did_you_mean", name=repr(c[0]))) for c in close if c),
+                fields=", ".join(fields.fields),
+            ),
             source=where,
         )
 
@@ -240,12 +244,19 @@ def match_columns(
     if conflicts:
         best = {name: cols[0] for name, cols in conflicts.items()}
         raise InputError(
-            f"{'one field' if len(conflicts) == 1 else 'some fields'} could come from more than "
-            "one column, and vbr does not choose between them: name the column you mean with "
-            + fields.settle_hint(best),
+            say(
+                "one_field_two_columns" if len(conflicts) == 1 else "fields_two_columns",
+                hint=fields.settle_hint(best),
+            ),
             source=str(path),
             problems=[
-                f"{name}: {' or '.join(repr(c) for c in cols)}" for name, cols in conflicts.items()
+                say(
+                    "field_columns",
+                    field=name,
+                    first=", ".join(repr(c) for c in cols[:-1]),
+                    last=repr(cols[-1]),
+                )
+                for name, cols in conflicts.items()
             ],
         )
     return ColumnMatch(columns=chosen, found_by=found_by)
@@ -273,17 +284,22 @@ def _named_columns(
         if column is None:
             close = difflib.get_close_matches(wanted, columns, n=1, cutoff=0.6)
             problems.append(
-                f"{name}={wanted}: no column {wanted!r}"
-                + (f" (did you mean {close[0]!r}?)" if close else "")
-                + f" [given in {mapping.given_in.get(name, fields.option)}]"
+                say(
+                    "mapping_no_column",
+                    pair=f"{name}={wanted}",
+                    column=repr(wanted),
+                    close=say("did_you_mean", name=repr(close[0])) if close else "",
+                    given=str(mapping.given_in.get(name, fields.option)),
+                )
             )
             continue
         chosen[name], found_by[name] = column, mapping.given_in.get(name, fields.option or "")
     if problems:
         raise InputError(
-            f"the column mapping names column(s) that the file does not have; the columns "
-            f"found: {', '.join(repr(c) for c in columns) if columns else '(none)'}. Write "
-            "each column name as it stands in the file's header",
+            say(
+                "mapping_missing",
+                found=", ".join(repr(c) for c in columns) if columns else say("none_found"),
+            ),
             source=str(path),
             problems=problems,
         )
@@ -294,10 +310,12 @@ def _named_columns(
     double = {c: names for c, names in twice.items() if len(names) > 1}
     if double:
         raise InputError(
-            "the column mapping gives one column to more than one field; give each field "
-            "its own column",
+            say("mapping_twice"),
             source=str(path),
-            problems=[f"{c!r}: {', '.join(names)}" for c, names in double.items()],
+            problems=[
+                say("column_fields", column=repr(c), fields=", ".join(names))
+                for c, names in double.items()
+            ],
         )
 
 
@@ -313,21 +331,20 @@ def missing_fields_error(
     file has, and the fix (the mapping line; an alternative per field where there is one)."""
     alternatives = alternatives or {}
     problems = [
-        f"{name}"
-        + (f" ({fields.meaning[name]})" if name in fields.meaning else "")
-        + (f"; or {alternatives[name]}" if name in alternatives else "")
+        say(
+            "missing_field",
+            name=name,
+            meaning=say("meaning", text=fields.meaning[name]) if name in fields.meaning else "",
+            alternative=say("or_else", text=alternatives[name]) if name in alternatives else "",
+        )
         for name in missing
     ]
     line = {name: "COLUMN" for name in missing}
-    fix = (
-        f"if the file has them under other names, name them with {fields.settle_hint(line)}"
-        if fields.option
-        else "name the column as shown"
-    )
-    return InputError(
-        f"no column gives {', '.join(missing)}; the columns found: "
-        f"{', '.join(repr(c) for c in columns) if columns else '(none)'}. {fix[0].upper()}{fix[1:]}"
-        ". The names recognised without a mapping are listed in the README (Inputs)",
-        source=str(path),
-        problems=problems,
-    )
+    found = ", ".join(repr(c) for c in columns) if columns else say("none_found")
+    if fields.option:
+        message = say(
+            "no_column", names=", ".join(missing), found=found, fix=fields.settle_hint(line)
+        )
+    else:
+        message = say("no_column_as_shown", names=", ".join(missing), found=found)
+    return InputError(message, source=str(path), problems=problems)

@@ -12,6 +12,7 @@ from pyproj.exceptions import CRSError
 
 from vbr.errors import ConfigError
 from vbr.geometry import RD_NEW
+from vbr.locale import say
 
 __all__ = [
     "NL_EXTENT",
@@ -45,8 +46,7 @@ def parse_crs(value: object, *, where: str) -> CRS:
         return CRS.from_epsg(int(text)) if text.isdigit() else CRS.from_user_input(text)
     except (CRSError, ValueError, TypeError):
         raise ConfigError(
-            f"unknown coordinate reference system {text!r}; "
-            "give an EPSG code such as 28992 or 4326",
+            say("crs_unknown", crs=repr(text)),
             source=where,
         ) from None
 

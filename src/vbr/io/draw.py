@@ -7,6 +7,7 @@ from pathlib import Path
 from vbr.errors import InputError
 from vbr.io.farms import FARM_COLUMNS
 from vbr.io.tables import find_column, read_table
+from vbr.locale import say
 
 __all__ = ["load_draw"]
 
@@ -26,21 +27,20 @@ def load_draw(path: Path) -> tuple[str, ...]:
     column = find_column(list(table.frame.columns), FARM_COLUMNS["farm_id"], path=path)
     if column is None:
         raise InputError(
-            "has no farm_id column; a draw lists the farm_id of every application of the days "
-            f"drawn by lot, one per row in drawn order (columns: {', '.join(table.frame.columns)})",
+            say("draw_no_column", columns=", ".join(table.frame.columns)),
             source=f"--draw {path}",
         )
     ids = table.frame[column].astype(str).str.strip()
     if not len(ids):
-        raise InputError("lists no farm_id", source=f"--draw {path}")
+        raise InputError(say("draw_empty"), source=f"--draw {path}")
     empty = [str(k + 2) for k in range(len(ids)) if ids.iat[k] == ""]
     twice = sorted(set(ids[ids.duplicated()].tolist()) - {""})
-    problems = [f"empty farm_id on line(s) {', '.join(empty[:10])}"] if empty else []
+    problems = [say("draw_empty_ids", lines=", ".join(empty[:10]))] if empty else []
     if twice:
-        problems.append(f"farm_id listed more than once: {', '.join(twice[:10])}")
+        problems.append(say("draw_twice", ids=", ".join(twice[:10])))
     if problems:
         raise InputError(
-            "is not a draw: every application is listed once, in drawn order",
+            say("draw_not"),
             source=f"--draw {path}",
             problems=problems,
         )

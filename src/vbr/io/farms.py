@@ -30,6 +30,7 @@ from vbr.io.offer_join import FileValues, OfferJoin, join_offers, offer_rows, ta
 from vbr.io.rejections import reason_kind, rejection_table
 from vbr.io.tables import parse_numbers, read_table, row_label, short_text
 from vbr.io.times import ParsedTimes, parse_times
+from vbr.locale import Message, say
 from vbr.model import FarmTable, FieldSource, OfferTable
 from vbr.settings import ColumnMapping, load_config, option_default
 from vbr.settings.limits import MAX_NH3_KG, MAX_OFFER_EUR, MAX_REJECTED_CELL_CHARS, MAX_ROWS
@@ -97,14 +98,14 @@ FARM_COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: The farm file's fields, for the column resolver (``--columns``, ``[columns]``).
 FARM_FIELDS = FieldSet(
-    table="farm file",
+    table=say("table_farms"),
     names=FARM_COLUMNS,
     option="--columns",
     config_table="columns",
     meaning={
-        "farm_id": "required: the location's own id",
-        "nh3_kg": "kg NH3 per year",
-        "subsidy_eur": "the subsidy asked or offered, euro",
+        "farm_id": say("meaning_farm_id"),
+        "nh3_kg": say("meaning_nh3_kg"),
+        "subsidy_eur": say("meaning_subsidy_eur"),
     },
 )
 _LOCATION_FIELDS = ("x", "y", "lon", "lat")
@@ -203,8 +204,7 @@ def load_farms(
         if layer is not None or sheet is not None:
             option = "--layer" if layer is not None else "--sheet"
             raise InputError(
-                f"chooses a {option[2:]}, but {path.name} is an AERIUS IMAER file, which vbr "
-                f"reads whole; leave out {option}",
+                say("imaer_whole", file=path.name, option=option),
                 source=option,
             )
         parsed = read_imaer(path)
@@ -244,15 +244,13 @@ def load_farms(
             columns=columns,
             path=path,
             alternatives={
-                "nh3_kg": "animal counts to compute it from (columns named by Rav code or "
-                "species, or --animals FILE)",
-                "subsidy_eur": "animal counts to estimate it from (columns named by Rav code or "
-                "species, or --animals FILE)",
+                "nh3_kg": say("alternative_nh3_kg"),
+                "subsidy_eur": say("alternative_subsidy_eur"),
             },
         )
     n = len(frame)
     if n == 0:
-        raise InputError("has a header but no rows", source=str(path))
+        raise InputError(say("no_rows"), source=str(path))
 
     located = locate(table, cols, farms_crs, use_geometry=use_geometry)
     rx, ry, loc_problems, loc_info = located.x, located.y, located.problems, located.info
@@ -693,27 +691,31 @@ def _offers_notes(info: dict, offers: OfferTable) -> list[str]:
     """What the user should know about the join: how many offers found a location, and what
     became of the others and of the locations without one."""
     not_joined = sum(info["not_joined"].values())
-    text = (
-        f"offers: {info['rows']:,} row(s) read from {offers.path.name}, {info['joined']:,} "
-        "joined to a location on farm_id"
+    text = Message(
+        "notes.offers_joined",
+        rows=int(info["rows"]),
+        file=offers.path.name,
+        joined=int(info["joined"]),
+        by_source=(
+            Message("notes.offers_by_source", count=int(info["joined_by_imaer_source"]))
+            if info["joined_by_imaer_source"]
+            else ""
+        ),
+        none=(
+            Message(
+                "notes.offers_none",
+                count=int(not_joined),
+                kinds=", ".join(f"{kind}: {count:,}" for kind, count in info["not_joined"].items()),
+            )
+            if not_joined
+            else ""
+        ),
     )
-    if info["joined_by_imaer_source"]:
-        text += (
-            f" ({info['joined_by_imaer_source']:,} by the id of another IMAER source merged "
-            "into the location)"
-        )
-    if not_joined:
-        text += (
-            f"; {not_joined:,} joined to none and rejected ("
-            + ", ".join(f"{kind}: {count:,}" for kind, count in info["not_joined"].items())
-            + ")"
-        )
     notes = [*offers.notes, text]
     complete = offers.sources.get("complete_at")
     if complete is not None and complete.column:
         notes.append(
-            f"complete_at (column {complete.column!r} of {offers.path.name}) is carried through "
-            "but not yet used for the order: first come, first served follows submitted_at"
+            Message("notes.complete_at_unused", column=repr(complete.column), file=offers.path.name)
         )
     return notes
 
@@ -778,10 +780,11 @@ def _column_notes(match, ids: pd.Series) -> list[str]:
             for first in (0, 1):
                 if np.array_equal(numbers, np.arange(first, first + len(ids))):
                     notes.append(
-                        f"farm_id comes from column {column!r}, which holds the row numbers "
-                        f"{first}..{first + len(ids) - 1}: if these are database row numbers "
-                        "rather than the locations' own ids, name the right column with "
-                        "--columns farm_id=COLUMN"
+                        Message(
+                            "notes.farm_id_row_numbers",
+                            column=repr(column),
+                            numbers=f"{first}..{first + len(ids) - 1}",
+                        )
                     )
                     break
     return notes
@@ -959,33 +962,39 @@ def _reading_notes(
     animals = info.get("animals")
     if animals and animals["nh3_from_animals"]:
         notes.append(
-            f"nh3_kg computed from animal counts for {animals['nh3_from_animals']:,} row(s) "
-            f"(factors: {', '.join(Path(s).name for s in animals['emission_factors'])})"
+            Message(
+                "notes.nh3_from_animals",
+                count=int(animals["nh3_from_animals"]),
+                factors=", ".join(Path(s).name for s in animals["emission_factors"]),
+            )
         )
     check = nh3_check
     if len(check):
         off = int((check["difference_pct"].abs() > 10).sum())
+        median = float(check["difference_pct"].median())
         notes.append(
-            f"nh3_kg given and computed from animals for {len(check):,} row(s): the given value "
-            f"is used; median difference {check['difference_pct'].median():+.1f}%, {off:,} "
-            "differ by more than 10% (see nh3_check.csv)"
+            Message(
+                "notes.nh3_given_and_computed",
+                count=len(check),
+                sign="+" if median >= 0 else "",
+                median=median,
+                off=off,
+            )
         )
     estimated = farms["subsidy_source"] == "estimate" if estimate else pd.Series([], dtype=bool)
     n_est = int(estimated.sum())
     if n_est:
-        notes.append(
-            f"subsidy_eur estimated for {n_est:,} farm(s) without an offer "
-            "(see subsidy_estimates.csv; prices from the [subsidy] config table)"
-        )
+        notes.append(Message("notes.subsidy_estimated", count=n_est))
     if info.get("format") == "imaer-gml":
+        skipped = sum(info["skipped_sources"].values())
         notes.append(
-            f"IMAER {info.get('imaer_version')}: {info['sources']:,} source(s) read as "
-            f"{info['farms']:,} farm location(s) ({info['merged_sources']:,} merged by shared "
-            "location)"
-            + (
-                f"; skipped {sum(info['skipped_sources'].values()):,} source(s) of other sectors"
-                if info["skipped_sources"]
-                else ""
+            Message(
+                "notes.imaer",
+                version=str(info.get("imaer_version")),
+                sources=int(info["sources"]),
+                farms=int(info["farms"]),
+                merged=int(info["merged_sources"]),
+                skipped=Message("notes.imaer_skipped", count=int(skipped)) if skipped else "",
             )
         )
     return notes

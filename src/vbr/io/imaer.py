@@ -20,6 +20,7 @@ import shapely
 from vbr.errors import InputError
 from vbr.io.crs import RD_NEW
 from vbr.io.tables import RawTable
+from vbr.locale import say
 
 __all__ = ["FARM_SECTORS", "LABEL_CODES", "ImaerFarms", "is_imaer", "label_to_code", "read_imaer"]
 
@@ -234,7 +235,7 @@ def read_imaer(path: Path) -> ImaerFarms:
     try:
         root = etree.parse(str(path), etree.XMLParser(huge_tree=True, resolve_entities=False))
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"is not well-formed IMAER GML: {exc}", source=str(path)) from None
+        raise InputError(say("imaer_malformed", detail=str(exc)), source=str(path)) from None
     records = []
     skipped: dict[str, int] = {}
     problems: list[str] = []
@@ -275,13 +276,10 @@ def read_imaer(path: Path) -> ImaerFarms:
                 }
             )
     if problems:
-        raise InputError(
-            "has IMAER sources that cannot be read", source=str(path), problems=problems
-        )
+        raise InputError(say("imaer_unreadable"), source=str(path), problems=problems)
     if not records:
         raise InputError(
-            "holds no farm emission sources (IMAER EmissionSource of sector 4110/4120, "
-            "FarmLodgingEmissionSource or FarmAnimalHousingSource)",
+            say("imaer_no_farms"),
             source=str(path),
         )
     return _merge(path, records, skipped, version.group(1).decode() if version else None)

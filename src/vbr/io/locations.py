@@ -29,6 +29,7 @@ from pyproj import CRS
 from vbr.errors import InputError
 from vbr.io.crs import inside_netherlands, looks_like_degrees, parse_crs, to_rd
 from vbr.io.tables import RawTable, no_crs_message, parse_numbers, row_label, short_text
+from vbr.locale import Message, say
 
 __all__ = ["AGREE_M", "MOST", "Located", "locate"]
 
@@ -113,11 +114,10 @@ def locate(
     with_lonlat = bool(cols.get("lon") or cols.get("lat"))
     if not (with_xy or with_lonlat):
         raise InputError(
-            "has no location: no columns x and y (EPSG:28992, or --farms-crs), no columns lon "
-            "and lat (EPSG:4326) and no point geometry. The columns found: "
-            + (", ".join(repr(c) for c in table.frame.columns) or "(none)")
-            + ". If the file has them under other names, name them with --columns "
-            "x=COLUMN,y=COLUMN (or lon=COLUMN,lat=COLUMN)",
+            say(
+                "no_location",
+                found=", ".join(repr(c) for c in table.frame.columns) or say("none_found"),
+            ),
             source=path,
         )
     pairs = []
@@ -167,8 +167,7 @@ def _column_pair(
     if not (x_col and y_col):
         have, lack = (names[0], names[1]) if x_col else (names[1], names[0])
         raise InputError(
-            f"has a column for {have} ({x_col or y_col!r}) but none for {lack}; give both, or "
-            f"name the other with --columns {lack}=COLUMN",
+            say("half_pair", have=have, column=repr(x_col or y_col), lack=lack),
             source=str(table.path),
         )
     x, ux = parse_numbers(table.frame[x_col], decimal=table.decimal)
@@ -280,10 +279,10 @@ def _refuse_whole_file(pair: _Pair, table: RawTable) -> None:
     def most(mask: np.ndarray) -> bool:
         return int((mask & finite).sum()) > MOST * n
 
-    unit = "features" if pair.kind == "geometry" else "rows"
+    unit = "share_features" if pair.kind == "geometry" else "share_rows"
 
-    def share(mask: np.ndarray) -> str:
-        return f"{int((mask & finite).sum()):,} of {n:,} {unit}"
+    def share(mask: np.ndarray) -> Message:
+        return say(unit, count=int((mask & finite).sum()), total=n)
 
     where = _where(pair)
     crs_name = pair.crs.to_string()
@@ -291,22 +290,32 @@ def _refuse_whole_file(pair: _Pair, table: RawTable) -> None:
         degrees = _degrees(pair.x, pair.y)
         if most(degrees):
             fix = (
-                "use lon/lat columns (name them lon and lat) or --farms-crs EPSG:4326"
+                say("fix_degrees_columns")
                 if pair.kind == "columns"
-                else f"the file declares {crs_name}: save it with its real CRS (EPSG:4326)"
+                else say("fix_degrees_file", crs=crs_name)
             )
             raise InputError(
-                f"{where} hold longitude/latitude degrees, not {crs_name} metres, for "
-                f"{share(degrees)} (e.g. {_example(pair, degrees & finite)}): {fix}",
+                say(
+                    "degrees_not_metres",
+                    where=where,
+                    crs=crs_name,
+                    share=share(degrees),
+                    example=_example(pair, degrees & finite),
+                    fix=fix,
+                ),
                 source=str(table.path),
             )
     else:
         metres = _rd_metres(pair.x, pair.y)
         if most(metres):
             raise InputError(
-                f"{where} hold RD New metres (EPSG:28992), not longitude/latitude degrees, for "
-                f"{share(metres)} (e.g. {_example(pair, metres & finite)}): "
-                + _metres_fix(pair, table),
+                say(
+                    "metres_not_degrees",
+                    where=where,
+                    share=share(metres),
+                    example=_example(pair, metres & finite),
+                    fix=_metres_fix(pair, table),
+                ),
                 source=str(table.path),
             )
     rx, ry = _to_rd(pair)
@@ -314,61 +323,46 @@ def _refuse_whole_file(pair: _Pair, table: RawTable) -> None:
     swapped = _swapped_inside(pair, outside)
     if most(swapped):
         a, b = pair.names if pair.kind == "columns" else ("x", "y")
-        fix = (
-            f"swap the names of the columns {a} and {b}"
-            if pair.kind == "columns"
-            else "save the file with x as east and y as north (check the axis order of its CRS)"
-        )
+        fix = say("fix_swap_columns", a=a, b=b) if pair.kind == "columns" else say("fix_swap_file")
         raise InputError(
-            f"{a} and {b} look swapped: for {share(swapped)} only the swapped pair lies in the "
-            f"Netherlands (e.g. {_example(pair, swapped)}): {fix}",
+            say(
+                "swapped", a=a, b=b, share=share(swapped), example=_example(pair, swapped), fix=fix
+            ),
             source=str(table.path),
         )
 
 
-def _where(pair: _Pair) -> str:
+def _where(pair: _Pair) -> Message:
     if pair.kind == "columns":
-        return f"{pair.label.replace('columns ', 'the columns ', 1)}"
-    return "the point coordinates"
+        return say("where_columns", columns=pair.label.removeprefix("columns "))
+    return say("where_points")
 
 
-def _metres_fix(pair: _Pair, table: RawTable) -> str:
+def _metres_fix(pair: _Pair, table: RawTable) -> Message:
     """How to fix RD New metres that are read as degrees, by where they came from."""
     if pair.kind == "columns" and pair.names == ("lon", "lat"):
-        return "name the columns x and y (RD New is their default CRS)"
+        return say("fix_metres_lonlat")
     if pair.kind == "columns":
-        return "drop --farms-crs (x and y are RD New, EPSG:28992, by default)"
+        return say("fix_metres_farms_crs")
     if table.path.suffix.lower() in (".geojson", ".json"):
-        return (
-            "a GeoJSON file without a `crs` member is longitude/latitude degrees (RFC 7946); "
-            "convert it to EPSG:4326 (QGIS: Export > Save Features As with CRS EPSG:4326, or "
-            "ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson) or declare its CRS with a crs "
-            'member: "crs": {"type": "name", "properties": {"name": '
-            '"urn:ogc:def:crs:EPSG::28992"}}'
-        )
-    return (
-        f"the file declares {pair.crs.to_string()}; set its real CRS, EPSG:28992, without "
-        "reprojecting (QGIS: Layer > Set CRS of Layer), and save it"
-    )
+        return say("fix_metres_geojson")
+    return say("fix_metres_file", crs=pair.crs.to_string())
 
 
-def _no_crs_message(path: Path, x: np.ndarray, y: np.ndarray) -> str:
+def _no_crs_message(path: Path, x: np.ndarray, y: np.ndarray) -> Message:
     """The message for a spatial file without CRS (:func:`vbr.io.tables.no_crs_message`), with
     what its numbers look like where most of them look like RD New metres or degrees."""
     finite = np.isfinite(x) & np.isfinite(y)
     n = int(finite.sum())
     looks = None
     if n and int((_rd_metres(x, y) & finite).sum()) > MOST * n:
-        looks = "RD New metres (EPSG:28992)"
+        looks = say("looks_metres")
     elif n and int((_degrees(x, y) & finite).sum()) > MOST * n:
-        looks = "longitude/latitude degrees (EPSG:4326)"
+        looks = say("looks_degrees")
     message = no_crs_message(path)
     if looks is None:
         return message
-    return (
-        f"{message}. Its coordinates look like {looks} for most points: declare that CRS (in "
-        "QGIS: Layer > Set CRS of Layer, then save)"
-    )
+    return say("no_crs_looks", message=message, looks=looks)
 
 
 def _outside_problems(
@@ -431,14 +425,19 @@ def _both_pairs(
     if disagree.any():
         rows = np.flatnonzero(disagree)
         raise InputError(
-            f"gives the location twice, in {xy.label} and in {ll.label}, and they disagree by "
-            f"more than {AGREE_M:g} m on {len(rows):,} of {int(both.sum()):,} rows that have "
-            "both; keep only the pair that is right (remove or rename the other columns)",
+            say(
+                "pairs_disagree",
+                xy=xy.label.removeprefix("columns "),
+                lonlat=ll.label.removeprefix("columns "),
+                metres=f"{AGREE_M:g}",
+                count=len(rows),
+                total=int(both.sum()),
+            ),
             source=str(table.path),
             problems=[
-                f"{row_label(table, i)}: {apart[i]:,.0f} m apart"
+                say("pairs_apart", row=row_label(table, i), metres=round(float(apart[i])))
                 if np.isfinite(apart[i])
-                else f"{row_label(table, i)}: lon/lat cannot be converted"
+                else say("pairs_unconvertible", row=row_label(table, i))
                 for i in rows
             ],
         )
@@ -447,9 +446,14 @@ def _both_pairs(
     ry = np.where(use_ll, lry, xry)
     problems = {i: t for i, t in xprob.items() if not use_ll[i]}
     problems.update({i: t for i, t in lprob.items() if use_ll[i]})
-    note = (
-        f"the location is given twice, in {xy.label} and in {ll.label}; they agree within "
-        f"{AGREE_M:g} m on all {int(both.sum()):,} rows that have both, and {xy.label} is used"
-        + (f" ({int(use_ll.sum()):,} rows without x/y use lon/lat)" if use_ll.any() else "")
+    note = Message(
+        "notes.pairs_agree",
+        xy=xy.label.removeprefix("columns "),
+        lonlat=ll.label.removeprefix("columns "),
+        metres=f"{AGREE_M:g}",
+        count=int(both.sum()),
+        lonlat_used=(
+            Message("notes.pairs_lonlat_used", count=int(use_ll.sum())) if use_ll.any() else ""
+        ),
     )
     return rx, ry, problems, note

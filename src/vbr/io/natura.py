@@ -11,6 +11,7 @@ from vbr.errors import InputError, refuse_rows
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
 from vbr.io.polygons import check_in_netherlands, keep_with_area, read_in_rd, valid_parts
 from vbr.io.tables import parse_numbers, read_table
+from vbr.locale import Message, say
 from vbr.model import NaturaAreas
 from vbr.settings import ColumnMapping
 
@@ -38,17 +39,17 @@ FLAG_NAMES = (
 
 #: The Natura 2000 file's fields, for the column resolver (``--natura-columns``).
 NATURA_FIELDS = FieldSet(
-    table="Natura 2000 file",
+    table=say("table_natura"),
     names={"nr": NR_NAMES, "name": NAME_NAMES, "overloaded": FLAG_NAMES},
     option="--natura-columns",
     config_table="natura_columns",
-    meaning={"nr": "the area number, as in the PDOK Natura 2000 data"},
+    meaning={"nr": say("meaning_nr")},
 )
 #: The ``--overloaded`` list has one field; it has no mapping option.
 _LIST_FIELDS = FieldSet(
-    table="list of overloaded areas",
+    table=say("table_overloaded"),
     names={"nr": NR_NAMES},
-    meaning={"nr": "the numbers of the overloaded Natura 2000 areas"},
+    meaning={"nr": say("meaning_nr_list")},
 )
 
 
@@ -59,7 +60,7 @@ def _parse_nrs(values: pd.Series, *, path: Path, column: str) -> np.ndarray:
     refuse_rows(
         values.to_numpy(dtype=object),
         bad,
-        f"column {column!r} must hold whole area numbers",
+        say("whole_area_numbers", column=repr(column)),
         source=str(path),
     )
     return numbers.astype("int64")
@@ -89,8 +90,7 @@ def read_overloaded_list(path: Path) -> tuple[set[int], list[str]]:
     values = values[values.astype(str).str.strip() != ""]
     if len(values) == 0:
         raise InputError(
-            f"lists no area numbers (column {column!r} is empty); give the numbers of the "
-            "overloaded Natura 2000 areas, one per row, or leave out --overloaded",
+            say("no_area_numbers", column=repr(column)),
             source=str(path),
         )
     numbers = _parse_nrs(values.reset_index(drop=True), path=path, column=column)
@@ -123,7 +123,7 @@ def read_natura(
         that names a column the file does not have.
     """
     path = Path(path)
-    what = "Natura 2000 areas"
+    what = say("what_natura")
     frame, geoms, present, invalid, crs, read_notes = read_in_rd(
         path, what=what, layer=layer, layer_option="--natura-layer"
     )
@@ -145,12 +145,7 @@ def read_natura(
         nrs = _parse_nrs(frame[nr_col].reset_index(drop=True), path=path, column=nr_col)
     else:
         nrs = frame.index.to_numpy(dtype="int64") + 1
-        notes.append(
-            f"{path.name} has no area number column (nr): areas are numbered by their row "
-            "(1, 2, ...) for nearest_n2000, and a list of area numbers (--overloaded) cannot be "
-            "used with it. If the file has the numbers under another name, name it with "
-            "--natura-columns nr=COLUMN"
-        )
+        notes.append(Message("notes.natura_no_nr", file=path.name))
     names = (
         frame[name_col].astype(str).to_numpy(dtype=object)
         if name_col
@@ -165,12 +160,10 @@ def read_natura(
         }
     )
     if repaired:
-        notes.append(
-            f"{repaired} invalid Natura 2000 geometr{'y was' if repaired == 1 else 'ies were'}"
-            " repaired"
-        )
+        key = "notes.natura_repaired_one" if repaired == 1 else "notes.natura_repaired"
+        notes.append(Message(key, count=int(repaired)))
     if dropped:
-        notes.append(f"{dropped} Natura 2000 feature(s) without area were left out")
+        notes.append(Message("notes.natura_dropped", count=int(dropped)))
     return NaturaAreas(
         attributes=attributes,
         geometry=np.asarray(frame.geometry.to_numpy(), dtype=object),

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from vbr.errors import InputError
+from vbr.locale import say
 from vbr.model import OfferTable
 
 __all__ = ["FileValues", "OfferJoin", "OfferedValues", "join_offers", "offer_rows", "take_offers"]
@@ -305,11 +306,15 @@ def _check_agree(
         for r in differ[:_SHOWN]
     ]
     raise InputError(
-        f"the farm file and the offers table both give {name} for {len(differ):,} farm(s), "
-        "and the values differ; vbr does not choose between them. Keep the value in one "
-        f"file: empty column {raw_own!r} of {farm_path.name} for these farms, or leave "
-        f"{offers_column!r} empty in the offers table"
-        + (f" (the first {_SHOWN} are listed)" if len(differ) > _SHOWN else ""),
+        say(
+            "offers_differ",
+            name=name,
+            count=len(differ),
+            column=repr(raw_own),
+            file=farm_path.name,
+            offers_column=repr(offers_column),
+            listed=say("first_listed", count=_SHOWN) if len(differ) > _SHOWN else "",
+        ),
         source=str(offers.path),
         problems=list(shown),
     )

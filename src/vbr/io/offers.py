@@ -23,6 +23,7 @@ from vbr.io.farms import FARM_COLUMNS
 from vbr.io.ids import normalise_ids
 from vbr.io.tables import parse_numbers, read_table, row_label, short_text
 from vbr.io.times import parse_times
+from vbr.locale import Message, say
 from vbr.model import OfferTable
 from vbr.settings import ColumnMapping
 
@@ -31,13 +32,13 @@ __all__ = ["OFFER_FIELDS", "read_offers"]
 #: The offers table's fields, with the farm file's names and aliases (``--offers-columns``,
 #: ``[offers_columns]``).
 OFFER_FIELDS = FieldSet(
-    table="offers table",
+    table=say("table_offers"),
     names={k: FARM_COLUMNS[k] for k in ("farm_id", "subsidy_eur", "submitted_at", "complete_at")},
     option="--offers-columns",
     config_table="offers_columns",
     meaning={
-        "farm_id": "required: the id of the location the offer is for, as in --farms",
-        "subsidy_eur": "required: the subsidy asked or offered, euro",
+        "farm_id": say("meaning_offer_farm_id"),
+        "subsidy_eur": say("meaning_offer_subsidy_eur"),
     },
 )
 
@@ -71,7 +72,7 @@ def read_offers(path: Path, *, columns: ColumnMapping | None = None) -> OfferTab
     if missing:
         raise missing_fields_error(OFFER_FIELDS, missing, columns=list(frame.columns), path=path)
     if len(frame) == 0:
-        raise InputError("has a header but no offers", source=str(path))
+        raise InputError(say("no_offers"), source=str(path))
     n = len(frame)
     problems: dict[int, list[str]] = {i: [text] for i, text in table.row_problems.items()}
     notes = list(table.notes)
@@ -110,7 +111,7 @@ def read_offers(path: Path, *, columns: ColumnMapping | None = None) -> OfferTab
             problems.setdefault(int(i), []).append(
                 _naming_row(text, short_text(texts.iat[i]), where(int(i)))
             )
-        notes += [f"{path.name}: {note}" for note in parsed.notes]
+        notes += [Message("notes.in_file", file=path.name, note=note) for note in parsed.notes]
         times[key] = (parsed.times, texts.to_numpy() != "")
     # ids as the farm reader makes them: NFC, trimmed, an invisible character rejected
     ids, id_problems = normalise_ids(frame[match["farm_id"]])

@@ -16,6 +16,7 @@ from vbr.errors import InputError
 from vbr.geometry import repair_each
 from vbr.io.crs import NL_EXTENT, RD_NEW
 from vbr.io.tables import no_crs_message, read_table
+from vbr.locale import say
 from vbr.threads import map_geometries
 
 __all__ = [
@@ -59,28 +60,30 @@ def read_in_rd(
     )
     if table.geometry is None:
         raise InputError(
-            f"{what} must be a spatial file (GeoPackage, GeoJSON, Shapefile) with polygons"
-            + (
-                f" (the layer {table.info['layer']!r} has no geometry)"
-                if "layer" in table.info
-                else ""
-            )
-            + "; export the areas from QGIS as a GeoPackage",
+            say(
+                "polygons_not_spatial",
+                what=what,
+                layer=(
+                    say("layer_no_geometry", layer=repr(table.info["layer"]))
+                    if "layer" in table.info
+                    else ""
+                ),
+            ),
             source=str(path),
         )
     if table.crs is None:
         raise InputError(no_crs_message(path), source=str(path))
     frame = gpd.GeoDataFrame(table.frame, geometry=table.geometry.values, crs=table.crs)
     if len(frame) == 0:
-        raise InputError(f"holds no {what}", source=str(path))
+        raise InputError(say("holds_none", what=what), source=str(path))
     geoms = np.asarray(frame.geometry.values, dtype=object)
     kinds = shapely.get_type_id(geoms)
     nonpoly = [i for i, k in enumerate(kinds) if k not in (-1, 3, 6, 7)]
     if nonpoly:
         raise InputError(
-            f"{what} must be polygons; these rows are not",
+            say("not_polygons", what=what),
             source=str(path),
-            problems=[f"row {i + 1}: {geoms[i].geom_type}" for i in nonpoly],
+            problems=[say("row_value", row=str(i + 1), value=geoms[i].geom_type) for i in nonpoly],
         )
     if frame.crs.is_geographic:
         _check_degrees(geoms, table.crs, path=path, what=what)
@@ -93,10 +96,9 @@ def read_in_rd(
     coords_ok[owner[~np.isfinite(coords).all(axis=1)]] = False
     if not coords_ok.all():
         raise InputError(
-            f"the coordinates of some {what} cannot be converted from {table.crs.to_string()} "
-            "to EPSG:28992; is the declared CRS right?",
+            say("polygons_unconvertible", what=what, crs=table.crs.to_string()),
             source=str(path),
-            problems=[f"row {i + 1}" for i in np.flatnonzero(~coords_ok)],
+            problems=[say("row", row=str(i + 1)) for i in np.flatnonzero(~coords_ok)],
         )
     invalid = present & ~shapely.is_valid(geoms)
     return frame, geoms, present, invalid, table.crs, table.notes
@@ -139,7 +141,7 @@ def keep_with_area(
     frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=RD_NEW)).loc[has_area]
     frame.index = np.flatnonzero(has_area)
     if len(frame) == 0:
-        raise InputError(f"holds no {what} with an area", source=str(path))
+        raise InputError(say("holds_none_with_area", what=what), source=str(path))
     return frame
 
 
@@ -176,9 +178,12 @@ def check_in_netherlands(frame: gpd.GeoDataFrame, crs: object, *, path: Path, wh
     nx0, ny0, nx1, ny1 = NL_EXTENT
     if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
         raise InputError(
-            f"the {what} lie outside the Netherlands after conversion to EPSG:28992 "
-            f"(bounds {xmin:.0f}, {ymin:.0f}, {xmax:.0f}, {ymax:.0f}); is the declared CRS "
-            f"({crs.to_string()}) right?",
+            say(
+                "polygons_outside",
+                what=what,
+                bounds=f"{xmin:.0f}, {ymin:.0f}, {xmax:.0f}, {ymax:.0f}",
+                crs=crs.to_string(),
+            ),
             source=str(path),
         )
 
@@ -196,9 +201,12 @@ def _check_degrees(geoms: np.ndarray, crs: object, *, path: Path, what: str) -> 
     if xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90:
         return
     raise InputError(
-        f"the file says its {what} are in {crs.to_string()} (longitude/latitude degrees), but "
-        f"the coordinates reach ({xmin:.0f}, {ymin:.0f}) .. ({xmax:.0f}, {ymax:.0f}), which are "
-        "not degrees. A GeoJSON file without a `crs` member counts as WGS84 degrees; save the "
-        "file with its real CRS (e.g. EPSG:28992 metres), for example as a GeoPackage",
+        say(
+            "polygons_not_degrees",
+            what=what,
+            crs=crs.to_string(),
+            low=f"{xmin:.0f}, {ymin:.0f}",
+            high=f"{xmax:.0f}, {ymax:.0f}",
+        ),
         source=str(path),
     )

@@ -15,6 +15,7 @@ from pyproj import CRS
 
 from vbr.errors import InputError
 from vbr.io.crs import NL_EXTENT, RD_NEW, parse_crs
+from vbr.locale import Message, say
 from vbr.model import Exceedance
 
 __all__ = ["load_exceedance"]
@@ -43,7 +44,7 @@ def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
     path = Path(path)
     source = str(path)
     if not path.exists():
-        raise InputError("file not found", source=source)
+        raise InputError(say("file_not_found"), source=source)
     given = parse_crs(crs, where="--exceedance-crs") if crs is not None else None
     notes: list[str] = []
     try:
@@ -52,29 +53,26 @@ def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
             band = src.read(1, masked=True)
             transform = src.transform
             if src.count > 1:
-                notes.append(f"{path.name} has {src.count} bands; band 1 is used")
+                notes.append(Message("notes.raster_bands", file=path.name, count=int(src.count)))
     except (RasterioIOError, RasterioError) as exc:
         raise InputError(
-            f"cannot read this raster ({exc}); give a GeoTIFF or an ESRI ASCII grid (.asc)",
+            say("raster_unreadable", detail=str(exc)),
             source=source,
         ) from None
     if file_crs is None and given is None:
         raise InputError(
-            "the raster declares no coordinate reference system; give --exceedance-crs "
-            "(RIVM and AERIUS grids are EPSG:28992: --exceedance-crs 28992)",
+            say("raster_no_crs"),
             source=source,
         )
     if file_crs is not None and given is not None and not file_crs.equals(given):
         raise InputError(
-            f"the raster declares {_name(file_crs)} but --exceedance-crs says {_name(given)}; "
-            "leave --exceedance-crs out for files that declare their CRS",
+            say("raster_crs_differs", file_crs=_name(file_crs), given=_name(given)),
             source=source,
         )
     src_crs = file_crs or given
     if transform.b != 0 or transform.d != 0 or transform.a <= 0 or transform.e >= 0:
         raise InputError(
-            "the raster is rotated or not north-up; warp it to a north-up grid first "
-            "(gdalwarp -t_srs EPSG:28992)",
+            say("raster_rotated"),
             source=source,
         )
     values = np.ma.filled(band.astype("float64"), np.nan)
@@ -83,14 +81,10 @@ def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
             values, transform = _to_rd(values, transform, src_crs)
         except (RasterioError, CPLE_BaseError) as exc:
             raise InputError(
-                f"cannot convert the raster from {_name(src_crs)} to EPSG:28992 ({exc}); "
-                "is its CRS right?",
+                say("raster_unconvertible", crs=_name(src_crs), detail=str(exc)),
                 source=source,
             ) from None
-        notes.append(
-            f"{path.name} was reprojected from {_name(src_crs)} to EPSG:28992 "
-            "(nearest cell, no interpolation)"
-        )
+        notes.append(Message("notes.raster_reprojected", file=path.name, crs=_name(src_crs)))
     exc_ = Exceedance(
         values=values, transform=transform, path=path, source_crs=_name(src_crs), notes=notes
     )
@@ -98,12 +92,16 @@ def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
     nx0, ny0, nx1, ny1 = NL_EXTENT
     if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
         raise InputError(
-            f"the raster lies outside the Netherlands in EPSG:28992 (x {xmin:,.0f}..{xmax:,.0f}, "
-            f"y {ymin:,.0f}..{ymax:,.0f}); is its CRS ({_name(src_crs)}) right?",
+            say(
+                "raster_outside",
+                x=f"{xmin:.0f}..{xmax:.0f}",
+                y=f"{ymin:.0f}..{ymax:.0f}",
+                crs=_name(src_crs),
+            ),
             source=source,
         )
     if not np.isfinite(values).any():
-        raise InputError("the raster holds no data cells", source=source)
+        raise InputError(say("raster_empty"), source=source)
     return exc_
 
 

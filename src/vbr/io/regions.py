@@ -14,6 +14,7 @@ from vbr.errors import InputError
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
 from vbr.io.crs import RD_NEW
 from vbr.io.polygons import polygons_in_rd
+from vbr.locale import Message, say
 from vbr.model import Regions
 from vbr.settings import ColumnMapping
 from vbr.settings.limits import MAX_SLUG_CHARS
@@ -23,11 +24,11 @@ __all__ = ["REGION_FIELDS", "RESERVED_SLUGS", "load_regions", "slugify"]
 REGION_NAMES = ("name", "naam", "regio", "gebied", "region")
 #: The regions file's one field, for the column resolver (``--regions-columns``).
 REGION_FIELDS = FieldSet(
-    table="regions file",
+    table=say("table_regions"),
     names={"name": REGION_NAMES},
     option="--regions-columns",
     config_table="regions_columns",
-    meaning={"name": "the region's name"},
+    meaning={"name": say("meaning_region_name")},
 )
 
 #: Folder names vbr uses itself in an output folder: a region whose slug is one of these gets
@@ -73,7 +74,7 @@ def load_regions(
     """
     path = Path(path)
     frame, repaired, dropped, notes = polygons_in_rd(
-        path, what="regions", layer=layer, layer_option="--regions-layer"
+        path, what=say("what_regions"), layer=layer, layer_option="--regions-layer"
     )
     names_in = [c for c in frame.columns if c != frame.geometry.name]
     match = match_columns(names_in, REGION_FIELDS, path=path, mapping=columns)
@@ -92,26 +93,25 @@ def load_regions(
         )
     if len(dropped):
         left_out = [
-            f"row {i + 1} ({str(dropped.at[i, name_col]).strip() or 'no name'!r})"
+            say("row_named", row=str(i + 1), value=repr(str(dropped.at[i, name_col]).strip()))
+            if str(dropped.at[i, name_col]).strip()
+            else say("row_no_name", row=str(i + 1))
             for i in dropped.index
         ]
-        notes.append(
-            f"{len(dropped)} region(s) without a geometry with area left out (no farm can lie "
-            f"in them): {', '.join(left_out)}"
-        )
+        notes.append(Message("notes.regions_left_out", count=len(dropped), rows=left_out))
     problems = [
-        f"row {i + 1}: no usable name ({n!r})"
+        say("region_no_name", row=str(i + 1), name=repr(n))
         for i, (n, s) in enumerate(zip(names, slugs, strict=True))
         if not s
     ]
     seen: dict[str, str] = {}
     for n, s in zip(names, slugs, strict=True):
         if s and s in seen:
-            problems.append(f"{seen[s]!r} and {n!r} both make the folder name {s!r}")
+            problems.append(say("region_same_folder", a=repr(seen[s]), b=repr(n), folder=repr(s)))
         seen.setdefault(s, n)
     if problems:
         raise InputError(
-            "region names must be present and give distinct folder names",
+            say("region_names"),
             source=str(path),
             problems=problems,
         )

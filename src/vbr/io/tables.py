@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from vbr.errors import InputError
+from vbr.locale import Message, say
 from vbr.settings.limits import BYTES_PER_ROW, MAX_LINE_BYTES
 
 __all__ = [
@@ -91,13 +92,13 @@ class RawTable:
     excel_epoch: _dt.datetime | None = None
 
 
-def row_label(table: RawTable, position: int) -> str:
+def row_label(table: RawTable, position: int) -> Message:
     """How a message names the data row at ``position`` (0-based): ``row 5`` as a spreadsheet
     numbers it (the header is row 1; blank rows are not counted) in a CSV or XLSX file,
     ``feature 4`` in a spatial file."""
     if table.geometry is not None:
-        return f"feature {position + 1}"
-    return f"row {position + 2}"
+        return Message("reasons.where_feature", number=str(position + 1))
+    return Message("reasons.where_row", number=str(position + 2))
 
 
 def short_text(value: object, limit: int = 40) -> str:
@@ -123,8 +124,7 @@ def find_column(frame_columns: list[str], names: tuple[str, ...], *, path: Path)
     hits = [c for c in frame_columns if normalise_name(c) in wanted]
     if len(hits) > 1:
         raise InputError(
-            f"columns {', '.join(repr(h) for h in hits)} could all be `{names[0]}`, and vbr does "
-            "not choose between them; rename or remove the others so that one remains",
+            say("columns_ambiguous", columns=", ".join(repr(h) for h in hits), name=names[0]),
             source=str(path),
         )
     return hits[0] if hits else None
@@ -174,29 +174,26 @@ def read_table(
     suffix = path.suffix.lower()
     if layer is not None and suffix not in SPATIAL_SUFFIXES:
         raise InputError(
-            f"chooses a layer, but {path.name} is not a file with layers (GeoPackage, GeoJSON, "
-            f"Shapefile); leave out {layer_option}",
+            say("layer_not_layered", file=path.name, option=layer_option),
             source=layer_option,
         )
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
         raise InputError(
-            f"chooses a sheet, but {path.name} is not an Excel workbook (.xlsx); leave out "
-            f"{sheet_option}",
+            say("sheet_not_excel", file=path.name, option=sheet_option),
             source=sheet_option,
         )
     if not path.exists():
-        raise InputError("file not found", source=str(path))
+        raise InputError(say("file_not_found"), source=str(path))
     if path.is_dir():
-        raise InputError("is a folder, not a file", source=str(path))
+        raise InputError(say("is_folder"), source=str(path))
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode):
-        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
         raise InputError(
-            f"is {kind}, not a regular file; save the data to a file and give that file",
+            say("not_regular_fifo" if stat.S_ISFIFO(mode) else "not_regular_device"),
             source=str(path),
         )
     if path.stat().st_size == 0:
-        raise InputError("the file is empty", source=str(path))
+        raise InputError(say("file_empty"), source=str(path))
     if suffix in TEXT_SUFFIXES:
         return _read_csv(path, max_rows=max_rows)
     if suffix in EXCEL_SUFFIXES:
@@ -206,12 +203,9 @@ def read_table(
             path, layer=layer, geometry=geometry, layer_option=layer_option, max_rows=max_rows
         )
     if suffix == ".xls":
-        raise InputError(
-            "old Excel .xls is not supported; save it as .xlsx or CSV", source=str(path)
-        )
+        raise InputError(say("xls_old"), source=str(path))
     raise InputError(
-        f"unknown file type {suffix or '(none)'!r}; use CSV, XLSX, GeoPackage, GeoJSON or "
-        "Shapefile (.shp with its .shx, .dbf and .prj)",
+        say("unknown_type", suffix=repr(suffix or "(none)")),
         source=str(path),
     )
 
@@ -220,17 +214,15 @@ def read_table(
 _SIGNATURES = (
     (
         b"PK\x03\x04",
-        "looks like an Excel workbook (.xlsx, a zip file), not a CSV text file; rename it to "
-        ".xlsx (or save it from Excel as CSV)",
+        "looks_xlsx",
     ),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "looks like an old Excel .xls workbook, not a CSV text file; save it from Excel as .xlsx "
-        "or CSV",
+        "looks_xls",
     ),
     (
         b"SQLite format 3\x00",
-        "looks like a GeoPackage (an SQLite database), not a CSV text file; rename it to .gpkg",
+        "looks_gpkg",
     ),
 )
 
@@ -253,7 +245,7 @@ def _read_text_bytes(path: Path, *, max_rows: int | None) -> bytes:
             if not pieces:
                 for magic, message in _SIGNATURES:
                     if piece.startswith(magic):
-                        raise InputError(message, source=str(path))
+                        raise InputError(say(message), source=str(path))
             ends = np.flatnonzero(np.frombuffer(piece, dtype=np.uint8) == 10)
             if len(ends):
                 gaps = np.diff(ends, prepend=-1 - run) - 1  # bytes of each line before its end
@@ -267,29 +259,26 @@ def _read_text_bytes(path: Path, *, max_rows: int | None) -> bytes:
                 _line_too_long(path, lines + len(ends) + 1)
             lines += len(ends)
             if max_rows is not None and lines - 1 > max_rows:
-                _too_many_rows(path, f"more than {max_rows:,} lines", max_rows)
+                _too_many_rows(path, say("found_more_lines", count=max_rows), max_rows)
             pieces.append(piece)
     rows = lines - 1 + (run > 0)  # a last line without a line end is a row too
     if max_rows is not None:
         if rows > max_rows:
-            _too_many_rows(path, f"{rows:,} lines after the header", max_rows)
+            _too_many_rows(path, say("found_lines", count=rows), max_rows)
         _check_memory(path, rows)
     return b"".join(pieces)
 
 
 def _line_too_long(path: Path, line: int) -> None:
     raise InputError(
-        f"line {line:,} is longer than {MAX_LINE_BYTES:,} bytes (vbr's limit for one line); a "
-        "CSV row is far shorter: is this a CSV file, or did a quote or line end go missing?",
+        say("line_too_long", line=line, limit=MAX_LINE_BYTES),
         source=str(path),
     )
 
 
-def _too_many_rows(path: Path, found: str, max_rows: int) -> None:
+def _too_many_rows(path: Path, found: Message, max_rows: int) -> None:
     raise InputError(
-        f"holds {found}, more than vbr reads without --large ({max_rows:,} rows); give "
-        "--large to read it (the run then needs about "
-        f"{BYTES_PER_ROW * max_rows / 1e9:,.0f} GB of memory per {max_rows:,} rows)",
+        say("too_many_rows", found=found, limit=max_rows, gb=round(BYTES_PER_ROW * max_rows / 1e9)),
         source=str(path),
     )
 
@@ -319,9 +308,7 @@ def _check_memory(path: Path, rows: int) -> None:
     free = available_memory()
     if free is not None and needed > free:
         raise InputError(
-            f"holds about {rows:,} rows: a run needs about {needed / 1e9:,.1f} GB of memory for "
-            f"them, and this machine has {free / 1e9:,.1f} GB free; close other programs, use a "
-            "machine with more memory, or split the file (by region, for example)",
+            say("memory", rows=rows, needed=needed / 1e9, free=free / 1e9),
             source=str(path),
         )
 
@@ -337,7 +324,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"starts with a {enc} mark but is not {enc}: {exc}", source=str(path)
+                    say("bom_mismatch", encoding=enc, detail=str(exc)), source=str(path)
                 ) from None
     head = data[:65536]
     if b"\x00" in head:
@@ -349,9 +336,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
                     return data.decode(enc), enc
                 except UnicodeDecodeError:
                     break
-        raise InputError(
-            "is not a text file (it holds NUL bytes); save it as CSV (UTF-8)", source=str(path)
-        )
+        raise InputError(say("nul_bytes"), source=str(path))
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -360,8 +345,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     control = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n")
     if control > max(2, len(sample) // 100):
         raise InputError(
-            f"is not a text file ({control} control characters in its first "
-            f"{len(sample):,} characters); save it as CSV (UTF-8)",
+            say("control_chars", count=control, chars=len(sample)),
             source=str(path),
         )
     return text, encoding
@@ -384,19 +368,17 @@ def _check_header(columns: list[str], path: Path) -> list[str]:
     problems = []
     if any(c == "" for c in columns):
         problems.append(
-            "column(s) "
-            + ", ".join(str(i + 1) for i, c in enumerate(columns) if c == "")
-            + " have no name"
+            say("no_name", columns=", ".join(str(i + 1) for i, c in enumerate(columns) if c == ""))
         )
     seen: dict[str, int] = {}
     for c in columns:
         seen[c] = seen.get(c, 0) + 1
     dups = [c for c, n in seen.items() if n > 1 and c]
     if dups:
-        problems.append("duplicate column name(s): " + ", ".join(repr(d) for d in dups))
+        problems.append(say("duplicate_names", names=", ".join(repr(d) for d in dups)))
     if problems:
         raise InputError(
-            "the header row cannot be used; give every column one unique name",
+            say("header_unusable"),
             source=str(path),
             problems=problems,
         )
@@ -412,7 +394,7 @@ def _read_csv(path: Path, *, max_rows: int | None = None) -> RawTable:
     fast = _read_plain_csv(text, sep)
     if fast is not None:
         if len(fast) == 0:
-            raise InputError("the file holds no header row", source=str(path))
+            raise InputError(say("no_header"), source=str(path))
         columns = _check_header(list(fast[0]), path)
         frame = pd.DataFrame(fast[1:], columns=columns)
         return RawTable(
@@ -426,19 +408,14 @@ def _read_csv(path: Path, *, max_rows: int | None = None) -> RawTable:
             rows.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
-        hint = (
-            'a quote (") opens a value that is never closed'
-            if "end of data" in str(exc)
-            else str(exc)
-        )
+        hint = say("quote_unclosed") if "end of data" in str(exc) else str(exc)
         raise InputError(
-            f"cannot be read as CSV at line {start}: {hint}; every value that starts "
-            'with a quote must end with one (write a quote inside a value as "")',
+            say("csv_unreadable", line=start, hint=hint),
             source=str(path),
         ) from None
     rows = [r for r in rows if r and any(cell.strip() for cell in r)]
     if not rows:
-        raise InputError("the file holds no header row", source=str(path))
+        raise InputError(say("no_header"), source=str(path))
     columns = _check_header(rows[0], path)
     frame, problems = _padded_frame(
         rows[1:],
@@ -541,14 +518,13 @@ def _read_xlsx(
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(
-            f"cannot be opened as an Excel workbook (damaged or not .xlsx): {exc}", source=str(path)
-        ) from None
+        raise InputError(say("xlsx_damaged", detail=str(exc)), source=str(path)) from None
     epoch = wb.epoch
     try:
         ws, notes = _choose_sheet(wb, path, sheet=sheet, sheet_option=sheet_option)
         if max_rows is not None and (ws.max_row or 0) > max_rows + 1:
-            _too_many_rows(path, f"{ws.max_row - 1:,} rows in sheet {ws.title!r}", max_rows)
+            found = say("found_sheet_rows", count=ws.max_row - 1, sheet=repr(ws.title))
+            _too_many_rows(path, found, max_rows)
         if max_rows is not None:
             _check_memory(path, ws.max_row or 0)
         rows = [
@@ -557,21 +533,20 @@ def _read_xlsx(
             if r and any(v is not None and str(v).strip() for v in r)
         ]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise InputError(
-            f"the sheet cannot be read (damaged workbook?): {exc}", source=str(path)
-        ) from None
+        raise InputError(say("sheet_damaged", detail=str(exc)), source=str(path)) from None
     finally:
         wb.close()
     if not rows:
         others = [w.title for w in wb.worksheets if w.title != ws.title]
         raise InputError(
-            f"the sheet {ws.title!r} is empty"
-            + (
-                f"; the workbook also has {', '.join(repr(o) for o in others)}: choose one with "
-                f"{sheet_option} NAME"
-                if others and sheet_option
-                else ""
-            ),
+            say(
+                "sheet_empty_others",
+                sheet=repr(ws.title),
+                others=", ".join(repr(o) for o in others),
+                option=sheet_option,
+            )
+            if others and sheet_option
+            else say("sheet_empty", sheet=repr(ws.title)),
             source=str(path),
         )
     header = list(rows[0])
@@ -605,8 +580,12 @@ def _choose_sheet(wb, path: Path, *, sheet: str | None, sheet_option: str | None
         ]
         if len(match) != 1:
             raise InputError(
-                f"has no sheet {sheet!r} ({sheet_option}); its sheets: "
-                + ", ".join(repr(t) for t in titles),
+                say(
+                    "no_sheet",
+                    sheet=repr(sheet),
+                    option=sheet_option,
+                    sheets=", ".join(repr(t) for t in titles),
+                ),
                 source=str(path),
             )
         return match[0], []
@@ -616,14 +595,17 @@ def _choose_sheet(wb, path: Path, *, sheet: str | None, sheet_option: str | None
         return ws, []
     hidden = [w.title for w in sheets if w.sheet_state != "visible"]
     others = [w.title for w in sheets if w.title != ws.title and w.title not in hidden]
-    parts = [f"{path.name}: read sheet {ws.title!r}"]
-    if hidden:
-        parts.append(f"hidden sheet(s) {', '.join(repr(h) for h in hidden)} not read")
-    if others:
-        parts.append(f"other sheet(s) not read: {', '.join(repr(o) for o in others)}")
-    if sheet_option:
-        parts.append(f"choose another with {sheet_option} NAME")
-    return ws, ["; ".join(parts)]
+    hidden_text = ", ".join(repr(h) for h in hidden)
+    others_text = ", ".join(repr(o) for o in others)
+    note = Message(
+        "notes.sheet_read",
+        file=path.name,
+        sheet=repr(ws.title),
+        hidden=Message("notes.sheet_hidden", sheets=hidden_text) if hidden else "",
+        others=Message("notes.sheet_others", sheets=others_text) if others else "",
+        choose=Message("notes.sheet_choose", option=sheet_option) if sheet_option else "",
+    )
+    return ws, [note]
 
 
 #: GDAL's warnings go through Python's warning filters, which are process-wide: one spatial read
@@ -640,18 +622,11 @@ _KINDS = {
 }
 
 
-def no_crs_message(path: Path) -> str:
+def no_crs_message(path: Path) -> Message:
     """What to say of a spatial file that declares no coordinate reference system."""
     if Path(path).suffix.lower() == ".shp":
-        return (
-            "the shapefile has no .prj file beside it, so its coordinate reference system is "
-            "unknown; copy its .prj with it (a shapefile is a set of files with one name), or "
-            "save it as a GeoPackage with its CRS (e.g. EPSG:28992)"
-        )
-    return (
-        "the file declares no coordinate reference system; save it with its CRS (e.g. "
-        "EPSG:28992) so locations cannot be misread"
-    )
+        return say("no_prj")
+    return say("no_crs")
 
 
 def _read_spatial(
@@ -685,8 +660,7 @@ def _read_spatial(
         except DataLayerError as exc:
             if layer is not None:  # a GML's layers are not listed first
                 raise InputError(
-                    f"has no layer {layer!r} ({layer_option}), or it cannot be read; open the "
-                    "file in QGIS to see its layers",
+                    say("no_layer_unreadable", layer=repr(layer), option=layer_option),
                     source=str(path),
                 ) from None
             raise _unreadable(path, exc) from None
@@ -741,7 +715,7 @@ def _check_spatial_size(
             "features", -1
         )
     if count > max_rows:
-        _too_many_rows(path, f"{count:,} features", max_rows)
+        _too_many_rows(path, say("found_features", count=int(count)), max_rows)
     if count > 0:
         _check_memory(path, count)
 
@@ -758,10 +732,10 @@ def _check_shapefile_parts(path: Path) -> None:
     ]
     if missing:
         raise InputError(
-            f"the shapefile is incomplete: {' and '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} missing beside it. A shapefile is a set of "
-            "files with one name (.shp, .shx, .dbf, .prj): copy them together, or save the data "
-            "as one GeoPackage",
+            say(
+                "shapefile_incomplete_one" if len(missing) == 1 else "shapefile_incomplete",
+                files=" & ".join(missing),
+            ),
             source=str(path),
         )
 
@@ -797,13 +771,13 @@ def _choose_layer(
         ]
         if len(match) != 1:
             raise InputError(
-                f"has no layer {layer!r} ({layer_option}); its layers: {listing}",
+                say("no_layer", layer=repr(layer), option=layer_option, layers=listing),
                 source=str(path),
             )
         return match[0], []
     if len(names) == 0:
         raise InputError(
-            f"holds no layers: the {_KINDS.get(path.suffix.lower(), 'file')} is empty",
+            say("no_layers", kind=_KINDS.get(path.suffix.lower(), "file")),
             source=str(path),
         )
     if len(names) == 1:
@@ -812,10 +786,18 @@ def _choose_layer(
     fitting = [n for n, k in zip(names, kinds, strict=True) if k == wanted]
     chosen = fitting[0] if fitting else names[0]
     others = ", ".join(f"{n!r} ({k})" for n, k in zip(names, kinds, strict=True) if n != chosen)
-    why = f"the first layer of {wanted}" if fitting else "the first layer"
+    firsts = {"points": "notes.layer_first_points", "polygons": "notes.layer_first_polygons"}
+    why = Message(firsts[wanted] if fitting and wanted else "notes.layer_first")
     return chosen, [
-        f"{path.name} holds {len(names)} layers; read {chosen!r} ({why}); not read: {others}. "
-        f"Choose another with {layer_option} NAME"
+        Message(
+            "notes.layer_read",
+            file=path.name,
+            count=len(names),
+            layer=repr(chosen),
+            why=why,
+            others=others,
+            option=layer_option,
+        )
     ]
 
 
@@ -825,58 +807,42 @@ def _unreadable(path: Path, exc: Exception) -> InputError:
     text = str(exc)
     if "OGR_GEOJSON_MAX_OBJ_SIZE" in text:
         return InputError(
-            "holds a GeoJSON feature larger than GDAL reads by default (its limit "
-            "OGR_GEOJSON_MAX_OBJ_SIZE, in MB); convert the file to a GeoPackage (in QGIS: "
-            "Export > Save Features As > GeoPackage, or ogr2ogr -f GPKG out.gpkg in.geojson), "
-            "or set the environment variable OGR_GEOJSON_MAX_OBJ_SIZE=0 to lift the limit",
+            say("geojson_too_large"),
             source=str(path),
         )
     kind = _KINDS.get(path.suffix.lower(), "spatial")
-    head = (
-        f"cannot be read as a spatial file (damaged, cut short, or not a "
-        f"{path.suffix.lstrip('.')} file)"
-    )
     where = re.search(r"line (\d+), character (\d+)", text)
     if "not recognized as" in text or "not recognised as" in text:
-        detail = (
-            f"its content is not {kind}. If it is another kind of file, give it the extension "
-            "of its real format (.csv, .xlsx, .gpkg, .geojson, .shp); else export it again from "
-            "the program that made it"
-        )
+        detail = say("spatial_not_kind", kind=kind)
     elif "malformed" in text or "not a database" in text or "database" in text.lower():
-        detail = (
-            f"the {kind}'s database is damaged or incomplete (a copy that broke off?); copy or "
-            "export the file again"
-        )
+        detail = say("spatial_database", kind=kind)
     elif where:
-        detail = (
-            f"the {kind} text is cut short or damaged at line {where.group(1)}, character "
-            f"{where.group(2)}; copy or export the file again"
-        )
+        detail = say("spatial_cut", kind=kind, line=where.group(1), character=where.group(2))
     else:
-        detail = "copy or export the file again, or open it in QGIS to see whether it is whole"
-    return InputError(f"{head}: {detail}", source=str(path))
+        detail = say("spatial_other")
+    return InputError(
+        say("spatial_unreadable", suffix=path.suffix.lstrip("."), detail=detail), source=str(path)
+    )
 
 
-#: GDAL's warnings while reading, in plain words (pattern -> text; ``{0}`` is the first group).
+#: GDAL's warnings while reading, in plain words (pattern -> the key of the note; ``{layer}`` is
+#: the first group).
 _PLAIN_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"More than one layer found in '[^']*': '([^']*)' \(default\)", re.S),
-        "holds more than one layer; read {0!r}, the file's first; choose another with "
-        "{layer_option} NAME",
+        "notes.gis_layers",
     ),
     (
         re.compile(r"Measured \(M\) geometry types are not supported", re.S),
-        "its geometries carry measure (M) values; vbr does not use them",
+        "notes.gis_measures",
     ),
     (
         re.compile(r"Error parsing datetimes", re.S),
-        "some date or time values could not be read as dates; they are kept as text as written",
+        "notes.gis_dates",
     ),
     (
         re.compile(r"Non closed ring", re.S),
-        "some polygon rings were not closed; they were closed by joining the last point to the "
-        "first",
+        "notes.gis_rings",
     ),
 )
 
@@ -894,15 +860,13 @@ def _plain_warnings(caught: list, path: Path, *, layer_option: str) -> list[str]
         for pattern, text in _PLAIN_WARNINGS:
             found = pattern.search(message)
             if found:
-                note = text.format(*found.groups(), layer_option=layer_option)
+                layer = repr(found.group(1)) if found.groups() else ""
+                note = Message(text, layer=layer, option=layer_option) if layer else Message(text)
                 break
         else:
             first = message.strip().splitlines()[0] if message.strip() else "(no text)"
-            note = (
-                f"the GIS library reported while reading it: {first[:200]!r}; vbr read the file "
-                "anyway: check the result where this concerns the columns or shapes it uses"
-            )
-        note = f"{path.name}: {note}"
+            note = Message("notes.gis_other", text=repr(first[:200]))
+        note = Message("notes.in_file", file=path.name, note=note)
         if note not in notes:
             notes.append(note)
     return notes

@@ -29,6 +29,7 @@ import pandas as pd
 
 from vbr.errors import InputError
 from vbr.io.tables import short_text
+from vbr.locale import Message, say
 
 __all__ = ["ACCEPTED_FORMS", "ParsedTimes", "parse_times"]
 
@@ -193,11 +194,7 @@ def parse_times(
             )
     notes = []
     if ambiguous.any():
-        notes.append(
-            f"{int(ambiguous.sum()):,} {column} time(s) fall in the hour that occurs twice when "
-            "summer time ends (02:00-03:00 on the last Sunday of October) and are read as the "
-            "first, in summer time (+02:00); give the zone (+01:00) where the second is meant"
-        )
+        notes.append(Message("notes.doubled_hour", count=int(ambiguous.sum()), column=column))
     return ParsedTimes(times=out, problems=problems, ambiguous=ambiguous, notes=notes)
 
 
@@ -228,10 +225,12 @@ def _dutch(
         if month_first.any():
             position = int(month_first.index[month_first.to_numpy()][0])
             raise InputError(
-                f"column {column} holds {values[position]!r} ({row_label(position)}), a date "
-                "that reads only month first; vbr reads dates day first (dd-mm-jjjj), so the "
-                "other dates of this column could be misread too: save the column as "
-                "dd-mm-jjjj or as ISO 8601 (jjjj-mm-dd)",
+                say(
+                    "month_first",
+                    column=column,
+                    value=repr(values[position]),
+                    row=row_label(position),
+                ),
                 source=source,
             )
     read = ~unread

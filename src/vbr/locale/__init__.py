@@ -23,10 +23,13 @@ from importlib import resources
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "Message",
     "Texts",
     "babel_locale",
     "check_language",
     "placeholders",
+    "plural",
+    "say",
     "t",
     "texts",
 ]
@@ -108,3 +111,76 @@ def t(key: str, lang: str, /, **values: object) -> str:
 def placeholders(text: str) -> set[str]:
     """The names of the ``{placeholders}`` in a text."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def plural(key: str, lang: str, /, count: int, **values: object) -> str:
+    """The singular or plural text of ``key`` for ``count`` (CLDR's plural rule of ``lang``,
+    Babel): the catalogue holds ``key.one`` and ``key.other`` (``1 rij``, ``2 rijen``);
+    ``{count}`` is filled with ``count`` in the language's digits unless ``values`` gives it."""
+    from babel import Locale
+
+    form = Locale.parse(babel_locale(lang)).plural_form(abs(count))
+    entries = texts(lang)
+    name = f"{key}.{form}" if f"{key}.{form}" in entries else f"{key}.other"
+    if "count" not in values:
+        from vbr.locale.formats import format_count
+
+        values["count"] = format_count(count, lang)
+    return entries(name, **values)
+
+
+class Message(str):
+    """A text of the catalogue, made in English (the machine form, what ``str`` gives and
+    tests match on) that keeps its key and values, so that it can be said in any language
+    (:meth:`render`). Values that are themselves :class:`Message` are rendered too."""
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, /, **values: object) -> Message:
+        self = super().__new__(cls, t(key, "en", **_said(values, "en")))
+        self.key = key
+        self.values = values
+        return self
+
+    def __reduce__(self):
+        return (_message, (self.key, self.values))
+
+    def render(self, lang: str) -> str:
+        """The text in ``lang``."""
+        if lang == "en":
+            return str(self)
+        return t(self.key, lang, **_said(self.values, lang))
+
+
+def _said(values: dict[str, object], lang: str) -> dict[str, object]:
+    """Values as a message says them in ``lang``: a nested :class:`Message` in that language,
+    a whole number with the language's thousands mark (``1.234``), a fraction with one decimal,
+    a list each of these joined by ``", "``; texts (quoted values, names, row numbers) as
+    they are."""
+    from vbr.locale.formats import format_count, format_number
+
+    out: dict = {}
+    for name, value in values.items():
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in _said(dict(enumerate(value)), lang).values())
+        elif isinstance(value, Message):
+            value = value.render(lang)
+        elif isinstance(value, bool):
+            value = str(value)
+        elif isinstance(value, int):
+            value = format_count(value, lang)
+        elif isinstance(value, float):
+            value = format_number(value, lang, 1)
+        out[name] = value
+    return out
+
+
+def _message(key: str, values: dict[str, object]) -> Message:
+    return Message(key, **values)
+
+
+def say(key: str, /, **values: object) -> Message:
+    """An error message of the catalogue's ``[messages]`` table (``say("layer_missing",
+    file=..., layer=...)``): English as a ``str``, any language by :meth:`Message.render`."""
+    return Message(f"messages.{key}", **values)

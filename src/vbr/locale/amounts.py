@@ -28,6 +28,8 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from vbr.locale import say
+
 __all__ = ["UNITS", "AmountError", "parse_euro"]
 
 #: Unit words after the number (lower case) and what they multiply by.
@@ -81,7 +83,7 @@ def parse_euro(text: str | float | int) -> Decimal:
         When the text is empty, is no amount, reads two ways, or is negative or not finite.
     """
     if isinstance(text, bool):
-        raise AmountError(f"{text!r} is not an amount in euro; write e.g. {EXAMPLES}")
+        raise AmountError(say("amount_not", value=repr(text), examples=EXAMPLES))
     if isinstance(text, int | float):
         return _checked(Decimal(repr(text)) if isinstance(text, float) else Decimal(text), text)
     raw = str(text)
@@ -92,35 +94,31 @@ def parse_euro(text: str | float | int) -> Decimal:
     if negative or body.startswith("+"):
         body = body[1:].lstrip()
     if body.lower() in ("nan", "inf", "infinity"):
-        raise AmountError(f"{raw!r} is not a finite amount in euro")
+        raise AmountError(say("amount_not_finite", value=repr(raw)))
     unit = 1
     match = _UNIT.match(body)
     if match and not _SCIENTIFIC.match(body):
         if not match["number"].strip():
-            raise AmountError(f"{raw!r} is not an amount in euro; write e.g. {EXAMPLES}")
+            raise AmountError(say("amount_not", value=repr(raw), examples=EXAMPLES))
         word = match["unit"].lower()
         if word == "biljoen":
-            raise AmountError(
-                f"{raw!r}: 'biljoen' is 10^12 in Dutch but looks like the English billion; "
-                "write the amount in mld or in full"
-            )
+            raise AmountError(say("amount_biljoen", value=repr(raw)))
         if word not in UNITS:
             raise AmountError(
-                f"{raw!r}: unknown unit {match['unit']!r} (known: mln, miljoen, mld, miljard, "
-                f"k, duizend, million, billion); write e.g. {EXAMPLES}"
+                say("amount_unit", value=repr(raw), unit=repr(match["unit"]), examples=EXAMPLES)
             )
         unit, body = UNITS[word], match["number"].strip()
     number = _number(body, raw, with_unit=unit != 1)
     amount = number * unit
     if negative and amount != 0:
-        raise AmountError(f"{raw!r} is negative; an amount in euro must be >= 0")
+        raise AmountError(say("amount_negative", value=repr(raw)))
     return _checked(amount, raw)
 
 
 def _number(body: str, raw: str, *, with_unit: bool) -> Decimal:
     """The number in ``body`` (no sign, currency or unit left)."""
     if not body:
-        raise AmountError(f"{raw!r} holds no number; write e.g. {EXAMPLES}")
+        raise AmountError(say("amount_no_number", value=repr(raw), examples=EXAMPLES))
     if _SCIENTIFIC.match(body):
         return _decimal(body, raw)
     if _GROUP_ONLY.search(body):
@@ -130,10 +128,7 @@ def _number(body: str, raw: str, *, with_unit: bool) -> Decimal:
         if not re.fullmatch(r"\d{1,3}", groups[0]) or not all(
             re.fullmatch(r"\d{3}", g) for g in [*groups[1:-1], head]
         ):
-            raise AmountError(
-                f"{raw!r}: digits grouped by spaces, '_' or \"'\" must come in groups of three "
-                f"(100 000 000); write e.g. {EXAMPLES}"
-            )
+            raise AmountError(say("amount_spaces", value=repr(raw), examples=EXAMPLES))
         return _decimal("".join(groups[:-1]) + head + decimals, raw)
     points, commas = body.count("."), body.count(",")
     if points and commas:
@@ -141,28 +136,30 @@ def _number(body: str, raw: str, *, with_unit: bool) -> Decimal:
         thousands = "," if decimal_mark == "." else "."
         whole, _, fraction = body.rpartition(decimal_mark)
         if thousands in fraction or not _grouped(whole, thousands):
-            raise AmountError(
-                f"{raw!r}: with both '.' and ',' the last one is the decimal mark and the other "
-                f"must group thousands by three (1.234.567,89 or 1,234,567.89)"
-            )
+            raise AmountError(say("amount_both_marks", value=repr(raw)))
         return _decimal(whole.replace(thousands, "") + "." + fraction, raw)
     mark = "." if points else "," if commas else ""
     count = points or commas
     if count > 1:
         if not _grouped(body, mark):
             raise AmountError(
-                f"{raw!r}: '{mark}' occurs {count} times, so it groups thousands, but the "
-                f"groups are not of three digits; write e.g. {EXAMPLES}"
+                say(
+                    "amount_groups", value=repr(raw), mark=mark, count=str(count), examples=EXAMPLES
+                )
             )
         return _decimal(body.replace(mark, ""), raw)
     if count == 1:
         whole, _, fraction = body.partition(mark)
         if len(fraction) == 3 and not with_unit and re.fullmatch(r"[1-9]\d{0,2}", whole):
             raise AmountError(
-                f"{raw!r} reads two ways: with '{mark}' as the decimal mark, or with '{mark}' "
-                f"grouping thousands ({whole}{fraction}); write it without doubt: in full "
-                f"({whole}{fraction}), with cents ({whole}.{fraction},00) or with a unit "
-                f"({whole},{fraction} mld)"
+                say(
+                    "amount_two_ways",
+                    value=repr(raw),
+                    mark=mark,
+                    full=f"{whole}{fraction}",
+                    cents=f"{whole}.{fraction},00",
+                    unit=f"{whole},{fraction} mld",
+                )
             )
         return _decimal(whole + "." + fraction, raw)
     return _decimal(body, raw)
@@ -184,18 +181,18 @@ def _grouped(text: str, mark: str) -> bool:
 
 def _decimal(text: str, raw: str) -> Decimal:
     if not re.fullmatch(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", text):
-        raise AmountError(f"{raw!r} is not an amount in euro; write e.g. {EXAMPLES}")
+        raise AmountError(say("amount_not", value=repr(raw), examples=EXAMPLES))
     try:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover (the pattern above admits only numbers)
-        raise AmountError(f"{raw!r} is not an amount in euro; write e.g. {EXAMPLES}") from None
+        raise AmountError(say("amount_not", value=repr(raw), examples=EXAMPLES)) from None
 
 
 def _checked(amount: Decimal, raw: object) -> Decimal:
     if not amount.is_finite():
-        raise AmountError(f"{raw!r} is not a finite amount in euro")
+        raise AmountError(say("amount_not_finite", value=repr(raw)))
     if amount < 0:
-        raise AmountError(f"{raw!r} is negative; an amount in euro must be >= 0")
+        raise AmountError(say("amount_negative", value=repr(raw)))
     if not math.isfinite(float(amount)):  # beyond any float: as good as infinite
-        raise AmountError(f"{raw!r} is not a finite amount in euro")
+        raise AmountError(say("amount_not_finite", value=repr(raw)))
     return amount

@@ -21,12 +21,13 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from vbr.locale import DEFAULT_LANGUAGE, t, texts
-from vbr.locale.formats import format_count, format_number
+from vbr.locale import DEFAULT_LANGUAGE, Message, plural, t, texts
+from vbr.locale.formats import format_number
 
 __all__ = [
     "count_line",
     "reason_key",
+    "render_click",
     "render_kind",
     "render_message",
     "render_note",
@@ -67,11 +68,14 @@ class _Template:
 
 def _compile(key: str, text: str) -> _Template | None:
     """A template's regular expression: its text literally, each placeholder a named group."""
-    parts, pos, literal = [], 0, 0
+    parts, pos, literal, seen = [], 0, 0, set()
     for m in _FIELD.finditer(text):
         parts.append(re.escape(text[pos : m.start()]))
         literal += m.start() - pos
-        parts.append(f"(?P<{m.group(1)}>{_VALUE.get(m.group(1), '.+?')})")
+        name = m.group(1)
+        # a placeholder said twice holds the same value twice
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{_VALUE.get(name, '.+?')})")
+        seen.add(name)
         pos = m.end()
     parts.append(re.escape(text[pos:]))
     literal += len(text) - pos
@@ -188,20 +192,22 @@ def untranslated(text: str) -> list[str]:
 
 
 def count_line(kind: str, rows: int, example: str, farm_id: str, lang: str) -> str:
-    """One kind of reason counted, in ``lang``: ``nh3_kg ontbreekt: 2 rij(en) (bijv. rij 3,
-    farm_id 'a')``; an empty ``farm_id`` (a public run names no farm) is left out."""
+    """One kind of reason counted, in ``lang``: ``nh3_kg ontbreekt: 2 rijen (bijv. rij 3,
+    farm_id 'a')`` (``1 rij``); an empty ``farm_id`` (a public run names no farm) is left out."""
     farm = t("rejections.farm", lang, farm_id=repr(farm_id)) if farm_id else ""
     return t(
         "rejections.kind",
         lang,
         reason=render_kind(kind, lang),
-        rows=format_count(rows, lang),
+        rows=plural("rejections.rows", lang, count=rows),
         example=render_reason(example, lang),
         farm=farm,
     )
 
 
 def _render_whole(text: str, lang: str, section: str) -> str:
+    if isinstance(text, Message):
+        return text.render(lang)
     if lang == "en" or not text:
         return text
     found = _match(text, section=section)
@@ -218,3 +224,28 @@ def render_note(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A note or warning of a run in ``lang`` where the catalogue's ``[notes]`` has its
     template; else as it is (English)."""
     return _render_whole(text, lang, "notes.")
+
+
+#: click's messages that hold another message (``{detail}``, ``{hint}``).
+_CLICK_FRAMES = ("click.invalid_value", "click.no_such_option_hint", "click.no_such_command_hint")
+
+
+def render_click(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A message of click (the command-line library: an unknown option, a value out of range)
+    in ``lang`` where the catalogue's ``[click]`` table has its English form; the part after
+    ``Invalid value for ...:`` (``{detail}``) and a ``Did you mean`` are said the same way."""
+    if lang == "en" or not text:
+        return text
+    found = None
+    for key in _CLICK_FRAMES:  # the frames first: their detail may look like anything
+        template = _compile(key, texts("en")[key])
+        m = template.pattern.fullmatch(text) if template is not None else None
+        if m is not None:
+            found = key, m.groupdict()
+            break
+    found = found or _match(text, section="click.")
+    if found is None:
+        return text
+    key, values = found
+    said = {k: render_click(v, lang) if k in ("detail", "hint") else v for k, v in values.items()}
+    return texts(lang)[key].format_map(said)

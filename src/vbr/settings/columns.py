@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vbr.errors import ConfigError
+from vbr.locale import say
 
 __all__ = ["COLUMN_TABLES", "ColumnMapping", "merge_mappings", "parse_column_mapping"]
 
@@ -83,8 +84,7 @@ def parse_column_mapping(
                     continue
                 if "=" not in piece:
                     raise ConfigError(
-                        f"{piece.strip()!r} is not FIELD=COLUMN; write for example "
-                        f"{where} farm_id=locatie_id,nh3_kg=nh3_emissie",
+                        say("not_field_column", piece=repr(piece.strip()), option=where),
                         source=where,
                     )
                 name, column = piece.split("=", 1)
@@ -94,19 +94,18 @@ def parse_column_mapping(
         key = str(name).strip().lower()
         if not isinstance(column, str):
             raise ConfigError(
-                f"the column for {key} must be a column name in quotes, got {column!r}",
+                say("column_in_quotes", field=key, value=repr(column)),
                 source=where,
             )
         column = column.strip()
         if not key or not column:
             raise ConfigError(
-                f"{name}={column} names no {'field' if not key else 'column'}; write "
-                "FIELD=COLUMN, for example farm_id=locatie_id",
+                say("names_no_field" if not key else "names_no_column", pair=f"{name}={column}"),
                 source=where,
             )
         if key in out and out[key] != column:
             raise ConfigError(
-                f"{key} is given two columns ({out[key]!r} and {column!r}); give one",
+                say("two_columns", field=key, a=repr(out[key]), b=repr(column)),
                 source=where,
             )
         out[key] = column

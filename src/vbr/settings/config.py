@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vbr.errors import ConfigError
+from vbr.locale import say
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.settings.columns import COLUMN_TABLES, parse_column_mapping
 from vbr.settings.limits import MAX_EUR_OPTION, MAX_THRESHOLD_M
@@ -162,20 +163,20 @@ def _number(value: object, where: str, *, upper: float | None = None, euro: bool
     if euro:
         return _euro(value, where)
     if isinstance(value, bool):
-        raise ConfigError(f"must be a number, got {value!r}", source=where)
+        raise ConfigError(say("must_be_number", value=repr(value)), source=where)
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):
-        raise ConfigError(f"must be a number, got {value!r}", source=where) from None
+        raise ConfigError(say("must_be_number", value=repr(value)), source=where) from None
     if not math.isfinite(v) or v < 0 or (upper is not None and v > upper):
-        limit = f" and <= {upper:g}" if upper is not None else ""
-        raise ConfigError(f"must be a finite number >= 0{limit}, got {value!r}", source=where)
+        limit = say("and_at_most", upper=f"{upper:g}") if upper is not None else ""
+        raise ConfigError(say("must_be_non_negative", limit=limit, value=repr(value)), source=where)
     return v
 
 
 def _numbers(table: object, where: str, *, euro: bool = False) -> dict[str, float]:
     if not isinstance(table, dict):
-        raise ConfigError("must be a table of numbers", source=where)
+        raise ConfigError(say("table_of_numbers"), source=where)
     return {str(k): _number(v, f"{where}.{k}", euro=euro) for k, v in table.items()}
 
 
@@ -192,11 +193,10 @@ def _euro(value: object, where: str) -> float:
     try:
         amount = float(parse_euro(value))  # type: ignore[arg-type]
     except AmountError as exc:
-        raise ConfigError(str(exc), source=where) from None
+        raise ConfigError(exc.args[0], source=where) from None
     if amount > MAX_EUR_OPTION:
         raise ConfigError(
-            f"must be an amount from 0 to EUR {MAX_EUR_OPTION:,.0f} (the ceiling of vbr), "
-            f"got {value!r}",
+            say("amount_ceiling", ceiling=round(MAX_EUR_OPTION), value=repr(value)),
             source=where,
         )
     return amount
@@ -207,12 +207,12 @@ def _subsidy_config(raw: dict, where: str) -> SubsidyConfig:
     for key in ("pig_right_eur", "poultry_right_eur"):
         missing = [r for r in _REGIONS if r not in raw.get(key, {})]
         if missing:
-            raise ConfigError(f"needs {', '.join(missing)}", source=f"{w}.{key}")
+            raise ConfigError(say("needs", keys=", ".join(missing)), source=f"{w}.{key}")
     if not isinstance(_required(raw, "estimate_missing", w), bool):
-        raise ConfigError("must be true or false", source=f"{w}.estimate_missing")
+        raise ConfigError(say("true_or_false"), source=f"{w}.estimate_missing")
     sectors = raw.get("sector_of_group", {})
     if not isinstance(sectors, dict) or not all(isinstance(v, str) for v in sectors.values()):
-        raise ConfigError("must be a table of sector names", source=f"{w}.sector_of_group")
+        raise ConfigError(say("table_of_sectors"), source=f"{w}.sector_of_group")
     if "min_herd_share" not in raw:
         # an effective configuration recorded before the rule existed (an older manifest): the
         # run it repeats estimated from any counts
@@ -396,13 +396,17 @@ class Config:
         cfg = self
         if no_budget:
             if budget_eur is not None:
-                raise ConfigError("give --budget or --no-budget, not both", source="--no-budget")
+                raise ConfigError(
+                    say("not_both", a="--budget", b="--no-budget"), source="--no-budget"
+                )
             if pots or only_national:
                 option = "--only-national" if only_national else "--pot"
-                raise ConfigError(f"give {option} or --no-budget, not both", source="--no-budget")
+                raise ConfigError(say("not_both", a=option, b="--no-budget"), source="--no-budget")
             cfg = replace(cfg, budget_eur=None, budget_source="", regional_budgets=(), pots_run=())
         if pots and only_national:
-            raise ConfigError("give --pot or --only-national, not both", source="--only-national")
+            raise ConfigError(
+                say("not_both", a="--pot", b="--only-national"), source="--only-national"
+            )
         if threshold_m is not None:
             cfg = replace(cfg, threshold_m=_check_threshold(threshold_m, "--threshold-m"))
         if budget_eur is not None:
@@ -437,13 +441,16 @@ def _check_pots_run(cfg: Config, names: tuple[str, ...], budget_eur: float | Non
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ConfigError(
-            f"no pot named {', '.join(map(repr, unknown))}; the pots are "
-            + (", ".join(map(repr, known)) if known else "none (give --budget EUR)"),
+            say(
+                "no_pot",
+                names=", ".join(map(repr, unknown)),
+                pots=", ".join(map(repr, known)) if known else say("no_pots"),
+            ),
             source=option,
         )
     if budget_eur is not None and NATIONAL_POT not in names:
         raise ConfigError(
-            "--budget sets the national pot, which --pot leaves out; add --pot national",
+            say("budget_without_national"),
             source="--pot",
         )
     return tuple(dict.fromkeys(names))
@@ -453,8 +460,6 @@ def _check_threshold(value: object, where: str) -> float:
     return _non_negative(
         value,
         where,
-        expected="threshold must be a number of metres",
-        unit=f"number of metres from 0 to {MAX_THRESHOLD_M:,.0f}",
         upper=MAX_THRESHOLD_M,
     )
 
@@ -463,24 +468,23 @@ def _check_budget(value: object, where: str) -> float | None:
     return None if value is None else _euro(value, where)
 
 
-def _non_negative(value: object, where: str, *, expected: str, unit: str, upper: float) -> float:
-    """``value`` as a finite number from 0 to ``upper``, else a :class:`ConfigError`:
-    ``expected`` where it is no number, ``... must be a finite <unit>`` where it is out of
-    range."""
+def _non_negative(value: object, where: str, *, upper: float) -> float:
+    """``value`` as a threshold in metres from 0 to ``upper``, else a :class:`ConfigError`."""
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):
-        raise ConfigError(f"{expected}, got {value!r}", source=where) from None
+        raise ConfigError(say("threshold_number", value=repr(value)), source=where) from None
     if not (0 <= v <= upper):
-        what = expected.split(" must ", 1)[0]
-        raise ConfigError(f"{what} must be a finite {unit}, got {value!r}", source=where)
+        raise ConfigError(
+            say("threshold_range", upper=round(upper), value=repr(value)), source=where
+        )
     return v
 
 
 def _check_policy(value: object, where: str) -> str:
     if value not in BUDGET_POLICIES:
         raise ConfigError(
-            f"budget policy must be one of {', '.join(BUDGET_POLICIES)}, got {value!r}",
+            say("budget_policy", policies=", ".join(BUDGET_POLICIES), value=repr(value)),
             source=where,
         )
     return str(value)
@@ -494,9 +498,9 @@ def _read_toml(path: Path | None) -> dict:
             text = Path(path).read_text(encoding="utf-8")
         return tomllib.loads(text)
     except FileNotFoundError:
-        raise ConfigError("file not found", source=str(path)) from None
+        raise ConfigError(say("file_not_found"), source=str(path)) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"not a valid UTF-8 TOML file: {exc}", source=str(path)) from None
+        raise ConfigError(say("not_toml", detail=str(exc)), source=str(path)) from None
 
 
 def _known_keys() -> dict[str, set[str]]:
@@ -539,16 +543,16 @@ def load_config(path: Path | None = None, *, rules: str | Path | None = None) ->
         for table, values in user.items():
             rows = values if table == "window" and isinstance(values, list) else [values]
             if table not in known or not all(isinstance(r, dict) for r in rows):
-                problems.append(f"unknown table [{table}] (known: {', '.join(known)})")
+                problems.append(say("unknown_table", table=table, known=", ".join(known)))
                 continue
             if table in mapping_tables:
                 continue  # any field name here; the readers check them against their fields
             for row in rows:
-                problems += [f"unknown key {table}.{k}" for k in row if k not in known[table]]
+                problems += [
+                    say("unknown_key", key=f"{table}.{k}") for k in row if k not in known[table]
+                ]
         if problems:
-            raise ConfigError(
-                "the configuration has unknown entries", source=where, problems=problems
-            )
+            raise ConfigError(say("unknown_entries"), source=where, problems=problems)
         base["rules"] = {**base.get("rules", {}), **user.get("rules", {})}
         if "explain" in user:
             base["explain"] = {**base.get("explain", {}), **user["explain"]}
@@ -590,12 +594,12 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
     for i, group in enumerate(budget.get("regional", []), start=1):
         key = f"{where}: budget.regional[{i}]"
         if not isinstance(group, dict) or "regions" not in group or "eur" not in group:
-            raise ConfigError("needs `regions` (a list of region names) and `eur`", source=key)
+            raise ConfigError(say("pot_needs"), source=key)
         regions = group["regions"]
         if isinstance(regions, str):
             regions = [regions]
         if not regions or not all(isinstance(r, str) for r in regions):
-            raise ConfigError("`regions` must be a list of region names", source=key)
+            raise ConfigError(say("pot_regions"), source=key)
         eur = _check_budget(group["eur"], key)
         policy = group.get("policy")
         regional.append(
@@ -647,11 +651,11 @@ def config_from_mapping(base: dict, *, where: str = "manifest") -> Config:
         value = rules.get(key, list(implemented))
         if list(value) != list(implemented):
             raise ConfigError(
-                f"vbr implements only {list(implemented)}, got {value!r}",
+                say("implements_only", allowed=str(list(implemented)), value=repr(value)),
                 source=f"{where}: rules.{key}",
             )
     if config.budget_eur is not None and config.national_reserve_eur > config.budget_eur:
-        raise ConfigError("the reserve is more than the national budget", source=f"{where}: budget")
+        raise ConfigError(say("reserve_too_large"), source=f"{where}: budget")
     return config
 
 
@@ -660,7 +664,7 @@ def _choice(table: dict, key: str, allowed: tuple[str, ...], where: str) -> str:
     value = table.get(key, allowed[0])
     if value not in allowed:
         raise ConfigError(
-            f"must be one of {', '.join(map(repr, allowed))}, got {value!r}",
+            say("one_of", allowed=", ".join(map(repr, allowed)), value=repr(value)),
             source=f"{where}: rules.{key}",
         )
     return str(value)
@@ -672,15 +676,14 @@ def _pot_order(budget: dict, regional: list, national: bool, where: str) -> tupl
     names = [NATIONAL_POT] * national + [g.name for g in regional]
     if len(set(names)) != len(names):
         raise ConfigError(
-            f"two pots have the same name (pots: {', '.join(names)}); "
-            f"'{NATIONAL_POT}' is the national pot's",
+            say("pots_same_name", pots=", ".join(names), national=repr(NATIONAL_POT)),
             source=f"{where}: budget",
         )
     if order is None:
         return ()
     if not isinstance(order, list) or sorted(map(str, order)) != sorted(names):
         raise ConfigError(
-            f"must name every pot once: {', '.join(map(repr, names))}; got {order!r}",
+            say("pot_order", pots=", ".join(map(repr, names)), value=repr(order)),
             source=f"{where}: budget.order",
         )
     return tuple(map(str, order))
@@ -688,28 +691,28 @@ def _pot_order(budget: dict, regional: list, national: bool, where: str) -> tupl
 
 def _date(value: object, where: str) -> _dt.date:
     if isinstance(value, _dt.datetime):
-        raise ConfigError(f"must be a day (2026-03-02), not a time: {value!r}", source=where)
+        raise ConfigError(say("day_not_time", value=repr(value)), source=where)
     if isinstance(value, _dt.date):
         return value
     try:
         return _dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ConfigError(f"must be a day as 2026-03-02, got {value!r}", source=where) from None
+        raise ConfigError(say("day", value=repr(value)), source=where) from None
 
 
 def _windows(rows: object, where: str) -> tuple[Window, ...]:
     """The ``[[window]]`` list: named, in order, not overlapping, each with a budget."""
     if not isinstance(rows, list):
-        raise ConfigError("must be a list of [[window]] tables", source=f"{where}: window")
+        raise ConfigError(say("window_list"), source=f"{where}: window")
     windows: list[Window] = []
     for i, row in enumerate(rows, start=1):
         key = f"{where}: window[{i}]"
         missing = [k for k in ("name", "opens", "closes", "budget_eur") if k not in row]
         if missing:
-            raise ConfigError(f"needs {', '.join(missing)}", source=key)
+            raise ConfigError(say("needs", keys=", ".join(missing)), source=key)
         carry = row.get("carry_over", False)
         if not isinstance(carry, bool):
-            raise ConfigError("must be true or false", source=f"{key}.carry_over")
+            raise ConfigError(say("true_or_false"), source=f"{key}.carry_over")
         window = Window(
             name=str(row["name"]),
             opens=_date(row["opens"], f"{key}.opens"),
@@ -720,17 +723,20 @@ def _windows(rows: object, where: str) -> tuple[Window, ...]:
         )
         if window.closes < window.opens:
             raise ConfigError(
-                f"closes ({window.closes}) is before opens ({window.opens})", source=key
+                say("window_closes", closes=str(window.closes), opens=str(window.opens)), source=key
             )
         if windows and window.opens <= windows[-1].closes:
             raise ConfigError(
-                f"opens ({window.opens}) on or before the previous window "
-                f"{windows[-1].name!r} closes ({windows[-1].closes}): windows follow each "
-                "other without overlap",
+                say(
+                    "window_overlap",
+                    opens=str(window.opens),
+                    previous=repr(windows[-1].name),
+                    closes=str(windows[-1].closes),
+                ),
                 source=key,
             )
         if any(w.name == window.name for w in windows):
-            raise ConfigError(f"two windows are named {window.name!r}", source=key)
+            raise ConfigError(say("window_twice", name=repr(window.name)), source=key)
         windows.append(window)
     return tuple(windows)
 
@@ -752,20 +758,21 @@ def _deposition(table: dict, where: str) -> DepositionSettings:
             v = float(raw)
         except (TypeError, ValueError, OverflowError):
             raise ConfigError(
-                f"must be a number, got {raw!r}", source=f"{where}: deposition.{key}"
+                say("must_be_number", value=repr(raw)), source=f"{where}: deposition.{key}"
             ) from None
         upper = _DEPOSITION_UPPER.get(key, math.inf)
         if not math.isfinite(v) or v <= 0 or v > upper:
-            limit = f" and <= {upper:,g}" if math.isfinite(upper) else ""
+            limit = say("and_at_most", upper=f"{upper:g}") if math.isfinite(upper) else ""
             raise ConfigError(
-                f"must be a finite number > 0{limit}, got {raw!r}",
+                say("must_be_positive", limit=limit, value=repr(raw)),
                 source=f"{where}: deposition.{key}",
             )
         values[key] = v
     weight = _required(table, "weight", f"{where}: deposition")
     if weight not in ("area", "exceedance"):
         raise ConfigError(
-            f"must be 'area' or 'exceedance', got {weight!r}", source=f"{where}: deposition.weight"
+            say("one_of", allowed="'area', 'exceedance'", value=repr(weight)),
+            source=f"{where}: deposition.weight",
         )
     return DepositionSettings(**values, weight=weight, source=str(table.get("source", "")))
 
@@ -774,7 +781,7 @@ def _required(table: dict, key: str, where: str) -> Any:
     """``table[key]``; a :class:`ConfigError` naming it where it is missing (every default is in
     ``default_config.toml``, so only a hand-made mapping can lack one)."""
     if not isinstance(table, dict) or key not in table:
-        raise ConfigError(f"missing key {key}", source=where)
+        raise ConfigError(say("missing_key", key=key), source=where)
     return table[key]
 
 
@@ -787,8 +794,7 @@ def _output_table(user: dict, where: str) -> dict:
         _check_language(old, f"{where}: explain.language")
         if output.get("language", old) != old:
             raise ConfigError(
-                "[output] language and [explain] language (its older name) differ; "
-                "give [output] language only",
+                say("languages_differ"),
                 source=f"{where}: explain.language",
             )
         output["language"] = old
@@ -819,5 +825,5 @@ def _language(base: dict, where: str) -> str:
 
 def _check_language(value: object, where: str) -> str:
     if value not in ("nl", "en"):
-        raise ConfigError(f'must be "nl" or "en", got {value!r}', source=where)
+        raise ConfigError(say("language", value=repr(value)), source=where)
     return str(value)

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from vbr.errors import ConfigError
+from vbr.locale import say
 from vbr.settings.columns import COLUMN_TABLES, ColumnMapping, merge_mappings, parse_column_mapping
 from vbr.settings.config import Config, load_config
 
@@ -90,37 +91,33 @@ class RunOptions:
     def __post_init__(self) -> None:
         if self.overloaded is not None and self.all_overloaded:
             raise ConfigError(
-                "give --overloaded or --all-overloaded, not both", source="--all-overloaded"
+                say("not_both", a="--overloaded", b="--all-overloaded"), source="--all-overloaded"
             )
         if self.exceedance_crs is not None and self.exceedance is None:
-            raise ConfigError("--exceedance-crs needs --exceedance", source="--exceedance-crs")
+            raise ConfigError(say("exceedance_crs_alone"), source="--exceedance-crs")
         if self.rank_by not in RANK_BY:
             raise ConfigError(
-                f"must be one of {', '.join(RANK_BY)}, got {self.rank_by!r}", source="--rank-by"
+                say("one_of", allowed=", ".join(RANK_BY), value=repr(self.rank_by)),
+                source="--rank-by",
             )
         if self.rank_by == "eur_per_mol" and self.exceedance is None:
             raise ConfigError(
-                "ranking by euro per mol needs the deposition impact: give --exceedance RASTER",
+                say("eur_per_mol_needs_exceedance"),
                 source="--rank-by eur_per_mol",
             )
         if self.offers is None and "--offers-columns" in self.offers_columns.given_in.values():
             # (a config file's [offers_columns] may serve runs with and without offers)
             raise ConfigError(
-                "names the columns of an offers table, but no --offers is given; give the "
-                "table with --offers PATH, or leave out --offers-columns",
+                say("offers_columns_alone"),
                 source="--offers-columns",
             )
         if self.seed is not None and self.draw is not None:
-            raise ConfigError(
-                "give --seed or --draw, not both: a draw fixes the order itself", source="--draw"
-            )
+            raise ConfigError(say("seed_and_draw"), source="--draw")
         if self.seed is not None and not (0 <= int(self.seed) < 2**53):
-            raise ConfigError(
-                f"must be a whole number from 0 to 2**53 - 1, got {self.seed!r}", source="--seed"
-            )
+            raise ConfigError(say("seed_range", value=repr(self.seed)), source="--seed")
         if self.public and self.scenarios:
             raise ConfigError(
-                "--scenarios writes farm-level lists; it cannot go with --public",
+                say("scenarios_public"),
                 source="--public",
             )
 

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from vbr.errors import ConfigError
+from vbr.locale import say
 
 __all__ = [
     "DEFAULT_RULES",
@@ -119,15 +120,15 @@ def load_rule_set(name_or_path: str | Path | None = None) -> RuleSet:
             data = path.read_bytes()
         except OSError as exc:
             raise ConfigError(
-                f"cannot read the rule set: {exc.strerror or exc}", source=f"--rules {value}"
+                say("rule_set_unreadable", detail=str(exc.strerror or exc)),
+                source=f"--rules {value}",
             ) from None
         where = str(path)
     else:
         names = rule_set_names()
         if value not in names:
             raise ConfigError(
-                f"unknown rule set {value!r}; the package has {', '.join(names)} "
-                "(or give the path of a .toml file)",
+                say("rule_set_unknown", name=repr(value), names=", ".join(names)),
                 source="--rules",
             )
         data = (_RULES_DIR / f"{value}.toml").read_bytes()
@@ -135,7 +136,7 @@ def load_rule_set(name_or_path: str | Path | None = None) -> RuleSet:
     try:
         tables = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"not a valid UTF-8 TOML file: {exc}", source=where) from None
+        raise ConfigError(say("not_toml", detail=str(exc)), source=where) from None
     _check_keys(tables, where)
     name = str(tables.get("rule_set", {}).get("name") or Path(value).stem)
     return RuleSet(name=name, path=where, sha256=hashlib.sha256(data).hexdigest(), tables=tables)
@@ -145,16 +146,20 @@ def _check_keys(tables: dict, where: str) -> None:
     problems = []
     for table, values in tables.items():
         if table not in RULE_KEYS:
-            problems.append(f"unknown table [{table}] (a rule set has: {', '.join(RULE_KEYS)})")
+            problems.append(say("rule_set_table", table=table, known=", ".join(RULE_KEYS)))
             continue
         rows = values if table == "window" else [values]
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            problems.append(f"[{table}] must be a table" + (" array" if table == "window" else ""))
+            problems.append(
+                say("must_be_array" if table == "window" else "must_be_table", table=table)
+            )
             continue
         for row in rows:
-            problems += [f"unknown key {table}.{k}" for k in row if k not in RULE_KEYS[table]]
+            problems += [
+                say("unknown_key", key=f"{table}.{k}") for k in row if k not in RULE_KEYS[table]
+            ]
     if problems:
-        raise ConfigError("the rule set has unknown entries", source=where, problems=problems)
+        raise ConfigError(say("rule_set_unknown_entries"), source=where, problems=problems)
 
 
 def merge_rule_set(base: dict, rule_set: RuleSet) -> dict:
@@ -176,8 +181,7 @@ def merge_rule_set(base: dict, rule_set: RuleSet) -> dict:
         target.update(values)
     if twice:
         raise ConfigError(
-            "these keys are in default_config.toml and in the rule set; each default belongs "
-            f"in one place: {', '.join(twice)}",
+            say("rule_set_twice", keys=", ".join(twice)),
             source=rule_set.path,
         )
     merged["rule_set"] = {

@@ -267,6 +267,29 @@ def _counts(result: Result, lang: str) -> list[CoverRow]:
     return rows
 
 
+#: How a column was found (``found_by``), in words; an option or config table stays as it is.
+_FOUND_BY = {
+    "name": "workbook.found_name",
+    "alias": "workbook.found_alias",
+    "shapefile name": "workbook.found_shapefile",
+}
+#: How a field's values were made (``made``), in words; others as the reader wrote them.
+_MADE = {
+    "geometry": "console.made_geometry",
+    "estimate": "console.made_estimate",
+    "computed from animal counts": "console.made_animals",
+    "row number": "console.made_row_number",
+    "'area' and the number": "console.made_area_number",
+    "--all-overloaded": "console.made_all_overloaded",
+    "exceedance raster": "console.made_raster",
+}
+
+
+def _words(table: dict[str, str], value: object, lang: str) -> str:
+    text = str(value)
+    return t(table[text], lang) if text in table else text
+
+
 def _mapping(result: Result, lang: str) -> list[CoverRow]:
     rows = _section("workbook.section_columns", lang)
     for kind, fields in columns_entry(result.columns).items():
@@ -278,11 +301,11 @@ def _mapping(result: Result, lang: str) -> list[CoverRow]:
                     "workbook.column_value",
                     lang,
                     column=source["column"],
-                    found_by=source.get("found_by", ""),
+                    found_by=_words(_FOUND_BY, source.get("found_by", ""), lang),
                 )
                 if "made" in source:
-                    value += "; " + str(source["made"])
+                    value += "; " + _words(_MADE, source["made"], lang)
             else:
-                value = str(source.get("made", ""))
+                value = _words(_MADE, source.get("made", ""), lang)
             rows.append((f"{_role(kind, lang)}: {field}", value, False))
     return rows

@@ -15,11 +15,13 @@ import pandas as pd
 from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
 from vbr.writers.tables import (
+    BOOLEAN_COLUMNS,
     as_text,
     numeric_columns,
     output_columns,
     people_headers,
     renamed_note,
+    yes_no,
 )
 from vbr.writers.text import format_number, join_all, neutralise_formulas, replace_in_all
 
@@ -101,7 +103,8 @@ def excel_table(
     decimal comma and no thousands mark; text cells that a spreadsheet would run as a formula
     (``=``, ``+``, ``-``, ``@``, tab, CR at the start; see :func:`looks_like_formula`) get a
     leading ``'``, so Excel shows them as text. With ``lang``, the ``known`` columns get their
-    headers in words (:func:`~vbr.writers.tables.people_headers`); the others keep their names.
+    headers in words (:func:`~vbr.writers.tables.people_headers`), the others keep their names,
+    and ``priority`` and ``selected`` say yes or no in words (``ja``/``nee``).
     """
     out = table.copy()
     numeric = [c for c in out.columns if c in set(numeric)]
@@ -109,6 +112,8 @@ def excel_table(
         out[c] = np.array(replace_in_all(out[c].astype(str).tolist(), ".", ","), dtype=object)
     out = neutralise_formulas(out, numeric=numeric)  # a copy of ``table`` either way
     if lang is not None:
+        for c in BOOLEAN_COLUMNS & set(out.columns):
+            out[c] = yes_no(out[c], lang)
         out.columns = people_headers([str(c) for c in out.columns], lang, known=known)
     return out
 

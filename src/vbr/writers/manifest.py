@@ -28,6 +28,7 @@ import shapely
 from vbr._version import __version__, code_identity
 from vbr.core.rejections import top_reasons
 from vbr.errors import InputError
+from vbr.locale import say
 from vbr.model import FieldSource, Result
 from vbr.settings import (
     BUDGET_POLICIES,
@@ -358,18 +359,17 @@ def read_manifest(outdir: Path) -> dict:
     """
     path = outdir / MANIFEST
     if not outdir.is_dir():
-        raise InputError("is not a folder (give the output folder of a run)", source=str(outdir))
+        raise InputError(say("run_not_folder"), source=str(outdir))
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"no {MANIFEST} in this folder", source=str(outdir)) from None
+        raise InputError(say("run_no_manifest", manifest=MANIFEST), source=str(outdir)) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"cannot be read as JSON: {exc}", source=str(path)) from None
+        raise InputError(say("not_json", detail=str(exc)), source=str(path)) from None
     problems = manifest_problems(manifest)
     if problems:
         raise InputError(
-            "is not a manifest that vbr verify can use (changed or damaged after the run, or "
-            "written before vbr verify existed); take the manifest.json of the archived run",
+            say("manifest_unusable"),
             source=str(path),
             problems=problems,
         )
@@ -571,13 +571,13 @@ def _rerun_reading(rerun: Mapping) -> dict:
     for name in _MAPPINGS:
         pairs = rerun.get(name) or {}
         if not isinstance(pairs, Mapping) or not all(isinstance(v, str) for v in pairs.values()):
-            raise InputError(f"rerun.{name} must map field names to column names", source=MANIFEST)
+            raise InputError(say("rerun_mapping", name=name), source=MANIFEST)
         given_in = rerun.get(f"{name}_given_in") or {}
         if not isinstance(given_in, Mapping) or not all(
             isinstance(v, str) for v in given_in.values()
         ):
             raise InputError(
-                f"rerun.{name}_given_in must map field names to where they were given",
+                say("rerun_given_in", name=name),
                 source=MANIFEST,
             )
         # where each pair was given as the run recorded it (its manifest says so in `columns`),
@@ -589,7 +589,7 @@ def _rerun_reading(rerun: Mapping) -> dict:
     for name in _CHOICES:
         value = rerun.get(name)
         if value is not None and not isinstance(value, str):
-            raise InputError(f"rerun.{name} must be a name or null", source=MANIFEST)
+            raise InputError(say("rerun_choice", name=name), source=MANIFEST)
         out[name] = value
     return out
 

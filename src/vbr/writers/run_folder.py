@@ -30,6 +30,7 @@ from pathlib import Path
 from types import TracebackType
 
 from vbr.errors import InputError, OutputError
+from vbr.locale import say
 from vbr.termination import deferred_termination
 from vbr.writers.manifest import MANIFEST, SIDECAR, previous_outputs, sha256_of, sidecar_problem
 
@@ -95,7 +96,7 @@ class RunFolder:
         self.out = Path(out)
         self.target = _resolved(self.out)
         if self.target.exists() and not self.target.is_dir():
-            raise OutputError("is a file; --out must be a folder", source=str(self.out))
+            raise OutputError(say("out_is_file"), source=str(self.out))
         base = self.target if self.target.is_dir() else self.target.parent
         for folder in {self.target, self.target.parent}:
             clean_stale_temporaries(folder)
@@ -106,7 +107,7 @@ class RunFolder:
             self.path.mkdir()  # not mkdtemp: the outputs get the permissions of the umask
         except OSError as exc:
             raise OutputError(
-                f"cannot create the output folder: {exc}", source=str(self.out)
+                say("out_cannot_create", detail=str(exc)), source=str(self.out)
             ) from None
         self._keep = False
 
@@ -164,7 +165,7 @@ class RunFolder:
                 self._move_whole()
             return
         if self.work.parent != self.target:
-            raise OutputError("appeared while the run was writing; run again", source=str(self.out))
+            raise OutputError(say("out_appeared"), source=str(self.out))
         old = _replaced_names(self.target, new, inputs=inputs, shown=self.out)
         journal = {"old": old, "new": new}
         with deferred_termination():
@@ -179,14 +180,12 @@ class RunFolder:
                 if not _roll_back(self.work, self.target, journal):
                     self._keep = True
                     raise OutputError(
-                        f"cannot move the outputs into place ({exc}) nor put the previous ones "
-                        f"back: they are in {self.work / 'old'}; move them back into the folder",
+                        say("out_no_roll_back", detail=str(exc), folder=str(self.work / "old")),
                         source=str(self.out),
                     ) from None
                 if isinstance(exc, OSError):
                     raise OutputError(
-                        f"cannot move the outputs into place ({exc}); the previous outputs are "
-                        "as they were",
+                        say("out_rolled_back", detail=str(exc)),
                         source=str(self.out),
                     ) from None
                 raise
@@ -197,7 +196,7 @@ class RunFolder:
             _move(self.path, self.target)
         except OSError as exc:
             raise OutputError(
-                f"cannot move the outputs into place: {exc}", source=str(self.out)
+                say("out_cannot_move", detail=str(exc)), source=str(self.out)
             ) from None
 
 
@@ -213,7 +212,7 @@ def check_output_folder(out: Path, *, writes: Collection[str], inputs: Iterable[
     """
     target = _resolved(Path(out))
     if target.exists() and not target.is_dir():
-        raise OutputError("is a file; --out must be a folder", source=str(out))
+        raise OutputError(say("out_is_file"), source=str(out))
     if target.is_dir():
         clean_stale_temporaries(target)
         _replaced_names(target, writes, inputs=inputs, shown=Path(out))
@@ -311,22 +310,25 @@ def _replaced_names(
         if why is None:
             old.append(name)
         elif name in new:
-            conflicts.append((name not in (MANIFEST, SIDECAR), f"{shown / name}: {why}"))
+            conflicts.append(
+                (
+                    name not in (MANIFEST, SIDECAR),
+                    say("out_path_why", path=str(shown / name), why=why),
+                )
+            )
     for path in inputs:
         resolved = _resolved(Path(path))
         for name in old:
             inside = (out / name).resolve()
             if resolved == inside:
-                conflicts.append(
-                    (True, f"{path}: an input of this run is an output of the previous run")
-                )
+                conflicts.append((True, say("out_input_is_output", path=str(path))))
             elif inside in resolved.parents:
-                conflicts.append((True, f"{path}: an input of this run is inside {shown / name}"))
+                conflicts.append(
+                    (True, say("out_input_inside", path=str(path), folder=str(shown / name)))
+                )
     if conflicts:
         raise OutputError(
-            "this run would write over what is not its own (nothing was changed): move each "
-            "path below out of the folder (copy an input elsewhere and give that path), or "
-            "choose another --out",
+            say("out_not_its_own"),
             source=str(shown),
             problems=[line for _, line in sorted(conflicts)],
         )
@@ -345,24 +347,24 @@ def _why_not_vbrs(
     """Why ``path`` (a top-level name in ``out``) is not as vbr wrote it; ``None`` when it is."""
     name = path.name
     if path.is_symlink():
-        return "is a symbolic link (vbr writes none)"
+        return say("why_symlink")
     if name == MANIFEST:
         return manifest_problem
     if name == SIDECAR:
         if manifest_problem is not None or not _present(out / MANIFEST):
-            return f"does not belong to a {MANIFEST} that vbr wrote"
+            return say("why_sidecar_alone", manifest=MANIFEST)
         problem = sidecar_problem(out)
-        return None if problem is None else f"is not as vbr wrote it ({problem})"
+        return None if problem is None else say("why_changed_sidecar", problem=problem)
     if not recorded:
         if manifest_problem:
-            return f"vbr cannot tell it wrote this (the {MANIFEST} here is not as vbr wrote it)"
-        return f"vbr cannot tell it wrote this (there is no {MANIFEST} here)"
+            return say("why_manifest_changed", manifest=MANIFEST)
+        return say("why_no_manifest", manifest=MANIFEST)
     if path.is_file():
         return _why_file_not_vbrs(path, out, recorded)
     if not path.is_dir():
-        return "is not a file or folder"
+        return say("why_not_file_or_folder")
     if not (path / FOLDER_MARKER).is_file() and not legacy:
-        return f"is a folder vbr did not write (it holds no {FOLDER_MARKER})"
+        return say("why_foreign_folder", marker=FOLDER_MARKER)
     found = False
     for inner in sorted(path.rglob("*")):
         if inner.is_dir() and not inner.is_symlink():
@@ -370,19 +372,19 @@ def _why_not_vbrs(
         found = True
         why = _why_file_not_vbrs(inner, out, recorded)
         if why is not None:
-            return f"holds {inner.relative_to(out).as_posix()}, which {why}"
-    return None if found else "is an empty folder vbr did not write"
+            return say("why_holds", path=inner.relative_to(out).as_posix(), why=why)
+    return None if found else say("why_empty_folder")
 
 
 def _why_file_not_vbrs(path: Path, out: Path, recorded: dict[str, str]) -> str | None:
     key = path.relative_to(out).as_posix()
     if path.is_symlink() or not path.is_file():
-        return "is not a file vbr wrote"
+        return say("why_not_vbrs_file")
     digest = recorded.get(key)
     if digest is None:
-        return f"is not among the outputs {MANIFEST} records"
+        return say("why_not_recorded", manifest=MANIFEST)
     if _sha256_unless_known(path) != digest:
-        return f"was changed after vbr wrote it (its sha256 is not the one in {MANIFEST})"
+        return say("why_file_changed", manifest=MANIFEST)
     return None
 
 
@@ -441,4 +443,4 @@ def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
     except (OSError, RuntimeError) as exc:
-        raise InputError(f"cannot be resolved: {exc}", source=str(path)) from None
+        raise InputError(say("cannot_resolve", detail=str(exc)), source=str(path)) from None

@@ -25,6 +25,7 @@ from vbr.writers.text import (
 )
 
 __all__ = [
+    "BOOLEAN_COLUMNS",
     "DECISION_COLUMNS",
     "EXTRA_COLUMNS",
     "GRANTED",
@@ -38,6 +39,7 @@ __all__ = [
     "as_text",
     "carried_names",
     "carried_numbers",
+    "decision_words",
     "decisions_table",
     "granted_cents",
     "numeric_columns",
@@ -48,6 +50,7 @@ __all__ = [
     "region_table",
     "renamed_note",
     "status_words",
+    "yes_no",
 ]
 
 #: The leading columns of ranking.csv (contract section 6).
@@ -418,3 +421,37 @@ def decisions_table(result: Result) -> pd.DataFrame:
         }
     )
     return pd.concat([table, refused], ignore_index=True)[DECISION_COLUMNS]
+
+
+#: The columns of yes/no values (``true``/``false`` in the machine lists).
+BOOLEAN_COLUMNS = frozenset({"priority", "selected"})
+
+
+def yes_no(values: pd.Series, lang: str) -> np.ndarray:
+    """``true``/``false`` of a machine list as the words of ``lang`` (``ja``/``nee``, ``yes``/
+    ``no``) for people's lists; anything else (empty) as it is."""
+    words = {"true": t("workbook.yes", lang), "false": t("workbook.no", lang)}
+    return np.array([words.get(v, v) for v in values.tolist()], dtype=object)
+
+
+_DECISIONS = {
+    GRANTED: "workbook.decision_granted",
+    NOT_GRANTED: "workbook.decision_not_granted",
+    NO_POT: "workbook.decision_no_pot",
+    NOT_DECIDED: "workbook.decision_not_decided",
+}
+_REJECTED = "rejected: "
+
+
+def decision_words(status: Sequence | pd.Series, lang: str) -> np.ndarray:
+    """``decisions.csv``'s ``status`` values (machine values) in the words of ``lang``, for the
+    workbook's decisions sheet; ``decisions.csv`` keeps the machine values."""
+
+    def one(value: str) -> str:
+        if value in _DECISIONS:
+            return t(_DECISIONS[value], lang)
+        if value.startswith(_REJECTED):
+            return t("workbook.decision_rejected", lang, reason=value.removeprefix(_REJECTED))
+        return value
+
+    return np.array([one(str(v)) for v in list(status)], dtype=object)

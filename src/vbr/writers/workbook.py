@@ -28,12 +28,15 @@ from vbr.writers.apart import runs_apart
 from vbr.writers.context import WriteContext
 from vbr.writers.cover import cover_rows
 from vbr.writers.tables import (
+    BOOLEAN_COLUMNS,
     DECISION_COLUMNS,
     NUMERIC_COLUMNS,
     carried_names,
+    decision_words,
     output_columns,
     people_headers,
     status_words,
+    yes_no,
 )
 from vbr.writers.text import FORMULA_START, format_number, format_numbers, join_all
 
@@ -86,7 +89,7 @@ def default_formats(columns: Sequence[str]) -> dict[str, str]:
     and booleans (``priority``, ``selected``)."""
     return {
         **{c: NUMERIC_COLUMNS[c] for c in columns if c in NUMERIC_COLUMNS},
-        **{c: BOOLEAN for c in columns if c in _BOOLEAN_COLUMNS},
+        **{c: BOOLEAN for c in columns if c in BOOLEAN_COLUMNS},
     }
 
 
@@ -106,6 +109,9 @@ def write_workbook(context: WriteContext) -> WriteReport:
         **default_formats(list(national.columns)),
         **{c: GENERAL for c in context.carried_numbers()},
         **{c: DATETIME for c in times},
+        # yes/no in the run's language as text (an Excel boolean shows in Excel's own
+        # language, WAAR/ONWAAR or TRUE/FALSE, whatever the run's)
+        **dict.fromkeys(BOOLEAN_COLUMNS & set(national.columns), ""),
     }
 
     def listed(
@@ -113,12 +119,15 @@ def write_workbook(context: WriteContext) -> WriteReport:
     ) -> Sheet:
         table = table.copy(deep=False)  # the shared list stays as the CSV writers see it
         table.insert(table.columns.get_loc("farm_id") + 1, "status_text", status)
+        for c in BOOLEAN_COLUMNS & set(table.columns):
+            table[c] = yes_no(table[c], lang)
         for c, serials in times.items():
             table[c] = serials if rows is None else serials[rows]
         return Sheet(name, table, people_headers(list(table.columns), lang, known=known), formats)
 
     rejected = result.rejected
-    decisions = context.decisions_text()
+    decisions = context.decisions_text().copy(deep=False)
+    decisions["status"] = decision_words(decisions["status"], lang)
     sheets = [
         listed(t("workbook.sheet_national", lang), national, words),
         *(
@@ -187,7 +196,6 @@ def _headed(sheets: Sequence[Sheet]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-_BOOLEAN_COLUMNS = frozenset({"priority", "selected"})
 _XLSX_MAX_ROWS = 1_048_575
 _XLSX_MAX_CHARS = 32_767
 _FIXED_DATE = datetime.datetime(2000, 1, 1)
