@@ -237,7 +237,6 @@ def _rows_read(result: Result, lang: str) -> str:
 def _rejection_summary(result: Result, lang: str) -> list[str]:
     """The most common kinds of reason of the rejected rows, with their counts."""
     from vbr.core.rejections import top_reasons
-    from vbr.locale.formats import format_count
     from vbr.locale.reasons import count_line
 
     kinds = top_reasons(result.rejections, None)
@@ -279,7 +278,6 @@ _MADE = {
 def _field_text(name: str, source: FieldSource, lang: str) -> str:
     """One field of the column summary: ``nh3_kg``, ``farm_id=vthobject_id``, ``subsidy_eur:
     estimate``, ``nh3_kg=nh3 (computed from animal counts for 12 rows)``."""
-    from vbr.locale.formats import format_count
 
     made = source.made
     if made in _MADE:
