@@ -98,6 +98,10 @@ def test_every_key_is_used_somewhere_in_the_code():
     dynamic |= {
         k for k in texts("en") if k.startswith(("reasons.", "messages.", "notes.", "click."))
     }
+    # the reason column's words are read by their key in vbr.core.explain._WORD_KEYS
+    from vbr.core.explain import _WORD_KEYS
+
+    dynamic |= {f"reason_column.{k}" for k in _WORD_KEYS}
     # the forms of a plural (vbr.locale.plural) are used by the key they share
     dynamic |= {
         k

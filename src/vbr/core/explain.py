@@ -20,10 +20,14 @@ eerst komt: volledig op 2026-03-02; volgorde bepaald door loting (trekking 7 van
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
+from babel import Locale
 
 from vbr.core.procedure import TIME_ZONE, application_times
+from vbr.locale import babel_locale, texts
 from vbr.model import Decisions
 from vbr.settings import Config
 
@@ -39,59 +43,39 @@ __all__ = [
 
 LANGUAGES = ("nl", "en")
 
-_WORDS = {
-    "nl": {
-        "priority": "voorrang",
-        "no_priority": "geen voorrang",
-        "from": "van",
-        "inside": "in",
-        "more_than": "meer dan",
-        "fcfs": "wie het eerst komt: ingediend",
-        "fcfs_day": "wie het eerst komt: ingediend op",
-        "fcfs_complete": "wie het eerst komt: volledig op",
-        "fcfs_complete_time": "wie het eerst komt: volledig",
-        "lot": "volgorde bepaald door loting (trekking {number} van {size})",
-        "national_pot": "landelijk budget",
-        "window": "openstelling",
-        "no_pot": "niet geselecteerd: geen budget voor deze locatie (buiten de regio's van de "
-        "budgetten)",
-        "cost": "rang op kosteneffectiviteit",
-        "selected": "geselecteerd: subsidie {sub} binnen resterend budget {left}",
-        "not_selected": "niet geselecteerd: resterend budget {left} < subsidie {sub}",
-        "stopped": "niet geselecteerd: budgetronde gestopt bij rang {rank} (beleid stop)",
-        "million": "mln",
-        "decimal": ",",
-        "thousands": ".",
-    },
-    "en": {
-        "priority": "priority",
-        "no_priority": "no priority",
-        "from": "from",
-        "inside": "inside",
-        "more_than": "more than",
-        "fcfs": "first come, first served: submitted",
-        "fcfs_day": "first come, first served: submitted on",
-        "fcfs_complete": "first come, first served: complete on",
-        "fcfs_complete_time": "first come, first served: complete",
-        "lot": "order drawn by lot (draw {number} of {size})",
-        "national_pot": "national budget",
-        "window": "window",
-        "no_pot": "not selected: no budget for this location (outside the regions of the budgets)",
-        "cost": "rank by cost-effectiveness",
-        "selected": "selected: subsidy {sub} within remaining budget {left}",
-        "not_selected": "not selected: remaining budget {left} < subsidy {sub}",
-        "stopped": "not selected: the budget walk stopped at rank {rank} (policy stop)",
-        "million": "M",
-        "decimal": ".",
-        "thousands": ",",
-    },
-}
+#: The words of a reason, by their key in the catalogues' ``[reason_column]`` table.
+_WORD_KEYS = (
+    "priority",
+    "no_priority",
+    "from",
+    "inside",
+    "more_than",
+    "fcfs",
+    "fcfs_day",
+    "fcfs_complete",
+    "fcfs_complete_time",
+    "lot",
+    "national_pot",
+    "window",
+    "no_pot",
+    "cost",
+    "selected",
+    "not_selected",
+    "stopped",
+    "million",
+)
 
 
+@cache
 def _words(language: str) -> dict[str, str]:
-    if language not in _WORDS:
+    """The words of the reasons in ``language`` (the catalogue's ``[reason_column]``) and its
+    decimal and thousands marks (Babel's)."""
+    if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    return _WORDS[language]
+    catalogue = texts(language)
+    words = {key: catalogue[f"reason_column.{key}"] for key in _WORD_KEYS}
+    symbols = Locale.parse(babel_locale(language)).number_symbols["latn"]
+    return {**words, "decimal": symbols["decimal"], "thousands": symbols["group"]}
 
 
 _STRINGS = np.dtypes.StringDType()
