@@ -3,7 +3,7 @@
 Builds the raster of ``bench_deposition.py`` (100 m cells, a smooth random field above 0 on part
 of every Natura 2000 area), runs ``vbr run`` with and without ``--exceedance`` into a temporary
 folder, prints every region map's size and the time of the per-area deposition
-(:func:`vbr.core.deposition.area_impacts` for the farms of every region), and with
+(:func:`vbr.core.deposition.area_impacts` for every ranked farm, once a run), and with
 ``--screenshot PNG`` saves the Veluwe map in headless Chromium (network blocked, no basemap)
 with the buy-out view of one farm open and its footprint drawn.
 
@@ -35,15 +35,15 @@ def _run(out: Path, *extra: str) -> float:
 def _area_time(raster: Path) -> None:
     from dataclasses import replace
 
-    from vbr.maps import _buyout_table
+    from vbr.maps.buyout import run_area_table
     from vbr.pipeline import compute
     from vbr.settings import default_options
 
     result = compute(replace(default_options(Path(tempfile.gettempdir())), exceedance=raster))
     start = time.perf_counter()
-    nr, mol, _ = _buyout_table(result)
+    nr, mol, _ = run_area_table(result)
     print(
-        f"mol per area: {mol.shape[0]:,} farms of the regions x {len(nr)} areas "
+        f"mol per area: {mol.shape[0]:,} ranked farms x {len(nr)} areas "
         f"in {time.perf_counter() - start:.2f} s"
     )
 
