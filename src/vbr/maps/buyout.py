@@ -1,4 +1,4 @@
-"""The buy-out view of the farm popups ("effect van uitkoop", ``vbr.buyoutView`` in
+"""The buy-out view of the farm popups ("effect van uitkoop", ``buyoutView`` in
 ``vbr_scenario.js``), the same on the region maps (``vbr.regionBuyout``) and on the overview map
 ``national/map.html`` (``vbr.national``).
 

@@ -1334,8 +1334,11 @@
       var view = buyout.view(i);
       body.appendChild(view);
       /* the popup scrolls when taller than the map allows; opening the view lays it out again
-       * and pans the map to show it whole */
-      var popup = L.popup({ maxHeight: Math.max(160, map.getSize().y - 140) });
+       * and pans the map to show it whole, below the page's title */
+      var popup = L.popup({
+        maxHeight: Math.max(160, map.getSize().y - 160),
+        autoPanPaddingTopLeft: [10, 80],
+      });
       view.addEventListener("toggle", function () {
         popup.update();
       });
