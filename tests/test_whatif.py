@@ -232,3 +232,25 @@ def test_overview_map_carries_every_farms_areas_as_the_region_map_does(tmp_path)
     plain = run(tmp_path / "c", exceedance=False)
     page = _national_page((plain / "national" / "map.html").read_text(encoding="utf-8"))
     assert page["buyout"] == {"kernel": None, "areas": None} and page["deposition"] is None
+
+
+def test_the_per_area_table_is_made_once_a_run_for_the_region_maps_and_the_overview(
+    tmp_path, monkeypatch
+):
+    """``area_impacts`` runs once per run, for every ranked farm; the region map and the
+    overview take their farms' figures from it."""
+    import vbr.maps.buyout as buyout
+    from buyout_inputs import run
+
+    calls = []
+
+    def counted(x, *args, **kwargs):
+        calls.append(len(x))
+        return area_impacts(x, *args, **kwargs)
+
+    area_impacts = buyout.area_impacts
+    monkeypatch.setattr(buyout, "area_impacts", counted)
+    out = run(tmp_path, exceedance=True)
+    assert calls == [6]  # the six ranked farms, once
+    assert '"areas":{"nr":[11,12]' in (out / "national" / "map.html").read_text(encoding="utf-8")
+    assert '"areas":{"nr":[11,12]' in (out / "zuidoost" / "map.html").read_text(encoding="utf-8")
