@@ -3,11 +3,13 @@
 Builds the raster of ``bench_deposition.py`` (100 m cells, a smooth random field above 0 on part
 of every Natura 2000 area), runs ``vbr run`` with and without ``--exceedance`` into a temporary
 folder, prints every region map's size and the time of the per-area deposition
-(:func:`vbr.core.deposition.area_impacts` for the farms of every region), and with
+(:func:`vbr.core.deposition.area_impacts` for every ranked farm, once a run), and with
 ``--screenshot PNG`` saves the Veluwe map in headless Chromium (network blocked, no basemap)
-with the buy-out view of one farm open and its footprint drawn.
+with the buy-out view of one farm open and its footprint drawn; ``--overview-screenshot PNG``
+the same on the overview map ``national/map.html``.
 
-Run: ``.venv/bin/python benchmarks/buyout_maps.py [--screenshot docs/buyout.png]``.
+Run: ``.venv/bin/python benchmarks/buyout_maps.py [--screenshot docs/buyout.png]
+[--overview-screenshot docs/buyout-overview.png]``.
 """
 
 from __future__ import annotations
@@ -35,15 +37,15 @@ def _run(out: Path, *extra: str) -> float:
 def _area_time(raster: Path) -> None:
     from dataclasses import replace
 
-    from vbr.maps import _buyout_table
+    from vbr.maps.buyout import run_area_table
     from vbr.pipeline import compute
     from vbr.settings import default_options
 
     result = compute(replace(default_options(Path(tempfile.gettempdir())), exceedance=raster))
     start = time.perf_counter()
-    nr, mol, _ = _buyout_table(result)
+    nr, mol, _ = run_area_table(result)
     print(
-        f"mol per area: {mol.shape[0]:,} farms of the regions x {len(nr)} areas "
+        f"mol per area: {mol.shape[0]:,} ranked farms x {len(nr)} areas "
         f"in {time.perf_counter() - start:.2f} s"
     )
 
@@ -101,9 +103,63 @@ def screenshot(map_html: Path, png: Path, farm: str | None) -> None:
     print(f"wrote {png}")
 
 
+def overview_screenshot(map_html: Path, png: Path, farm: str | None) -> None:
+    """The overview map with the buy-out view of ``farm`` (default: the farm whose buyout
+    removes the most deposition on the most areas) open."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("file:", "data:"))
+                else route.abort()
+            ),
+        )
+        page.goto(map_html.resolve().as_uri())
+        page.wait_for_function("window.vbr && window.vbr.maps.length === 1")
+        point = page.evaluate(
+            """(farm) => {
+                const entry = vbr.maps[0];
+                const map = entry.map;
+                for (const layer of Object.values(map._layers)) {
+                    if (layer instanceof L.TileLayer) { map.removeLayer(layer); }
+                }
+                const d = entry.data;
+                const score = (i) => (entry.buyout.facts(i).areas || []).length
+                    * (d.impact[i] || 0);
+                let best = farm ? d.ids.indexOf(farm) : 0;
+                if (!farm) {
+                    for (let i = 1; i < d.ids.length; i++) {
+                        if (score(i) > score(best)) { best = i; }
+                    }
+                }
+                // the farm low in the view, the popup above it, the rings around it
+                map.setView([d.lat[best], d.lon[best]], 11, {animate: false});
+                map.panBy([0, -200], {animate: false});
+                const p = map.latLngToContainerPoint([d.lat[best], d.lon[best]]);
+                const box = map.getContainer().getBoundingClientRect();
+                return {x: box.left + p.x, y: box.top + p.y};
+            }""",
+            farm,
+        )
+        page.mouse.click(point["x"], point["y"])
+        page.wait_for_selector(".leaflet-popup-content .vbr-popup-buyout summary")
+        page.click(".leaflet-popup-content .vbr-popup-buyout summary")
+        page.wait_for_timeout(800)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(png))
+        browser.close()
+    print(f"wrote {png}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screenshot", type=Path, help="PNG of the Veluwe map's buy-out view")
+    parser.add_argument("--overview-screenshot", type=Path, help="PNG of the overview's view")
     parser.add_argument("--farm", help="the farm whose buy-out view to open")
     parser.add_argument("--keep", type=Path, help="write the runs here instead of a temp folder")
     args = parser.parse_args()
@@ -123,6 +179,10 @@ def main() -> None:
         _area_time(raster)
         if args.screenshot:
             screenshot(folder / "exceedance" / "veluwe" / "map.html", args.screenshot, args.farm)
+        if args.overview_screenshot:
+            overview_screenshot(
+                folder / "exceedance" / "national" / "map.html", args.overview_screenshot, args.farm
+            )
 
 
 if __name__ == "__main__":

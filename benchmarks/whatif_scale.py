@@ -1,12 +1,15 @@
 """How big and how fast is ``national/map.html`` with many farms? Prints figures; asserts nothing.
 
     .venv/bin/python benchmarks/whatif_scale.py [--farms 45000] [--natura default|synthetic]
+        [--exceedance CELL_M]
 
 Makes the benchmark's farms (``benchmarks/scenarios.py``), runs ``vbr run`` with every output,
 and opens ``national/map.html`` in Debian's headless Chromium with the network blocked: the time
 until the page has drawn every farm (from navigation), the time of the first canvas draw, and
 the median time of re-applying a scenario (``vbr.scenario``: the procedure and the redraw) over
-ten settings. Also the sizes of the national and the region maps.
+ten settings. Also the sizes of the national and the region maps. With ``--exceedance`` the run
+has the synthetic exceedance raster of ``bench_deposition.py`` (cells of that many metres): the
+overview then carries the buy-out view's deposition figures and the raster's picture.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--farms", type=int, default=45_000)
     parser.add_argument("--natura", default="default", choices=("default", "synthetic", "real"))
+    parser.add_argument("--exceedance", type=float, metavar="CELL_M", help="with a raster")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -56,8 +60,15 @@ def main(argv: list[str] | None = None) -> int:
         natura, what = natura_file(work, source=args.natura)
         farms = farms_file(work, args.farms, natura)
         out = work / "out"
+        raster = None
+        if args.exceedance:
+            from bench_deposition import synthetic_raster
+
+            raster = work / "exceedance.tif"
+            synthetic_raster(raster, args.exceedance)
+            what += f", --exceedance ({args.exceedance:g} m cells)"
         t0 = time.perf_counter()
-        written = run(replace(default_options(out), farms=farms, natura=natura))
+        written = run(replace(default_options(out), farms=farms, natura=natura, exceedance=raster))
         print(f"{args.farms:,} farms, {what}: vbr run {time.perf_counter() - t0:.1f} s")
         print(f"  writing the maps: {written.timings.get('maps', float('nan')):.1f} s")
         page_path = out / "national" / "map.html"

@@ -1,11 +1,14 @@
-"""The buy-out view of the region maps' farm popups in headless Chromium (issue 17 point 3).
+"""The buy-out view of the farm popups of the region maps and of the overview map
+(``national/map.html``) in headless Chromium (issue 17 point 3).
 
 A farm's popup offers "Effect van uitkoop": its distance, NH3 and euro per kg; with
 ``--exceedance`` the mol N/yr its buyout removes on overloaded nature, per Natura 2000 area (the
 largest areas, by name), the euro per mol, and its deposition footprint drawn on the map while
 the view is open; without, that deposition needs ``--exceedance``. The per-area figures are
 held against a plain kernel sum over each area's overloaded cells, done here in Python; the
-footprint's rings against the kernel of ``vbr.core.deposition``. The network is blocked.
+footprint's rings against the kernel of ``vbr.core.deposition``. The overview shows the same
+view (the same code) for every farm, with the raster's overloaded cells as a layer; its figures
+are held against the region map's. The network is blocked.
 """
 
 from __future__ import annotations
@@ -162,5 +165,135 @@ def test_without_exceedance_the_view_says_it_needs_it(runs):
     assert "€ 620,00 per kg NH₃" in text
     assert "minder depositie" not in text and "per mol" not in text
     assert "Natura 2000-gebied" not in text
+    assert page.eval("() => vbr.maps[0].buyout.footprint") is None
+    assert page.errors == []
+
+
+# ------------------------------------------------------------------ the overview map
+
+
+@pytest.fixture(scope="module")
+def overviews(runs, browser):  # noqa: F811
+    """``national/map.html`` of the same runs, with and without --exceedance."""
+    pages = {
+        key: OfflinePage(browser, target / "national" / "map.html")
+        for key, (_, _, target) in runs.items()
+    }
+    yield pages
+    for page in pages.values():
+        page.close()
+
+
+def _open_overview_buyout(page: OfflinePage, farm_id: str) -> str:
+    """Click a farm on the overview (centred at zoom 13), open its popup's buy-out view; the
+    view's text."""
+    page.eval(
+        """(id) => {
+            const {map, data} = vbr.maps[0];
+            const i = data.ids.indexOf(id);
+            map.closePopup();
+            map.setView([data.lat[i], data.lon[i]], 13, {animate: false});
+        }""",
+        farm_id,
+    )
+    size = page.eval("() => vbr.maps[0].map.getSize()")
+    box = page.eval("() => vbr.maps[0].map.getContainer().getBoundingClientRect().toJSON()")
+    page.page.mouse.click(box["left"] + size["x"] / 2, box["top"] + size["y"] / 2)
+    page.page.wait_for_selector(".leaflet-popup-content .vbr-popup-buyout summary")
+    assert farm_id in page.page.inner_text(".leaflet-popup-content")
+    page.page.click(".leaflet-popup-content .vbr-popup-buyout summary")
+    page.page.wait_for_selector(".leaflet-popup-content .vbr-popup-buyout[open]")
+    return page.page.inner_text(".leaflet-popup-content .vbr-popup-buyout")
+
+
+def test_overview_buyout_view_lists_areas_euro_per_mol_and_draws_the_footprint(runs, overviews):
+    rows, _, _ = runs["with"]
+    page = overviews["with"]
+    # the raster's overloaded cells are a layer of the overview, as on the region maps
+    assert page.eval("() => document.querySelectorAll('img.leaflet-image-layer').length") == 1
+    text = _open_overview_buyout(page, "A2")
+    impact = float(rows["A2"]["impact_mol"])
+    assert f"{_dutch(impact)} mol N per jaar minder depositie op overbelaste natuur" in text
+    assert f"€ {_dutch(float(rows['A2']['subsidy_eur']) / impact, 2)} per mol" in text
+    assert "Minder depositie per Natura 2000-gebied" in text
+    lines = {m.group(1): m.group(2) for m in re.finditer(r"(\w+) \(nr\.\s(\d+)\)", text)}
+    assert lines == {"Heide": "11", "Venen": "12"}
+    state = page.eval(
+        """() => {
+            const e = vbr.maps[0];
+            const f = e.buyout.footprint;
+            return {shown: e.data.ids[e.buyout.shown()], onMap: e.map.hasLayer(f),
+                    drawn: f.ringsDrawn, rings: f.rings(),
+                    canvas: document.querySelectorAll('canvas.vbr-footprint').length};
+        }"""
+    )
+    assert state["shown"] == "A2" and state["onMap"] and state["canvas"] == 1
+    assert state["drawn"] >= 3
+    kernel = Kernel.of(load_config().deposition)
+    for level, radius in state["rings"]:
+        assert 5_000 * float(kernel(np.array(radius))) == pytest.approx(level, rel=1e-9)
+    # coloured on the overloaded cells of the overview's raster layer only: the west part of
+    # Heide is overloaded, its east part not (both within the rings of A2)
+    from vbr.io.crs import to_wgs84
+
+    lon, lat = to_wgs84([151_000.0, 151_800.0], [451_500.0, 451_500.0])
+    alpha = page.eval(
+        """(points) => {
+            const map = vbr.maps[0].map;
+            const ctx = document.querySelector('canvas.vbr-footprint').getContext('2d');
+            const ratio = window.devicePixelRatio || 1;
+            return points.map(([lat, lon]) => {
+                const p = map.latLngToContainerPoint([lat, lon]);
+                return ctx.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1)
+                    .data[3];
+            });
+        }""",
+        [[lat[0], lon[0]], [lat[1], lon[1]]],
+    )
+    assert alpha[0] > 100 and alpha[1] == 0, alpha
+    page.page.click(".leaflet-popup-close-button")
+    gone = page.eval(
+        """() => ({onMap: vbr.maps[0].map.hasLayer(vbr.maps[0].buyout.footprint),
+                  shown: vbr.maps[0].buyout.shown(),
+                  canvas: document.querySelectorAll('canvas.vbr-footprint').length})"""
+    )
+    assert gone == {"onMap": False, "shown": None, "canvas": 0}
+    assert page.errors == []
+
+
+def test_overview_per_area_mol_is_the_region_maps_for_every_farm(runs, overviews):
+    _, region, _ = runs["with"]
+    page = overviews["with"]
+    ids = [f[0] for f in FARMS]
+    on_overview = page.eval(
+        """(ids) => ids.map((id) => {
+            const e = vbr.maps[0];
+            return e.buyout.facts(e.data.ids.indexOf(id));
+        })""",
+        ids,
+    )
+    on_region = region.eval(
+        """(ids) => ids.map((id) => {
+            const e = vbr.maps[0];
+            const d = e.farms.vbrData;
+            return e.buyout.facts(d.rows.findIndex((r) => r[d.id] === id));
+        })""",
+        ids,
+    )
+    for farm, a, b in zip(ids, on_overview, on_region, strict=True):
+        assert a["areas"] and a["areas"] == b["areas"], farm
+        assert a["others"] == b["others"], farm
+        assert a["mol"] == pytest.approx(b["mol"], rel=1e-9), farm
+        assert a["eur"] == b["eur"] and a["nh3"] == b["nh3"], farm
+
+
+def test_overview_without_exceedance_says_the_view_needs_it(overviews):
+    page = overviews["without"]
+    assert page.eval("() => document.querySelectorAll('img.leaflet-image-layer').length") == 0
+    text = _open_overview_buyout(page, "A2")
+    assert "--exceedance" in text
+    assert "5.000,0 kg NH₃ per jaar minder uitstoot" in text
+    assert "€ 620,00 per kg NH₃" in text
+    assert "per mol" not in text and "Natura 2000-gebied" not in text
     assert page.eval("() => vbr.maps[0].buyout.footprint") is None
     assert page.errors == []

@@ -217,17 +217,20 @@ def test_rank_farms_ties_on_eur_per_mol_fall_back_to_eur_per_kg():
 def test_maps_show_the_exceedance_raster_inline_only_when_one_is_given(inputs):
     code, out = run(inputs, "--exceedance", str(inputs["tif"]), out="with")
     assert code == 0
-    # the region maps (the national overview map draws no raster: README, "What if")
+    # the region maps, and the national overview map (its page data names the picture)
     maps = sorted(p for p in out.glob("*/map.html") if p.parent.name != "national")
     assert maps
-    for path in maps:
+    for path in [*maps, out / "national" / "map.html"]:
         html = path.read_text(encoding="utf-8")
         assert "Depositie boven de KDW (overschrijdingskaart)" in html  # the layer, in Dutch
-        assert 'L.imageOverlay("data:image/png;base64,' in html
+        picture = '"deposition":{"url":"data:image/png;base64,'
+        assert (picture if path.parent.name == "national" else 'L.imageOverlay("data:') in html
     code, out = run(inputs, out="without")
     assert code == 0
     for path in sorted(out.glob("*/map.html")):
-        assert "L.imageOverlay(" not in path.read_text(encoding="utf-8")
+        html = path.read_text(encoding="utf-8")
+        assert 'L.imageOverlay("data:' not in html and '"deposition":{' not in html
+        assert "overschrijdingskaart" not in html
 
 
 def test_verify_repeats_a_run_with_a_raster_and_euro_per_mol(inputs, capsys):

@@ -169,9 +169,88 @@ def test_region_map_buyout_data_is_escaped_and_the_same_bytes_for_the_same_run(t
     payload = json.loads(match.group(1))
     assert payload["kernel"] == {"c": 0.45, "r0_m": 90.0, "power": 1.85, "cutoff_m": 25_000.0}
     assert html.count('"kernel":') == 1
-    assert len(payload["areas"]) == 6 and payload["reach"] == [2] * 6
-    assert {a[0] for a in payload["areas"]} == {11, 12}
+    areas = payload["areas"]
+    assert areas["count"] == [2] * 6 and areas["reach"] == [2] * 6
+    assert areas["nr"] == [11, 12] and len(areas["area"]) == len(areas["mol"]) == 12
     # without --exceedance: no kernel and no areas, the view says what is missing
     plain = run(tmp_path / "c", exceedance=False)
     html = (plain / "zuidoost" / "map.html").read_text(encoding="utf-8")
     assert 'vbr.regionBuyout({"kernel":null,"areas":null});' in html
+
+
+def test_area_arrays_are_the_listed_areas_by_index_into_the_listed_numbers():
+    """The buy-out payload's flat arrays: per farm its count, each listed area as an index into
+    the listed areas' ``nr`` and ``name``, whole figures as ints; the same lists as ``_top``."""
+    import numpy as np
+
+    from vbr.maps.buyout import _top, area_arrays
+
+    nr = np.array([3, 1, 2, 9, 8, 7, 5])
+    mol = np.array(
+        [[0.5, 10.0, 10.0, 3.0, 0.0, 123_456.0, 2.0], [0.0] * 7, [0, 0, 0, 0, 4.25, 0, 0]]
+    )
+    a = area_arrays(nr, mol, {7: "Zeven", 8: "Acht"})
+    assert a["nr"] == [1, 2, 5, 7, 8, 9] and a["name"] == ["", "", "", "Zeven", "Acht", ""]
+    assert a["count"] == [5, 0, 1] and a["reach"] == [6, 0, 1] and a["rest"] == [0.5, 0, 0]
+    flat = [[a["nr"][k], m] for k, m in zip(a["area"], a["mol"], strict=True)]
+    assert [x for pair in flat[:5] for x in pair] == _top(nr, mol)[0]
+    assert flat[5] == [8, 4.25] and a["mol"][0] == 123_500 and isinstance(a["mol"][0], int)
+
+
+def _national_page(html: str) -> dict:
+    match = re.search(r"vbr\.national\((\{.*\})\);", html)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_overview_map_carries_every_farms_areas_as_the_region_map_does(tmp_path):
+    """With --exceedance the overview carries the kernel, the raster's picture and per farm its
+    areas (the region map's figures for the same farm); an area's name stays text, and a rerun
+    writes the same bytes; without, neither."""
+    from buyout_inputs import run
+
+    hostile = {11: SCRIPT_ID}
+    out = run(tmp_path / "a", exceedance=True, names=hostile)
+    html = (out / "national" / "map.html").read_text(encoding="utf-8")
+    again = run(tmp_path / "b", exceedance=True, names=hostile)
+    assert html == (again / "national" / "map.html").read_text(encoding="utf-8")
+    assert SCRIPT_ID not in html
+    page = _national_page(html)
+    assert page["buyout"]["kernel"] == {"c": 0.45, "r0_m": 90.0, "power": 1.85, "cutoff_m": 25e3}
+    assert page["deposition"]["url"].startswith("data:image/png;base64,")
+    region = (out / "zuidoost" / "map.html").read_text(encoding="utf-8")
+    assert page["deposition"]["url"] in region  # the same picture
+    match = re.search(r"vbr\.regionBuyout\((\{.*?\})\);\n", region)
+    in_region = json.loads(match.group(1))["areas"]
+    # every farm is in the one region and both maps list them in ranking.csv's order: the
+    # region map's figures are the overview's (the browser test compares them farm by farm)
+    with open(out / "ranking.csv", encoding="utf-8") as fh:
+        ranking = [r["farm_id"] for r in csv.DictReader(fh)]
+    assert page["farms"]["ids"] == ranking and len(ranking) == 6
+    assert page["buyout"]["areas"] == in_region
+    assert page["buyout"]["areas"]["name"] == [SCRIPT_ID, "Venen"]
+    plain = run(tmp_path / "c", exceedance=False)
+    page = _national_page((plain / "national" / "map.html").read_text(encoding="utf-8"))
+    assert page["buyout"] == {"kernel": None, "areas": None} and page["deposition"] is None
+
+
+def test_the_per_area_table_is_made_once_a_run_for_the_region_maps_and_the_overview(
+    tmp_path, monkeypatch
+):
+    """``area_impacts`` runs once per run, for every ranked farm; the region map and the
+    overview take their farms' figures from it."""
+    import vbr.maps.buyout as buyout
+    from buyout_inputs import run
+
+    calls = []
+
+    def counted(x, *args, **kwargs):
+        calls.append(len(x))
+        return area_impacts(x, *args, **kwargs)
+
+    area_impacts = buyout.area_impacts
+    monkeypatch.setattr(buyout, "area_impacts", counted)
+    out = run(tmp_path, exceedance=True)
+    assert calls == [6]  # the six ranked farms, once
+    assert '"areas":{"nr":[11,12]' in (out / "national" / "map.html").read_text(encoding="utf-8")
+    assert '"areas":{"nr":[11,12]' in (out / "zuidoost" / "map.html").read_text(encoding="utf-8")

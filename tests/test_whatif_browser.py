@@ -338,7 +338,8 @@ def test_a_run_without_budget_draws_its_farms_without_controls(browser, tmp_path
 
 
 def _click_farm(page, farm_id: str) -> str:
-    """Centre the overview map on a farm, click it, and return the popup's text."""
+    """Centre the overview map on a farm, click it, open the buy-out view, and return the popup's
+    text."""
     page.eval(
         """(id) => {
             const {map, data} = vbr.maps[0];
@@ -349,7 +350,9 @@ def _click_farm(page, farm_id: str) -> str:
     )
     size = page.eval("() => vbr.maps[0].map.getSize()")
     page.page.mouse.click(size["x"] / 2, size["y"] / 2)
-    page.page.wait_for_selector(".leaflet-popup-content .vbr-whatif-buyout")
+    page.page.wait_for_selector(".leaflet-popup-content .vbr-popup-buyout summary")
+    page.page.click(".leaflet-popup-content .vbr-popup-buyout summary")  # open the view
+    page.page.wait_for_selector(".leaflet-popup-content .vbr-popup-buyout[open]")
     return page.page.inner_text(".leaflet-popup-content")
 
 

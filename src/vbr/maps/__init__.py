@@ -14,15 +14,9 @@ import pandas as pd
 
 from vbr.core.budget import cents_sum_eur
 from vbr.geometry import RD_NEW
-from vbr.maps.buyout import area_table, region_buyout
+from vbr.maps.buyout import buyout_payload, raster_picture, run_area_table
 from vbr.maps.credits import credits
-from vbr.maps.data import (
-    DisplayCache,
-    carried_columns,
-    display_image,
-    farm_payload,
-    farm_statuses,
-)
+from vbr.maps.data import DisplayCache, carried_columns, farm_payload, farm_statuses
 from vbr.maps.index_page import index_html
 from vbr.maps.layout import region_content
 from vbr.maps.national import national_areas_geojson, write_national_map
@@ -31,7 +25,7 @@ from vbr.maps.scenario_data import scenario_payload
 from vbr.maps.search import search_columns
 from vbr.maps.summary import PotShare, RegionSummary
 from vbr.maps.whatif import region_whatif
-from vbr.model import Result, WriteReport
+from vbr.model import WriteReport
 from vbr.writers.context import WriteContext
 
 __all__ = ["write_maps"]
@@ -45,9 +39,15 @@ def write_maps(context: WriteContext) -> WriteReport:
     result = context.result
     summaries: list[RegionSummary] = []
     national = scenario_payload(result)
+    # with --exceedance: the raster's picture and the mol per area of every ranked farm, made
+    # once for the region maps and the overview
+    deposition = raster_picture(result)
+    table = run_area_table(result)
 
     def pages():
-        for region, summary, content in _region_contents(context, national):
+        for region, summary, content in _region_contents(
+            context, national, deposition=deposition, buyout_table=table
+        ):
             summaries.append(summary)
             yield region.slug, content
 
@@ -62,18 +62,40 @@ def write_maps(context: WriteContext) -> WriteReport:
             jobs=len(result.region_lists),
             stage="maps",
             more=lambda: [
-                write_national_map(result, context.folder, areas=areas, payload=national)
+                write_national_map(
+                    result,
+                    context.folder,
+                    areas=areas,
+                    payload=national,
+                    deposition=deposition,
+                    buyout=buyout_payload(result, np.arange(len(result.ranked)), table),
+                )
             ],
         )
 
 
-def _region_contents(context: WriteContext, national: dict | None = None):
+_NOT_GIVEN = object()
+
+
+def _region_contents(
+    context: WriteContext,
+    national: dict | None = None,
+    *,
+    deposition=_NOT_GIVEN,
+    buyout_table=_NOT_GIVEN,
+):
     """Every region's map content (what :func:`write_region_map` and :func:`static_map` draw),
     with the region and its summary, one region at a time; ``national`` is the what-if data of
-    the run (:func:`~vbr.maps.scenario_data.scenario_payload`; made here when not given)."""
+    the run (:func:`~vbr.maps.scenario_data.scenario_payload`), ``deposition`` the raster's
+    picture (:func:`raster_picture`) and ``buyout_table`` :func:`run_area_table` (each made
+    here when not given)."""
     result = context.result
     if national is None:
         national = scenario_payload(result)
+    if deposition is _NOT_GIVEN:
+        deposition = raster_picture(result)
+    if buyout_table is _NOT_GIVEN:
+        buyout_table = run_area_table(result)
     table = context.ranking_text()
     areas = result.natura.areas
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
@@ -92,12 +114,10 @@ def _region_contents(context: WriteContext, national: dict | None = None):
     points_all = result.ranked.geometry.values
     threshold_m = float(result.options.config.threshold_m)
     lang = result.options.config.language
-    deposition = _deposition_overlay(result)
     run_credits = credits(result, context.created)
     columns = [str(c) for c in table.columns]
     search = search_columns(table, [columns[k] for k in carried_columns(columns)])
     submitted = _submitted(result.ranked)
-    buyout_table = _buyout_table(result)
 
     for region in result.region_lists:
         positions = np.asarray(region.positions, dtype=np.int64)
@@ -141,24 +161,9 @@ def _region_contents(context: WriteContext, national: dict | None = None):
         content.whatif = region_whatif(result, national, region, farms_json=farms_json)
         if content.whatif is not None:
             farms_json = content.whatif.farms_json  # the same for every region: made once
-        content.buyout = region_buyout(result, positions, buyout_table)
+        content.buyout = buyout_payload(result, positions, buyout_table)
         content.credits = run_credits.as_dict()
         yield region, summary, content
-
-
-def _buyout_table(result: Result):
-    """The mol N/yr per Natura 2000 area of the farms of every region (one computation for all
-    region maps) and each farm's row in it, or ``None`` without ``--exceedance``."""
-    if result.exceedance is None:
-        return None
-    positions = np.unique(
-        np.concatenate(
-            [np.asarray(r.positions, dtype=np.int64) for r in result.region_lists]
-            or [np.zeros(0, dtype=np.int64)]
-        )
-    )
-    nr, mol = area_table(result, positions)
-    return nr, mol, {int(p): k for k, p in enumerate(positions)}
 
 
 def _submitted(ranked: pd.DataFrame) -> np.ndarray | None:
@@ -171,16 +176,6 @@ def _submitted(ranked: pd.DataFrame) -> np.ndarray | None:
         return None
     text = times.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     return text.where(times.notna(), "").to_numpy(dtype=object)
-
-
-def _deposition_overlay(result: Result) -> tuple[str, tuple[float, float, float, float]] | None:
-    """The exceedance raster as an inline PNG for the maps, when the run has one."""
-    if result.exceedance is None:
-        return None
-    import base64
-
-    png, bounds = display_image(result.exceedance)
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii"), bounds
 
 
 def _summary(region, *, statuses, rows, nh3, subsidy, funded, budgets) -> RegionSummary:

@@ -7,6 +7,11 @@ browser (:mod:`vbr.maps.scenario_data`), and ``window.vbr.scenario({budget_eur, 
 policy})`` returns what ``vbr run --budget --threshold-m --budget-policy`` would select. The
 page is one file: Leaflet and the code inline, the data as JSON escaped for a ``<script>``
 element; only basemap tiles come from the network.
+
+A farm's popup has the buy-out view of the region maps (:mod:`vbr.maps.buyout`, the same code):
+with ``--exceedance`` the mol N/yr per Natura 2000 area of every farm (computed once a run for
+the region maps and this map), its footprint while the view is open, and the raster's
+overloaded cells as a layer under the farms (the picture the region maps show).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from vbr.geometry import RD_NEW
 from vbr.locale import t
 from vbr.locale.formats import format_count
 from vbr.maps import assets
+from vbr.maps.buyout import buyout_payload, raster_picture, run_area_table
 from vbr.maps.data import polygons_geojson, safe_json
 from vbr.maps.html import render
 from vbr.maps.region_map import BASEMAPS
@@ -55,14 +61,29 @@ def national_areas_geojson(result: Result) -> dict | None:
     return polygons_geojson(overloaded, ["nr"], simplify_m=SIMPLIFY_AREAS_M)
 
 
+_NOT_GIVEN = object()
+
+
 def national_map_html(
-    result: Result, *, areas: Future | None = None, payload: dict | None = None
+    result: Result,
+    *,
+    areas: Future | None = None,
+    payload: dict | None = None,
+    deposition=_NOT_GIVEN,
+    buyout: dict | None = None,
 ) -> str:
     """The text of ``national/map.html`` for a computed run; ``areas`` is
     :func:`national_areas_geojson` being made in a thread, ``payload`` the run's
-    :func:`~vbr.maps.scenario_data.scenario_payload` made for the region maps (each made here
-    when not given; ``payload`` is not changed)."""
+    :func:`~vbr.maps.scenario_data.scenario_payload` made for the region maps, ``deposition``
+    the raster's picture (:func:`~vbr.maps.buyout.raster_picture`) and ``buyout`` the popups'
+    :func:`~vbr.maps.buyout.buyout_payload` of every ranked farm (each made here when not
+    given; ``payload`` is not changed)."""
     lang = result.options.config.language
+    if deposition is _NOT_GIVEN:
+        deposition = raster_picture(result)
+    if buyout is None:
+        positions = np.arange(len(result.ranked))
+        buyout = buyout_payload(result, positions, run_area_table(result))
     farms = scenario_payload(result) if payload is None else dict(payload)
     farms["regions"] = result.ranked["regions"].astype(str).tolist()
     if "impact_mol" in result.ranked:
@@ -70,10 +91,20 @@ def national_map_html(
         impact = result.ranked["impact_mol"].to_numpy(dtype="float64")
         farms["impact"] = [None if np.isnan(v) else float(v) for v in impact]
     base = BASEMAPS[0]
+    raster = None
+    if deposition is not None:
+        uri, (south, west, north, east) = deposition
+        raster = {
+            "url": uri,
+            "bounds": [[south, west], [north, east]],
+            "name": t("map.layer.deposition", lang),
+        }
     page = {
         "lang": lang,
         "farms": farms,
         "texts": scenario_texts(lang),
+        "buyout": buyout,
+        "deposition": raster,
         "view": _view(farms["lat"], farms["lon"]),
         "pot": slider_pot(result),
         "areas": national_areas_geojson(result) if areas is None else areas.result(),
@@ -110,11 +141,10 @@ def national_map_html(
     )
 
 
-def write_national_map(
-    result: Result, folder: Path, *, areas: Future | None = None, payload: dict | None = None
-) -> Path:
-    """Write :func:`national_map_html` to ``folder/national/map.html``; its path."""
+def write_national_map(result: Result, folder: Path, **given) -> Path:
+    """Write :func:`national_map_html` (with the keywords ``given``) to
+    ``folder/national/map.html``; its path."""
     path = Path(folder) / "national" / "map.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(national_map_html(result, areas=areas, payload=payload), encoding="utf-8")
+    path.write_text(national_map_html(result, **given), encoding="utf-8")
     return path

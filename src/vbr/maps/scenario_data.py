@@ -240,5 +240,11 @@ def scenario_payload_budget(result: Result) -> float | None:
 
 
 def scenario_texts(lang: str) -> dict[str, str]:
-    """The words the what-if code needs (and the ``Intl`` locale), as one JSON object."""
-    return {"locale": intl_locale(lang), **texts(lang).subset(("whatif.", "status."))}
+    """The words the what-if code needs (and the ``Intl`` locale), as one JSON object; with
+    how the buy-out view names an area (``map.popup.area``)."""
+    words = texts(lang)
+    return {
+        "locale": intl_locale(lang),
+        **words.subset(("whatif.", "status.")),
+        "map.popup.area": words["map.popup.area"],
+    }

@@ -915,23 +915,6 @@
     return box;
   }
 
-  /* The overview map's view of farm i: from its arrays (no per-area figures there). */
-  function buyout(d, i, T, F) {
-    return buyoutBox(
-      {
-        dist: d.dist[i],
-        nh3: d.nh3[i],
-        eur: d.cents[i] / 100,
-        mol: d.impact ? d.impact[i] : undefined,
-        areas: null,
-        others: null,
-      },
-      T,
-      F,
-      null
-    );
-  }
-
   /* A farm's deposition footprint: rings of the kernel around it, coloured by the mol N/ha/yr
    * the farm deposits, kept only where the raster layer's picture marks overloaded cells (the
    * cells the kernel counts); the rings' edges are drawn everywhere. One canvas of its own,
@@ -1050,15 +1033,103 @@
     },
   });
 
+  /* The listed areas of farm i in a map's buy-out payload (`a`: flat arrays, see
+   * vbr.maps.buyout.area_arrays): {areas: [[label, mol], ...], others: {count, mol} or null}. */
+  function areaFigures(a, i, T) {
+    if (!a.start) {
+      a.start = new Int32Array(a.count.length + 1);
+      for (var j = 0; j < a.count.length; j++) {
+        a.start[j + 1] = a.start[j] + a.count[j];
+      }
+    }
+    var areas = [];
+    for (var k = a.start[i]; k < a.start[i + 1]; k++) {
+      var nr = String(a.nr[a.area[k]]);
+      var name = a.name[a.area[k]];
+      areas.push([name ? fill(T["map.popup.area"], { name: name, nr: nr }) : nr, a.mol[k]]);
+    }
+    var count = a.reach[i] - areas.length;
+    return { areas: areas, others: count > 0 ? { count: count, mol: a.rest[i] } : null };
+  }
+
+  /* The buy-out view of a map's farm popups, one owner for the region maps and the overview:
+   * `page` the map's buy-out payload (vbr.maps.buyout.buyout_payload), `farm(i)` the facts of
+   * farm i ({dist, nh3, eur, mol, lat, lon}: mol undefined without deposition data), `raster`
+   * the map's layer of overloaded cells (or null), `below` the element the footprint goes under
+   * (the farms). Returns {view(i): the popup's <details>, facts(i), footprint, shown()}. */
+  function buyoutView(map, page, farm, raster, below, T) {
+    var F = new Formats(T.locale);
+    var footprint = page.kernel ? new Footprint(page.kernel, raster, below) : null;
+    var shownFor = null;
+
+    function close() {
+      if (footprint && map.hasLayer(footprint)) {
+        map.removeLayer(footprint);
+      }
+      shownFor = null;
+    }
+
+    function facts(i) {
+      var f = farm(i);
+      f.areas = null;
+      f.others = null;
+      if (page.areas && page.areas.count[i] > 0) {
+        var a = areaFigures(page.areas, i, T);
+        f.areas = a.areas;
+        f.others = a.others;
+      }
+      return f;
+    }
+
+    function view(i) {
+      var details = el("details", "vbr-popup-buyout");
+      details.appendChild(el("summary", null, T["whatif.buyout.title"]));
+      var box = buyoutBox(facts(i), T, F, footprint ? page.kernel : null);
+      box.removeChild(box.firstChild); // the summary names it
+      details.appendChild(box);
+      details.addEventListener("toggle", function () {
+        /* scroll the popup's body (it scrolls when long) to show the opened view */
+        var body = details.closest(".vbr-popup-body");
+        if (details.open && body) {
+          var under = details.getBoundingClientRect().bottom - body.getBoundingClientRect().bottom;
+          var room = details.getBoundingClientRect().top - body.getBoundingClientRect().top;
+          if (under > 0) {
+            body.scrollTop += Math.min(under + 4, room);
+          }
+        }
+        if (!footprint) {
+          return;
+        }
+        if (details.open) {
+          shownFor = i;
+          if (!map.hasLayer(footprint)) {
+            footprint.addTo(map);
+          }
+          var f = farm(i);
+          footprint.show({ lat: f.lat, lon: f.lon, nh3: f.nh3 });
+        } else if (shownFor === i) {
+          close();
+        }
+      });
+      return details;
+    }
+
+    map.on("popupclose", close);
+    return {
+      view: view,
+      footprint: footprint,
+      facts: facts,
+      shown: function () {
+        return footprint && map.hasLayer(footprint) ? shownFor : null;
+      },
+    };
+  }
+
   /* The buy-out view in a region map's farm popups (vbr_map.js asks `popupExtra` of the farm
-   * data): the facts from the farm's row, with --exceedance its largest areas (`page.areas`
-   * per row: [nr, mol, ...]) and, while the view is open, its footprint (`page.kernel`). */
+   * data): the facts from the farm's row (ranking.csv). */
   vbr.regionBuyout = function (page) {
     var entry = vbr.maps[vbr.maps.length - 1];
-    var map = entry.map;
     var d = entry.farms.vbrData;
-    var T = vbr.T;
-    var F = new Formats(T.locale);
     var col = function (name) {
       return d.columns.indexOf(name);
     };
@@ -1074,88 +1145,31 @@
         below = l.options.renderer._container;
       }
     });
-    var footprint = page.kernel
-      ? new Footprint(page.kernel, entry.overlays.deposition || null, below)
-      : null;
-    var shownFor = null;
-
-    function close() {
-      if (footprint && map.hasLayer(footprint)) {
-        map.removeLayer(footprint);
-      }
-      shownFor = null;
-    }
-
-    function facts(i) {
+    var farm = function (i) {
       var row = d.rows[i];
       var number = function (k) {
         return k >= 0 && row[k] !== "" && row[k] !== null ? Number(row[k]) : null;
       };
-      var f = {
+      return {
         dist: number(cols.dist),
         nh3: number(cols.nh3),
         eur: number(cols.eur),
         mol: cols.mol >= 0 ? number(cols.mol) : undefined,
-        areas: null,
-        others: null,
+        lat: d.lat[i],
+        lon: d.lon[i],
       };
-      var flat = page.areas ? page.areas[i] : null;
-      if (flat && flat.length) {
-        f.areas = [];
-        for (var k = 0; k < flat.length; k += 2) {
-          var nr = String(flat[k]);
-          var name = d.areaNames[nr];
-          f.areas.push([
-            name === undefined ? nr : fill(T["map.popup.area"], { name: name, nr: nr }),
-            flat[k + 1],
-          ]);
-        }
-        var count = page.reach ? page.reach[i] - f.areas.length : 0;
-        f.others = count > 0 ? { count: count, mol: page.rest[i] } : null;
-      }
-      return f;
-    }
-
-    d.popupExtra = function (i) {
-      var view = el("details", "vbr-popup-buyout");
-      view.appendChild(el("summary", null, T["whatif.buyout.title"]));
-      var box = buyoutBox(facts(i), T, F, footprint ? page.kernel : null);
-      box.removeChild(box.firstChild); // the summary names it
-      view.appendChild(box);
-      view.addEventListener("toggle", function () {
-        /* scroll the popup's body (it scrolls when long) to show the opened view */
-        var body = view.closest(".vbr-popup-body");
-        if (view.open && body) {
-          var below = view.getBoundingClientRect().bottom - body.getBoundingClientRect().bottom;
-          var room = view.getBoundingClientRect().top - body.getBoundingClientRect().top;
-          if (below > 0) {
-            body.scrollTop += Math.min(below + 4, room);
-          }
-        }
-        if (!footprint) {
-          return;
-        }
-        if (view.open) {
-          shownFor = i;
-          if (!map.hasLayer(footprint)) {
-            footprint.addTo(map);
-          }
-          footprint.show({ lat: d.lat[i], lon: d.lon[i], nh3: Number(d.rows[i][cols.nh3]) });
-        } else if (shownFor === i) {
-          close();
-        }
-      });
-      return view;
     };
-    map.on("popupclose", close);
-    entry.buyout = {
-      footprint: footprint,
-      facts: facts,
-      shown: function () {
-        return footprint && map.hasLayer(footprint) ? shownFor : null;
-      },
-    };
-    return entry.buyout;
+    var buyout = buyoutView(
+      entry.map,
+      page,
+      farm,
+      entry.overlays.deposition || null,
+      below,
+      vbr.T
+    );
+    d.popupExtra = buyout.view;
+    entry.buyout = buyout;
+    return buyout;
   };
 
   function legend(map, T) {
@@ -1256,10 +1270,36 @@
         interactive: false,
       }).addTo(map);
     }
+    var raster = null;
+    if (page.deposition) {
+      /* the exceedance raster's overloaded cells, the picture of the region maps */
+      raster = L.imageOverlay(page.deposition.url, page.deposition.bounds, { opacity: 0.6 });
+      raster.addTo(map);
+      var overlays = {};
+      overlays[page.deposition.name] = raster;
+      L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
+    }
     L.control.scale({ imperial: false }).addTo(map);
     var farms = new FarmCanvas(d);
     farms.addTo(map);
     legend(map, T);
+    var buyout = buyoutView(
+      map,
+      page.buyout || { kernel: null, areas: null },
+      function (i) {
+        return {
+          dist: d.dist[i],
+          nh3: d.nh3[i],
+          eur: d.cents[i] / 100,
+          mol: d.impact ? d.impact[i] : undefined,
+          lat: d.lat[i],
+          lon: d.lon[i],
+        };
+      },
+      raster,
+      farms._canvas,
+      T
+    );
     var F = new Formats(T.locale);
     var state = { r: null };
     map.on("click", function (e) {
@@ -1291,8 +1331,18 @@
         table.appendChild(tr);
       });
       body.appendChild(table);
-      body.appendChild(buyout(d, i, T, F));
-      L.popup().setLatLng([d.lat[i], d.lon[i]]).setContent(body).openOn(map);
+      var view = buyout.view(i);
+      body.appendChild(view);
+      /* the popup scrolls when taller than the map allows; opening the view lays it out again
+       * and pans the map to show it whole, below the page's title */
+      var popup = L.popup({
+        maxHeight: Math.max(160, map.getSize().y - 160),
+        autoPanPaddingTopLeft: [10, 80],
+      });
+      view.addEventListener("toggle", function () {
+        popup.update();
+      });
+      popup.setLatLng([d.lat[i], d.lon[i]]).setContent(body).openOn(map);
     });
     var draw = function (r) {
       state.r = r;
@@ -1315,7 +1365,7 @@
         throw new Error("this run has no budget (vbr run --no-budget): there is nothing to select");
       };
     }
-    vbr.maps.push({ map: map, farms: farms, data: d, national: true });
+    vbr.maps.push({ map: map, farms: farms, data: d, national: true, buyout: buyout });
     /* milliseconds since navigation: when the map code started (the page and its data read)
      * and when the farms were drawn */
     vbr.timings = { started_ms: started, drawn_ms: performance.now() };
