@@ -28,8 +28,8 @@ from branca.element import Element, MacroElement
 
 from vbr.core.deposition import area_impacts
 from vbr.geometry import RD_NEW
-from vbr.maps import assets
 from vbr.maps.data import display_image, safe_json
+from vbr.maps.html import add_scenario_assets
 from vbr.model import Result
 
 __all__ = [
@@ -201,18 +201,7 @@ class _Buyout(MacroElement):
         self._add_script(self, f"vbr.regionBuyout({self.payload});\n")
 
 
-class _Raw(Element):
-    def __init__(self, markup: str):
-        super().__init__()
-        self._markup = markup
-
-    def render(self, **kwargs) -> str:
-        return self._markup
-
-
 def add_buyout(fmap: folium.Map, payload: dict, add_script: Callable[[Element, str], None]) -> None:
     """Put the what-if code (its buy-out view), styles and ``payload`` on a region's map."""
-    header = fmap.get_root().header
-    header.add_child(_Raw(assets.inline_css(assets.scenario_css())), name="vbr_scenario_css")
-    header.add_child(_Raw(assets.inline_script(assets.scenario_js())), name="vbr_scenario_js")
+    add_scenario_assets(fmap.get_root())
     fmap.add_child(_Buyout(payload, add_script))

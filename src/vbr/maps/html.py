@@ -9,11 +9,12 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
+from branca.element import Element, Figure
 
 from vbr.locale import formats as _formats
 from vbr.locale import t
 
-__all__ = ["Formats", "render"]
+__all__ = ["Formats", "RawMarkup", "add_scenario_assets", "render"]
 
 
 @cache
@@ -59,3 +60,28 @@ def render(name: str, lang: str, **context: object) -> str:
 
     template = _environment().get_template(name)
     return template.render(lang=lang, tr=tr, f=Formats(lang), **context)
+
+
+class RawMarkup(Element):
+    """Markup put on a Folium page as it is (never parsed as a Jinja template: input text such
+    as ``{{ 7*7 }}`` in a region name stays text)."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._markup = markup
+
+    def render(self, **kwargs) -> str:
+        return self._markup
+
+
+def add_scenario_assets(root: Figure) -> None:
+    """Put the what-if code and styles (``vbr_scenario.js``/``.css``) in a page's head, once
+    (the what-if controls and the buy-out view both need them)."""
+    from vbr.maps import assets
+
+    root.header.add_child(
+        RawMarkup(assets.inline_css(assets.scenario_css())), name="vbr_scenario_css"
+    )
+    root.header.add_child(
+        RawMarkup(assets.inline_script(assets.scenario_js())), name="vbr_scenario_js"
+    )

@@ -26,7 +26,7 @@ from vbr.locale.formats import format_count, format_m, intl_locale
 from vbr.maps import assets
 from vbr.maps.buyout import add_buyout
 from vbr.maps.data import STATUSES, safe_json
-from vbr.maps.html import render
+from vbr.maps.html import RawMarkup, render
 from vbr.maps.whatif import RegionWhatIf, add_whatif
 
 __all__ = [
@@ -115,25 +115,13 @@ AREA_STYLES = {
 }
 
 
-class _Raw(Element):
-    """Markup put on the page as it is (never parsed as a Jinja template: input text such as
-    ``{{ 7*7 }}`` in a region name stays text)."""
-
-    def __init__(self, markup: str):
-        super().__init__()
-        self._markup = markup
-
-    def render(self, **kwargs) -> str:
-        return self._markup
-
-
 def _add_script(element: Element, code: str) -> None:
     """Put ``code`` in the page's script as it is.
 
     Folium's own elements pass their rendered script through Jinja a second time, so input text
     such as ``{{ 7*7 }}`` in a payload would be evaluated; vbr's elements never do that.
     """
-    element.get_root().script.add_child(_Raw(code), name=element.get_name())
+    element.get_root().script.add_child(RawMarkup(code), name=element.get_name())
 
 
 class _ScriptLayer(Layer):
@@ -348,14 +336,16 @@ def region_map_html(content: RegionMapContent) -> str:
     fmap.default_css = []
     root = fmap.get_root()
     header = root.header
-    header.add_child(_Raw(render("map_title.html.j2", lang, title=content.title)), name="vbr_title")
-    header.add_child(_Raw(assets.inline_css(assets.leaflet_css())), name="leaflet_css")
-    header.add_child(_Raw(assets.inline_css(assets.vbr_css())), name="vbr_css")
-    header.add_child(_Raw(assets.inline_script(assets.leaflet_js())), name="leaflet_js")
-    header.add_child(_Raw(assets.inline_script(assets.vbr_js())), name="vbr_js")
+    header.add_child(
+        RawMarkup(render("map_title.html.j2", lang, title=content.title)), name="vbr_title"
+    )
+    header.add_child(RawMarkup(assets.inline_css(assets.leaflet_css())), name="leaflet_css")
+    header.add_child(RawMarkup(assets.inline_css(assets.vbr_css())), name="vbr_css")
+    header.add_child(RawMarkup(assets.inline_script(assets.leaflet_js())), name="leaflet_js")
+    header.add_child(RawMarkup(assets.inline_script(assets.vbr_js())), name="vbr_js")
     kind = "public" if content.grid is not None else "region"
     header.add_child(
-        _Raw(assets.inline_script(f"vbr.setTexts({safe_json(page_texts(lang, kind))});")),
+        RawMarkup(assets.inline_script(f"vbr.setTexts({safe_json(page_texts(lang, kind))});")),
         name="vbr_texts",
     )
 

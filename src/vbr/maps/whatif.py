@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import folium
 from branca.element import Element, MacroElement
 
-from vbr.maps import assets
 from vbr.maps.data import safe_json
+from vbr.maps.html import add_scenario_assets
 from vbr.maps.scenario_data import scenario_texts, slider_pot
 from vbr.model import RegionList, Result
 
@@ -64,15 +64,6 @@ def region_whatif(
     )
 
 
-class _Raw(Element):
-    def __init__(self, markup: str):
-        super().__init__()
-        self._markup = markup
-
-    def render(self, **kwargs) -> str:
-        return self._markup
-
-
 class _WhatIf(MacroElement):
     """Calls ``vbr.regionWhatif`` after ``vbr.setup`` (added after it, so rendered after it)."""
 
@@ -90,7 +81,5 @@ def add_whatif(
     fmap: folium.Map, payload: RegionWhatIf, add_script: Callable[[Element, str], None]
 ) -> None:
     """Put the what-if code, styles and ``payload`` on a region's map (after its setup)."""
-    header = fmap.get_root().header
-    header.add_child(_Raw(assets.inline_css(assets.scenario_css())), name="vbr_scenario_css")
-    header.add_child(_Raw(assets.inline_script(assets.scenario_js())), name="vbr_scenario_js")
+    add_scenario_assets(fmap.get_root())
     fmap.add_child(_WhatIf(payload, add_script))
