@@ -780,8 +780,9 @@ def test_real_igo_file_stops_until_its_location_id_is_named(vbr, tmp_path):
     out = tmp_path / "out"
     code, _, stderr = vbr("run", "--farms", IGO, "--out", out, "--no-budget", "--quiet")
     assert code == 2
-    assert stderr.startswith(f"vbr: error: {IGO}: one field could come from more than one column")
-    assert "  - farm_id: 'vthobject_id' or 'id'" in stderr
+    # Dutch, the default language
+    assert stderr.startswith(f"vbr: fout: {IGO}: één veld kan uit meer dan één kolom komen")
+    assert "  - farm_id: 'vthobject_id' of 'id'" in stderr
     assert "--columns farm_id=vthobject_id" in stderr
     assert not out.exists()
     code, stdout, stderr = vbr(

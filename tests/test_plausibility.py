@@ -118,10 +118,12 @@ def test_real_rivm_nh3_concentration_grid_as_exceedance_warns(vbr, tmp_path, no_
     )  # fmt: skip
     assert code == 0, err
     warnings = [line for line in stdout.splitlines() if line.startswith("waarschuwing: ")]
-    assert any("looks like a concentration" in w for w in warnings), stdout
-    assert any("of Natura 2000, as overloaded (more than 50%)" in w for w in warnings), stdout
+    # Dutch, the default language
+    assert any("dat lijkt een concentratie" in w for w in warnings), stdout
+    share = "van de 698.021 ha Natura 2000, als overbelast (meer dan 50%)"
+    assert any(share in w for w in warnings), stdout
     notes = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["notes"]
-    assert sum(n.startswith("warning: the exceedance raster") for n in notes) == 2
+    assert sum(n.startswith("waarschuwing: de overschrijdingskaart") for n in notes) == 2, notes
 
 
 IGO = REALDATA / "farms" / "geonovius_igo_veehouderijen_nabij_n2000.gpkg"
