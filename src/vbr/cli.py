@@ -253,14 +253,12 @@ def _rejection_summary(result: Result, lang: str) -> list[str]:
 
 def _order_words(result: Result, lang: str) -> str:
     """How the priority group is ordered, for the summary."""
-    from vbr.locale.formats import format_count
-
     if not result.first_come_first_served:
         return _word(_RANK_BY, result.options.rank_by, lang)
     if result.options.config.fcfs != "day":
         return t("console.order_time", lang)
     drawn = len(result.decisions.drawn) if result.decisions is not None else 0
-    return t("console.order_day", lang, days=format_count(drawn, lang))
+    return plural("console.order_day", lang, count=drawn)
 
 
 #: How a field's values were made, in words (others are shown as the reader wrote them).
