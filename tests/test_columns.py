@@ -539,7 +539,7 @@ def test_empty_flags_take_the_value_of_their_areas_other_features(tmp_path):
     path = dutch_natura(tmp_path / "n.gpkg", ["ja", "", "nee", ""], nrs=[57, 57, 58, 58])
     natura = load_natura(path)
     assert natura.attributes["overloaded"].tolist() == [True, True, False, False]
-    assert any("empty for 2 feature(s)" in n for n in natura.notes)
+    assert any("empty for 2 features" in n for n in natura.notes)
 
 
 # --- 6. layers and sheets are stated ------------------------------------------------------------

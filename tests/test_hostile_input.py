@@ -836,7 +836,7 @@ def test_a_region_without_geometry_is_noted_not_silently_dropped(run, tmp_path):
     assert code == 0
     assert accounted(out)["read"] == 2
     assert (
-        "1 region(s) without a geometry with area left out (no farm can lie in them): "
+        "1 region without a geometry with area left out (no farm can lie in it): "
         "row 1 ('Leeg')" in manifest_notes(out)
     )
     assert not (out / "leeg").exists()

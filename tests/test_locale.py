@@ -312,3 +312,9 @@ def test_a_counted_note_and_the_drawn_days_say_one_or_more_without_brackets():
     for lang, bracket in (("nl", "(en)"), ("en", "(s)")):
         for key in ("notes.nh3_from_animals", "notes.subsidy_estimated", "index.rule_order_day"):
             assert bracket not in texts(lang)[f"{key}.other"], (lang, key)
+    # a count from numpy (a sum of a column) picks its form the same way
+    import numpy as np
+
+    filled = Message("notes.flag_filled", column="'overloaded'", count=np.int64(1))
+    assert "voor 1 object van gebieden" in filled.render("nl")
+    assert "for 1 feature of areas" in filled

@@ -19,6 +19,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
+from numbers import Integral
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -159,12 +160,14 @@ def _form(key: str, lang: str, values: dict[str, object]) -> str:
     """The key of a message's text: ``key.one`` or ``key.other`` by the whole number
     ``count`` (as :func:`plural`) where the catalogue has the forms, else ``key``."""
     entries = texts(lang)
-    count = values.get("count")
-    if f"{key}.other" not in entries or not isinstance(count, int) or isinstance(count, bool):
+    if f"{key}.other" not in entries:
         return key
+    count = values.get("count")
+    if not isinstance(count, Integral) or isinstance(count, bool):
+        return f"{key}.other"
     from babel import Locale
 
-    form = Locale.parse(babel_locale(lang)).plural_form(abs(count))
+    form = Locale.parse(babel_locale(lang)).plural_form(abs(int(count)))
     return f"{key}.{form}" if f"{key}.{form}" in entries else f"{key}.other"
 
 
