@@ -92,3 +92,23 @@ def test_vbr_lang_en_before_the_command_says_its_early_errors_in_english(vbr, tm
     assert code == 2 and "No such option" in err
     code, _, err = vbr("run", "--bogus")
     assert code == 2 and "Onbekende optie" in err
+
+
+def test_the_progress_lines_are_in_the_runs_language(capsys):
+    from vbr.cli import _progress_printer
+    from vbr.locale import Message
+    from vbr.pipeline import _writing
+
+    show = _progress_printer(True, "nl")
+    show(Message("progress.distance", farms=1_234, areas=5))
+    show(_writing("workbook"))
+    show("a stage of another program")  # a plain text is printed as it is
+    err = capsys.readouterr().err
+    assert "afstand meten van 1.234 veehouderijen tot 5 overbelaste gebieden ..." in err
+    assert "de werkmap schrijven ..." in err and "a stage of another program ..." in err
+    # English as before: what the progress callback of the library receives
+    assert _writing("workbook") == "writing the workbook"
+    assert _writing("my_own") == "writing the my own"
+    assert Message("progress.distance", farms=1_234, areas=5) == (
+        "measuring 1,234 farms to 5 overloaded areas"
+    )

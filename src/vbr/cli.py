@@ -59,13 +59,16 @@ class EuroAmount(click.ParamType):
             raise InputError(exc.args[0], source=param.opts[0] if param else None) from None
 
 
-def _progress_printer(enabled: bool):
+def _progress_printer(enabled: bool, lang: str = "en"):
+    """What ``--progress`` prints: each stage with the seconds so far, in ``lang`` where the
+    stage says itself (a :class:`Message`)."""
     if not enabled:
         return None
     start = time.perf_counter()
 
     def show(message: str) -> None:
-        click.echo(f"[{time.perf_counter() - start:6.1f} s] {message} ...", err=True)
+        text = message.render(lang) if isinstance(message, Message) else message
+        click.echo(f"[{time.perf_counter() - start:6.1f} s] {text} ...", err=True)
 
     return show
 
@@ -469,6 +472,8 @@ class _LocalisedGroup(_Localised, click.Group):
 
 
 def _help_language(ctx: click.Context) -> str:
+    """The language of the help, and of a command with no run of its own to follow (``vbr
+    download``): ``--lang`` (also ``vbr --lang``), else ``--config``'s, else Dutch."""
     obj = ctx.find_root().obj
     obj = obj if isinstance(obj, dict) else {}
     return _error_language(obj, list(obj["argv"]) if "argv" in obj else sys.argv[1:])
@@ -752,7 +757,7 @@ def run_command(
         large=large,
     )
     _set_language(options.config.language)
-    progress = _progress_printer(not quiet and sys.stderr.isatty())
+    progress = _progress_printer(not quiet and sys.stderr.isatty(), options.config.language)
     written = run(options, progress=progress, command=["vbr", *_argv()])
     if not quiet:
         click.echo(_summary(written))
@@ -828,12 +833,14 @@ def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None
     ``[help.download.natura2000]``)."""
     from vbr.download import PDOK_NATURA2000_URL, download_natura2000
 
-    progress = _progress_printer(not quiet and sys.stderr.isatty())
+    lang = _help_language(click.get_current_context())
+    progress = _progress_printer(not quiet and sys.stderr.isatty(), lang)
     path, n_features, n_areas = download_natura2000(
         out, url=url or PDOK_NATURA2000_URL, progress=progress
     )
     if not quiet:
-        click.echo(f"{n_features:,} features, {n_areas:,} areas written to {path}")
+        done = Message("progress.download_done", features=n_features, areas=n_areas, path=path)
+        click.echo(done.render(lang))
 
 
 @cli.command("verify")
