@@ -508,7 +508,7 @@ def test_listed_numbers_that_match_no_area_are_named_and_none_matching_exits_2(r
     listed = write_csv(tmp_path / "list.csv", ["nr"], [[57], [999], [1000]])
     code, stdout, stderr, out = run(farms, "--overloaded", listed, natura=natura, quiet=False)
     assert code == 0, stderr
-    warning = "warning: --overloaded lists 2 area number(s) that n2k.gpkg does not hold: 999, 1000"
+    warning = "warning: --overloaded lists 2 area numbers that n2k.gpkg does not hold: 999, 1000"
     assert any(line.startswith(warning) for line in stdout.splitlines())
     assert any(n.startswith(warning) for n in manifest(out)["notes"])
     assert manifest(out)["columns"]["natura2000"]["overloaded"] == {"made": "--overloaded list"}
@@ -539,7 +539,7 @@ def test_empty_flags_take_the_value_of_their_areas_other_features(tmp_path):
     path = dutch_natura(tmp_path / "n.gpkg", ["ja", "", "nee", ""], nrs=[57, 57, 58, 58])
     natura = load_natura(path)
     assert natura.attributes["overloaded"].tolist() == [True, True, False, False]
-    assert any("empty for 2 feature(s)" in n for n in natura.notes)
+    assert any("empty for 2 features" in n for n in natura.notes)
 
 
 # --- 6. layers and sheets are stated ------------------------------------------------------------

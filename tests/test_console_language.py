@@ -263,3 +263,14 @@ def test_click_usage_errors_exit_2_in_the_run_language(vbr, tmp_path):
     # English: click's own words, as before
     code, _, err = vbr("run", "--threshold-m", "-5", "--lang", "en", "--out", tmp_path / "o")
     assert code == 2 and "Error: Invalid value for '--threshold-m': -5.0 is not in the range" in err
+
+
+def test_the_progress_of_a_run_is_dutch_by_default(run_small, bad_file, tmp_path, monkeypatch):
+    import vbr.cli
+
+    monkeypatch.setattr(vbr.cli.sys.stderr, "isatty", lambda: True, raising=False)
+    code, _, err, _ = run_small(bad_file, "--no-budget", out=tmp_path / "o")
+    assert code == 0, err
+    assert "veehouderijen lezen uit" in err and "rangschikken ..." in err
+    assert "manifest.json schrijven ..." in err and "de werkmap schrijven ..." in err
+    assert "writing" not in err and "reading" not in err

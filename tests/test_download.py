@@ -156,3 +156,14 @@ def test_download_command_exits_2_when_offline(tmp_path, capsys, monkeypatch):
     assert status == 2
     assert "offline" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_download_command_says_its_summary_in_the_language_asked(wfs, tmp_path, capsys):
+    from vbr.cli import main
+
+    url, _ = wfs
+    out = tmp_path / "n2k.gpkg"
+    assert main(["download", "natura2000", "--out", str(out), "--url", url]) == 0
+    assert capsys.readouterr().out == f"5 objecten, 3 gebieden geschreven naar {out}\n"
+    assert main(["--lang", "en", "download", "natura2000", "--out", str(out), "--url", url]) == 0
+    assert capsys.readouterr().out == f"5 features, 3 areas written to {out}\n"

@@ -489,7 +489,7 @@ def test_zero_area_polygon_is_left_out_and_noted(run, tmp_path, farms_csv):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["natura2000_dropped"] == 1
     assert manifest["counts"]["repaired"] == 0
-    assert "1 Natura 2000 feature(s) without area were left out" in manifest["notes"]
+    assert "1 Natura 2000 feature without area was left out" in manifest["notes"]
 
 
 def test_natura_file_of_only_zero_area_polygons_exits_2(run, tmp_path, farms_csv):
@@ -836,7 +836,7 @@ def test_a_region_without_geometry_is_noted_not_silently_dropped(run, tmp_path):
     assert code == 0
     assert accounted(out)["read"] == 2
     assert (
-        "1 region(s) without a geometry with area left out (no farm can lie in them): "
+        "1 region without a geometry with area left out (no farm can lie in it): "
         "row 1 ('Leeg')" in manifest_notes(out)
     )
     assert not (out / "leeg").exists()

@@ -110,6 +110,10 @@ def test_every_key_is_used_somewhere_in_the_code():
         and f"{k.rsplit('.', 1)[0]}.one" in texts("en")
         and f'"{k.rsplit(".", 1)[0]}"' in code
     }
+    # the help of the commands is read by the command's and the option's name (vbr.cli)
+    from vbr.cli import help_keys
+
+    dynamic |= help_keys()
     unused = [
         k for k in texts("nl") if f'"{k}"' not in code and f"'{k}'" not in code and k not in dynamic
     ]
@@ -288,3 +292,29 @@ def test_a_message_is_english_text_that_says_itself_in_any_language():
     assert english.splitlines()[-1] == "  ... and 5 more"
     # a message no catalogue text gives stays English, and says so in its frame
     assert InputError("something new", source="x").render("nl") == ("x: something new", "en")
+
+
+def test_a_counted_note_and_the_drawn_days_say_one_or_more_without_brackets():
+    from vbr.locale import Message, plural
+
+    one = Message("notes.natura_dropped", count=1)
+    assert one == "1 Natura 2000 feature without area was left out"
+    assert one.render("nl") == "1 Natura 2000-object zonder oppervlakte is weggelaten"
+    two = Message("notes.animals_no_id", file="dieren.csv", count=2_000)
+    assert two == "dieren.csv: 2,000 rows without farm_id were not used"
+    assert two.render("nl") == "dieren.csv: 2.000 rijen zonder farm_id zijn niet gebruikt"
+    assert plural("console.order_day", "nl", count=1).endswith("1 dag door loting)")
+    assert plural("console.order_day", "nl", count=3).endswith("3 dagen door loting)")
+    assert plural("index.rule_order_day", "en", count=1).endswith(
+        "on 1 day whose applications did not all fit"
+    )
+    # the catalogues keep no "(en)" or "(s)" where a note or a drawn day has its count
+    for lang, bracket in (("nl", "(en)"), ("en", "(s)")):
+        for key in ("notes.nh3_from_animals", "notes.subsidy_estimated", "index.rule_order_day"):
+            assert bracket not in texts(lang)[f"{key}.other"], (lang, key)
+    # a count from numpy (a sum of a column) picks its form the same way
+    import numpy as np
+
+    filled = Message("notes.flag_filled", column="'overloaded'", count=np.int64(1))
+    assert "voor 1 object van gebieden" in filled.render("nl")
+    assert "for 1 feature of areas" in filled

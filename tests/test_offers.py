@@ -167,7 +167,7 @@ def test_locations_of_a_geopackage_with_animal_counts_are_estimated_where_the_ru
         "D": "no offer and no animal counts to estimate the subsidy from",
     }
     assert result.n_read == 4 == len(result.ranked) + len(result.rejected)
-    assert "subsidy_eur estimated for 1 farm(s) without an offer" in " ".join(result.notes)
+    assert "subsidy_eur estimated for 1 farm without an offer" in " ".join(result.notes)
 
 
 def test_imaer_locations_take_offers_by_any_of_their_source_ids(tmp_path, one_area, no_regions):

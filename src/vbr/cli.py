@@ -8,7 +8,7 @@ import time
 import traceback
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 # pandas, GeoPandas and Babel are imported where a command needs them, not at import: ``vbr
 # --help`` and option errors answer without them (issue 18).
 
-__all__ = ["cli", "entry", "main"]
+__all__ = ["cli", "entry", "help_keys", "main"]
 
 
 #: The built-in configuration, for the defaults the help shows (they are written only in
@@ -59,13 +59,16 @@ class EuroAmount(click.ParamType):
             raise InputError(exc.args[0], source=param.opts[0] if param else None) from None
 
 
-def _progress_printer(enabled: bool):
+def _progress_printer(enabled: bool, lang: str = "en"):
+    """What ``--progress`` prints: each stage with the seconds so far, in ``lang`` where the
+    stage says itself (a :class:`Message`)."""
     if not enabled:
         return None
     start = time.perf_counter()
 
     def show(message: str) -> None:
-        click.echo(f"[{time.perf_counter() - start:6.1f} s] {message} ...", err=True)
+        text = message.render(lang) if isinstance(message, Message) else message
+        click.echo(f"[{time.perf_counter() - start:6.1f} s] {text} ...", err=True)
 
     return show
 
@@ -253,14 +256,12 @@ def _rejection_summary(result: Result, lang: str) -> list[str]:
 
 def _order_words(result: Result, lang: str) -> str:
     """How the priority group is ordered, for the summary."""
-    from vbr.locale.formats import format_count
-
     if not result.first_come_first_served:
         return _word(_RANK_BY, result.options.rank_by, lang)
     if result.options.config.fcfs != "day":
         return t("console.order_time", lang)
     drawn = len(result.decisions.drawn) if result.decisions is not None else 0
-    return t("console.order_day", lang, days=format_count(drawn, lang))
+    return plural("console.order_day", lang, count=drawn)
 
 
 #: How a field's values were made, in words (others are shown as the reader wrote them).
@@ -353,276 +354,325 @@ def _deposition_summary(result: Result, lang: str) -> list[str]:
     return lines
 
 
+class _HelpFormatter(click.HelpFormatter):
+    """click's help formatter with the headings ("Usage", "Options", "Commands") in the
+    language :meth:`_Localised.format_help` sets; without one, click's own words."""
+
+    lang: str | None = None
+    _HEADINGS: ClassVar[dict[str, str]] = {"Options": "help.options", "Commands": "help.commands"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None and self.lang is not None:
+            prefix = t("help.usage", self.lang)
+        super().write_usage(prog, args, prefix)
+
+    def section(self, name: str):
+        if self.lang is not None and name in self._HEADINGS:
+            name = t(self._HEADINGS[name], self.lang)
+        return super().section(name)
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+def _help_key(ctx: click.Context) -> str:
+    """The catalogue table of a command's help: ``help.vbr`` for vbr itself, ``help.run``,
+    ``help.download.natura2000`` ..."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.command.name)
+        ctx = ctx.parent
+    return "help." + (".".join(reversed(names)) or "vbr")
+
+
+def _number(text: str, lang: str) -> str:
+    """A number written with Python's ``,`` and ``.`` marks in ``lang``'s marks (no Babel:
+    the help answers without it)."""
+    if lang == "nl":
+        return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def _help_values(name: str, lang: str) -> dict[str, object]:
+    """The values an option's help names (its default, the rule sets, limits)."""
+    if name == "budget":
+        eur = _BUILT_IN.budget_eur
+        if eur is None:
+            return {"default": t("help.run.budget_none", lang)}
+        return {"default": t("console.mln", lang, value=_number(f"{eur / 1e6:,.1f}", lang))}
+    if name == "rules":
+        return {"names": ", ".join(rule_set_names()), "default": DEFAULT_RULES}
+    if name == "budget_policy":
+        return {"default": _BUILT_IN.budget_policy}
+    if name == "threshold_m":
+        return {"default": _number(f"{_BUILT_IN.threshold_m:,g}", lang)}
+    if name == "max_rejected":
+        return {"default": _number(f"{_BUILT_IN.max_rejected_percent:g}", lang)}
+    if name == "large":
+        gb = f"{BYTES_PER_ROW * 1_000_000 / 1e9:,.0f}"
+        return {"rows": _number(f"{MAX_ROWS:,}", lang), "gb": _number(gb, lang)}
+    return {}
+
+
+def _localise(command: click.Command, ctx: click.Context, key: str, lang: str) -> None:
+    """Fill the help of ``command`` and of its options (and the short help of its
+    subcommands) from the catalogue's table ``key`` in ``lang``."""
+    command.help = t(f"{key}.command", lang)
+    help_option = command.get_help_option(ctx)
+    for param in command.get_params(ctx):
+        if param is help_option:
+            param.help = t("help.help_option", lang)
+        elif isinstance(param, click.Option):
+            default = param.default if param.default is not None else ""
+            values = {"default": default, **_help_values(param.name or "", lang)}
+            param.help = t(f"{key}.{param.name}", lang, **values)
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            sub_key = f"help.{name}" if key == "help.vbr" else f"{key}.{name}"
+            sub.help = t(f"{sub_key}.command", lang)
+
+
+def help_keys() -> set[str]:
+    """Every catalogue key the help of the commands reads (``help.run.farms`` ...): the tests
+    check that both catalogues have them."""
+    keys = {"help.usage", "help.options", "help.commands", "help.help_option"}
+
+    def walk(command: click.Command, key: str) -> None:
+        keys.add(f"{key}.command")
+        for param in command.params:
+            if isinstance(param, click.Option):
+                keys.add(f"{key}.{param.name}")
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, f"help.{name}" if key == "help.vbr" else f"{key}.{name}")
+
+    walk(cli, "help.vbr")
+    return keys
+
+
+class _Localised(click.Command):
+    """A command whose help is said in the run's language (``--lang``, else ``--config``'s
+    ``[output] language``, else Dutch: as the early errors are), from the catalogue's
+    ``[help]`` table."""
+
+    context_class = _Context
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        lang = _help_language(ctx)
+        _localise(self, ctx, _help_key(ctx), lang)
+        if isinstance(formatter, _HelpFormatter):
+            formatter.lang = lang
+        super().format_help(ctx, formatter)
+
+
+class _LocalisedGroup(_Localised, click.Group):
+    command_class = _Localised
+    group_class = type
+
+
+def _help_language(ctx: click.Context) -> str:
+    """The language of the help, and of a command with no run of its own to follow (``vbr
+    download``): ``--lang`` (also ``vbr --lang``), else ``--config``'s, else Dutch."""
+    obj = ctx.find_root().obj
+    obj = obj if isinstance(obj, dict) else {}
+    return _error_language(obj, list(obj["argv"]) if "argv" in obj else sys.argv[1:])
+
+
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
         click.echo(version_text())
         ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=_LocalisedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--version",
     is_flag=True,
     expose_value=False,
     is_eager=True,
     callback=_print_version,
-    help="Show the version, the git commit (and whether the tree had uncommitted changes) and "
-    "the sha256 of the package's source files, as manifest.json records them; then exit.",
 )
-def cli() -> None:
-    """vbr: rank livestock farm locations for the Dutch voluntary buyout scheme (Vbr).
-
-    Farms within --threshold-m of an overloaded Natura 2000 area get priority; the others are
-    ranked by euro subsidy per kg NH3 a year; a budget is spent down that ranking.
-    """
+@click.option("--lang", type=click.Choice(LANGUAGES))
+def cli(lang: str | None = None) -> None:
+    """``vbr``: the commands below. What ``--help`` says is in the catalogues' ``[help]`` tables
+    (:func:`help_keys`); ``vbr --lang en`` says the help and the early errors in English and is
+    the default of ``vbr run``'s ``--lang``."""
+    obj = click.get_current_context().obj
+    if lang is not None and isinstance(obj, dict):
+        obj["group_lang"] = lang
 
 
 @cli.command("run")
 @click.option(
     "--farms",
     type=click.Path(path_type=Path),
-    help="Farm locations: CSV (, or ;), XLSX, GeoPackage, GeoJSON, Shapefile or AERIUS IMAER GML. "
-    "Default: the embedded synthetic farms in data/.",
 )
 @click.option(
     "--natura",
     type=click.Path(path_type=Path),
-    help="Natura 2000 polygons in any declared CRS (e.g. PDOK GeoPackage). "
-    "Default: the embedded indicative outlines in data/.",
 )
 @click.option(
     "--regions",
     type=click.Path(path_type=Path),
-    help="Region polygons with a `name` column. Default: the five area processes "
-    "(Veluwe, Peel, Rotterdam, Eindhoven, Groene Hart).",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=DEFAULT_OUT,
-    show_default=True,
-    help="Output folder.",
 )
 @click.option(
     "--overloaded",
     type=click.Path(path_type=Path),
-    help="CSV or XLSX with a column `nr`: the overloaded Natura 2000 areas "
-    "(for areas whose `overloaded` column is empty or absent).",
 )
 @click.option(
     "--all-overloaded",
     is_flag=True,
-    help="Count every area without other information as overloaded.",
 )
 @click.option(
     "--budget",
     type=EuroAmount(),
     metavar="EUR",
-    help="The national pot in euro, as you would type it: 100000000, 100.000.000, "
-    "'EUR 100 mln', '1,125 mld', 1.5e8 (default from the rule set: "
-    + (
-        t("console.mln", "en", value=f"{_BUILT_IN.budget_eur / 1e6:,.1f}")
-        if _BUILT_IN.budget_eur is not None
-        else "none"
-    )
-    + "). With application windows it caps their total.",
 )
 @click.option(
     "--no-budget",
     is_flag=True,
-    help="Rank without selecting: no pot is walked.",
 )
 @click.option(
     "--pot",
     "pots",
     multiple=True,
     metavar="NAME",
-    help="Walk only this pot (repeat for more; 'national' is the national pot, the others by "
-    "their names in the rule set or config). Default: every pot, in the rule set's order.",
 )
 @click.option(
     "--only-national",
     is_flag=True,
-    help="Walk only the national pot (same as --pot national).",
 )
 @click.option(
     "--rules",
     metavar="NAME|PATH",
-    help=f"The rule set: one of the package's ({', '.join(rule_set_names())}; default "
-    f"{DEFAULT_RULES}) or a TOML file. A --config file may still override its values.",
 )
 @click.option(
     "--seed",
     type=click.IntRange(0, 2**53 - 1),
     metavar="N",
-    help="Seed of the lottery that orders a day whose applications do not all fit (default: "
-    "derived from the farm file's sha256; both recorded in manifest.json).",
 )
 @click.option(
     "--draw",
     type=click.Path(path_type=Path),
     metavar="PATH",
-    help="An official draw: CSV/XLSX with a farm_id column listing the applications of the days "
-    "drawn by lot, in drawn order; used as given (an id not in a drawn day, or a drawn "
-    "application missing, is exit 2).",
 )
 @click.option(
     "--budget-policy",
     type=click.Choice(BUDGET_POLICIES),
-    help="An offer that does not fit: skip it and go on, or stop the walk "
-    f"(default from the config: {_BUILT_IN.budget_policy}).",
 )
 @click.option(
     "--threshold-m",
     type=click.FloatRange(0, MAX_THRESHOLD_M),
     metavar="M",
-    help="Priority strip around overloaded areas, metres "
-    f"(default from the config: {_BUILT_IN.threshold_m:,g}).",
 )
 @click.option(
     "--farms-crs",
     default=option_default("farms_crs"),
-    show_default=True,
     metavar="EPSG",
-    help="CRS of x/y columns in --farms (lon/lat columns are always EPSG:4326).",
 )
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
     metavar="TOML",
-    help="Override values of the rule set (--rules) and of src/vbr/settings/default_config.toml "
-    "with the same tables ([rules], [subsidy], [budget], [[window]], ...); every other value is "
-    "kept.",
 )
 @click.option(
     "--animals",
     type=click.Path(path_type=Path),
-    help="Animal counts as a long table `farm_id, rav_code, animals` (several rows per farm add "
-    "up); nh3_kg is computed where --farms gives none.",
 )
 @click.option(
     "--emission-factors",
     type=click.Path(path_type=Path),
-    help="Your own table `rav_code, kg_nh3_per_place` (e.g. low-emission housing): adds codes "
-    "to data/emission_factors.csv and replaces the ones it repeats.",
 )
 @click.option(
     "--exceedance",
     type=click.Path(path_type=Path),
     metavar="RASTER",
-    help="GeoTIFF or ESRI ASCII grid of deposition above the critical deposition value (KDW), "
-    "mol N/ha/yr. Cells above 0 inside Natura 2000 areas become the overloaded zones the "
-    "threshold measures to, and every farm gets impact_mol and eur_per_mol.",
 )
 @click.option(
     "--exceedance-crs",
     metavar="EPSG",
-    help="CRS of an --exceedance file that declares none (RIVM grids: 28992).",
 )
 @click.option(
     "--rank-by",
     type=click.Choice(RANK_BY),
     default=option_default("rank_by"),
-    show_default=True,
-    help="Cost measure of the ranking: euro per kg NH3 (the Vbr rule) or euro per mol of "
-    "deposition on overloaded nature (needs --exceedance).",
 )
 @click.option(
     "--scenarios",
     is_flag=True,
-    help="Also write scenarios/: cost curves (CSV, PNG), threshold sensitivity and the best "
-    "possible selection per budget (exact knapsack; advisory only).",
 )
 @click.option(
     "--public",
     is_flag=True,
-    help="Write only public maps: farms counted per 1 km cell (cells with fewer than 3 farms "
-    "left out), no farm ids, subsidies or other columns, and no lists.",
 )
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
-    help="Language of the console, the maps, index.html, the reasons, notes and the common "
-    "error messages: nl (Dutch, the default) or en. Config: [output] language. The machine "
-    "lists and manifest.json keep their English names (and reason kinds).",
 )
 @click.option(
     "--max-rejected",
     type=float,
     metavar="PERCENT",
-    help="Refuse to rank (exit 2) when more than this percentage of the farm rows is rejected "
-    f"(0..100; default from the config: {_BUILT_IN.max_rejected_percent:g}); the message gives "
-    "the most common reasons.",
 )
 @click.option(
     "--columns",
     "columns",
     multiple=True,
     metavar="FIELD=COL,...",
-    help="Name the --farms column of a field where vbr does not recognise it or where two "
-    "columns could be it, e.g. farm_id=vthobject_id,nh3_kg=nh3. Fields: farm_id, x, y, lon, "
-    "lat, nh3_kg, subsidy_eur, submitted_at, complete_at. Config: [columns].",
 )
 @click.option(
     "--natura-columns",
     "natura_columns",
     multiple=True,
     metavar="FIELD=COL,...",
-    help="The same for --natura; fields: nr, name, overloaded. Config: [natura_columns].",
 )
 @click.option(
     "--regions-columns",
     "regions_columns",
     multiple=True,
     metavar="FIELD=COL",
-    help="The same for --regions; field: name. Config: [regions_columns].",
 )
 @click.option(
     "--offers",
     type=click.Path(path_type=Path),
-    help="Offers (CSV or XLSX: farm_id, subsidy_eur, optional submitted_at, complete_at) joined "
-    "on farm_id to the locations of --farms in any format (an IMAER source by its gml:id). An "
-    "offer without a location and a location without an offer that cannot be estimated are "
-    "rejected.",
 )
 @click.option(
     "--offers-columns",
     "offers_columns",
     multiple=True,
     metavar="FIELD=COL,...",
-    help="The same as --columns for --offers; fields: farm_id, subsidy_eur, submitted_at, "
-    "complete_at. Config: [offers_columns].",
 )
 @click.option(
     "--layer",
     metavar="NAME",
-    help="The layer of a --farms GeoPackage to read (default: the first layer of points; "
-    "the choice is noted when there are several).",
 )
 @click.option(
     "--sheet",
     metavar="NAME",
-    help="The sheet of a --farms workbook to read (default: the first visible sheet; the "
-    "choice is noted when there are several).",
 )
 @click.option(
     "--natura-layer",
     metavar="NAME",
-    help="The layer of a --natura GeoPackage to read (default: the first layer of polygons).",
 )
 @click.option(
     "--regions-layer",
     metavar="NAME",
-    help="The layer of a --regions GeoPackage to read (default: the first layer of polygons).",
 )
 @click.option(
     "--large",
     is_flag=True,
-    help=f"Read a farm file of more than {MAX_ROWS:,} rows (needs about "
-    f"{BYTES_PER_ROW * 1_000_000 / 1e9:,.0f} GB of memory per million rows).",
 )
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", is_flag=True)
 def run_command(
     farms,
     natura,
@@ -662,13 +712,12 @@ def run_command(
     animals=None,
     emission_factors=None,
 ) -> None:
-    """Rank farms and write ranking.csv, rejected.csv, ranking.xlsx, ranking.gpkg, one folder
-    per region and manifest.json to --out.
-
-    With no options it runs on the embedded synthetic default data and writes to maps/.
-    """
+    """``vbr run``: rank, select, write (help: ``[help.run]`` of the catalogues)."""
     from vbr.pipeline import run
 
+    if lang is None:
+        obj = click.get_current_context().find_root().obj
+        lang = obj.get("group_lang") if isinstance(obj, dict) else None
     options = run_options(
         farms=farms,
         natura=natura,
@@ -708,7 +757,7 @@ def run_command(
         large=large,
     )
     _set_language(options.config.language)
-    progress = _progress_printer(not quiet and sys.stderr.isatty())
+    progress = _progress_printer(not quiet and sys.stderr.isatty(), options.config.language)
     written = run(options, progress=progress, command=["vbr", *_argv()])
     if not quiet:
         click.echo(_summary(written))
@@ -764,7 +813,7 @@ def _argv() -> list[str]:
 
 @cli.group("download")
 def download_group() -> None:
-    """Download official public data."""
+    """``vbr download`` (help: ``[help.download]``)."""
 
 
 @download_group.command("natura2000")
@@ -772,28 +821,26 @@ def download_group() -> None:
     "--out",
     type=click.Path(path_type=Path),
     default=Path("natura2000_pdok.gpkg"),
-    show_default=True,
-    help="GeoPackage to write (layer natura2000, one (multi)polygon per area nr, EPSG:28992).",
 )
 @click.option(
     "--url",
     default=None,
     metavar="URL",
-    help="WFS endpoint (default: the PDOK Natura 2000 WFS of RVO).",
 )
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", is_flag=True)
 def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None:
-    """Fetch the official Natura 2000 areas from the PDOK WFS and write one (multi)polygon per
-    area number. Use the file with `vbr run --natura`; without --overloaded the areas with
-    nitrogen-sensitive habitat (data/nitrogen_sensitive_areas.csv) count as overloaded."""
+    """``vbr download natura2000``: the PDOK Natura 2000 areas (help:
+    ``[help.download.natura2000]``)."""
     from vbr.download import PDOK_NATURA2000_URL, download_natura2000
 
-    progress = _progress_printer(not quiet and sys.stderr.isatty())
+    lang = _help_language(click.get_current_context())
+    progress = _progress_printer(not quiet and sys.stderr.isatty(), lang)
     path, n_features, n_areas = download_natura2000(
         out, url=url or PDOK_NATURA2000_URL, progress=progress
     )
     if not quiet:
-        click.echo(f"{n_features:,} features, {n_areas:,} areas written to {path}")
+        done = Message("progress.download_done", features=n_features, areas=n_areas, path=path)
+        click.echo(done.render(lang))
 
 
 @cli.command("verify")
@@ -802,19 +849,9 @@ def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None
     "--inputs",
     "inputs_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder holding the run's input files (looked up by file name), e.g. in an archive. "
-    "Default: the paths recorded in manifest.json.",
 )
 def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
-    """Check OUTDIR against its manifest.json and repeat the run it records.
-
-    Checks manifest.json against manifest.sha256, every output's sha256 and that no file is
-    missing or added, the sha256 of every input file; then re-runs with the recorded options
-    and configuration in a temporary folder and compares every output byte for byte and the
-    manifest's figures (counts, budgets, notes ...). Exit status: 0 identical; 3 something
-    differs (each difference is printed, naming the file); 2 the manifest cannot be used or an
-    input file is missing.
-    """
+    """``vbr verify``: check a run folder and repeat its run (help: ``[help.verify]``)."""
     from vbr.audit import verify
     from vbr.locale.formats import format_count
 
@@ -850,14 +887,7 @@ def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
 @click.argument("outdir", type=click.Path(path_type=Path))
 @click.argument("farm_id")
 def explain_command(outdir: Path, farm_id: str) -> None:
-    """Say why application FARM_ID of the run in OUTDIR got its place and its outcome.
-
-    In the run's language, from OUTDIR's ranking.csv, decisions.csv and manifest.json alone:
-    the distance and the nearest area, the round, the day (and the lot) or the rank, the
-    applications before it, the budget left at its turn in every pot that walked it, the
-    decision, and the bid that would have changed it. Exit status 2 when OUTDIR is no run of
-    vbr 0.3.0 or later, or has no application FARM_ID.
-    """
+    """``vbr explain``: why an application got its place (help: ``[help.explain]``)."""
     from vbr.outcome import explain
 
     for line in explain(outdir, farm_id):
@@ -872,19 +902,10 @@ def explain_command(outdir: Path, farm_id: str) -> None:
     "out_file",
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FILE",
-    help="Write every changed application to FILE as CSV (diff.csv: farm_id, change, then "
-    "status, funded_by, rank and reason in A and in B). Default: print only.",
 )
-@click.option("--all", "show_all", is_flag=True, help="Print every changed application.")
+@click.option("--all", "show_all", is_flag=True)
 def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all: bool) -> None:
-    """Say what changed between the runs in OUTDIR_A and OUTDIR_B.
-
-    Prints a summary in run B's language ("12 aanvragen nu geselecteerd, 3 niet meer; oorzaak:
-    budget 750 -> 800 mln"), the parameters, inputs, rule set and code that differ (from the
-    manifests), and the applications whose status, pot, rank or reason changed (the first 20;
-    --all for every one, --out FILE to write them all as CSV). Neither folder is changed.
-    Exit status 0 (also when the runs differ); 2 when a folder is no run of vbr 0.3.0 or later.
-    """
+    """``vbr diff``: what changed between two runs (help: ``[help.diff]``)."""
     from vbr.compare import compare
     from vbr.locale.formats import format_count
     from vbr.writers.lists import write_csv

@@ -24,7 +24,7 @@ import shapely
 
 from vbr.errors import InputError, OutputError
 from vbr.io.crs import RD_NEW
-from vbr.locale import say
+from vbr.locale import Message, say
 
 __all__ = [
     "PDOK_NATURA2000_URL",
@@ -130,7 +130,7 @@ def fetch_wfs_features(
             ) from None
         features += got
         if progress:
-            progress(f"{len(features)} features")
+            progress(Message("progress.download_page", count=len(features)))
         matched = page.get("numberMatched")
         if (
             len(got) < page_size

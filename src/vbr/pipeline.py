@@ -146,7 +146,7 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
         natura_job = pool.submit(
             read_natura, options.natura, columns=options.natura_columns, layer=options.natura_layer
         )
-        with clock.stage("load_farms", f"reading farms from {options.farms}"):
+        with clock.stage("load_farms", Message("progress.load_farms", file=options.farms)):
             factors = load_emission_factors(options.emission_factors)
             offers = (
                 read_offers(options.offers, columns=options.offers_columns)
@@ -182,18 +182,18 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
                 )
             except TooManyRejectedError as exc:
                 raise _refusal_in_language(exc, cfg.language) from None
-        with clock.stage("load_natura", f"reading Natura 2000 areas from {options.natura}"):
+        with clock.stage("load_natura", Message("progress.load_natura", file=options.natura)):
             natura = natura_job.result()
             listed, list_path = _overloaded_list(options, natura, notes)
             if options.exceedance is None:
                 natura = _decide(natura, options, listed, list_path, zones=None)
     zones = None
     if options.exceedance is not None:
-        with clock.stage("exceedance", f"reading the exceedance raster {options.exceedance}"):
+        with clock.stage("exceedance", Message("progress.exceedance", file=options.exceedance)):
             exceedance = load_exceedance(options.exceedance, crs=options.exceedance_crs)
             zones = overloaded_zones(exceedance, natura.areas)
             natura = _decide(natura, options, listed, list_path, zones=zones)
-    with clock.stage("load_regions", "reading regions"):
+    with clock.stage("load_regions", Message("progress.load_regions")):
         regions = (
             load_regions(
                 options.regions, columns=options.regions_columns, layer=options.regions_layer
@@ -206,8 +206,11 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
     farms = farm_table.farms
     with clock.stage(
         "distance",
-        f"measuring {len(farms):,} farms to "
-        f"{int(natura.attributes['overloaded'].sum())} overloaded areas",
+        Message(
+            "progress.distance",
+            farms=len(farms),
+            areas=int(natura.attributes["overloaded"].sum()),
+        ),
     ):
         if zones is None:
             polygons, numbers = natura.overloaded_parts()
@@ -217,15 +220,15 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
         farms = farms.assign(distance_m=distance, nearest_n2000=nearest)
     extra_tables: dict[str, pd.DataFrame] = {}
     if farm_table.estimate_subsidy or len(farm_table.animals):
-        with clock.stage("subsidy", "estimating subsidies and the Sem alternative"):
+        with clock.stage("subsidy", Message("progress.subsidy")):
             farms, extra_tables = fill_estimates(farms, farm_table, factors, cfg)
     if len(farm_table.nh3_check):
         extra_tables["nh3_check.csv"] = farm_table.nh3_check.drop(columns="row")
     changes = None
     if zones is not None:
-        with clock.stage("whole_area", "measuring to whole overloaded areas for comparison"):
+        with clock.stage("whole_area", Message("progress.whole_area")):
             changes = compare_whole_areas(farms, natura, threshold_m=cfg.threshold_m)
-        with clock.stage("impact", "estimating deposition impacts (FFT)"):
+        with clock.stage("impact", Message("progress.impact")):
             points = farms.geometry.values
             farms = farms.assign(
                 impact_mol=run_impacts(
@@ -236,12 +239,12 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
                     cfg.deposition,
                 )
             )
-    with clock.stage("bounds", "checking the computed values"):
+    with clock.stage("bounds", Message("progress.bounds")):
         checked = reject_out_of_range(
             farms, farm_table, extra_tables=extra_tables, priority_changes=changes
         )
         farms, extra_tables, changes = checked.farms, checked.extra_tables, checked.priority_changes
-    with clock.stage("rank", "ranking"):
+    with clock.stage("rank", Message("progress.rank")):
         ranked, fcfs = rank_farms(
             farms,
             threshold_m=cfg.threshold_m,
@@ -250,15 +253,15 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
             priority_group=cfg.priority_group,
             window=window_index(farms["submitted_at"], cfg.windows),
         )
-    with clock.stage("regions", "assigning regions"):
+    with clock.stage("regions", Message("progress.regions")):
         region_lists, region_names = assign_regions(ranked.geometry.values, regions)
         ranked["regions"] = region_names
-    with clock.stage("allocate", "deciding: pots, windows, first come first served, lottery"):
+    with clock.stage("allocate", Message("progress.allocate")):
         decisions = decide_ranked(
             ranked, region_lists, cfg, _lottery(options), first_come_first_served=fcfs
         )
         ranked, region_lists = _in_decided_order(ranked, region_lists, decisions)
-    with clock.stage("explain", "writing the reasons"):
+    with clock.stage("explain", Message("progress.explain")):
         areas = natura.attributes
         names = dict(zip(areas["nr"].to_numpy()[::-1], areas["name"].to_numpy()[::-1], strict=True))
         order, decision = national_reasons(
@@ -558,7 +561,7 @@ def write_result(
         for writer in writers:
             name = getattr(writer, "__name__", "writer").removeprefix("write_")
             if progress:
-                progress(f"writing the {name.replace('_', ' ')}")
+                progress(_writing(name))
             t0 = time.perf_counter()
             if getattr(writer, "runs_apart", False):
                 apart = aparts.start(writer, context.with_notes(notes, before=before))
@@ -583,7 +586,7 @@ def write_result(
         written = list(dict.fromkeys(f.split("/", 1)[0] for f in files))
         files += folder.mark_folders(written)
         if progress:
-            progress("writing manifest.json")
+            progress(Message("progress.manifest"))
         t0 = time.perf_counter()
         manifest = build_manifest(
             result,
@@ -686,6 +689,25 @@ def input_files(options: RunOptions) -> list[Path]:
     paths = [p for p in paths if isinstance(p, Path)]
     config = Path(options.config.source)
     return [*paths, *([config] if config.is_file() else [])]
+
+
+#: What ``--progress`` says while a writer of vbr writes (another writer: its name).
+_WRITING = {
+    "geopackage": "progress.write_geopackage",
+    "lists": "progress.write_lists",
+    "maps": "progress.write_maps",
+    "public_maps": "progress.write_public_maps",
+    "result": "progress.write_result",
+    "scenarios": "progress.write_scenarios",
+    "workbook": "progress.write_workbook",
+}
+
+
+def _writing(name: str) -> Message:
+    """The progress line of writer ``name`` (a :class:`Message`: English as a ``str``)."""
+    if name in _WRITING:
+        return Message(_WRITING[name])
+    return Message("progress.writing", name=name.replace("_", " "))
 
 
 class _Clock:

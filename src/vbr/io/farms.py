@@ -929,12 +929,7 @@ def _herd_notes(farms: pd.DataFrame, *, min_share: float) -> list[str]:
     low = int((estimated & (farms["nh3_given_vs_animals"].to_numpy() < min_share)).sum())
     if not low:
         return []
-    return [
-        f"{low:,} subsidy estimate(s) rest on animal counts that explain more than "
-        f"{1 / min_share:g} times the given nh3_kg (nh3_given_vs_animals below {min_share:g}: "
-        "low-emission housing, or counts of more animals than the NH3 covers); they are "
-        "ranked, check them"
-    ]
+    return [Message("notes.herd", count=low, times=f"{1 / min_share:g}", share=f"{min_share:g}")]
 
 
 def _nh3_check(

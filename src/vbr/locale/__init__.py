@@ -19,6 +19,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
+from numbers import Integral
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -132,13 +133,15 @@ def plural(key: str, lang: str, /, count: int, **values: object) -> str:
 class Message(str):
     """A text of the catalogue, made in English (the machine form, what ``str`` gives and
     tests match on) that keeps its key and values, so that it can be said in any language
-    (:meth:`render`). Values that are themselves :class:`Message` are rendered too."""
+    (:meth:`render`). A text with the forms ``key.one`` and ``key.other`` takes the form of
+    its whole number ``count`` (``1 rij``, ``2 rijen``). Values that are themselves
+    :class:`Message` are rendered too."""
 
     key: str
     values: dict[str, object]
 
     def __new__(cls, key: str, /, **values: object) -> Message:
-        self = super().__new__(cls, t(key, "en", **_said(values, "en")))
+        self = super().__new__(cls, t(_form(key, "en", values), "en", **_said(values, "en")))
         self.key = key
         self.values = values
         return self
@@ -150,7 +153,22 @@ class Message(str):
         """The text in ``lang``."""
         if lang == "en":
             return str(self)
-        return t(self.key, lang, **_said(self.values, lang))
+        return t(_form(self.key, lang, self.values), lang, **_said(self.values, lang))
+
+
+def _form(key: str, lang: str, values: dict[str, object]) -> str:
+    """The key of a message's text: ``key.one`` or ``key.other`` by the whole number
+    ``count`` (as :func:`plural`) where the catalogue has the forms, else ``key``."""
+    entries = texts(lang)
+    if f"{key}.other" not in entries:
+        return key
+    count = values.get("count")
+    if not isinstance(count, Integral) or isinstance(count, bool):
+        return f"{key}.other"
+    from babel import Locale
+
+    form = Locale.parse(babel_locale(lang)).plural_form(abs(int(count)))
+    return f"{key}.{form}" if f"{key}.{form}" in entries else f"{key}.other"
 
 
 def _said(values: dict[str, object], lang: str) -> dict[str, object]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vbr._version import __version__
-from vbr.locale import t
+from vbr.locale import plural, t
 from vbr.locale.formats import format_count, format_eur, format_kg, format_m, format_tonnes
 from vbr.maps.html import render
 from vbr.maps.summary import RegionSummary, budget_name
@@ -154,7 +154,7 @@ def _order_rule(result, lang: str) -> str:
         return t("index.rule_order_fcfs", lang)
     decisions = result.decisions
     drawn = len(decisions.drawn) if decisions is not None else 0
-    return t("index.rule_order_day", lang, days=format_count(drawn, lang))
+    return plural("index.rule_order_day", lang, count=drawn)
 
 
 def index_html(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vbr._version import __version__, code_identity
-from vbr.locale import t
+from vbr.locale import plural, t
 from vbr.locale.formats import format_count, format_datetime, format_eur, format_kg, format_m
 from vbr.model import BudgetSummary, Result
 from vbr.settings import default_data_dir
@@ -200,7 +200,7 @@ def _order(result: Result, lang: str) -> str:
     if result.options.config.fcfs != "day":
         return t("index.rule_order_fcfs", lang)
     drawn = len(result.decisions.drawn) if result.decisions is not None else 0
-    return t("index.rule_order_day", lang, days=format_count(drawn, lang))
+    return plural("index.rule_order_day", lang, count=drawn)
 
 
 def _pot(budget: BudgetSummary, lang: str) -> str:
