@@ -68,6 +68,33 @@ def _dutch(value: float, digits: int = 1) -> str:
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
+#: The footprint canvas's alpha at points ``[lat, lon]`` (as the map now stands).
+_ALPHA_AT = """(points) => {
+    const map = vbr.maps[0].map;
+    const canvas = document.querySelector('canvas.vbr-footprint');
+    if (!canvas) return points.map(() => 0);
+    const ctx = canvas.getContext('2d');
+    const ratio = window.devicePixelRatio || 1;
+    return points.map(([lat, lon]) => {
+        const p = map.latLngToContainerPoint([lat, lon]);
+        return ctx.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1).data[3];
+    });
+}"""
+
+
+def _footprint_alpha(page: OfflinePage, points: list) -> list:
+    """The footprint's alpha at ``points``, read in one frame once it is drawn: opening the
+    view may pan the map to show the popup whole, and the footprint is cleared and drawn again
+    after a pan; waits (at most 5 s) for a frame in which the first point, on an overloaded
+    cell, is coloured, and gives that frame's alphas."""
+    handle = page.page.wait_for_function(
+        f"(points) => {{ const a = ({_ALPHA_AT})(points); return a[0] > 100 ? a : null; }}",
+        arg=points,
+        timeout=5_000,
+    )
+    return handle.json_value()
+
+
 def test_buyout_view_lists_mol_per_area_and_euro_per_mol(runs):
     rows, page, _ = runs["with"]
     farm = rows["A2"]  # between the two areas: deposits on both
@@ -133,20 +160,7 @@ def test_footprint_appears_with_the_view_and_goes_with_the_popup(runs):
     from vbr.io.crs import to_wgs84
 
     lon, lat = to_wgs84([150_500.0, 151_700.0], [451_000.0, 451_000.0])
-    alpha = page.eval(
-        """(points) => {
-            const map = vbr.maps[0].map;
-            const canvas = document.querySelector('canvas.vbr-footprint');
-            const ctx = canvas.getContext('2d');
-            const ratio = window.devicePixelRatio || 1;
-            return points.map(([lat, lon]) => {
-                const p = map.latLngToContainerPoint([lat, lon]);
-                return ctx.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1)
-                    .data[3];
-            });
-        }""",
-        [[lat[0], lon[0]], [lat[1], lon[1]]],
-    )
+    alpha = _footprint_alpha(page, [[lat[0], lon[0]], [lat[1], lon[1]]])
     assert alpha[0] > 100 and alpha[1] == 0, alpha
     page.page.click(".leaflet-popup-close-button")
     gone = page.eval(
@@ -237,19 +251,7 @@ def test_overview_buyout_view_lists_areas_euro_per_mol_and_draws_the_footprint(r
     from vbr.io.crs import to_wgs84
 
     lon, lat = to_wgs84([151_000.0, 151_800.0], [451_500.0, 451_500.0])
-    alpha = page.eval(
-        """(points) => {
-            const map = vbr.maps[0].map;
-            const ctx = document.querySelector('canvas.vbr-footprint').getContext('2d');
-            const ratio = window.devicePixelRatio || 1;
-            return points.map(([lat, lon]) => {
-                const p = map.latLngToContainerPoint([lat, lon]);
-                return ctx.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1)
-                    .data[3];
-            });
-        }""",
-        [[lat[0], lon[0]], [lat[1], lon[1]]],
-    )
+    alpha = _footprint_alpha(page, [[lat[0], lon[0]], [lat[1], lon[1]]])
     assert alpha[0] > 100 and alpha[1] == 0, alpha
     page.page.click(".leaflet-popup-close-button")
     gone = page.eval(
