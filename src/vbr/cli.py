@@ -14,7 +14,7 @@ import click
 
 from vbr._version import __version__, version_text
 from vbr.errors import InputError, Terminated
-from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, Message, plural, say, t
+from vbr.locale import DEFAULT_LANGUAGE, LANGUAGES, MADE_KEYS, Message, plural, say, t
 from vbr.locale.amounts import AmountError, parse_euro
 from vbr.settings import (
     BUDGET_POLICIES,
@@ -264,25 +264,13 @@ def _order_words(result: Result, lang: str) -> str:
     return plural("console.order_day", lang, count=drawn)
 
 
-#: How a field's values were made, in words (others are shown as the reader wrote them).
-_MADE = {
-    "geometry": "console.made_geometry",
-    "estimate": "console.made_estimate",
-    "computed from animal counts": "console.made_animals",
-    "row number": "console.made_row_number",
-    "'area' and the number": "console.made_area_number",
-    "--all-overloaded": "console.made_all_overloaded",
-    "exceedance raster": "console.made_raster",
-}
-
-
 def _field_text(name: str, source: FieldSource, lang: str) -> str:
     """One field of the column summary: ``nh3_kg``, ``farm_id=vthobject_id``, ``subsidy_eur:
     estimate``, ``nh3_kg=nh3 (computed from animal counts for 12 rows)``."""
 
     made = source.made
-    if made in _MADE:
-        made = t(_MADE[made], lang)
+    if made in MADE_KEYS:
+        made = t(MADE_KEYS[made], lang)
     if source.column is None:
         return t("console.field_made", lang, field=name, made=made)
     text = name if source.column == name else f"{name}={source.column}"

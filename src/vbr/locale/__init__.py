@@ -24,6 +24,7 @@ from numbers import Integral
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "MADE_KEYS",
     "Message",
     "Texts",
     "babel_locale",
@@ -40,6 +41,20 @@ LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 #: The CLDR locale behind each language: number, money and date formats.
 _BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+#: How a field's values were made (the manifest's ``columns``: ``made``), by the catalogue key
+#: of its words; the console's column summary and the workbook's cover both say them. A value
+#: not listed is shown as the reader wrote it.
+MADE_KEYS = {
+    "geometry": "console.made_geometry",
+    "estimate": "console.made_estimate",
+    "computed from animal counts": "console.made_animals",
+    "row number": "console.made_row_number",
+    "'area' and the number": "console.made_area_number",
+    "--all-overloaded": "console.made_all_overloaded",
+    "exceedance raster": "console.made_raster",
+}
 
 
 def check_language(lang: str) -> str:

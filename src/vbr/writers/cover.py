@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vbr._version import __version__, code_identity
-from vbr.locale import plural, t
+from vbr.locale import MADE_KEYS, plural, t
 from vbr.locale.formats import format_count, format_datetime, format_eur, format_kg, format_m
 from vbr.model import BudgetSummary, Result
 from vbr.settings import default_data_dir
@@ -273,16 +273,6 @@ _FOUND_BY = {
     "alias": "workbook.found_alias",
     "shapefile name": "workbook.found_shapefile",
 }
-#: How a field's values were made (``made``), in words; others as the reader wrote them.
-_MADE = {
-    "geometry": "console.made_geometry",
-    "estimate": "console.made_estimate",
-    "computed from animal counts": "console.made_animals",
-    "row number": "console.made_row_number",
-    "'area' and the number": "console.made_area_number",
-    "--all-overloaded": "console.made_all_overloaded",
-    "exceedance raster": "console.made_raster",
-}
 
 
 def _words(table: dict[str, str], value: object, lang: str) -> str:
@@ -304,8 +294,8 @@ def _mapping(result: Result, lang: str) -> list[CoverRow]:
                     found_by=_words(_FOUND_BY, source.get("found_by", ""), lang),
                 )
                 if "made" in source:
-                    value += "; " + _words(_MADE, source["made"], lang)
+                    value += "; " + _words(MADE_KEYS, source["made"], lang)
             else:
-                value = _words(_MADE, source.get("made", ""), lang)
+                value = _words(MADE_KEYS, source.get("made", ""), lang)
             rows.append((f"{_role(kind, lang)}: {field}", value, False))
     return rows
