@@ -25,10 +25,11 @@ from scipy.ndimage import gaussian_filter
 from vbr import load_natura
 from vbr.core.deposition import Kernel, coarsen, farm_impacts
 from vbr.core.zones import weight_grid
-from vbr.pipeline import compute, write_result
+from vbr.pipeline import compute
 from vbr.settings import default_data_dir, default_options
 from vbr.writers.context import WriteContext
 from vbr.writers.scenarios import write_scenarios
+from vbr.writing import write_result
 
 
 def synthetic_raster(path: Path, cell: float) -> None:

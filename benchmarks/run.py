@@ -115,7 +115,7 @@ def _worker_ranking(args: argparse.Namespace) -> dict:
 
 
 def _worker_run(args: argparse.Namespace) -> dict:
-    from vbr.pipeline import run
+    from vbr.writing import run
 
     options = _options(args)
     t0 = time.perf_counter()

@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     from scenarios import farms_file, natura_file
-    from vbr.pipeline import run
     from vbr.settings import default_options
+    from vbr.writing import run
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from vbr.model import Result
-from vbr.pipeline import run
 from vbr.settings import RegionalBudget, RunOptions, default_options, load_config
+from vbr.writing import run
 
 HOSTILE_ID = "<img src=x onerror=alert(1)>"
 SCRIPT_ID = "</script><script>window.__vbrPwned=1</script>"

@@ -2,10 +2,11 @@
 says what it offers (``__all__``).
 
 Layers, bottom to top (README, Development): support (``_version``, ``errors``, ``threads``,
-``geometry``) -> ``settings`` -> ``model`` -> ``io`` -> ``core`` -> ``writers`` -> ``maps`` ->
-``pipeline`` -> ``audit``, ``download``, ``demo`` -> ``cli`` -> the package face ``vbr``. A module
-may import its own layer and the layers below; every import is read, also those inside functions
-and under ``TYPE_CHECKING``.
+``geometry``, ``digest``, ``locale``) -> ``settings`` -> ``model`` -> ``io`` -> ``core`` ->
+``pipeline`` (``compute``) -> ``writers`` -> ``maps`` -> ``writing`` (``write_result``, ``run``)
+-> ``audit``, ``download``, ``outcome``, ``compare`` -> ``cli`` -> the package face ``vbr``.
+A module may import its own layer and the layers below; every import is read, also those inside
+functions and under ``TYPE_CHECKING``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "vbr.errors",
             "vbr.threads",
             "vbr.geometry",
+            "vbr.digest",
             "vbr.locale",
             "vbr.termination",
         ),
@@ -32,9 +34,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("model", ("vbr.model",)),
     ("io", ("vbr.io",)),
     ("core", ("vbr.core",)),
+    ("pipeline", ("vbr.pipeline",)),
     ("writers", ("vbr.writers",)),
     ("maps", ("vbr.maps",)),
-    ("pipeline", ("vbr.pipeline",)),
+    ("writing", ("vbr.writing",)),
     ("tasks", ("vbr.audit", "vbr.download", "vbr.outcome", "vbr.compare")),
     ("cli", ("vbr.cli",)),
 )
@@ -116,7 +119,8 @@ def test_the_check_finds_an_upward_import():
         "vbr.core.explain": "from vbr.maps import write_maps\n",
         "vbr.model": "if TYPE_CHECKING:\n    from vbr.io import crs\n",
         "vbr.settings.options": "from vbr.model import Result\n",
-        "vbr.maps.summary": "from vbr.pipeline import compute\n",
+        "vbr.maps.summary": "from vbr.writing import run\n",
+        "vbr.pipeline": "from vbr.writers.lists import write_lists\n",
         "vbr.writers.manifest": "from vbr import __version__\n",
         "vbr.io.natura": "from ..core import overloaded\n",
     }

@@ -97,7 +97,7 @@ def test_vbr_lang_en_before_the_command_says_its_early_errors_in_english(vbr, tm
 def test_the_progress_lines_are_in_the_runs_language(capsys):
     from vbr.cli import _progress_printer
     from vbr.locale import Message
-    from vbr.pipeline import _writing
+    from vbr.writing import _writing
 
     show = _progress_printer(True, "nl")
     show(Message("progress.distance", farms=1_234, areas=5))

@@ -10,9 +10,10 @@ import pytest
 
 from conftest import REALDATA, X0, Y0, read_rows, write_csv
 from vbr.errors import ConfigError
-from vbr.pipeline import compute, run
+from vbr.pipeline import compute
 from vbr.settings import config_from_mapping, load_config, run_options
 from vbr.writers.tables import LEAD_COLUMNS
+from vbr.writing import run
 
 HEADER = ["farm_id", "x", "y", "nh3_kg", "geiten", "varkens", "overige_dieren"]
 # geiten 1.9 and varkens 2.52 kg NH3 per animal (the shipped species fallbacks)

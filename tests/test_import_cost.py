@@ -64,3 +64,11 @@ def test_every_public_name_of_vbr_resolves_to_its_home():
 def test_an_unknown_name_of_vbr_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no_such_name"):
         vbr.no_such_name  # noqa: B018
+
+
+def test_a_ranking_loads_neither_the_maps_nor_the_workbook():
+    """``compute`` (the ranking) imports no writer of pictures, pages or workbooks, nor the
+    manifest's schema checker (only reading a manifest needs it)."""
+    loaded = _modules_after("from vbr.pipeline import compute")
+    unwanted = {"folium", "matplotlib", "openpyxl", "jsonschema", "jinja2", "vbr.maps"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)

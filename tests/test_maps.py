@@ -567,8 +567,8 @@ def test_a_public_picture_shows_hexagons_and_no_farm(tmp_path):
     from PIL import Image
 
     from vbr.maps.public import _CLASSES
-    from vbr.pipeline import run
     from vbr.settings import default_options
+    from vbr.writing import run
 
     out = run(replace(default_options(tmp_path / "out"), public=True)).folder
     picture = Image.open(out / "veluwe" / "map.png").convert("RGB")

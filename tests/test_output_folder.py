@@ -24,10 +24,10 @@ from conftest import X0, Y0, square, write_csv, write_natura, write_regions
 from vbr import run, run_options
 from vbr.errors import Terminated
 from vbr.model import WriteReport
-from vbr.pipeline import certain_outputs
 from vbr.termination import deferred_termination, stop_cleanly
 from vbr.writers.manifest import MANIFEST, SIDECAR
 from vbr.writers.run_folder import FOLDER_MARKER, OUTPUT_NAMES, clean_stale_temporaries
+from vbr.writing import certain_outputs
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -212,8 +212,8 @@ def test_public_cannot_go_with_scenarios(vbr, scene):
 def test_default_public_maps_never_show_a_hexagon_under_three_and_agree_where_they_meet(
     tmp_path,
 ):
-    from vbr.pipeline import run
     from vbr.settings import default_options
+    from vbr.writing import run
 
     options = default_options(tmp_path / "out")
     from dataclasses import replace

@@ -14,9 +14,10 @@ import shapely
 from vbr.core.subsidy import estimate_subsidy, rights_region, sem_alternative
 from vbr.io.animals import load_emission_factors
 from vbr.io.crs import RD_NEW
-from vbr.pipeline import compute, run
+from vbr.pipeline import compute
 from vbr.settings import RunOptions, load_config
 from vbr.writers.tables import LEAD_COLUMNS
+from vbr.writing import run
 
 CONFIG = load_config()
 

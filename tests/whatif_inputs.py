@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from vbr.core.budget import to_cents
-from vbr.pipeline import compute, run
+from vbr.pipeline import compute
 from vbr.settings import RegionalBudget, RunOptions, Window, load_config
+from vbr.writing import run
 
 #: A farm id that must stay text in the page.
 SCRIPT_ID = "</script><script>window.__vbrPwned=1</script>"

@@ -23,8 +23,9 @@ if TYPE_CHECKING:  # the names below are imported when first used: `import vbr` 
     from vbr.io.farms import load_farms
     from vbr.io.regions import load_regions
     from vbr.model import Result, Written
-    from vbr.pipeline import compute, load_natura, run, write_result
+    from vbr.pipeline import compute, load_natura
     from vbr.settings import Config, RunOptions, load_config, run_options
+    from vbr.writing import run, write_result
 
 #: Where each public name lives; read on first use (PEP 562), so that ``import vbr`` and
 #: ``vbr --help`` do not load pandas, shapely and folium.
@@ -41,8 +42,8 @@ _HOMES = {
     "Written": "vbr.model",
     "compute": "vbr.pipeline",
     "load_natura": "vbr.pipeline",
-    "run": "vbr.pipeline",
-    "write_result": "vbr.pipeline",
+    "run": "vbr.writing",
+    "write_result": "vbr.writing",
     "Config": "vbr.settings",
     "RunOptions": "vbr.settings",
     "load_config": "vbr.settings",

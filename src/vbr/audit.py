@@ -20,19 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vbr._version import __version__, code_identity
+from vbr.digest import sha256_of
 from vbr.errors import InputError
 from vbr.locale import Message, say
-from vbr.pipeline import run
 from vbr.writers.manifest import (
     MANIFEST,
     SIDECAR,
     comparable_figures,
     read_manifest,
     rerun_options,
-    sha256_of,
     sidecar_problem,
 )
 from vbr.writers.run_folder import TEMPORARY_PREFIX, clean_stale_temporaries, temporary_folder
+from vbr.writing import run
 
 __all__ = ["Difference", "VerifyReport", "verify"]
 

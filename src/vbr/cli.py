@@ -701,7 +701,7 @@ def run_command(
     emission_factors=None,
 ) -> None:
     """``vbr run``: rank, select, write (help: ``[help.run]`` of the catalogues)."""
-    from vbr.pipeline import run
+    from vbr.writing import run
 
     if lang is None:
         obj = click.get_current_context().find_root().obj

@@ -14,7 +14,6 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import functools
-import hashlib
 import json
 import platform
 import re
@@ -22,11 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import jsonschema
 import shapely
 
 from vbr._version import __version__, code_identity
 from vbr.core.rejections import top_reasons
+from vbr.digest import sha256_of
 from vbr.errors import InputError
 from vbr.locale import say
 from vbr.model import FieldSource, Result
@@ -54,7 +53,6 @@ __all__ = [
     "previous_outputs",
     "read_manifest",
     "rerun_options",
-    "sha256_of",
     "sidecar_problem",
     "write_manifest",
     "write_sidecar",
@@ -379,6 +377,8 @@ def read_manifest(outdir: Path) -> dict:
 def manifest_problems(manifest: object) -> list[str]:
     """What makes ``manifest`` unusable, one line per problem (``parameters.threshold_m: 'abc'
     is not of type 'number'``); empty for a usable manifest."""
+    import jsonschema  # only where a manifest is read: a run that reads none does not load it
+
     validator = jsonschema.Draft202012Validator(MANIFEST_SCHEMA)
     problems = []
     for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.path))):
@@ -592,15 +592,6 @@ def _rerun_reading(rerun: Mapping) -> dict:
             raise InputError(say("rerun_choice", name=name), source=MANIFEST)
         out[name] = value
     return out
-
-
-def sha256_of(path: Path) -> str:
-    """The sha256 of a file, hex."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _input_entry(path: Path | None) -> dict | None:

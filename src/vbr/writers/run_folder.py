@@ -29,10 +29,11 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from vbr.digest import sha256_of
 from vbr.errors import InputError, OutputError
 from vbr.locale import say
 from vbr.termination import deferred_termination
-from vbr.writers.manifest import MANIFEST, SIDECAR, previous_outputs, sha256_of, sidecar_problem
+from vbr.writers.manifest import MANIFEST, SIDECAR, previous_outputs, sidecar_problem
 
 __all__ = [
     "FOLDER_MARKER",
