@@ -183,3 +183,79 @@ def test_column_wise_numbers_equal_python_formatting(language):
         for v, d in zip(values, decimals, strict=True)
     ]
     assert _numbers(values, decimals, w).tolist() == expected
+
+
+def test_reasons_built_in_shares_over_threads_equal_the_reasons_built_at_once(monkeypatch):
+    """Each row's reason is its own: cut into shares (here of at least 97 rows, on every
+    thread the machine has) the texts are the same, row for row, as built in one piece."""
+    import functools
+
+    import pandas as pd
+
+    import vbr.core.explain as explain
+    from vbr.threads import map_rows
+
+    rng = np.random.default_rng(18)
+    n = 1_001
+    ranked = pd.DataFrame(
+        {
+            "priority": rng.random(n) < 0.3,
+            "distance_m": np.where(rng.random(n) < 0.1, 0.0, rng.uniform(0, 5_000, n)),
+            "nearest_n2000": rng.integers(1, 4, n),
+            "eur_per_kg": rng.uniform(1, 900, n),
+            "submitted_at": pd.to_datetime(
+                rng.integers(1_690_000_000, 1_700_000_000, n), unit="s", utc=True
+            ),
+        }
+    )
+    lot = np.where(rng.random(n) < 0.05, rng.integers(1, 40, n), 0)
+    order_args = dict(
+        area_names={1: "Veluwe", 2: "Peel", 3: "Duinen"},
+        threshold_m=1_000.0,
+        first_come_first_served=True,
+        language="nl",
+        lot_number=lot,
+        lot_size=np.where(lot > 0, 40, 0),
+    )
+    subsidy = rng.uniform(1e4, 3e6, n)
+    budget_args = dict(
+        subsidy_eur=subsidy,
+        selected=rng.random(n) < 0.5,
+        left_before_eur=np.where(rng.random(n) < 0.1, subsidy, rng.uniform(0, 5e7, n)),
+        stopped_at_rank=None,
+        national_rank=np.arange(1, n + 1),
+        language="en",
+        reached=np.arange(n) < 900,
+        stops=(500, 900),
+    )
+    whole_order = explain.order_reasons(ranked, **order_args)
+    whole_budget = explain.budget_reasons(**budget_args)
+    monkeypatch.setattr(explain, "map_rows", functools.partial(map_rows, min_rows=97, max_rows=150))
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert explain.order_reasons(ranked, **order_args).tolist() == whole_order.tolist()
+    assert explain.budget_reasons(**budget_args).tolist() == whole_budget.tolist()
+    assert any("loting" in r for r in whole_order)  # the shares hold drawn days too
+
+
+def test_a_run_explained_in_shares_of_one_row_gives_the_same_reasons(tmp_path, scene, monkeypatch):
+    """The whole reason (order part and one part per pot that walked the farm) of every farm,
+    built one row per share over threads, equals the reasons built in one piece."""
+    import functools
+
+    import vbr.core.explain as explain
+    from vbr import compute, run_options
+    from vbr.threads import map_rows
+
+    farms, natura, regions = scene
+    config = tmp_path / "c.toml"
+    config.write_text(
+        "[budget]\nnational_eur = 500_000\n\n"
+        '[[budget.regional]]\nname = "Oost"\nregions = ["Oost"]\neur = 1_500_000\n',
+        encoding="utf-8",
+    )
+    options = run_options(farms=farms, natura=natura, regions=regions, config=config)
+    whole = compute(options).ranked["reason"].tolist()
+    monkeypatch.setattr(explain, "map_rows", functools.partial(map_rows, min_rows=1))
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert compute(options).ranked["reason"].tolist() == whole
+    assert any("(Oost)" in r for r in whole) and any("(landelijk budget)" in r for r in whole)

@@ -24,7 +24,7 @@ from vbr.core.bounds import reject_out_of_range
 from vbr.core.budget import to_cents
 from vbr.core.deposition import run_impacts
 from vbr.core.distance import distance_to_overloaded
-from vbr.core.explain import join_reasons, national_reasons
+from vbr.core.explain import national_reasons
 from vbr.core.overloaded import (
     NITROGEN_SENSITIVE_NOTE,
     decide_overloaded,
@@ -234,14 +234,13 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
     with clock.stage("explain", Message("progress.explain")):
         areas = natura.attributes
         names = dict(zip(areas["nr"].to_numpy()[::-1], areas["name"].to_numpy()[::-1], strict=True))
-        order, decision = national_reasons(
+        ranked["reason"] = national_reasons(
             ranked,
             area_names=names,
             config=cfg,
             first_come_first_served=fcfs,
             decisions=decisions,
         )
-        ranked["reason"] = join_reasons(order, decision)
     notes += natura.notes + farm_table.notes
     if zones is not None:
         notes += [*zones.notes, changes_note(changes, threshold_m=cfg.threshold_m)]

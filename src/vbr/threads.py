@@ -1,4 +1,5 @@
-"""Spread GEOS work on many geometries over threads (shapely 2 releases the GIL in GEOS)."""
+"""Spread work over threads where the libraries release the GIL: GEOS work on many geometries
+(shapely 2) and text built row by row with numpy's string functions (numpy 2)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import shapely
 
-__all__ = ["map_geometries"]
+__all__ = ["map_geometries", "map_rows"]
 
 
 def map_geometries(
@@ -38,3 +39,29 @@ def map_geometries(
         ):
             out[share] = result
     return out
+
+
+def map_rows(
+    func: Callable[[int, int], np.ndarray],
+    n: int,
+    *,
+    min_rows: int = 50_000,
+    max_rows: int = 100_000,
+    max_threads: int = 4,
+) -> np.ndarray:
+    """``func(0, n)``, computed as ``func(start, stop)`` on consecutive shares of the rows.
+
+    ``func`` maps rows ``start:stop`` to an array of one result per row, each row's result its
+    own (no row looks at another), so that the shares joined are ``func(0, n)``. A share has at
+    least ``min_rows`` rows and, where there are enough rows for every thread, at most
+    ``max_rows`` (what a share builds on its way stays small); with fewer rows than two shares,
+    or one core, ``func(0, n)`` runs here.
+    """
+    n_threads = min(max_threads, os.cpu_count() or 1, n // max(min_rows, 1))
+    if n_threads <= 1:
+        return func(0, n)
+    n_shares = max(n_threads, -(-n // max(max_rows, 1)))
+    edges = np.linspace(0, n, n_shares + 1).astype(int).tolist()
+    with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="vbr-rows") as pool:
+        parts = list(pool.map(func, edges[:-1], edges[1:]))
+    return np.concatenate(parts)

@@ -30,12 +30,12 @@ from vbr.core.procedure import TIME_ZONE, application_times
 from vbr.locale import babel_locale, texts
 from vbr.model import Decisions
 from vbr.settings import Config
+from vbr.threads import map_rows
 
 __all__ = [
     "LANGUAGES",
     "budget_reasons",
     "decision_reasons",
-    "join_reasons",
     "national_reasons",
     "order_reasons",
     "pot_label",
@@ -198,10 +198,39 @@ def order_reasons(
         Per farm in a day drawn by lot: its place in the draw and the day's applications (0
         elsewhere).
     """
+
+    def rows(start: int, stop: int) -> np.ndarray:
+        return _order_reasons(
+            ranked.iloc[start:stop],
+            area_names=area_names,
+            threshold_m=threshold_m,
+            first_come_first_served=first_come_first_served,
+            language=language,
+            by_day=by_day,
+            lot_number=None if lot_number is None else np.asarray(lot_number)[start:stop],
+            lot_size=None if lot_size is None else np.asarray(lot_size)[start:stop],
+        )
+
+    # every farm's reason is its own: the rows are split over threads (numpy's string
+    # functions release the GIL), which joined give the same texts
+    return map_rows(lambda start, stop: rows(start, stop).astype(object), len(ranked))
+
+
+def _order_reasons(
+    ranked: pd.DataFrame,
+    *,
+    area_names: dict[int, str],
+    threshold_m: float,
+    first_come_first_served: bool,
+    language: str,
+    by_day: bool,
+    lot_number: np.ndarray | None,
+    lot_size: np.ndarray | None,
+) -> np.ndarray:
     w = _words(language)
     n = len(ranked)
     if n == 0:
-        return np.array([], dtype=object)
+        return _strings([])
     priority = ranked["priority"].to_numpy(dtype=bool)
     distance = ranked["distance_m"].to_numpy(dtype="float64")
     nearest = ranked["nearest_n2000"].to_numpy()
@@ -251,7 +280,7 @@ def order_reasons(
             )
             fcfs = np.where(drawn, _cat(fcfs, lot), fcfs)
         tail = np.where(priority, fcfs, cost)
-    return _cat(head, tail).astype(object)
+    return _cat(head, tail)
 
 
 def budget_reasons(
@@ -287,12 +316,42 @@ def budget_reasons(
         application window): whether the walk reached each offer, and the ranks where a walk
         ended; an offer not reached says the last of those before it.
     """
-    w = _words(language)
-    n = len(subsidy_eur)
-    if n == 0:
-        return np.array([], dtype=object)
     subsidy = np.asarray(subsidy_eur, dtype="float64")
     left = np.asarray(left_before_eur, dtype="float64")
+    selected = np.asarray(selected, dtype=bool)
+    national_rank = np.asarray(national_rank)
+    reached = None if reached is None else np.asarray(reached, dtype=bool)
+
+    def rows(start: int, stop: int) -> np.ndarray:
+        return _budget_reasons(
+            subsidy=subsidy[start:stop],
+            selected=selected[start:stop],
+            left=left[start:stop],
+            stopped_at_rank=stopped_at_rank,
+            national_rank=national_rank[start:stop],
+            language=language,
+            reached=None if reached is None else reached[start:stop],
+            stops=stops,
+        ).astype(object)
+
+    return map_rows(rows, len(subsidy))
+
+
+def _budget_reasons(
+    *,
+    subsidy: np.ndarray,
+    selected: np.ndarray,
+    left: np.ndarray,
+    stopped_at_rank: int | None,
+    national_rank: np.ndarray,
+    language: str,
+    reached: np.ndarray | None,
+    stops: tuple[int, ...],
+) -> np.ndarray:
+    w = _words(language)
+    n = len(subsidy)
+    if n == 0:
+        return _strings([])
     # where the two amounts would read the same after rounding, show more digits
     level = np.zeros(n, dtype="int8")
     sub_text, left_text = _money(subsidy, w), _money(left, w)
@@ -307,7 +366,7 @@ def budget_reasons(
         np.asarray(selected, dtype=bool),
         _cat(*_template(chosen_text, sub=sub_text, left=left_text)),
         _cat(*_template(rejected_text, sub=sub_text, left=left_text)),
-    ).astype(object)
+    )
     if stopped_at_rank is not None:
         after = np.asarray(national_rank) > stopped_at_rank
         out[after] = w["stopped"].format(rank=stopped_at_rank)
@@ -315,7 +374,7 @@ def budget_reasons(
         missed = np.flatnonzero(~np.asarray(reached, dtype=bool))
         ends = np.sort(np.asarray(stops))
         at = ends[np.clip(np.searchsorted(ends, np.asarray(national_rank)[missed]) - 1, 0, None)]
-        out[missed] = [w["stopped"].format(rank=int(r)) for r in at]
+        out[missed] = _strings([w["stopped"].format(rank=int(r)) for r in at])
     return out
 
 
@@ -329,23 +388,6 @@ def _template(template: str, **columns: np.ndarray) -> list[object]:
         parts += [before, columns[key]]
     parts.append(rest)
     return [p for p in parts if not (isinstance(p, str) and p == "")]
-
-
-def join_reasons(order: np.ndarray, budget: np.ndarray | None) -> np.ndarray:
-    """The order part and the budget part of each reason, joined by ``"; "``.
-
-    Parameters
-    ----------
-    order
-        The order part per farm.
-    budget
-        The budget part per farm, or ``None`` (the order part alone).
-    """
-    if budget is None:
-        return np.asarray(order, dtype=object)
-    return (np.asarray(order, dtype=object) + "; " + np.asarray(budget, dtype=object)).astype(
-        object
-    )
 
 
 def pot_label(name: str, language: str, *, window: str = "") -> str:
@@ -377,41 +419,56 @@ def decision_reasons(
     language
         ``"nl"`` or ``"en"``.
     """
-    w = _words(language)
-    n = len(subsidy_eur)
-    subsidy = np.asarray(subsidy_eur, dtype="float64")
-    active = [walk for walk in decisions.walks if walk.considered.any()]
-    windows = bool((decisions.window != "").any())
-    named = len(active) > 1 or windows
-    out = np.full(n, "", dtype=_STRINGS)
-    for walk in active:
-        rows = np.flatnonzero(walk.considered)
-        text = _strings(
-            budget_reasons(
-                subsidy_eur=subsidy[rows],
-                selected=walk.selected[rows],
-                left_before_eur=walk.left_before_eur[rows],
+    parts = _DecisionParts(subsidy_eur, decisions, national_rank, language)
+    return map_rows(lambda start, stop: parts.rows(start, stop).astype(object), parts.n)
+
+
+class _DecisionParts:
+    """The budget parts of rows ``start:stop`` (each row's its own), from the whole run's walks."""
+
+    def __init__(
+        self, subsidy_eur: np.ndarray, decisions: Decisions, national_rank: np.ndarray, lang: str
+    ) -> None:
+        self.subsidy = np.asarray(subsidy_eur, dtype="float64")
+        self.n = len(self.subsidy)
+        self.rank = np.asarray(national_rank)
+        self.decisions, self.language = decisions, lang
+        self.active = [walk for walk in decisions.walks if walk.considered.any()]
+        self.windows = bool((decisions.window != "").any())
+        self.named = len(self.active) > 1 or self.windows
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        language, window = self.language, self.decisions.window[start:stop]
+        out = np.full(stop - start, "", dtype=_STRINGS)
+        for walk in self.active:
+            rows = np.flatnonzero(walk.considered[start:stop])
+            if len(rows) == 0:
+                continue
+            at = rows + start
+            text = _budget_reasons(
+                subsidy=self.subsidy[at],
+                selected=np.asarray(walk.selected[at], dtype=bool),
+                left=np.asarray(walk.left_before_eur[at], dtype="float64"),
                 stopped_at_rank=None,
-                national_rank=np.asarray(national_rank)[rows],
+                national_rank=self.rank[at],
                 language=language,
-                reached=walk.reached[rows],
+                reached=np.asarray(walk.reached[at], dtype=bool),
                 stops=walk.stopped_at_rank,
             )
-        )
-        if named:
-            if walk.name == "national" and windows:
-                names, which = np.unique(decisions.window[rows].astype(str), return_inverse=True)
-                labels = _strings([pot_label(walk.name, language, window=str(x)) for x in names])[
-                    which
-                ]
-            else:
-                labels = _strings([pot_label(walk.name, language)] * len(rows))
-            head, _, rest = np.strings.partition(text, _strings(": "))
-            text = _cat(head, " (", labels, "): ", rest)
-        out[rows] = np.where(out[rows] == "", text, _cat(out[rows], "; ", text))
-    if decisions.walks:
-        out[out == ""] = w["no_pot"]
-    return out.astype(object)
+            if self.named:
+                if walk.name == "national" and self.windows:
+                    names, which = np.unique(window[rows].astype(str), return_inverse=True)
+                    labels = _strings(
+                        [pot_label(walk.name, language, window=str(x)) for x in names]
+                    )[which]
+                else:
+                    labels = pot_label(walk.name, language)
+                head, _, rest = np.strings.partition(text, _strings(": "))
+                text = _cat(head, " (", labels, "): ", rest)
+            out[rows] = np.where(out[rows] == "", text, _cat(out[rows], "; ", text))
+        if self.decisions.walks:
+            out[out == ""] = _words(language)["no_pot"]
+        return out
 
 
 def national_reasons(
@@ -421,9 +478,9 @@ def national_reasons(
     config: Config,
     first_come_first_served: bool,
     decisions: Decisions,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """The order part of every farm's reason (national order), and the part of the decision
-    (``None`` when no pot runs).
+) -> np.ndarray:
+    """Every farm's reason (national order): the order part, and where a pot runs the part of
+    the decision, joined by ``"; "``.
 
     Parameters
     ----------
@@ -438,22 +495,31 @@ def national_reasons(
     decisions
         What the procedure decided (in the same order as ``ranked``).
     """
-    order = order_reasons(
-        ranked,
-        area_names=area_names,
-        threshold_m=config.threshold_m,
-        first_come_first_served=first_come_first_served,
-        language=config.explain_language,
-        by_day=config.fcfs == "day",
-        lot_number=decisions.lot_number,
-        lot_size=decisions.lot_size,
+    language = config.explain_language
+    parts = (
+        _DecisionParts(
+            ranked["subsidy_eur"].to_numpy(), decisions, ranked["rank"].to_numpy(), language
+        )
+        if decisions.walks
+        else None
     )
-    if not decisions.walks:
-        return order, None
-    budget = decision_reasons(
-        subsidy_eur=ranked["subsidy_eur"].to_numpy(),
-        decisions=decisions,
-        national_rank=ranked["rank"].to_numpy(),
-        language=config.explain_language,
-    )
-    return order, budget
+    lot_number, lot_size = decisions.lot_number, decisions.lot_size
+
+    def rows(start: int, stop: int) -> np.ndarray:
+        order = _order_reasons(
+            ranked.iloc[start:stop],
+            area_names=area_names,
+            threshold_m=config.threshold_m,
+            first_come_first_served=first_come_first_served,
+            language=language,
+            by_day=config.fcfs == "day",
+            lot_number=None if lot_number is None else np.asarray(lot_number)[start:stop],
+            lot_size=None if lot_size is None else np.asarray(lot_size)[start:stop],
+        )
+        if parts is not None:
+            order = _cat(order, "; ", parts.rows(start, stop))
+        return order.astype(object)
+
+    # every farm's reason is its own: the rows are split over threads (numpy's string
+    # functions release the GIL), which joined give the same texts
+    return map_rows(rows, len(ranked))
