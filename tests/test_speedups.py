@@ -124,17 +124,25 @@ def test_column_wise_csv_writer_equals_the_csv_module(table_rows, dialect) -> No
     import tempfile
     from pathlib import Path
 
-    from vbr.writers.lists import _write_delimited
+    from vbr.writers import lists
 
     header, rows = table_rows
     header = [f"{h}{i}" for i, h in enumerate(header)]  # names must differ for a DataFrame
     table = pd.DataFrame(rows, columns=header, dtype=object)
     delimiter, line_end = dialect
+    expected = _csv_module_bytes(table, delimiter=delimiter, line_end=line_end)
+    default = lists._ROWS_PER_WRITE
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "t.csv"
-        _write_delimited(table, path, delimiter=delimiter, line_end=line_end, encoding="utf-8")
-        written = path.read_bytes()
-    assert written == _csv_module_bytes(table, delimiter=delimiter, line_end=line_end)
+        for block in (default, 2):  # one block, and blocks of two rows written one by one
+            lists._ROWS_PER_WRITE = block
+            try:
+                lists._write_delimited(
+                    table, path, delimiter=delimiter, line_end=line_end, encoding="utf-8"
+                )
+            finally:
+                lists._ROWS_PER_WRITE = default
+            assert path.read_bytes() == expected, block
 
 
 def test_lone_empty_field_is_quoted_like_the_csv_module(tmp_path) -> None:
