@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -115,9 +116,12 @@ def _number_problems(
     name: str, raw: pd.Series, values: np.ndarray, unparsed: np.ndarray, *, positive: bool
 ) -> dict[int, str]:
     """The problem of every row whose number cannot be used, by row (rows without one: absent)."""
-    empty = raw.astype(str).str.strip().to_numpy() == ""
-    out: dict[int, str] = {}
     raw_list = raw.to_numpy(dtype=object)
+    # an empty value reads as NaN: only those rows can be empty
+    empty = np.zeros(len(values), dtype=bool)
+    maybe = np.flatnonzero(np.isnan(values))
+    empty[maybe] = [str(raw_list[i]).strip() == "" for i in maybe]
+    out: dict[int, str] = {}
     ceiling, ceiling_text = _CEILINGS[name]
     with np.errstate(invalid="ignore"):
         bad_range = (values <= 0) if positive else (values < 0)
@@ -774,8 +778,9 @@ def _column_notes(match, ids: pd.Series) -> list[str]:
     notes = []
     column = match["farm_id"]
     if column and match.found_by.get("farm_id") in ("name", "alias", "shapefile name"):
-        digits = ids.str.fullmatch(r"\d{1,15}")
-        if len(ids) > 1 and bool(digits.all()):
+        # all ids digits: the first must be (one test before a pass over every id)
+        first = ids.iloc[0] if len(ids) > 1 else ""
+        if re.fullmatch(r"\d{1,15}", first) and bool(ids.str.fullmatch(r"\d{1,15}").all()):
             numbers = ids.astype("int64").to_numpy()
             for first in (0, 1):
                 if np.array_equal(numbers, np.arange(first, first + len(ids))):

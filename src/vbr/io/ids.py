@@ -35,9 +35,10 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, dict[int, str]]:
         character (row position -> text).
     """
     text = values.astype(str).reset_index(drop=True)
-    ids = text.str.strip()
+    as_list = text.tolist()
+    ids = pd.Series([v.strip() for v in as_list], index=text.index, dtype=object)
     problems: dict[int, str] = {}
-    joined = "".join(text.tolist())
+    joined = "".join(as_list)
     if joined.isascii() and joined.isprintable():  # one C pass: nothing to normalise or check
         return ids, problems
     plain = text.str.fullmatch(_PLAIN_ASCII).to_numpy(dtype=bool)

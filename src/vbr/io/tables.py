@@ -479,11 +479,15 @@ def _read_plain_csv(text: str, sep: str) -> np.ndarray | None:
     cells = frame.to_numpy(dtype=object)
     if cells.size == 0:
         return cells.reshape(0, cells.shape[1] if cells.ndim == 2 else 0)
-    missing = pd.isna(cells)
-    if missing.any():  # short rows: the full reader pads them with ""
-        cells[missing] = ""
+    # short rows (the full reader pads them with ""): the parser leaves their last cells
+    # missing, so a row with a missing cell has its last one missing
+    short = np.flatnonzero(pd.isna(cells[:, -1]))
+    if len(short):
+        part = cells[short]
+        part[pd.isna(part)] = ""
+        cells[short] = part
     # a row can be blank only where its first cell is: test the others on those rows only
-    maybe = np.flatnonzero(pd.Series(cells[:, 0]).str.strip().to_numpy() == "")
+    maybe = np.flatnonzero([not c.strip() for c in cells[:, 0].tolist()])
     if len(maybe) == 0:
         return cells
     blank = np.array([not any(c.strip() for c in cells[i]) for i in maybe], dtype=bool)
