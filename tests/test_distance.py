@@ -225,3 +225,15 @@ def test_nearest_query_over_several_processes_gives_the_same_answers():
     )
     assert np.array_equal(one[0], many[0])
     assert np.array_equal(one[1], many[1])
+
+
+def test_z_order_walks_the_cells_in_a_z_and_is_a_permutation():
+    from vbr.core.distance import Z_CELL_M, z_order
+
+    c = Z_CELL_M
+    # given out of order: top right, bottom left, top left, bottom right; then one far away
+    points = shapely.points([(c, c), (0, 0), (0, c), (c, 0), (4 * c, 4 * c)])
+    assert z_order(points).tolist() == [1, 3, 2, 0, 4]
+    many = shapely.points(np.random.default_rng(3).uniform(0, 300_000, (1_000, 2)))
+    assert sorted(z_order(many).tolist()) == list(range(1_000))
+    assert z_order(shapely.points(np.zeros((0, 2)))).tolist() == []
