@@ -477,13 +477,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     cls=_LocalisedGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.option(
-    "--version",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_print_version,
-)
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version)
 @click.option("--lang", type=click.Choice(LANGUAGES))
 def cli(lang: str | None = None) -> None:
     """``vbr``: the commands below. What ``--help`` says is in the catalogues' ``[help]`` tables
@@ -495,171 +489,42 @@ def cli(lang: str | None = None) -> None:
 
 
 @cli.command("run")
-@click.option(
-    "--farms",
-    type=click.Path(path_type=Path),
-)
-@click.option(
-    "--natura",
-    type=click.Path(path_type=Path),
-)
-@click.option(
-    "--regions",
-    type=click.Path(path_type=Path),
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-)
-@click.option(
-    "--overloaded",
-    type=click.Path(path_type=Path),
-)
-@click.option(
-    "--all-overloaded",
-    is_flag=True,
-)
-@click.option(
-    "--budget",
-    type=EuroAmount(),
-    metavar="EUR",
-)
-@click.option(
-    "--no-budget",
-    is_flag=True,
-)
-@click.option(
-    "--pot",
-    "pots",
-    multiple=True,
-    metavar="NAME",
-)
-@click.option(
-    "--only-national",
-    is_flag=True,
-)
-@click.option(
-    "--rules",
-    metavar="NAME|PATH",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**53 - 1),
-    metavar="N",
-)
-@click.option(
-    "--draw",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-)
-@click.option(
-    "--budget-policy",
-    type=click.Choice(BUDGET_POLICIES),
-)
-@click.option(
-    "--threshold-m",
-    type=click.FloatRange(0, MAX_THRESHOLD_M),
-    metavar="M",
-)
-@click.option(
-    "--farms-crs",
-    default=option_default("farms_crs"),
-    metavar="EPSG",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    metavar="TOML",
-)
-@click.option(
-    "--animals",
-    type=click.Path(path_type=Path),
-)
-@click.option(
-    "--emission-factors",
-    type=click.Path(path_type=Path),
-)
-@click.option(
-    "--exceedance",
-    type=click.Path(path_type=Path),
-    metavar="RASTER",
-)
-@click.option(
-    "--exceedance-crs",
-    metavar="EPSG",
-)
-@click.option(
-    "--rank-by",
-    type=click.Choice(RANK_BY),
-    default=option_default("rank_by"),
-)
-@click.option(
-    "--scenarios",
-    is_flag=True,
-)
-@click.option(
-    "--public",
-    is_flag=True,
-)
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-)
-@click.option(
-    "--max-rejected",
-    type=float,
-    metavar="PERCENT",
-)
-@click.option(
-    "--columns",
-    "columns",
-    multiple=True,
-    metavar="FIELD=COL,...",
-)
-@click.option(
-    "--natura-columns",
-    "natura_columns",
-    multiple=True,
-    metavar="FIELD=COL,...",
-)
-@click.option(
-    "--regions-columns",
-    "regions_columns",
-    multiple=True,
-    metavar="FIELD=COL",
-)
-@click.option(
-    "--offers",
-    type=click.Path(path_type=Path),
-)
-@click.option(
-    "--offers-columns",
-    "offers_columns",
-    multiple=True,
-    metavar="FIELD=COL,...",
-)
-@click.option(
-    "--layer",
-    metavar="NAME",
-)
-@click.option(
-    "--sheet",
-    metavar="NAME",
-)
-@click.option(
-    "--natura-layer",
-    metavar="NAME",
-)
-@click.option(
-    "--regions-layer",
-    metavar="NAME",
-)
-@click.option(
-    "--large",
-    is_flag=True,
-)
+@click.option("--farms", type=click.Path(path_type=Path))
+@click.option("--natura", type=click.Path(path_type=Path))
+@click.option("--regions", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT)
+@click.option("--overloaded", type=click.Path(path_type=Path))
+@click.option("--all-overloaded", is_flag=True)
+@click.option("--budget", type=EuroAmount(), metavar="EUR")
+@click.option("--no-budget", is_flag=True)
+@click.option("--pot", "pots", multiple=True, metavar="NAME")
+@click.option("--only-national", is_flag=True)
+@click.option("--rules", metavar="NAME|PATH")
+@click.option("--seed", type=click.IntRange(0, 2**53 - 1), metavar="N")
+@click.option("--draw", type=click.Path(path_type=Path), metavar="PATH")
+@click.option("--budget-policy", type=click.Choice(BUDGET_POLICIES))
+@click.option("--threshold-m", type=click.FloatRange(0, MAX_THRESHOLD_M), metavar="M")
+@click.option("--farms-crs", default=option_default("farms_crs"), metavar="EPSG")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="TOML")
+@click.option("--animals", type=click.Path(path_type=Path))
+@click.option("--emission-factors", type=click.Path(path_type=Path))
+@click.option("--exceedance", type=click.Path(path_type=Path), metavar="RASTER")
+@click.option("--exceedance-crs", metavar="EPSG")
+@click.option("--rank-by", type=click.Choice(RANK_BY), default=option_default("rank_by"))
+@click.option("--scenarios", is_flag=True)
+@click.option("--public", is_flag=True)
+@click.option("--lang", type=click.Choice(LANGUAGES))
+@click.option("--max-rejected", type=float, metavar="PERCENT")
+@click.option("--columns", "columns", multiple=True, metavar="FIELD=COL,...")
+@click.option("--natura-columns", "natura_columns", multiple=True, metavar="FIELD=COL,...")
+@click.option("--regions-columns", "regions_columns", multiple=True, metavar="FIELD=COL")
+@click.option("--offers", type=click.Path(path_type=Path))
+@click.option("--offers-columns", "offers_columns", multiple=True, metavar="FIELD=COL,...")
+@click.option("--layer", metavar="NAME")
+@click.option("--sheet", metavar="NAME")
+@click.option("--natura-layer", metavar="NAME")
+@click.option("--regions-layer", metavar="NAME")
+@click.option("--large", is_flag=True)
 @click.option("--quiet", is_flag=True)
 def run_command(
     farms,
@@ -765,20 +630,10 @@ def _error_language(obj: dict, argv: list[str]) -> str:
     can be read, else the default (Dutch)."""
     if obj.get("lang") in LANGUAGES:
         return obj["lang"]
-    for i, arg in enumerate(argv):
-        value = None
-        if arg == "--lang" and i + 1 < len(argv):
-            value = argv[i + 1]
-        elif arg.startswith("--lang="):
-            value = arg.split("=", 1)[1]
+    for value in _option_values(argv, "--lang"):
         if value in LANGUAGES:
             return value
-    for i, arg in enumerate(argv):
-        path = None
-        if arg == "--config" and i + 1 < len(argv):
-            path = argv[i + 1]
-        elif arg.startswith("--config="):
-            path = arg.split("=", 1)[1]
+    for path in _option_values(argv, "--config"):
         if path:
             try:
                 import tomllib
@@ -793,6 +648,17 @@ def _error_language(obj: dict, argv: list[str]) -> str:
     return DEFAULT_LANGUAGE
 
 
+def _option_values(argv: list[str], option: str) -> list[str]:
+    """Every value given to ``option`` in ``argv`` (``--lang en`` or ``--lang=en``), in order."""
+    values = []
+    for i, arg in enumerate(argv):
+        if arg == option and i + 1 < len(argv):
+            values.append(argv[i + 1])
+        elif arg.startswith(option + "="):
+            values.append(arg.split("=", 1)[1])
+    return values
+
+
 def _argv() -> list[str]:
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None
@@ -805,16 +671,8 @@ def download_group() -> None:
 
 
 @download_group.command("natura2000")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("natura2000_pdok.gpkg"),
-)
-@click.option(
-    "--url",
-    default=None,
-    metavar="URL",
-)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("natura2000_pdok.gpkg"))
+@click.option("--url", default=None, metavar="URL")
 @click.option("--quiet", is_flag=True)
 def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None:
     """``vbr download natura2000``: the PDOK Natura 2000 areas (help:
@@ -833,11 +691,7 @@ def download_natura2000_command(out: Path, url: str | None, quiet: bool) -> None
 
 @cli.command("verify")
 @click.argument("outdir", type=click.Path(path_type=Path))
-@click.option(
-    "--inputs",
-    "inputs_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-)
+@click.option("--inputs", "inputs_dir", type=click.Path(path_type=Path, file_okay=False))
 def verify_command(outdir: Path, inputs_dir: Path | None) -> None:
     """``vbr verify``: check a run folder and repeat its run (help: ``[help.verify]``)."""
     from vbr.audit import verify
@@ -885,12 +739,7 @@ def explain_command(outdir: Path, farm_id: str) -> None:
 @cli.command("diff")
 @click.argument("outdir_a", type=click.Path(path_type=Path))
 @click.argument("outdir_b", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE",
-)
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE")
 @click.option("--all", "show_all", is_flag=True)
 def diff_command(outdir_a: Path, outdir_b: Path, out_file: Path | None, show_all: bool) -> None:
     """``vbr diff``: what changed between two runs (help: ``[help.diff]``)."""

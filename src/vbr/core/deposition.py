@@ -257,14 +257,10 @@ def area_impacts(
 
     Parameters
     ----------
-    x, y, nh3_kg
-        Farm coordinates (EPSG:28992) and emissions (kg NH3/yr).
-    zones
-        The overloaded zones of the exceedance raster.
+    x, y, nh3_kg, zones, settings
+        As for :func:`run_impacts`.
     areas
         The Natura 2000 areas (``nr`` and geometry, EPSG:28992) the zones were cut by.
-    settings
-        The kernel, the weighting and the coarsest cell.
 
     Returns
     -------

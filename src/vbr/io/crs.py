@@ -18,6 +18,7 @@ __all__ = [
     "NL_EXTENT",
     "RD_NEW",
     "WGS84",
+    "bounds_miss_netherlands",
     "inside_netherlands",
     "looks_like_degrees",
     "parse_crs",
@@ -73,6 +74,14 @@ def inside_netherlands(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     xmin, ymin, xmax, ymax = NL_EXTENT
     with np.errstate(invalid="ignore"):
         return (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
+
+
+def bounds_miss_netherlands(bounds: tuple[float, float, float, float]) -> bool:
+    """Whether EPSG:28992 bounds (xmin, ymin, xmax, ymax) lie wholly outside the RD New extent
+    of the Netherlands: then the declared CRS of what they bound is most likely wrong."""
+    xmin, ymin, xmax, ymax = bounds
+    nx0, ny0, nx1, ny1 = NL_EXTENT
+    return bool(xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1)
 
 
 def looks_like_degrees(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ import shapely
 
 from vbr.errors import InputError
 from vbr.geometry import repair_each
-from vbr.io.crs import NL_EXTENT, RD_NEW
+from vbr.io.crs import RD_NEW, bounds_miss_netherlands
 from vbr.io.tables import no_crs_message, read_table
 from vbr.locale import say
 from vbr.threads import map_geometries
@@ -175,8 +175,7 @@ def check_in_netherlands(frame: gpd.GeoDataFrame, crs: object, *, path: Path, wh
     """Stop when the polygons (EPSG:28992) lie wholly outside the Netherlands: the declared
     ``crs`` is then most likely wrong."""
     xmin, ymin, xmax, ymax = frame.total_bounds
-    nx0, ny0, nx1, ny1 = NL_EXTENT
-    if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
+    if bounds_miss_netherlands((xmin, ymin, xmax, ymax)):
         raise InputError(
             say(
                 "polygons_outside",

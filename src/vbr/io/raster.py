@@ -14,7 +14,7 @@ from affine import Affine
 from pyproj import CRS
 
 from vbr.errors import InputError
-from vbr.io.crs import NL_EXTENT, RD_NEW, parse_crs
+from vbr.io.crs import RD_NEW, bounds_miss_netherlands, parse_crs
 from vbr.locale import Message, say
 from vbr.model import Exceedance
 
@@ -89,8 +89,7 @@ def load_exceedance(path: Path, *, crs: str | None = None) -> Exceedance:
         values=values, transform=transform, path=path, source_crs=_name(src_crs), notes=notes
     )
     xmin, ymin, xmax, ymax = exc_.bounds
-    nx0, ny0, nx1, ny1 = NL_EXTENT
-    if xmax < nx0 or xmin > nx1 or ymax < ny0 or ymin > ny1:
+    if bounds_miss_netherlands((xmin, ymin, xmax, ymax)):
         raise InputError(
             say(
                 "raster_outside",

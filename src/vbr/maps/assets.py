@@ -15,6 +15,7 @@ from importlib import resources
 
 __all__ = [
     "LEAFLET_VERSION",
+    "dom_js",
     "inline_css",
     "inline_script",
     "leaflet_css",
@@ -55,6 +56,12 @@ def leaflet_css() -> str:
     return re.sub(
         r"url\(images/([A-Za-z0-9_.-]+\.png)\)", inline, _read_asset("leaflet", "leaflet.css")
     )
+
+
+@cache
+def dom_js() -> str:
+    """The DOM helpers of the project's scripts (``window.vbrDom``): inlined before them."""
+    return _read_asset("vbr_dom.js")
 
 
 @cache

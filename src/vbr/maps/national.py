@@ -122,7 +122,8 @@ def national_map_html(
         assets.inline_css(css) for css in (assets.leaflet_css(), assets.scenario_css())
     )
     scripts = "\n".join(
-        assets.inline_script(js) for js in (assets.leaflet_js(), assets.scenario_js())
+        assets.inline_script(js)
+        for js in (assets.leaflet_js(), assets.dom_js(), assets.scenario_js())
     )
     start = assets.inline_script(f"vbr.national({safe_json(page)});")
     return render(

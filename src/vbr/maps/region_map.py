@@ -342,6 +342,7 @@ def region_map_html(content: RegionMapContent) -> str:
     header.add_child(RawMarkup(assets.inline_css(assets.leaflet_css())), name="leaflet_css")
     header.add_child(RawMarkup(assets.inline_css(assets.vbr_css())), name="vbr_css")
     header.add_child(RawMarkup(assets.inline_script(assets.leaflet_js())), name="leaflet_js")
+    header.add_child(RawMarkup(assets.inline_script(assets.dom_js())), name="vbr_dom_js")
     header.add_child(RawMarkup(assets.inline_script(assets.vbr_js())), name="vbr_js")
     kind = "public" if content.grid is not None else "region"
     header.add_child(

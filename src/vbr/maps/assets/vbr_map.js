@@ -15,23 +15,8 @@
   vbr.T = {};
   var fmt = null;
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text !== undefined && text !== null) {
-      node.textContent = String(text);
-    }
-    return node;
-  }
-
-  /* A catalogue text with its {placeholders} filled in. */
-  function fill(text, values) {
-    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
-    });
-  }
+  var el = window.vbrDom.el; // vbr_dom.js, inlined before this file
+  var fill = window.vbrDom.fill;
 
   function keyValueTable(pairs, className) {
     var table = el("table", className);
@@ -1238,6 +1223,21 @@
     }
   }
 
+  /* How far the shown controls of a top corner (`side`: "leaflet-left" or "leaflet-right")
+   * reach into the map, each measured by `reach(its box)`, plus a margin of 20 pixels; at
+   * least that margin. */
+  function controlsReach(map, side, reach) {
+    var most = 20;
+    var boxes = map.getContainer().querySelectorAll(".leaflet-top." + side + " .leaflet-control");
+    for (var k = 0; k < boxes.length; k++) {
+      var r = boxes[k].getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) {
+        most = Math.max(most, reach(r) + 20);
+      }
+    }
+    return most;
+  }
+
   /* The first view: the farms (or the region) fitted in the part of the map the panel leaves
    * free. */
   function fitView(map, bounds, panel, maxZoom) {
@@ -1247,25 +1247,15 @@
       panel.setFolded(true); // a narrow screen: the map first, the panel on request
       box = panel.getContainer().getBoundingClientRect();
     }
-    var left = 20;
     // the panel and the search box stand in the top left corner, one under the other
-    var corner = map.getContainer().querySelectorAll(".leaflet-top.leaflet-left .leaflet-control");
-    for (var k = 0; k < corner.length; k++) {
-      var r = corner[k].getBoundingClientRect();
-      if (r.width > 0 && r.height > 0) {
-        left = Math.max(left, r.right - view.left + 20);
-      }
-    }
+    var left = controlsReach(map, "leaflet-left", function (r) {
+      return r.right - view.left;
+    });
     // and the layer control and the what-if panel in the top right corner, when the map is
     // wide enough to leave room between them
-    var right = 20;
-    var side = map.getContainer().querySelectorAll(".leaflet-top.leaflet-right .leaflet-control");
-    for (var j = 0; j < side.length; j++) {
-      var q = side[j].getBoundingClientRect();
-      if (q.width > 0 && q.height > 0) {
-        right = Math.max(right, view.right - q.left + 20);
-      }
-    }
+    var right = controlsReach(map, "leaflet-right", function (r) {
+      return view.right - r.left;
+    });
     if (view.width - left - right < Math.max(240, view.width / 3)) {
       right = 20;
     }
@@ -1275,6 +1265,17 @@
       maxZoom: maxZoom || 15,
       animate: false,
     });
+  }
+
+  /* The print view (where the page has one) and the first view of the map; the print view's
+   * handle, or null. */
+  function firstView(map, page, panel, legendBox, labels) {
+    var printing = page.print ? printSheet(map, page, panel, legendBox, labels) : null;
+    fitView(map, page.view, panel);
+    if (printing) {
+      printing.watch();
+    }
+    return printing;
   }
 
   /* The part of the map people see beside the open panel (what a print shows). */
@@ -1516,11 +1517,7 @@
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     var areas = identifyAreas(map, grid, overlays || {});
     var labels = areaLabels(map, overlays || {});
-    var printing = page.print ? printSheet(map, page, panel, legendBox, labels) : null;
-    fitView(map, page.view, panel);
-    if (printing) {
-      printing.watch();
-    }
+    var printing = firstView(map, page, panel, legendBox, labels);
     vbr.maps.push({
       map: map,
       grid: grid,
@@ -1560,11 +1557,7 @@
       },
       true
     );
-    var printing = page.print ? printSheet(map, page, panel, legend.getContainer(), labels) : null;
-    fitView(map, page.view, panel);
-    if (printing) {
-      printing.watch();
-    }
+    var printing = firstView(map, page, panel, legend.getContainer(), labels);
     vbr.maps.push({
       map: map,
       farms: farms,

@@ -291,22 +291,8 @@
 
   /* ---------------------------------------------------------------- the page's controls */
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text !== undefined && text !== null) {
-      node.textContent = String(text);
-    }
-    return node;
-  }
-
-  function fill(text, values) {
-    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
-    });
-  }
+  var el = window.vbrDom.el; // vbr_dom.js, inlined before this file
+  var fill = window.vbrDom.fill;
 
   function Formats(locale) {
     this.int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
@@ -695,14 +681,61 @@
 
   /* ---------------------------------------------------------------- the overview map */
 
+  /* A layer that is one canvas in the overlay pane, redrawn (its `redraw`) on the map events
+   * `_redrawOn` and hidden while the map zooms. `_prepare(map)` runs before the canvas is
+   * placed, `_place(pane)` puts it in the pane. */
+  var CanvasLayer = L.Layer.extend({
+    _redrawOn: "moveend resize",
+    _canvasClass: "",
+    onAdd: function (map) {
+      this._map = map;
+      this._prepare(map);
+      this._canvas = L.DomUtil.create("canvas", this._canvasClass);
+      this._place(map.getPanes().overlayPane);
+      map.on(this._redrawOn, this.redraw, this);
+      map.on("zoomstart", this._hide, this);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      map.off(this._redrawOn, this.redraw, this);
+      map.off("zoomstart", this._hide, this);
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+    },
+    _prepare: function () {},
+    _place: function (pane) {
+      pane.appendChild(this._canvas);
+    },
+    _hide: function () {
+      if (this._canvas) {
+        this._canvas.style.visibility = "hidden";
+      }
+    },
+    /* The canvas sized to the map (`size`, in CSS pixels, drawn at the screen's pixel ratio),
+     * put at the view's top left corner and shown: its 2D context, in CSS pixels. */
+    _frame: function (map, size) {
+      var ratio = window.devicePixelRatio || 1;
+      var canvas = this._canvas;
+      canvas.width = size.x * ratio;
+      canvas.height = size.y * ratio;
+      canvas.style.width = size.x + "px";
+      canvas.style.height = size.y + "px";
+      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+      canvas.style.visibility = "visible";
+      var ctx = canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      return ctx;
+    },
+  });
+
   /* All farms on one canvas: points projected once, redrawn on every view change. */
-  var FarmCanvas = L.Layer.extend({
+  var FarmCanvas = CanvasLayer.extend({
+    _canvasClass: "vbr-farm-canvas",
     initialize: function (d) {
       this._d = d;
       this._status = new Uint8Array(d.ids.length);
     },
-    onAdd: function (map) {
-      this._map = map;
+    _prepare: function (map) {
       var n = this._d.ids.length;
       this._px = new Float64Array(n);
       this._py = new Float64Array(n);
@@ -711,19 +744,6 @@
         this._px[i] = p.x;
         this._py[i] = p.y;
       }
-      this._canvas = L.DomUtil.create("canvas", "vbr-farm-canvas");
-      map.getPanes().overlayPane.appendChild(this._canvas);
-      map.on("moveend resize", this.redraw, this);
-      map.on("zoomstart", this._hide, this);
-      this.redraw();
-    },
-    onRemove: function (map) {
-      map.off("moveend resize", this.redraw, this);
-      map.off("zoomstart", this._hide, this);
-      L.DomUtil.remove(this._canvas);
-    },
-    _hide: function () {
-      this._canvas.style.visibility = "hidden";
     },
     setStatus: function (status) {
       this._status = status;
@@ -748,16 +768,7 @@
       }
       var t0 = performance.now();
       var size = map.getSize();
-      var ratio = window.devicePixelRatio || 1;
-      var canvas = this._canvas;
-      canvas.width = size.x * ratio;
-      canvas.height = size.y * ratio;
-      canvas.style.width = size.x + "px";
-      canvas.style.height = size.y + "px";
-      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
-      canvas.style.visibility = "visible";
-      var ctx = canvas.getContext("2d");
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var ctx = this._frame(map, size);
       var scale = map.getZoomScale(map.getZoom(), 0);
       var origin = map.getPixelOrigin();
       var pane = map.layerPointToContainerPoint([0, 0]);
@@ -919,7 +930,9 @@
    * the farm deposits, kept only where the raster layer's picture marks overloaded cells (the
    * cells the kernel counts); the rings' edges are drawn everywhere. One canvas of its own,
    * under the farms, redrawn on every view change. */
-  var Footprint = L.Layer.extend({
+  var Footprint = CanvasLayer.extend({
+    _redrawOn: "moveend resize zoomend",
+    _canvasClass: "vbr-footprint",
     initialize: function (kernel, raster, below) {
       this._kernel = kernel;
       this._raster = raster;
@@ -927,29 +940,12 @@
       this._farm = null;
       this._picture = null;
     },
-    onAdd: function (map) {
-      this._map = map;
-      this._canvas = L.DomUtil.create("canvas", "vbr-footprint");
+    _place: function (pane) {
       this._canvas.style.pointerEvents = "none";
-      var pane = map.getPanes().overlayPane;
       if (this._below && this._below.parentNode === pane) {
         pane.insertBefore(this._canvas, this._below);
       } else {
         pane.appendChild(this._canvas);
-      }
-      map.on("moveend resize zoomend", this.redraw, this);
-      map.on("zoomstart", this._hide, this);
-      this.redraw();
-    },
-    onRemove: function (map) {
-      map.off("moveend resize zoomend", this.redraw, this);
-      map.off("zoomstart", this._hide, this);
-      L.DomUtil.remove(this._canvas);
-      this._canvas = null;
-    },
-    _hide: function () {
-      if (this._canvas) {
-        this._canvas.style.visibility = "hidden";
       }
     },
     /* Show the footprint of a farm ({lat, lon, nh3}). */
@@ -982,15 +978,7 @@
         return;
       }
       var size = map.getSize();
-      var ratio = window.devicePixelRatio || 1;
-      canvas.width = size.x * ratio;
-      canvas.height = size.y * ratio;
-      canvas.style.width = size.x + "px";
-      canvas.style.height = size.y + "px";
-      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
-      canvas.style.visibility = "visible";
-      var ctx = canvas.getContext("2d");
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var ctx = this._frame(map, size);
       var centre = map.latLngToContainerPoint([this._farm.lat, this._farm.lon]);
       /* metres per pixel at the farm (Web Mercator) */
       var mpp =
