@@ -2,9 +2,10 @@
 says what it offers (``__all__``).
 
 Layers, bottom to top (README, Development): support (``_version``, ``errors``, ``threads``,
-``geometry``, ``digest``, ``locale``) -> ``settings`` -> ``model`` -> ``io`` -> ``core`` ->
-``pipeline`` (``compute``) -> ``writers`` -> ``maps`` -> ``writing`` (``write_result``, ``run``)
--> ``audit``, ``download``, ``outcome``, ``compare`` -> ``cli`` -> the package face ``vbr``.
+``geometry``, ``digest``, ``cache``, ``locale``) -> ``settings`` -> ``model`` -> ``io`` ->
+``core`` -> ``pipeline`` (``compute``) -> ``writers`` -> ``maps`` -> ``writing``
+(``write_result``, ``run``) -> ``audit``, ``download``, ``outcome``, ``compare`` -> ``cli`` ->
+the package face ``vbr``.
 A module may import its own layer and the layers below; every import is read, also those inside
 functions and under ``TYPE_CHECKING``.
 """
@@ -26,6 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "vbr.threads",
             "vbr.geometry",
             "vbr.digest",
+            "vbr.cache",
             "vbr.locale",
             "vbr.termination",
         ),

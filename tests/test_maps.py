@@ -619,7 +619,7 @@ def test_display_outlines_shared_by_regions_are_simplified_once(monkeypatch):
     monkeypatch.setattr(
         data.shapely, "simplify", lambda g, *a, **k: calls.append(len(g)) or simplify(g, *a, **k)
     )
-    cache: dict = {}
+    cache = data.DisplayCache()  # no folder: what one run makes once
     first = polygons_geojson(areas, ["nr"], cache=cache)
     made_first = sum(calls)
     second = polygons_geojson(areas.iloc[[1]], ["nr"], cache=cache)
@@ -630,6 +630,30 @@ def test_display_outlines_shared_by_regions_are_simplified_once(monkeypatch):
     # the second region's call made nothing; another tolerance did
     assert (made_first, made_second, sum(calls)) == (2, 0, 3)
     assert other_tolerance["features"][0]["properties"] == {"nr": 2}
+
+
+def test_display_outlines_kept_in_the_cache_folder_are_not_simplified_again(monkeypatch, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    import vbr.maps.data as data
+
+    areas = gpd.GeoDataFrame(
+        {"nr": [1]},
+        geometry=[shapely.box(150_000, 450_000, 151_000, 451_000).buffer(300, quad_segs=64)],
+        crs="EPSG:28992",
+    )
+    first = polygons_geojson(areas, ["nr"], cache=data.DisplayCache(folder=tmp_path))
+    assert len(list(tmp_path.glob("display-*.wkb"))) == 1
+
+    def no_simplify(*args, **kwargs):
+        raise AssertionError("simplified again")
+
+    monkeypatch.setattr(data.shapely, "simplify", no_simplify)
+    again = polygons_geojson(areas, ["nr"], cache=data.DisplayCache(folder=tmp_path))
+    assert (
+        again == first == polygons_geojson(areas, ["nr"], cache=data.DisplayCache(folder=tmp_path))
+    )
 
 
 def test_pictures_left_when_the_pages_are_done_are_drawn_here_each_once(tmp_path, monkeypatch):

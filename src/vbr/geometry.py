@@ -12,7 +12,7 @@ from pyproj import CRS
 
 from vbr.threads import map_geometries
 
-__all__ = ["RD_NEW", "polygonal", "repair", "repair_each", "repaired_outlines"]
+__all__ = ["OUTLINES_VERSION", "RD_NEW", "polygonal", "repair", "repair_each", "repaired_outlines"]
 
 #: EPSG:28992 (RD New): every geometry of a run is in these metres (:mod:`vbr.io.crs` brings
 #: the inputs there).
@@ -52,6 +52,11 @@ def repair_each(geoms: np.ndarray) -> np.ndarray:
     out = np.empty(len(geoms), dtype=object)
     out[:] = [repair(g) for g in geoms]
     return out
+
+
+#: Raise when :func:`repair` or :func:`repaired_outlines` changes what it makes (the user's cache
+#: of repaired outlines, :mod:`vbr.cache`, is keyed by it).
+OUTLINES_VERSION = 1
 
 
 def repaired_outlines(

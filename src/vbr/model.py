@@ -19,7 +19,8 @@ import pandas as pd
 import shapely
 from affine import Affine
 
-from vbr.geometry import RD_NEW, repaired_outlines
+from vbr.cache import cache_folder, cached_geometries, geometry_key
+from vbr.geometry import OUTLINES_VERSION, RD_NEW, repaired_outlines
 from vbr.settings import RunOptions
 
 __all__ = [
@@ -275,11 +276,27 @@ class NaturaAreas:
         return areas[areas["overloaded"].to_numpy(dtype=bool)]
 
     def outlines(self) -> np.ndarray:
-        """The repaired outline of every area (repaired once, on the first call)."""
+        """The repaired outline of every area (repaired once, on the first call; where some
+        are invalid, from the user's cache when an earlier run on the same areas kept them,
+        :mod:`vbr.cache`)."""
         with self._lock:
             if self._outlines is None:
-                self._outlines = repaired_outlines(
-                    self.geometry, self.invalid, self.parts, self.part_of
+
+                def repaired(geometry: np.ndarray) -> np.ndarray:
+                    return repaired_outlines(geometry, self.invalid, self.parts, self.part_of)
+
+                self._outlines = (
+                    cached_geometries(
+                        "outlines",
+                        OUTLINES_VERSION,
+                        self.geometry,
+                        repaired,
+                        # the valid parts are the fallback of a repair that leaves no area
+                        params=(geometry_key("parts", 1, self.parts), self.part_of.tolist()),
+                        folder=cache_folder(),
+                    )
+                    if self.invalid.any()
+                    else repaired(self.geometry)
                 )
             return self._outlines
 

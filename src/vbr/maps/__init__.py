@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from vbr.cache import cache_folder
 from vbr.core.budget import cents_sum_eur
 from vbr.geometry import RD_NEW
 from vbr.maps.buyout import buyout_payload, raster_picture, run_area_table
@@ -101,7 +102,7 @@ def _region_contents(
     if areas.crs is not None and not areas.crs.equals(RD_NEW):
         areas = areas.to_crs(RD_NEW)
     zone = context.priority_zone.explode(index_parts=False, ignore_index=True)
-    display_cache: DisplayCache = {}  # the outlines the regions share are made once
+    display_cache = DisplayCache(folder=cache_folder())  # outlines the regions share: made once
     farms_json: str | None = None
     area_names = {
         str(int(nr)): str(name) for nr, name in zip(areas["nr"], areas["name"], strict=True)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from vbr.cache import cached_each
 from vbr.io.crs import RD_NEW, to_wgs84
 from vbr.locale import t
 from vbr.locale.formats import format_count
@@ -135,8 +137,18 @@ def _rounded_wgs84(geoms: np.ndarray, decimals: int) -> np.ndarray:
     return shapely.transform(geoms, project)
 
 
-#: Display outlines already made, per geometry and tolerance (see :func:`polygons_geojson`).
-DisplayCache = dict[tuple[int, float], tuple[object, dict | None]]
+#: Raise when the display outlines (:func:`polygons_geojson`'s simplification) change.
+DISPLAY_VERSION = 1
+
+
+@dataclass
+class DisplayCache:
+    """Display outlines already made in this run, per geometry object and tolerance (the
+    region maps show many of the same areas), and the folder where runs keep the simplified
+    outlines (:func:`vbr.cache.cache_folder`; ``None``: none kept)."""
+
+    made: dict[tuple[int, float], tuple[object, dict | None]] = field(default_factory=dict)
+    folder: Path | None = None
 
 
 def polygons_geojson(
@@ -150,9 +162,10 @@ def polygons_geojson(
 
     Outlines are simplified by ``simplify_m`` metres (topology kept) and coordinates rounded to
     5 decimals. ``properties`` are copied as they are (numbers stay numbers). With ``cache``
-    (one dict shared by the maps of a run), an outline that an earlier call already made for
-    the same geometry object and tolerance is taken from it: the region maps show many of the
-    same large areas, and simplifying them took 1.5 s of a 45,000-farm run.
+    (one shared by the maps of a run), an outline that an earlier call already made for the
+    same geometry object and tolerance is taken from it, and the simplified outlines are kept
+    in and read from its folder (one file per outline): simplifying the real national outlines
+    takes 1.5 s of CPU, the same every run.
     """
     if gdf.crs is not None and gdf.crs != RD_NEW:
         gdf = gdf.to_crs(RD_NEW)
@@ -162,22 +175,28 @@ def polygons_geojson(
     if cache is not None:
         todo = []
         for k, geom in enumerate(source):
-            hit = cache.get((id(geom), simplify_m))
+            hit = cache.made.get((id(geom), simplify_m))
             if hit is not None and hit[0] is geom:  # the same object, not a reused id
                 shapes[k] = hit[1]
             else:
                 todo.append(k)
     if todo:
-        made = map_geometries(  # over threads: GEOS leaves the interpreter free
-            lambda share: shapely.simplify(share, simplify_m, preserve_topology=True),
+        made = cached_each(
+            "display",
+            DISPLAY_VERSION,
             source[todo],
+            lambda todo: map_geometries(  # over threads: GEOS leaves the interpreter free
+                lambda share: shapely.simplify(share, simplify_m, preserve_topology=True), todo
+            ),
+            params=(float(simplify_m),),
+            folder=cache.folder if cache is not None else None,
         )
         made = _rounded_wgs84(np.asarray(made), POLYGON_DECIMALS)
         for k, geom in zip(todo, made, strict=True):
             empty = geom is None or shapely.is_empty(geom)
             shapes[k] = None if empty else json.loads(shapely.to_geojson(geom))
             if cache is not None:
-                cache[(id(source[k]), simplify_m)] = (source[k], shapes[k])
+                cache.made[(id(source[k]), simplify_m)] = (source[k], shapes[k])
     features = []
     records = gdf[properties].to_dict("records") if properties else [{}] * len(gdf)
     for shape, props in zip(shapes, records, strict=True):

@@ -22,12 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from vbr.cache import cache_folder
 from vbr.geometry import RD_NEW
 from vbr.locale import t
 from vbr.locale.formats import format_count
 from vbr.maps import assets
 from vbr.maps.buyout import buyout_payload, raster_picture, run_area_table
-from vbr.maps.data import polygons_geojson, safe_json
+from vbr.maps.data import DisplayCache, polygons_geojson, safe_json
 from vbr.maps.html import render
 from vbr.maps.region_map import BASEMAPS
 from vbr.maps.scenario_data import scenario_payload, scenario_texts, slider_pot
@@ -58,7 +59,12 @@ def national_areas_geojson(result: Result) -> dict | None:
     overloaded = areas[areas["overloaded"].to_numpy(dtype=bool)]
     if not len(overloaded):
         return None
-    return polygons_geojson(overloaded, ["nr"], simplify_m=SIMPLIFY_AREAS_M)
+    return polygons_geojson(
+        overloaded,
+        ["nr"],
+        simplify_m=SIMPLIFY_AREAS_M,
+        cache=DisplayCache(folder=cache_folder()),  # kept between runs
+    )
 
 
 _NOT_GIVEN = object()

@@ -17,8 +17,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from vbr.cache import cache_folder
 from vbr.model import RegionList, Result, WriteReport
-from vbr.writers.strip_cache import cache_folder, cached_priority_zone
+from vbr.writers.strip_cache import cached_priority_zone
 from vbr.writers.tables import (
     carried_names,
     carried_numbers,

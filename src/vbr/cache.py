@@ -1,0 +1,158 @@
+"""Geometry that vbr may compute again, kept in the user's cache folder: the priority strip, the
+repaired Natura 2000 outlines and their simplified display outlines.
+
+Each is made from geometry alone and takes seconds of CPU on the real national outlines, the
+same every run on the same file. A run may take it from the cache: the key is a sha256 of the
+WKB of every source geometry (in order), the kind, its version, its parameters and the GEOS
+version; the geometry is kept as WKB, which gives back the same coordinates to the bit, so a
+cached run writes the same bytes as a computed one (tests compare them). None of it decides
+anything: priority comes from exact distances to the areas as read.
+
+The folder is ``$VBR_CACHE_DIR`` when set (``off`` or empty: no cache), else the user's cache
+folder (``platformdirs``: ``~/.cache/vbr`` on Linux, ``%LOCALAPPDATA%\\vbr\\Cache`` on Windows).
+A cache that cannot be read or written is passed over: the geometry is then computed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+__all__ = ["cache_folder", "cached_each", "cached_geometries", "geometry_key"]
+
+#: Marks a missing geometry (``None``) in a cache file.
+_NONE = (1 << 64) - 1
+
+
+def cache_folder() -> Path | None:
+    """Where vbr keeps what it may compute again (``None``: no cache)."""
+    chosen = os.environ.get("VBR_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "off") else Path(chosen)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("vbr", appauthor=False))
+
+
+def geometry_key(kind: str, version: int, sources: np.ndarray, *params: object) -> str:
+    """The sha256 that names ``kind`` (at ``version``, with ``params``) made from ``sources``."""
+    digest = hashlib.sha256()
+    head = " ".join([kind, str(version), shapely.geos_version_string, *map(repr, params)])
+    digest.update(head.encode() + b"\n")
+    for wkb in shapely.to_wkb(np.asarray(sources, dtype=object)):
+        digest.update(len(wkb).to_bytes(8, "little") if wkb is not None else b"none")
+        digest.update(wkb or b"")
+    return digest.hexdigest()
+
+
+def cached_geometries(
+    kind: str,
+    version: int,
+    sources: np.ndarray,
+    compute: Callable[[np.ndarray], np.ndarray],
+    *,
+    params: tuple = (),
+    folder: Path | None,
+) -> np.ndarray:
+    """``compute(sources)`` (an object array of geometries), read from ``folder`` where an
+    earlier run kept it, else computed and kept there (``folder`` ``None``: computed only).
+
+    ``version`` is raised whenever ``compute`` changes what it makes; ``params`` are every
+    other value it depends on.
+    """
+    sources = np.asarray(sources, dtype=object)
+    if folder is None or len(sources) == 0:
+        return np.asarray(compute(sources), dtype=object)
+    path = folder / f"{kind}-{geometry_key(kind, version, sources, *params)}.wkb"
+    try:
+        return _read(path.read_bytes())
+    except (OSError, ValueError, shapely.errors.GEOSException):
+        pass
+    made = np.asarray(compute(sources), dtype=object)
+    _keep(path, _framed(made))
+    return made
+
+
+def cached_each(
+    kind: str,
+    version: int,
+    sources: np.ndarray,
+    compute: Callable[[np.ndarray], np.ndarray],
+    *,
+    params: tuple = (),
+    folder: Path | None,
+) -> np.ndarray:
+    """``compute(sources)`` for a ``compute`` that maps each geometry on its own, kept one file
+    per source geometry: a geometry that an earlier run met in another company (another
+    region's map) is read back all the same. What is not in ``folder`` is computed in one call.
+    """
+    sources = np.asarray(sources, dtype=object)
+    if folder is None or len(sources) == 0:
+        return np.asarray(compute(sources), dtype=object)
+    paths = [
+        folder / f"{kind}-{geometry_key(kind, version, sources[k : k + 1], *params)}.wkb"
+        for k in range(len(sources))
+    ]
+    out = np.empty(len(sources), dtype=object)
+    missing = []
+    for k, path in enumerate(paths):
+        try:
+            (out[k],) = _read(path.read_bytes())
+        except (OSError, ValueError, shapely.errors.GEOSException):
+            missing.append(k)
+    if missing:
+        made = np.asarray(compute(sources[missing]), dtype=object)
+        for k, geom in zip(missing, made, strict=True):
+            out[k] = geom
+            _keep(paths[k], _framed(np.array([geom], dtype=object)))
+    return out
+
+
+def _framed(geoms: np.ndarray) -> bytes:
+    """The geometries as one file: their count, then each one's length and WKB."""
+    parts = [len(geoms).to_bytes(8, "little")]
+    for wkb in shapely.to_wkb(geoms):
+        if wkb is None:
+            parts.append(_NONE.to_bytes(8, "little"))
+        else:
+            parts += [len(wkb).to_bytes(8, "little"), wkb]
+    return b"".join(parts)
+
+
+def _read(data: bytes) -> np.ndarray:
+    """:func:`_framed` read back; ``ValueError`` for a file that does not read whole."""
+    view = memoryview(data)
+    count, at = int.from_bytes(view[:8], "little"), 8
+    wkbs: list[bytes | None] = []
+    for _ in range(count):
+        size = int.from_bytes(view[at : at + 8], "little")
+        at += 8
+        if size == _NONE:
+            wkbs.append(None)
+            continue
+        if at + size > len(view):
+            raise ValueError("cache file cut short")
+        wkbs.append(bytes(view[at : at + size]))
+        at += size
+    if at != len(view) or len(data) < 8:
+        raise ValueError("cache file of another length")
+    return np.asarray(shapely.from_wkb(np.array(wkbs, dtype=object)), dtype=object)
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file moved into place)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

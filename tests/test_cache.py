@@ -1,0 +1,141 @@
+"""Geometry kept in the user's cache folder (:mod:`vbr.cache`): the priority strip, the repaired
+Natura 2000 outlines and the display outlines are the same, byte for byte, whether computed or
+read back, and so is every output of a run; a damaged or unwritable cache is passed over."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+import vbr.writers.strip_cache as strip_cache
+from conftest import X0, Y0, square
+from vbr.cache import _read, cache_folder, cached_each
+from vbr.core.zones import priority_zone
+from vbr.writers.strip_cache import cached_priority_zone, strip_key
+
+
+@pytest.fixture
+def zones():
+    """Two overloaded zones (as an exceedance raster gives them), one with a hole."""
+    ring = square(X0, Y0, 2000).difference(square(X0 + 500, Y0 + 500, 500))
+    return gpd.GeoDataFrame(geometry=[ring, square(X0 + 5000, Y0, 800)], crs="EPSG:28992")
+
+
+def _wkb(frame: gpd.GeoDataFrame) -> bytes:
+    return shapely.to_wkb(frame.geometry.iloc[0])
+
+
+def test_a_strip_read_from_the_cache_is_the_computed_strip_to_the_bit(zones, tmp_path, monkeypatch):
+    computed = priority_zone(None, threshold_m=1000.0, polygons=zones)
+    first = cached_priority_zone(None, threshold_m=1000.0, polygons=zones, folder=tmp_path)
+    assert len(list(tmp_path.glob("strip-*.wkb"))) == 1
+
+    def no_second_computation(*args, **kwargs):
+        raise AssertionError("the strip was computed again")
+
+    monkeypatch.setattr(strip_cache, "strip_around", no_second_computation)
+    second = cached_priority_zone(None, threshold_m=1000.0, polygons=zones, folder=tmp_path)
+    assert _wkb(first) == _wkb(second) == _wkb(computed)
+    assert list(second.columns) == list(computed.columns)
+    assert second.crs == computed.crs
+
+
+def test_another_threshold_or_other_areas_have_another_key(zones):
+    sources = zones.geometry.values
+    key = strip_key(sources, 1000.0)
+    assert key != strip_key(sources, 500.0)
+    assert key != strip_key(sources[:1], 1000.0)
+    assert key != strip_key(sources[::-1], 1000.0)
+    assert key == strip_key(zones.copy().geometry.values, 1000.0)
+
+
+def test_a_damaged_cache_file_is_computed_again(zones, tmp_path):
+    computed = priority_zone(None, threshold_m=1000.0, polygons=zones)
+    cached_priority_zone(None, threshold_m=1000.0, polygons=zones, folder=tmp_path)
+    (path,) = tmp_path.glob("strip-*.wkb")
+    path.write_bytes(b"not wkb")
+    again = cached_priority_zone(None, threshold_m=1000.0, polygons=zones, folder=tmp_path)
+    assert _wkb(again) == _wkb(computed)
+    assert shapely.to_wkb(_read(path.read_bytes())[0]) == _wkb(computed)  # and kept right now
+
+
+def test_a_cache_folder_that_cannot_be_written_is_passed_over(zones, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    zone = cached_priority_zone(None, threshold_m=1000.0, polygons=zones, folder=blocked / "vbr")
+    assert _wkb(zone) == _wkb(priority_zone(None, threshold_m=1000.0, polygons=zones))
+    assert blocked.read_text() == "not a folder"
+
+
+def test_the_cache_folder_follows_vbr_cache_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("VBR_CACHE_DIR", str(tmp_path))
+    assert cache_folder() == tmp_path
+    monkeypatch.setenv("VBR_CACHE_DIR", "off")
+    assert cache_folder() is None
+    monkeypatch.delenv("VBR_CACHE_DIR")
+    assert cache_folder().name in ("vbr", "Cache")
+
+
+def test_repaired_outlines_read_from_the_cache_are_the_repaired_outlines(tmp_path, monkeypatch):
+    import vbr.model
+    from vbr.io.natura import read_natura
+
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 900, Y0 + 900), (X0 + 900, Y0), (X0, Y0 + 900)])
+    path = tmp_path / "natura.gpkg"
+    gpd.GeoDataFrame(
+        {"nr": [1, 2], "name": ["Vlinder", "Vierkant"], "overloaded": [True, False]},
+        geometry=[bowtie, square(X0 + 3000, Y0, 500)],
+        crs="EPSG:28992",
+    ).to_file(path)
+    monkeypatch.setenv("VBR_CACHE_DIR", str(tmp_path / "cache"))
+    first = read_natura(path).outlines()
+    assert len(list((tmp_path / "cache").glob("outlines-*.wkb"))) == 1
+
+    def no_second_repair(*args, **kwargs):
+        raise AssertionError("repaired again")
+
+    monkeypatch.setattr(vbr.model, "repaired_outlines", no_second_repair)
+    second = read_natura(path).outlines()
+    assert shapely.to_wkb(second).tolist() == shapely.to_wkb(first).tolist()
+    assert shapely.area(first[0]) > 0  # the bow-tie repaired, not lost
+
+
+def test_each_geometry_is_kept_on_its_own_and_found_in_other_company(tmp_path):
+    a, b, c = square(X0, Y0, 100), square(X0 + 500, Y0, 100), square(X0, Y0 + 500, 100)
+    calls = []
+
+    def grow(geoms):
+        calls.append(len(geoms))
+        return shapely.buffer(geoms, 10.0)
+
+    first = cached_each("grown", 1, np.array([a, b], dtype=object), grow, folder=tmp_path)
+    second = cached_each("grown", 1, np.array([c, b, a], dtype=object), grow, folder=tmp_path)
+    assert calls == [2, 1]  # only c was new
+    assert shapely.to_wkb(second).tolist() == shapely.to_wkb([grow([c])[0], *first[::-1]]).tolist()
+    assert len(list(tmp_path.glob("grown-*.wkb"))) == 3
+    assert cached_each("grown", 2, np.array([a], dtype=object), grow, folder=tmp_path) is not None
+    assert calls[-1] == 1  # another version is made again
+
+
+@pytest.mark.slow
+def test_a_run_writes_the_same_bytes_with_the_cache_off_filled_and_read(tmp_path, monkeypatch):
+    from maps_inputs import run_small
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the run's time is on every page
+    outputs = []
+    for k, cache in enumerate(["off", str(tmp_path / "cache"), str(tmp_path / "cache")]):
+        monkeypatch.setenv("VBR_CACHE_DIR", cache)
+        _, out = run_small(tmp_path / f"run{k}")
+        outputs.append(out)
+    kept = {p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.wkb")}
+    assert kept >= {"strip", "display"}
+    names = sorted(
+        p.relative_to(outputs[0]).as_posix()
+        for p in outputs[0].rglob("*")
+        if p.is_file() and not p.name.startswith("manifest")
+    )
+    assert any(n.endswith("map.html") for n in names) and "ranking.gpkg" in names
+    for name in names:
+        assert len({(out / name).read_bytes() for out in outputs}) == 1, name
