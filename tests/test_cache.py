@@ -130,12 +130,13 @@ def test_a_run_writes_the_same_bytes_with_the_cache_off_filled_and_read(tmp_path
         _, out = run_small(tmp_path / f"run{k}")
         outputs.append(out)
     kept = {p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.wkb")}
-    assert kept >= {"strip", "display"}
+    assert kept >= {"strip", "display", "picture"}
     names = sorted(
         p.relative_to(outputs[0]).as_posix()
         for p in outputs[0].rglob("*")
         if p.is_file() and not p.name.startswith("manifest")
     )
     assert any(n.endswith("map.html") for n in names) and "ranking.gpkg" in names
+    assert any(n.endswith("map.png") for n in names)
     for name in names:
         assert len({(out / name).read_bytes() for out in outputs}) == 1, name

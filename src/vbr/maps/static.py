@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from vbr.cache import cache_folder, cached_each
 from vbr.locale import t
 from vbr.locale.formats import format_number
 
@@ -39,6 +40,9 @@ __all__ = [
     "frame_view",
     "static_map",
 ]
+
+#: Raise when the outlines a picture draws are simplified otherwise (the user's cache of them).
+PICTURE_VERSION = 1
 
 #: The picture's size in pixels and its resolution.
 SIZE_PX = (1600, 1200)
@@ -154,7 +158,16 @@ def _path(geoms: Sequence, tolerance_m: float, view: tuple[float, float, float, 
     xmin, ymin, xmax, ymax = view
     margin = 50 * tolerance_m
     geoms = shapely.clip_by_rect(geoms, xmin - margin, ymin - margin, xmax + margin, ymax + margin)
-    geoms = shapely.simplify(geoms, tolerance_m, preserve_topology=True)
+    # simplified once for a region's picture and kept for the next run (vbr.cache): the same
+    # outlines, region and size give the same pieces every run
+    geoms = cached_each(
+        "picture",
+        PICTURE_VERSION,
+        geoms,
+        lambda pieces: shapely.simplify(pieces, tolerance_m, preserve_topology=True),
+        params=(float(tolerance_m),),
+        folder=cache_folder(),
+    )
     polygons = shapely.get_parts(geoms)
     polygons = polygons[shapely.get_type_id(polygons) == 3]
     if not len(polygons):
