@@ -12,12 +12,21 @@ import numpy as np
 
 from vbr.geometry import RD_NEW
 from vbr.model import Result, WriteReport
+from vbr.writers.apart import runs_apart
 from vbr.writers.context import WriteContext
 from vbr.writers.tables import EXTRA_COLUMNS, LEAD_COLUMNS, carried_names, output_columns
 
 __all__ = ["GPKG_LAST_CHANGE", "farms_layer", "write_geopackage", "write_gpkg"]
 
 
+def _settle(context: WriteContext) -> None:
+    """What the GeoPackage reads that threads of the run may still be making: the priority
+    strip and the repaired outlines."""
+    context.priority_zone  # noqa: B018 (waits for the strip's thread)
+    context.result.natura.outlines()
+
+
+@runs_apart(settle=_settle)  # reads the finished result only: written beside the maps
 def write_geopackage(context: WriteContext) -> WriteReport:
     """Write ``ranking.gpkg``: layers ``farms``, ``overloaded_natura2000``, ``priority_zone``
     (and ``overloaded_zones`` with an exceedance raster)."""
