@@ -115,3 +115,27 @@ def test_a_run_that_fails_after_a_writer_apart_leaves_no_child(small_result, tmp
     with pytest.raises(ProcessLookupError):  # stopped and reaped (a zombie could be signalled)
         os.kill(int(pid_file.read_text()), 0)
     assert not (tmp_path / "out").exists()
+
+
+def test_what_a_writer_apart_settles_is_settled_here_before_the_child_starts(
+    small_result, tmp_path
+):
+    settled = []
+
+    def settle(context):
+        settled.append(os.getpid())
+
+    @runs_apart(settle=settle)
+    def write_settled(context):
+        path = context.folder / "ranking.xlsx"
+        path.write_text(f"{os.getpid()} {len(settled)}", encoding="utf-8")
+        return WriteReport(files=(path,))
+
+    write_result(small_result, tmp_path / "out", writers=[write_lists_like, write_settled])
+    pid, count = (tmp_path / "out" / "ranking.xlsx").read_text().split()
+    if len(os.sched_getaffinity(0)) > 1:
+        assert settled == [os.getpid()]  # here, once
+        assert count == "1"  # and the writer, in its child, saw it done
+        assert int(pid) != os.getpid()
+    else:  # one core: no child, nothing to settle
+        assert int(pid) == os.getpid()
