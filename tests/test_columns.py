@@ -515,7 +515,7 @@ def test_listed_numbers_that_match_no_area_are_named_and_none_matching_exits_2(r
     none = write_csv(tmp_path / "none.csv", ["nr"], [[999], [1000]])
     code, _, stderr, _ = run(farms, "--overloaded", none, natura=natura)
     assert code == 2
-    assert "none of the 2 area number(s) in --overloaded (999, 1000) is an area of this file" in (
+    assert "none of the 2 area numbers in --overloaded (999, 1000) is an area of this file" in (
         stderr
     )
 
@@ -642,7 +642,7 @@ def test_hidden_first_sheet_is_passed_over_and_the_choice_stated(run, tmp_path):
     code, stdout, stderr, out = run(path, quiet=False)
     assert code == 0, stderr
     note = (
-        "farms.xlsx: read sheet 'Aanvragen'; hidden sheet(s) 'Lookup' not read; other sheet(s) "
+        "farms.xlsx: read sheet 'Aanvragen'; hidden, so not read: 'Lookup'; also in the file, "
         "not read: 'Vorig jaar'; choose another with --sheet NAME"
     )
     assert f"note: {note}" in stdout and note in manifest(out)["notes"]

@@ -948,7 +948,7 @@ def test_rejected_csv_keeps_at_most_1000_characters_of_a_cell(run, tmp_path):
     assert len(by_id["xxx"]["farm_id"]) <= 1000
     assert by_id["xxx"]["farm_id"].endswith("[... cut: 5,000 characters in the input]")
     assert any(
-        n.startswith("rejected.csv: 3 cell(s) longer than 1,000 characters")
+        n.startswith("rejected.csv: 3 cells longer than 1,000 characters")
         for n in manifest_notes(out)
     )
 

@@ -312,9 +312,25 @@ def test_a_counted_note_and_the_drawn_days_say_one_or_more_without_brackets():
     for lang, bracket in (("nl", "(en)"), ("en", "(s)")):
         for key in ("notes.nh3_from_animals", "notes.subsidy_estimated", "index.rule_order_day"):
             assert bracket not in texts(lang)[f"{key}.other"], (lang, key)
+    # and the Dutch catalogue none at all: one text per form, or the count after a colon
+    import re
+
+    brackets = re.compile(r"\w\((?:en|s|'s|len|pen|nen)\)|aanvraag/aanvragen")
+    assert not [k for k, v in texts("nl").items() if brackets.search(v)]
     # a count from numpy (a sum of a column) picks its form the same way
     import numpy as np
 
     filled = Message("notes.flag_filled", column="'overloaded'", count=np.int64(1))
     assert "voor 1 object van gebieden" in filled.render("nl")
     assert "for 1 feature of areas" in filled
+
+
+def test_a_decimal_value_is_said_with_the_languages_decimal_mark_and_all_its_digits():
+    from decimal import Decimal
+
+    from vbr.locale import Message
+
+    note = Message("notes.herd", count=254, times=Decimal("4"), share=Decimal("0.25"))
+    assert "nh3_given_vs_animals onder 0,25" in note.render("nl")
+    assert "nh3_given_vs_animals below 0.25" in note
+    assert "meer dan 4 keer" in note.render("nl")

@@ -568,7 +568,7 @@ def test_search_finds_a_farm_by_name_address_postcode_and_place_ignoring_case_an
         # a place: every farm there, and how many
         found = _search(page, "wijk bij")
         count = int((listed["Woonplaats"] == "Wijk bij Duurstede").sum())
-        assert f"Gevonden: {count} veehouderij(en), 0 gebied(en)" in found
+        assert f"Gevonden: veehouderijen {count}, gebieden 0" in found
         assert offline.errors == []
     finally:
         offline.close()

@@ -259,7 +259,7 @@ def test_a_value_in_both_files_must_agree_else_exit_2(vbr, tmp_path, one_area, n
         "--regions", no_regions, "--out", tmp_path / "o2",
     )  # fmt: skip
     assert code == 2
-    assert "geven allebei subsidy_eur voor 1 veehouderij(en), en de waarden verschillen" in err
+    assert "geven allebei subsidy_eur voor 1 veehouderij, en de waarden verschillen" in err
     assert "A: farms.csv subsidy_eur='500000', other.csv row 2 subsidy_eur='450000'" in err
     assert not (tmp_path / "o2").exists()
 

@@ -85,7 +85,7 @@ def test_a_local_time_that_occurs_twice_is_read_as_the_first_and_noted():
     ]
     assert parsed.ambiguous.tolist() == [True, True, False]
     (note,) = parsed.notes
-    assert note.startswith("2 submitted_at time(s) fall in the hour that occurs twice")
+    assert note.startswith("2 submitted_at times fall in the hour that occurs twice")
     assert "read as the first, in summer time (+02:00)" in note
 
 

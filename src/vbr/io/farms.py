@@ -6,6 +6,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 import geopandas as gpd
@@ -576,12 +577,9 @@ def cut_long_cells(
     return out, cut
 
 
-def cut_cells_note(cut: int) -> str:
+def cut_cells_note(cut: int) -> Message:
     """The note that says how many cells of ``rejected.csv`` were cut."""
-    return (
-        f"rejected.csv: {cut:,} cell(s) longer than {MAX_REJECTED_CELL_CHARS:,} characters are "
-        "cut there (marked '[... cut: N characters in the input]'); the input file has them whole"
-    )
+    return Message("notes.cut_cells", count=cut, limit=MAX_REJECTED_CELL_CHARS)
 
 
 def reject_farms(table: FarmTable, reasons: np.ndarray) -> FarmTable:
@@ -934,7 +932,8 @@ def _herd_notes(farms: pd.DataFrame, *, min_share: float) -> list[str]:
     low = int((estimated & (farms["nh3_given_vs_animals"].to_numpy() < min_share)).sum())
     if not low:
         return []
-    return [Message("notes.herd", count=low, times=f"{1 / min_share:g}", share=f"{min_share:g}")]
+    times, share = Decimal(f"{1 / min_share:g}"), Decimal(f"{min_share:g}")  # 2 and 0,5 in Dutch
+    return [Message("notes.herd", count=low, times=times, share=share)]
 
 
 def _nh3_check(

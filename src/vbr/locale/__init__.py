@@ -17,6 +17,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from numbers import Integral
@@ -189,8 +190,9 @@ def _form(key: str, lang: str, values: dict[str, object]) -> str:
 def _said(values: dict[str, object], lang: str) -> dict[str, object]:
     """Values as a message says them in ``lang``: a nested :class:`Message` in that language,
     a whole number with the language's thousands mark (``1.234``), a fraction with one decimal,
-    a list each of these joined by ``", "``; texts (quoted values, names, row numbers) as
-    they are."""
+    a :class:`~decimal.Decimal` with all its digits and the language's marks (a share of
+    ``0,5``), a list each of these joined by ``", "``; texts (quoted values, names, row
+    numbers) as they are."""
     from vbr.locale.formats import format_count, format_number
 
     out: dict = {}
@@ -205,6 +207,10 @@ def _said(values: dict[str, object], lang: str) -> dict[str, object]:
             value = format_count(value, lang)
         elif isinstance(value, float):
             value = format_number(value, lang, 1)
+        elif isinstance(value, Decimal):
+            from babel.numbers import format_decimal
+
+            value = format_decimal(value, locale=babel_locale(lang), decimal_quantization=False)
         out[name] = value
     return out
 
