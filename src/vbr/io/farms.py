@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,10 +27,10 @@ from vbr.io.columns import FieldSet, match_columns, missing_fields_error
 from vbr.io.crs import RD_NEW
 from vbr.io.ids import normalise_ids
 from vbr.io.imaer import is_imaer, label_to_code, read_imaer
-from vbr.io.locations import locate
+from vbr.io.locations import Located, locate
 from vbr.io.offer_join import FileValues, OfferJoin, join_offers, offer_rows, take_offers
 from vbr.io.rejections import reason_kind, rejection_table
-from vbr.io.tables import parse_numbers, read_table, row_label, short_text
+from vbr.io.tables import RawTable, parse_numbers, read_table, row_label, short_text
 from vbr.io.times import ParsedTimes, parse_times
 from vbr.locale import Message, say
 from vbr.model import FarmTable, FieldSource, OfferTable
@@ -204,26 +204,89 @@ def load_farms(
         mapping that names a column the file does not have.
     """
     path = Path(path)
-    mapping, imaer_animals = columns, None
-    if is_imaer(path):
-        if layer is not None or sheet is not None:
-            option = "--layer" if layer is not None else "--sheet"
-            raise InputError(
-                say("imaer_whole", file=path.name, option=option),
-                source=option,
-            )
-        parsed = read_imaer(path)
-        table, imaer_animals = parsed.table, parsed.animals
-    else:
+    table, imaer_animals = _read_farm_file(path, layer=layer, sheet=sheet, large=large)
+    factors = emission_factors if emission_factors is not None else load_emission_factors()
+    fields = _settle_fields(
+        table,
+        path,
+        mapping=columns,
+        factors=factors,
+        with_herd=animals is not None or imaer_animals is not None,
+        estimate_subsidy=estimate_subsidy,
+        offers=offers,
+    )
+    located = locate(table, fields.cols, farms_crs, use_geometry=fields.use_geometry)
+    values = _read_values(table, fields.cols, path)
+    join = (
+        _take_offers(values, offers, table, fields.cols, path, imaer=imaer_animals is not None)
+        if offers is not None
+        else None
+    )
+    herd = (
+        _count_herd(values, table, fields, animals, imaer_animals, factors)
+        if fields.with_animals
+        else _Herd.none(values.n)
+    )
+    if fields.estimate:
+        _estimate_rules(values, herd, min_herd_share)
+    values.gather(located.problems)
+    return _farm_table(
+        table,
+        fields,
+        located,
+        values,
+        join=join,
+        herd=herd,
+        animals=animals,
+        factors=factors,
+        imaer=imaer_animals is not None,
+        min_herd_share=min_herd_share,
+    )
+
+
+def _read_farm_file(
+    path: Path, *, layer: str | None, sheet: str | None, large: bool
+) -> tuple[RawTable, pd.DataFrame | None]:
+    """The farm file as a raw table, and the animal counts of an IMAER file (``None`` for any
+    other file)."""
+    if not is_imaer(path):
         table = read_table(
-            path,
-            layer=layer,
-            sheet=sheet,
-            geometry="point",
-            max_rows=None if large else MAX_ROWS,
+            path, layer=layer, sheet=sheet, geometry="point", max_rows=None if large else MAX_ROWS
         )
-    frame = table.frame
-    columns = list(frame.columns)
+        return table, None
+    if layer is not None or sheet is not None:
+        option = "--layer" if layer is not None else "--sheet"
+        raise InputError(say("imaer_whole", file=path.name, option=option), source=option)
+    parsed = read_imaer(path)
+    return parsed.table, parsed.animals
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """Which columns give the fields, and what follows from it: the location from the geometry
+    or from columns, the wide animal-count columns, whether subsidies are estimated."""
+
+    match: object
+    cols: dict[str, str | None]
+    use_geometry: bool
+    wide: list[str]
+    with_animals: bool
+    estimate: bool
+
+
+def _settle_fields(
+    table: RawTable,
+    path: Path,
+    *,
+    mapping: ColumnMapping | None,
+    factors: EmissionFactors,
+    with_herd: bool,
+    estimate_subsidy: bool,
+    offers: OfferTable | None,
+) -> _Fields:
+    """Match the columns to the fields; stop when a field the run needs has no column (or the
+    file has no rows). ``with_herd``: animal counts come from a table or an IMAER file."""
+    columns = list(table.frame.columns)
     use_geometry = table.geometry is not None and not _columns_named(mapping, _LOCATION_FIELDS)
     match = match_columns(
         columns,
@@ -233,9 +296,8 @@ def load_farms(
         unused=_LOCATION_FIELDS if use_geometry else (),
     )
     cols = dict(match.columns)
-    factors = emission_factors if emission_factors is not None else load_emission_factors()
     wide = [c for c in animal_columns(columns, factors) if c not in match.used]
-    with_animals = bool(wide) or animals is not None or imaer_animals is not None
+    with_animals = bool(wide) or with_herd
     estimate = estimate_subsidy or (cols["subsidy_eur"] is None and with_animals)
     missing = [key for key in ("farm_id",) if cols[key] is None]
     if cols["nh3_kg"] is None and not with_animals:
@@ -253,19 +315,53 @@ def load_farms(
                 "subsidy_eur": say("alternative_subsidy_eur"),
             },
         )
-    n = len(frame)
-    if n == 0:
+    if len(table.frame) == 0:
         raise InputError(say("no_rows"), source=str(path))
+    return _Fields(match, cols, use_geometry, wide, with_animals, estimate)
 
-    located = locate(table, cols, farms_crs, use_geometry=use_geometry)
-    rx, ry, loc_problems, loc_info = located.x, located.y, located.problems, located.info
+
+@dataclass
+class _Values:
+    """Every row's values as read (later taken from offers and animal counts) and its problems:
+    a number's or a time's own problem until :meth:`gather` adds them to ``reasons``."""
+
+    n: int
+    ids: pd.Series
+    duplicated: np.ndarray
+    nh3: np.ndarray
+    nh3_raw: pd.Series
+    nh3_problems: dict[int, str]
+    subsidy: np.ndarray
+    sub_raw: pd.Series
+    sub_problems: dict[int, str]
+    times: dict[str, ParsedTimes]
+    reasons: defaultdict[int, list[str]]
+    #: Rows whose location has no offer, and what it lacks (an offers table only).
+    lacking: dict[int, str] = field(default_factory=dict)
+
+    def gather(self, location_problems: dict[int, str]) -> None:
+        """Add the location's, the numbers' and the times' problems to each row's reasons."""
+        for found in (location_problems, self.nh3_problems, self.sub_problems):
+            for i, text in found.items():
+                self.reasons[i].append(text)
+        ratio = _ratio_problems(self.subsidy, self.nh3, self.nh3_problems, self.sub_problems)
+        for i, text in ratio.items():
+            self.reasons[i].append(text)
+        for parsed in self.times.values():
+            for i, text in parsed.problems.items():
+                self.reasons[i].append(text)
+
+
+def _read_values(table: RawTable, cols: dict[str, str | None], path: Path) -> _Values:
+    """The numbers, times and ids of every row, each row's problems with them, and the
+    problems the reader and the ids give (an empty, duplicated or invisible-character id)."""
+    frame = table.frame
+    n = len(frame)
     empty_text = pd.Series([""] * n, index=frame.index, dtype=object)
     nh3_raw = frame[cols["nh3_kg"]] if cols["nh3_kg"] else empty_text
     nh3, nh3_bad = parse_numbers(nh3_raw, decimal=table.decimal)
-    nh3_problems = _number_problems("nh3_kg", nh3_raw, nh3, nh3_bad, positive=True)
     sub_raw = frame[cols["subsidy_eur"]] if cols["subsidy_eur"] else empty_text
     subsidy, sub_bad = parse_numbers(sub_raw, decimal=table.decimal)
-    sub_problems = _number_problems("subsidy_eur", sub_raw, subsidy, sub_bad, positive=False)
     times = {
         key: parse_times(
             frame[cols[key]],
@@ -278,7 +374,6 @@ def load_farms(
         else ParsedTimes.not_given(n)
         for key in ("submitted_at", "complete_at")
     }
-
     ids, id_problems = normalise_ids(frame[cols["farm_id"]])
     duplicated = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
     counts = ids[duplicated].value_counts()  # only of the duplicated ones: no map over all rows
@@ -292,113 +387,184 @@ def load_farms(
         reasons[i].append(f"farm_id duplicated ({counts[ids.iat[i]]} rows share it)")
     for i, text in id_problems.items():
         reasons[i].append(text)
-    join, lacking = None, {}
-    if offers is not None:
-        join = join_offers(
-            offers,
-            ids,
-            duplicated=duplicated,
-            farm_path=path,
-            source_ids=frame["imaer_sources"] if imaer_animals is not None else None,
-        )
-        offered = take_offers(
-            join,
-            ids=ids,
-            subsidy=FileValues(subsidy, sub_raw, cols["subsidy_eur"]),
-            submitted_at=_file_times(frame, cols["submitted_at"], times["submitted_at"]),
-            complete_at=_file_times(frame, cols["complete_at"], times["complete_at"]),
-            farm_path=path,
-        )
-        subsidy, sub_raw = offered.subsidy, offered.subsidy_raw
-        # the times of each location: its offer's where that gives one (the farm file's own
-        # problems stay: a time that both give and that differs has stopped the run)
-        times = {
-            "submitted_at": replace(times["submitted_at"], times=offered.submitted_at),
-            "complete_at": replace(times["complete_at"], times=offered.complete_at),
-        }
-        for i in np.flatnonzero(offered.subsidy_from_offer):
-            sub_problems.pop(i, None)
-        for i, texts in offered.problems.items():
-            reasons[i] += texts
-        for i, text in join.location_problems.items():
-            reasons[i].append(text)
-        lacking = offered.missing
-        sub_problems.update({i: text for i, text in lacking.items() if i in sub_problems})
+    return _Values(
+        n=n,
+        ids=ids,
+        duplicated=duplicated,
+        nh3=nh3,
+        nh3_raw=nh3_raw,
+        nh3_problems=_number_problems("nh3_kg", nh3_raw, nh3, nh3_bad, positive=True),
+        subsidy=subsidy,
+        sub_raw=sub_raw,
+        sub_problems=_number_problems("subsidy_eur", sub_raw, subsidy, sub_bad, positive=False),
+        times=times,
+        reasons=reasons,
+    )
 
-    notes: list[str] = []
-    herd = pd.DataFrame({"row": [], "rav_code": [], "animals": []})
-    nh3_check = pd.DataFrame()
-    from_animals = np.zeros(n, dtype=bool)
-    herd_check: _HerdCheck | None = None
-    if with_animals:
-        herd, animal_problems, notes = _herd(
-            frame, wide, table.decimal, animals, imaer_animals, ids
+
+def _take_offers(
+    values: _Values,
+    offers: OfferTable,
+    table: RawTable,
+    cols: dict[str, str | None],
+    path: Path,
+    *,
+    imaer: bool,
+) -> OfferJoin:
+    """Join the offers to the locations on ``farm_id`` and take each location's subsidy and
+    times from its offer (see :mod:`vbr.io.offer_join`); the join."""
+    frame = table.frame
+    join = join_offers(
+        offers,
+        values.ids,
+        duplicated=values.duplicated,
+        farm_path=path,
+        source_ids=frame["imaer_sources"] if imaer else None,
+    )
+    offered = take_offers(
+        join,
+        ids=values.ids,
+        subsidy=FileValues(values.subsidy, values.sub_raw, cols["subsidy_eur"]),
+        submitted_at=_file_times(frame, cols["submitted_at"], values.times["submitted_at"]),
+        complete_at=_file_times(frame, cols["complete_at"], values.times["complete_at"]),
+        farm_path=path,
+    )
+    values.subsidy, values.sub_raw = offered.subsidy, offered.subsidy_raw
+    # the times of each location: its offer's where that gives one (the farm file's own
+    # problems stay: a time that both give and that differs has stopped the run)
+    values.times = {
+        "submitted_at": replace(values.times["submitted_at"], times=offered.submitted_at),
+        "complete_at": replace(values.times["complete_at"], times=offered.complete_at),
+    }
+    for i in np.flatnonzero(offered.subsidy_from_offer):
+        values.sub_problems.pop(i, None)
+    for i, texts in offered.problems.items():
+        values.reasons[i] += texts
+    for i, text in join.location_problems.items():
+        values.reasons[i].append(text)
+    values.lacking = offered.missing
+    values.sub_problems.update(
+        {i: text for i, text in values.lacking.items() if i in values.sub_problems}
+    )
+    return join
+
+
+@dataclass
+class _Herd:
+    """What the animal counts gave: the long table of counts, the notes of reading them, the
+    check of given against computed NH3, the rows whose NH3 they give, and the herd check."""
+
+    table: pd.DataFrame
+    notes: list[str]
+    nh3_check: pd.DataFrame
+    from_animals: np.ndarray
+    check: _HerdCheck | None
+
+    @classmethod
+    def none(cls, n: int) -> _Herd:
+        """No animal counts."""
+        return cls(
+            table=pd.DataFrame({"row": [], "rav_code": [], "animals": []}),
+            notes=[],
+            nh3_check=pd.DataFrame(),
+            from_animals=np.zeros(n, dtype=bool),
+            check=None,
         )
-        with np.errstate(over="ignore", invalid="ignore"):
-            computed, has_animals, unknown = nh3_from_animals(herd, factors, n)
-            computed = np.round(computed, 3)
-        # counts that give an emission beyond the ceiling (or beyond floats) cannot be right
-        absurd = has_animals & ~(computed <= MAX_NH3_KG)
-        for i in np.flatnonzero(absurd):
-            reasons[i].append(
-                f"nh3_kg computed from the animal counts is above the ceiling of "
-                f"{_CEILINGS['nh3_kg'][1]} ({computed[i]:.3g}); check the counts"
+
+
+def _count_herd(
+    values: _Values,
+    table: RawTable,
+    fields: _Fields,
+    animals: Path | None,
+    imaer_animals: pd.DataFrame | None,
+    factors: EmissionFactors,
+) -> _Herd:
+    """NH3 from the animal counts where a row gives none, the rows' problems with the counts,
+    and the check of given against computed NH3."""
+    frame, n, reasons = table.frame, values.n, values.reasons
+    herd, animal_problems, notes = _herd(
+        frame, fields.wide, table.decimal, animals, imaer_animals, values.ids
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        computed, has_animals, unknown = nh3_from_animals(herd, factors, n)
+        computed = np.round(computed, 3)
+    # counts that give an emission beyond the ceiling (or beyond floats) cannot be right
+    absurd = has_animals & ~(computed <= MAX_NH3_KG)
+    for i in np.flatnonzero(absurd):
+        reasons[i].append(
+            f"nh3_kg computed from the animal counts is above the ceiling of "
+            f"{_CEILINGS['nh3_kg'][1]} ({computed[i]:.3g}); check the counts"
+        )
+    computed = np.where(absurd, np.nan, computed)
+    for i, texts in sorted(animal_problems.items()):
+        reasons[i] += texts
+    for i, codes in sorted(unknown.items()):
+        reasons[i] += [
+            f"unknown Rav code {c!r} (not in the emission factor table; add it with "
+            "--emission-factors)"
+            for c in codes
+        ]
+    given_empty = values.nh3_raw.astype(str).str.strip().to_numpy() == ""
+    from_animals = given_empty & has_animals
+    nh3 = values.nh3 = np.where(from_animals, computed, values.nh3)
+    for i in np.flatnonzero(from_animals):
+        values.nh3_problems.pop(i, None)
+        if not (computed[i] > 0 or i in unknown or absurd[i]):
+            values.nh3_problems[i] = "nh3_kg must be > 0 (computed from animals: 0)"
+    for i in np.flatnonzero(given_empty & ~has_animals):
+        values.nh3_problems[i] = "nh3_kg missing (no nh3_kg value and no animal counts)"
+    both = ~given_empty & has_animals & np.isfinite(nh3) & (nh3 > 0)
+    both[list(unknown)] = False
+    both &= ~absurd
+    nh3_check = _nh3_check(values.ids, np.flatnonzero(both), nh3, computed)
+    check = _HerdCheck(explained=np.where(has_animals, computed, np.nan), nh3=nh3, both=both)
+    if imaer_animals is not None:
+        herd = _implied_herd(herd, frame, nh3, has_animals, factors)
+    return _Herd(herd, notes, nh3_check, from_animals, check)
+
+
+def _estimate_rules(values: _Values, herd: _Herd, min_herd_share: float | None) -> None:
+    """A row without a subsidy is left to the estimate where it has animal counts that explain
+    enough of its NH3; else it gets the problem that says why it cannot be estimated."""
+    sub_empty = values.sub_raw.astype(str).str.strip().to_numpy() == ""
+    rows_with_animals = set(herd.table["row"].tolist())
+    lacking = values.lacking
+    for i in np.flatnonzero(sub_empty):
+        values.sub_problems.pop(i, None)
+        if i not in rows_with_animals:
+            values.sub_problems[i] = (
+                f"{lacking[i]} and no animal counts to estimate the subsidy from"
+                if i in lacking
+                else "subsidy_eur missing and no animal counts to estimate it from"
             )
-        computed = np.where(absurd, np.nan, computed)
-        for i, texts in sorted(animal_problems.items()):
-            reasons[i] += texts
-        for i, codes in sorted(unknown.items()):
-            reasons[i] += [
-                f"unknown Rav code {c!r} (not in the emission factor table; add it with "
-                "--emission-factors)"
-                for c in codes
-            ]
-        given_empty = nh3_raw.astype(str).str.strip().to_numpy() == ""
-        from_animals = given_empty & has_animals
-        nh3 = np.where(from_animals, computed, nh3)
-        for i in np.flatnonzero(from_animals):
-            nh3_problems.pop(i, None)
-            if not (computed[i] > 0 or i in unknown or absurd[i]):
-                nh3_problems[i] = "nh3_kg must be > 0 (computed from animals: 0)"
-        for i in np.flatnonzero(given_empty & ~has_animals):
-            nh3_problems[i] = "nh3_kg missing (no nh3_kg value and no animal counts)"
-        both = ~given_empty & has_animals & np.isfinite(nh3) & (nh3 > 0)
-        both[list(unknown)] = False
-        both &= ~absurd
-        nh3_check = _nh3_check(ids, np.flatnonzero(both), nh3, computed)
-        herd_check = _HerdCheck(
-            explained=np.where(has_animals, computed, np.nan), nh3=nh3, both=both
-        )
-        if imaer_animals is not None:
-            herd = _implied_herd(herd, frame, nh3, has_animals, factors)
-    if estimate:
-        sub_empty = sub_raw.astype(str).str.strip().to_numpy() == ""
-        rows_with_animals = set(herd["row"].tolist())
-        for i in np.flatnonzero(sub_empty):
-            sub_problems.pop(i, None)
-            if i not in rows_with_animals:
-                sub_problems[i] = (
-                    f"{lacking[i]} and no animal counts to estimate the subsidy from"
-                    if i in lacking
-                    else "subsidy_eur missing and no animal counts to estimate it from"
-                )
-        if herd_check is not None:
-            share = _herd_share_rule(min_herd_share)
-            sub_problems.update(
-                _herd_share_problems(
-                    herd_check, sub_empty & ~from_animals, min_share=share, lacking=lacking
-                )
+    if herd.check is not None:
+        share = _herd_share_rule(min_herd_share)
+        values.sub_problems.update(
+            _herd_share_problems(
+                herd.check, sub_empty & ~herd.from_animals, min_share=share, lacking=lacking
             )
+        )
 
-    for found in (loc_problems, nh3_problems, sub_problems):
-        for i, text in found.items():
-            reasons[i].append(text)
-    for i, text in _ratio_problems(subsidy, nh3, nh3_problems, sub_problems).items():
-        reasons[i].append(text)
-    for parsed in times.values():
-        for i, text in parsed.problems.items():
-            reasons[i].append(text)
 
+def _farm_table(
+    table: RawTable,
+    fields: _Fields,
+    located: Located,
+    values: _Values,
+    *,
+    join: OfferJoin | None,
+    herd: _Herd,
+    animals: Path | None,
+    factors: EmissionFactors,
+    imaer: bool,
+    min_herd_share: float | None,
+) -> FarmTable:
+    """Sort every row into the usable farms or the rejected rows (with all its reasons), and
+    say how the file was read."""
+    frame, cols, n, ids, reasons = table.frame, fields.cols, values.n, values.ids, values.reasons
+    columns = list(frame.columns)
+    estimate, times, nh3_check = fields.estimate, values.times, herd.nh3_check
     bad = np.zeros(n, dtype=bool)
     bad[list(reasons)] = True
     used = {cols[k] for k in ("farm_id", "nh3_kg", "subsidy_eur") if cols[k]}
@@ -408,8 +574,8 @@ def load_farms(
     farms = pd.DataFrame(
         {
             "farm_id": ids.to_numpy(dtype=object)[keep],
-            "nh3_kg": nh3[keep],
-            "subsidy_eur": subsidy[keep],
+            "nh3_kg": values.nh3[keep],
+            "subsidy_eur": values.subsidy[keep],
             # the UTC datetime array itself (to_numpy would make a Timestamp object per farm)
             "submitted_at": times["submitted_at"].times.array[keep],
             "row": np.flatnonzero(keep),
@@ -417,11 +583,11 @@ def load_farms(
     )
     if cols["complete_at"] or (join is not None and join.offers.complete_at is not None):
         farms["complete_at"] = times["complete_at"].times.array[keep]
-    if herd_check is not None and cols["nh3_kg"] and herd_check.both.any():
-        farms["nh3_animals_kg"] = herd_check.explained[keep]
-        farms["nh3_given_vs_animals"] = herd_check.ratio()[keep]
+    if herd.check is not None and cols["nh3_kg"] and herd.check.both.any():
+        farms["nh3_animals_kg"] = herd.check.explained[keep]
+        farms["nh3_given_vs_animals"] = herd.check.ratio()[keep]
     if estimate:
-        farms["subsidy_source"] = np.where(np.isnan(subsidy[keep]), "estimate", "offer")
+        farms["subsidy_source"] = np.where(np.isnan(values.subsidy[keep]), "estimate", "offer")
     carried_values = frame[carried].reset_index(drop=True)
     # names the offers' columns take in the outputs: offers_<name> where a farm column has it
     taken = {*columns, "farm_id", "reason", "input_farm_id", "input_reason"}
@@ -431,7 +597,7 @@ def load_farms(
         offered_carried = [names[c] for c in join.offers.carried]
         carried_values = pd.concat([carried_values, from_offers[offered_carried]], axis=1)
         carried = [*carried, *offered_carried]
-    geometry = shapely.points(rx[keep], ry[keep])
+    geometry = shapely.points(located.x[keep], located.y[keep])
     farms_gdf = gpd.GeoDataFrame(farms, geometry=geometry, crs=RD_NEW)
 
     bad_rows = np.flatnonzero(bad)
@@ -445,38 +611,19 @@ def load_farms(
         rejections = _rejections_with_offers(rejections, join, after=n)
         rejected = _rejected_with_offers(rejected, join, bad, taken)
     rejected, cut = cut_long_cells(sort_rejected(rejected))
-    info = {**table.info, **loc_info, "decimal": table.decimal}
-    if with_animals:
-        info["animals"] = {
-            "wide_columns": wide,
-            "long_table": str(animals) if animals is not None else None,
-            "imaer": imaer_animals is not None,
-            "emission_factors": list(factors.sources),
-            "nh3_from_animals": int(from_animals.sum()),
-            "nh3_given_and_computed": len(nh3_check),
-        }
-    if estimate:
-        info["subsidy_estimate"] = True
-    if join is not None:
-        info["offers"] = _offers_info(join, farms, estimate=estimate)
-    sources = _field_sources(
-        match,
-        use_geometry=use_geometry,
-        nh3_from_animals=int(from_animals.sum()),
-        estimated=int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
-        offers=join.offers if join is not None else None,
-        offered_rows=int(join.has_offer.sum()) if join is not None else 0,
+    info, sources, notes = _how_read(
+        table,
+        fields,
+        located,
+        values,
+        farms=farms,
+        join=join,
+        herd=herd,
+        animals=animals,
+        factors=factors,
+        imaer=imaer,
+        min_herd_share=min_herd_share,
     )
-    notes = [
-        *table.notes,
-        *located.notes,
-        *notes,
-        *(note for parsed in times.values() for note in parsed.notes),
-        *_reading_notes(info, nh3_check, farms, estimate=estimate),
-        *(_herd_notes(farms, min_share=_herd_share_rule(min_herd_share)) if estimate else []),
-        *(_offers_notes(info["offers"], join.offers) if join is not None else []),
-        *_column_notes(match, ids),
-    ]
     if cut:
         notes.append(cut_cells_note(cut))
     return FarmTable(
@@ -488,7 +635,7 @@ def load_farms(
         carried_values=carried_values,
         used_values=frame[[c for c in columns if c in used]].reset_index(drop=True),
         columns=columns,
-        animals=herd,
+        animals=herd.table,
         nh3_check=nh3_check,
         estimate_subsidy=estimate,
         notes=notes,
@@ -496,6 +643,59 @@ def load_farms(
         rejections=rejections,
         input_rows=frame.reset_index(drop=True),
     )
+
+
+def _how_read(
+    table: RawTable,
+    fields: _Fields,
+    located: Located,
+    values: _Values,
+    *,
+    farms: pd.DataFrame,
+    join: OfferJoin | None,
+    herd: _Herd,
+    animals: Path | None,
+    factors: EmissionFactors,
+    imaer: bool,
+    min_herd_share: float | None,
+) -> tuple[dict, dict, list]:
+    """How the file was read (``info`` for the manifest), where each field came from, and the
+    notes the user should know about reading it."""
+    estimate, times, nh3_check = fields.estimate, values.times, herd.nh3_check
+    from_animals = int(herd.from_animals.sum())
+    info = {**table.info, **located.info, "decimal": table.decimal}
+    if fields.with_animals:
+        info["animals"] = {
+            "wide_columns": fields.wide,
+            "long_table": str(animals) if animals is not None else None,
+            "imaer": imaer,
+            "emission_factors": list(factors.sources),
+            "nh3_from_animals": from_animals,
+            "nh3_given_and_computed": len(nh3_check),
+        }
+    if estimate:
+        info["subsidy_estimate"] = True
+    if join is not None:
+        info["offers"] = _offers_info(join, farms, estimate=estimate)
+    sources = _field_sources(
+        fields.match,
+        use_geometry=fields.use_geometry,
+        nh3_from_animals=from_animals,
+        estimated=int((farms["subsidy_source"] == "estimate").sum()) if estimate else 0,
+        offers=join.offers if join is not None else None,
+        offered_rows=int(join.has_offer.sum()) if join is not None else 0,
+    )
+    notes = [
+        *table.notes,
+        *located.notes,
+        *herd.notes,
+        *(note for parsed in times.values() for note in parsed.notes),
+        *_reading_notes(info, nh3_check, farms, estimate=estimate),
+        *(_herd_notes(farms, min_share=_herd_share_rule(min_herd_share)) if estimate else []),
+        *(_offers_notes(info["offers"], join.offers) if join is not None else []),
+        *_column_notes(fields.match, values.ids),
+    ]
+    return info, sources, notes
 
 
 def _ratio_problems(
