@@ -488,6 +488,10 @@ def cli(lang: str | None = None) -> None:
         obj["group_lang"] = lang
 
 
+#: ``vbr run``'s options whose name in :func:`vbr.settings.run_options` is another.
+_RUN_OPTION_NAMES = {"config_path": "config", "budget": "budget_eur"}
+
+
 @cli.command("run")
 @click.option("--farms", type=click.Path(path_type=Path))
 @click.option("--natura", type=click.Path(path_type=Path))
@@ -526,89 +530,22 @@ def cli(lang: str | None = None) -> None:
 @click.option("--regions-layer", metavar="NAME")
 @click.option("--large", is_flag=True)
 @click.option("--quiet", is_flag=True)
-def run_command(
-    farms,
-    natura,
-    regions,
-    out,
-    overloaded,
-    all_overloaded,
-    budget,
-    no_budget,
-    pots,
-    only_national,
-    rules,
-    seed,
-    draw,
-    budget_policy,
-    threshold_m,
-    farms_crs,
-    config_path,
-    exceedance,
-    exceedance_crs,
-    rank_by,
-    scenarios,
-    public,
-    lang,
-    large,
-    max_rejected,
-    quiet,
-    columns=(),
-    natura_columns=(),
-    regions_columns=(),
-    offers=None,
-    offers_columns=(),
-    layer=None,
-    sheet=None,
-    natura_layer=None,
-    regions_layer=None,
-    animals=None,
-    emission_factors=None,
-) -> None:
-    """``vbr run``: rank, select, write (help: ``[help.run]`` of the catalogues)."""
+def run_command(*, lang: str | None, quiet: bool, **given: object) -> None:
+    """``vbr run``: rank, select, write (help: ``[help.run]`` of the catalogues). The options
+    go to :func:`vbr.settings.run_options` by its names (:data:`_RUN_OPTION_NAMES`); an option
+    given more than once (``--pot``, ``--columns``) is a tuple, ``None`` when not given."""
     from vbr.writing import run
 
     if lang is None:
         obj = click.get_current_context().find_root().obj
         lang = obj.get("group_lang") if isinstance(obj, dict) else None
-    options = run_options(
-        farms=farms,
-        natura=natura,
-        regions=regions,
-        out=out,
-        config=config_path,
-        threshold_m=threshold_m,
-        budget_eur=budget,
-        budget_policy=budget_policy,
-        no_budget=no_budget,
-        overloaded=overloaded,
-        all_overloaded=all_overloaded,
-        farms_crs=farms_crs,
-        animals=animals,
-        emission_factors=emission_factors,
-        exceedance=exceedance,
-        exceedance_crs=exceedance_crs,
-        rank_by=rank_by,
-        scenarios=scenarios,
-        public=public,
-        language=lang,
-        max_rejected=max_rejected,
-        rules=rules,
-        pots=tuple(pots) or None,
-        only_national=only_national,
-        seed=seed,
-        draw=draw,
-        columns=columns or None,
-        natura_columns=natura_columns or None,
-        regions_columns=regions_columns or None,
-        offers=offers,
-        offers_columns=offers_columns or None,
-        layer=layer,
-        sheet=sheet,
-        natura_layer=natura_layer,
-        regions_layer=regions_layer,
-        large=large,
-    )
+    values = {
+        _RUN_OPTION_NAMES.get(name, name): (tuple(value) or None)
+        if isinstance(value, tuple)
+        else value
+        for name, value in given.items()
+    }
+    options = run_options(**values, language=lang)
     _set_language(options.config.language)
     progress = _progress_printer(not quiet and sys.stderr.isatty(), options.config.language)
     written = run(options, progress=progress, command=["vbr", *_argv()])
