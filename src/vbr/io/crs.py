@@ -6,6 +6,8 @@ nowhere else: :func:`to_wgs84` (points) and :func:`wgs84_bounds` (a box).
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
@@ -91,7 +93,10 @@ def looks_like_degrees(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return a
 
 
-_TO_WGS84 = Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
+@cache
+def _to_wgs84() -> Transformer:
+    """The one RD New -> WGS84 transformer (made on first use: a ranking needs none)."""
+    return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
 
 
 def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +112,7 @@ def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lon, lat
         Degrees.
     """
-    return _TO_WGS84.transform(x, y)
+    return _to_wgs84().transform(x, y)
 
 
 def wgs84_bounds(
@@ -121,4 +126,4 @@ def wgs84_bounds(
     xmin, ymin, xmax, ymax
         The box, metres.
     """
-    return _TO_WGS84.transform_bounds(xmin, ymin, xmax, ymax)
+    return _to_wgs84().transform_bounds(xmin, ymin, xmax, ymax)
