@@ -59,7 +59,10 @@ from vbr.locale.formats import format_count, format_number
 from vbr.locale.reasons import count_line, render_note, render_reason
 from vbr.model import (
     Decisions,
+    EmissionFactors,
+    FarmTable,
     NaturaAreas,
+    OfferTable,
     OverloadZones,
     RegionList,
     Regions,
@@ -118,40 +121,7 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
         )
         with clock.stage("load_farms", Message("progress.load_farms", file=options.farms)):
             factors = load_emission_factors(options.emission_factors)
-            offers = (
-                read_offers(options.offers, columns=options.offers_columns)
-                if options.offers is not None
-                else None
-            )
-            farm_table = load_farms(
-                options.farms,
-                farms_crs=options.farms_crs,
-                animals=options.animals,
-                emission_factors=factors,
-                estimate_subsidy=cfg.subsidy.estimate_missing,
-                columns=options.columns,
-                layer=options.layer,
-                sheet=options.sheet,
-                large=options.large,
-                min_herd_share=cfg.subsidy.min_herd_share,
-                offers=offers,
-            )
-            if cfg.windows:
-                # an application outside every window is rejected (it counts as read)
-                farm_table = reject_farms(
-                    farm_table,
-                    window_rejections(farm_table.farms["submitted_at"], cfg.windows),
-                )
-            try:
-                refuse_misleading_list(
-                    n_read=farm_table.n_read,
-                    n_rejected=len(farm_table.rejected),
-                    rejections=farm_table.rejections,
-                    max_percent=cfg.max_rejected_percent,
-                    source=str(options.farms),
-                )
-            except TooManyRejectedError as exc:
-                raise _refusal_in_language(exc, cfg.language) from None
+            farm_table, offers = _read_farms(options, factors)
         with clock.stage("load_natura", Message("progress.load_natura", file=options.natura)):
             natura = natura_job.result()
             listed, list_path = _overloaded_list(options, natura, notes)
@@ -164,15 +134,7 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
             zones = overloaded_zones(exceedance, natura.areas)
             natura = _decide(natura, options, listed, list_path, zones=zones)
     with clock.stage("load_regions", Message("progress.load_regions")):
-        regions = (
-            load_regions(
-                options.regions, columns=options.regions_columns, layer=options.regions_layer
-            )
-            if options.regions
-            else Regions(
-                regions=gpd.GeoDataFrame({"name": [], "slug": []}, geometry=[], crs=RD_NEW)
-            )
-        )
+        regions = _read_regions(options)
     farms = farm_table.farms
     with clock.stage(
         "distance",
@@ -276,6 +238,57 @@ def _compute(options: RunOptions, *, progress: Progress | None) -> Result:
             **({"offers": offers.sources} if offers is not None else {}),
         },
     )
+
+
+def _read_farms(
+    options: RunOptions, factors: EmissionFactors
+) -> tuple[FarmTable, OfferTable | None]:
+    """The farm file (with the offers table joined, where given) as the rules take it: an
+    application outside every window rejected; a list with too many rejected rows refused."""
+    cfg = options.config
+    offers = (
+        read_offers(options.offers, columns=options.offers_columns)
+        if options.offers is not None
+        else None
+    )
+    farm_table = load_farms(
+        options.farms,
+        farms_crs=options.farms_crs,
+        animals=options.animals,
+        emission_factors=factors,
+        estimate_subsidy=cfg.subsidy.estimate_missing,
+        columns=options.columns,
+        layer=options.layer,
+        sheet=options.sheet,
+        large=options.large,
+        min_herd_share=cfg.subsidy.min_herd_share,
+        offers=offers,
+    )
+    if cfg.windows:
+        # an application outside every window is rejected (it counts as read)
+        farm_table = reject_farms(
+            farm_table, window_rejections(farm_table.farms["submitted_at"], cfg.windows)
+        )
+    try:
+        refuse_misleading_list(
+            n_read=farm_table.n_read,
+            n_rejected=len(farm_table.rejected),
+            rejections=farm_table.rejections,
+            max_percent=cfg.max_rejected_percent,
+            source=str(options.farms),
+        )
+    except TooManyRejectedError as exc:
+        raise _refusal_in_language(exc, cfg.language) from None
+    return farm_table, offers
+
+
+def _read_regions(options: RunOptions) -> Regions:
+    """``--regions``, or no regions at all."""
+    if options.regions:
+        return load_regions(
+            options.regions, columns=options.regions_columns, layer=options.regions_layer
+        )
+    return Regions(regions=gpd.GeoDataFrame({"name": [], "slug": []}, geometry=[], crs=RD_NEW))
 
 
 def _rejected_in_language(rejected: pd.DataFrame, lang: str) -> pd.DataFrame:
