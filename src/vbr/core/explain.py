@@ -20,6 +20,7 @@ eerst komt: volledig op 2026-03-02; volgorde bepaald door loting (trekking 7 van
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -199,21 +200,48 @@ def order_reasons(
         elsewhere).
     """
 
-    def rows(start: int, stop: int) -> np.ndarray:
-        return _order_reasons(
-            ranked.iloc[start:stop],
-            area_names=area_names,
-            threshold_m=threshold_m,
-            first_come_first_served=first_come_first_served,
-            language=language,
-            by_day=by_day,
-            lot_number=None if lot_number is None else np.asarray(lot_number)[start:stop],
-            lot_size=None if lot_size is None else np.asarray(lot_size)[start:stop],
-        )
-
+    parts = _OrderParts(
+        ranked,
+        area_names=area_names,
+        threshold_m=threshold_m,
+        first_come_first_served=first_come_first_served,
+        language=language,
+        by_day=by_day,
+        lot_number=lot_number,
+        lot_size=lot_size,
+    )
     # every farm's reason is its own: the rows are split over threads (numpy's string
     # functions release the GIL), which joined give the same texts
-    return map_rows(lambda start, stop: rows(start, stop).astype(object), len(ranked))
+    return map_rows(lambda start, stop: parts.rows(start, stop).astype(object), len(ranked))
+
+
+@dataclass(frozen=True)
+class _OrderParts:
+    """The order parts of rows ``start:stop`` (each row's its own), from the whole ranking."""
+
+    ranked: pd.DataFrame
+    area_names: dict[int, str]
+    threshold_m: float
+    first_come_first_served: bool
+    language: str
+    by_day: bool
+    lot_number: np.ndarray | None
+    lot_size: np.ndarray | None
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        def part(values: np.ndarray | None) -> np.ndarray | None:
+            return None if values is None else np.asarray(values)[start:stop]
+
+        return _order_reasons(
+            self.ranked.iloc[start:stop],
+            area_names=self.area_names,
+            threshold_m=self.threshold_m,
+            first_come_first_served=self.first_come_first_served,
+            language=self.language,
+            by_day=self.by_day,
+            lot_number=part(self.lot_number),
+            lot_size=part(self.lot_size),
+        )
 
 
 def _order_reasons(
@@ -503,19 +531,19 @@ def national_reasons(
         if decisions.walks
         else None
     )
-    lot_number, lot_size = decisions.lot_number, decisions.lot_size
+    orders = _OrderParts(
+        ranked,
+        area_names=area_names,
+        threshold_m=config.threshold_m,
+        first_come_first_served=first_come_first_served,
+        language=language,
+        by_day=config.fcfs == "day",
+        lot_number=decisions.lot_number,
+        lot_size=decisions.lot_size,
+    )
 
     def rows(start: int, stop: int) -> np.ndarray:
-        order = _order_reasons(
-            ranked.iloc[start:stop],
-            area_names=area_names,
-            threshold_m=config.threshold_m,
-            first_come_first_served=first_come_first_served,
-            language=language,
-            by_day=config.fcfs == "day",
-            lot_number=None if lot_number is None else np.asarray(lot_number)[start:stop],
-            lot_size=None if lot_size is None else np.asarray(lot_size)[start:stop],
-        )
+        order = orders.rows(start, stop)
         if parts is not None:
             order = _cat(order, "; ", parts.rows(start, stop))
         return order.astype(object)
