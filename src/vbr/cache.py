@@ -70,11 +70,10 @@ def cached_geometries(
     sources = np.asarray(sources, dtype=object)
     if folder is None or len(sources) == 0:
         return np.asarray(compute(sources), dtype=object)
-    path = folder / f"{kind}-{geometry_key(kind, version, sources, *params)}.wkb"
-    try:
-        return _read(path.read_bytes())
-    except (OSError, ValueError, shapely.errors.GEOSException):
-        pass
+    path = _path(folder, kind, version, sources, params)
+    kept = _kept(path)
+    if kept is not None:
+        return kept
     made = np.asarray(compute(sources), dtype=object)
     _keep(path, _framed(made))
     return made
@@ -89,30 +88,41 @@ def cached_each(
     params: tuple = (),
     folder: Path | None,
 ) -> np.ndarray:
-    """``compute(sources)`` for a ``compute`` that maps each geometry on its own, kept one file
-    per source geometry: a geometry that an earlier run met in another company (another
+    """:func:`cached_geometries` for a ``compute`` that maps each geometry on its own, kept one
+    file per source geometry: a geometry that an earlier run met in another company (another
     region's map) is read back all the same. What is not in ``folder`` is computed in one call.
     """
     sources = np.asarray(sources, dtype=object)
     if folder is None or len(sources) == 0:
         return np.asarray(compute(sources), dtype=object)
-    paths = [
-        folder / f"{kind}-{geometry_key(kind, version, sources[k : k + 1], *params)}.wkb"
-        for k in range(len(sources))
-    ]
+    paths = [_path(folder, kind, version, sources[k : k + 1], params) for k in range(len(sources))]
     out = np.empty(len(sources), dtype=object)
     missing = []
     for k, path in enumerate(paths):
-        try:
-            (out[k],) = _read(path.read_bytes())
-        except (OSError, ValueError, shapely.errors.GEOSException):
+        kept = _kept(path)
+        if kept is not None and len(kept) == 1:
+            out[k] = kept[0]
+        else:
             missing.append(k)
     if missing:
         made = np.asarray(compute(sources[missing]), dtype=object)
-        for k, geom in zip(missing, made, strict=True):
-            out[k] = geom
-            _keep(paths[k], _framed(np.array([geom], dtype=object)))
+        for j, k in enumerate(missing):
+            out[k] = made[j]
+            _keep(paths[k], _framed(made[j : j + 1]))
     return out
+
+
+def _path(folder: Path, kind: str, version: int, sources: np.ndarray, params: tuple) -> Path:
+    return folder / f"{kind}-{geometry_key(kind, version, sources, *params)}.wkb"
+
+
+def _kept(path: Path) -> np.ndarray | None:
+    """The geometries kept in ``path``; ``None`` where there is no such file or it does not
+    read whole (it is then made again and replaced)."""
+    try:
+        return _read(path.read_bytes())
+    except (OSError, ValueError, shapely.errors.GEOSException):
+        return None
 
 
 def _framed(geoms: np.ndarray) -> bytes:
