@@ -231,16 +231,18 @@ def load_farms(
         _estimate_rules(values, herd, min_herd_share)
     values.gather(located.problems)
     return _farm_table(
-        table,
-        fields,
-        located,
-        values,
-        join=join,
-        herd=herd,
-        animals=animals,
-        factors=factors,
-        imaer=imaer_animals is not None,
-        min_herd_share=min_herd_share,
+        _Reading(
+            table=table,
+            fields=fields,
+            located=located,
+            values=values,
+            join=join,
+            herd=herd,
+            animals=animals,
+            factors=factors,
+            imaer=imaer_animals is not None,
+            min_herd_share=min_herd_share,
+        )
     )
 
 
@@ -547,21 +549,28 @@ def _estimate_rules(values: _Values, herd: _Herd, min_herd_share: float | None) 
         )
 
 
-def _farm_table(
-    table: RawTable,
-    fields: _Fields,
-    located: Located,
-    values: _Values,
-    *,
-    join: OfferJoin | None,
-    herd: _Herd,
-    animals: Path | None,
-    factors: EmissionFactors,
-    imaer: bool,
-    min_herd_share: float | None,
-) -> FarmTable:
+@dataclass(frozen=True)
+class _Reading:
+    """What the steps of :func:`load_farms` found, for sorting the rows and saying how the file
+    was read."""
+
+    table: RawTable
+    fields: _Fields
+    located: Located
+    values: _Values
+    join: OfferJoin | None
+    herd: _Herd
+    animals: Path | None
+    factors: EmissionFactors
+    imaer: bool
+    min_herd_share: float | None
+
+
+def _farm_table(reading: _Reading) -> FarmTable:
     """Sort every row into the usable farms or the rejected rows (with all its reasons), and
     say how the file was read."""
+    table, fields, values = reading.table, reading.fields, reading.values
+    located, join, herd = reading.located, reading.join, reading.herd
     frame, cols, n, ids, reasons = table.frame, fields.cols, values.n, values.ids, values.reasons
     columns = list(frame.columns)
     estimate, times, nh3_check = fields.estimate, values.times, herd.nh3_check
@@ -611,19 +620,7 @@ def _farm_table(
         rejections = _rejections_with_offers(rejections, join, after=n)
         rejected = _rejected_with_offers(rejected, join, bad, taken)
     rejected, cut = cut_long_cells(sort_rejected(rejected))
-    info, sources, notes = _how_read(
-        table,
-        fields,
-        located,
-        values,
-        farms=farms,
-        join=join,
-        herd=herd,
-        animals=animals,
-        factors=factors,
-        imaer=imaer,
-        min_herd_share=min_herd_share,
-    )
+    info, sources, notes = _how_read(reading, farms)
     if cut:
         notes.append(cut_cells_note(cut))
     return FarmTable(
@@ -645,22 +642,12 @@ def _farm_table(
     )
 
 
-def _how_read(
-    table: RawTable,
-    fields: _Fields,
-    located: Located,
-    values: _Values,
-    *,
-    farms: pd.DataFrame,
-    join: OfferJoin | None,
-    herd: _Herd,
-    animals: Path | None,
-    factors: EmissionFactors,
-    imaer: bool,
-    min_herd_share: float | None,
-) -> tuple[dict, dict, list]:
+def _how_read(reading: _Reading, farms: pd.DataFrame) -> tuple[dict, dict, list]:
     """How the file was read (``info`` for the manifest), where each field came from, and the
-    notes the user should know about reading it."""
+    notes the user should know about reading ``farms`` from it."""
+    table, fields, values = reading.table, reading.fields, reading.values
+    located, join, herd, animals = reading.located, reading.join, reading.herd, reading.animals
+    min_herd_share = reading.min_herd_share
     estimate, times, nh3_check = fields.estimate, values.times, herd.nh3_check
     from_animals = int(herd.from_animals.sum())
     info = {**table.info, **located.info, "decimal": table.decimal}
@@ -668,8 +655,8 @@ def _how_read(
         info["animals"] = {
             "wide_columns": fields.wide,
             "long_table": str(animals) if animals is not None else None,
-            "imaer": imaer,
-            "emission_factors": list(factors.sources),
+            "imaer": reading.imaer,
+            "emission_factors": list(reading.factors.sources),
             "nh3_from_animals": from_animals,
             "nh3_given_and_computed": len(nh3_check),
         }
