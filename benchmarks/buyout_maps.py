@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_deposition import synthetic_raster
-from vbr.maps.screenshot import CHROMIUM_ARGS
+from vbr.maps.screenshot import CHROMIUM_ARGS, open_map_offline
 
 
 def _run(out: Path, *extra: str) -> float:
@@ -57,24 +57,11 @@ def screenshot(map_html: Path, png: Path, farm: str | None) -> None:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(("file:", "data:"))
-                else route.abort()
-            ),
-        )
-        page.goto(map_html.resolve().as_uri())
-        page.wait_for_function("window.vbr && window.vbr.maps.length === 1")
+        page = open_map_offline(browser, map_html, (1280, 860))
         point = page.evaluate(
             """(farm) => {
                 const entry = vbr.maps[0];
                 const map = entry.map;
-                for (const layer of Object.values(map._layers)) {
-                    if (layer instanceof L.TileLayer) { map.removeLayer(layer); }
-                }
                 const d = entry.farms.vbrData;
                 const mol = d.columns.indexOf('impact_mol');
                 let best = -1;
@@ -110,24 +97,11 @@ def overview_screenshot(map_html: Path, png: Path, farm: str | None) -> None:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(("file:", "data:"))
-                else route.abort()
-            ),
-        )
-        page.goto(map_html.resolve().as_uri())
-        page.wait_for_function("window.vbr && window.vbr.maps.length === 1")
+        page = open_map_offline(browser, map_html, (1280, 860))
         point = page.evaluate(
             """(farm) => {
                 const entry = vbr.maps[0];
                 const map = entry.map;
-                for (const layer of Object.values(map._layers)) {
-                    if (layer instanceof L.TileLayer) { map.removeLayer(layer); }
-                }
                 const d = entry.data;
                 const score = (i) => (entry.buyout.facts(i).areas || []).length
                     * (d.impact[i] || 0);

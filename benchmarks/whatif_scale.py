@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     from scenarios import farms_file, natura_file
+    from vbr.maps.screenshot import CHROMIUM_ARGS, offline_page
     from vbr.settings import default_options
     from vbr.writing import run
 
@@ -79,19 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path="/usr/bin/chromium",
-                args=["--headless", "--no-sandbox", "--disable-gpu"],
+                args=CHROMIUM_ARGS,
             )
             loads = []
             for _ in range(3):
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                page.route(
-                    "**/*",
-                    lambda route: (
-                        route.continue_()
-                        if route.request.url.startswith(("file:", "data:"))
-                        else route.abort()
-                    ),
-                )
+                page = offline_page(browser, (1280, 800))
                 t0 = time.perf_counter()
                 page.goto(page_path.resolve().as_uri())
                 page.wait_for_function("window.vbr && vbr.maps.length === 1")
@@ -104,15 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 page.close()
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith(("file:", "data:"))
-                    else route.abort()
-                ),
-            )
+            page = offline_page(browser, (1280, 800))
             page.goto(page_path.resolve().as_uri())
             page.wait_for_function("window.vbr && vbr.maps.length === 1")
             times = page.evaluate(

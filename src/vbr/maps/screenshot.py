@@ -18,9 +18,46 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["CHROMIUM_ARGS", "main", "screenshot_map", "screenshot_views"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "main",
+    "offline_page",
+    "open_map_offline",
+    "screenshot_map",
+    "screenshot_views",
+]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def offline_page(browser, size: tuple[int, int] = (1280, 800)):
+    """A new page of ``browser`` (a Playwright browser) of ``size`` that loads only ``file:``
+    and ``data:`` URLs: every network request is blocked."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+        ),
+    )
+    return page
+
+
+def open_map_offline(browser, map_html: Path, size: tuple[int, int], *, fragment: str = ""):
+    """``map_html`` (``fragment`` added to its URL) opened in an :func:`offline_page`, once its
+    map is set up, without the basemap's tile layers (they would only show grey)."""
+    page = offline_page(browser, size)
+    page.goto(Path(map_html).resolve().as_uri() + fragment)
+    page.wait_for_function("window.vbr && window.vbr.maps.length === 1")
+    page.evaluate(
+        """() => {
+            const map = window.vbr.maps[0].map;
+            for (const layer of Object.values(map._layers)) {
+                if (layer instanceof L.TileLayer) { map.removeLayer(layer); }
+            }
+        }"""
+    )
+    return page
 
 
 def screenshot_map(
@@ -39,25 +76,7 @@ def screenshot_map(
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith(("file:", "data:"))
-                    else route.abort()
-                ),
-            )
-            page.goto(Path(map_html).resolve().as_uri() + fragment)
-            page.wait_for_function("window.vbr && window.vbr.maps.length === 1")
-            page.evaluate(
-                """() => {
-                    const map = window.vbr.maps[0].map;
-                    for (const [name, layer] of Object.entries(map._layers)) {
-                        if (layer instanceof L.TileLayer) { map.removeLayer(layer); }
-                    }
-                }"""
-            )
+            page = open_map_offline(browser, map_html, size, fragment=fragment)
             if popup_rank is not None:
                 page.evaluate(
                     """(rank) => {
@@ -83,27 +102,6 @@ def screenshot_map(
 _PRINT_MARGIN_PX = 34
 
 
-def _open_offline(browser, map_html: Path, size: tuple[int, int]):
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
-        ),
-    )
-    page.goto(Path(map_html).resolve().as_uri())
-    page.wait_for_function("window.vbr && window.vbr.maps.length === 1")
-    page.evaluate(
-        """() => {
-            const map = window.vbr.maps[0].map;
-            for (const layer of Object.values(map._layers)) {
-                if (layer instanceof L.TileLayer) { map.removeLayer(layer); }
-            }
-        }"""
-    )
-    return page
-
-
 def screenshot_views(
     map_html: Path,
     *,
@@ -123,13 +121,13 @@ def screenshot_views(
         browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             if search is not None:
-                page = _open_offline(browser, map_html, size)
+                page = open_map_offline(browser, map_html, size)
                 page.fill(".vbr-search input", search[0])
                 page.press(".vbr-search input", "Enter")
                 page.wait_for_selector(".vbr-search-hit")
                 saved.append(_save(page, search[1]))
             if area is not None:
-                page = _open_offline(browser, map_html, size)
+                page = open_map_offline(browser, map_html, size)
                 point = page.evaluate(
                     """(nr) => {
                         const {map, farms, areas} = window.vbr.maps[0];
@@ -162,7 +160,7 @@ def screenshot_views(
                 saved.append(_save(page, area[1]))
             if printed is not None:
                 # A4 landscape at 96 dpi inside its margins, as the browser lays out a print
-                page = _open_offline(browser, map_html, (1123 - 2 * _PRINT_MARGIN_PX, 794))
+                page = open_map_offline(browser, map_html, (1123 - 2 * _PRINT_MARGIN_PX, 794))
                 page.emulate_media(media="print")
                 page.wait_for_function("() => document.body.classList.contains('vbr-printing')")
                 page.add_style_tag(
