@@ -57,6 +57,27 @@ def test_indicative_note_reaches_console_manifest_index_and_workbook(vbr, user_f
     ] == notes
 
 
+def test_renamed_columns_note_is_dutch_in_console_manifest_index_and_workbook(vbr, tmp_path):
+    """A carried column named like one of vbr's (``Rank``) is renamed in every output; the note
+    that says so is known before any writer runs, so the workbook (written in a process of its
+    own, before the lists) has it too, in the run's language."""
+    path = tmp_path / "farms.csv"
+    with open(DATA / "farms.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))[:101]
+    rows = [[*rows[0], "Rank"], *([*r, f"r{k}"] for k, r in enumerate(rows[1:]))]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    out = tmp_path / "out"
+    code, stdout, err = vbr("run", "--farms", path, "--out", out)
+    assert code == 0, err
+    said = "1 invoerkolom heeft in de uitvoer een andere naam"
+    notes = [n for n in manifest_notes(out) if n.startswith(said)]
+    assert len(notes) == 1 and "'Rank' -> 'input_Rank'" in notes[0]
+    assert f"opmerking: {notes[0]}" in stdout
+    assert notes[0] in workbook_notes(out)
+    assert said in (out / "index.html").read_text(encoding="utf-8")
+
+
 def test_compute_with_the_cli_options_behaves_as_vbr_run(vbr, user_farms, tmp_path):
     cli_out, api_out = tmp_path / "cli", tmp_path / "api"
     code, _, err = vbr("run", "--farms", user_farms, "--out", cli_out, "--quiet")

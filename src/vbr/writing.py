@@ -3,9 +3,11 @@
 
 ``write_result(result, out) -> Written`` runs the writers the options ask for
 (:func:`default_writers`: the lists, the workbook, the GeoPackage and the maps) into a temporary
-folder, each with the notes so far (the workbook in a process of its own beside the others,
-:mod:`vbr.writers.apart`), writes the manifest last and moves the folder into place
-(:mod:`vbr.writers.run_folder`). Nothing here changes the result.
+folder, writes the manifest last and moves the folder into place
+(:mod:`vbr.writers.run_folder`). The writers that run apart (the workbook and the GeoPackage,
+:mod:`vbr.writers.apart`) start first, each in a process of its own with the notes of the run
+and of the outputs; the others then write here in order, each with the notes so far. Nothing
+here changes the result.
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ def write_result(
 ) -> Written:
     """Write every output of a result into ``out``.
 
-    The writers (:func:`default_writers` unless given) write in order into a temporary folder
-    in ``out`` (or beside it), each with the notes so far; ``manifest.json`` records them all
+    The writers (:func:`default_writers` unless given) write into a temporary folder in
+    ``out`` (or beside it): those that run apart start first, the others follow in order, each
+    with the notes so far; ``manifest.json`` records them all
     and ``manifest.sha256`` the manifest, and they are moved in only when everything is written,
     the manifest last (:mod:`vbr.writers.run_folder`). Outputs of an earlier run in ``out`` are
     replaced all or nothing; what vbr did not write is left alone. The result is not changed.
@@ -98,26 +101,34 @@ def write_result(
     with RunFolder(out) as folder, _Aparts() as aparts:
         context = WriteContext.of(result, folder.path, created=created)
         context.start_priority_zone()
-        notes = list(result.notes)  # of the writers done, for the next writer's context
+        names = [getattr(w, "__name__", "writer").removeprefix("write_") for w in writers]
+        # the writers that run apart start first, so that their processes work while the others
+        # write here; each sees the notes of the run and of the outputs (context.notes)
+        started: dict[int, tuple[Apart, float]] = {}
+        for k, writer in enumerate(writers):
+            if getattr(writer, "runs_apart", False):
+                if progress:
+                    progress(_writing(names[k]))
+                started[k] = (aparts.start(writer, context), time.perf_counter())
+        notes = list(context.notes)  # of the writers done here, for the next writer's context
         before: list = []  # per writer, in order: its notes, or a wait for a writer apart
         reports: list = []  # per writer: its report, or the writer running apart
-        for writer in writers:
-            name = getattr(writer, "__name__", "writer").removeprefix("write_")
-            if progress:
-                progress(_writing(name))
-            t0 = time.perf_counter()
-            if getattr(writer, "runs_apart", False):
-                apart = aparts.start(writer, context.with_notes(notes, before=before))
-                reports.append((name, apart, t0))
+        for k, writer in enumerate(writers):
+            if k in started:
+                apart, t0 = started[k]
+                reports.append((names[k], apart, t0))
                 before.append(lambda a=apart: [render_note(n, lang) for n in a.report().notes])
                 continue
+            if progress:
+                progress(_writing(names[k]))
+            t0 = time.perf_counter()
             report = writer(context.with_notes(notes, before=before))
-            reports.append((name, report, time.perf_counter() - t0))
+            reports.append((names[k], report, time.perf_counter() - t0))
             mine = [render_note(n, lang) for n in report.notes]
             notes += mine
             before.append(mine)
         files: list[str] = []
-        notes = list(result.notes)
+        notes = list(context.notes)
         for name, report, seconds in reports:
             if not isinstance(report, WriteReport):  # apart: wait for it (if not done yet)
                 report = report.report()

@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from vbr.cache import cache_folder
+from vbr.locale.reasons import render_note
 from vbr.model import RegionList, Result, WriteReport
 from vbr.writers.strip_cache import cached_priority_zone
 from vbr.writers.tables import (
@@ -27,9 +28,10 @@ from vbr.writers.tables import (
     output_columns,
     ranking_table,
     region_list_table,
+    renamed_note,
 )
 
-__all__ = ["WriteContext", "Writer", "now_utc", "run_time"]
+__all__ = ["WriteContext", "Writer", "now_utc", "output_notes", "run_time"]
 
 
 def now_utc() -> dt.datetime:
@@ -97,12 +99,13 @@ class WriteContext:
     def of(
         cls, result: Result, folder: Path, *, created: dt.datetime | None = None
     ) -> WriteContext:
-        """The context of the first writer: the result's own notes; ``created`` as given, else
-        :func:`run_time` (now, or ``$SOURCE_DATE_EPOCH``)."""
+        """The context of the first writer: the result's own notes and those of the outputs as
+        a whole (:func:`output_notes`); ``created`` as given, else :func:`run_time` (now, or
+        ``$SOURCE_DATE_EPOCH``)."""
         return cls(
             result=result,
             folder=Path(folder),
-            notes=tuple(result.notes),
+            notes=(*result.notes, *output_notes(result)),
             created=run_time() if created is None else created,
         )
 
@@ -118,7 +121,7 @@ class WriteContext:
         (waiting for it): what a page written last (``index.html``) shows."""
         if not self._before:
             return self.notes
-        notes = list(self.result.notes)
+        notes = [*self.result.notes, *output_notes(self.result)]
         for item in self._before:
             notes += item() if callable(item) else item
         return tuple(notes)
@@ -186,6 +189,15 @@ class WriteContext:
         """The threshold strip around what is overloaded (display only; one row, EPSG:28992)."""
         self.start_priority_zone()
         return self._shared.zone.result()
+
+
+def output_notes(result: Result) -> tuple[str, ...]:
+    """What every output of ``result`` holds that a reader should know, whichever writer writes
+    it, in the run's language: the carried-through columns renamed because vbr uses the name itself
+    (:func:`~vbr.writers.tables.renamed_note`). Known before any writer runs, so that a writer
+    started apart has them too."""
+    renamed = renamed_note(result.carried, result.ranked)
+    return (render_note(renamed, result.options.config.language),) if renamed else ()
 
 
 #: A writer: writes into ``context.folder`` and says what it wrote.

@@ -21,7 +21,6 @@ from vbr.writers.tables import (
     numeric_columns,
     output_columns,
     people_headers,
-    renamed_note,
     yes_no,
 )
 from vbr.writers.text import format_number, join_all, neutralise_formulas, replace_in_all
@@ -76,8 +75,7 @@ def write_lists(context: WriteContext) -> WriteReport:
         written.append(folder / "priority_changes.csv")
     t3 = time.perf_counter()
     timings = {"ranking_csv": t1 - t0, "excel_csv": t2 - t1, "region_csv": t3 - t2}
-    renamed = renamed_note(result.carried, result.ranked)
-    return WriteReport(files=tuple(written), notes=(renamed,) if renamed else (), timings=timings)
+    return WriteReport(files=tuple(written), timings=timings)
 
 
 def _changes_table(changes: pd.DataFrame) -> pd.DataFrame:

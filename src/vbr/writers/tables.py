@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from vbr.core.budget import to_cents
-from vbr.locale import t
+from vbr.locale import Message, t
 from vbr.model import RegionList, Result
 from vbr.writers.text import (
     format_bools,
@@ -208,18 +208,14 @@ def output_columns(ranked: pd.DataFrame) -> list[str]:
     return [*LEAD_COLUMNS, *(c for c in EXTRA_COLUMNS if c in ranked.columns), "national_rank"]
 
 
-def renamed_note(carried: Sequence[str], ranked: pd.DataFrame) -> str | None:
+def renamed_note(carried: Sequence[str], ranked: pd.DataFrame) -> Message | None:
     """The note naming every carried-through column that the outputs rename (``None`` when
     none is)."""
     names = carried_names(carried, output_columns(ranked))
     renamed = [f"{c!r} -> {n!r}" for c, n in names.items() if c != n]
     if not renamed:
         return None
-    return (
-        f"{len(renamed)} input column(s) renamed in the outputs because vbr uses the name itself "
-        "(compared without regard to case; fid, geom and geometry are the GeoPackage's): "
-        + ", ".join(renamed)
-    )
+    return Message("notes.renamed_columns", count=len(renamed), columns=", ".join(renamed))
 
 
 def ranking_table(
