@@ -15,7 +15,11 @@ $(BIN)/vbr: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(BIN)/vbr
 
+# The bytecode of vbr's own modules, as `pip install` of a wheel leaves it: an editable install
+# leaves none, and where PYTHONDONTWRITEBYTECODE is set every process (the run's workers too)
+# would compile the 24,000 lines again (0.3 s each start); up to date, this takes 0.1 s.
 setup: $(BIN)/vbr
+	@$(BIN)/python -m compileall -q src >/dev/null
 
 run: setup
 	$(BIN)/vbr run
