@@ -403,6 +403,50 @@ def test_safe_json_cannot_close_a_script_element():
     assert json.loads(text) == {"a": "</script><script>alert(1)</script>", "b": "x\u2028y & <!--"}
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        float("nan"),
+        {"rows": [["a", "b"], ["c", float("nan")]]},
+        {"coordinates": [[[[5.1, 52.0], [5.2, float("inf")]]]]},
+        [[1.0, 2.0], {"hidden": float("-inf")}],  # a dict among lists is not flattened away
+        ("x", 1, None, float("nan")),
+        [np.float64("nan")],
+    ],
+    ids=["bare", "in-text-rows", "in-coordinates", "dict-among-lists", "mixed", "numpy"],
+)
+def test_safe_json_refuses_nan_and_infinity_wherever_they_sit(value):
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        safe_json(value)
+
+
+def _json_module_safe(value) -> str:
+    """What safe_json wrote with the json module alone (before orjson)."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw in "<>&  ":
+        text = text.replace(raw, f"\\u{ord(raw):04x}")
+    return text
+
+
+def test_safe_json_writes_what_the_json_module_writes():
+    import json
+
+    texts = {
+        "ids": ["NL-1", "Café <b>", "\x01\t", "é "],
+        "numbers": [0.1, 1e16, 1e-05, -0.0, 3, True, None, 1 / 3],
+        "rows": [["a", 1.5], ("b", 2)],
+        "nested": {"k": [[[5.123456, 52.1]]], "e": [], "t": ()},
+    }
+    # orjson writes it: the same text, but for exponents (1e16 where json writes 1e+16)
+    assert json.loads(safe_json(texts)) == json.loads(_json_module_safe(texts))
+    plain = {k: v for k, v in texts.items() if k != "numbers"}
+    assert safe_json(plain) == _json_module_safe(plain)
+    beyond = {**texts, "big": 2**70, "numpy": np.float64(0.25), 7: "key that is not text"}
+    assert safe_json(beyond) == _json_module_safe(beyond)  # the json module writes it
+
+
 def test_display_polygons_are_rounded_and_simplified_but_the_input_is_untouched(default_run):
     result, _ = default_run
     areas = result.natura.areas
