@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from vbr.errors import ConfigError
-from vbr.locale import say
+from vbr.locale import Message, say
 from vbr.settings.columns import COLUMN_TABLES, ColumnMapping, merge_mappings, parse_column_mapping
 from vbr.settings.config import Config, load_config
 
@@ -255,18 +255,11 @@ def input_notes(options: RunOptions) -> list[str]:
     notes = []
     own_farms = Path(options.farms) != data / "farms.csv"
     if own_farms and Path(options.natura) == data / "natura2000.geojson":
-        notes.append(
-            "Natura 2000: the embedded INDICATIVE outlines are used; give --natura "
-            "with official PDOK data for real decisions"
-        )
+        notes.append(Message("notes.indicative_natura"))
     if (
         own_farms
         and options.regions is not None
         and Path(options.regions) == (data / "regions.geojson")
     ):
-        notes.append(
-            "Regions: the embedded INDICATIVE outlines of the five area processes are used for "
-            "the region lists, maps and regional budgets; give --regions with your own polygons "
-            "(a `name` column) for real lists"
-        )
+        notes.append(Message("notes.indicative_regions"))
     return notes
