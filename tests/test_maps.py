@@ -138,6 +138,35 @@ LAYERS = {
 }
 
 
+@pytest.mark.parametrize("k", [0, 1, 2])
+def test_our_tile_layer_renders_as_folium_tile_layer(k):
+    """vbr's tile layer skips folium's search of the xyzservices providers; the page must not
+    change for it (nor when folium changes what its TileLayer writes)."""
+    import folium
+
+    from vbr.maps.region_map import BASEMAPS, _Tiles
+
+    base = BASEMAPS[k]
+    pages = []
+    for layer in (folium.TileLayer, _Tiles):
+        fmap = folium.Map(location=[52.1, 5.3], tiles=None)
+        layer(
+            tiles=base.url,
+            attr=base.attribution,
+            name=f"basemap {k}",
+            max_zoom=21,
+            max_native_zoom=base.max_native_zoom,
+            overlay=False,
+            control=True,
+            show=k == 0,
+        ).add_to(fmap)
+        tiles = next(c for c in fmap._children.values() if isinstance(c, folium.TileLayer))
+        script = tiles._template.module.script(tiles, {})
+        pages.append(script.replace(tiles.get_name(), "tiles").replace(fmap.get_name(), "map"))
+    assert pages[0] == pages[1]
+    assert base.url in pages[1]
+
+
 def test_map_offers_the_four_basemaps_and_every_layer(small):
     _, out = small
     text = (out / "oost" / "map.html").read_text(encoding="utf-8")
@@ -496,6 +525,31 @@ def test_stable_ids_leave_text_that_looks_like_an_id_alone():
     assert random_name not in page  # Folium's random name is gone ...
     assert "map_" + "0" * 32 in page  # ... numbered in order of appearance
     assert lookalike in page  # data is not an id, even when it looks like one
+
+
+def test_stable_ids_put_every_layers_data_back_whole_and_leave_it_alone():
+    from vbr.maps.region_map import _ScriptLayer
+
+    fmap = folium.Map(location=[52, 5], tiles=None)
+    names = []
+    for k in range(3):  # data long enough to be left out while the ids are replaced
+        data = {"k": k, "ids": [fmap.get_name(), "map_" + "cd" * 16] * 300}
+        layer = _ScriptLayer("farms", data, name=f"layer {k}")
+        layer.add_to(fmap)
+        names.append((layer.get_name(), layer.payload))
+    page = render_with_stable_ids(fmap.get_root())
+    for name, payload in names:
+        assert name not in page  # the layer's own name is numbered ...
+        assert page.count(payload) == 1  # ... its data is back, whole and untouched
+    assert "\x00" not in page
+    again = folium.Map(location=[52, 5], tiles=None)
+    for k in range(3):
+        _ScriptLayer("farms", {"k": k, "ids": ["x"] * 2000}, name=f"layer {k}").add_to(again)
+    first, second = (
+        render_with_stable_ids(again.get_root()),
+        render_with_stable_ids(again.get_root()),
+    )
+    assert first == second
 
 
 def test_index_has_the_national_figures_a_bar_per_budget_and_the_notes(default_run):

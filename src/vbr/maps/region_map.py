@@ -10,6 +10,7 @@ reach it as one JSON object (``vbr.setTexts``) before any layer.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pandas as pd
 from babel.lists import format_list
 from branca.element import Element, MacroElement
 from folium.map import Layer
+from folium.utilities import remove_empty
 
 from vbr.locale import babel_locale, t, texts
 from vbr.locale.formats import format_count, format_m, intl_locale
@@ -158,6 +160,40 @@ class _ImageLayer(Layer):
             f"var {name} = L.imageOverlay({safe_json(self.uri)}, "
             f"[[{south}, {west}], [{north}, {east}]], {{opacity: 0.6}});\n"
             f"{name}.addTo({parent});\n",
+        )
+
+
+class _Tiles(folium.TileLayer):
+    """Folium's tile layer of a URL, made without folium's search of every xyzservices
+    provider for one named like the URL (7 ms a layer, 0.15 s a run): the same element, the
+    same options in the same order (a test renders both)."""
+
+    def __init__(
+        self,
+        *,
+        tiles: str,
+        attr: str,
+        name: str,
+        max_zoom: int,
+        max_native_zoom: int | None,
+        overlay: bool,
+        control: bool,
+        show: bool,
+    ):
+        Layer.__init__(self, name=name, overlay=overlay, control=control, show=show)
+        self._name = "TileLayer"
+        self.tile_name = name
+        self.tiles = tiles
+        self.options = remove_empty(
+            min_zoom=0,
+            max_zoom=max_zoom,
+            max_native_zoom=max_native_zoom or max_zoom,
+            no_wrap=False,
+            attribution=attr,
+            subdomains="abc",
+            detect_retina=False,
+            tms=False,
+            opacity=1,
         )
 
 
@@ -351,7 +387,7 @@ def region_map_html(content: RegionMapContent) -> str:
     )
 
     for k, base in enumerate(BASEMAPS):
-        folium.TileLayer(
+        _Tiles(
             tiles=base.url,
             attr=base.attribution.format(
                 map=html.escape(t("map.attribution_map", lang)),
@@ -510,22 +546,47 @@ def render_with_stable_ids(root: Element) -> str:
     bytes every run.
 
     Only the ids of elements in the page's tree are replaced: data (farm ids, names) that happens
-    to hold 32 hex digits is left alone. Each id is found and replaced with ``str.find`` and
-    ``str.replace`` (a few milliseconds per megabyte), not with one regular expression of all
-    ids, which took 0.4 s per region map at 45,000 farms.
+    to hold 32 hex digits is left alone. The elements' data (a ``payload`` of JSON text, most of
+    a page) is rendered as a short mark, the ids are found and replaced with ``str.find`` and
+    ``str.replace`` in what is left, and the data is put back in one pass (a regular expression
+    of all ids over the whole page took 0.4 s per region map at 45,000 farms).
     """
-    html = root.render()
-    ids: list[str] = []
+    elements: list[Element] = []
     pending = [root]
     while pending:
         element = pending.pop()
-        ids.append(element._id)
+        elements.append(element)
         pending.extend(reversed(element._children.values()))
+    payloads: list[str] = []
+    held = []
+    for element in elements:
+        payload = getattr(element, "payload", None)
+        if isinstance(payload, str) and len(payload) >= _PAYLOAD_MARKED:
+            held.append((element, payload))
+            element.payload = f"\x00vbr-payload-{len(payloads)}\x00"
+            payloads.append(payload)
+    try:
+        html = root.render()
+    finally:
+        for element, payload in held:
+            element.payload = payload
+    ids = [element._id for element in elements]
     first = {old: html.find(old) for old in dict.fromkeys(ids)}
     found = sorted((at, old) for old, at in first.items() if at >= 0)
     for k, (_, old) in enumerate(found):
         html = html.replace(old, f"{k:032x}")
-    return html
+    if not payloads:
+        return html
+    parts = _PAYLOAD_MARK.split(html)
+    if sorted(map(int, parts[1::2])) != list(range(len(payloads))):
+        raise ValueError("a map element's data was not rendered exactly once")
+    parts[1::2] = [payloads[int(k)] for k in parts[1::2]]
+    return "".join(parts)
+
+
+#: Data of a map element this long or longer is left out while the ids are replaced.
+_PAYLOAD_MARKED = 4096
+_PAYLOAD_MARK = re.compile("\x00vbr-payload-([0-9]+)\x00")
 
 
 def status_counts(statuses: np.ndarray) -> pd.Series:
