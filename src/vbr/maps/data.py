@@ -185,7 +185,8 @@ def _rounded_wgs84(geoms: np.ndarray, decimals: int) -> np.ndarray:
 
 
 #: Raise when the display outlines (:func:`polygons_geojson`'s simplification) change.
-DISPLAY_VERSION = 1
+#: 2: kept in rounded WGS84 (they were kept in EPSG:28992 and projected every run).
+DISPLAY_VERSION = 2
 
 
 @dataclass
@@ -228,20 +229,27 @@ def polygons_geojson(
             else:
                 todo.append(k)
     if todo:
-        made = cached_each(
+        made = cached_each(  # simplified and in rounded WGS84: as the page shows them
             "display",
             DISPLAY_VERSION,
             source[todo],
-            lambda todo: map_geometries(  # over threads: GEOS leaves the interpreter free
-                lambda share: shapely.simplify(share, simplify_m, preserve_topology=True), todo
+            lambda todo: _rounded_wgs84(
+                np.asarray(
+                    map_geometries(  # over threads: GEOS leaves the interpreter free
+                        lambda share: shapely.simplify(share, simplify_m, preserve_topology=True),
+                        todo,
+                    )
+                ),
+                POLYGON_DECIMALS,
             ),
             params=(float(simplify_m),),
             folder=cache.folder if cache is not None else None,
         )
-        made = _rounded_wgs84(np.asarray(made), POLYGON_DECIMALS)
-        for k, geom in zip(todo, made, strict=True):
-            empty = geom is None or shapely.is_empty(geom)
-            shapes[k] = None if empty else json.loads(shapely.to_geojson(geom))
+        made = np.asarray(made, dtype=object)
+        empty = shapely.is_missing(made) | shapely.is_empty(made)
+        texts = shapely.to_geojson(np.where(empty, None, made))
+        for k, gone, text in zip(todo, empty, texts, strict=True):
+            shapes[k] = None if gone else orjson.loads(text)
             if cache is not None:
                 cache.made[(id(source[k]), simplify_m)] = (source[k], shapes[k])
     features = []
