@@ -173,10 +173,14 @@ def _submitted(ranked: pd.DataFrame) -> np.ndarray | None:
     if "submitted_at" not in ranked.columns:
         return None
     times = pd.to_datetime(ranked["submitted_at"], utc=True)
-    if not times.notna().any():
+    given = times.notna().to_numpy()
+    if not given.any():
         return None
-    text = times.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return text.where(times.notna(), "").to_numpy(dtype=object)
+    # numpy writes the seconds in C (pandas' strftime: 0.12 s at 45,000 farms)
+    seconds = times.dt.tz_localize(None).to_numpy().astype("datetime64[s]")
+    text = np.char.add(np.datetime_as_string(seconds, unit="s"), "Z").astype(object)
+    text[~given] = ""
+    return text
 
 
 def _summary(region, *, statuses, rows, nh3, subsidy, funded, budgets) -> RegionSummary:

@@ -83,8 +83,8 @@ def _lot_places(result: Result) -> np.ndarray:
         position = {farm: k for k, farm in enumerate(decisions.draw)}
         return np.array([position.get(f, -1) for f in ids], dtype="int64")
     seed = int(decisions.seed) if decisions is not None and decisions.seed is not None else 0
-    keys = [lot_key(seed, f) for f in ids]
-    order = sorted(range(n), key=lambda k: (keys[k], ids[k]))
+    keys = np.array([lot_key(seed, f) for f in ids], dtype=str)
+    order = np.lexsort((np.array(ids, dtype=str), keys))  # by key, then farm_id
     out = np.empty(n, dtype="int64")
     out[order] = np.arange(n)
     return out
