@@ -126,7 +126,7 @@ def impact_grid(
         * (float(positive.min()) if len(positive) else 0.0)
     )
     grid[grid < floor] = 0.0
-    grid_transform = transform * Affine.translation(-kx, -ky)
+    grid_transform = transform @ Affine.translation(-kx, -ky)
     return grid, grid_transform, floor
 
 
@@ -208,7 +208,7 @@ def coarsen(
     padded = np.pad(np.nan_to_num(weight, nan=0.0), ((0, pr), (0, pc)))
     r2, c2 = padded.shape[0] // factor, padded.shape[1] // factor
     summed = padded.reshape(r2, factor, c2, factor).sum(axis=(1, 3))
-    return summed, transform * Affine.scale(factor)
+    return summed, transform @ Affine.scale(factor)
 
 
 def run_impacts(
@@ -300,9 +300,9 @@ def area_impacts(
         c0 = int(cols[mine].min()) // factor * factor
         r1, c1 = int(rows[mine].max()) + 1, int(cols[mine].max()) + 1
         local = np.where(labels[r0:r1, c0:c1] == label, weight[r0:r1, c0:c1], 0.0)
-        local_transform = transform * Affine.translation(c0, r0)
-        xmin, ymax = local_transform * (0, 0)
-        xmax, ymin = local_transform * (c1 - c0, r1 - r0)
+        local_transform = transform @ Affine.translation(c0, r0)
+        xmin, ymax = local_transform @ (0, 0)
+        xmax, ymin = local_transform @ (c1 - c0, r1 - r0)
         near = (x >= xmin - reach) & (x <= xmax + reach) & (y >= ymin - reach) & (y <= ymax + reach)
         if not near.any():
             continue
