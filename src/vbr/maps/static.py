@@ -21,6 +21,7 @@ import functools
 import importlib.util
 import math
 import textwrap
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -914,9 +915,25 @@ def draw_png(static: StaticMap, path: Path) -> Path:
 
 
 def _save_rgb(picture: Image.Image, path: Path) -> None:
-    """Save the picture as an RGB PNG, zlib level 3 (as fast as the encoder gets and hardly
-    bigger than level 6)."""
-    picture.save(path, format="PNG", compress_level=3)
+    """Save the picture as an RGB PNG: its rows unfiltered, zlib level 3. A third of the time of
+    Pillow's PNG at the same level (which tries four filters on every row) and a fifth smaller:
+    a map's flat colours repeat well as they are. The same picture gives the same bytes."""
+    width, height = picture.size
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter 0, then RGB
+    rows[:, 1:] = np.asarray(picture.convert("RGB")).reshape(height, 3 * width)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+        )
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 3))
+        + chunk(b"IEND", b"")
+    )
 
 
 def draw_pngs(maps: Sequence[tuple[StaticMap, Path]]) -> list[Path]:
@@ -955,7 +972,7 @@ def _worker_start(claimed) -> None:
 class PictureDrawer:
     """Draws ``map.png`` files beside other work: in forked worker processes (one per core left
     free by this one) where the machine has more than one core, else here when :meth:`finish`
-    is called. A picture takes 0.15-0.25 s of CPU, with 45,000 farms too (0.35-0.5 s with
+    is called. A picture takes 0.1-0.2 s of CPU, with 45,000 farms too (0.35-0.5 s with
     matplotlib, and its loading in each process). When :meth:`finish`
     is called, this process draws the pictures no worker has started yet, from the last one
     back, instead of waiting idle. Use it as a context manager::
