@@ -434,7 +434,9 @@ def _fill(
     if mask is None:
         return
     draw = ImageDraw.Draw(mask.image)
-    flat, ends = mask.points(rings, 0.5)  # Pillow's vertex k is the middle of pixel k
+    # Pillow fills the pixels a polygon spans, both ends included: half a fine pixel more each
+    # side, on average, for a polygon and its holes alike
+    flat, ends = mask.points(rings, 0.0)
     starts = [0, *ends[:-1]]
     outer = np.flatnonzero(exterior).tolist()
     for first, last in zip(outer, [*outer[1:], len(rings)], strict=True):
@@ -754,23 +756,39 @@ def _labels(draw: ImageDraw.ImageDraw, static: StaticMap, frame: _Frame) -> None
         )
 
 
-def _legend_patch(picture: Image.Image, box: tuple[int, int, int, int], e: LegendEntry) -> None:
-    """A legend's patch: a rectangle (whole pixels) filled and edged 1.8 pt (dashed (3, 2)
-    times that where ``e.dashed``), from its bottom left anticlockwise as matplotlib draws it."""
-    left, top, right, bottom = box
+def _legend_patch(picture: Image.Image, box: tuple[float, ...], e: LegendEntry) -> None:
+    """A legend's patch: a rectangle (left, top, right, bottom: pixels) filled and edged 1.8 pt,
+    dashed (3, 2) times that where ``e.dashed``, from its bottom left anticlockwise as
+    matplotlib draws it. Its corners are put in the middle of pixels, as matplotlib puts them
+    (its edge about 3 pixels wide)."""
+    left, top, right, bottom = (math.floor(v + 0.5) + 0.5 for v in box)
     if e.fill:
         fill = (*_rgb(e.fill), round(255 * e.fill_alpha))
-        ImageDraw.Draw(picture, "RGBA").rectangle((left, top, right - 1, bottom - 1), fill=fill)
+        ImageDraw.Draw(picture, "RGBA").rectangle(
+            (left + 0.5, top + 0.5, right - 0.5, bottom - 0.5), fill=fill
+        )
     width = 1.8 * _PX
-    if not e.dashed:  # square corners: the ring between two rectangles
-        rings = [
-            np.array([[x, y] for x, y in corners], dtype=float)
-            for corners in (
-                _corners(left - width / 2, top - width / 2, right + width / 2, bottom + width / 2),
-                _corners(left + width / 2, top + width / 2, right - width / 2, bottom - width / 2),
+    if not e.dashed:  # square corners: the ring between two rectangles, in whole fine pixels
+        half = width / 2
+        outer = (left - half, top - half, right + half, bottom + half)
+        mask = _Mask.around(picture, [np.reshape(outer, (2, 2))], 1, _FINE)
+        if mask is None:
+            return
+        draw = ImageDraw.Draw(mask.image)
+        for (x0, y0, x1, y1), value in (
+            (outer, 255),
+            ((left + half, top + half, right - half, bottom - half), 0),
+        ):
+            draw.rectangle(
+                (
+                    round((x0 - mask.left) * _FINE),
+                    round((y0 - mask.top) * _FINE),
+                    round((x1 - mask.left) * _FINE) - 1,
+                    round((y1 - mask.top) * _FINE) - 1,
+                ),
+                fill=value,
             )
-        ]
-        _fill(picture, rings, np.array([True, False]), e.stroke, fine=_FINE)
+        mask.paste(picture, e.stroke)
         return
     edge = np.array(_corners(left, top, right, bottom), dtype=float)
     _stroke(picture, _dashes([edge], 3 * width, 2 * width), e.stroke, width, round_joins=True)
@@ -779,6 +797,12 @@ def _legend_patch(picture: Image.Image, box: tuple[int, int, int, int], e: Legen
 def _corners(left: float, top: float, right: float, bottom: float) -> list[tuple[float, float]]:
     """A rectangle's ring from its bottom left, anticlockwise on the picture."""
     return [(left, bottom), (right, bottom), (right, top), (left, top), (left, bottom)]
+
+
+def _pixel_middle(point: tuple[float, float]) -> np.ndarray:
+    """The middle of the pixel that ``point`` is in: where matplotlib puts a marker (a legend's
+    dot, a size's circle)."""
+    return np.floor(np.array([point])) + 0.5
 
 
 def _legend(picture: Image.Image, draw: ImageDraw.ImageDraw, static: StaticMap) -> None:
@@ -806,7 +830,7 @@ def _legend(picture: Image.Image, draw: ImageDraw.ImageDraw, static: StaticMap) 
         if e.kind == "dot":
             _draw_discs(
                 picture,
-                np.array([at(0.03, y - line * 0.32)]),
+                _pixel_middle(at(0.03, y - line * 0.32)),
                 np.array([5 * _PX]),  # 10 pt across
                 [e.fill],
                 [e.stroke],
@@ -816,7 +840,16 @@ def _legend(picture: Image.Image, draw: ImageDraw.ImageDraw, static: StaticMap) 
         else:
             left, bottom = at(0.0, y - line * 0.62)
             right, top = at(0.065, y - line * 0.02)
-            _legend_patch(picture, (round(left), round(top), round(right), round(bottom)), e)
+            # the column cuts off what reaches left of it (half the patch's left edge)
+            outside = (
+                math.floor(left) - 4,
+                math.floor(top) - 4,
+                math.floor(left),
+                round(bottom) + 4,
+            )
+            kept = picture.crop(outside)
+            _legend_patch(picture, (left, top, right, bottom), e)
+            picture.paste(kept, outside[:2])
         label = textwrap.fill(e.label, 38)
         _text(draw, *at(0.09, y), label, 11)
         if e.count:
@@ -839,7 +872,7 @@ def _legend(picture: Image.Image, draw: ImageDraw.ImageDraw, static: StaticMap) 
         for radius, text in static.sizes:
             _draw_discs(
                 picture,
-                np.array([at(x, centre)]),
+                _pixel_middle(at(x, centre)),
                 np.array([radius]),
                 ["#bbbbbb"],
                 ["#555555"],
