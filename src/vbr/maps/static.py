@@ -550,38 +550,47 @@ def _draw_cells(image: Image.Image, frame: _Frame, cells: CellsToDraw) -> None:
         _stroke(image, [lines[k] for k in np.flatnonzero(strokes == colour)], colour, 0.8 * _PX)
 
 
-@functools.lru_cache(maxsize=4096)
-def _disc(
-    quarter_radius: int,
-    half_x: int,
-    half_y: int,
-    fill: str,
-    stroke: str,
-    alpha: float,
-    edge_px: float,
-) -> tuple[object, object, int]:
-    """A circle of radius ``quarter_radius / 4`` pixels, filled and edged ``edge_px`` wide at
-    ``alpha``, with smooth edges (the share of each pixel inside it): its colours and its
-    opacity (Pillow's core images, ``2 * half + 2`` pixels square) and ``half``, its centre's
-    offset from their left and top (plus half a pixel where ``half_x`` or ``half_y``)."""
-    radius = quarter_radius / 4
-    half = math.ceil(radius + edge_px / 2 + 1)
-    centres = np.arange(2 * half + 2) + 0.5
-    dx = centres - (half + half_x / 2)
-    dy = centres - (half + half_y / 2)
-    distance = np.hypot(dx[None, :], dy[:, None])
+#: The circles computed in this process, by (radius in quarter pixels, half a pixel right, half a
+#: pixel down, fill, stroke, opacity, edge width): their colours and opacity (Pillow's core
+#: images, ``2 * half + 2`` pixels square) and ``half``, their centre's offset from their left
+#: and top (plus the half pixels).
+_DISCS: dict[tuple, tuple[object, object, int]] = {}
 
-    def inside(r: float) -> np.ndarray:
-        return np.clip(r - distance + 0.5, 0.0, 1.0)
 
-    filled = alpha * inside(radius)
-    edged = alpha * (inside(radius + edge_px / 2) - inside(radius - edge_px / 2))
-    opacity = edged + filled * (1 - edged)  # the edge over the fill
-    mix = (
-        np.multiply.outer(edged, _rgb(stroke)) + np.multiply.outer(filled * (1 - edged), _rgb(fill))
-    ) / np.maximum(opacity, 1e-9)[..., None]
-    colours = Image.fromarray(np.rint(mix).astype(np.uint8), "RGB")
-    return colours.im, Image.fromarray(np.rint(opacity * 255).astype(np.uint8), "L").im, half
+def _make_discs(keys: list[tuple], alpha: float, edge_px: float) -> None:
+    """Compute the circles ``keys`` (radius in quarter pixels, half pixel right, half pixel
+    down, fill, stroke) filled and edged ``edge_px`` wide at ``alpha``, with smooth edges (the
+    share of each pixel inside them), those of a size in one go, into :data:`_DISCS`."""
+    sizes: dict[int, list[tuple]] = {}
+    for key in keys:
+        sizes.setdefault(math.ceil(key[0] / 4 + edge_px / 2 + 1), []).append(key)
+    for half, same in sizes.items():
+        quarter, right, down = (np.array([k[j] for k in same], dtype=np.float32) for j in range(3))
+        radius = quarter[:, None, None] / 4
+        centres = np.arange(2 * half + 2, dtype=np.float32) + 0.5
+        distance = np.hypot(
+            centres[None, None, :] - (half + right[:, None, None] / 2),
+            centres[None, :, None] - (half + down[:, None, None] / 2),
+        )
+
+        def inside(r: np.ndarray, distance: np.ndarray = distance) -> np.ndarray:
+            return np.clip(r - distance + 0.5, 0.0, 1.0)
+
+        filled = alpha * inside(radius)
+        edged = alpha * (inside(radius + edge_px / 2) - inside(radius - edge_px / 2))
+        opacity = edged + filled * (1 - edged)  # the edge over the fill
+        # the colour: the edge's share of what is drawn there, the rest the fill's
+        share = (edged / np.maximum(opacity, 1e-6))[..., None]
+        fills = np.array([_rgb(k[3]) for k in same], dtype=np.float32)[:, None, None, :]
+        strokes = np.array([_rgb(k[4]) for k in same], dtype=np.float32)[:, None, None, :]
+        colours = np.rint(fills + share * (strokes - fills)).astype(np.uint8)
+        opacities = np.rint(opacity * 255).astype(np.uint8)
+        for key, own_colours, own_opacity in zip(same, colours, opacities, strict=True):
+            _DISCS[(*key, alpha, edge_px)] = (
+                Image.fromarray(own_colours, "RGB").im,
+                Image.fromarray(own_opacity, "L").im,
+                half,
+            )
 
 
 def _draw_discs(
@@ -594,17 +603,30 @@ def _draw_discs(
     alpha: float,
     edge_px: float,
 ) -> None:
-    """Circles at ``xy`` (pixels in ``image``), in order (the last on top); their centres and
-    radii to within a quarter pixel."""
+    """Circles at ``xy`` (pixels in ``image``), in order (the last on top): their centres to
+    within a quarter pixel, their radii to within an eighth."""
     halves = np.floor(np.asarray(xy, dtype=float) * 2 + 0.5).astype(int)
     quarters = np.rint(np.asarray(radius_px, dtype=float) * 4).astype(int)
+    keys = list(
+        zip(
+            quarters.tolist(),
+            (halves[:, 0] & 1).tolist(),
+            (halves[:, 1] & 1).tolist(),
+            [str(c) for c in fill],
+            [str(c) for c in stroke],
+            strict=True,
+        )
+    )
+    if len(_DISCS) > 20_000:  # many colours over many pictures: start again
+        _DISCS.clear()
+    missing = [k for k in dict.fromkeys(keys) if (*k, alpha, edge_px) not in _DISCS]
+    if missing:
+        _make_discs(missing, alpha, edge_px)
     # thousands of small pictures: pasted by Pillow's core, without Image.paste's checks (each
     # disc is an RGB picture with an "L" mask of the same size, inside or partly outside)
     target = image.im
-    for (hx, hy), quarter, colour, edge in zip(
-        halves.tolist(), quarters.tolist(), list(fill), list(stroke), strict=True
-    ):
-        colours, opacity, half = _disc(quarter, hx & 1, hy & 1, colour, edge, alpha, edge_px)
+    for (hx, hy), key in zip(halves.tolist(), keys, strict=True):
+        colours, opacity, half = _DISCS[(*key, alpha, edge_px)]
         left, top = (hx >> 1) - half, (hy >> 1) - half
         target.paste(colours, (left, top, left + 2 * half + 2, top + 2 * half + 2), opacity)
 
