@@ -318,3 +318,32 @@ def test_decisions_and_yes_no_are_words_of_the_run_language_for_people_only(lang
         people = list(csv.DictReader(fh, delimiter=";"))
     assert {r[t("columns.priority", lang)] for r in people} <= yes_no
     assert {r["priority"] for r in read_rows(out / "ranking.csv")} <= {"true", "false"}
+
+
+@pytest.mark.slow
+def test_own_number_columns_hold_numbers_as_format_number_writes_them(farms, tmp_path):
+    """The workbook takes the text of the lists' own number columns as it is (no reading back
+    and writing again): that text must be what format_number writes, in every sheet's table."""
+    import numpy as np
+
+    from vbr import compute, run_options
+    from vbr.writers.context import WriteContext
+    from vbr.writers.text import format_numbers
+    from vbr.writers.workbook import _own_numbers
+
+    result = compute(run_options(farms=farms, out=tmp_path / "out"))
+    context = WriteContext.of(result, tmp_path / "unused")
+    tables = [
+        context.ranking_text(),
+        context.decisions_text(),
+        *(context.region_text(r) for r in result.region_lists),
+    ]
+    checked = set()
+    for table in tables:
+        for column in _own_numbers(table.columns):
+            text = np.asarray(table[column].tolist(), dtype=object)
+            filled = text[text != ""]
+            assert list(filled) == format_numbers(filled.astype("float64")), column
+            checked.add(column)
+    assert {"rank", "distance_m", "nh3_kg", "subsidy_eur", "eur_per_kg"} <= checked
+    assert {"national_rank", "cumulative_eur"} <= checked  # the regions' own

@@ -15,7 +15,7 @@ import re
 import time
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +71,9 @@ class Sheet:
     table: pd.DataFrame
     headers: Sequence[str] | None = None
     formats: Mapping[str, str] | None = None
+    #: Number columns whose text is already what :func:`format_number` writes (the lists' own
+    #: numbers): written as they are instead of read as numbers and written again.
+    canonical: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ def write_workbook(context: WriteContext) -> WriteReport:
             table[c] = yes_no(table[c], lang)
         for c, serials in times.items():
             table[c] = serials if rows is None else serials[rows]
-        return Sheet(name, table, people_headers(list(table.columns), lang, known=known), formats)
+        headers = people_headers(list(table.columns), lang, known=known)
+        return Sheet(name, table, headers, formats, _own_numbers(table.columns) | set(times))
 
     rejected = result.rejected
     decisions = context.decisions_text().copy(deep=False)
@@ -160,6 +164,7 @@ def write_workbook(context: WriteContext) -> WriteReport:
             decisions,
             people_headers(list(decisions.columns), lang, known=DECISION_COLUMNS),
             default_formats(list(decisions.columns)),
+            _own_numbers(decisions.columns),
         ),
     ]
     cover = Cover(
@@ -169,6 +174,13 @@ def write_workbook(context: WriteContext) -> WriteReport:
     )
     own = write_xlsx(sheets, path, cover=cover, fixed=(0, len(sheets) - 2, len(sheets) - 1))
     return WriteReport(files=(path,), notes=tuple(own), timings={"xlsx": time.perf_counter() - t0})
+
+
+def _own_numbers(columns: Sequence[str]) -> frozenset[str]:
+    """The lists' own number columns among ``columns``: their text is what
+    :func:`format_number` writes (:func:`~vbr.writers.tables.ranking_table` and the other
+    tables make it so), which the workbook takes as it is."""
+    return frozenset(c for c, kind in default_formats(list(columns)).items() if kind != BOOLEAN)
 
 
 def _carried_times(result: Result, national: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -307,7 +319,7 @@ def write_xlsx(
         ncols = table.shape[1]
         quoted = title.replace("'", "''")
         span = f"'{quoted}'!$A$1:${_column_letter(ncols - 1)}${len(table) + 1}" if ncols else ""
-        prepared.append((Sheet(sheet.name, table, sheet.headers, sheet.formats), title, span))
+        prepared.append((replace(sheet, table=table), title, span))
     with zipfile.ZipFile(
         path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL
     ) as zf:
@@ -422,10 +434,13 @@ _PLAIN_NUMBERS = re.compile(
 )
 
 
-def _column_cells(kind: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
+def _column_cells(
+    kind: str, values: list, ref: list[str], cut: list[int], *, canonical: bool = False
+) -> list[str]:
     """The XML of one column's cells (``""`` for an empty cell): numbers in a column of a number
     format (``kind``) and booleans in a :data:`BOOLEAN` column where the value is one, text
-    everywhere else (``kind`` empty).
+    everywhere else (``kind`` empty). A ``canonical`` column of plain numbers holds them as
+    :func:`format_number` writes them: its text is taken as it is.
 
     Columns of plain numbers or plain text take a column-wise path; any other column goes cell
     by cell. Both give the same cells (a test compares them).
@@ -438,14 +453,18 @@ def _column_cells(kind: str, values: list, ref: list[str], cut: list[int]) -> li
         and _PLAIN_NUMBERS.fullmatch(joined)
     ):
         style = _XLSX_STYLE[kind]
-        array = np.asarray(values, dtype=object)
-        filled = array != ""
-        texts = np.full(len(values), "", dtype=object)
-        if filled.any():
-            texts[filled] = format_numbers(array[filled].astype("float64"))
+        if canonical:
+            texts = values
+        else:
+            array = np.asarray(values, dtype=object)
+            filled = array != ""
+            texts = np.full(len(values), "", dtype=object)
+            if filled.any():
+                texts[filled] = format_numbers(array[filled].astype("float64"))
+            texts = texts.tolist()
         return [
             f'<c r="{r}" s="{style}"><v>{t}</v></c>' if t else ""
-            for r, t in zip(ref, texts.tolist(), strict=True)
+            for r, t in zip(ref, texts, strict=True)
         ]
     if (
         not kind
@@ -560,6 +579,7 @@ def _write_sheet(zf: zipfile.ZipFile, member: str, sheet: Sheet) -> int:
                     table.iloc[start:stop, j].tolist(),
                     [letters[j] + r for r in rows],
                     cut,
+                    canonical=cols[j] in sheet.canonical,
                 )
                 for j in range(ncols)
             ]
