@@ -8,6 +8,8 @@ import datetime as dt
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from conftest import X0, Y0, read_rows, write_csv
@@ -215,3 +217,41 @@ def test_a_month_first_column_is_exit_2_naming_file_column_and_fix(run_small, tm
     assert code == 2
     first = err.splitlines()[0]
     assert "farms.csv" in first and "column submitted_at holds '12/31/2024' (row 2)" in first
+
+
+_TIME_CELLS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "2024-03-01T10:00:00+01:00",
+                "2024-03-01 10:00:00Z",
+                "2024-03-01T10:00:00-05:30",
+                "2024-13-45T99:99:99+99:99",
+                "2024-03-01T10:00:00.123+02:00",
+                "2024-03-01T10:00",
+                "01-03-2024 10:00",
+                "",
+                "2024-03-01x10:00:00+01:00",  # the common lengths, one character off
+                "2024-03-01T10:00:00*01:00",
+                "2024-03-01T10:00:00Y",
+                "\uff12024-03-01T10:00:00+01:00",  # a full-width digit (a regex digit, not ASCII)
+            ]
+        ),
+        st.text(alphabet="0123456789-:+TZ .\t\u2003xé\n", min_size=18, max_size=26),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TIME_CELLS)
+def test_common_zoned_times_are_found_as_the_regular_expression_finds_them(cells):
+    """The fixed-width test of the common forms (and the match of the rest) finds the same
+    times with a zone, and strips the same, as stripping and matching every value."""
+    from vbr.io.times import _ZONED, _zoned
+
+    values = pd.Series(cells, dtype=object)
+    stripped, zoned = _zoned(values)
+    expected = values.astype(str).str.strip()
+    assert stripped.tolist() == expected.tolist()
+    assert zoned.tolist() == expected.str.match(_ZONED).tolist()

