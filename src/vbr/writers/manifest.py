@@ -164,6 +164,23 @@ COMPARED_LOOSELY = (
 )
 
 
+def _version_of(module: str) -> str:
+    """The version of an installed package: from the loaded module where the run loaded it,
+    else from its metadata (openpyxl, which reads workbooks given as input, need not be loaded
+    for this: 0.14 s)."""
+    import sys
+
+    loaded = sys.modules.get(module)
+    if loaded is not None:
+        return loaded.__version__
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(module)
+    except PackageNotFoundError as exc:
+        raise ImportError(module) from exc
+
+
 def build_manifest(
     result: Result,
     folder: Path,
@@ -194,7 +211,7 @@ def build_manifest(
     versions = {"python": platform.python_version()}
     for mod in ("geopandas", "shapely", "pyproj", "pyogrio", "pandas", "numpy", "openpyxl"):
         with contextlib.suppress(ImportError, AttributeError):
-            versions[mod] = __import__(mod).__version__
+            versions[mod] = _version_of(mod)
     versions["geos"] = shapely.geos_version_string
     outputs = {}
     for name in written:
