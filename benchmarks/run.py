@@ -483,8 +483,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker:
-        print(json.dumps(WORKERS[args.worker](args)))
-        return 0
+        print(json.dumps(WORKERS[args.worker](args)), flush=True)
+        # leave as the command line does (vbr.cli.entry): without the interpreter's teardown
+        os._exit(0)
 
     if args.from_json:
         saved = json.loads(args.from_json.read_text())

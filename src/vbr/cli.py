@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -811,13 +812,14 @@ def entry() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         code = main()
-    if code > 128:
-        # stopped by a signal, temporary files removed: do not wait for background work (the
-        # priority strip is buffered in threads) that the interpreter would join on exit
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    sys.exit(code)
+    # Every output is written and moved into place (or, stopped by a signal, the temporary files
+    # removed): leave without the interpreter's teardown, which would free the run's objects one
+    # by one (0.3-0.4 s after a 45,000-farm run) and wait for background work nobody needs any
+    # more (the priority strip's thread; the cache folder is written whole or not at all).
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
