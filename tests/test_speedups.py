@@ -227,3 +227,19 @@ def test_search_text_test_on_the_joined_column_equals_the_test_value_by_value(ce
 
     values = pd.Series(cells, dtype=object)
     assert _is_text(values) == _is_text_value_by_value(values)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "&", "<", ">", "_x", "_x00A9_", "_X0041_", "_x12G4_", "\x01", "\x0b", "\r"]
+            + ["\t", "\n", "é", " ", "_x005F_", "\x1f", "\x00"]
+        ),
+        max_size=14,
+    ).map("".join)
+)
+def test_workbook_escape_of_a_joined_column_equals_the_escape_of_a_cell(text):
+    from vbr.writers.workbook import _xml_column, _xml_text
+
+    assert _xml_column(text) == _xml_text(text)

