@@ -23,7 +23,13 @@ from vbr.writers.tables import (
     people_headers,
     yes_no,
 )
-from vbr.writers.text import format_number, join_all, neutralise_formulas, replace_in_all
+from vbr.writers.text import (
+    cell_values,
+    format_number,
+    join_all,
+    neutralise_formulas,
+    replace_in_all,
+)
 
 __all__ = ["excel_table", "write_csv", "write_excel_csv", "write_lists"]
 
@@ -158,7 +164,7 @@ def _write_delimited(
     special = (delimiter, '"', "\r", "\n")
     header = _field_texts([str(c) for c in table.columns], special)
     lone = len(header) == 1  # a lone empty field must not read as a blank line: write ""
-    columns = [table.iloc[:, j].tolist() for j in range(table.shape[1])]
+    columns = [cell_values(table.iloc[:, j]) for j in range(table.shape[1])]
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     with (
         open(path, "wb") as fh,

@@ -12,6 +12,7 @@ import pandas as pd
 
 __all__ = [
     "FORMULA_START",
+    "cell_values",
     "format_bools",
     "format_integers",
     "format_number",
@@ -62,6 +63,12 @@ def format_integers(values: Iterable, *, blank_below: int | None = None) -> list
     return text.tolist()
 
 
+def cell_values(column: pd.Series) -> list:
+    """The values of a column as a list, as ``column.tolist()`` gives them, in half the time
+    for pandas' string columns (their ``tolist`` converts value by value)."""
+    return column.to_numpy(dtype=object).tolist()
+
+
 def join_all(values: list, separator: str = "\n") -> str | None:
     """The values joined by ``separator``, or ``None`` when not all are text (one pass in C)."""
     try:
@@ -97,7 +104,9 @@ def may_hold_formulas(values: list) -> bool:
     if joined is None:
         return True
     # a substring test per character (C, memchr-fast); a regular expression of the same took 2 s
-    return joined.startswith(FORMULA_START) or any("\x00" + c in joined for c in FORMULA_START)
+    return joined.startswith(FORMULA_START) or any(
+        c in joined and "\x00" + c in joined for c in FORMULA_START
+    )
 
 
 def replace_in_all(values: list[str], old: str, new: str) -> list[str]:
@@ -131,7 +140,7 @@ def neutralise_formulas(table: pd.DataFrame, *, numeric: Iterable[str] = ()) -> 
     out = table
     skip = set(numeric)
     for c in table.columns:
-        if c in skip or not may_hold_formulas(table[c].tolist()):
+        if c in skip or not may_hold_formulas(cell_values(table[c])):
             continue
         values = table[c].astype(str)
         risky = looks_like_formula(values)

@@ -38,7 +38,7 @@ from vbr.writers.tables import (
     status_words,
     yes_no,
 )
-from vbr.writers.text import FORMULA_START, format_number, format_numbers, join_all
+from vbr.writers.text import FORMULA_START, cell_values, format_number, format_numbers, join_all
 
 __all__ = [
     "BOOLEAN",
@@ -536,7 +536,7 @@ def _widths(sheet: Sheet, kinds: list[str]) -> list[float]:
     headers = list(sheet.headers or table.columns)
     widths = []
     for j, kind in enumerate(kinds):
-        values = table.iloc[:, j].tolist()
+        values = cell_values(table.iloc[:, j])
         try:  # text, as the lists hold it: one pass in C
             longest = max(map(len, values), default=0)
         except TypeError:
@@ -596,7 +596,7 @@ def _write_sheet(zf: zipfile.ZipFile, member: str, sheet: Sheet) -> int:
             columns = [
                 _column_cells(
                     kinds[j],
-                    table.iloc[start:stop, j].tolist(),
+                    cell_values(table.iloc[start:stop, j]),
                     [letters[j] + r for r in rows],
                     cut,
                     canonical=cols[j] in sheet.canonical,
