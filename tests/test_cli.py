@@ -385,3 +385,26 @@ def test_help_describes_every_run_option(vbr):
         assert option in stdout
     code, stdout, _ = vbr("--help")
     assert code == 0 and "run" in stdout
+
+
+@pytest.mark.slow
+def test_console_script_leaves_with_the_runs_code_and_all_it_printed(tmp_path):
+    """The console script leaves without the interpreter's teardown (os._exit): its exit code
+    and everything it printed must still come out."""
+    import subprocess
+    import sys
+
+    missing = subprocess.run(
+        [sys.executable, "-m", "vbr.cli", "run", "--farms", str(tmp_path / "none.csv")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert missing.returncode == 2
+    assert "none.csv" in missing.stderr and "bestand niet gevonden" in missing.stderr
+    helped = subprocess.run(
+        [sys.executable, "-m", "vbr.cli", "run", "--help"], capture_output=True, text=True
+    )
+    assert helped.returncode == 0
+    assert helped.stdout.startswith("Gebruik: vbr run")
+    assert helped.stdout.rstrip().endswith("Toon deze hulp en stop.")

@@ -1013,7 +1013,11 @@ def test_the_console_script_hides_runtime_warnings(monkeypatch, capsys):
         warnings.warn("overflow encountered in multiply", RuntimeWarning, stacklevel=1)
         return 0
 
+    def leave(code: int):  # the console script leaves with os._exit (no teardown)
+        raise SystemExit(code)
+
     monkeypatch.setattr(vbr.cli, "main", noisy_main)
+    monkeypatch.setattr(vbr.cli.os, "_exit", leave)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with pytest.raises(SystemExit) as stop:
