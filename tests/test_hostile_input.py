@@ -879,8 +879,10 @@ def test_sheet_names_excel_forbids_are_made_safe_and_noted(run, tmp_path):
         "Id veehouderij",
         "Reden",
     )
-    note = next(n for n in manifest_notes(out) if n.startswith("sheet name(s) changed"))
+    # said in the run's language (Dutch), in the manifest and on the workbook's cover alike
+    note = next(n for n in manifest_notes(out) if n.startswith("6 werkbladnamen aangepast"))
     assert "'History' -> 'History (2)'" in note and "\"'Peel'\" -> 'Peel'" in note
+    assert note in [value for _, value in cover_section(out / "ranking.xlsx", "section_notes")]
 
 
 # --- sizes (issue 19 point 6) ----------------------------------------------------------------

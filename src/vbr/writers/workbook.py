@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vbr.locale import t
+from vbr.locale import Message, t
 from vbr.locale.formats import AMSTERDAM
+from vbr.locale.reasons import render_note
 from vbr.model import Result, WriteReport
 from vbr.writers.apart import runs_apart
 from vbr.writers.context import WriteContext
@@ -170,7 +171,9 @@ def write_workbook(context: WriteContext) -> WriteReport:
     cover = Cover(
         t("workbook.sheet_about", lang),
         (t("workbook.col_item", lang), t("workbook.col_value", lang)),
-        lambda own: cover_rows(context, [*context.notes, *own], columns=_headed(sheets)),
+        lambda own: cover_rows(
+            context, [*context.notes, *(render_note(n, lang) for n in own)], columns=_headed(sheets)
+        ),
     )
     own = write_xlsx(sheets, path, cover=cover, fixed=(0, len(sheets) - 2, len(sheets) - 1))
     return WriteReport(files=(path,), notes=tuple(own), timings={"xlsx": time.perf_counter() - t0})
@@ -291,7 +294,7 @@ def write_xlsx(
         Excel's 32,767 characters).
     """
     sheets = [s if isinstance(s, Sheet) else Sheet(*s) for s in sheets]
-    own: list[str] = []
+    own: list[Message] = []
     used: set[str] = set()
     prepared: list[tuple[Sheet | None, str, str]] = []
     if cover is not None:
@@ -302,18 +305,14 @@ def write_xlsx(
     titles.update({k: _sheet_title(n, used) for k, n in enumerate(names) if k not in titles})
     changed = [f"{names[k]!r} -> {titles[k]!r}" for k in sorted(titles) if titles[k] != names[k]]
     if changed:
-        own.append(
-            "sheet name(s) changed to what Excel allows (at most 31 characters, none of "
-            "[]:*?/\\, no ' at either end, not History, each once): " + ", ".join(changed)
-        )
+        own.append(Message("notes.sheet_names", count=len(changed), names=", ".join(changed)))
     for k, sheet in enumerate(sheets):
         title = titles[k]
         table = sheet.table
         n = len(table)
         if n > _XLSX_MAX_ROWS:
             own.append(
-                f"sheet {sheet.name!r} holds the first {_XLSX_MAX_ROWS:,} of {n:,} rows (Excel's "
-                "limit); the CSV has all"
+                Message("notes.sheet_rows", sheet=repr(sheet.name), shown=_XLSX_MAX_ROWS, count=n)
             )
             table = table.iloc[:_XLSX_MAX_ROWS]
         ncols = table.shape[1]
@@ -330,8 +329,12 @@ def write_xlsx(
             cut = _write_sheet(zf, f"xl/worksheets/sheet{k}.xml", sheet)
             if cut:
                 own.append(
-                    f"sheet {sheet.name!r}: {cut:,} cells cut to Excel's {_XLSX_MAX_CHARS:,} "
-                    "characters; the CSV has them whole"
+                    Message(
+                        "notes.sheet_cells_cut",
+                        sheet=repr(sheet.name),
+                        count=cut,
+                        limit=_XLSX_MAX_CHARS,
+                    )
                 )
         if cover is not None:
             _write_cover(zf, "xl/worksheets/sheet1.xml", cover.headers, cover.rows(own))
