@@ -30,10 +30,14 @@ def test_workbook_reads_back_with_types_and_text_as_typed(tmp_path: Path) -> Non
     path = tmp_path / "r.xlsx"
     notes = write_xlsx([("Nederland", _table()), ("Groene Hart & Co's", _table())], path)
     assert notes == [
-        "sheet 'Nederland': 1 cells cut to Excel's 32,767 characters; the CSV has them whole",
-        "sheet \"Groene Hart & Co's\": 1 cells cut to Excel's 32,767 characters; "
-        "the CSV has them whole",
+        "sheet 'Nederland': 1 cell cut to Excel's 32,767 characters; the CSV has it whole",
+        "sheet \"Groene Hart & Co's\": 1 cell cut to Excel's 32,767 characters; "
+        "the CSV has it whole",
     ]
+    assert notes[0].render("nl") == (
+        "werkblad 'Nederland': 1 cel ingekort tot de 32.767 tekens van Excel; de CSV heeft haar "
+        "volledig"
+    )
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Nederland", "Groene Hart & Co's"]
     ws = wb["Nederland"]
