@@ -783,3 +783,35 @@ def test_pictures_left_when_the_pages_are_done_are_drawn_here_each_once(tmp_path
     drawers = {line.rsplit(" ", 1)[1] for line in lines}
     assert str(os.getpid()) in drawers  # this process drew the last ones instead of waiting
     assert len(drawers) == 2  # and the worker the first ones
+
+
+@pytest.mark.parametrize(
+    ("own_farms", "own_areas", "says"),
+    [
+        (False, False, "geen echte veehouderijen en geen officiële grenzen"),
+        (True, False, "Natura 2000-contouren van vbr: geen officiële grenzen"),
+        (False, True, "Voorbeelddata: geen echte veehouderijen;"),
+        (True, True, None),
+    ],
+)
+def test_map_limits_say_which_data_are_examples(tmp_path, own_farms, own_areas, says):
+    """Real farms measured against vbr's outlines are not "no real farms": the limits name
+    what is an example, and nothing when both files are the user's."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from vbr.maps.credits import credits
+    from vbr.settings import run_options
+
+    options = run_options(
+        farms=tmp_path / "farms.csv" if own_farms else None,
+        natura=tmp_path / "n2k.gpkg" if own_areas else None,
+        out=tmp_path / "out",
+    )
+    result = SimpleNamespace(options=options, overloaded_list=None)
+    limits = credits(result, dt.datetime(2026, 12, 7, tzinfo=dt.UTC)).limits
+    examples = [text for text in limits if "niet gebruiken voor besluiten" in text]
+    if says is None:
+        assert examples == []
+    else:
+        assert len(examples) == 1 and says in examples[0]

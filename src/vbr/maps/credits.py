@@ -99,6 +99,11 @@ def credits(
     ]
     if public_min_farms is not None:
         limits = [t("map.print.limit_public", lang, min=public_min_farms), *limits]
-    if _is_default(options.farms) or _is_default(options.natura):
+    example_farms, example_areas = _is_default(options.farms), _is_default(options.natura)
+    if example_farms and example_areas:
         limits.append(t("map.print.limit_synthetic", lang))
+    elif example_farms:  # real outlines, example farms
+        limits.append(t("map.print.limit_synthetic_farms", lang))
+    elif example_areas:  # real farms (the user's file) measured against vbr's outlines
+        limits.append(t("map.print.limit_indicative_natura", lang))
     return Credits(run=run, sources=sources, limits=limits)
