@@ -65,6 +65,8 @@ class _Shared:
     lists: dict[str, pd.DataFrame] = field(default_factory=dict)
     numbers: dict[str, list[str]] = field(default_factory=dict)
     zone: Future | None = None
+    #: The notes before any writer's: the result's and the outputs' (:func:`output_notes`).
+    first_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,11 +104,13 @@ class WriteContext:
         """The context of the first writer: the result's own notes and those of the outputs as
         a whole (:func:`output_notes`); ``created`` as given, else :func:`run_time` (now, or
         ``$SOURCE_DATE_EPOCH``)."""
+        first = (*result.notes, *output_notes(result))
         return cls(
             result=result,
             folder=Path(folder),
-            notes=(*result.notes, *output_notes(result)),
+            notes=first,
             created=run_time() if created is None else created,
+            _shared=_Shared(first_notes=first),
         )
 
     def with_notes(self, notes: Sequence[str], *, before: Sequence = ()) -> WriteContext:
@@ -121,7 +125,7 @@ class WriteContext:
         (waiting for it): what a page written last (``index.html``) shows."""
         if not self._before:
             return self.notes
-        notes = [*self.result.notes, *output_notes(self.result)]
+        notes = list(self._shared.first_notes)
         for item in self._before:
             notes += item() if callable(item) else item
         return tuple(notes)
