@@ -103,7 +103,7 @@ def _zoned(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     lengths = text.str.len().to_numpy()
     for width, shape in _COMMON_ZONED.items():
         zoned |= _shaped(text, lengths, width, shape)
-    rest = np.flatnonzero(~zoned)
+    rest = np.flatnonzero(~zoned & (lengths > 0))  # an empty value stays empty, unzoned
     if not len(rest):
         return text, zoned
     stripped = text.iloc[rest].str.strip()
