@@ -1,5 +1,6 @@
 """Geometry that vbr may compute again, kept in the user's cache folder: the priority strip, the
-repaired Natura 2000 outlines and their simplified display outlines.
+repaired Natura 2000 outlines, and their simplified outlines of the map pages (in the rounded
+WGS84 the pages show) and of the pictures.
 
 Each is made from geometry alone and takes seconds of CPU on the real national outlines, the
 same every run on the same file. A run may take it from the cache: the key is a sha256 of the

@@ -245,7 +245,6 @@ def polygons_geojson(
             params=(float(simplify_m),),
             folder=cache.folder if cache is not None else None,
         )
-        made = np.asarray(made, dtype=object)
         empty = shapely.is_missing(made) | shapely.is_empty(made)
         texts = shapely.to_geojson(np.where(empty, None, made))
         for k, gone, text in zip(todo, empty, texts, strict=True):
