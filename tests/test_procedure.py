@@ -213,6 +213,22 @@ def test_windows_with_and_without_carry_over(place, tmp_path, carry):
     assert second["available_eur"] == (600_000 if carry else 500_000)
 
 
+def test_the_reason_names_the_window_of_the_national_pot(place, tmp_path):
+    code, out, err = place(
+        WINDOW_ROWS, "--config", _windows(tmp_path, carry=False), "--only-national"
+    )
+    assert code == 0, err
+    reasons = {r["farm_id"]: r["reason"] for r in read_rows(out / "ranking.csv")}
+    assert (
+        "; geselecteerd (landelijk budget, openstelling 2026-1): subsidie EUR 700.000 binnen "
+        "resterend budget EUR 1,0 mln"
+    ) in reasons["m1"]
+    assert reasons["s1"].endswith(
+        "; niet geselecteerd (landelijk budget, openstelling 2026-2): resterend budget "
+        "EUR 500.000 < subsidie EUR 550.000"
+    )
+
+
 def test_an_application_after_every_window_is_rejected_with_the_reason(place, tmp_path):
     code, out, err = place(WINDOW_ROWS, "--config", _windows(tmp_path, carry=True))
     assert code == 0, err

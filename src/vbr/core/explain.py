@@ -156,9 +156,17 @@ def _euro_per_kg(values: np.ndarray, w: dict[str, str]) -> np.ndarray:
 
 def _money(values: np.ndarray, w: dict[str, str], *, level: np.ndarray | None = None) -> np.ndarray:
     """``EUR 1,2 mln`` from a million up, else whole euros; ``level`` 1 forces whole euros and
-    level 2 cents (where two amounts would otherwise read the same)."""
+    level 2 cents (where two amounts would otherwise read the same).
+
+    Without ``level``, each distinct amount (the same bits: ``-0.0`` apart from ``0.0``) is
+    written once and taken for every row that holds it: the budget left before each offer
+    changes only where an offer is selected."""
     values = np.asarray(values, dtype="float64")
-    level = np.zeros(len(values), dtype="int8") if level is None else level
+    if level is None:
+        distinct, back = np.unique(values.view(np.uint64), return_inverse=True)
+        if len(distinct) < len(values):
+            return _money(distinct.view(np.float64), w, level=np.zeros(len(distinct), "int8"))[back]
+        level = np.zeros(len(values), dtype="int8")
     millions = (level == 0) & (np.abs(values) >= 1e6)
     amount = np.where(millions, values / 1e6, values)
     decimals = np.where(level == 2, 2, np.where(millions, 1, 0))
@@ -264,30 +272,38 @@ def _order_reasons(
     nearest = ranked["nearest_n2000"].to_numpy()
     # "name (nr)" once per distinct area, then taken for every farm
     numbers, which = np.unique(nearest, return_inverse=True)
-    area = _strings([f"{area_names.get(int(nr), '')} ({int(nr)})" for nr in numbers])[which]
+    areas = _strings([f"{area_names.get(int(nr), '')} ({int(nr)})" for nr in numbers])
+    # each part is written only for the rows that show it
     finite = np.isfinite(distance)
-    metres = _metres(np.where(finite, distance, 0.0), threshold_m, w)
-    where = np.where(
-        distance == 0, _cat(w["inside"] + " ", area), _cat(metres, f" {w['from']} ", area)
+    inside = finite & (distance == 0)
+    away = finite & ~inside
+    where = np.empty(n, dtype=_STRINGS)
+    where[inside] = _cat(w["inside"] + " ", areas[which[inside]])
+    where[away] = _cat(
+        _metres(distance[away], threshold_m, w), f" {w['from']} ", areas[which[away]]
     )
     limit = _numbers(np.array([threshold_m]), 0, w)[0]
-    cost = _cat(f"; {w['cost']}: ", _euro_per_kg(ranked["eur_per_kg"].to_numpy(dtype="float64"), w))
-    head = np.where(
-        priority,
-        _cat(w["priority"] + ": ", where),
-        _cat(w["no_priority"] + ": ", where, f", {w['more_than']} {limit} m"),
-    )
+    near, far = finite & priority, finite & ~priority
+    head = np.empty(n, dtype=_STRINGS)
+    head[near] = _cat(w["priority"] + ": ", where[near])
+    head[far] = _cat(w["no_priority"] + ": ", where[far], f", {w['more_than']} {limit} m")
     # no overloaded area at all (infinite distance): say nothing about distance
-    head = np.where(finite, head, _strings([w["no_priority"]] * n))
-    tail = cost
-    if first_come_first_served and ("submitted_at" in ranked or "complete_at" in ranked):
+    head[~finite] = w["no_priority"]
+    by_time = first_come_first_served and ("submitted_at" in ranked or "complete_at" in ranked)
+    # the cost rank: every farm, or those without priority where the priority group goes by time
+    costed = ~priority if by_time else np.ones(n, dtype=bool)
+    eur_per_kg = ranked["eur_per_kg"].to_numpy(dtype="float64")
+    tail = np.empty(n, dtype=_STRINGS)
+    tail[costed] = _cat(f"; {w['cost']}: ", _euro_per_kg(eur_per_kg[costed], w))
+    if by_time:
+        timed = np.flatnonzero(priority)
         times = application_times(ranked.get("submitted_at"), ranked.get("complete_at"))
         complete = (
-            ranked["complete_at"].notna().to_numpy()
+            ranked["complete_at"].notna().to_numpy()[timed]
             if "complete_at" in ranked
-            else np.zeros(n, dtype=bool)
+            else np.zeros(len(timed), dtype=bool)
         )
-        local = times.dt.tz_convert(TIME_ZONE).dt.tz_localize(None)
+        local = times.iloc[timed].dt.tz_convert(TIME_ZONE).dt.tz_localize(None)
         if by_day:
             stamp = _strings(np.datetime_as_string(local.to_numpy(dtype="datetime64[D]")))
             words = np.where(complete, w["fcfs_complete"], w["fcfs_day"])
@@ -296,18 +312,19 @@ def _order_reasons(
             stamp = np.strings.replace(_strings(np.datetime_as_string(naive, unit="s")), "T", " ")
             words = np.where(complete, w["fcfs_complete_time"], w["fcfs"])
         fcfs = _cat("; ", _strings(words), " ", stamp)
-        if lot_number is not None and (np.asarray(lot_number) > 0).any():
-            drawn = np.asarray(lot_number) > 0
-            lot = _cat(
-                "; ",
-                *_template(
-                    w["lot"],
-                    number=_numbers(np.asarray(lot_number, dtype="float64"), 0, w),
-                    size=_numbers(np.asarray(lot_size, dtype="float64"), 0, w),
-                ),
-            )
-            fcfs = np.where(drawn, _cat(fcfs, lot), fcfs)
-        tail = np.where(priority, fcfs, cost)
+        if lot_number is not None:
+            drawn = np.flatnonzero(np.asarray(lot_number)[timed] > 0)
+            if len(drawn):
+                fcfs[drawn] = _cat(
+                    fcfs[drawn],
+                    "; ",
+                    *_template(
+                        w["lot"],
+                        number=_numbers(np.asarray(lot_number, "float64")[timed[drawn]], 0, w),
+                        size=_numbers(np.asarray(lot_size, "float64")[timed[drawn]], 0, w),
+                    ),
+                )
+        tail[timed] = fcfs
     return _cat(head, tail)
 
 
@@ -375,35 +392,54 @@ def _budget_reasons(
     language: str,
     reached: np.ndarray | None,
     stops: tuple[int, ...],
+    sub_text: np.ndarray | None = None,
+    pot: str = "",
 ) -> np.ndarray:
+    """:func:`budget_reasons` of one share of rows; ``sub_text`` the subsidies already written
+    (:func:`_money`), ``pot`` the pot to name in every part (none: ``""``)."""
     w = _words(language)
     n = len(subsidy)
     if n == 0:
         return _strings([])
-    # where the two amounts would read the same after rounding, show more digits
-    level = np.zeros(n, dtype="int8")
-    sub_text, left_text = _money(subsidy, w), _money(left, w)
-    for _ in range(2):
-        same = sub_text == left_text
-        if not same.any():
+    sub_text = _money(subsidy, w) if sub_text is None else sub_text.copy()
+    left_text = _money(left, w)
+    # where the two amounts would read the same after rounding, show more digits: whole euros,
+    # then cents (only those rows are written again)
+    for level in (1, 2):
+        same = np.flatnonzero(sub_text == left_text)
+        if len(same) == 0:
             break
-        level[same] += 1
-        sub_text, left_text = _money(subsidy, w, level=level), _money(left, w, level=level)
-    chosen_text, rejected_text = w["selected"], w["not_selected"]
-    out = np.where(
-        np.asarray(selected, dtype=bool),
-        _cat(*_template(chosen_text, sub=sub_text, left=left_text)),
-        _cat(*_template(rejected_text, sub=sub_text, left=left_text)),
-    )
+        levels = np.full(len(same), level, dtype="int8")
+        sub_text[same] = _money(subsidy[same], w, level=levels)
+        left_text[same] = _money(left[same], w, level=levels)
+    chosen = np.asarray(selected, dtype=bool)
+    out = np.empty(n, dtype=_STRINGS)
+    for rows, template in ((chosen, w["selected"]), (~chosen, w["not_selected"])):
+        if rows.any():
+            # the head (no placeholders) with the pot named, then the rest of the template
+            head, _, rest = template.partition(": ")
+            out[rows] = _cat(
+                _with_pot(head + ": ", pot),
+                *_template(rest, sub=sub_text[rows], left=left_text[rows]),
+            )
     if stopped_at_rank is not None:
         after = np.asarray(national_rank) > stopped_at_rank
-        out[after] = w["stopped"].format(rank=stopped_at_rank)
+        out[after] = _with_pot(w["stopped"].format(rank=stopped_at_rank), pot)
     if reached is not None and stops:
         missed = np.flatnonzero(~np.asarray(reached, dtype=bool))
         ends = np.sort(np.asarray(stops))
         at = ends[np.clip(np.searchsorted(ends, np.asarray(national_rank)[missed]) - 1, 0, None)]
-        out[missed] = _strings([w["stopped"].format(rank=int(r)) for r in at])
+        out[missed] = _strings([_with_pot(w["stopped"].format(rank=int(r)), pot) for r in at])
     return out
+
+
+def _with_pot(text: str, pot: str) -> str:
+    """``text`` with ``pot`` named before its first ``": "`` (``niet geselecteerd (Veluwe en
+    Peel): ...``; at the end where it has none); ``text`` itself without a pot."""
+    if not pot:
+        return text
+    head, _, rest = text.partition(": ")
+    return f"{head} ({pot}): {rest}"
 
 
 def _template(template: str, **columns: np.ndarray) -> list[object]:
@@ -467,14 +503,19 @@ class _DecisionParts:
 
     def rows(self, start: int, stop: int) -> np.ndarray:
         language, window = self.language, self.decisions.window[start:stop]
+        w = _words(language)
+        subsidy = self.subsidy[start:stop]
+        sub_text = _money(subsidy, w)  # the same in every pot's part
         out = np.full(stop - start, "", dtype=_STRINGS)
+        has = np.zeros(stop - start, dtype=bool)  # rows that have a part already
         for walk in self.active:
             rows = np.flatnonzero(walk.considered[start:stop])
             if len(rows) == 0:
                 continue
             at = rows + start
+            by_window = self.named and walk.name == "national" and self.windows
             text = _budget_reasons(
-                subsidy=self.subsidy[at],
+                subsidy=subsidy[rows],
                 selected=np.asarray(walk.selected[at], dtype=bool),
                 left=np.asarray(walk.left_before_eur[at], dtype="float64"),
                 stopped_at_rank=None,
@@ -482,20 +523,21 @@ class _DecisionParts:
                 language=language,
                 reached=np.asarray(walk.reached[at], dtype=bool),
                 stops=walk.stopped_at_rank,
+                sub_text=sub_text[rows],
+                pot=pot_label(walk.name, language) if self.named and not by_window else "",
             )
-            if self.named:
-                if walk.name == "national" and self.windows:
-                    names, which = np.unique(window[rows].astype(str), return_inverse=True)
-                    labels = _strings(
-                        [pot_label(walk.name, language, window=str(x)) for x in names]
-                    )[which]
-                else:
-                    labels = pot_label(walk.name, language)
+            if by_window:  # the pot's name differs by window: put in row by row
+                names, which = np.unique(window[rows].astype(str), return_inverse=True)
+                labels = _strings([pot_label(walk.name, language, window=str(x)) for x in names])
                 head, _, rest = np.strings.partition(text, _strings(": "))
-                text = _cat(head, " (", labels, "): ", rest)
-            out[rows] = np.where(out[rows] == "", text, _cat(out[rows], "; ", text))
+                text = _cat(head, " (", labels[which], "): ", rest)
+            joined = has[rows]
+            if joined.any():
+                text[joined] = _cat(out[rows[joined]], "; ", text[joined])
+            out[rows] = text
+            has[rows] = True
         if self.decisions.walks:
-            out[out == ""] = _words(language)["no_pot"]
+            out[~has] = w["no_pot"]
         return out
 
 
