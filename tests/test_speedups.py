@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from vbr.core.distance import distance_to_overloaded
 from vbr.io.tables import _parse_numbers_by_rules, parse_numbers
 from vbr.writers.lists import write_csv
-from vbr.writers.text import format_number, format_numbers
+from vbr.writers.text import DISTINCT_FROM, format_integers, format_number, format_numbers
 
 FLOATS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -26,6 +26,25 @@ FLOATS = st.one_of(
 def test_vectorised_number_text_equals_format_number(values: list[float]) -> None:
     assert format_numbers(np.asarray(values, dtype="float64")) == [format_number(v) for v in values]
     assert format_numbers(pd.Series(values, dtype="float64")) == [format_number(v) for v in values]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(FLOATS, min_size=1, max_size=12), st.integers(0, 2**32 - 1))
+def test_a_long_column_of_repeated_values_reads_as_each_value_alone(values, seed) -> None:
+    # past DISTINCT_FROM a column whose values repeat is written one distinct value at a time
+    # (the same bits: -0.0 apart from 0.0, every NaN); its texts must be those of every value
+    rng = np.random.default_rng(seed)
+    column = rng.choice(np.asarray(values, dtype="float64"), size=DISTINCT_FROM + 7)
+    assert format_numbers(column) == [format_number(v) for v in column]
+    whole = np.rint(np.nan_to_num(column, posinf=0, neginf=0) % 1000).astype("int64") - 1
+    texts = [str(v) if v >= 0 else "" for v in whole]
+    assert format_integers(whole, blank_below=0) == texts
+
+
+def test_a_column_that_does_not_repeat_reads_the_same() -> None:
+    column = np.random.default_rng(3).uniform(-1e6, 1e6, DISTINCT_FROM * 3)
+    column[::7] = np.round(column[::7])
+    assert format_numbers(column) == [format_number(v) for v in column]
 
 
 NUMBER_TEXT = st.text(alphabet="0123456789.,-+ e'€\u00a0inf", max_size=14)

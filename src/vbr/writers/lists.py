@@ -24,7 +24,6 @@ from vbr.writers.tables import (
     yes_no,
 )
 from vbr.writers.text import (
-    cell_values,
     format_number,
     join_all,
     neutralise_formulas,
@@ -164,7 +163,9 @@ def _write_delimited(
     special = (delimiter, '"', "\r", "\n")
     header = _field_texts([str(c) for c in table.columns], special)
     lone = len(header) == 1  # a lone empty field must not read as a blank line: write ""
-    columns = [cell_values(table.iloc[:, j]) for j in range(table.shape[1])]
+    # the columns as they are held (no copy: a list of a million rows' values would take 8 MB
+    # a column), made lists a block at a time
+    columns = [table.iloc[:, j].to_numpy(dtype=object) for j in range(table.shape[1])]
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     with (
         open(path, "wb") as fh,
@@ -175,7 +176,8 @@ def _write_delimited(
         header_line = delimiter.join([h or '""' for h in header] if lone else header)
         pending = pool.submit(fh.write, (header_line + line_end).encode(codec))
         for start in range(0, len(table) if columns else 0, _ROWS_PER_WRITE):
-            texts = [_field_texts(c[start : start + _ROWS_PER_WRITE], special) for c in columns]
+            stop = start + _ROWS_PER_WRITE
+            texts = [_field_texts(c[start:stop].tolist(), special) for c in columns]
             if lone:
                 texts = [[v or '""' for v in texts[0]]]
             block = line_end.join(map(delimiter.join, zip(*texts, strict=True))) + line_end

@@ -232,23 +232,27 @@ def ranking_table(
     with_budget
         Whether a budget was walked (else ``selected`` and ``cumulative_eur`` stay empty).
     """
-    out = pd.DataFrame(
-        {
-            "rank": format_integers(ranked["rank"]),
-            "farm_id": ranked["farm_id"].astype(str).to_numpy(),
-            "regions": ranked["regions"].to_numpy(),
-            "priority": format_bools(ranked["priority"]),
-            "distance_m": format_numbers(ranked["distance_m"].replace(np.inf, np.nan)),
-            "nearest_n2000": format_integers(ranked["nearest_n2000"], blank_below=0),
-            "nh3_kg": format_numbers(ranked["nh3_kg"]),
-            "subsidy_eur": format_numbers(ranked["subsidy_eur"]),
-            "eur_per_kg": format_numbers(ranked["eur_per_kg"]),
-            "selected": format_bools(ranked["selected"]) if with_budget else [""] * len(ranked),
-            "cumulative_eur": format_numbers(ranked["cumulative_eur"])
-            if with_budget
-            else [""] * len(ranked),
-        }
-    )
+    empty = [""] * len(ranked)
+    made = {
+        "rank": lambda: format_integers(ranked["rank"]),
+        "farm_id": lambda: ranked["farm_id"].astype(str).to_numpy(),
+        "regions": lambda: ranked["regions"].to_numpy(),
+        "priority": lambda: format_bools(ranked["priority"]),
+        "distance_m": lambda: format_numbers(ranked["distance_m"].replace(np.inf, np.nan)),
+        "nearest_n2000": lambda: format_integers(ranked["nearest_n2000"], blank_below=0),
+        "nh3_kg": lambda: format_numbers(ranked["nh3_kg"]),
+        "subsidy_eur": lambda: format_numbers(ranked["subsidy_eur"]),
+        "eur_per_kg": lambda: format_numbers(ranked["eur_per_kg"]),
+        "selected": lambda: format_bools(ranked["selected"]) if with_budget else empty,
+        "cumulative_eur": lambda: (
+            format_numbers(ranked["cumulative_eur"]) if with_budget else empty
+        ),
+    }
+    # one column at a time: what a column is made from is let go before the next is made (a
+    # million rows' list of texts holds 8 MB of references, its table column as much again)
+    out = pd.DataFrame(index=pd.RangeIndex(len(ranked)))
+    for name, make in made.items():
+        out[name] = make()
     extras = [c for c in EXTRA_COLUMNS if c in ranked.columns]
     for c in extras:
         values = ranked[c]

@@ -5,7 +5,7 @@ as a formula."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,30 @@ def format_number(value: float) -> str:
     return repr(v)
 
 
+#: From this many values on, a column whose values repeat is written one distinct value at a
+#: time (:func:`_each_distinct_once`).
+DISTINCT_FROM = 10_000
+#: How many values of a column are looked at to tell whether its values repeat.
+_SAMPLE = 20_000
+
+
+def _each_distinct_once(array: np.ndarray, write: Callable[[np.ndarray], list[str]]) -> list[str]:
+    """``write(array)``, where the values repeat as the text of each distinct value (the same
+    bits) written once and shared by every row that holds it: the same texts in less time and
+    memory (a million farms' ``nh3_kg`` has 70,000 distinct values, their ``cumulative_eur``
+    2,000). A column whose evenly spread sample hardly repeats is written as it is."""
+    n = len(array)
+    if n < DISTINCT_FROM:
+        return write(array)
+    bits = array.view(np.uint64 if array.dtype.itemsize == 8 else f"u{array.dtype.itemsize}")
+    sample = bits[:: max(1, n // _SAMPLE)]
+    if len(np.unique(sample)) > 0.95 * len(sample):
+        return write(array)
+    codes, distinct = pd.factorize(bits, sort=False)
+    texts = np.asarray(write(np.asarray(distinct).view(array.dtype)), dtype=object)
+    return texts[codes].tolist()
+
+
 def format_numbers(values: Iterable) -> list[str]:
     """:func:`format_number` of every value, vectorised (the same text, value for value)."""
     try:
@@ -43,6 +67,10 @@ def format_numbers(values: Iterable) -> list[str]:
         return [format_number(v) for v in values]
     if array.ndim != 1:
         return [format_number(v) for v in values]
+    return _each_distinct_once(array, _format_floats)
+
+
+def _format_floats(array: np.ndarray) -> list[str]:
     out = np.empty(len(array), dtype=object)
     nan = np.isnan(array)
     with np.errstate(invalid="ignore"):
@@ -57,10 +85,14 @@ def format_numbers(values: Iterable) -> list[str]:
 def format_integers(values: Iterable, *, blank_below: int | None = None) -> list[str]:
     """Whole numbers as text; empty where below ``blank_below`` (e.g. ``NO_AREA``)."""
     array = np.asarray(values, dtype="int64")
-    text = array.astype(str)
-    if blank_below is not None:
-        text[array < blank_below] = ""
-    return text.tolist()
+
+    def write(array: np.ndarray) -> list[str]:
+        text = array.astype(str)
+        if blank_below is not None:
+            text[array < blank_below] = ""
+        return text.tolist()
+
+    return _each_distinct_once(array, write)
 
 
 def cell_values(column: pd.Series) -> list:
@@ -79,10 +111,12 @@ def join_all(values: list, separator: str = "\n") -> str | None:
 
 def format_texts(values: pd.Series) -> list[str]:
     """``str`` of every value; empty where missing."""
-    array = values.to_numpy(dtype=object, na_value=None).tolist()
-    if join_all(array) is None:  # not all text already (the reason column is)
-        return ["" if v is None or pd.isna(v) else str(v) for v in array]
-    return array
+    array = values.to_numpy(dtype=object, na_value=None)
+    # all text already (the reason column is): a scan in C (joining a million reasons to find
+    # out took 200 MB)
+    if pd.api.types.infer_dtype(array, skipna=False) == "string":
+        return array.tolist()
+    return ["" if v is None or pd.isna(v) else str(v) for v in array.tolist()]
 
 
 def format_bools(values: Iterable) -> list[str]:
