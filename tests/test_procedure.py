@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import X0, Y0, read_rows, square, write_csv, write_regions
-from vbr.core.procedure import Lottery, lot_key, needs_lot
+from vbr.core.procedure import Lottery, lot_key, lot_order, needs_lot
 
 HEADER = ["farm_id", "x", "y", "nh3_kg", "subsidy_eur", "submitted_at"]
 
@@ -555,3 +557,14 @@ def test_verify_repeats_a_run_with_a_rule_file_windows_and_a_draw(place, vbr, tm
     draw.write_text("farm_id\nb0\nb1\nb2\nb3\nb4\n", encoding="utf-8")
     code, _, err = vbr("verify", out)
     assert code == 3 and "invoer draw" in err  # the run is Dutch
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 2**48 - 1),
+    st.lists(st.text(min_size=0, max_size=12), max_size=40),
+)
+def test_lot_order_sorts_by_the_hex_lot_key_then_the_farm_id(seed, ids):
+    # the digests compared as words must order as the published keys (hex text) do
+    expected = sorted(range(len(ids)), key=lambda k: (lot_key(seed, ids[k]), ids[k]))
+    assert lot_order(seed, ids).tolist() == expected

@@ -22,7 +22,7 @@ tie-breaks; round 2 by cost) and walks the pots in order (:func:`decide`):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,6 +44,7 @@ __all__ = [
     "decide_ranked",
     "derive_seed",
     "lot_key",
+    "lot_order",
     "needs_lot",
     "window_index",
     "window_rejections",
@@ -129,6 +130,19 @@ def lot_key(seed: int, farm_id: str) -> str:
     return hashlib.sha256(f"{seed}:{farm_id}".encode()).hexdigest()
 
 
+def lot_order(seed: int, farm_ids: Iterable[object]) -> np.ndarray:
+    """The drawn order of applications by lot (positions into ``farm_ids``): by
+    :func:`lot_key` ascending, then by ``farm_id`` as text.
+
+    The hex text of a digest sorts as its bytes do, so the digests are compared as four
+    big-endian 64-bit words (no 64-character key is made per farm)."""
+    ids = [str(f) for f in farm_ids]
+    head = f"{seed}:"
+    digests = b"".join([hashlib.sha256((head + f).encode()).digest() for f in ids])
+    words = np.frombuffer(digests, dtype=">u8").reshape(len(ids), 4).astype("uint64")
+    return np.lexsort((np.asarray(ids, dtype=str), *words[:, ::-1].T))
+
+
 def derive_seed(input_sha256: str) -> int:
     """The seed of a run without ``--seed``: the first 12 hex digits (48 bits, exact in
     JavaScript too) of the farm file's sha256, as a number."""
@@ -175,9 +189,7 @@ class Lottery:
                 )
             keys = np.array([self._position[f] for f in farm_ids], dtype="int64")
             return np.argsort(keys, kind="stable")
-        seed = int(self.seed or 0)
-        keys = np.array([lot_key(seed, str(f)) for f in farm_ids], dtype=object)
-        return np.lexsort((np.asarray(farm_ids, dtype=str), keys.astype(str)))
+        return lot_order(int(self.seed or 0), farm_ids)
 
 
 def needs_lot(cents: np.ndarray, left: int, policy: str) -> bool:

@@ -29,7 +29,7 @@ import numpy as np
 import shapely
 
 from vbr.core.budget import to_cents
-from vbr.core.procedure import application_times, day_numbers, lot_key, window_index
+from vbr.core.procedure import application_times, day_numbers, lot_order, window_index
 from vbr.core.ranking import national_order
 from vbr.io.crs import to_wgs84
 from vbr.locale import texts
@@ -74,7 +74,7 @@ def _time_places(result: Result) -> np.ndarray:
 
 def _lot_places(result: Result) -> np.ndarray:
     """Each farm's place in the run's lottery (-1: not in the draw file): by the lot keys of the
-    run's seed (:func:`vbr.core.procedure.lot_key`, then ``farm_id``, as
+    run's seed (:func:`vbr.core.procedure.lot_order`: by lot key, then ``farm_id``, as
     :meth:`vbr.core.procedure.Lottery.order` draws a day), or by the place in the draw file."""
     ids = [str(f) for f in result.ranked["farm_id"].tolist()]
     decisions = result.decisions
@@ -83,8 +83,7 @@ def _lot_places(result: Result) -> np.ndarray:
         position = {farm: k for k, farm in enumerate(decisions.draw)}
         return np.array([position.get(f, -1) for f in ids], dtype="int64")
     seed = int(decisions.seed) if decisions is not None and decisions.seed is not None else 0
-    keys = np.array([lot_key(seed, f) for f in ids], dtype=str)
-    order = np.lexsort((np.array(ids, dtype=str), keys))  # by key, then farm_id
+    order = lot_order(seed, ids)  # by key, then farm_id
     out = np.empty(n, dtype="int64")
     out[order] = np.arange(n)
     return out
