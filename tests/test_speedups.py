@@ -11,8 +11,16 @@ from hypothesis import strategies as st
 
 from vbr.core.distance import distance_to_overloaded
 from vbr.io.tables import _parse_numbers_by_rules, parse_numbers
+from vbr.writers import text
 from vbr.writers.lists import write_csv
-from vbr.writers.text import DISTINCT_FROM, format_integers, format_number, format_numbers
+from vbr.writers.text import (
+    DISTINCT_FROM,
+    _orjson_writes_as_repr,
+    _shortest_texts,
+    format_integers,
+    format_number,
+    format_numbers,
+)
 
 FLOATS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -45,6 +53,29 @@ def test_a_column_that_does_not_repeat_reads_the_same() -> None:
     column = np.random.default_rng(3).uniform(-1e6, 1e6, DISTINCT_FROM * 3)
     column[::7] = np.round(column[::7])
     assert format_numbers(column) == [format_number(v) for v in column]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.floats(min_value=1e-4, max_value=1e15, exclude_max=True).flatmap(
+            lambda v: st.sampled_from([v, -v])
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_floats_written_by_orjson_read_as_repr(values: list[float]) -> None:
+    # the middle range goes through orjson (the shortest round-trip text in C): as repr
+    assert _orjson_writes_as_repr()
+    assert _shortest_texts(values) == [repr(v) for v in values]
+
+
+def test_without_orjson_writing_as_repr_the_floats_are_written_by_repr(monkeypatch) -> None:
+    monkeypatch.setattr(text, "_orjson_writes_as_repr", lambda: False)
+    monkeypatch.setattr(text.orjson, "dumps", None)  # would raise if it were used
+    values = np.random.default_rng(5).uniform(-1e5, 1e5, 1000)
+    assert format_numbers(values) == [format_number(v) for v in values]
 
 
 NUMBER_TEXT = st.text(alphabet="0123456789.,-+ e'€\u00a0inf", max_size=14)

@@ -18,7 +18,6 @@ from vbr.model import RegionList, Result
 from vbr.writers.text import (
     format_bools,
     format_integers,
-    format_number,
     format_numbers,
     format_texts,
     join_all,
@@ -328,7 +327,7 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(values):
             out[c] = format_bools(values)
         elif pd.api.types.is_numeric_dtype(values):
-            out[c] = [format_number(v) for v in values]
+            out[c] = format_numbers(values)
         else:
             out[c] = ["" if pd.isna(v) else str(v) for v in values]
     return out

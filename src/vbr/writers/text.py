@@ -4,10 +4,12 @@ as a formula."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 
 import numpy as np
+import orjson
 import pandas as pd
 
 __all__ = [
@@ -78,8 +80,52 @@ def _format_floats(array: np.ndarray) -> list[str]:
     other = ~nan & ~whole
     out[nan] = ""
     out[whole] = array[whole].astype("int64").astype(str).tolist()
-    out[other] = [repr(v) for v in array[other].tolist()]
+    with np.errstate(invalid="ignore"):
+        middle = other & (np.abs(array) >= _SHORTEST_FROM) & (np.abs(array) < _SHORTEST_BELOW)
+    out[middle] = _shortest_texts(array[middle].tolist())
+    out[other & ~middle] = [repr(v) for v in array[other & ~middle].tolist()]
     return out.tolist()
+
+
+#: Where orjson writes a float as ``repr`` does: the shortest text that reads back as the same
+#: float, in plain notation (``repr`` switches to an exponent below 1e-4 and from 1e16; orjson
+#: writes ``0.00001`` for ``1e-05``). Whole numbers below 1e15 never get here.
+_SHORTEST_FROM, _SHORTEST_BELOW = 1e-4, 1e15
+
+
+def _shortest_texts(values: list[float]) -> list[str]:
+    """``repr`` of every float (each between :data:`_SHORTEST_FROM` and
+    :data:`_SHORTEST_BELOW` in size), four times faster: orjson writes the list in C. Where the
+    orjson at hand would write any of a set of awkward values otherwise than ``repr``
+    (:func:`_orjson_writes_as_repr`, checked once), ``repr`` writes them all."""
+    if not values:
+        return []
+    if not _orjson_writes_as_repr():
+        return [repr(v) for v in values]
+    return orjson.dumps(values).decode("ascii")[1:-1].split(",")
+
+
+@functools.cache
+def _orjson_writes_as_repr() -> bool:
+    """Whether orjson writes floats of the middle range as ``repr`` does: both give the
+    shortest round-trip digits (ties to the nearest value), in plain notation there; checked on
+    the bounds, halfway cases and 10,000 seeded values of every magnitude."""
+    rng = np.random.default_rng(20261207)
+    magnitudes = np.exp(rng.uniform(np.log(_SHORTEST_FROM), np.log(_SHORTEST_BELOW), 10_000))
+    values = [
+        _SHORTEST_FROM,
+        np.nextafter(_SHORTEST_FROM, 1.0),
+        np.nextafter(_SHORTEST_BELOW, 0.0),
+        0.1,
+        0.3,
+        2.675,
+        1 / 3,
+        123456789012345.6,
+        *magnitudes.tolist(),
+        *(np.round(magnitudes, 2) + 0.005).tolist(),
+    ]
+    values = [float(v) for v in values for v in (v, -v)]
+    return orjson.dumps(values).decode("ascii")[1:-1].split(",") == [repr(v) for v in values]
 
 
 def format_integers(values: Iterable, *, blank_below: int | None = None) -> list[str]:
