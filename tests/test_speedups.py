@@ -17,6 +17,7 @@ from vbr.writers.text import (
     DISTINCT_FROM,
     _orjson_writes_as_repr,
     _shortest_texts,
+    format_bools,
     format_integers,
     format_number,
     format_numbers,
@@ -76,6 +77,24 @@ def test_without_orjson_writing_as_repr_the_floats_are_written_by_repr(monkeypat
     monkeypatch.setattr(text.orjson, "dumps", None)  # would raise if it were used
     values = np.random.default_rng(5).uniform(-1e5, 1e5, 1000)
     assert format_numbers(values) == [format_number(v) for v in values]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=30), st.integers(-5, 5))
+def test_whole_numbers_read_as_str(values: list[int], below: int) -> None:
+    array = np.asarray(values, dtype="int64")
+    assert format_integers(array) == [str(v) for v in values]
+    assert format_integers(array, blank_below=below) == [
+        str(v) if v >= below else "" for v in values
+    ]
+
+
+def test_booleans_read_true_false_and_empty_where_missing() -> None:
+    assert format_bools(np.array([True, False, True])) == ["true", "false", "true"]
+    assert format_bools(pd.Series([False, True])) == ["false", "true"]
+    assert format_bools(pd.Series([True, None, False], dtype=object)) == ["true", "", "false"]
+    assert format_bools(pd.Series([True, pd.NA], dtype="boolean")) == ["true", ""]
+    assert format_bools([]) == []
 
 
 NUMBER_TEXT = st.text(alphabet="0123456789.,-+ e'€\u00a0inf", max_size=14)

@@ -79,7 +79,7 @@ def _format_floats(array: np.ndarray) -> list[str]:
         whole = ~nan & (np.trunc(array) == array) & (np.abs(array) < 1e15)
     other = ~nan & ~whole
     out[nan] = ""
-    out[whole] = array[whole].astype("int64").astype(str).tolist()
+    out[whole] = _int_texts(array[whole].astype("int64"))
     with np.errstate(invalid="ignore"):
         middle = other & (np.abs(array) >= _SHORTEST_FROM) & (np.abs(array) < _SHORTEST_BELOW)
     out[middle] = _shortest_texts(array[middle].tolist())
@@ -133,10 +133,11 @@ def format_integers(values: Iterable, *, blank_below: int | None = None) -> list
     array = np.asarray(values, dtype="int64")
 
     def write(array: np.ndarray) -> list[str]:
-        text = array.astype(str)
+        text = _int_texts(array)
         if blank_below is not None:
-            text[array < blank_below] = ""
-        return text.tolist()
+            for k in np.flatnonzero(array < blank_below).tolist():
+                text[k] = ""
+        return text
 
     return _each_distinct_once(array, write)
 
@@ -165,9 +166,25 @@ def format_texts(values: pd.Series) -> list[str]:
     return ["" if v is None or pd.isna(v) else str(v) for v in array.tolist()]
 
 
+def _int_texts(array: np.ndarray) -> list[str]:
+    """``str`` of every whole number of an int64 array: written by orjson in C (a million in
+    0.1 s; numpy's ``astype(str)`` and ``tolist`` take 0.4 s)."""
+    if len(array) == 0:
+        return []
+    whole = np.ascontiguousarray(array, dtype="int64")
+    return orjson.dumps(whole, option=orjson.OPT_SERIALIZE_NUMPY).decode("ascii")[1:-1].split(",")
+
+
+#: The texts of False and True, taken by index.
+_BOOL_TEXTS = np.array(["false", "true"], dtype=object)
+
+
 def format_bools(values: Iterable) -> list[str]:
     """``true``/``false`` per value; empty where missing."""
-    return ["" if v is None or v is pd.NA else ("true" if v else "false") for v in values]
+    array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if array.dtype == bool and array.ndim == 1:  # no value missing: taken by index
+        return _BOOL_TEXTS[array.view(np.int8)].tolist()
+    return ["" if v is None or v is pd.NA else ("true" if v else "false") for v in array.tolist()]
 
 
 #: Characters that make a spreadsheet read a cell as a formula (or as DDE), when a cell starts with
