@@ -195,8 +195,12 @@ def _field_texts(values: list, special: tuple[str, ...]) -> list[str]:
         values = ["" if v is None else str(v) for v in values]
         joined = "\x00".join(values)
     # one search over the whole column: most columns need no quoting at all
-    if not any(c in joined for c in special):
+    present = [c for c in special if c in joined]
+    if not present:
         return values
+    if present == [special[0]]:  # only the separator (the reasons' commas): one test a value
+        sep = special[0]
+        return ['"' + v + '"' if sep in v else v for v in values]
     a, b, c, d = special  # four ``in`` tests are several times faster than a regex per value
     return [
         '"' + v.replace('"', '""') + '"' if (a in v or b in v or c in v or d in v) else v
