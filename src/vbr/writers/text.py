@@ -124,7 +124,7 @@ def _orjson_writes_as_repr() -> bool:
         *magnitudes.tolist(),
         *(np.round(magnitudes, 2) + 0.005).tolist(),
     ]
-    values = [float(v) for v in values for v in (v, -v)]
+    values = [float(sign * v) for v in values for sign in (1.0, -1.0)]
     return orjson.dumps(values).decode("ascii")[1:-1].split(",") == [repr(v) for v in values]
 
 
