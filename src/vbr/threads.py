@@ -45,7 +45,7 @@ def map_rows(
     func: Callable[[int, int], np.ndarray],
     n: int,
     *,
-    min_rows: int = 50_000,
+    min_rows: int = 20_000,
     max_rows: int = 100_000,
     max_threads: int = 4,
 ) -> np.ndarray:
