@@ -109,9 +109,9 @@ def _shortest_texts(values: list[float]) -> list[str]:
 def _orjson_writes_as_repr() -> bool:
     """Whether orjson writes floats of the middle range as ``repr`` does: both give the
     shortest round-trip digits (ties to the nearest value), in plain notation there; checked on
-    the bounds, halfway cases and 10,000 seeded values of every magnitude."""
+    the bounds, halfway cases and 2,000 seeded values of every magnitude (about 5 ms)."""
     rng = np.random.default_rng(20261207)
-    magnitudes = np.exp(rng.uniform(np.log(_SHORTEST_FROM), np.log(_SHORTEST_BELOW), 10_000))
+    magnitudes = np.exp(rng.uniform(np.log(_SHORTEST_FROM), np.log(_SHORTEST_BELOW), 2_000))
     values = [
         _SHORTEST_FROM,
         np.nextafter(_SHORTEST_FROM, 1.0),
