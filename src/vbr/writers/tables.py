@@ -453,4 +453,7 @@ def decision_words(status: Sequence | pd.Series, lang: str) -> np.ndarray:
             return t("workbook.decision_rejected", lang, reason=value.removeprefix(_REJECTED))
         return value
 
-    return np.array([one(str(v)) for v in list(status)], dtype=object)
+    values = status.to_numpy(dtype=object) if isinstance(status, pd.Series) else list(status)
+    texts = [str(v) for v in values]
+    said = {value: one(value) for value in dict.fromkeys(texts)}  # each distinct status once
+    return np.array([said[v] for v in texts], dtype=object)
