@@ -147,7 +147,7 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
 
 
 #: Rows joined into one string per write: bounds the memory of a million-row list.
-_ROWS_PER_WRITE = 50_000
+_ROWS_PER_WRITE = 20_000
 
 
 def _write_delimited(
