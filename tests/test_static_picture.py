@@ -180,6 +180,50 @@ def test_the_same_map_gives_the_same_png_bytes(tmp_path):
     assert draw_png(static, tmp_path / "second.png").read_bytes() == first
 
 
+def test_a_backdrop_kept_in_the_cache_gives_the_same_picture_and_is_not_drawn_again(
+    tmp_path, monkeypatch
+):
+    from dataclasses import replace
+
+    import vbr.maps.static as static_module
+
+    farms = FarmsToDraw(
+        x=np.array([X0 + 4_000]),
+        y=np.array([Y0 + 4_000]),
+        radius_px=np.array([7.0]),
+        fill=np.array(["#d95f0e"]),
+        stroke=np.array(["#7f2704"]),
+    )
+    static = _static(
+        farms=farms,
+        outline=box(X0 + 500, Y0 + 500, X0 + 9_500, Y0 + 7_500),
+        overloaded=_areas(box(X0 + 1_000, Y0 + 1_000, X0 + 5_000, Y0 + 5_000)),
+        zone=_areas(box(X0, Y0, X0 + 6_000, Y0 + 6_000)),
+    )
+    monkeypatch.setenv("VBR_CACHE_DIR", "off")
+    drawn = draw_png(static, tmp_path / "drawn.png").read_bytes()
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VBR_CACHE_DIR", str(cache))
+    assert draw_png(static, tmp_path / "kept.png").read_bytes() == drawn
+    (kept,) = cache.glob("backdrop-*.bin")
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the backdrop was drawn again")
+
+    with monkeypatch.context() as m:
+        m.setattr(static_module, "_draw_areas", not_again)
+        assert draw_png(static, tmp_path / "read.png").read_bytes() == drawn
+    # other farms on the same backdrop: read too, and the farms drawn on it
+    moved = replace(static, farms=replace(farms, x=farms.x + 500))
+    with monkeypatch.context() as m:
+        m.setattr(static_module, "_draw_areas", not_again)
+        assert draw_png(moved, tmp_path / "moved.png").read_bytes() != drawn
+    # a damaged backdrop is drawn again and replaced
+    kept.write_bytes(b"not zlib")
+    assert draw_png(static, tmp_path / "again.png").read_bytes() == drawn
+    assert kept.read_bytes() != b"not zlib"
+
+
 def test_the_png_writer_keeps_every_pixel(tmp_path):
     pixels = np.random.default_rng(1).integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
     path = tmp_path / "random.png"

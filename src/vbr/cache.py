@@ -1,6 +1,7 @@
 """Geometry that vbr may compute again, kept in the user's cache folder: the priority strip, the
 repaired Natura 2000 outlines, and their simplified outlines of the map pages (in the rounded
-WGS84 the pages show) and of the pictures.
+WGS84 the pages show) and of the pictures; and the pictures' backdrops (the areas, the strip
+and the region's outline drawn, before the farms), which are made from geometry alone too.
 
 Each is made from geometry alone and takes seconds of CPU on the real national outlines, the
 same every run on the same file. A run may take it from the cache: the key is a sha256 of the
@@ -22,11 +23,14 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import shapely
 
-__all__ = ["cache_folder", "cached_each", "cached_geometries", "geometry_key"]
+__all__ = ["cache_folder", "cached_bytes", "cached_each", "cached_geometries", "geometry_key"]
+
+T = TypeVar("T")
 
 #: Marks a missing geometry (``None``) in a cache file.
 _NONE = (1 << 64) - 1
@@ -111,6 +115,31 @@ def cached_each(
             out[k] = made[j]
             _keep(paths[k], _framed(made[j : j + 1]))
     return out
+
+
+def cached_bytes(
+    kind: str,
+    version: int,
+    sources: np.ndarray,
+    make: Callable[[], bytes],
+    *,
+    read: Callable[[bytes], T],
+    params: tuple = (),
+    folder: Path | None,
+) -> T:
+    """``read(make())``: what ``make`` makes from ``sources`` (geometries) and ``params`` alone,
+    read back from ``folder`` where an earlier run kept it, else made and kept there
+    (``folder`` ``None``: made only). A kept file that ``read`` refuses (``ValueError``) is
+    made again and replaced. ``version`` is raised whenever ``make`` changes what it makes."""
+    sources = np.asarray(sources, dtype=object)
+    if folder is None:
+        return read(make())
+    path = folder / f"{kind}-{geometry_key(kind, version, sources, *params)}.bin"
+    with contextlib.suppress(OSError, ValueError):
+        return read(path.read_bytes())
+    data = make()
+    _keep(path, data)
+    return read(data)
 
 
 def _path(folder: Path, kind: str, version: int, sources: np.ndarray, params: tuple) -> Path:
