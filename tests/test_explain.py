@@ -185,6 +185,46 @@ def test_column_wise_numbers_equal_python_formatting(language):
     assert _numbers(values, decimals, w).tolist() == expected
 
 
+@pytest.mark.parametrize(
+    "selected",
+    [
+        "geselecteerd: subsidie {sub} binnen resterend budget {left}",  # the catalogue's form
+        "geselecteerd, subsidie {sub} binnen resterend budget {left}",  # no ": "
+        "{sub} geselecteerd: binnen {left}",  # an amount before the ": "
+    ],
+)
+@pytest.mark.parametrize("pot", ["", "Veluwe {en} Peel"])
+def test_a_budget_part_fills_every_amount_whatever_form_the_catalogue_gives_it(
+    monkeypatch, selected, pot
+):
+    # a province may edit nl.toml: the part is the template with its amounts, the pot named
+    # before its first ": " (at the end where it has none); braces in a pot's name stay text
+    import vbr.core.explain as explain
+
+    words = {**explain._words("nl"), "selected": selected}
+    monkeypatch.setattr(explain, "_words", lambda language: words)
+    subsidy, left = np.array([2_000_000.0, 150_000.0]), np.array([45_300_000.0, 160_000.0])
+    got = explain._budget_reasons(
+        subsidy=subsidy,
+        selected=np.array([True, True]),
+        left=left,
+        stopped_at_rank=None,
+        national_rank=np.array([1, 2]),
+        language="nl",
+        reached=None,
+        stops=(),
+        pot=pot,
+    ).tolist()
+    amounts = [("EUR 2,0 mln", "EUR 45,3 mln"), ("EUR 150.000", "EUR 160.000")]
+    expected = [selected.format(sub=sub, left=rest) for sub, rest in amounts]
+    if pot:
+        expected = [
+            f"{head} ({pot}): {tail}"
+            for head, _, tail in (text.partition(": ") for text in expected)
+        ]
+    assert got == expected
+
+
 def test_reasons_built_in_shares_over_threads_equal_the_reasons_built_at_once(monkeypatch):
     """Each row's reason is its own: cut into shares (here of at least 97 rows, on every
     thread the machine has) the texts are the same, row for row, as built in one piece."""

@@ -415,13 +415,18 @@ def _budget_reasons(
     chosen = np.asarray(selected, dtype=bool)
     out = np.empty(n, dtype=_STRINGS)
     for rows, template in ((chosen, w["selected"]), (~chosen, w["not_selected"])):
-        if rows.any():
-            # the head (no placeholders) with the pot named, then the rest of the template
-            head, _, rest = template.partition(": ")
-            out[rows] = _cat(
-                _with_pot(head + ": ", pot),
-                *_template(rest, sub=sub_text[rows], left=left_text[rows]),
-            )
+        if not rows.any():
+            continue
+        amounts = {"sub": sub_text[rows], "left": left_text[rows]}
+        head, colon, rest = template.partition(": ")
+        if colon and "{" not in head:  # the catalogue's form: the pot named in the head
+            out[rows] = _cat(_with_pot(head + colon, pot), *_template(rest, **amounts))
+            continue
+        text = _cat(*_template(template, **amounts))  # a text edited otherwise
+        if pot:  # named before each text's first ": ", as _with_pot does
+            before, _, after = np.strings.partition(text, _strings(": "))
+            text = _cat(before, f" ({pot}): ", after)
+        out[rows] = text
     if stopped_at_rank is not None:
         after = np.asarray(national_rank) > stopped_at_rank
         out[after] = _with_pot(w["stopped"].format(rank=stopped_at_rank), pot)
