@@ -653,11 +653,8 @@ def _draw_map(static: StaticMap, frame: _Frame) -> Image.Image:
         (visible(static.overloaded), "overloaded"),
     ]
     outline = [] if static.outline is None else [static.outline]
-    if static.cells is not None and len(static.cells.geometry):
-        image = _draw_backdrop(frame, layers, [], tolerance)
-        _draw_cells(image, frame, static.cells)
-        for geom in outline:
-            _draw_areas(image, frame, [geom], AREA_STYLE["outline"], tolerance, round_joins=True)
+    if static.cells is not None and len(static.cells.geometry):  # a run's own: not kept
+        image = _draw_backdrop(frame, layers, outline, tolerance, cells=static.cells)
     else:
         image = _backdrop(frame, layers, outline, tolerance)
     farms = static.farms
@@ -675,13 +672,20 @@ def _draw_map(static: StaticMap, frame: _Frame) -> Image.Image:
 
 
 def _draw_backdrop(
-    frame: _Frame, layers: list[tuple[np.ndarray, str]], outline: list, tolerance: float
+    frame: _Frame,
+    layers: list[tuple[np.ndarray, str]],
+    outline: list,
+    tolerance: float,
+    *,
+    cells: CellsToDraw | None = None,
 ) -> Image.Image:
-    """The map's box with the areas of ``layers`` (geometries, style name) and the region's
-    ``outline`` drawn on its grey, in that order."""
+    """The map's box with the areas of ``layers`` (geometries, style name), a public map's
+    ``cells`` and the region's ``outline`` drawn on its grey, in that order."""
     image = Image.new("RGB", (frame.width, frame.height), _rgb(_MAP_GREY))
     for geoms, style in layers:
         _draw_areas(image, frame, geoms, AREA_STYLE[style], tolerance)
+    if cells is not None:
+        _draw_cells(image, frame, cells)
     for geom in outline:
         _draw_areas(image, frame, [geom], AREA_STYLE["outline"], tolerance, round_joins=True)
     return image
