@@ -134,7 +134,7 @@ def cached_bytes(
     sources = np.asarray(sources, dtype=object)
     if folder is None:
         return read(make())
-    path = folder / f"{kind}-{geometry_key(kind, version, sources, *params)}.bin"
+    path = _path(folder, kind, version, sources, params, suffix=".bin")
     with contextlib.suppress(OSError, ValueError):
         return read(path.read_bytes())
     data = make()
@@ -142,8 +142,16 @@ def cached_bytes(
     return read(data)
 
 
-def _path(folder: Path, kind: str, version: int, sources: np.ndarray, params: tuple) -> Path:
-    return folder / f"{kind}-{geometry_key(kind, version, sources, *params)}.wkb"
+def _path(
+    folder: Path,
+    kind: str,
+    version: int,
+    sources: np.ndarray,
+    params: tuple,
+    *,
+    suffix: str = ".wkb",
+) -> Path:
+    return folder / f"{kind}-{geometry_key(kind, version, sources, *params)}{suffix}"
 
 
 def _kept(path: Path) -> np.ndarray | None:
