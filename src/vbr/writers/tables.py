@@ -16,6 +16,7 @@ from vbr.core.budget import to_cents
 from vbr.locale import Message, t
 from vbr.model import RegionList, Result
 from vbr.writers.text import (
+    cell_values,
     format_bools,
     format_integers,
     format_numbers,
@@ -165,7 +166,7 @@ def carried_numbers(table: pd.DataFrame, names: Sequence[str]) -> list[str]:
     for name in names:
         if name not in table.columns or _ID_NAME.search(str(name)):
             continue
-        values = table[name].tolist()
+        values = cell_values(table[name])
         joined = join_all(values)
         if (
             joined is None
