@@ -134,10 +134,12 @@ def format_integers(values: Iterable, *, blank_below: int | None = None) -> list
 
     def write(array: np.ndarray) -> list[str]:
         text = _int_texts(array)
-        if blank_below is not None:
-            for k in np.flatnonzero(array < blank_below).tolist():
-                text[k] = ""
-        return text
+        blank = array < blank_below if blank_below is not None else None
+        if blank is None or not blank.any():
+            return text
+        out = np.array(text, dtype=object)  # every farm may be blank: no loop over them
+        out[blank] = ""
+        return out.tolist()
 
     return _each_distinct_once(array, write)
 
