@@ -102,7 +102,13 @@ def _shortest_texts(values: list[float]) -> list[str]:
         return []
     if not _orjson_writes_as_repr():
         return [repr(v) for v in values]
-    return orjson.dumps(values).decode("ascii")[1:-1].split(",")
+    return _number_texts(values)
+
+
+def _number_texts(numbers: object, option: int | None = None) -> list[str]:
+    """The text orjson writes for each number of a list or 1-D array (a JSON array of numbers
+    holds no comma inside an item)."""
+    return orjson.dumps(numbers, option=option).decode("ascii")[1:-1].split(",")
 
 
 @functools.cache
@@ -125,7 +131,7 @@ def _orjson_writes_as_repr() -> bool:
         *(np.round(magnitudes, 2) + 0.005).tolist(),
     ]
     values = [float(sign * v) for v in values for sign in (1.0, -1.0)]
-    return orjson.dumps(values).decode("ascii")[1:-1].split(",") == [repr(v) for v in values]
+    return _number_texts(values) == [repr(v) for v in values]
 
 
 def format_integers(values: Iterable, *, blank_below: int | None = None) -> list[str]:
@@ -174,7 +180,7 @@ def _int_texts(array: np.ndarray) -> list[str]:
     if len(array) == 0:
         return []
     whole = np.ascontiguousarray(array, dtype="int64")
-    return orjson.dumps(whole, option=orjson.OPT_SERIALIZE_NUMPY).decode("ascii")[1:-1].split(",")
+    return _number_texts(whole, orjson.OPT_SERIALIZE_NUMPY)
 
 
 #: The texts of False and True, taken by index.
