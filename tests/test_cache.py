@@ -1,6 +1,7 @@
-"""Geometry kept in the user's cache folder (:mod:`vbr.cache`): the priority strip, the repaired
-Natura 2000 outlines and the display outlines are the same, byte for byte, whether computed or
-read back, and so is every output of a run; a damaged or unwritable cache is passed over."""
+"""Geometry kept in the user's cache folder (:mod:`vbr.cache`): the valid parts of the Natura 2000
+areas, the priority strip, the repaired outlines and the display outlines are the same, byte for
+byte, whether computed or read back, and so is every output of a run; a damaged or unwritable
+cache is passed over."""
 
 from __future__ import annotations
 
@@ -102,6 +103,71 @@ def test_repaired_outlines_read_from_the_cache_are_the_repaired_outlines(tmp_pat
     assert shapely.area(first[0]) > 0  # the bow-tie repaired, not lost
 
 
+def _natura_with_a_bowtie(tmp_path):
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 900, Y0 + 900), (X0 + 900, Y0), (X0, Y0 + 900)])
+    path = tmp_path / "natura.gpkg"
+    gpd.GeoDataFrame(
+        {"nr": [1, 2], "name": ["Vlinder", "Vierkant"], "overloaded": [True, False]},
+        geometry=[bowtie, square(X0 + 3000, Y0, 500)],
+        crs="EPSG:28992",
+    ).to_file(path)
+    return path
+
+
+def _parts(areas):
+    return shapely.to_wkb(areas.parts).tolist(), areas.part_of.tolist(), areas.invalid.tolist()
+
+
+def test_valid_parts_read_from_the_cache_are_the_computed_parts_to_the_bit(tmp_path, monkeypatch):
+    import vbr.io.polygons
+    from vbr.io.natura import read_natura
+
+    path = _natura_with_a_bowtie(tmp_path)
+    monkeypatch.setenv("VBR_CACHE_DIR", "off")
+    computed = read_natura(path)
+    assert computed.invalid.tolist() == [True, False] and len(computed.parts) >= 3
+    monkeypatch.setenv("VBR_CACHE_DIR", str(tmp_path / "cache"))
+    first = read_natura(path)
+    assert len(list((tmp_path / "cache").glob("parts-*.bin"))) == 1
+
+    def no_second_repair(*args, **kwargs):
+        raise AssertionError("repaired again")
+
+    monkeypatch.setattr(vbr.io.polygons, "valid_parts", no_second_repair)
+    monkeypatch.setattr(vbr.io.polygons.shapely, "is_valid", no_second_repair)
+    second = read_natura(path)
+    assert _parts(second) == _parts(first) == _parts(computed)
+    assert second.repaired == computed.repaired == 1
+
+
+def test_a_parts_file_damaged_on_disk_is_made_again_not_read(tmp_path, monkeypatch):
+    from vbr.io.natura import read_natura
+
+    path = _natura_with_a_bowtie(tmp_path)
+    monkeypatch.setenv("VBR_CACHE_DIR", str(tmp_path / "cache"))
+    computed = read_natura(path)
+    (kept,) = (tmp_path / "cache").glob("parts-*.bin")
+    data = bytearray(kept.read_bytes())
+    # one bit of a coordinate of the last part: still WKB that reads, but another outline
+    data[-3] ^= 0x01
+    kept.write_bytes(bytes(data))
+    again = read_natura(path)
+    assert _parts(again) == _parts(computed)
+    assert kept.read_bytes() != bytes(data)  # and kept right now
+
+
+def test_parts_made_by_other_code_are_not_read(tmp_path, monkeypatch):
+    import vbr.io.polygons
+    from vbr.io.natura import read_natura
+
+    path = _natura_with_a_bowtie(tmp_path)
+    monkeypatch.setenv("VBR_CACHE_DIR", str(tmp_path / "cache"))
+    read_natura(path)
+    monkeypatch.setattr(vbr.io.polygons, "package_sha256", lambda: "other code")
+    read_natura(path)
+    assert len(list((tmp_path / "cache").glob("parts-*.bin"))) == 2
+
+
 def test_each_geometry_is_kept_on_its_own_and_found_in_other_company(tmp_path):
     a, b, c = square(X0, Y0, 100), square(X0 + 500, Y0, 100), square(X0, Y0 + 500, 100)
     calls = []
@@ -129,8 +195,8 @@ def test_a_run_writes_the_same_bytes_with_the_cache_off_filled_and_read(tmp_path
         monkeypatch.setenv("VBR_CACHE_DIR", cache)
         _, out = run_small(tmp_path / f"run{k}")
         outputs.append(out)
-    kept = {p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.wkb")}
-    assert kept >= {"strip", "display", "picture"}
+    kept = {p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.*")}
+    assert kept >= {"parts", "strip", "display", "picture"}
     names = sorted(
         p.relative_to(outputs[0]).as_posix()
         for p in outputs[0].rglob("*")

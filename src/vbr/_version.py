@@ -16,7 +16,14 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-__all__ = ["__version__", "code_identity", "git_revision", "source_sha256", "version_text"]
+__all__ = [
+    "__version__",
+    "code_identity",
+    "git_revision",
+    "package_sha256",
+    "source_sha256",
+    "version_text",
+]
 
 #: The one place the version is written: hatchling reads it from here for the package metadata
 #: (``[tool.hatch.version]`` in ``pyproject.toml``), so ``import vbr`` needs no
@@ -51,6 +58,12 @@ def source_sha256(package_dir: Path = PACKAGE_DIR) -> str:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         total.update(f"{path.relative_to(package_dir).as_posix()}\0{digest}\n".encode())
     return total.hexdigest()
+
+
+@cache
+def package_sha256() -> str:
+    """:func:`source_sha256` of this package (computed once per process)."""
+    return source_sha256(PACKAGE_DIR)
 
 
 def _git_dir(start: Path) -> Path | None:
@@ -133,7 +146,7 @@ def _dirty(package_dir: Path) -> bool | None:
 def code_identity() -> dict[str, object]:
     """The code of this process, as the manifest records it: ``version``, ``commit``,
     ``dirty`` and ``source_sha256`` (computed once per process)."""
-    return {"version": __version__, **git_revision(), "source_sha256": source_sha256()}
+    return {"version": __version__, **git_revision(), "source_sha256": package_sha256()}
 
 
 def version_text() -> str:

@@ -1,14 +1,17 @@
-"""Geometry that vbr may compute again, kept in the user's cache folder: the priority strip, the
-repaired Natura 2000 outlines, and their simplified outlines of the map pages (in the rounded
-WGS84 the pages show) and of the pictures; and the pictures' backdrops (the areas, the strip
-and the region's outline drawn, before the farms), which are made from geometry alone too.
+"""Geometry that vbr may compute again, kept in the user's cache folder: the valid parts of the
+Natura 2000 areas (what distances are measured to), the priority strip, the repaired Natura 2000
+outlines, and their simplified outlines of the map pages (in the rounded WGS84 the pages show)
+and of the pictures; and the pictures' backdrops (the areas, the strip and the region's outline
+drawn, before the farms), which are made from geometry alone too.
 
-Each is made from geometry alone and takes seconds of CPU on the real national outlines, the
-same every run on the same file. A run may take it from the cache: the key is a sha256 of the
+Each is made from geometry alone and takes a second or more of CPU on the real national outlines,
+the same every run on the same file. A run may take it from the cache: the key is a sha256 of the
 WKB of every source geometry (in order), the kind, its version, its parameters and the GEOS
 version; the geometry is kept as WKB, which gives back the same coordinates to the bit, so a
-cached run writes the same bytes as a computed one (tests compare them). None of it decides
-anything: priority comes from exact distances to the areas as read.
+cached run writes the same bytes as a computed one (tests compare them). The valid parts decide
+distances, so their key also holds the sha256 of vbr's own code (any change to it makes them
+again) and their file the sha256 of its content (a file damaged on disk is made again, never
+read); everything else is for display only.
 
 The folder is ``$VBR_CACHE_DIR`` when set (``off`` or empty: no cache), else the user's cache
 folder (``platformdirs``: ``~/.cache/vbr`` on Linux, ``%LOCALAPPDATA%\\vbr\\Cache`` on Windows).
@@ -28,7 +31,14 @@ from typing import TypeVar
 import numpy as np
 import shapely
 
-__all__ = ["cache_folder", "cached_bytes", "cached_each", "cached_geometries", "geometry_key"]
+__all__ = [
+    "cache_folder",
+    "cached_bytes",
+    "cached_each",
+    "cached_geometries",
+    "cached_parts",
+    "geometry_key",
+]
 
 T = TypeVar("T")
 
@@ -140,6 +150,81 @@ def cached_bytes(
     data = make()
     _keep(path, data)
     return read(data)
+
+
+def cached_parts(
+    kind: str,
+    version: int,
+    sources: np.ndarray,
+    make: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    params: tuple = (),
+    folder: Path | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``make(sources)``: a flag per source geometry, and geometries made from the sources with
+    the position of the source of each (``flags, parts, part_of``); read back from ``folder``
+    where an earlier run kept them, else made and kept there (``folder`` ``None``: made only).
+
+    The file holds the sha256 of its content: one that does not match it, or does not read
+    whole, is made again and replaced. Made or read back, what is returned has passed through
+    the file's form (WKB: the same coordinates to the bit), so both give the same arrays.
+    """
+    sources = np.asarray(sources, dtype=object)
+
+    def packed() -> bytes:
+        flags, parts, part_of = make(sources)
+        return _packed_parts(flags, parts, part_of)
+
+    return cached_bytes(
+        kind,
+        version,
+        sources,
+        packed,
+        read=lambda data: _unpacked_parts(data, len(sources)),
+        params=params,
+        folder=folder,
+    )
+
+
+def _packed_parts(flags: np.ndarray, parts: np.ndarray, part_of: np.ndarray) -> bytes:
+    """Flags, parts and their owners as one file: the sha256 of the rest, then the counts, the
+    flags (a byte each), the owners (int64) and the parts (:func:`_framed`)."""
+    flags = np.asarray(flags, dtype=bool)
+    part_of = np.asarray(part_of, dtype="<i8")
+    body = b"".join(
+        [
+            len(flags).to_bytes(8, "little"),
+            len(part_of).to_bytes(8, "little"),
+            flags.astype(np.uint8).tobytes(),
+            part_of.tobytes(),
+            _framed(np.asarray(parts, dtype=object)),
+        ]
+    )
+    return hashlib.sha256(body).digest() + body
+
+
+def _unpacked_parts(data: bytes, n_sources: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_packed_parts` read back; ``ValueError`` for a file that does not read whole,
+    does not match its sha256 or was made from another number of sources."""
+    digest, body = data[:32], memoryview(data)[32:]
+    if len(data) < 48 or hashlib.sha256(body).digest() != digest:
+        raise ValueError("cache file does not match its sha256")
+    n_flags = int.from_bytes(body[:8], "little")
+    n_parts = int.from_bytes(body[8:16], "little")
+    if n_flags != n_sources:
+        raise ValueError("cache file made from another number of geometries")
+    at = 16 + n_flags + 8 * n_parts
+    if len(body) < at:
+        raise ValueError("cache file cut short")
+    flags = np.frombuffer(body[16 : 16 + n_flags], dtype=np.uint8).astype(bool)
+    part_of = np.frombuffer(body[16 + n_flags : at], dtype="<i8").astype("int64")
+    try:
+        parts = _read(bytes(body[at:]))
+    except shapely.errors.GEOSException as exc:
+        raise ValueError(f"cache file of unreadable geometry: {exc}") from None
+    if len(parts) != n_parts or (n_parts and not (0 <= part_of.min() <= part_of.max() < n_flags)):
+        raise ValueError("cache file of another shape")
+    return flags, parts, part_of
 
 
 def _path(

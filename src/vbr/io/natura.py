@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vbr.cache import cache_folder
 from vbr.errors import InputError, refuse_rows
 from vbr.io.columns import FieldSet, match_columns, missing_fields_error
-from vbr.io.polygons import check_in_netherlands, keep_with_area, read_in_rd, valid_parts
+from vbr.io.polygons import check_in_netherlands, checked_parts, keep_with_area, read_in_rd
 from vbr.io.tables import parse_numbers, read_table
 from vbr.locale import Message, say
 from vbr.model import NaturaAreas
@@ -124,11 +125,11 @@ def read_natura(
     """
     path = Path(path)
     what = say("what_natura")
-    frame, geoms, present, invalid, crs, read_notes = read_in_rd(
+    frame, geoms, present, crs, read_notes = read_in_rd(
         path, what=what, layer=layer, layer_option="--natura-layer"
     )
     # only the parts are repaired now (what distances need); whole outlines when first shown
-    parts, part_of, area = valid_parts(geoms, invalid)
+    invalid, parts, part_of, area = checked_parts(geoms, present, folder=cache_folder())
     has_area = present & (area > 0)
     frame = keep_with_area(frame, geoms, has_area, path=path, what=what)
     check_in_netherlands(frame, crs, path=path, what=what)

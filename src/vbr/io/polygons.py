@@ -12,6 +12,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from vbr._version import package_sha256
+from vbr.cache import cached_parts
 from vbr.errors import InputError
 from vbr.geometry import repair_each
 from vbr.io.crs import RD_NEW, bounds_miss_netherlands
@@ -20,7 +22,9 @@ from vbr.locale import say
 from vbr.threads import map_geometries
 
 __all__ = [
+    "PARTS_VERSION",
     "check_in_netherlands",
+    "checked_parts",
     "keep_with_area",
     "polygons_in_rd",
     "read_in_rd",
@@ -30,8 +34,8 @@ __all__ = [
 
 def read_in_rd(
     path: Path, *, what: str, layer: str | None = None, layer_option: str = "--layer"
-) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, np.ndarray, object, list[str]]:
-    """Read a polygon file and convert it to EPSG:28992; nothing is repaired yet.
+) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, object, list[str]]:
+    """Read a polygon file and convert it to EPSG:28992; nothing is checked for validity yet.
 
     Parameters
     ----------
@@ -45,10 +49,10 @@ def read_in_rd(
 
     Returns
     -------
-    frame, geoms, present, invalid, crs, notes
+    frame, geoms, present, crs, notes
         The table, its geometries in EPSG:28992 (object array), which are present (not missing
-        nor empty), which of those are invalid, the file's declared CRS, and what the user
-        should know about how it was read (the layer chosen, what the GIS library reported).
+        nor empty), the file's declared CRS, and what the user should know about how it was
+        read (the layer chosen, what the GIS library reported).
 
     Raises
     ------
@@ -100,8 +104,7 @@ def read_in_rd(
             source=str(path),
             problems=[say("row", row=str(i + 1)) for i in np.flatnonzero(~coords_ok)],
         )
-    invalid = present & ~shapely.is_valid(geoms)
-    return frame, geoms, present, invalid, table.crs, table.notes
+    return frame, geoms, present, table.crs, table.notes
 
 
 def polygons_in_rd(
@@ -121,9 +124,10 @@ def polygons_in_rd(
     InputError
         No CRS, not polygons, or nothing inside the Netherlands.
     """
-    frame, geoms, present, invalid, crs, notes = read_in_rd(
+    frame, geoms, present, crs, notes = read_in_rd(
         path, what=what, layer=layer, layer_option=layer_option
     )
+    invalid = present & ~shapely.is_valid(geoms)
     if invalid.any():
         geoms[invalid] = map_geometries(repair_each, geoms[invalid])
     area = np.where(present, shapely.area(geoms), 0.0)
@@ -169,6 +173,37 @@ def valid_parts(
     order = np.argsort(part_of, kind="stable")
     area = np.bincount(part_of, weights=part_area, minlength=len(geoms))
     return parts[order], part_of[order], area
+
+
+#: Raise when :func:`checked_parts` (:func:`valid_parts`, :func:`vbr.geometry.repair`) changes
+#: what it makes. The user's cache of valid parts is keyed by it and by the sha256 of vbr's code.
+PARTS_VERSION = 1
+
+
+def checked_parts(
+    geoms: np.ndarray, present: np.ndarray, *, folder: Path | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which geometries are invalid, and their valid parts (:func:`valid_parts`), from the
+    user's cache where an earlier run on the same geometries with the same code kept them
+    (``folder``; ``None``: computed), else computed and kept (:func:`vbr.cache.cached_parts`).
+
+    Returns
+    -------
+    invalid, parts, part_of, area
+        Per geometry whether it is present and invalid; the valid parts, the position in
+        ``geoms`` of each, and the area of each geometry as the sum of its parts'.
+    """
+
+    def make(sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        invalid = present & ~shapely.is_valid(sources)
+        parts, part_of, _ = valid_parts(sources, invalid)
+        return invalid, parts, part_of
+
+    invalid, parts, part_of = cached_parts(
+        "parts", PARTS_VERSION, geoms, make, params=(package_sha256(),), folder=folder
+    )
+    area = np.bincount(part_of, weights=shapely.area(parts), minlength=len(geoms))
+    return invalid, parts, part_of, area
 
 
 def check_in_netherlands(frame: gpd.GeoDataFrame, crs: object, *, path: Path, what: str) -> None:
