@@ -84,6 +84,30 @@ def test_same_tables_give_the_same_bytes(tmp_path: Path) -> None:
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
 
 
+def test_isal_deflates_the_workbook_to_the_same_parts_zlib_gives(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import zipfile
+
+    import vbr.writers.workbook as workbook
+
+    tables = [("Nederland", pd.concat([_table()] * 2_000, ignore_index=True))]
+    fast, slow = tmp_path / "isal.xlsx", tmp_path / "zlib.xlsx"
+    write_xlsx(tables, fast)
+    monkeypatch.setattr(workbook, "_isal_deflate", lambda: None)
+    write_xlsx(tables, slow)
+    with zipfile.ZipFile(fast) as a, zipfile.ZipFile(slow) as b:
+        assert a.testzip() is None and a.namelist() == b.namelist()
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in a.infolist())
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+        sheet = "xl/worksheets/sheet1.xml"
+        assert a.getinfo(sheet).CRC == b.getinfo(sheet).CRC
+        # another compressor made the sheet: its deflate stream is not zlib's
+        assert fast.read_bytes() != slow.read_bytes()
+    assert openpyxl.load_workbook(fast, read_only=True)["Nederland"].max_row == 6_001
+
+
 def test_empty_tables_still_make_a_valid_workbook(tmp_path: Path) -> None:
     path = tmp_path / "e.xlsx"
     write_xlsx(
