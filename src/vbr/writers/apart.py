@@ -1,8 +1,8 @@
 """A writer run in a forked process of its own, beside the writers that follow it.
 
-The workbook takes 3-4 s of CPU at 45,000 farms and the GeoPackage 1-1.5 s, all of it in the
-interpreter or GDAL, while the maps take 5-8 s: run one after the other on a 2-core machine, one
-core idles. A writer marked
+At 45,000 farms the workbook takes about 2 s of CPU, the GeoPackage 1-1.5 s, the CSV lists 1 s
+and the maps 2 s, all of it in the interpreter or GDAL: run one after the other on a 2-core
+machine, one core idles. A writer marked
 ``runs_apart`` (see :func:`runs_apart`) is started in a child process made by ``fork`` (it sees
 the finished result as it is, nothing is copied); the next writers run here meanwhile, and the
 child's :class:`~vbr.model.WriteReport` is read back when it is needed (its notes, for

@@ -171,6 +171,17 @@ class WriteContext:
             )
         return self._shared.lists[region.slug]
 
+    def make_lists_text(self) -> None:
+        """Make every list as text now (national, carried numbers, rejected, decisions, each
+        region): called before the writers that run apart start (their ``settle``), so that
+        their processes and this one share one copy instead of each making its own."""
+        self.ranking_text()
+        self.carried_numbers()
+        self.rejected_numbers()
+        self.decisions_text()
+        for region in self.result.region_lists:
+            self.region_text(region)
+
     def start_priority_zone(self) -> None:
         """Start computing the threshold strip in a background thread (GEOS releases the GIL),
         or reading it from the user's cache folder (:mod:`vbr.writers.strip_cache`)."""

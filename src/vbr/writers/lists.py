@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from vbr.model import WriteReport
+from vbr.writers.apart import runs_apart
 from vbr.writers.context import WriteContext
 from vbr.writers.tables import (
     BOOLEAN_COLUMNS,
@@ -33,6 +34,8 @@ from vbr.writers.text import (
 __all__ = ["excel_table", "write_csv", "write_excel_csv", "write_lists"]
 
 
+# reads the finished result only: written beside the workbook and the maps
+@runs_apart(settle=WriteContext.make_lists_text)
 def write_lists(context: WriteContext) -> WriteReport:
     """Write every CSV list: ``ranking.csv``, ``rejected.csv``, ``decisions.csv``, their
     ``*_excel.csv``, the further lists (``nh3_check.csv`` ...), ``<slug>/ranking.csv`` and
@@ -63,7 +66,7 @@ def write_lists(context: WriteContext) -> WriteReport:
     t2 = time.perf_counter()
     for region in result.region_lists:
         rt = context.region_text(region)
-        (folder / region.slug).mkdir()
+        (folder / region.slug).mkdir(exist_ok=True)  # the maps may have made it
         write_csv(rt, folder / region.slug / "ranking.csv")
         write_excel_csv(
             rt, folder / region.slug / "ranking_excel.csv", numeric=numeric, lang=lang, known=known

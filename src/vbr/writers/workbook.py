@@ -98,18 +98,8 @@ def default_formats(columns: Sequence[str]) -> dict[str, str]:
     }
 
 
-def _settle(context: WriteContext) -> None:
-    """Make the lists as text before the workbook's process starts: the lists written here next
-    use them too, so they are made once."""
-    context.ranking_text()
-    context.carried_numbers()
-    context.rejected_numbers()
-    context.decisions_text()
-    for region in context.result.region_lists:
-        context.region_text(region)
-
-
-@runs_apart(settle=_settle)  # reads the finished result only: written beside the lists and maps
+# reads the finished result only: written beside the lists and maps
+@runs_apart(settle=WriteContext.make_lists_text)
 def write_workbook(context: WriteContext) -> WriteReport:
     """Write ``ranking.xlsx`` in the run's language: the cover, the national list, each
     region's list, the rejected rows and the decisions (``decisions.csv``)."""
