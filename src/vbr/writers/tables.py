@@ -232,7 +232,7 @@ def ranking_table(
     with_budget
         Whether a budget was walked (else ``selected`` and ``cumulative_eur`` stay empty).
     """
-    empty = [""] * len(ranked)
+    empty = np.full(len(ranked), "", dtype=object)
     made = {
         "rank": lambda: format_integers(ranked["rank"]),
         "farm_id": lambda: ranked["farm_id"].astype(str).to_numpy(),
@@ -249,8 +249,9 @@ def ranking_table(
         ),
     }
     # one column at a time: what a column is made from is let go before the next is made (a
-    # million rows' list of texts holds 8 MB of references, its table column as much again)
-    out = pd.DataFrame(index=pd.RangeIndex(len(ranked)))
+    # million rows' list of texts holds 8 MB of references); the table is made of the columns
+    # once, without copying them (0.5 s less at a million rows than adding them one by one)
+    out: dict[str, object] = {}
     for name, make in made.items():
         out[name] = make()
     extras = [c for c in EXTRA_COLUMNS if c in ranked.columns]
@@ -264,7 +265,7 @@ def ranking_table(
     names = carried_names(list(carried.columns), output_columns(ranked))
     for c in carried.columns:
         out[names[c]] = carried[c].to_numpy(dtype=object)
-    return out
+    return pd.DataFrame(out, index=pd.RangeIndex(len(ranked)), copy=False)
 
 
 def region_table(table: pd.DataFrame, positions: np.ndarray, granted: np.ndarray | None):
