@@ -144,3 +144,26 @@ def test_what_a_writer_apart_settles_is_settled_here_before_the_child_starts(
         assert int(pid) != os.getpid()
     else:  # one core: no child, nothing to settle
         assert int(pid) == os.getpid()
+
+
+@pytest.mark.slow
+def test_the_default_writers_write_the_same_bytes_apart_and_in_order(
+    small_result, tmp_path, monkeypatch
+):
+    import datetime as dt
+
+    from vbr.writing import default_writers
+
+    writers = default_writers(small_result.options)
+    # the lists, the workbook and the GeoPackage run apart; the maps here, in order
+    assert [getattr(w, "runs_apart", False) for w in writers] == [True, True, True, False]
+    created = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
+    apart = write_result(small_result, tmp_path / "a", writers=writers, created=created)
+    monkeypatch.setenv("VBR_WRITERS_APART", "0")
+    here = write_result(small_result, tmp_path / "b", writers=writers, created=created)
+    assert apart.files == here.files and apart.notes == here.notes
+    assert {"ranking.csv", "ranking.xlsx", "ranking.gpkg", "index.html"} <= set(apart.files)
+    for name in apart.files:
+        a, b = (tmp_path / side / name for side in "ab")
+        if a.is_file() and name not in ("manifest.json", "manifest.sha256"):
+            assert a.read_bytes() == b.read_bytes(), name
