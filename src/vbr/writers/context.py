@@ -184,7 +184,9 @@ class WriteContext:
 
     def start_priority_zone(self) -> None:
         """Start computing the threshold strip in a background thread (GEOS releases the GIL),
-        or reading it from the user's cache folder (:mod:`vbr.writers.strip_cache`)."""
+        or reading it from the user's cache folder (:mod:`vbr.writers.strip_cache`); then, in
+        the same thread, the repaired outlines of the areas that the GeoPackage and the maps
+        draw (:meth:`~vbr.model.NaturaAreas.outlines`: made once, whoever asks first)."""
         shared = self._shared
         if shared.zone is None:
             result = self.result
@@ -197,6 +199,9 @@ class WriteContext:
                 polygons=polygons,
                 folder=cache_folder(),
             )
+            # its keys and cache file are hashed and read while this process makes the lists
+            # as text (hashing and WKB release the GIL), not after, when a writer needs them
+            pool.submit(result.natura.outlines)
             pool.shutdown(wait=False)
 
     @property
