@@ -79,10 +79,7 @@ def test_the_cache_folder_follows_vbr_cache_dir(monkeypatch, tmp_path):
     assert cache_folder().name in ("vbr", "Cache")
 
 
-def test_repaired_outlines_read_from_the_cache_are_the_repaired_outlines(tmp_path, monkeypatch):
-    import vbr.model
-    from vbr.io.natura import read_natura
-
+def _natura_with_a_bowtie(tmp_path):
     bowtie = shapely.Polygon([(X0, Y0), (X0 + 900, Y0 + 900), (X0 + 900, Y0), (X0, Y0 + 900)])
     path = tmp_path / "natura.gpkg"
     gpd.GeoDataFrame(
@@ -90,6 +87,14 @@ def test_repaired_outlines_read_from_the_cache_are_the_repaired_outlines(tmp_pat
         geometry=[bowtie, square(X0 + 3000, Y0, 500)],
         crs="EPSG:28992",
     ).to_file(path)
+    return path
+
+
+def test_repaired_outlines_read_from_the_cache_are_the_repaired_outlines(tmp_path, monkeypatch):
+    import vbr.model
+    from vbr.io.natura import read_natura
+
+    path = _natura_with_a_bowtie(tmp_path)
     monkeypatch.setenv("VBR_CACHE_DIR", str(tmp_path / "cache"))
     first = read_natura(path).outlines()
     assert len(list((tmp_path / "cache").glob("outlines-*.wkb"))) == 1
@@ -101,17 +106,6 @@ def test_repaired_outlines_read_from_the_cache_are_the_repaired_outlines(tmp_pat
     second = read_natura(path).outlines()
     assert shapely.to_wkb(second).tolist() == shapely.to_wkb(first).tolist()
     assert shapely.area(first[0]) > 0  # the bow-tie repaired, not lost
-
-
-def _natura_with_a_bowtie(tmp_path):
-    bowtie = shapely.Polygon([(X0, Y0), (X0 + 900, Y0 + 900), (X0 + 900, Y0), (X0, Y0 + 900)])
-    path = tmp_path / "natura.gpkg"
-    gpd.GeoDataFrame(
-        {"nr": [1, 2], "name": ["Vlinder", "Vierkant"], "overloaded": [True, False]},
-        geometry=[bowtie, square(X0 + 3000, Y0, 500)],
-        crs="EPSG:28992",
-    ).to_file(path)
-    return path
 
 
 def _parts(areas):
