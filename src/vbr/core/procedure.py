@@ -124,10 +124,16 @@ def window_rejections(submitted_at: pd.Series, windows: Sequence[Window]) -> np.
     return reasons
 
 
+def _lot_digest(seed: int, farm_id: str) -> bytes:
+    """The sha256 of the UTF-8 text ``"<seed>:<farm_id>"`` (the seed in decimal): the one
+    place the lot key's text is made."""
+    return hashlib.sha256(f"{seed}:{farm_id}".encode()).digest()
+
+
 def lot_key(seed: int, farm_id: str) -> str:
     """The lot key of one application: the sha256 (hex) of the UTF-8 text ``"<seed>:<farm_id>"``
     (the seed in decimal). A drawn day orders its applications by key, ascending."""
-    return hashlib.sha256(f"{seed}:{farm_id}".encode()).hexdigest()
+    return _lot_digest(seed, farm_id).hex()
 
 
 def lot_order(seed: int, farm_ids: Iterable[object]) -> np.ndarray:
@@ -137,8 +143,7 @@ def lot_order(seed: int, farm_ids: Iterable[object]) -> np.ndarray:
     The hex text of a digest sorts as its bytes do, so the digests are compared as four
     big-endian 64-bit words (no 64-character key is made per farm)."""
     ids = [str(f) for f in farm_ids]
-    head = f"{seed}:"
-    digests = b"".join([hashlib.sha256((head + f).encode()).digest() for f in ids])
+    digests = b"".join([_lot_digest(seed, f) for f in ids])
     words = np.frombuffer(digests, dtype=">u8").reshape(len(ids), 4).astype("uint64")
     return np.lexsort((np.asarray(ids, dtype=str), *words[:, ::-1].T))
 
