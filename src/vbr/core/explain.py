@@ -423,10 +423,7 @@ def _budget_reasons(
             out[rows] = _cat(_with_pot(head + colon, pot), *_template(rest, **amounts))
             continue
         text = _cat(*_template(template, **amounts))  # a text edited otherwise
-        if pot:  # named before each text's first ": ", as _with_pot does
-            before, _, after = np.strings.partition(text, _strings(": "))
-            text = _cat(before, f" ({pot}): ", after)
-        out[rows] = text
+        out[rows] = _pots_named(text, pot) if pot else text
     if stopped_at_rank is not None:
         after = np.asarray(national_rank) > stopped_at_rank
         out[after] = _with_pot(w["stopped"].format(rank=stopped_at_rank), pot)
@@ -440,11 +437,18 @@ def _budget_reasons(
 
 def _with_pot(text: str, pot: str) -> str:
     """``text`` with ``pot`` named before its first ``": "`` (``niet geselecteerd (Veluwe en
-    Peel): ...``; at the end where it has none); ``text`` itself without a pot."""
+    Peel): ...``; at the end where it has none); ``text`` itself without a pot. One text:
+    :func:`_pots_named` names them in a column of texts the same way."""
     if not pot:
         return text
     head, _, rest = text.partition(": ")
     return f"{head} ({pot}): {rest}"
+
+
+def _pots_named(texts: np.ndarray, pots: str | np.ndarray) -> np.ndarray:
+    """:func:`_with_pot` of every text (``pots`` one for all, or one per text)."""
+    head, _, rest = np.strings.partition(texts, _strings(": "))
+    return _cat(head, " (", pots, "): ", rest)
 
 
 def _template(template: str, **columns: np.ndarray) -> list[object]:
@@ -534,8 +538,7 @@ class _DecisionParts:
             if by_window:  # the pot's name differs by window: put in row by row
                 names, which = np.unique(window[rows].astype(str), return_inverse=True)
                 labels = _strings([pot_label(walk.name, language, window=str(x)) for x in names])
-                head, _, rest = np.strings.partition(text, _strings(": "))
-                text = _cat(head, " (", labels[which], "): ", rest)
+                text = _pots_named(text, labels[which])
             joined = has[rows]
             if joined.any():
                 text[joined] = _cat(out[rows[joined]], "; ", text[joined])
