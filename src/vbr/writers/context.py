@@ -182,11 +182,11 @@ class WriteContext:
         for region in self.result.region_lists:
             self.region_text(region)
 
-    def start_priority_zone(self) -> None:
-        """Start computing the threshold strip in a background thread (GEOS releases the GIL),
-        or reading it from the user's cache folder (:mod:`vbr.writers.strip_cache`); then, in
-        the same thread, the repaired outlines of the areas that the GeoPackage and the maps
-        draw (:meth:`~vbr.model.NaturaAreas.outlines`: made once, whoever asks first)."""
+    def start_display_geometry(self) -> None:
+        """Start making what the GeoPackage and the maps draw, in a background thread (GEOS
+        and hashing release the GIL): the threshold strip, made or read from the user's cache
+        folder (:mod:`vbr.writers.strip_cache`), then the repaired outlines of the areas
+        (:meth:`~vbr.model.NaturaAreas.outlines`: made once, whoever asks first)."""
         shared = self._shared
         if shared.zone is None:
             result = self.result
@@ -207,7 +207,7 @@ class WriteContext:
     @property
     def priority_zone(self) -> gpd.GeoDataFrame:
         """The threshold strip around what is overloaded (display only; one row, EPSG:28992)."""
-        self.start_priority_zone()
+        self.start_display_geometry()
         return self._shared.zone.result()
 
 
