@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vbr.core.distance import distance_to_overloaded
-from vbr.io.tables import _parse_numbers_by_rules, parse_numbers
+from vbr.io.tables import _parse_numbers_by_rules, _to_floats, parse_numbers
 from vbr.writers import text
 from vbr.writers.lists import write_csv
 from vbr.writers.text import (
@@ -109,6 +109,46 @@ def test_parse_numbers_fast_path_equals_the_rules(texts: list[str], decimal: str
     slow, slow_bad = _parse_numbers_by_rules(values, decimal=decimal)
     np.testing.assert_array_equal(fast, slow)
     np.testing.assert_array_equal(fast_bad, slow_bad)
+
+
+PLAIN_DECIMALS = st.builds(
+    lambda sign, digits, point: (
+        sign + (digits[:point] + "." + digits[point:] if point >= 0 else digits)
+    ),
+    st.sampled_from(["", "", "-", "+"]),
+    st.text(alphabet="0123456789", min_size=1, max_size=18),
+    st.integers(-8, 18),
+)
+NUMBER_TEXTS = st.one_of(
+    PLAIN_DECIMALS,
+    PLAIN_DECIMALS,
+    st.sampled_from(["", "-0", "+0", "-0.0", "0", "-", ".", "-.5", "5.", " 7", "7 ", "1e5", "inf"]),
+    st.sampled_from(["-inf", "nan", "NaN", "1,5", "1_000", "\u0663", "12\n3", "9" * 20, "-1"]),
+    st.sampled_from(["18446744073709551615", "9223372036854775808", "0x1A", "\x00", "1\x002"]),
+    st.text(alphabet="0123456789.-+e ", max_size=8),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(NUMBER_TEXTS, max_size=25))
+def test_plain_decimals_read_as_pandas_reads_them(texts: list[str]) -> None:
+    # the same bits as pandas' to_numeric, also its choice of ints (where -0 is 0.0) or floats
+    array = np.array(texts, dtype=object)
+    expected = np.asarray(pd.to_numeric(array, errors="coerce"), dtype="float64")
+    got = _to_floats(array)
+    assert got.dtype == np.float64
+    missing = np.isnan(expected)
+    assert np.isnan(got).tolist() == missing.tolist()
+    assert got[~missing].view(np.int64).tolist() == expected[~missing].view(np.int64).tolist()
+
+
+def test_a_column_of_whole_numbers_reads_minus_zero_as_zero_as_pandas_does() -> None:
+    whole = np.array(["-0", "12", "-3"], dtype=object)
+    with_point = np.array(["-0", "12", "-3.5"], dtype=object)
+    with_empty = np.array(["-0", "12", ""], dtype=object)
+    assert np.signbit(_to_floats(whole)).tolist() == [False, False, True]
+    assert np.signbit(_to_floats(with_point)).tolist() == [True, False, True]
+    assert np.signbit(_to_floats(with_empty))[0]
 
 
 def test_parse_numbers_keeps_thousands_points_in_decimal_comma_files() -> None:

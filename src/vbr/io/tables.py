@@ -918,10 +918,10 @@ def parse_numbers(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.nd
         non-empty values that are not numbers.
     """
     text = values.astype(str)
-    # Fast path: plain numbers (no grouping or decimal comma possible) parse in one C pass. With
+    # Fast path: plain numbers (no grouping or decimal comma possible) parse in one pass. With
     # a decimal point, text that to_numeric reads holds no comma, so no rule below applies to it;
     # with a decimal comma, only text without a point is safe (``1.500`` is 1500 there).
-    plain = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    plain = _to_floats(text.to_numpy(dtype=object, na_value=""))
     safe = ~np.isnan(plain)
     if decimal != ".":
         safe &= ~text.str.contains(".", regex=False).to_numpy(dtype=bool)
@@ -934,6 +934,103 @@ def parse_numbers(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.nd
         text[rest].reset_index(drop=True), decimal=decimal
     )
     return numbers, unparsed
+
+
+#: Digits of the numbers :func:`to_floats` reads itself: below 2**53 as whole numbers, so every
+#: way of reading them gives the same float.
+_PLAIN_DIGITS = 15
+#: 10**k as floats (exact up to 10**22).
+_POWERS_OF_TEN = np.array([10.0**k for k in range(_PLAIN_DIGITS + 1)])
+
+
+def _to_floats(texts: np.ndarray) -> np.ndarray:
+    """``pd.to_numeric(texts, errors="coerce")`` as float64, the same bits, in a third of the
+    time for a column of plain numbers.
+
+    pandas reads each text in C but makes a bytes object per text, and reads whole numbers a
+    second time as Python ints (a million coordinates: 0.6-0.9 s). Here the texts that are
+    plain decimals (an optional sign, at most one point, 1 to 15 ASCII digits) are read
+    column-wise with numpy: their digits make a whole number below 2**53 (exact), divided by
+    the power of ten of the digits after the point: one correctly rounded division, which is
+    how pandas' ``precise_xstrtod`` reads such a text. Every other text goes to
+    :func:`pandas.to_numeric`. pandas' choice of result type is kept too: a column of whole
+    numbers only (nothing empty, nothing else) comes out of ints, where ``-0`` is ``0.0``;
+    any other column out of floats, where it is ``-0.0``. A test compares both on generated
+    texts.
+
+    Parameters
+    ----------
+    texts
+        An object array of ``str`` (``""`` where empty).
+    """
+    if len(texts) == 0:
+        return np.zeros(0)
+    plain, values, whole = _plain_decimals(texts)
+    if plain is None or not plain.all():
+        rest = texts if plain is None else texts[~plain]
+        read = pd.to_numeric(rest, errors="coerce")
+        if plain is None:
+            return np.asarray(read, dtype="float64")
+        # pandas takes ints where every text is a whole number, unless a negative one meets
+        # one beyond int64 (then floats)
+        ints = read.dtype.kind == "i" or (read.dtype.kind == "u" and not (values < 0).any())
+        whole = whole and ints
+        if read.dtype.kind in "iu" and not whole:
+            # pandas reads the column as floats (it has a plain decimal or an empty text); the
+            # rest alone would come out of ints: read it as part of a column of floats
+            read = pd.to_numeric(np.append(rest, "0.5"), errors="coerce")[:-1]
+        values[~plain] = read
+    if whole:  # read as ints by pandas: no negative zero
+        values += 0.0
+    return values
+
+
+def _plain_decimals(texts: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, bool]:
+    """Which texts are plain decimals or empty (``None``: none can be told apart), their
+    values as pandas reads them as floats (NaN where empty), and whether every text is a
+    whole number. The texts are joined into one buffer of bytes and read a byte position at
+    a time, every text at once."""
+    n = len(texts)
+    values = np.full(n, np.nan)
+    try:
+        data = ("\n".join(texts.tolist()) + "\n").encode("utf-8")
+    except (TypeError, UnicodeEncodeError):  # not all text (or a lone surrogate)
+        return None, values, False
+    longest = _PLAIN_DIGITS + 2  # a sign, the digits and a point
+    buffer = np.frombuffer(data + bytes(longest), dtype=np.uint8)
+    ends = np.flatnonzero(buffer == 10)
+    if len(ends) != n:  # a text holds a line feed
+        return None, values, False
+    starts = np.zeros(n, dtype=np.intp)
+    starts[1:] = ends[:-1] + 1
+    length = ends - starts
+    plain = length <= longest
+    first = buffer[starts]
+    n_digits, n_points = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
+    after_point, past_point = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=bool)
+    whole_number = np.zeros(n, dtype=np.int64)
+    for j in range(int(min(length.max(initial=0), longest))):
+        inside = length > j
+        byte = buffer[starts + j] if j else first
+        digit = byte - np.uint8(48)  # other bytes wrap round to 10 or more
+        is_digit = (digit < 10) & inside
+        is_point = (byte == 46) & inside
+        other = inside & ~is_digit & ~is_point
+        if j == 0:
+            other &= (byte != 45) & (byte != 43)  # a sign first
+        plain &= ~other
+        n_digits += is_digit
+        n_points += is_point
+        whole_number = np.where(is_digit, whole_number * 10 + digit, whole_number)
+        past_point |= is_point
+        after_point += is_digit & past_point
+    empty = length == 0
+    plain &= empty | ((n_digits >= 1) & (n_digits <= _PLAIN_DIGITS) & (n_points <= 1))
+    read = whole_number / _POWERS_OF_TEN[np.minimum(after_point, _PLAIN_DIGITS)]
+    read = np.where(first == 45, -read, read)
+    values[plain & ~empty] = read[plain & ~empty]
+    whole = not (plain & (empty | (n_points > 0))).any()
+    return plain, values, whole
 
 
 def _parse_numbers_by_rules(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.ndarray]:
