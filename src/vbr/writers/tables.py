@@ -234,33 +234,39 @@ def ranking_table(
     """
     empty = np.full(len(ranked), "", dtype=object)
     made = {
-        "rank": lambda: format_integers(ranked["rank"]),
-        "farm_id": lambda: ranked["farm_id"].astype(str).to_numpy(),
-        "regions": lambda: ranked["regions"].to_numpy(),
-        "priority": lambda: format_bools(ranked["priority"]),
-        "distance_m": lambda: format_numbers(ranked["distance_m"].replace(np.inf, np.nan)),
-        "nearest_n2000": lambda: format_integers(ranked["nearest_n2000"], blank_below=0),
-        "nh3_kg": lambda: format_numbers(ranked["nh3_kg"]),
-        "subsidy_eur": lambda: format_numbers(ranked["subsidy_eur"]),
-        "eur_per_kg": lambda: format_numbers(ranked["eur_per_kg"]),
-        "selected": lambda: format_bools(ranked["selected"]) if with_budget else empty,
+        "rank": lambda: format_integers(ranked["rank"], as_array=True),
+        "farm_id": lambda: ranked["farm_id"].astype(str).to_numpy(dtype=object),
+        "regions": lambda: ranked["regions"].to_numpy(dtype=object),
+        "priority": lambda: format_bools(ranked["priority"], as_array=True),
+        "distance_m": lambda: format_numbers(
+            ranked["distance_m"].replace(np.inf, np.nan), as_array=True
+        ),
+        "nearest_n2000": lambda: format_integers(
+            ranked["nearest_n2000"], blank_below=0, as_array=True
+        ),
+        "nh3_kg": lambda: format_numbers(ranked["nh3_kg"], as_array=True),
+        "subsidy_eur": lambda: format_numbers(ranked["subsidy_eur"], as_array=True),
+        "eur_per_kg": lambda: format_numbers(ranked["eur_per_kg"], as_array=True),
+        "selected": lambda: (
+            format_bools(ranked["selected"], as_array=True) if with_budget else empty
+        ),
         "cumulative_eur": lambda: (
-            format_numbers(ranked["cumulative_eur"]) if with_budget else empty
+            format_numbers(ranked["cumulative_eur"], as_array=True) if with_budget else empty
         ),
     }
     # one column at a time: what a column is made from is let go before the next is made (a
     # million rows' list of texts holds 8 MB of references); the table is made of the columns
     # once, without copying them (0.5 s less at a million rows than adding them one by one)
-    out: dict[str, list[str] | np.ndarray] = {}
+    out: dict[str, np.ndarray] = {}
     for name, make in made.items():
         out[name] = make()
     extras = [c for c in EXTRA_COLUMNS if c in ranked.columns]
     for c in extras:
         values = ranked[c]
         out[c] = (
-            format_numbers(values)
+            format_numbers(values, as_array=True)
             if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-            else format_texts(values)
+            else format_texts(values, as_array=True)
         )
     names = carried_names(list(carried.columns), output_columns(ranked))
     for c in carried.columns:
@@ -268,18 +274,11 @@ def ranking_table(
     return _text_frame(out, len(ranked))
 
 
-def _text_frame(columns: dict[str, list[str] | np.ndarray], n: int) -> pd.DataFrame:
-    """The columns (lists or object arrays of ``str``; ``None`` or NaN where empty) as one frame
-    of ``str`` columns, without copying them. Made object arrays by numpy (in C; pandas, given a
-    list, takes its values one by one) and told the dtype (pandas, left to infer it, looks at
-    every value twice): 0.9 s less at a million rows and 20 columns."""
-    if n == 0:  # no value to look at: the dtypes pandas infers for empty columns
-        return pd.DataFrame(columns, index=pd.RangeIndex(0), copy=False)
-    arrays = {
-        name: values if isinstance(values, np.ndarray) else np.array(values, dtype=object)
-        for name, values in columns.items()
-    }
-    return pd.DataFrame(arrays, index=pd.RangeIndex(n), copy=False, dtype="str")
+def _text_frame(columns: dict[str, np.ndarray], n: int) -> pd.DataFrame:
+    """The columns (object arrays of ``str``; ``None`` or NaN where empty) as one frame of
+    ``str`` columns, without copying them. Told the dtype, pandas checks each value once;
+    left to infer it, it looks at every value twice (0.7 s more at a million rows)."""
+    return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False, dtype="str")
 
 
 def region_table(table: pd.DataFrame, positions: np.ndarray, granted: np.ndarray | None):

@@ -44,35 +44,48 @@ DISTINCT_FROM = 10_000
 _SAMPLE = 20_000
 
 
-def _each_distinct_once(array: np.ndarray, write: Callable[[np.ndarray], list[str]]) -> list[str]:
+Texts = list[str] | np.ndarray
+
+
+def _each_distinct_once(
+    array: np.ndarray, write: Callable[[np.ndarray], Texts], *, as_array: bool
+) -> Texts:
     """``write(array)``, where the values repeat as the text of each distinct value (the same
     bits) written once and shared by every row that holds it: the same texts in less time and
     memory (a million farms' ``nh3_kg`` has 70,000 distinct values, their ``cumulative_eur``
-    2,000). A column whose evenly spread sample hardly repeats is written as it is."""
+    2,000). A column whose evenly spread sample hardly repeats is written as it is. A list, or
+    with ``as_array`` an object array."""
     n = len(array)
-    if n < DISTINCT_FROM:
-        return write(array)
-    bits = array.view(np.uint64 if array.dtype.itemsize == 8 else f"u{array.dtype.itemsize}")
-    sample = bits[:: max(1, n // _SAMPLE)]
-    if len(np.unique(sample)) > 0.95 * len(sample):
-        return write(array)
-    codes, distinct = pd.factorize(bits, sort=False)
-    texts = np.asarray(write(np.asarray(distinct).view(array.dtype)), dtype=object)
-    return texts[codes].tolist()
+    if n >= DISTINCT_FROM:
+        bits = array.view(np.uint64 if array.dtype.itemsize == 8 else f"u{array.dtype.itemsize}")
+        sample = bits[:: max(1, n // _SAMPLE)]
+        if len(np.unique(sample)) <= 0.95 * len(sample):
+            codes, distinct = pd.factorize(bits, sort=False)
+            texts = np.asarray(write(np.asarray(distinct).view(array.dtype)), dtype=object)
+            return _as(texts[codes], as_array=as_array)
+    return _as(write(array), as_array=as_array)
 
 
-def format_numbers(values: Iterable) -> list[str]:
-    """:func:`format_number` of every value, vectorised (the same text, value for value)."""
+def _as(texts: Texts, *, as_array: bool) -> Texts:
+    """``texts`` as an object array (``as_array``) or a list."""
+    if as_array:
+        return texts if isinstance(texts, np.ndarray) else np.array(texts, dtype=object)
+    return texts.tolist() if isinstance(texts, np.ndarray) else texts
+
+
+def format_numbers(values: Iterable, *, as_array: bool = False) -> Texts:
+    """:func:`format_number` of every value, vectorised (the same text, value for value); a
+    list, or with ``as_array`` an object array (what a table is made of)."""
     try:
         array = np.asarray(values, dtype="float64")
     except (TypeError, ValueError):
-        return [format_number(v) for v in values]
+        return _as([format_number(v) for v in values], as_array=as_array)
     if array.ndim != 1:
-        return [format_number(v) for v in values]
-    return _each_distinct_once(array, _format_floats)
+        return _as([format_number(v) for v in values], as_array=as_array)
+    return _each_distinct_once(array, _format_floats, as_array=as_array)
 
 
-def _format_floats(array: np.ndarray) -> list[str]:
+def _format_floats(array: np.ndarray) -> np.ndarray:
     out = np.empty(len(array), dtype=object)
     nan = np.isnan(array)
     with np.errstate(invalid="ignore"):
@@ -84,7 +97,7 @@ def _format_floats(array: np.ndarray) -> list[str]:
         middle = other & (np.abs(array) >= _SHORTEST_FROM) & (np.abs(array) < _SHORTEST_BELOW)
     out[middle] = _shortest_texts(array[middle].tolist())
     out[other & ~middle] = [repr(v) for v in array[other & ~middle].tolist()]
-    return out.tolist()
+    return out
 
 
 #: Where orjson writes a float as ``repr`` does: the shortest text that reads back as the same
@@ -134,20 +147,23 @@ def _orjson_writes_as_repr() -> bool:
     return _number_texts(values) == [repr(v) for v in values]
 
 
-def format_integers(values: Iterable, *, blank_below: int | None = None) -> list[str]:
-    """Whole numbers as text; empty where below ``blank_below`` (e.g. ``NO_AREA``)."""
+def format_integers(
+    values: Iterable, *, blank_below: int | None = None, as_array: bool = False
+) -> Texts:
+    """Whole numbers as text; empty where below ``blank_below`` (e.g. ``NO_AREA``); a list, or
+    with ``as_array`` an object array."""
     array = np.asarray(values, dtype="int64")
 
-    def write(array: np.ndarray) -> list[str]:
+    def write(array: np.ndarray) -> Texts:
         text = _int_texts(array)
         blank = array < blank_below if blank_below is not None else None
         if blank is None or not blank.any():
             return text
         out = np.array(text, dtype=object)  # every farm may be blank: no loop over them
         out[blank] = ""
-        return out.tolist()
+        return out
 
-    return _each_distinct_once(array, write)
+    return _each_distinct_once(array, write, as_array=as_array)
 
 
 def cell_values(column: pd.Series) -> list:
@@ -164,14 +180,16 @@ def join_all(values: list, separator: str = "\n") -> str | None:
         return None
 
 
-def format_texts(values: pd.Series) -> list[str]:
-    """``str`` of every value; empty where missing."""
+def format_texts(values: pd.Series, *, as_array: bool = False) -> Texts:
+    """``str`` of every value; empty where missing; a list, or with ``as_array`` an object
+    array."""
     array = values.to_numpy(dtype=object, na_value=None)
     # all text already (the reason column is): a scan in C (joining a million reasons to find
     # out took 200 MB)
     if pd.api.types.infer_dtype(array, skipna=False) == "string":
-        return array.tolist()
-    return ["" if v is None or pd.isna(v) else str(v) for v in array.tolist()]
+        return _as(array, as_array=as_array)
+    texts = ["" if v is None or pd.isna(v) else str(v) for v in array.tolist()]
+    return _as(texts, as_array=as_array)
 
 
 def _int_texts(array: np.ndarray) -> list[str]:
@@ -187,12 +205,14 @@ def _int_texts(array: np.ndarray) -> list[str]:
 _BOOL_TEXTS = np.array(["false", "true"], dtype=object)
 
 
-def format_bools(values: Iterable) -> list[str]:
-    """``true``/``false`` per value; empty where missing."""
+def format_bools(values: Iterable, *, as_array: bool = False) -> Texts:
+    """``true``/``false`` per value; empty where missing; a list, or with ``as_array`` an
+    object array."""
     array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     if array.dtype == bool and array.ndim == 1:  # no value missing: taken by index
-        return _BOOL_TEXTS[array.view(np.int8)].tolist()
-    return ["" if v is None or v is pd.NA else ("true" if v else "false") for v in array.tolist()]
+        return _as(_BOOL_TEXTS[array.view(np.int8)], as_array=as_array)
+    texts = ["" if v is None or v is pd.NA else ("true" if v else "false") for v in array.tolist()]
+    return _as(texts, as_array=as_array)
 
 
 #: Characters that make a spreadsheet read a cell as a formula (or as DDE), when a cell starts with
