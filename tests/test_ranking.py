@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vbr.core.ranking import national_order, rank_farms
 
@@ -156,3 +158,30 @@ def test_national_order_without_times_needs_no_submitted_at():
     )
     assert list(order) == [1, 0]
     assert not fcfs
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.booleans(),  # priority
+            st.sampled_from([1.0, 2.0, float("nan"), -0.0, 0.0]),  # eur_per_kg
+            st.sampled_from([1.0, 5.0, float("nan")]),  # nh3_kg
+            st.text(alphabet="aBz\u00e9\u20ac\U0001f600", min_size=1, max_size=3),  # farm_id
+        ),
+        max_size=40,
+        unique_by=lambda row: row[3],
+    )
+)
+def test_ties_are_broken_by_farm_id_as_a_full_sort_on_every_key_does(rows) -> None:
+    # only the tied ids are compared; the order must be that of sorting on the id as the last
+    # key (code points), NaN and -0.0 tying as numpy's sort lets them
+    priority = np.array([r[0] for r in rows], dtype=bool)
+    eur = np.array([r[1] for r in rows], dtype="float64")
+    nh3 = np.array([r[2] for r in rows], dtype="float64")
+    ids = np.array([r[3] for r in rows], dtype=object)
+    order, _ = national_order(priority=priority, eur_per_kg=eur, nh3_kg=nh3, farm_id=ids)
+    id_code = np.empty(len(ids), dtype="int64")
+    id_code[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    expected = np.lexsort((id_code, -nh3, eur, ~priority))
+    assert order.tolist() == expected.tolist()

@@ -47,10 +47,6 @@ def national_order(
     """
     priority = np.asarray(priority, dtype=bool)
     n = len(priority)
-    ids = np.asarray(farm_id, dtype=object)
-    # codes in sorted (code point) order; ids are unique, so this is a total order
-    id_code = np.empty(n, dtype="int64")
-    id_code[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
     time_key = np.zeros(n, dtype="int64")
     first_come = False
     if submitted_at is not None and priority.any():
@@ -64,7 +60,6 @@ def national_order(
             )
             time_key = np.where(priority, ns, 0)
     keys = [
-        id_code,
         -np.asarray(nh3_kg, dtype="float64"),
         np.asarray(eur_per_kg, dtype="float64"),
     ]
@@ -72,8 +67,38 @@ def national_order(
         per_mol = np.asarray(eur_per_mol, dtype="float64")
         keys.append(np.where(np.isnan(per_mol), np.inf, per_mol))
     window_key = np.zeros(n, dtype="int64") if window is None else np.where(priority, window, 0)
-    order = np.lexsort((*keys, time_key, window_key, ~priority))
-    return order, first_come
+    keys = [*keys, time_key, window_key, ~priority]
+    return _ties_by_id(np.lexsort(keys), keys, np.asarray(farm_id, dtype=object)), first_come
+
+
+def _ties_by_id(order: np.ndarray, keys: list[np.ndarray], ids: np.ndarray) -> np.ndarray:
+    """``order`` (a stable sort on ``keys``) with every run of rows whose keys are all equal
+    put in ``farm_id`` order (code points): the same order as sorting on the ids as the last
+    key, but only the tied ids are compared (in Python; a million of them took 0.45 s)."""
+    n = len(order)
+    if n < 2:
+        return order
+    same = np.ones(n - 1, dtype=bool)  # row k of the order ties with row k + 1
+    for key in keys:
+        ordered = key[order]
+        equal = ordered[1:] == ordered[:-1]
+        if ordered.dtype.kind == "f":  # NaN sorts last, with the other NaN
+            equal |= np.isnan(ordered[1:]) & np.isnan(ordered[:-1])
+        same &= equal
+    if not same.any():
+        return order
+    tied = np.zeros(n, dtype=bool)
+    tied[:-1] |= same
+    tied[1:] |= same
+    where = np.flatnonzero(tied)
+    run = np.cumsum(~np.concatenate([[False], same]))[where]  # the run each tied row is in
+    rows = order[where]
+    tied_ids = ids[rows]
+    code = np.empty(len(rows), dtype="int64")
+    code[sorted(range(len(rows)), key=tied_ids.__getitem__)] = np.arange(len(rows))
+    out = order.copy()
+    out[where] = rows[np.lexsort((code, run))]
+    return out
 
 
 def rank_farms(
