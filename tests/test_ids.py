@@ -6,6 +6,8 @@ import unicodedata
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import X0, Y0, write_csv
 from vbr.io.farms import load_farms
@@ -73,3 +75,15 @@ def test_zero_width_space_no_longer_makes_a_second_farm_of_one_id(tmp_path):
 def test_plain_ascii_ids_are_left_as_they_are():
     ids, problems = normalise_ids(pd.Series([" NL-001 ", "NL-002", ""]))
     assert ids.tolist() == ["NL-001", "NL-002", ""] and problems == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="a b\u00a0\x00\u00e9", max_size=4), max_size=12))
+def test_ids_are_trimmed_and_checked_as_each_id_alone_would_be(texts):
+    # the plain-ASCII shortcut (one search for spaces next to an id's edge) must trim and
+    # flag exactly as normalising and checking every id on its own does
+    ids, problems = normalise_ids(pd.Series(texts, dtype=object))
+    expected = [unicodedata.normalize("NFC", t).strip() for t in texts]
+    assert ids.tolist() == expected
+    flagged = {i for i, t in enumerate(expected) if "\x00" in t or "\u00a0" in t}
+    assert set(problems) == flagged

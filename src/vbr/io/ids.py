@@ -35,12 +35,20 @@ def normalise_ids(values: pd.Series) -> tuple[pd.Series, dict[int, str]]:
         character (row position -> text).
     """
     text = values.astype(str).reset_index(drop=True)
-    as_list = text.tolist()
-    ids = pd.Series([v.strip() for v in as_list], index=text.index, dtype=object)
+    as_list = text.to_numpy(dtype=object).tolist()
     problems: dict[int, str] = {}
-    joined = "".join(as_list)
-    if joined.isascii() and joined.isprintable():  # one C pass: nothing to normalise or check
-        return ids, problems
+    joined = "\x00".join(as_list)
+    if (
+        joined.isascii()
+        and joined.count("\x00") == len(as_list) - 1  # (no id holds a NUL)
+        and joined.replace("\x00", "").isprintable()
+    ):
+        # one C pass: nothing to normalise or check; the only white space a printable ASCII
+        # text can hold is the plain space, so only ids next to a space need trimming
+        if " \x00" in joined or "\x00 " in joined or joined[:1] == " " or joined[-1:] == " ":
+            as_list = [v.strip() for v in as_list]
+        return pd.Series(as_list, index=text.index, dtype=object), problems
+    ids = pd.Series([v.strip() for v in as_list], index=text.index, dtype=object)
     plain = text.str.fullmatch(_PLAIN_ASCII).to_numpy(dtype=bool)
     rest = np.flatnonzero(~plain)
     if len(rest):

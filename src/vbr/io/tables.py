@@ -447,6 +447,10 @@ def _padded_frame(
     return frame, problems
 
 
+#: A cell (after a line feed) that is empty or starts with white space.
+_BLANK_START = re.compile(r"\n\s")
+
+
 def _text_frame(names: list[str], columns: list[np.ndarray]) -> pd.DataFrame:
     """A frame of ``str`` columns from object arrays of ``str`` (the dtypes pandas infers for
     them; told, it checks each value once instead of twice)."""
@@ -499,8 +503,13 @@ def _read_plain_csv(text: str, sep: str) -> list[np.ndarray] | None:
             part = column[short]
             part[pd.isna(part)] = ""
             column[short] = part
-    # a row can be blank only where its first cell is: test the others on those rows only
-    maybe = np.flatnonzero([not c.strip() for c in columns[0].tolist()])
+    # a row can be blank only where its first cell is (empty, or white space only): test the
+    # others on those rows only. Most files have no such cell: one search of the column
+    # joined tells (a cell here holds no line feed; ``\s`` is what ``str.strip`` removes).
+    first = columns[0].tolist()
+    if not _BLANK_START.search("\n" + "\n".join(first) + "\n"):
+        return columns
+    maybe = np.flatnonzero([not c.strip() for c in first])
     if len(maybe) == 0:
         return columns
     blank = np.array([not any(c[i].strip() for c in columns) for i in maybe], dtype=bool)
