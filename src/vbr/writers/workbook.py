@@ -602,11 +602,19 @@ def _write_sheet(zf: zipfile.ZipFile, member: str, sheet: Sheet) -> int:
                 )
                 for j in range(ncols)
             ]
-            lines = [
-                f'<row r="{r}">{"".join(cells)}</row>'
-                for r, cells in zip(rows, zip(*columns, strict=True), strict=True)
-            ] if ncols else [f'<row r="{r}"/>' for r in rows]  # fmt: skip
-            fh.write("".join(lines).encode("utf-8"))
+            if ncols:
+                # one join over every row's opening, cells and end, in the sheet's order (no
+                # tuple and no text per row); an empty cell is "" and adds nothing
+                step = ncols + 2
+                pieces = ["</row>"] * (len(rows) * step)
+                pieces[0::step] = [f'<row r="{r}">' for r in rows]
+                for j, cells in enumerate(columns):
+                    if len(cells) != len(rows):
+                        raise ValueError("a column's cells do not match the rows")
+                    pieces[j + 1 :: step] = cells
+                fh.write("".join(pieces).encode("utf-8"))
+            else:
+                fh.write("".join(f'<row r="{r}"/>' for r in rows).encode("utf-8"))
         tail = "</sheetData>"
         if ncols:
             tail += f'<autoFilter ref="A1:{letters[-1]}{n + 1}"/>'
