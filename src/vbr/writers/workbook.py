@@ -604,13 +604,12 @@ def _write_sheet(zf: zipfile.ZipFile, member: str, sheet: Sheet) -> int:
             ]
             if ncols:
                 # one join over every row's opening, cells and end, in the sheet's order (no
-                # tuple and no text per row); an empty cell is "" and adds nothing
+                # tuple and no text per row); an empty cell is "" and adds nothing. A column of
+                # another length than the rows raises here (an extended slice keeps its size).
                 step = ncols + 2
                 pieces = ["</row>"] * (len(rows) * step)
                 pieces[0::step] = [f'<row r="{r}">' for r in rows]
                 for j, cells in enumerate(columns):
-                    if len(cells) != len(rows):
-                        raise ValueError("a column's cells do not match the rows")
                     pieces[j + 1 :: step] = cells
                 fh.write("".join(pieces).encode("utf-8"))
             else:
