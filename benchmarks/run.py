@@ -483,6 +483,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker:
+        if args.worker in ("ranking", "run"):
+            # start as the command line does (vbr.cli.entry): numpy's BLAS on one thread
+            from vbr.cli import limit_blas_threads
+
+            limit_blas_threads()
         print(json.dumps(WORKERS[args.worker](args)), flush=True)
         # leave as the command line does (vbr.cli.entry): without the interpreter's teardown
         os._exit(0)

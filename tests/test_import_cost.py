@@ -3,6 +3,7 @@ the time itself is measured by the benchmark, not here)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -72,3 +73,24 @@ def test_a_ranking_loads_neither_the_maps_nor_the_workbook():
     loaded = _modules_after("from vbr.pipeline import compute")
     unwanted = {"folium", "matplotlib", "openpyxl", "jsonschema", "jinja2", "vbr.maps"}
     assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def _blas_threads_after(code: str, **env: str) -> str:
+    environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport os\nprint(os.environ.get('OPENBLAS_NUM_THREADS'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**environ, **env},
+    ).stdout
+    return out.split()[-1]
+
+
+def test_the_command_line_starts_numpy_with_one_blas_thread():
+    """OpenBLAS's threads spin about 0.1 s of CPU each after numpy's import; vbr needs none."""
+    start = "from vbr.cli import limit_blas_threads\nlimit_blas_threads()"
+    assert _blas_threads_after(start) == "1"
+    # the user's own choice stands, and once numpy is loaded the setting is left alone
+    assert _blas_threads_after(start, OPENBLAS_NUM_THREADS="2") == "2"
+    assert _blas_threads_after(f"import numpy\n{start}") == "None"
