@@ -22,7 +22,7 @@ import pytest
 import vbr.writers.run_folder as run_folder
 from conftest import X0, Y0, square, write_csv, write_natura, write_regions
 from vbr import run, run_options
-from vbr.errors import Terminated
+from vbr.errors import OutputError, Terminated
 from vbr.model import WriteReport
 from vbr.termination import deferred_termination, stop_cleanly
 from vbr.writers.manifest import MANIFEST, SIDECAR
@@ -230,6 +230,37 @@ def test_an_output_changed_after_the_run_is_not_overwritten(vbr, scene):
         "the one in manifest.json)"
     ) in err
     assert tree(scene["root"]) == before
+
+
+def test_a_changed_output_is_found_while_computing_and_stops_the_run_before_writing(vbr, scene):
+    """The names are checked before the inputs are read; the previous files' sha256 in a thread
+    beside the computation, whose verdict the run waits for before it writes."""
+    code, _, err = vbr_run(vbr, scene)
+    assert code == 0, err
+    with open(scene["out"] / "ranking.csv", "ab") as fh:
+        fh.write(b"my edits")
+    options = run_options(
+        farms=scene["farms"], natura=scene["natura"], regions=scene["regions"], out=scene["out"]
+    )
+    contents = run_folder.check_output_folder(
+        scene["out"], writes=certain_outputs(options), inputs=[]
+    )  # the names are vbr's: no error yet
+    with pytest.raises(OutputError) as raised:
+        contents.wait()
+    assert any("ranking.csv: was changed after vbr wrote it" in p for p in raised.value.problems)
+    before = tree(scene["root"])
+    with pytest.raises(OutputError):
+        run(options)
+    assert tree(scene["root"]) == before
+
+
+def test_a_folder_with_only_vbrs_files_passes_the_contents_check(vbr, scene):
+    code, _, err = vbr_run(vbr, scene)
+    assert code == 0, err
+    options = run_options(
+        farms=scene["farms"], natura=scene["natura"], regions=scene["regions"], out=scene["out"]
+    )
+    run_folder.check_output_folder(scene["out"], writes=certain_outputs(options), inputs=[]).wait()
 
 
 @pytest.mark.slow

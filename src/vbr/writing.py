@@ -231,8 +231,9 @@ def run(
         The result and what was written (see :func:`write_result`).
     """
     writes = certain_outputs(options) if writers is None else {MANIFEST, SIDECAR}
-    check_output_folder(options.out, writes=writes, inputs=input_files(options))
+    contents = check_output_folder(options.out, writes=writes, inputs=input_files(options))
     result = compute(options, progress=progress)
+    contents.wait()  # the previous outputs as their manifest says: checked while computing
     return write_result(
         result, options.out, writers=writers, progress=progress, command=command, created=created
     )

@@ -25,7 +25,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Collection, Iterable, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
 
@@ -39,6 +41,7 @@ __all__ = [
     "FOLDER_MARKER",
     "OUTPUT_NAMES",
     "TEMPORARY_PREFIX",
+    "ContentsCheck",
     "RunFolder",
     "check_output_folder",
     "clean_stale_temporaries",
@@ -201,23 +204,59 @@ class RunFolder:
             ) from None
 
 
-def check_output_folder(out: Path, *, writes: Collection[str], inputs: Iterable[Path]) -> None:
+def check_output_folder(
+    out: Path, *, writes: Collection[str], inputs: Iterable[Path]
+) -> ContentsCheck:
     """Before a run: remove what runs that are gone left behind, and stop early (exit 2) where
     ``out`` holds something vbr did not write under a name the run ``writes`` for certain, or an
     input lies inside an output the run replaces.
 
+    Whether the previous run's files still hold what its manifest records (their sha256: a
+    second at a million farms) is checked in a thread while the run computes: the returned
+    :class:`ContentsCheck` says it, and the run waits for it before it writes anything.
+
     Raises
     ------
     OutputError
-        What :meth:`RunFolder.commit` would raise at the end of the run.
+        What :meth:`RunFolder.commit` would raise at the end of the run (a changed file: from
+        :meth:`ContentsCheck.wait`).
     """
     target = _resolved(Path(out))
     if target.exists() and not target.is_dir():
         raise OutputError(say("out_is_file"), source=str(out))
+    check = ContentsCheck(None)
     if target.is_dir():
         clean_stale_temporaries(target)
-        _replaced_names(target, writes, inputs=inputs, shown=Path(out))
+        _replaced_names(target, writes, inputs=inputs, shown=Path(out), contents=False)
+        check = ContentsCheck(
+            lambda: _replaced_names(target, writes, inputs=inputs, shown=Path(out))
+        )
     clean_stale_temporaries(target.parent)
+    return check
+
+
+class ContentsCheck:
+    """A check of the output folder running in a thread of its own (reading and hashing files
+    leaves the interpreter free); :meth:`wait` raises what it raised."""
+
+    def __init__(self, check: Callable[[], object] | None):
+        self._done: Future = Future()
+        if check is None:
+            self._done.set_result(None)
+            return
+
+        def work() -> None:
+            try:
+                self._done.set_result(check())
+            except BaseException as exc:  # handed to wait(), in the run's thread
+                self._done.set_exception(exc)
+
+        # a daemon: a run that fails while computing does not wait for it
+        threading.Thread(target=work, name="vbr-out-check", daemon=True).start()
+
+    def wait(self) -> None:
+        """Wait for the check; raise what it found (:class:`~vbr.errors.OutputError`)."""
+        self._done.result()
 
 
 def temporary_folder(base: Path, label: str) -> Path:
@@ -280,10 +319,12 @@ def _roll_back(work: Path, out: Path, journal: dict) -> bool:
 
 
 def _replaced_names(
-    out: Path, new: Collection[str], *, inputs: Iterable[Path], shown: Path
+    out: Path, new: Collection[str], *, inputs: Iterable[Path], shown: Path, contents: bool = True
 ) -> list[str]:
     """The names in ``out`` that the run moves away (the previous run's outputs, replaced or
-    no longer written), ``manifest.sha256`` and ``manifest.json`` first.
+    no longer written), ``manifest.sha256`` and ``manifest.json`` first. Without ``contents``,
+    a file the manifest records counts as vbr's whatever it holds now (its sha256 is not
+    compared).
 
     Raises
     ------
@@ -307,7 +348,9 @@ def _replaced_names(
         )
         if not candidate:
             continue  # not a name vbr writes: the user's, left alone
-        why = _why_not_vbrs(entry, out, recorded, manifest_problem, legacy=legacy)
+        why = _why_not_vbrs(
+            entry, out, recorded, manifest_problem, legacy=legacy, contents=contents
+        )
         if why is None:
             old.append(name)
         elif name in new:
@@ -344,8 +387,10 @@ def _why_not_vbrs(
     manifest_problem: str | None,
     *,
     legacy: bool,
+    contents: bool = True,
 ) -> str | None:
-    """Why ``path`` (a top-level name in ``out``) is not as vbr wrote it; ``None`` when it is."""
+    """Why ``path`` (a top-level name in ``out``) is not as vbr wrote it; ``None`` when it is
+    (see :func:`_replaced_names` for ``contents``)."""
     name = path.name
     if path.is_symlink():
         return say("why_symlink")
@@ -361,7 +406,7 @@ def _why_not_vbrs(
             return say("why_manifest_changed", manifest=MANIFEST)
         return say("why_no_manifest", manifest=MANIFEST)
     if path.is_file():
-        return _why_file_not_vbrs(path, out, recorded)
+        return _why_file_not_vbrs(path, out, recorded, contents=contents)
     if not path.is_dir():
         return say("why_not_file_or_folder")
     if not (path / FOLDER_MARKER).is_file() and not legacy:
@@ -371,20 +416,22 @@ def _why_not_vbrs(
         if inner.is_dir() and not inner.is_symlink():
             continue
         found = True
-        why = _why_file_not_vbrs(inner, out, recorded)
+        why = _why_file_not_vbrs(inner, out, recorded, contents=contents)
         if why is not None:
             return say("why_holds", path=inner.relative_to(out).as_posix(), why=why)
     return None if found else say("why_empty_folder")
 
 
-def _why_file_not_vbrs(path: Path, out: Path, recorded: dict[str, str]) -> str | None:
+def _why_file_not_vbrs(
+    path: Path, out: Path, recorded: dict[str, str], *, contents: bool = True
+) -> str | None:
     key = path.relative_to(out).as_posix()
     if path.is_symlink() or not path.is_file():
         return say("why_not_vbrs_file")
     digest = recorded.get(key)
     if digest is None:
         return say("why_not_recorded", manifest=MANIFEST)
-    if _sha256_unless_known(path) != digest:
+    if contents and _sha256_unless_known(path) != digest:
         return say("why_file_changed", manifest=MANIFEST)
     return None
 
