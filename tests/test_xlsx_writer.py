@@ -136,10 +136,10 @@ XLSX_NUMBER_TEXT = st.one_of(
 def test_column_wise_cells_equal_cell_by_cell_cells(name: str, values: list[str]) -> None:
     from vbr.writers.workbook import _cells_one_by_one, _column_cells
 
-    ref = [f"A{i + 2}" for i in range(len(values))]
+    rows = [str(i + 2) for i in range(len(values))]
     fast_cut, slow_cut = [0], [0]
-    fast = _column_cells(name, list(values), ref, fast_cut)
-    assert fast == _cells_one_by_one(name, list(values), ref, slow_cut)
+    fast = _column_cells(name, list(values), "A", rows, fast_cut)
+    assert fast == _cells_one_by_one(name, list(values), "A", rows, slow_cut)
     assert fast_cut == slow_cut
 
 
@@ -148,9 +148,9 @@ def test_column_wise_cells_equal_cell_by_cell_cells(name: str, values: list[str]
 def test_column_of_numbers_takes_the_same_cells_either_way(values: list[str]) -> None:
     from vbr.writers.workbook import _cells_one_by_one, _column_cells
 
-    ref = [f"E{i + 2}" for i in range(len(values))]
-    fast = _column_cells(NUMERIC_COLUMNS["nh3_kg"], values, ref, [0])
-    assert fast == _cells_one_by_one(NUMERIC_COLUMNS["nh3_kg"], values, ref, [0])
+    rows = [str(i + 2) for i in range(len(values))]
+    fast = _column_cells(NUMERIC_COLUMNS["nh3_kg"], values, "E", rows, [0])
+    assert fast == _cells_one_by_one(NUMERIC_COLUMNS["nh3_kg"], values, "E", rows, [0])
 
 
 @settings(max_examples=200, deadline=None)
@@ -158,6 +158,6 @@ def test_column_of_numbers_takes_the_same_cells_either_way(values: list[str]) ->
 def test_column_of_mostly_plain_text_takes_the_same_cells_either_way(values: list[str]) -> None:
     from vbr.writers.workbook import _cells_one_by_one, _column_cells
 
-    ref = [f"C{i + 2}" for i in range(len(values))]
-    fast = _column_cells("", values, ref, [0])
-    assert fast == _cells_one_by_one("", values, ref, [0])
+    rows = [str(i + 2) for i in range(len(values))]
+    fast = _column_cells("", values, "C", rows, [0])
+    assert fast == _cells_one_by_one("", values, "C", rows, [0])

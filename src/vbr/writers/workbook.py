@@ -405,6 +405,7 @@ def _space(text: str) -> str:
 
 
 def _text_cells(ref: list[str], values: list, cut: list[int]) -> list[str]:
+    """Text cells, one at a time (``ref``: each cell's reference)."""
     out = []
     for r, value in zip(ref, values, strict=True):
         if value == "" or value is None:
@@ -451,16 +452,26 @@ _NUMBER_CHARACTERS = re.compile(r"[0-9.e+\-\n]*")
 
 
 def _column_cells(
-    kind: str, values: list, ref: list[str], cut: list[int], *, canonical: bool = False
+    kind: str,
+    values: list,
+    letter: str,
+    rows: list[str],
+    cut: list[int],
+    *,
+    canonical: bool = False,
 ) -> list[str]:
-    """The XML of one column's cells (``""`` for an empty cell): numbers in a column of a number
-    format (``kind``) and booleans in a :data:`BOOLEAN` column where the value is one, text
-    everywhere else (``kind`` empty). A ``canonical`` column of plain numbers holds them as
-    :func:`format_number` writes them: its text is taken as it is.
+    """The XML of one column's cells (``""`` for an empty cell) in column ``letter`` and
+    ``rows`` (their numbers as text): numbers in a column of a number format (``kind``) and
+    booleans in a :data:`BOOLEAN` column where the value is one, text everywhere else (``kind``
+    empty). A ``canonical`` column of plain numbers holds them as :func:`format_number` writes
+    them: its text is taken as it is.
 
     Columns of plain numbers or plain text take a column-wise path; any other column goes cell
-    by cell. Both give the same cells (a test compares them).
+    by cell. Both give the same cells (a test compares them). The column-wise templates put
+    only text into an f-string (an int in one is formatted again for every cell: twice the
+    time).
     """
+    opening = f'<c r="{letter}'
     joined = join_all(values)
     # format_number writes a finite number in these characters only (and "inf" or "-inf" else):
     # in a canonical column the characters tell, 10x faster than the whole pattern
@@ -481,9 +492,10 @@ def _column_cells(
             if filled.any():
                 texts[filled] = format_numbers(array[filled].astype("float64"))
             texts = texts.tolist()
+        middle = f'" s="{style}"><v>'
         return [
-            f'<c r="{r}" s="{style}"><v>{t}</v></c>' if t else ""
-            for r, t in zip(ref, texts, strict=True)
+            f"{opening}{r}{middle}{t}</v></c>" if t else ""
+            for r, t in zip(rows, texts, strict=True)
         ]
     if (
         not kind
@@ -495,15 +507,19 @@ def _column_cells(
     ):
         # escaping never touches a line feed, so the joined column escapes as its cells do
         texts = _xml_column(joined).split("\n")
+        middle = '" t="inlineStr"><is><t>'
         return [
-            f'<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
-            for r, v in zip(ref, texts, strict=True)
+            f"{opening}{r}{middle}{v}</t></is></c>" if v else ""
+            for r, v in zip(rows, texts, strict=True)
         ]
-    return _cells_one_by_one(kind, values, ref, cut)
+    return _cells_one_by_one(kind, values, letter, rows, cut)
 
 
-def _cells_one_by_one(kind: str, values: list, ref: list[str], cut: list[int]) -> list[str]:
+def _cells_one_by_one(
+    kind: str, values: list, letter: str, rows: list[str], cut: list[int]
+) -> list[str]:
     """:func:`_column_cells` for any values, one cell at a time (counts cut cells in ``cut``)."""
+    ref = [letter + r for r in rows]
     if kind in _XLSX_STYLE:
         style = _XLSX_STYLE[kind]
         numbers = [None if v == "" or v is None else _finite_number(v) for v in values]
@@ -596,7 +612,8 @@ def _write_sheet(zf: zipfile.ZipFile, member: str, sheet: Sheet) -> int:
                 _column_cells(
                     kinds[j],
                     cell_values(table.iloc[start:stop, j]),
-                    [letters[j] + r for r in rows],
+                    letters[j],
+                    rows,
                     cut,
                     canonical=cols[j] in sheet.canonical,
                 )
