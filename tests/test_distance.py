@@ -209,7 +209,7 @@ def test_distances_agree_with_brute_force_on_random_concave_areas(segments_per_p
     assert np.array_equal(nearest, lowest.min(axis=1))
 
 
-def test_nearest_query_over_several_processes_gives_the_same_answers():
+def test_nearest_query_over_several_threads_gives_the_same_answers():
     rng = np.random.default_rng(11)
     polygons = [
         polygon_with_hole(X0 + 4_000 * k, Y0 + 3_000 * (k % 3), 3_000, 1_000).segmentize(50.0)

@@ -7,25 +7,28 @@ queried with each area once, finds the farms inside an area (distance 0). Cuttin
 distance: the nearest point of a polygon to a point outside it lies on one of its rings, and the
 pieces together are exactly those rings. It only lets the tree prune, so that a candidate costs
 16 segments instead of the whole Veluwe outline (8 to 32 are about equally fast on the real
-national outlines, 64 is slower; benchmarks/run.py measures it).
+national outlines, 64 is slower; benchmarks/run.py measures it). From :data:`PARALLEL_FROM`
+farms on, the query runs on a thread per core: shapely lets go of the interpreter while GEOS
+searches the tree.
 """
 
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import shapely
 
 __all__ = ["NO_AREA", "PARALLEL_FROM", "boundary_pieces", "distance_to_overloaded", "z_order"]
 
-#: From this many farms on the nearest query runs on every core (see distance_to_overloaded).
-#: Below it a second process costs more than it saves: at 45,000 farms on 2 cores the ranking
-#: took 3.35 s of CPU with it and 3.04 s without, 390 and 334 MiB, in the same wall time
-#: (8 pairs); at a million farms the query takes 4-5 s and halves.
-PARALLEL_FROM = 100_000
+#: From this many farms on the nearest query runs on a thread per core (see
+#: distance_to_overloaded). At 45,000 farms on 2 cores the ranking took 0.92x the wall time for
+#: the same CPU and memory (10 pairs; the query alone 0.37 -> 0.19-0.25 s); at a million farms
+#: as fast as the forked processes it replaces (4.5-6.5 s either way, the same answers). Below
+#: it the gain is hundredths of a second.
+PARALLEL_FROM = 20_000
 
 #: ``nearest`` where there is no overloaded area at all.
 NO_AREA = -1
@@ -88,9 +91,9 @@ def distance_to_overloaded(
     segments_per_piece
         Ring pieces for the search tree; any value gives the same exact result.
     parallel_from
-        From this many points on, the nearest query is split over the CPU cores (forked
-        processes that share the tree; GEOS holds the GIL in that query, so threads do not
-        help). Each point's answer is the same either way.
+        From this many points on, the nearest query is split over a thread per CPU core
+        (consecutive shares of the points; GEOS searches without the interpreter's lock). Each
+        point's answer is the same either way.
 
     Returns
     -------
@@ -166,51 +169,34 @@ def _spread_bits(v: np.ndarray) -> np.ndarray:
 
 
 def _workers(n: int, parallel_from: int) -> int:
-    if n < parallel_from or "fork" not in mp.get_all_start_methods():
+    if n < parallel_from:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
-
-
-#: Set in the parent just before forking; the children read it (copy-on-write, never pickled).
-_SHARED: tuple[shapely.STRtree, np.ndarray] | None = None
-
-
-def _nearest_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    tree, points = _SHARED
-    start, stop = bounds
-    (sub, piece_idx), dist = tree.query_nearest(
-        points[start:stop], return_distance=True, all_matches=True
-    )
-    return sub + start, piece_idx, dist
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 8))
 
 
 def _nearest_pieces(
     tree: shapely.STRtree, points: np.ndarray, *, workers: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``tree.query_nearest`` of all points (every equally near piece), over ``workers``
-    processes when more than one; the result is ordered by point either way."""
-    global _SHARED
+    """``tree.query_nearest`` of all points (every equally near piece), on ``workers`` threads
+    when more than one (shapely lets go of the interpreter while GEOS searches); the result is
+    ordered by point either way."""
+
+    def chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        start, stop = bounds
+        (sub, piece_idx), dist = tree.query_nearest(
+            points[start:stop], return_distance=True, all_matches=True
+        )
+        return sub + start, piece_idx, dist
+
     if workers <= 1:
-        (sub, piece_idx), dist = tree.query_nearest(points, return_distance=True, all_matches=True)
-        return sub, piece_idx, dist
+        return chunk((0, len(points)))
+    # consecutive shares of the Z-ordered points (neighbours stay together), four per thread so
+    # that a thread with an easy share takes the next one
     edges = np.linspace(0, len(points), workers * 4 + 1).astype(int)
-    chunks = [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
-    # this process takes every workers-th chunk itself; forked children take the rest
-    own, theirs = chunks[::workers], [c for k, c in enumerate(chunks) if k % workers]
-    _SHARED = (tree, points)
-    try:
-        try:
-            pool = mp.get_context("fork").Pool(workers - 1)
-        except OSError:  # no processes allowed here: do it all in this one
-            parts = [_nearest_chunk(c) for c in chunks]
-        else:
-            with pool:
-                pending = pool.map_async(_nearest_chunk, theirs)
-                done = {c: _nearest_chunk(c) for c in own}
-                done.update(zip(theirs, pending.get(), strict=True))
-            parts = [done[c] for c in chunks]
-    finally:
-        _SHARED = None
+    shares = [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vbr-nearest") as pool:
+        parts = list(pool.map(chunk, shares))
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 
