@@ -12,7 +12,7 @@ import shapely
 
 import vbr.writers.strip_cache as strip_cache
 from conftest import X0, Y0, square
-from vbr.cache import _read, cache_folder, cached_each
+from vbr.cache import _read, cache_folder, cached_geometries
 from vbr.core.zones import priority_zone
 from vbr.writers.strip_cache import cached_priority_zone, strip_key
 
@@ -170,12 +170,19 @@ def test_each_geometry_is_kept_on_its_own_and_found_in_other_company(tmp_path):
         calls.append(len(geoms))
         return shapely.buffer(geoms, 10.0)
 
-    first = cached_each("grown", 1, np.array([a, b], dtype=object), grow, folder=tmp_path)
-    second = cached_each("grown", 1, np.array([c, b, a], dtype=object), grow, folder=tmp_path)
+    first = cached_geometries(
+        "grown", 1, np.array([a, b], dtype=object), grow, folder=tmp_path, each=True
+    )
+    second = cached_geometries(
+        "grown", 1, np.array([c, b, a], dtype=object), grow, folder=tmp_path, each=True
+    )
     assert calls == [2, 1]  # only c was new
     assert shapely.to_wkb(second).tolist() == shapely.to_wkb([grow([c])[0], *first[::-1]]).tolist()
     assert len(list(tmp_path.glob("grown-*.wkb"))) == 3
-    assert cached_each("grown", 2, np.array([a], dtype=object), grow, folder=tmp_path) is not None
+    assert (
+        cached_geometries("grown", 2, np.array([a], dtype=object), grow, folder=tmp_path, each=True)
+        is not None
+    )
     assert calls[-1] == 1  # another version is made again
 
 

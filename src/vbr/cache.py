@@ -34,7 +34,6 @@ import shapely
 __all__ = [
     "cache_folder",
     "cached_bytes",
-    "cached_each",
     "cached_geometries",
     "cached_parts",
     "geometry_key",
@@ -75,41 +74,28 @@ def cached_geometries(
     *,
     params: tuple = (),
     folder: Path | None,
+    each: bool = False,
 ) -> np.ndarray:
     """``compute(sources)`` (an object array of geometries), read from ``folder`` where an
     earlier run kept it, else computed and kept there (``folder`` ``None``: computed only).
 
     ``version`` is raised whenever ``compute`` changes what it makes; ``params`` are every
-    other value it depends on.
+    other value it depends on. With ``each`` (a ``compute`` that maps each geometry on its
+    own), one file is kept per source geometry: a geometry that an earlier run met in another
+    company (another region's map) is read back all the same, and what is not in ``folder`` is
+    computed in one call.
     """
     sources = np.asarray(sources, dtype=object)
     if folder is None or len(sources) == 0:
         return np.asarray(compute(sources), dtype=object)
-    path = _path(folder, kind, version, sources, params)
-    kept = _kept(path)
-    if kept is not None:
-        return kept
-    made = np.asarray(compute(sources), dtype=object)
-    _keep(path, _framed(made))
-    return made
-
-
-def cached_each(
-    kind: str,
-    version: int,
-    sources: np.ndarray,
-    compute: Callable[[np.ndarray], np.ndarray],
-    *,
-    params: tuple = (),
-    folder: Path | None,
-) -> np.ndarray:
-    """:func:`cached_geometries` for a ``compute`` that maps each geometry on its own, kept one
-    file per source geometry: a geometry that an earlier run met in another company (another
-    region's map) is read back all the same. What is not in ``folder`` is computed in one call.
-    """
-    sources = np.asarray(sources, dtype=object)
-    if folder is None or len(sources) == 0:
-        return np.asarray(compute(sources), dtype=object)
+    if not each:
+        path = _path(folder, kind, version, sources, params)
+        kept = _kept(path)
+        if kept is not None:
+            return kept
+        made = np.asarray(compute(sources), dtype=object)
+        _keep(path, _framed(made))
+        return made
     paths = [_path(folder, kind, version, sources[k : k + 1], params) for k in range(len(sources))]
     out = np.empty(len(sources), dtype=object)
     missing = []

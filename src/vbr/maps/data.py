@@ -20,7 +20,7 @@ import orjson
 import pandas as pd
 import shapely
 
-from vbr.cache import cached_each
+from vbr.cache import cached_geometries
 from vbr.io.crs import RD_NEW, to_wgs84
 from vbr.locale import t
 from vbr.locale.formats import format_count
@@ -229,7 +229,7 @@ def polygons_geojson(
             else:
                 todo.append(k)
     if todo:
-        made = cached_each(  # simplified and in rounded WGS84: as the page shows them
+        made = cached_geometries(  # simplified and in rounded WGS84: as the page shows them
             "display",
             DISPLAY_VERSION,
             source[todo],
@@ -244,6 +244,7 @@ def polygons_geojson(
             ),
             params=(float(simplify_m),),
             folder=cache.folder if cache is not None else None,
+            each=True,
         )
         empty = shapely.is_missing(made) | shapely.is_empty(made)
         texts = shapely.to_geojson(np.where(empty, None, made))

@@ -33,7 +33,7 @@ import numpy as np
 import shapely
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from vbr.cache import cache_folder, cached_bytes, cached_each
+from vbr.cache import cache_folder, cached_bytes, cached_geometries
 from vbr.locale import t
 from vbr.locale.formats import format_number
 
@@ -341,13 +341,14 @@ def _polygons(
     geoms = shapely.clip_by_rect(geoms, xmin - margin, ymin - margin, xmax + margin, ymax + margin)
     # simplified once for a region's picture and kept for the next run (vbr.cache): the same
     # outlines, region and size give the same pieces every run
-    geoms = cached_each(
+    geoms = cached_geometries(
         "picture",
         PICTURE_VERSION,
         geoms,
         lambda pieces: shapely.simplify(pieces, tolerance_m, preserve_topology=True),
         params=(float(tolerance_m),),
         folder=cache_folder(),
+        each=True,
     )
     polygons = shapely.get_parts(geoms)
     polygons = polygons[shapely.get_type_id(polygons) == 3]
