@@ -16,7 +16,11 @@ For every size it runs, each in its own process (so that peak memory is that pro
 - ``floor``: read the inputs (pandas / pyogrio), one sort, write ``ranking.csv``; nothing else;
 - ``naive``: the distance stage done the naive way (GeoPandas ``distance`` against every overloaded
   polygon, one polygon at a time, the minimum), on every farm or on a seeded sample
-  (``--naive-sample``; its time is then scaled up to all farms and marked ``~``).
+  (``--naive-sample``; its time is then scaled up to all farms and marked ``~``). Where whole
+  runs are measured, it runs in as many parts as there are whole runs (every n-th farm), one
+  part just before each whole run, and the parts' times add up: the ratio of the two is then
+  measured across the same minutes of a machine whose speed drifts, as ranking and floor are
+  (they run in turns).
 
 It then checks exactness: on every farm the naive run measured, the fast path and the naive one
 must agree on the priority flag, on the distance to 0.01 m and on the nearest area. A failed check
@@ -163,11 +167,16 @@ def _worker_naive(args: argparse.Namespace) -> dict:
     n = len(farms)
     sample = args.sample if args.sample and args.sample < n else n
     take = np.sort(rng.choice(n, size=sample, replace=False)) if sample < n else np.arange(n)
+    # one part of several (--part k/n): every n-th farm of the sample from the k-th on, so that
+    # the parts measured between the whole runs add up to the whole sample
+    part, parts = (int(x) for x in (args.part or "0/1").split("/"))
+    take = take[part::parts]
+    measured = len(take)
     points = farms.geometry.iloc[take]
     over = natura.overloaded.sort_values("nr", kind="stable")
     t0 = time.perf_counter()
-    best = np.full(sample, np.inf)
-    nearest = np.full(sample, -1, dtype="int64")
+    best = np.full(measured, np.inf)
+    nearest = np.full(measured, -1, dtype="int64")
     for nr, polygon in zip(over["nr"].to_numpy(), over.geometry.to_numpy(), strict=True):
         d = points.distance(polygon).to_numpy()
         closer = d < best  # areas in nr order: on a tie the lowest nr stays
@@ -175,13 +184,14 @@ def _worker_naive(args: argparse.Namespace) -> dict:
         nearest[closer] = nr
     seconds = time.perf_counter() - t0
     rows = farms["row"].to_numpy()[take]
-    np.save(Path(args.save) / "naive_rows.npy", rows)
-    np.save(Path(args.save) / "naive_distance.npy", best)
-    np.save(Path(args.save) / "naive_nearest.npy", nearest)
+    np.save(Path(args.save) / f"naive_rows{part}.npy", rows)
+    np.save(Path(args.save) / f"naive_distance{part}.npy", best)
+    np.save(Path(args.save) / f"naive_nearest{part}.npy", nearest)
     return {
+        # this part's share of the time for all farms: the parts add up to the whole
         "stages": {"naive_distance": seconds * n / sample},
         "sampled": sample < n,
-        "measured": int(sample),
+        "measured": int(measured),
         "farms": int(n),
         "polygons": len(over),
     }
@@ -318,22 +328,20 @@ def bench_size(
             "process_s": statistics.median(r["process_s"] for r in floors),
             "cpu_s": statistics.median(r["cpu_s"] for r in floors),
         }
-        log(f"  {n:,} farms: naive" + (f" (sample of {naive_sample:,})" if naive_sample else ""))
-        naive = _spawn("naive", **common, save=tmp, sample=naive_sample)
-        out["naive"] = naive
-        fast_distance = np.load(tmp / "fast_distance.npy")
-        if perturb_m:
-            # self-test of the check: move one measured farm by perturb_m
-            rows = np.load(tmp / "naive_rows.npy")
-            fast_distance[rows[len(rows) // 2]] += perturb_m
-        out["exact"] = check_exactness(
-            fast_distance,
-            np.load(tmp / "fast_nearest.npy"),
-            np.load(tmp / "naive_rows.npy"),
-            np.load(tmp / "naive_distance.npy"),
-            np.load(tmp / "naive_nearest.npy"),
-            threshold_m=runs[0]["threshold_m"],
-        )
+        sampled = f" (sample of {naive_sample:,})" if naive_sample else ""
+        # With whole runs, the naive distance is measured in as many parts as there are whole
+        # runs, one part before each (below), so that both are measured across the same
+        # minutes of a machine whose speed drifts; without them, in one go here.
+        naive_parts: list[dict] = []
+
+        def naive_part(k: int, parts: int) -> None:
+            log(f"  {n:,} farms: naive{sampled}, part {k + 1}/{parts}")
+            naive_parts.append(
+                _spawn("naive", **common, save=tmp, sample=naive_sample, part=f"{k}/{parts}")
+            )
+
+        if not full:
+            naive_part(0, 1)
         if full:
             # the priority strip, the repaired outlines and the display outlines are kept in a
             # cache folder (vbr.cache): one run with it empty, as a first run on a Natura 2000
@@ -343,6 +351,7 @@ def bench_size(
             cold = _spawn("run", env=cache, **common, out=tmp / "run-cold")
             fulls = []
             for k in range(repeat):
+                naive_part(k, repeat)
                 log(f"  {n:,} farms: whole vbr run {k + 1}/{repeat}")
                 fulls.append(_spawn("run", env=cache, **common, out=tmp / f"run{k}"))
             out["run"] = {
@@ -353,6 +362,28 @@ def bench_size(
                 "peak_mb": max(r["peak_mb"] for r in [cold, *fulls]),
                 "maps": fulls[0]["maps"],
             }
+        out["naive"] = {
+            **{k: v for k, v in naive_parts[0].items() if k not in ("stages", "measured")},
+            "stages": {"naive_distance": sum(p["stages"]["naive_distance"] for p in naive_parts)},
+            "measured": sum(p["measured"] for p in naive_parts),
+            "parts": len(naive_parts),
+        }
+        fast_distance = np.load(tmp / "fast_distance.npy")
+        naive_rows, naive_distance, naive_nearest = (
+            np.concatenate([np.load(tmp / f"{name}{k}.npy") for k in range(len(naive_parts))])
+            for name in ("naive_rows", "naive_distance", "naive_nearest")
+        )
+        if perturb_m:
+            # self-test of the check: move one measured farm by perturb_m
+            fast_distance[naive_rows[len(naive_rows) // 2]] += perturb_m
+        out["exact"] = check_exactness(
+            fast_distance,
+            np.load(tmp / "fast_nearest.npy"),
+            naive_rows,
+            naive_distance,
+            naive_nearest,
+            threshold_m=runs[0]["threshold_m"],
+        )
     return out
 
 
@@ -480,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("farms", "natura-path", "out", "save"):
         parser.add_argument(f"--{name}", help=argparse.SUPPRESS)
     parser.add_argument("--sample", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--part", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
