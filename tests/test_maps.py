@@ -8,6 +8,8 @@ import re
 import folium
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from maps_inputs import (
     HOSTILE_AREA,
@@ -492,7 +494,7 @@ def test_display_polygons_are_rounded_and_simplified_but_the_input_is_untouched(
                 walk(x)
 
     for f in collection["features"]:
-        walk(f["geometry"]["coordinates"])
+        walk(f["geometry"].parsed()["coordinates"])
     assert coords and all(round(v, 5) == v for c in coords for v in c)
     assert all(3 < c[0] < 8 and 50 < c[1] < 54 for c in coords)  # degrees, not metres
     assert all(a.equals_exact(b, 0) for a, b in zip(before, areas.geometry.values, strict=True))
@@ -815,3 +817,41 @@ def test_map_limits_say_which_data_are_examples(tmp_path, own_farms, own_areas, 
         assert examples == []
     else:
         assert len(examples) == 1 and says in examples[0]
+
+
+COORDINATE = st.one_of(
+    st.integers(min_value=300_000, max_value=5_400_000).map(lambda v: v / 100_000),  # degrees
+    st.floats(min_value=-1e7, max_value=1e7, allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(COORDINATE, COORDINATE), min_size=3, max_size=10),
+    st.sampled_from(["polygon", "with hole", "multi", "line"]),
+)
+def test_a_display_outline_is_written_as_orjson_writes_geos_geojson(corners, kind):
+    """geometry_json writes the text that parsing GEOS's GeoJSON and writing it with orjson
+    gives (GEOS itself writes 17 digits: 53.128660000000004 for 53.12866), and safe_json writes
+    a RawJSON as it wrote the parsed value, through orjson and through the json fallback."""
+    import orjson
+    import shapely
+
+    from vbr.maps.data import RawJSON, geometry_json
+
+    shape = shapely.Polygon(corners)
+    if kind == "with hole":
+        shape = shapely.Polygon(corners, [shapely.get_coordinates(shape.centroid.buffer(1e-4))])
+    elif kind == "multi":
+        shape = shapely.MultiPolygon([shape, shapely.affinity.translate(shape, 100.0, 0.0)])
+    elif kind == "line":
+        shape = shapely.LineString(corners)
+    expected = orjson.dumps(orjson.loads(shapely.to_geojson(shape))).decode()
+    text = geometry_json(shape)
+    assert text == expected
+    parsed = orjson.loads(expected)
+    raw = {"type": "FeatureCollection", "features": [{"geometry": RawJSON(text)}]}
+    plain = {"type": "FeatureCollection", "features": [{"geometry": parsed}]}
+    assert safe_json(raw) == safe_json(plain)
+    # an int beyond 64 bits sends the value to the json fallback: the same text there
+    assert safe_json({"n": 2**70, **raw}) == safe_json({"n": 2**70, **plain})

@@ -34,6 +34,7 @@ __all__ = [
     "STATUSES",
     "DisplayCache",
     "FarmPayload",
+    "RawJSON",
     "Status",
     "carried_columns",
     "display_image",
@@ -115,6 +116,72 @@ _SHOWN_APART = ("farm_id", "priority", "selected", "cumulative_eur", "reason", "
 _CHOICES = {"subsidy_source": {"offer": "map.popup.offer", "estimate": "map.popup.estimate"}}
 
 
+class RawJSON:
+    """JSON text that :func:`safe_json` writes as it is (a display outline's GeoJSON geometry,
+    :func:`geometry_json`): a page's outlines are not parsed into a Python float for every
+    coordinate and written again."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def parsed(self) -> object:
+        """The value the text holds."""
+        return orjson.loads(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RawJSON) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"RawJSON({self.text[:60]!r}{'...' if len(self.text) > 60 else ''})"
+
+
+def _raw_fragment(value: object) -> orjson.Fragment:
+    if isinstance(value, RawJSON):
+        return orjson.Fragment(value.text)
+    raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
+
+
+def _raw_parsed(value: object) -> object:
+    if isinstance(value, RawJSON):
+        return value.parsed()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+#: orjson writes a numpy float64 as it writes the same Python float (the shortest text that
+#: reads back to it; a test compares them).
+_NUMPY = orjson.OPT_SERIALIZE_NUMPY
+
+
+def geometry_json(geometry: object) -> str:
+    """The GeoJSON text of a geometry (2D, finite) as orjson writes the value GEOS's GeoJSON
+    gives (``orjson.dumps(orjson.loads(shapely.to_geojson(g)))``, a test compares them): for
+    polygons and multipolygons written from their coordinate arrays, without a Python float per
+    coordinate; any other geometry the long way."""
+    kind = shapely.get_type_id(geometry)
+    if kind == 3 and not shapely.is_empty(geometry):
+        return '{"type":"Polygon","coordinates":' + _polygon_json(geometry) + "}"
+    if kind == 6:
+        parts = shapely.get_parts(geometry)
+        if len(parts) and not shapely.is_empty(parts).any():
+            inner = ",".join(_polygon_json(p) for p in parts)
+            return '{"type":"MultiPolygon","coordinates":[' + inner + "]}"
+    return orjson.dumps(orjson.loads(shapely.to_geojson(geometry))).decode("utf-8")
+
+
+def _polygon_json(polygon: object) -> str:
+    rings = shapely.get_rings(polygon)
+    return (
+        "["
+        + ",".join(orjson.dumps(shapely.get_coordinates(r), option=_NUMPY).decode() for r in rings)
+        + "]"
+    )
+
+
 def safe_json(value: object) -> str:
     """JSON text that is safe inside an HTML ``<script>`` element.
 
@@ -126,13 +193,16 @@ def safe_json(value: object) -> str:
     :mod:`json` writes ``1e+16``); what orjson does not take (numpy scalars,
     keys that are not text, integers beyond 64 bits, lone surrogates) goes through :mod:`json`.
     orjson would write NaN as ``null``, so the numbers are checked first (:func:`_all_finite`).
+    A :class:`RawJSON` is written as its text (it holds finite numbers only).
     """
     if not _all_finite(value):
         raise ValueError("Out of range float values are not JSON compliant")
     try:
-        text = orjson.dumps(value).decode("utf-8")
+        text = orjson.dumps(value, default=_raw_fragment).decode("utf-8")
     except TypeError:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        text = json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_raw_parsed
+        )
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -206,7 +276,8 @@ def polygons_geojson(
     simplify_m: float = SIMPLIFY_M,
     cache: DisplayCache | None = None,
 ) -> dict:
-    """A GeoJSON FeatureCollection (EPSG:4326) of polygons for display.
+    """A GeoJSON FeatureCollection (EPSG:4326) of polygons for display; each feature's
+    ``geometry`` is a :class:`RawJSON` (its text; :meth:`RawJSON.parsed` for the value).
 
     Outlines are simplified by ``simplify_m`` metres (topology kept) and coordinates rounded to
     5 decimals. ``properties`` are copied as they are (numbers stay numbers). With ``cache``
@@ -247,9 +318,18 @@ def polygons_geojson(
             each=True,
         )
         empty = shapely.is_missing(made) | shapely.is_empty(made)
-        texts = shapely.to_geojson(np.where(empty, None, made))
-        for k, gone, text in zip(todo, empty, texts, strict=True):
-            shapes[k] = None if gone else orjson.loads(text)
+        # written into the page as text (RawJSON) where every coordinate is finite; else
+        # parsed, so that safe_json refuses it
+        coords, owner = shapely.get_coordinates(made, return_index=True)
+        finite = np.ones(len(made), dtype=bool)
+        finite[owner[~np.isfinite(coords).all(axis=1)]] = False
+        for k, gone, ok, geom in zip(todo, empty, finite, made, strict=True):
+            if gone:
+                shapes[k] = None
+            elif ok:
+                shapes[k] = RawJSON(geometry_json(geom))
+            else:
+                shapes[k] = orjson.loads(shapely.to_geojson(geom))
             if cache is not None:
                 cache.made[(id(source[k]), simplify_m)] = (source[k], shapes[k])
     features = []
