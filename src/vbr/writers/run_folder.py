@@ -211,9 +211,10 @@ def check_output_folder(
     ``out`` holds something vbr did not write under a name the run ``writes`` for certain, or an
     input lies inside an output the run replaces.
 
-    Whether the previous run's files still hold what its manifest records (their sha256: a
-    second at a million farms) is checked in a thread while the run computes: the returned
-    :class:`ContentsCheck` says it, and the run waits for it before it writes anything.
+    Whether the previous run's files still hold what its manifest records (their sha256 over
+    every byte: 142 MB after a 45,000-farm run) is checked in a thread while the run computes:
+    the returned :class:`ContentsCheck` says it, and the run waits for it before it writes
+    anything.
 
     Raises
     ------
@@ -222,6 +223,7 @@ def check_output_folder(
         :meth:`ContentsCheck.wait`).
     """
     target = _resolved(Path(out))
+    inputs = list(inputs)  # read twice: here and in the thread
     if target.exists() and not target.is_dir():
         raise OutputError(say("out_is_file"), source=str(out))
     check = ContentsCheck(None)
