@@ -828,7 +828,7 @@ COORDINATE = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.tuples(COORDINATE, COORDINATE), min_size=3, max_size=10),
-    st.sampled_from(["polygon", "with hole", "multi", "line"]),
+    st.sampled_from(["polygon", "with hole", "multi", "line", "3d"]),
 )
 def test_a_display_outline_is_written_as_orjson_writes_geos_geojson(corners, kind):
     """geometry_json writes the text that parsing GEOS's GeoJSON and writing it with orjson
@@ -846,6 +846,8 @@ def test_a_display_outline_is_written_as_orjson_writes_geos_geojson(corners, kin
         shape = shapely.MultiPolygon([shape, shapely.affinity.translate(shape, 100.0, 0.0)])
     elif kind == "line":
         shape = shapely.LineString(corners)
+    elif kind == "3d":
+        shape = shapely.Polygon([(x, y, 1.5) for x, y in corners])
     expected = orjson.dumps(orjson.loads(shapely.to_geojson(shape))).decode()
     text = geometry_json(shape)
     assert text == expected

@@ -162,7 +162,7 @@ def geometry_json(geometry: object) -> str:
     gives (``orjson.dumps(orjson.loads(shapely.to_geojson(g)))``, a test compares them): for
     polygons and multipolygons written from their coordinate arrays, without a Python float per
     coordinate; any other geometry the long way."""
-    kind = shapely.get_type_id(geometry)
+    kind = -1 if shapely.has_z(geometry) else shapely.get_type_id(geometry)
     if kind == 3 and not shapely.is_empty(geometry):
         return '{"type":"Polygon","coordinates":' + _polygon_json(geometry) + "}"
     if kind == 6:
