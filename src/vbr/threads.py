@@ -42,20 +42,20 @@ def map_geometries(
 
 
 def map_rows(
-    func: Callable[[int, int], np.ndarray],
+    func: Callable[[int, int], np.ndarray | tuple[np.ndarray, ...]],
     n: int,
     *,
     min_rows: int = 20_000,
     max_rows: int = 100_000,
     max_threads: int = 4,
-) -> np.ndarray:
+) -> np.ndarray | tuple[np.ndarray, ...]:
     """``func(0, n)``, computed as ``func(start, stop)`` on consecutive shares of the rows.
 
-    ``func`` maps rows ``start:stop`` to an array of one result per row, each row's result its
-    own (no row looks at another), so that the shares joined are ``func(0, n)``. A share has at
-    least ``min_rows`` rows and, where there are enough rows for every thread, at most
-    ``max_rows`` (what a share builds on its way stays small); with fewer rows than two shares,
-    or one core, ``func(0, n)`` runs here.
+    ``func`` maps rows ``start:stop`` to an array of results (or a tuple of arrays), each row's
+    results its own (no row looks at another), so that the shares joined (each array of the
+    tuple on its own) are ``func(0, n)``. A share has at least ``min_rows`` rows and, where
+    there are enough rows for every thread, at most ``max_rows`` (what a share builds on its
+    way stays small); with fewer rows than two shares, or one core, ``func(0, n)`` runs here.
     """
     n_threads = min(max_threads, os.cpu_count() or 1, n // max(min_rows, 1))
     if n_threads <= 1:
@@ -64,4 +64,6 @@ def map_rows(
     edges = np.linspace(0, n, n_shares + 1).astype(int).tolist()
     with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="vbr-rows") as pool:
         parts = list(pool.map(func, edges[:-1], edges[1:]))
+    if isinstance(parts[0], tuple):
+        return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
     return np.concatenate(parts)

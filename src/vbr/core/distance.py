@@ -14,12 +14,10 @@ searches the tree.
 
 from __future__ import annotations
 
-import itertools
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import shapely
+
+from vbr.threads import map_rows
 
 __all__ = ["NO_AREA", "PARALLEL_FROM", "boundary_pieces", "distance_to_overloaded", "z_order"]
 
@@ -131,7 +129,7 @@ def distance_to_overloaded(
         pieces, owner = boundary_pieces(polygons, segments_per_piece=segments_per_piece)
         piece_tree = shapely.STRtree(pieces, node_capacity=NODE_CAPACITY)
         sub, piece_idx, dist = _nearest_pieces(
-            piece_tree, points[rest], workers=_workers(len(rest), parallel_from)
+            piece_tree, points[rest], parallel_from=parallel_from
         )
         farm = rest[sub]
         distance[farm] = dist
@@ -168,36 +166,21 @@ def _spread_bits(v: np.ndarray) -> np.ndarray:
     return v
 
 
-def _workers(n: int, parallel_from: int) -> int:
-    if n < parallel_from:
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, 8))
-
-
 def _nearest_pieces(
-    tree: shapely.STRtree, points: np.ndarray, *, workers: int
+    tree: shapely.STRtree, points: np.ndarray, *, parallel_from: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``tree.query_nearest`` of all points (every equally near piece), on ``workers`` threads
-    when more than one (shapely lets go of the interpreter while GEOS searches); the result is
-    ordered by point either way."""
+    """``tree.query_nearest`` of all points (every equally near piece), on a thread per core
+    from ``parallel_from`` points on (:func:`vbr.threads.map_rows`: consecutive shares of the
+    Z-ordered points, so that neighbours stay together; shapely lets go of the interpreter
+    while GEOS searches); the result is ordered by point either way."""
 
-    def chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        start, stop = bounds
+    def share(start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         (sub, piece_idx), dist = tree.query_nearest(
             points[start:stop], return_distance=True, all_matches=True
         )
         return sub + start, piece_idx, dist
 
-    if workers <= 1:
-        return chunk((0, len(points)))
-    # consecutive shares of the Z-ordered points (neighbours stay together), four per thread so
-    # that a thread with an easy share takes the next one
-    edges = np.linspace(0, len(points), workers * 4 + 1).astype(int)
-    shares = [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vbr-nearest") as pool:
-        parts = list(pool.map(chunk, shares))
-    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+    return map_rows(share, len(points), min_rows=max(1, parallel_from // 2))
 
 
 def _lowest_number(out: np.ndarray, farm: np.ndarray, number: np.ndarray) -> None:
