@@ -343,7 +343,7 @@ def test_own_number_columns_hold_numbers_as_format_number_writes_them(farms, tmp
         for column in _own_numbers(table.columns):
             text = np.asarray(table[column].tolist(), dtype=object)
             filled = text[text != ""]
-            assert list(filled) == format_numbers(filled.astype("float64")), column
+            assert list(filled) == format_numbers(filled.astype("float64")).tolist(), column
             checked.add(column)
     assert {"rank", "distance_m", "nh3_kg", "subsidy_eur", "eur_per_kg"} <= checked
     assert {"national_rank", "cumulative_eur"} <= checked  # the regions' own

@@ -235,24 +235,18 @@ def ranking_table(
     """
     empty = np.full(len(ranked), "", dtype=object)
     made = {
-        "rank": lambda: format_integers(ranked["rank"], as_array=True),
+        "rank": lambda: format_integers(ranked["rank"]),
         "farm_id": lambda: ranked["farm_id"].astype(str).to_numpy(dtype=object),
         "regions": lambda: ranked["regions"].to_numpy(dtype=object),
-        "priority": lambda: format_bools(ranked["priority"], as_array=True),
-        "distance_m": lambda: format_numbers(
-            ranked["distance_m"].replace(np.inf, np.nan), as_array=True
-        ),
-        "nearest_n2000": lambda: format_integers(
-            ranked["nearest_n2000"], blank_below=0, as_array=True
-        ),
-        "nh3_kg": lambda: format_numbers(ranked["nh3_kg"], as_array=True),
-        "subsidy_eur": lambda: format_numbers(ranked["subsidy_eur"], as_array=True),
-        "eur_per_kg": lambda: format_numbers(ranked["eur_per_kg"], as_array=True),
-        "selected": lambda: (
-            format_bools(ranked["selected"], as_array=True) if with_budget else empty
-        ),
+        "priority": lambda: format_bools(ranked["priority"]),
+        "distance_m": lambda: format_numbers(ranked["distance_m"].replace(np.inf, np.nan)),
+        "nearest_n2000": lambda: format_integers(ranked["nearest_n2000"], blank_below=0),
+        "nh3_kg": lambda: format_numbers(ranked["nh3_kg"]),
+        "subsidy_eur": lambda: format_numbers(ranked["subsidy_eur"]),
+        "eur_per_kg": lambda: format_numbers(ranked["eur_per_kg"]),
+        "selected": lambda: format_bools(ranked["selected"]) if with_budget else empty,
         "cumulative_eur": lambda: (
-            format_numbers(ranked["cumulative_eur"], as_array=True) if with_budget else empty
+            format_numbers(ranked["cumulative_eur"]) if with_budget else empty
         ),
     }
     # one column at a time: what a column is made from is let go before the next is made (a
@@ -265,9 +259,9 @@ def ranking_table(
     for c in extras:
         values = ranked[c]
         out[c] = (
-            format_numbers(values, as_array=True)
+            format_numbers(values)
             if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-            else format_texts(values, as_array=True)
+            else format_texts(values)
         )
     names = carried_names(list(carried.columns), output_columns(ranked))
     for c in carried.columns:

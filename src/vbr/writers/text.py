@@ -44,45 +44,43 @@ DISTINCT_FROM = 10_000
 _SAMPLE = 20_000
 
 
-Texts = list[str] | np.ndarray
-
-
 def _each_distinct_once(
-    array: np.ndarray, write: Callable[[np.ndarray], Texts], *, as_array: bool
-) -> Texts:
-    """``write(array)``, where the values repeat as the text of each distinct value (the same
-    bits) written once and shared by every row that holds it: the same texts in less time and
-    memory (a million farms' ``nh3_kg`` has 70,000 distinct values, their ``cumulative_eur``
-    2,000). A column whose evenly spread sample hardly repeats is written as it is. A list, or
-    with ``as_array`` an object array."""
+    array: np.ndarray, write: Callable[[np.ndarray], list[str] | np.ndarray]
+) -> np.ndarray:
+    """``write(array)`` as an object array, where the values repeat as the text of each distinct
+    value (the same bits) written once and shared by every row that holds it: the same texts
+    in less time and memory (a million farms' ``nh3_kg`` has 70,000 distinct values, their
+    ``cumulative_eur`` 2,000). A column whose evenly spread sample hardly repeats is written as
+    it is."""
     n = len(array)
     if n >= DISTINCT_FROM:
         bits = array.view(np.uint64 if array.dtype.itemsize == 8 else f"u{array.dtype.itemsize}")
         sample = bits[:: max(1, n // _SAMPLE)]
         if len(np.unique(sample)) <= 0.95 * len(sample):
             codes, distinct = pd.factorize(bits, sort=False)
-            texts = np.asarray(write(np.asarray(distinct).view(array.dtype)), dtype=object)
-            return _as(texts[codes], as_array=as_array)
-    return _as(write(array), as_array=as_array)
+            return _texts(write(np.asarray(distinct).view(array.dtype)))[codes]
+    return _texts(write(array))
 
 
-def _as(texts: Texts, *, as_array: bool) -> Texts:
-    """``texts`` as an object array (``as_array``) or a list."""
-    if as_array:
-        return texts if isinstance(texts, np.ndarray) else np.array(texts, dtype=object)
-    return texts.tolist() if isinstance(texts, np.ndarray) else texts
+def _texts(texts: list[str] | np.ndarray) -> np.ndarray:
+    """Texts as a one-dimensional object array (what a table's column is made of)."""
+    if isinstance(texts, np.ndarray) and texts.dtype == object:
+        return texts
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
 
 
-def format_numbers(values: Iterable, *, as_array: bool = False) -> Texts:
-    """:func:`format_number` of every value, vectorised (the same text, value for value); a
-    list, or with ``as_array`` an object array (what a table is made of)."""
+def format_numbers(values: Iterable) -> np.ndarray:
+    """:func:`format_number` of every value, vectorised (the same text, value for value), as an
+    object array."""
     try:
         array = np.asarray(values, dtype="float64")
     except (TypeError, ValueError):
-        return _as([format_number(v) for v in values], as_array=as_array)
+        return _texts([format_number(v) for v in values])
     if array.ndim != 1:
-        return _as([format_number(v) for v in values], as_array=as_array)
-    return _each_distinct_once(array, _format_floats, as_array=as_array)
+        return _texts([format_number(v) for v in values])
+    return _each_distinct_once(array, _format_floats)
 
 
 def _format_floats(array: np.ndarray) -> np.ndarray:
@@ -147,14 +145,12 @@ def _orjson_writes_as_repr() -> bool:
     return _number_texts(values) == [repr(v) for v in values]
 
 
-def format_integers(
-    values: Iterable, *, blank_below: int | None = None, as_array: bool = False
-) -> Texts:
-    """Whole numbers as text; empty where below ``blank_below`` (e.g. ``NO_AREA``); a list, or
-    with ``as_array`` an object array."""
+def format_integers(values: Iterable, *, blank_below: int | None = None) -> np.ndarray:
+    """Whole numbers as text, an object array; empty where below ``blank_below`` (e.g.
+    ``NO_AREA``)."""
     array = np.asarray(values, dtype="int64")
 
-    def write(array: np.ndarray) -> Texts:
+    def write(array: np.ndarray) -> list[str] | np.ndarray:
         text = _int_texts(array)
         blank = array < blank_below if blank_below is not None else None
         if blank is None or not blank.any():
@@ -163,7 +159,7 @@ def format_integers(
         out[blank] = ""
         return out
 
-    return _each_distinct_once(array, write, as_array=as_array)
+    return _each_distinct_once(array, write)
 
 
 def cell_values(column: pd.Series) -> list:
@@ -180,16 +176,14 @@ def join_all(values: list, separator: str = "\n") -> str | None:
         return None
 
 
-def format_texts(values: pd.Series, *, as_array: bool = False) -> Texts:
-    """``str`` of every value; empty where missing; a list, or with ``as_array`` an object
-    array."""
+def format_texts(values: pd.Series) -> np.ndarray:
+    """``str`` of every value, an object array; empty where missing."""
     array = values.to_numpy(dtype=object, na_value=None)
     # all text already (the reason column is): a scan in C (joining a million reasons to find
     # out took 200 MB)
     if pd.api.types.infer_dtype(array, skipna=False) == "string":
-        return _as(array, as_array=as_array)
-    texts = ["" if v is None or pd.isna(v) else str(v) for v in array.tolist()]
-    return _as(texts, as_array=as_array)
+        return array
+    return _texts(["" if v is None or pd.isna(v) else str(v) for v in array.tolist()])
 
 
 def _int_texts(array: np.ndarray) -> list[str]:
@@ -205,14 +199,14 @@ def _int_texts(array: np.ndarray) -> list[str]:
 _BOOL_TEXTS = np.array(["false", "true"], dtype=object)
 
 
-def format_bools(values: Iterable, *, as_array: bool = False) -> Texts:
-    """``true``/``false`` per value; empty where missing; a list, or with ``as_array`` an
-    object array."""
+def format_bools(values: Iterable) -> np.ndarray:
+    """``true``/``false`` per value, an object array; empty where missing."""
     array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     if array.dtype == bool and array.ndim == 1:  # no value missing: taken by index
-        return _as(_BOOL_TEXTS[array.view(np.int8)], as_array=as_array)
-    texts = ["" if v is None or v is pd.NA else ("true" if v else "false") for v in array.tolist()]
-    return _as(texts, as_array=as_array)
+        return _BOOL_TEXTS[array.view(np.int8)]
+    return _texts(
+        ["" if v is None or v is pd.NA else ("true" if v else "false") for v in array.tolist()]
+    )
 
 
 #: Characters that make a spreadsheet read a cell as a formula (or as DDE), when a cell starts with

@@ -199,7 +199,7 @@ def _carried_times(result: Result, national: pd.DataFrame) -> dict[str, np.ndarr
             continue
         local = times.dt.tz_convert(AMSTERDAM).dt.tz_localize(None)
         serials = ((local - _EXCEL_EPOCH) / pd.Timedelta(days=1)).round(8)
-        out[name] = np.asarray(format_numbers(serials.where(given)), dtype=object)
+        out[name] = format_numbers(serials.where(given))
     return out
 
 
