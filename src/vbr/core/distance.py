@@ -8,8 +8,8 @@ distance: the nearest point of a polygon to a point outside it lies on one of it
 pieces together are exactly those rings. It only lets the tree prune, so that a candidate costs
 16 segments instead of the whole Veluwe outline (8 to 32 are about equally fast on the real
 national outlines, 64 is slower; benchmarks/run.py measures it). From :data:`PARALLEL_FROM`
-farms on, the query runs on a thread per core: shapely lets go of the interpreter while GEOS
-searches the tree.
+farms on, the query runs on a thread per core (at most four): shapely lets go of the
+interpreter while GEOS searches the tree.
 """
 
 from __future__ import annotations
@@ -89,9 +89,9 @@ def distance_to_overloaded(
     segments_per_piece
         Ring pieces for the search tree; any value gives the same exact result.
     parallel_from
-        From this many points on, the nearest query is split over a thread per CPU core
-        (consecutive shares of the points; GEOS searches without the interpreter's lock). Each
-        point's answer is the same either way.
+        From this many points on, the nearest query is split over a thread per CPU core (at
+        most four; consecutive shares of the points; GEOS searches without the interpreter's
+        lock). Each point's answer is the same either way.
 
     Returns
     -------
