@@ -118,6 +118,21 @@ def test_numbers_are_numbers_with_the_formats_of_their_kind(lang_run):
         assert ws[f"{col[name]}2"].value == machine[name], name  # 0007, 007 keep their zeros
 
 
+def test_a_regions_sheet_holds_both_ranks_as_numbers(lang_run):
+    """A region's list has ``national_rank`` besides the national list's columns: a number too
+    (as text it would sort 10 before 4 in Excel)."""
+    lang, out = lang_run
+    book = _book(out)
+    ws = next(w for w in book.worksheets[2:] if w.max_row > 2)
+    col = {c.value: c.column_letter for c in ws[1]}
+    machine = read_rows(out / ws.title.lower().replace(" ", "-") / "ranking.csv")
+    for name in ("rank", "national_rank"):
+        cell = ws[f"{col[t(f'columns.{name}', lang)]}2"]
+        assert isinstance(cell.value, int), name
+        assert cell.number_format == "0", name
+        assert cell.value == int(machine[0][name]), name
+
+
 def test_times_are_excel_date_times_in_dutch_local_time(lang_run):
     _, out = lang_run
     ws = _book(out).worksheets[1]

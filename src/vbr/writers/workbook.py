@@ -111,8 +111,9 @@ def write_workbook(context: WriteContext) -> WriteReport:
     words = status_words(national, lang)
     known = [*output_columns(result.ranked), "status_text"]
     times = _carried_times(result, national)
+    # the run's own formats; the lists' columns get theirs by name, per sheet (a region's list
+    # has national_rank besides the national list's columns)
     formats = {
-        **default_formats(list(national.columns)),
         **{c: GENERAL for c in context.carried_numbers()},
         **{c: DATETIME for c in times},
         # yes/no in the run's language as text (an Excel boolean shows in Excel's own
@@ -130,7 +131,8 @@ def write_workbook(context: WriteContext) -> WriteReport:
         for c, serials in times.items():
             table[c] = serials if rows is None else serials[rows]
         headers = people_headers(list(table.columns), lang, known=known)
-        return Sheet(name, table, headers, formats, _own_numbers(table.columns) | set(times))
+        kinds = {**default_formats(list(table.columns)), **formats}
+        return Sheet(name, table, headers, kinds, _own_numbers(table.columns) | set(times))
 
     rejected = result.rejected
     decisions = context.decisions_text().copy(deep=False)
