@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -329,12 +331,21 @@ def _is_text_value_by_value(values: pd.Series) -> bool:
 
 _SEARCH_CELLS = st.lists(
     st.one_of(
-        st.text(alphabet="0123456789.,-+/:eEZT \n\tx", max_size=12),
+        st.text(alphabet="0123456789.,-+/:eEZT \n\tx\u0663", max_size=12),
         st.sampled_from(["2024-01-01", "2024-01-01 10:00", "Z", "1,234", "05-03-2024 15:59", ""]),
         st.none(),
     ),
     max_size=10,
 )
+
+
+def test_search_number_pattern_tells_digits_apart_only_as_any_digit() -> None:
+    # _is_text matches each cell's shape with its ASCII digits read as 0: only right while the
+    # pattern holds no literal digit (the digits of a {m,n} repeat are not matched text)
+    from vbr.maps.search import _NUMBER_OR_DATE
+
+    pattern = re.sub(r"\{\d+(,\d*)?\}", "", _NUMBER_OR_DATE.pattern)
+    assert not re.search(r"[0-9]", pattern)
 
 
 @settings(max_examples=400, deadline=None)

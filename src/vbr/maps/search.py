@@ -150,6 +150,11 @@ _CELL_NUMBER_OR_DATE = _CELL_NUMBER_OR_DATE.replace(r"[.,\s]", r"(?:[.,]|[^\S\n]
 _ALL_NUMBERS_OR_DATES = re.compile(f"(?>(?:{_CELL_NUMBER_OR_DATE})(?:\n|\\Z))+")
 
 
+#: ASCII digits to ``0``: :data:`_NUMBER_OR_DATE` tells digits apart only as ``\d`` (no literal
+#: digit; a test checks), so a cell matches exactly when its digits-as-zero shape does.
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+
+
 def _is_text(values: pd.Series) -> bool:
     """Whether a column holds text: some value is neither a plain number nor a date.
 
@@ -168,7 +173,10 @@ def _is_text(values: pd.Series) -> bool:
     joined = "\n".join(cells)
     if joined.count("\n") != max(len(cells) - 1, 0):  # a value holds a line feed itself
         return not all(_NUMBER_OR_DATE.match(v) for v in cells)
-    return bool(cells) and _ALL_NUMBERS_OR_DATES.fullmatch(joined) is None
+    # the pattern tells digits apart only as \d: every ASCII digit read as 0 matches as it
+    # did, and 45,000 distinct times are a handful of shapes (43 ms -> 5 ms a column)
+    shapes = set(joined.translate(_DIGITS_AS_ZERO).split("\n"))
+    return bool(cells) and _ALL_NUMBERS_OR_DATES.fullmatch("\n".join(shapes)) is None
 
 
 def _named(key: str, names: Sequence[str]) -> bool:
