@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from vbr.core.budget import allocate_budget, to_cents
+from vbr.core.ordering import ties_by_id
 from vbr.errors import InputError
 from vbr.locale import say
 from vbr.model import BudgetSummary, Decisions, PotWalk, RegionList, WindowSummary
@@ -141,11 +142,13 @@ def lot_order(seed: int, farm_ids: Iterable[object]) -> np.ndarray:
     :func:`lot_key` ascending, then by ``farm_id`` as text.
 
     The hex text of a digest sorts as its bytes do, so the digests are compared as four
-    big-endian 64-bit words (no 64-character key is made per farm)."""
+    big-endian 64-bit words (no 64-character key is made per farm); the ids are compared only
+    where the digests tie (the same id twice)."""
     ids = [str(f) for f in farm_ids]
     digests = b"".join([_lot_digest(seed, f) for f in ids])
     words = np.frombuffer(digests, dtype=">u8").reshape(len(ids), 4).astype("uint64")
-    return np.lexsort((np.asarray(ids, dtype=str), *words[:, ::-1].T))
+    keys = list(words[:, ::-1].T)  # the first word decides first (np.lexsort: the last key)
+    return ties_by_id(np.lexsort(keys), keys, np.asarray(ids, dtype=object))
 
 
 def derive_seed(input_sha256: str) -> int:
