@@ -17,7 +17,6 @@ overloaded cells as a layer under the farms (the picture the region maps show).
 from __future__ import annotations
 
 import html
-from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -73,13 +72,11 @@ _NOT_GIVEN = object()
 def national_map_html(
     result: Result,
     *,
-    areas: Future | None = None,
     payload: dict | None = None,
     deposition=_NOT_GIVEN,
     buyout: dict | None = None,
 ) -> str:
-    """The text of ``national/map.html`` for a computed run; ``areas`` is
-    :func:`national_areas_geojson` being made in a thread, ``payload`` the run's
+    """The text of ``national/map.html`` for a computed run; ``payload`` the run's
     :func:`~vbr.maps.scenario_data.scenario_payload` made for the region maps, ``deposition``
     the raster's picture (:func:`~vbr.maps.buyout.raster_picture`) and ``buyout`` the popups'
     :func:`~vbr.maps.buyout.buyout_payload` of every ranked farm (each made here when not
@@ -113,7 +110,7 @@ def national_map_html(
         "deposition": raster,
         "view": _view(farms["lat"], farms["lon"]),
         "pot": slider_pot(result),
-        "areas": national_areas_geojson(result) if areas is None else areas.result(),
+        "areas": national_areas_geojson(result),
         "basemap": {
             "url": base.url,
             "attribution": base.attribution.format(
