@@ -12,16 +12,19 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from affine import Affine
 
 from vbr.cache import cache_folder, cached_geometries, geometry_key
 from vbr.geometry import OUTLINES_VERSION, RD_NEW, repaired_outlines
 from vbr.settings import RunOptions
+
+if TYPE_CHECKING:
+    from affine import Affine  # only a raster holds one: not loaded by every run
 
 __all__ = [
     "RAV_CODE",

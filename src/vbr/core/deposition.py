@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from affine import Affine
 
 from vbr.core.zones import weight_grid
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from affine import Affine
 
     from vbr.model import OverloadZones
     from vbr.settings import DepositionSettings
@@ -112,6 +112,7 @@ def impact_grid(
         the smallest non-zero contribution one cell can make: values below it are FFT round-off
         and are set to 0, so a farm beyond the cut-off of every overloaded cell gets exactly 0.
     """
+    from affine import Affine
     from scipy.signal import fftconvolve
 
     cell_w, cell_h = transform.a, -transform.e
@@ -199,6 +200,8 @@ def coarsen(
 ) -> tuple[np.ndarray, Affine]:
     """Sum a weight grid into blocks of ``f x f`` cells so that cells are at least ``min_cell_m``
     wide (hectares add up, so the total is kept); grids already that coarse are returned as is."""
+    from affine import Affine
+
     cell = min(transform.a, -transform.e)
     factor = math.ceil(min_cell_m / cell - 1e-9)
     if factor <= 1:
@@ -267,6 +270,7 @@ def area_impacts(
     nr, mol
         The ``nr`` of every area with overloaded cells, and ``mol[farm, area]``.
     """
+    from affine import Affine
     from rasterio import features
 
     x = np.asarray(x, dtype="float64")

@@ -8,15 +8,18 @@ grid usually comes without a ``.prj``, and then ``--exceedance-crs`` must say wh
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from affine import Affine
 from pyproj import CRS
 
 from vbr.errors import InputError
 from vbr.io.crs import RD_NEW, bounds_miss_netherlands, parse_crs
 from vbr.locale import Message, say
 from vbr.model import Exceedance
+
+if TYPE_CHECKING:
+    from affine import Affine
 
 __all__ = ["load_exceedance"]
 
