@@ -142,3 +142,18 @@ def test_verify_names_a_run_made_by_other_code(vbr, tmp_path, one_area, no_regio
     assert code == 0
     assert "de run is gemaakt met andere code" in printed
     assert "git checkout " + "c" * 40 + " geeft de code van de run" in printed
+
+
+def test_the_digests_of_many_files_come_in_their_order_whatever_thread_made_them(tmp_path):
+    from vbr.digest import sha256_of_each
+
+    sizes = [0, 1, 5_000_000, 3, 70_000, 2_000_000, 17]
+    paths = []
+    for k, size in enumerate(sizes):
+        path = tmp_path / f"file{k}.bin"
+        path.write_bytes(bytes([k]) * size)
+        paths.append(path)
+    expected = [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    assert sha256_of_each(paths) == expected
+    assert sha256_of_each(paths, max_threads=1) == expected
+    assert sha256_of_each([]) == []

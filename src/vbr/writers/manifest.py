@@ -25,7 +25,7 @@ import shapely
 
 from vbr._version import __version__, code_identity
 from vbr.core.rejections import top_reasons
-from vbr.digest import sha256_of
+from vbr.digest import sha256_of, sha256_of_each
 from vbr.errors import InputError
 from vbr.locale import say
 from vbr.model import FieldSource, Result
@@ -213,13 +213,13 @@ def build_manifest(
         with contextlib.suppress(ImportError, AttributeError):
             versions[mod] = _version_of(mod)
     versions["geos"] = shapely.geos_version_string
-    outputs = {}
+    paths = []
     for name in written:
         p = folder / name
         files = sorted(p.rglob("*")) if p.is_dir() else [p]
-        for f in files:
-            if f.is_file():
-                outputs[f.relative_to(folder).as_posix()] = sha256_of(f)
+        paths += [f for f in files if f.is_file()]
+    digests = sha256_of_each(paths)
+    outputs = {f.relative_to(folder).as_posix(): d for f, d in zip(paths, digests, strict=True)}
     return {
         "tool": "vbr",
         "version": __version__,
