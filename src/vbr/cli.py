@@ -828,7 +828,7 @@ def entry() -> None:
     # Every output is written and moved into place (or, stopped by a signal, the temporary files
     # removed): leave without the interpreter's teardown, which would free the run's objects one
     # by one (0.3-0.4 s after a 45,000-farm run) and wait for background work nobody needs any
-    # more (the priority strip's thread; the cache folder is written whole or not at all).
+    # more (the cache folder is written whole or not at all).
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
             stream.flush()

@@ -113,7 +113,6 @@ def write_result(
     lang = result.options.config.language
     with RunFolder(out) as folder, _Aparts() as aparts:
         context = WriteContext.of(result, folder.path, created=created)
-        context.start_display_geometry()
         names = [getattr(w, "__name__", "writer").removeprefix("write_") for w in writers]
         # the writers that run apart start first, so that their processes work while the others
         # write here; each sees the notes of the run and of the outputs (context.notes)

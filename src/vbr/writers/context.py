@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +63,7 @@ class _Shared:
 
     lists: dict[str, pd.DataFrame] = field(default_factory=dict)
     numbers: dict[str, list[str]] = field(default_factory=dict)
-    zone: Future | None = None
+    zone: gpd.GeoDataFrame | None = None
     #: The notes before any writer's: the result's and the outputs' (:func:`output_notes`).
     first_notes: tuple[str, ...] = ()
 
@@ -182,33 +181,23 @@ class WriteContext:
         for region in self.result.region_lists:
             self.region_text(region)
 
-    def start_display_geometry(self) -> None:
-        """Start making what the GeoPackage and the maps draw, in a background thread (GEOS
-        and hashing release the GIL): the threshold strip, made or read from the user's cache
-        folder (:mod:`vbr.writers.strip_cache`), then the repaired outlines of the areas
-        (:meth:`~vbr.model.NaturaAreas.outlines`: made once, whoever asks first)."""
+    @property
+    def priority_zone(self) -> gpd.GeoDataFrame:
+        """The threshold strip around what is overloaded (display only; one row, EPSG:28992),
+        made or read from the user's cache folder (:mod:`vbr.writers.strip_cache`) on first use,
+        here: in a thread beside the lists' text it cost more than it saved (its short GEOS and
+        hashing calls waited for the interpreter's lock; 28 pairs of whole runs 0.97x CPU), and
+        the strip's buffers have threads of their own."""
         shared = self._shared
         if shared.zone is None:
             result = self.result
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vbr-zone")
-            polygons = result.exceedance.zones if result.exceedance is not None else None
-            shared.zone = pool.submit(
-                cached_priority_zone,
+            shared.zone = cached_priority_zone(
                 result.natura,
                 threshold_m=result.options.config.threshold_m,
-                polygons=polygons,
+                polygons=result.exceedance.zones if result.exceedance is not None else None,
                 folder=cache_folder(),
             )
-            # its keys and cache file are hashed and read while this process makes the lists
-            # as text (hashing and WKB release the GIL), not after, when a writer needs them
-            pool.submit(result.natura.outlines)
-            pool.shutdown(wait=False)
-
-    @property
-    def priority_zone(self) -> gpd.GeoDataFrame:
-        """The threshold strip around what is overloaded (display only; one row, EPSG:28992)."""
-        self.start_display_geometry()
-        return self._shared.zone.result()
+        return shared.zone
 
 
 def output_notes(result: Result) -> tuple[str, ...]:

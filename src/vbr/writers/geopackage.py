@@ -20,9 +20,9 @@ __all__ = ["GPKG_LAST_CHANGE", "farms_layer", "write_geopackage", "write_gpkg"]
 
 
 def _settle(context: WriteContext) -> None:
-    """What the GeoPackage reads that threads of the run may still be making: the priority
-    strip and the repaired outlines."""
-    context.priority_zone  # noqa: B018 (waits for the strip's thread)
+    """What the GeoPackage reads that this process keeps for the maps too: the priority strip
+    and the repaired outlines, made (or read from the cache) here once, before the fork."""
+    context.priority_zone  # noqa: B018 (made here, once)
     context.result.natura.outlines()
 
 
