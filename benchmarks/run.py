@@ -342,7 +342,7 @@ def bench_size(
 
         if not full:
             naive_part(0, 1)
-        if full:
+        else:
             # the priority strip, the repaired outlines and the display outlines are kept in a
             # cache folder (vbr.cache): one run with it empty, as a first run on a Natura 2000
             # file is, then the measured runs, as every later run on the same areas is

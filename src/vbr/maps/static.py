@@ -1032,12 +1032,11 @@ def draw_png(static: StaticMap, path: Path) -> Path:
 
 
 def _save_rgb(picture: Image.Image, path: Path) -> None:
-    """Save the picture as an RGB PNG: its rows unfiltered, deflated by ISA-L at level 2 (zlib
-    at level 3 where ``isal`` is missing). Unfiltered rows at zlib's level 3 took a third of the
-    time of Pillow's PNG (which tries four filters on every row) and were a fifth smaller: a
-    map's flat colours repeat well as they are; ISA-L deflates them 5-8x faster again (a
-    1600x1200 picture 44-52 -> 6-8 ms) into a 15 % bigger file. The same picture gives the same
-    bytes."""
+    """Save the picture as an RGB PNG: its rows unfiltered, deflated by ISA-L at level 2.
+    Unfiltered rows at zlib's level 3 took a third of the time of Pillow's PNG (which tries four
+    filters on every row) and were a fifth smaller: a map's flat colours repeat well as they
+    are; ISA-L deflates them 5-8x faster again (a 1600x1200 picture 44-52 -> 6-8 ms) into a
+    15 % bigger file. The same picture gives the same bytes."""
     width, height = picture.size
     rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter 0, then RGB
     rows[:, 1:] = np.asarray(picture.convert("RGB")).reshape(height, 3 * width)
@@ -1057,11 +1056,9 @@ def _save_rgb(picture: Image.Image, path: Path) -> None:
 
 
 def _deflate(data: bytes) -> bytes:
-    """``data`` as a zlib stream (a PNG's image data): ISA-L's level 2, else zlib's level 3."""
-    try:
-        from isal import isal_zlib
-    except ImportError:  # pragma: no cover - a dependency; zlib does the same, slower
-        return zlib.compress(data, 3)
+    """``data`` as a zlib stream (a PNG's image data), by ISA-L at level 2."""
+    from isal import isal_zlib  # a dependency (the workbook's sheets use it too)
+
     return isal_zlib.compress(data, 2)
 
 
