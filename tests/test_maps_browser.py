@@ -250,10 +250,15 @@ def test_default_map_works_offline(browser, tmp_path_factory, tmp_path, slug):
                     canvases: document.querySelectorAll('.leaflet-overlay-pane canvas').length,
                     legend: document.querySelectorAll('.vbr-legend-row[data-status]').length,
                     panel: document.querySelector('.vbr-panel').innerText,
+                    // the widest of the panel's figures against the panel's own width
+                    panelWidths: [document.querySelector('.vbr-panel').scrollWidth,
+                                  document.querySelector('.vbr-panel').clientWidth],
                 };
             }"""
         )
         assert drawn["onMap"]
+        # no figure runs out of the panel (a pot's "327 veehouderijen, € 446.236.056" did)
+        assert drawn["panelWidths"][0] <= drawn["panelWidths"][1] + 1, drawn["panelWidths"]
         assert drawn["features"] == len(listed)
         assert drawn["drawn"] == len(listed)
         assert drawn["canvases"] >= 1
