@@ -72,6 +72,58 @@ def test_a_writer_apart_starts_first_in_a_child_and_its_notes_keep_their_place(
     assert seen == f"{len(notes)} notes"  # it saw the run's notes, not those written after
 
 
+def test_a_writer_apart_that_starts_first_starts_before_the_others_and_keeps_its_place(
+    small_result, tmp_path
+):
+    settled = []
+
+    def settle_long(context):
+        settled.append("long")
+
+    def settle_short(context):
+        settled.append("short")
+
+    @runs_apart(settle=settle_long)
+    def write_late(context):
+        path = context.folder / "ranking.xlsx"
+        path.write_text("late", encoding="utf-8")
+        return WriteReport(files=(path,), notes=("note of the late writer",))
+
+    @runs_apart(settle=settle_short, starts_first=True)
+    def write_early(context):
+        path = context.folder / "ranking.gpkg"
+        path.write_text("early", encoding="utf-8")
+        return WriteReport(files=(path,), notes=("note of the early writer",))
+
+    said = []
+    written = write_result(
+        small_result,
+        tmp_path / "out",
+        writers=[write_lists_like, write_late, write_early, write_index_like],
+        progress=said.append,
+    )
+    assert [m.values.get("name") for m in said[:4]] == [
+        "early",
+        "late",
+        "lists like",
+        "index like",
+    ]
+    if len(os.sched_getaffinity(0)) > 1:
+        assert settled == ["short", "long"]
+    mine = [
+        "note of the first writer",
+        "note of the late writer",
+        "note of the early writer",
+        "note of the last writer",
+    ]
+    assert list(written.notes) == [*small_result.notes, *mine]  # in writer order still
+    assert [f for f in written.files if f.startswith("ranking")] == [
+        "ranking.csv",
+        "ranking.xlsx",
+        "ranking.gpkg",
+    ]
+
+
 def test_without_fork_the_same_run_writes_the_same(small_result, tmp_path, monkeypatch):
     apart = write_result(small_result, tmp_path / "a", writers=WRITERS)
     monkeypatch.setenv("VBR_WRITERS_APART", "0")
@@ -155,8 +207,10 @@ def test_the_default_writers_write_the_same_bytes_apart_and_in_order(
     from vbr.writing import default_writers
 
     writers = default_writers(small_result.options)
-    # the lists, the workbook and the GeoPackage run apart; the maps here, in order
+    # the lists, the workbook and the GeoPackage run apart (the GeoPackage, which reads none of
+    # the lists' text, starts first); the maps here, in order
     assert [getattr(w, "runs_apart", False) for w in writers] == [True, True, True, False]
+    assert [getattr(w, "starts_first", False) for w in writers] == [False, False, True, False]
     created = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
     apart = write_result(small_result, tmp_path / "a", writers=writers, created=created)
     monkeypatch.setenv("VBR_WRITERS_APART", "0")

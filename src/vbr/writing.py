@@ -115,9 +115,12 @@ def write_result(
         context = WriteContext.of(result, folder.path, created=created)
         names = [getattr(w, "__name__", "writer").removeprefix("write_") for w in writers]
         # the writers that run apart start first, so that their processes work while the others
-        # write here; each sees the notes of the run and of the outputs (context.notes)
+        # write here, and among them those that start first (their settle is short: their
+        # processes work while the others' settle); each sees the notes of the run and of the
+        # outputs (context.notes)
         started: dict[int, tuple[Apart, float]] = {}
-        for k, writer in enumerate(writers):
+        for k in sorted(range(len(writers)), key=lambda k: not _starts_first(writers[k])):
+            writer = writers[k]
             if getattr(writer, "runs_apart", False):
                 if progress:
                     progress(_writing(names[k]))
@@ -268,6 +271,10 @@ _WRITING = {
     "scenarios": "progress.write_scenarios",
     "workbook": "progress.write_workbook",
 }
+
+
+def _starts_first(writer: Writer) -> bool:
+    return bool(getattr(writer, "runs_apart", False) and getattr(writer, "starts_first", False))
 
 
 def _writing(name: str) -> Message:

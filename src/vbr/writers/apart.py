@@ -29,19 +29,28 @@ __all__ = ["Apart", "runs_apart", "start_apart"]
 
 
 def runs_apart(
-    writer: Writer | None = None, *, settle: Callable[[WriteContext], object] | None = None
+    writer: Writer | None = None,
+    *,
+    settle: Callable[[WriteContext], object] | None = None,
+    starts_first: bool = False,
 ):
     """Mark ``writer`` as one that may run in a process of its own: it reads only the finished
     result and the notes so far, and writes only its own files. ``settle(context)`` is called
     here just before the fork, for what the writer reads that a thread of this process may
-    still be making (a child must not start while another thread holds a lock it needs).
+    still be making (a child must not start while another thread holds a lock it needs), or
+    what this process keeps for its own writers too (made once, shared by the fork).
 
-    Use as ``@runs_apart`` or ``@runs_apart(settle=...)``.
+    A writer that ``starts_first`` is started before the other writers apart (otherwise they
+    start in writer order): its settle is short and the others' is not, so its process works
+    while they settle here. Its place among the writers (its notes, its files) stays.
+
+    Use as ``@runs_apart`` or ``@runs_apart(settle=..., starts_first=...)``.
     """
 
     def mark(writer: Writer) -> Writer:
         writer.runs_apart = True  # type: ignore[attr-defined]
         writer.settle_before_fork = settle  # type: ignore[attr-defined]
+        writer.starts_first = starts_first  # type: ignore[attr-defined]
         return writer
 
     return mark if writer is None else mark(writer)

@@ -26,7 +26,10 @@ def _settle(context: WriteContext) -> None:
     context.result.natura.outlines()
 
 
-@runs_apart(settle=_settle)  # reads the finished result only: written beside the maps
+# reads the finished result only: written beside the maps; it reads none of the lists' text,
+# so its process starts before that text is made here (0.15-0.25 s at 45,000 farms: whole run
+# 0.94-0.97x wall, 24 pairs)
+@runs_apart(settle=_settle, starts_first=True)
 def write_geopackage(context: WriteContext) -> WriteReport:
     """Write ``ranking.gpkg``: layers ``farms``, ``overloaded_natura2000``, ``priority_zone``
     (and ``overloaded_zones`` with an exceedance raster)."""
