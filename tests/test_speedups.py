@@ -372,3 +372,90 @@ def test_workbook_escape_of_a_joined_column_equals_the_escape_of_a_cell(text):
     from vbr.writers.workbook import _xml_column, _xml_text
 
     assert _xml_column(text) == _xml_text(text)
+
+
+def _points_frame(n: int = 5):
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(
+        {
+            "rank": np.arange(1, n + 1, dtype="int64"),
+            "farm_id": pd.array([f"NL-{k}" for k in range(n - 1)] + [None], dtype="str"),
+            "priority": np.array([True, False] * (n // 2) + [True] * (n % 2)),
+            "distance_m": np.array([0.0, 12.5, np.nan, 1e15, -0.0][:n]),
+            "selected": np.array([True, False, None, np.True_, "waarschijnlijk"][:n], dtype=object),
+            "reason": pd.array(["Sûr – €", "", "voorrang: in Veluwe (57)", "😀", "a\tb"][:n]),
+        },
+        geometry=shapely.points(np.arange(n) * 10.0 + 150_000.0, np.full(n, 450_000.0)),
+        crs="EPSG:28992",
+    )
+
+
+def _gpkg_bytes(frame, path, *, arrow: bool) -> bytes:
+    import pyogrio
+
+    from vbr.writers import geopackage
+
+    if arrow:
+        geopackage.write_gpkg([("farms", frame)], path)
+    else:
+        earlier = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": geopackage.GPKG_LAST_CHANGE})
+        try:
+            pyogrio.write_dataframe(frame, path, layer="farms", driver="GPKG")
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": earlier})
+    return path.read_bytes()
+
+
+def test_gpkg_points_through_arrow_are_the_bytes_write_dataframe_writes(tmp_path) -> None:
+    from vbr.writers.geopackage import arrow_points
+
+    frame = _points_frame()
+    assert arrow_points(frame) is not None  # the Arrow path is taken
+    assert _gpkg_bytes(frame, tmp_path / "arrow.gpkg", arrow=True) == _gpkg_bytes(
+        frame, tmp_path / "frame.gpkg", arrow=False
+    )
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    """The test session's one run on the default data (slow: see conftest)."""
+    from maps_inputs import default_run_once
+
+    return default_run_once(tmp_path_factory)
+
+
+def test_gpkg_points_of_the_default_run_through_arrow_are_the_same_bytes(
+    tmp_path, default_run
+) -> None:
+    from vbr.writers.geopackage import arrow_points, farms_layer
+
+    frame = farms_layer(default_run[0])
+    assert arrow_points(frame) is not None
+    assert _gpkg_bytes(frame, tmp_path / "arrow.gpkg", arrow=True) == _gpkg_bytes(
+        frame, tmp_path / "frame.gpkg", arrow=False
+    )
+
+
+def test_gpkg_layers_arrow_does_not_take_are_written_by_write_dataframe(tmp_path) -> None:
+    from vbr.writers.geopackage import arrow_points
+
+    frame = _points_frame()
+    others = {
+        "no rows": frame.iloc[:0],
+        "polygons": frame.set_geometry(frame.geometry.buffer(1.0)),
+        "3D points": frame.set_geometry(shapely.points(np.ones((len(frame), 3)))),
+        "nullable integers": frame.assign(rank=pd.array([1, None, 3, 4, 5], dtype="Int64")),
+        "numbers in an object column": frame.assign(
+            selected=np.array([1, 2.5, None, 3, 4], dtype=object)
+        ),
+        "an attribute named geom": frame.assign(GEOM="x"),
+    }
+    for why, other in others.items():
+        assert arrow_points(other) is None, why
+    # and they are written as before
+    other = others["nullable integers"]
+    assert _gpkg_bytes(other, tmp_path / "a.gpkg", arrow=True) == _gpkg_bytes(
+        other, tmp_path / "b.gpkg", arrow=False
+    )
