@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 
 import vbr.writers.strip_cache as strip_cache
 from conftest import X0, Y0, square
@@ -207,3 +208,26 @@ def test_a_run_writes_the_same_bytes_with_the_cache_off_filled_and_read(tmp_path
     assert any(n.endswith("map.png") for n in names)
     for name in names:
         assert len({(out / name).read_bytes() for out in outputs}) == 1, name
+
+
+def test_a_key_follows_the_geometries_content_not_the_objects_met_before() -> None:
+    import gc
+
+    from vbr import cache
+
+    area = square(X0, Y0, 1000)
+    key = cache.geometry_key("strip", 1, np.array([area, None], dtype=object), 1000.0)
+    # the same object again (its WKB hashed once), an equal copy, and other content
+    assert cache.geometry_key("strip", 1, np.array([area, None], dtype=object), 1000.0) == key
+    copy = shapely.from_wkb(shapely.to_wkb(area))
+    assert copy is not area
+    assert cache.geometry_key("strip", 1, np.array([copy, None], dtype=object), 1000.0) == key
+    moved = shapely.affinity.translate(area, 0.001)
+    assert cache.geometry_key("strip", 1, np.array([moved, None], dtype=object), 1000.0) != key
+    assert cache.geometry_key("strip", 1, np.array([None, area], dtype=object), 1000.0) != key
+    # a geometry that goes is forgotten: its id may name another geometry next
+    assert id(area) in cache._DIGESTS
+    gone = id(area)
+    del area
+    gc.collect()
+    assert gone not in cache._DIGESTS or cache._DIGESTS[gone][0]() is not None

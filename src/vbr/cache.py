@@ -6,9 +6,10 @@ drawn, before the farms), which are made from geometry alone too.
 
 Each is made from geometry alone and takes a second or more of CPU on the real national outlines,
 the same every run on the same file. A run may take it from the cache: the key is a sha256 of the
-WKB of every source geometry (in order), the kind, its version, its parameters and the GEOS
-version; the geometry is kept as WKB, which gives back the same coordinates to the bit, so a
-cached run writes the same bytes as a computed one (tests compare them). The valid parts decide
+kind, its version, its parameters, the GEOS version and the sha256 of the WKB of every source
+geometry (in order; each geometry's written and hashed once per process); the geometry is kept
+as WKB, which gives back the same coordinates to the bit, so a cached run writes the same bytes
+as a computed one (tests compare them). The valid parts decide
 distances, so their key also holds the sha256 of vbr's own code (any change to it makes them
 again) and their file the sha256 of its content (a file damaged on disk is made again, never
 read); everything else is for display only.
@@ -24,7 +25,9 @@ import contextlib
 import hashlib
 import os
 import threading
+import weakref
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,6 +40,7 @@ __all__ = [
     "cached_geometries",
     "cached_parts",
     "geometry_key",
+    "wkb_digests",
 ]
 
 T = TypeVar("T")
@@ -56,14 +60,54 @@ def cache_folder() -> Path | None:
 
 
 def geometry_key(kind: str, version: int, sources: np.ndarray, *params: object) -> str:
-    """The sha256 that names ``kind`` (at ``version``, with ``params``) made from ``sources``."""
+    """The sha256 that names ``kind`` (at ``version``, with ``params``) made from ``sources``:
+    of the head (kind, version, GEOS version, parameters) and of each source's WKB sha256
+    (:func:`wkb_digests`), in order."""
     digest = hashlib.sha256()
     head = " ".join([kind, str(version), shapely.geos_version_string, *map(repr, params)])
     digest.update(head.encode() + b"\n")
-    for wkb in shapely.to_wkb(np.asarray(sources, dtype=object)):
-        digest.update(len(wkb).to_bytes(8, "little") if wkb is not None else b"none")
-        digest.update(wkb or b"")
+    digest.update(b"".join(wkb_digests(np.asarray(sources, dtype=object))))
     return digest.hexdigest()
+
+
+#: The sha256 of the WKB of each geometry keyed so far in this process, by the geometry object
+#: (a shapely geometry never changes), with a weak reference that forgets it when the geometry
+#: goes: a run keys the same areas several times (their valid parts when read, their outlines,
+#: the strip, the maps' outlines), and the WKB of the real national outlines takes 20 ms to
+#: write and hash each time.
+_DIGESTS: dict[int, tuple[weakref.ref, bytes]] = {}
+#: What :func:`wkb_digests` gives a missing geometry (``None``).
+_NO_GEOMETRY = hashlib.sha256(b"none").digest()
+
+
+def wkb_digests(geometries: np.ndarray) -> list[bytes]:
+    """The sha256 of each geometry's WKB (of ``b"none"`` for ``None``), written and hashed once
+    per geometry object in this process."""
+    out: list[bytes] = []
+    missing: list[int] = []
+    for k, geometry in enumerate(geometries):
+        if geometry is None:
+            out.append(_NO_GEOMETRY)
+            continue
+        kept = _DIGESTS.get(id(geometry))
+        if kept is not None and kept[0]() is geometry:
+            out.append(kept[1])
+        else:
+            out.append(b"")
+            missing.append(k)
+    if missing:
+        for k, wkb in zip(missing, shapely.to_wkb(geometries[missing]), strict=True):
+            geometry, digest = geometries[k], hashlib.sha256(wkb).digest()
+            out[k] = digest
+            key = id(geometry)
+            _DIGESTS[key] = (weakref.ref(geometry, partial(_forget, key)), digest)
+    return out
+
+
+def _forget(key: int, ref: weakref.ref) -> None:
+    kept = _DIGESTS.get(key)
+    if kept is not None and kept[0] is ref:
+        del _DIGESTS[key]
 
 
 def cached_geometries(
