@@ -11,7 +11,7 @@ import pyogrio
 import pytest
 from shapely.geometry import MultiPolygon, Polygon
 
-from conftest import REALDATA, read_rows, write_csv
+from conftest import REALDATA, gpkg_bytes, read_rows, write_csv
 
 N2K = REALDATA / "natura2000" / "boerderijen_n2k"
 GML = REALDATA / "farms" / "geonovius_imaer_brabant_limburg_1000m.gml"
@@ -215,3 +215,22 @@ def test_the_rvo_trial_on_igo_locations_one_decision_per_farm(vbr, real_inputs):
         if set(r["change"].split(";")) & {"now granted", "no longer granted", "other pot", "status"}
     }
     assert listed == changed and changed
+
+
+@pytest.mark.skipif(not IGO.is_file(), reason="the IGO GeoPackage is absent")
+def test_the_igo_farms_layer_goes_through_arrow_to_the_bytes_write_dataframe_writes(tmp_path):
+    """The IGO GeoPackage as a province holds it (33 text columns carried through): the
+    GeoPackage's farms layer takes the Arrow path and gives the same file as pyogrio's
+    ``write_dataframe``."""
+    from vbr import compute, run_options
+    from vbr.writers.geopackage import arrow_points, farms_layer
+
+    result = compute(
+        run_options(farms=IGO, columns="farm_id=vthobject_id", out=tmp_path / "unused")
+    )
+    frame = farms_layer(result)
+    assert len(frame) > 800 and len(result.carried) > 20
+    assert arrow_points(frame) is not None
+    assert gpkg_bytes(frame, tmp_path / "arrow.gpkg", arrow=True) == gpkg_bytes(
+        frame, tmp_path / "frame.gpkg", arrow=False
+    )

@@ -11,6 +11,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import gpkg_bytes
 from vbr.core.distance import distance_to_overloaded
 from vbr.io.tables import _parse_numbers_by_rules, _to_floats, parse_numbers
 from vbr.writers import text
@@ -391,29 +392,12 @@ def _points_frame(n: int = 5):
     )
 
 
-def _gpkg_bytes(frame, path, *, arrow: bool) -> bytes:
-    import pyogrio
-
-    from vbr.writers import geopackage
-
-    if arrow:
-        geopackage.write_gpkg([("farms", frame)], path)
-    else:
-        earlier = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": geopackage.GPKG_LAST_CHANGE})
-        try:
-            pyogrio.write_dataframe(frame, path, layer="farms", driver="GPKG")
-        finally:
-            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": earlier})
-    return path.read_bytes()
-
-
 def test_gpkg_points_through_arrow_are_the_bytes_write_dataframe_writes(tmp_path) -> None:
     from vbr.writers.geopackage import arrow_points
 
     frame = _points_frame()
     assert arrow_points(frame) is not None  # the Arrow path is taken
-    assert _gpkg_bytes(frame, tmp_path / "arrow.gpkg", arrow=True) == _gpkg_bytes(
+    assert gpkg_bytes(frame, tmp_path / "arrow.gpkg", arrow=True) == gpkg_bytes(
         frame, tmp_path / "frame.gpkg", arrow=False
     )
 
@@ -433,7 +417,7 @@ def test_gpkg_points_of_the_default_run_through_arrow_are_the_same_bytes(
 
     frame = farms_layer(default_run[0])
     assert arrow_points(frame) is not None
-    assert _gpkg_bytes(frame, tmp_path / "arrow.gpkg", arrow=True) == _gpkg_bytes(
+    assert gpkg_bytes(frame, tmp_path / "arrow.gpkg", arrow=True) == gpkg_bytes(
         frame, tmp_path / "frame.gpkg", arrow=False
     )
 
@@ -456,6 +440,6 @@ def test_gpkg_layers_arrow_does_not_take_are_written_by_write_dataframe(tmp_path
         assert arrow_points(other) is None, why
     # and they are written as before
     other = others["nullable integers"]
-    assert _gpkg_bytes(other, tmp_path / "a.gpkg", arrow=True) == _gpkg_bytes(
+    assert gpkg_bytes(other, tmp_path / "a.gpkg", arrow=True) == gpkg_bytes(
         other, tmp_path / "b.gpkg", arrow=False
     )
