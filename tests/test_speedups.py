@@ -376,11 +376,15 @@ def test_workbook_escape_of_a_joined_column_equals_the_escape_of_a_cell(text):
 
 
 def _points_frame(n: int = 5):
+    """Five farms with the values most likely to come out otherwise: missing text, NaN, inf,
+    -0.0, 2**62, NUL, non-ASCII, booleans of three kinds in an object column."""
     import geopandas as gpd
 
     return gpd.GeoDataFrame(
         {
-            "rank": np.arange(1, n + 1, dtype="int64"),
+            "rank": np.array([1, 2, 3, 2**62, -(2**62)][:n], dtype="int64"),
+            "eur_per_kg": np.array([np.inf, -np.inf, 1.5, 0.1, 1e-300][:n]),
+            "input_note": np.array(["a\x00b", None, "", "x", "y"][:n], dtype=object),
             "farm_id": pd.array([f"NL-{k}" for k in range(n - 1)] + [None], dtype="str"),
             "priority": np.array([True, False] * (n // 2) + [True] * (n % 2)),
             "distance_m": np.array([0.0, 12.5, np.nan, 1e15, -0.0][:n]),
