@@ -152,6 +152,9 @@ def test_controls_apply_a_setting_and_show_the_change(plain_page, plain_run):
     assert plain_page.eval("() => vbr.current().selected") == ids
     text = plain_page.page.inner_text(".vbr-whatif-figures")
     assert str(len(ids)) in text
+    # the two columns say what they are: the setting's figures and their change against the run
+    head = plain_page.page.inner_text(".vbr-whatif-figures .vbr-whatif-head")
+    assert "wat als" in head and "t.o.v. de run" in head
 
 
 def test_export_downloads_the_selection_in_dutch_excel_format(plain_page, plain_run):

@@ -508,6 +508,13 @@
       var now = totals(r);
       var was = base || now;
       figures.textContent = "";
+      // the heading says what the two columns are: the figures of the setting shown, and
+      // their change against the run (0 until a control moves)
+      var head = el("tr", "vbr-whatif-head");
+      head.appendChild(el("th", null, ""));
+      head.appendChild(el("th", "vbr-whatif-value", T["whatif.col_value"]));
+      head.appendChild(el("th", "vbr-whatif-change", T["whatif.col_change"]));
+      figures.appendChild(head);
       var mln = function (eur) {
         return fill(T["whatif.eur_mln"], { value: F.one.format(eur / 1e6) });
       };
