@@ -83,6 +83,7 @@ _NO_GEOMETRY = hashlib.sha256(b"none").digest()
 def wkb_digests(geometries: np.ndarray) -> list[bytes]:
     """The sha256 of each geometry's WKB (of ``b"none"`` for ``None``), written and hashed once
     per geometry object in this process."""
+    geometries = np.asarray(geometries, dtype=object)
     out: list[bytes] = []
     missing: list[int] = []
     for k, geometry in enumerate(geometries):

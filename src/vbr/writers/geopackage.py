@@ -9,6 +9,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from vbr.geometry import RD_NEW
 from vbr.model import Result, WriteReport
@@ -120,7 +121,7 @@ def arrow_points(frame: gpd.GeoDataFrame) -> object | None:
         return None
     fields = {}
     for name in names:
-        array = _arrow_column(frame[name], na)
+        array = _arrow_column(frame[name])
         if array is None:
             return None
         fields[str(name)] = array
@@ -130,21 +131,25 @@ def arrow_points(frame: gpd.GeoDataFrame) -> object | None:
     return na.c_array_stream(table)
 
 
-def _arrow_column(column, na) -> object | None:
+def _arrow_column(column: pd.Series) -> object | None:
     """One column as a nanoarrow array of the type ``write_dataframe`` gives its field, or
     ``None`` for a kind :func:`arrow_points` does not take."""
-    import pandas as pd
+    import nanoarrow as na
 
     kind = column.dtype
+    n = len(column)
     if kind == np.float64:
-        values = column.to_numpy()
-        if np.isnan(values).any():  # write_dataframe writes NaN as null
-            return na.c_array([None if v != v else v for v in values.tolist()], na.float64())
-        return na.c_array(values, na.float64())
+        values = np.ascontiguousarray(column.to_numpy())
+        valid = ~np.isnan(values)  # write_dataframe writes NaN as null
+        if valid.all():
+            return na.c_array(values, na.float64())
+        return na.c_array_from_buffers(
+            na.float64(), n, [_bits(valid), values], null_count=int(n - valid.sum())
+        )
     if kind == np.int64:
         return na.c_array(column.to_numpy(), na.int64())
     if kind == np.bool_:
-        return na.c_array(column.to_numpy().tolist(), na.bool_())
+        return na.c_array_from_buffers(na.bool_(), n, [None, _bits(column.to_numpy())])
     if isinstance(kind, pd.StringDtype):
         return na.c_array(column.to_numpy(dtype=object, na_value=None).tolist(), na.string())
     if pd.api.types.is_object_dtype(kind):
@@ -154,6 +159,12 @@ def _arrow_column(column, na) -> object | None:
         texts = [v if v is None or type(v) is str else str(bool(v)) for v in values]
         return na.c_array(texts, na.string())
     return None
+
+
+def _bits(flags: np.ndarray) -> np.ndarray:
+    """Booleans as Arrow holds them (a validity bitmap, a boolean column): one bit each, the
+    first in the lowest bit."""
+    return np.packbits(np.asarray(flags, dtype=bool), bitorder="little")
 
 
 def _crs_text(crs) -> str | None:
