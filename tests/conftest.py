@@ -132,22 +132,18 @@ def cover_section(path: Path, section: str, lang: str = "nl") -> list[tuple[str,
 
 
 def gpkg_bytes(frame, path: Path, *, arrow: bool) -> bytes:
-    """The bytes of a GeoPackage of ``frame`` as layer ``farms``: written by vbr's
-    ``write_gpkg`` (``arrow``: the Arrow path where it takes the frame) or by pyogrio's
-    ``write_dataframe``, both with vbr's fixed ``last_change``."""
-    import pyogrio
+    """The bytes of a GeoPackage of ``frame`` as layer ``farms``, written by vbr's
+    ``write_gpkg``: through the Arrow path where it takes the frame (``arrow``), or with that
+    path switched off, so that pyogrio's ``write_dataframe`` writes it."""
+    from unittest import mock
 
     from vbr.writers import geopackage
 
     if arrow:
         geopackage.write_gpkg([("farms", frame)], path)
     else:
-        earlier = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": geopackage.GPKG_LAST_CHANGE})
-        try:
-            pyogrio.write_dataframe(frame, path, layer="farms", driver="GPKG")
-        finally:
-            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": earlier})
+        with mock.patch.object(geopackage, "arrow_points", lambda frame: None):
+            geopackage.write_gpkg([("farms", frame)], path)
     return path.read_bytes()
 
 
